@@ -1,0 +1,259 @@
+#!/usr/bin/env bash
+# ImpaleMail's one entry point.
+#
+#   ./build.sh                      install what is missing, build pkg/ and dist/{chrome,firefox} + zips
+#   ./build.sh run [chrome|firefox] [--headless]
+#                                   start a browser with the extension on the local demo site
+#   ./build.sh test [SUITE...]      all tests (or the named suites); ends with "N passed, N failed"
+#                                   suites: unit fmt clippy js wasm lint e2e (e2e-chrome, e2e-firefox)
+#   ./build.sh eval-forms DIR [--label-attr NAME]
+#                                   run the form classifier over every .html file in DIR
+#
+# Installs are idempotent and quiet when everything is present.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$ROOT"
+export PATH="$ROOT/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+
+# Lowest wasm-opt that handles current wasm-bindgen output (Debian's 108 silently breaks it).
+MIN_WASM_OPT=116
+WASM_TARGET=wasm32-unknown-unknown
+
+say() { printf '\033[1m==>\033[0m %s\n' "$*" >&2; }
+die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
+
+# ---------------------------------------------------------------- installs
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    die "need root to run: $* (install it by hand, or run as root)"; fi
+}
+
+apt_install() {
+  say "installing from apt: $*"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+wasm_bindgen_version() {
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock
+}
+
+ensure_rust() {
+  command -v cargo >/dev/null || die "cargo is missing: install Rust with rustup first"
+  if ! rustup target list --installed 2>/dev/null | grep -qx "$WASM_TARGET"; then
+    say "adding the $WASM_TARGET target"
+    rustup target add "$WASM_TARGET" >/dev/null
+  fi
+  local want have
+  want="$(wasm_bindgen_version)"
+  [ -n "$want" ] || die "Cargo.lock names no wasm-bindgen version"
+  have="$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" || true
+  if [ "$have" != "$want" ]; then
+    say "installing wasm-bindgen-cli $want (found: ${have:-none}); this takes a few minutes"
+    # Not --locked: the CLI's own lockfile pins a crate version the registry no longer serves.
+    cargo install -q wasm-bindgen-cli --version "$want" \
+      || die "could not install wasm-bindgen-cli $want; the wasm must be built with exactly the version in Cargo.lock"
+    have="$(wasm-bindgen --version | awk '{print $2}')"
+    [ "$have" = "$want" ] || die "wasm-bindgen is $have but Cargo.lock has $want: remove the other one from PATH"
+  fi
+}
+
+ensure_node() {
+  command -v node >/dev/null || apt_install nodejs npm
+  local stamp=node_modules/.package-lock.json
+  if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
+    say "installing npm dev dependencies (package-lock.json)"
+    npm ci --no-audit --no-fund --loglevel=error >/dev/null
+  fi
+  local v
+  v="$(wasm-opt --version 2>/dev/null | grep -oE '[0-9]+' | head -1)" || true
+  [ -n "$v" ] && [ "$v" -ge "$MIN_WASM_OPT" ] \
+    || die "wasm-opt ${v:-missing} is older than $MIN_WASM_OPT (npm's binaryen should provide it: rm -rf node_modules and retry)"
+}
+
+ensure_chromium() {
+  [ -x /usr/bin/chromium ] || apt_install chromium chromium-driver
+}
+
+ensure_firefox() {
+  [ -x /usr/lib/firefox-esr/firefox-esr ] || apt_install firefox-esr
+  if ! command -v geckodriver >/dev/null; then
+    say "installing geckodriver (cargo, a few minutes)"
+    cargo install -q geckodriver --locked || die "could not install geckodriver"
+  fi
+}
+
+# ---------------------------------------------------------------- build
+
+build_wasm() {
+  say "building the wasm core"
+  cargo build -q --release --lib --target "$WASM_TARGET"
+  rm -rf pkg
+  wasm-bindgen --target web --out-dir pkg "target/$WASM_TARGET/release/impalemail.wasm"
+  # -O3 rather than -Oz: the verifier's speed matters more than the last kilobytes, and
+  # gzip compresses -Oz output worse (see ARCHITECTURE.md, "Size").
+  wasm-opt -O3 --strip-debug --strip-producers pkg/impalemail_bg.wasm -o pkg/impalemail_bg.wasm
+  # Type-checking resolves ../pkg/ from extension/, as the packaged extension does.
+  ln -sfn ../pkg extension/pkg
+}
+
+assemble() {
+  local browser="$1" out="dist/$1"
+  rm -rf "$out"
+  mkdir -p "$out/pkg" "$out/content"
+  cp -r extension/_locales extension/icons extension/shared extension/background extension/ui "$out/"
+  cp pkg/impalemail.js pkg/impalemail_bg.wasm "$out/pkg/"
+  # Content scripts cannot be ES modules: bundle the entry point into one classic script.
+  esbuild extension/content/main.js --bundle --format=iife --target=es2022 --log-level=warning \
+    --outfile="$out/content/content.js"
+  node tools/manifest.mjs "$browser" extension/manifest.json "$out/manifest.json"
+}
+
+build() {
+  ensure_rust
+  ensure_node
+  build_wasm
+  local version
+  version="$(node -p "require('./extension/manifest.json').version")"
+  for b in chrome firefox; do
+    assemble "$b"
+    python3 tools/zip.py "dist/$b" "dist/impalemail-$b-$version.zip"
+  done
+  say "built dist/chrome, dist/firefox and their zips ($(wc -c < pkg/impalemail_bg.wasm) bytes of wasm, $(gzip -9c pkg/impalemail_bg.wasm | wc -c) gzipped)"
+}
+
+# ---------------------------------------------------------------- run
+
+run() {
+  local browser=chrome headless=0
+  for a in "$@"; do
+    case "$a" in
+      chrome|firefox) browser="$a" ;;
+      --headless) headless=1 ;;
+      *) die "run: unknown argument $a (use: run [chrome|firefox] [--headless])" ;;
+    esac
+  done
+  build
+  if [ "$browser" = chrome ]; then ensure_chromium; else ensure_firefox; fi
+  if [ "$headless" = 0 ] && [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+    say "no display found: running headless"
+    headless=1
+  fi
+  DEMO_HEADLESS="$headless" node tests/e2e/demo.mjs "$browser"
+}
+
+# ---------------------------------------------------------------- test
+
+PASSED=0
+FAILED=0
+FAILED_SUITES=()
+
+count() { PASSED=$((PASSED + $1)); FAILED=$((FAILED + $2)); }
+
+# Runs a command that is one check: it passes or fails as a whole.
+check() {
+  local name="$1"; shift
+  say "test: $name"
+  if "$@"; then count 1 0; else count 0 1; FAILED_SUITES+=("$name"); fi
+}
+
+# Runs `cargo test`-like output through, and counts its "test result:" lines.
+cargo_tests() {
+  local name="$1"; shift
+  say "test: $name"
+  local log rc=0
+  log="$(mktemp)"
+  "$@" 2>&1 | tee "$log" || rc=$?
+  local p f
+  p="$(grep -oE 'test result: [a-zA-Z]+\. [0-9]+ passed' "$log" | awk '{s += $4} END {print s + 0}')"
+  f="$(grep -oE '[0-9]+ failed;' "$log" | awk '{s += $1} END {print s + 0}')"
+  if [ "$rc" != 0 ] && [ "$f" = 0 ]; then f=1; fi # a build failure is a failure
+  count "$p" "$f"
+  [ "$f" = 0 ] || FAILED_SUITES+=("$name")
+  rm -f "$log"
+}
+
+# Runs node's test runner with the TAP reporter and counts its summary.
+node_tests() {
+  local name="$1"; shift
+  say "test: $name"
+  local log rc=0
+  log="$(mktemp)"
+  node --test --test-reporter=tap --test-concurrency=1 "$@" 2>&1 | tee "$log" | grep -E '^(not ok|ok|# (pass|fail|Subtest))|^\s+(not ok|ok)|error|Error' || true
+  rc="${PIPESTATUS[0]}"
+  local p f
+  p="$(awk '/^# pass / {print $3}' "$log" | tail -1)"
+  f="$(awk '/^# fail / {print $3}' "$log" | tail -1)"
+  p="${p:-0}"; f="${f:-0}"
+  if [ "$rc" != 0 ] && [ "$f" = 0 ]; then f=1; fi
+  if [ "$f" != 0 ]; then
+    grep -B2 -A30 '^\s*not ok' "$log" | head -120 >&2 || true
+    FAILED_SUITES+=("$name")
+  fi
+  count "$p" "$f"
+  rm -f "$log"
+}
+
+suite_unit() { cargo_tests "unit (cargo test)" cargo test --all-targets --quiet; }
+suite_fmt() { check "fmt (cargo fmt --check)" cargo fmt --all --check; }
+suite_clippy() {
+  check "clippy (native, -D warnings)" cargo clippy -q --all-targets -- -D warnings
+  check "clippy (wasm32, -D warnings)" cargo clippy -q --lib --target "$WASM_TARGET" -- -D warnings
+}
+suite_js() {
+  check "tsc --checkJs --strict" tsc -p tsconfig.json
+  check "eslint" eslint --max-warnings 0 .
+}
+suite_wasm() { node_tests "wasm boundary (node)" tests/wasm/*.test.mjs; }
+suite_lint() {
+  # Zero errors and zero warnings; a warning that must stay would be listed here by code.
+  check "web-ext lint (firefox)" web-ext lint --source-dir dist/firefox --warnings-as-errors --output text
+  check "manifest checks (chrome)" node tools/check-manifest.mjs dist/chrome/manifest.json
+}
+suite_e2e_chrome() { ensure_chromium; E2E_BROWSERS=chrome node_tests "e2e (chromium)" tests/e2e/*.test.mjs; }
+suite_e2e_firefox() { ensure_firefox; E2E_BROWSERS=firefox node_tests "e2e (firefox)" tests/e2e/*.test.mjs; }
+
+run_tests() {
+  local suites=("$@")
+  [ "${#suites[@]}" -gt 0 ] || suites=(unit fmt clippy js wasm lint e2e)
+  local t0=$SECONDS
+  build
+  for s in "${suites[@]}"; do
+    case "$s" in
+      unit) suite_unit ;;
+      fmt) suite_fmt ;;
+      clippy) suite_clippy ;;
+      js) suite_js ;;
+      wasm) suite_wasm ;;
+      lint) suite_lint ;;
+      e2e) suite_e2e_chrome; suite_e2e_firefox ;;
+      e2e-chrome) suite_e2e_chrome ;;
+      e2e-firefox) suite_e2e_firefox ;;
+      *) die "test: unknown suite $s (unit fmt clippy js wasm lint e2e e2e-chrome e2e-firefox)" ;;
+    esac
+  done
+  say "tests took $((SECONDS - t0)) s"
+  if [ "${#FAILED_SUITES[@]}" -gt 0 ]; then say "failed: ${FAILED_SUITES[*]}"; fi
+  echo "$PASSED passed, $FAILED failed"
+  [ "$FAILED" = 0 ]
+}
+
+# ---------------------------------------------------------------- eval-forms
+
+eval_forms() {
+  [ $# -ge 1 ] || die "eval-forms: usage: ./build.sh eval-forms DIR [--label-attr NAME]"
+  build >&2
+  ensure_chromium >&2
+  node tests/forms/eval.mjs "$@"
+}
+
+case "${1:-build}" in
+  build) build ;;
+  run) shift; run "$@" ;;
+  test) shift; run_tests "$@" ;;
+  eval-forms) shift; eval_forms "$@" ;;
+  -h|--help|help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' ;;
+  *) die "unknown command $1 (build, run, test, eval-forms; see ./build.sh --help)" ;;
+esac

@@ -1,0 +1,83 @@
+// @ts-check
+/**
+ * The only module that touches the browser's extension API (`chrome.*` / `browser.*`).
+ *
+ * Chrome and Firefox both offer promise-returning MV3 APIs; Firefox names the namespace
+ * `browser`, Chrome `chrome`. Everything else in the extension goes through this file, so
+ * a difference between the browsers is handled once, here.
+ */
+
+/** @type {typeof chrome} */
+const api = /** @type {any} */ (globalThis).browser ?? globalThis.chrome;
+
+/**
+ * A reply on the message channel: one shape for every handler.
+ * @typedef {{ ok: true, value: unknown } | { ok: false, error: { name: string, message: string } }} Reply
+ */
+
+/**
+ * What the router learns about who sent a message.
+ * @typedef {{ id?: string, url?: string, origin?: string, tabId?: number, frameId?: number, documentId?: string }} SenderInfo
+ */
+
+/** The extension's own id. */
+export function runtimeId() {
+  return api.runtime.id;
+}
+
+/**
+ * The absolute URL of a file in the extension package.
+ * @param {string} path
+ */
+export function getURL(path) {
+  return api.runtime.getURL(path);
+}
+
+/**
+ * A localised string from `_locales`.
+ * @param {string} key
+ * @param {string | string[]} [substitutions]
+ */
+export function i18n(key, substitutions) {
+  return api.i18n.getMessage(key, substitutions) || key;
+}
+
+/**
+ * Sends a message to the background and resolves with its reply. A closed channel (the
+ * background was stopped, the extension reloaded) becomes an error reply, never a throw.
+ * @param {{ type: string } & Record<string, unknown>} message
+ * @returns {Promise<Reply>}
+ */
+export async function send(message) {
+  try {
+    const reply = await api.runtime.sendMessage(message);
+    if (reply && typeof reply === 'object' && 'ok' in reply) return /** @type {Reply} */ (reply);
+    return { ok: false, error: { name: 'NoReply', message: 'The background did not answer.' } };
+  } catch (e) {
+    return { ok: false, error: { name: 'ChannelError', message: String(e instanceof Error ? e.message : e) } };
+  }
+}
+
+/**
+ * Registers the one message listener of the background. Must be called synchronously at
+ * the top level of the background script, so that a message that wakes a stopped service
+ * worker finds it. The handler's promise becomes the reply.
+ * @param {(message: unknown, sender: SenderInfo) => Promise<Reply>} handler
+ */
+export function onMessage(handler) {
+  api.runtime.onMessage.addListener((message, sender, sendResponse) => {
+    /** @type {SenderInfo} */
+    const info = {
+      id: sender.id,
+      url: sender.url,
+      origin: sender.origin,
+      tabId: sender.tab?.id,
+      frameId: sender.frameId,
+      documentId: /** @type {any} */ (sender).documentId,
+    };
+    handler(message, info).then(sendResponse, (e) =>
+      sendResponse({ ok: false, error: { name: 'InternalError', message: String(e) } }),
+    );
+    return true; // the reply is sent asynchronously
+  });
+}

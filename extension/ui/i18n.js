@@ -1,0 +1,11 @@
+// @ts-check
+/** Fills every `[data-i18n]` element of an extension page from `_locales`. */
+import { i18n } from '../shared/ext.js';
+
+/** @param {ParentNode} root */
+export function localize(root) {
+  for (const el of root.querySelectorAll('[data-i18n]')) {
+    const key = /** @type {HTMLElement} */ (el).dataset.i18n;
+    if (key) el.textContent = i18n(key);
+  }
+}

@@ -1,0 +1,1 @@
+//! Placeholder: the forms module is being written.

@@ -1,0 +1,1 @@
+//! Registrable domains (sites).

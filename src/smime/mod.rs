@@ -1,0 +1,1 @@
+//! Placeholder: the smime module is being written.

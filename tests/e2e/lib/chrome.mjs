@@ -1,0 +1,76 @@
+// Headless Chromium (Debian's /usr/bin/chromium) with the unpacked extension, driven by
+// playwright-core. The page handle offers the same small interface as firefox.mjs.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+
+/**
+ * @typedef {{
+ *   url(): Promise<string>,
+ *   eval(expr: string): Promise<any>,
+ *   waitFor(expr: string, timeoutMs?: number): Promise<any>,
+ *   screenshot(file: string): Promise<void>,
+ *   close(): Promise<void>,
+ *   raw: any,
+ * }} PageHandle
+ */
+
+/** @param {import('playwright-core').Page} page @returns {PageHandle} */
+function handle(page) {
+  return {
+    url: async () => page.url(),
+    eval: (expr) => page.evaluate(expr),
+    waitFor: async (expr, timeoutMs = 15000) => (await page.waitForFunction(expr, null, { timeout: timeoutMs })).jsonValue(),
+    screenshot: async (file) => { await page.screenshot({ path: file }); },
+    close: () => page.close(),
+    raw: page,
+  };
+}
+
+/**
+ * @param {{ extDir: string, headless?: boolean }} opts
+ */
+export async function launch({ extDir, headless = true }) {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'impalemail-chrome-'));
+  const ctx = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless,
+    ignoreDefaultArgs: ['--disable-extensions'],
+    viewport: { width: 1000, height: 700 },
+    args: [
+      `--disable-extensions-except=${extDir}`, `--load-extension=${extDir}`,
+      '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--no-first-run', '--disable-quic', '--disable-gpu',
+    ],
+  });
+  let [sw] = ctx.serviceWorkers();
+  if (!sw) sw = await ctx.waitForEvent('serviceworker', { timeout: 20000 });
+  const extensionOrigin = `chrome-extension://${new URL(sw.url()).host}`;
+  return {
+    name: 'chrome',
+    version: ctx.browser()?.version() ?? 'chromium',
+    extensionOrigin,
+    serviceWorker: sw,
+    /** @param {string} url */
+    async open(url) {
+      const page = await ctx.newPage();
+      await page.goto(url);
+      return handle(page);
+    },
+    /** @param {string} rel e.g. 'ui/popup.html' */
+    async openExtensionPage(rel) {
+      const page = await ctx.newPage();
+      await page.goto(`${extensionOrigin}/${rel}`);
+      return handle(page);
+    },
+    /** Resolves when the user closes the browser (interactive `build.sh run`). */
+    closed: () => new Promise((resolve) => ctx.on('close', () => resolve(undefined))),
+    async close() {
+      await ctx.close().catch(() => {});
+      fs.rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,141 @@
+// Headless Firefox ESR with the extension installed as a temporary add-on through geckodriver.
+// The moz-extension:// UUID is pinned by a pref so extension pages have a known URL; WebDriver
+// may not navigate to moz-extension:// itself, so those open from the privileged context
+// (geckodriver --allow-system-access).
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { WebDriver } from './wd.mjs';
+
+export const FIREFOX = process.env.FIREFOX_BIN || '/usr/lib/firefox-esr/firefox-esr';
+export const ADDON_ID = 'impalemail@impalemail.org';
+export const FIXED_UUID = '5c1f3e0a-7b2d-4c9e-8f61-2a4d6b8c0e17';
+
+function geckodriverPath() {
+  if (process.env.GECKODRIVER) return process.env.GECKODRIVER;
+  const cargoBin = path.join(process.env.CARGO_HOME || path.join(os.homedir(), '.cargo'), 'bin', 'geckodriver');
+  return fs.existsSync(cargoBin) ? cargoBin : 'geckodriver';
+}
+
+const freePort = () => new Promise((resolve) => {
+  const s = net.createServer();
+  s.listen(0, '127.0.0.1', () => { const p = /** @type {net.AddressInfo} */ (s.address()).port; s.close(() => resolve(p)); });
+});
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * @param {WebDriver} wd @param {string} handle
+ * @returns {import('./chrome.mjs').PageHandle}
+ */
+function pageHandle(wd, handle) {
+  const focus = () => wd.switchTo(handle);
+  return {
+    url: async () => { await focus(); return wd.url(); },
+    eval: async (expr) => { await focus(); return wd.exec(`return (${expr});`); },
+    async waitFor(expr, timeoutMs = 15000) {
+      await focus();
+      const t0 = Date.now();
+      let last;
+      while (Date.now() - t0 < timeoutMs) {
+        last = await wd.exec(`return (${expr});`).catch((e) => { last = String(e); return null; });
+        if (last) return last;
+        await sleep(100);
+      }
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${expr}`);
+    },
+    async screenshot(file) { await focus(); fs.writeFileSync(file, Buffer.from(await wd.screenshot(), 'base64')); },
+    async close() {
+      await focus();
+      // Closing the last window would end the WebDriver session: blank it instead.
+      if ((await wd.handles()).length <= 1) return void (await wd.go('about:blank'));
+      await wd.closeWindow();
+      await wd.switchTo((await wd.handles())[0]);
+    },
+    raw: wd,
+  };
+}
+
+/**
+ * @param {{ extDir: string, headless?: boolean, logDir?: string }} opts
+ */
+export async function launch({ extDir, headless = true, logDir = os.tmpdir() }) {
+  const port = await freePort();
+  const env = { ...process.env };
+  if (headless) env.MOZ_HEADLESS = '1';
+  const gd = spawn(geckodriverPath(), ['--port', String(port), '--allow-system-access'], { stdio: ['ignore', 'pipe', 'pipe'], env });
+  fs.mkdirSync(logDir, { recursive: true });
+  const log = fs.createWriteStream(path.join(logDir, 'geckodriver.log'));
+  gd.stdout.pipe(log); gd.stderr.pipe(log);
+  const wd = new WebDriver(`http://127.0.0.1:${port}`);
+  const t0 = Date.now();
+  for (;;) {
+    try { if ((await wd.req('GET', '/status')).ready) break; } catch { /* not up yet */ }
+    if (Date.now() - t0 > 15000) { gd.kill(); throw new Error('geckodriver did not start; see geckodriver.log'); }
+    await sleep(100);
+  }
+  try {
+    await wd.newSession({
+      browserName: 'firefox',
+      'moz:firefoxOptions': {
+        binary: FIREFOX,
+        args: headless ? ['-headless'] : [],
+        prefs: {
+          'extensions.webextensions.uuids': JSON.stringify({ [ADDON_ID]: FIXED_UUID }),
+          'browser.shell.checkDefaultBrowser': false,
+          'datareporting.policy.dataSubmissionEnabled': false,
+          'devtools.console.stdout.chrome': true,
+        },
+      },
+    });
+    await wd.installAddon(extDir, true);
+    await wd.req('POST', wd.s('/window/rect'), { width: 1000, height: 760 });
+  } catch (e) {
+    await wd.quit().catch(() => {});
+    gd.kill();
+    throw e;
+  }
+  const extensionOrigin = `moz-extension://${FIXED_UUID}`;
+  return {
+    name: 'firefox',
+    version: String(/** @type {any} */ (wd.caps).browserVersion),
+    extensionOrigin,
+    wd,
+    /** @param {string} url */
+    async open(url) {
+      const cur = await wd.currentHandle().catch(() => null);
+      // Reuse the first blank tab, otherwise open a new one.
+      let handle = cur;
+      if (!handle || (await wd.url().catch(() => '')) !== 'about:blank') {
+        const w = await wd.newWindow();
+        handle = w.handle;
+      }
+      await wd.switchTo(handle);
+      await wd.go(url);
+      return pageHandle(wd, handle);
+    },
+    /** @param {string} rel e.g. 'ui/popup.html' */
+    async openExtensionPage(rel) {
+      const before = new Set(await wd.handles());
+      await wd.setContext('chrome');
+      await wd.exec(`const w = Services.wm.getMostRecentWindow("navigator:browser");
+        w.gBrowser.selectedTab = w.gBrowser.addTab(arguments[0], { triggeringPrincipal: Services.scriptSecurityManager.getSystemPrincipal() });`,
+      [`${extensionOrigin}/${rel}`]);
+      await wd.setContext('content');
+      let handle;
+      for (let i = 0; i < 50 && !handle; i++) {
+        handle = (await wd.handles()).find((h) => !before.has(h));
+        if (!handle) await sleep(100);
+      }
+      if (!handle) throw new Error('the extension page did not open');
+      await wd.switchTo(handle);
+      return pageHandle(wd, handle);
+    },
+    closed: () => new Promise((resolve) => gd.on('exit', () => resolve(undefined))),
+    async close() {
+      await wd.quit().catch(() => {});
+      gd.kill('SIGTERM');
+    },
+  };
+}

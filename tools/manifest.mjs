@@ -1,0 +1,17 @@
+// Writes the manifest for one browser from extension/manifest.json:
+//   node tools/manifest.mjs <chrome|firefox> <in> <out>
+// Chrome: a module service worker, no Gecko settings. Firefox: module background scripts
+// (Firefox has no extension service workers), with the Gecko id and data-collection declaration.
+import fs from 'node:fs';
+
+const [browser, input, output] = process.argv.slice(2);
+const m = JSON.parse(fs.readFileSync(input, 'utf8'));
+if (browser === 'chrome') {
+  delete m.background.scripts;
+  delete m.browser_specific_settings;
+} else if (browser === 'firefox') {
+  delete m.background.service_worker;
+} else {
+  throw new Error(`unknown browser ${browser}`);
+}
+fs.writeFileSync(output, JSON.stringify(m, null, 2) + '\n');
