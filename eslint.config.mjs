@@ -31,7 +31,7 @@ export default [
   },
   {
     // Scripts evaluated inside test pages run in a browser.
-    files: ['tests/site/**/*.js', 'tests/forms/**/*.js'],
-    languageOptions: { ecmaVersion: 2023, sourceType: 'module', globals: { ...globals.browser } },
+    files: ['tests/site/**/*.js', 'tests/forms/**/*.js', 'tests/forms/eval.mjs'],
+    languageOptions: { ecmaVersion: 2023, sourceType: 'module', globals: { ...globals.browser, ...globals.node } },
   },
 ];

@@ -44,9 +44,414 @@ pub fn debug_log(text: &str) {
 
 /// Builds a JavaScript `Error` with `name` set to the Rust error type (used by the exports
 /// that return `Result`).
-#[allow(dead_code)]
 pub(crate) fn js_error(name: &str, message: &str) -> JsValue {
     let error = js_sys::Error::new(message);
     error.set_name(name);
     error.into()
+}
+
+// ------------------------------------------------------------------ aliases
+
+use crate::alias::service::{self, VaultOp};
+use crate::alias::{AliasError, Flow, HttpResponse, Outcome, Provider, Settings, Step, Vault};
+
+fn to_js<T: serde::Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| js_error("ConversionError", &e.to_string()))
+}
+
+fn from_js<T: serde::de::DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsValue> {
+    serde_wasm_bindgen::from_value(value)
+        .map_err(|e| js_error("BadArgument", &format!("{what}: {e}")))
+}
+
+fn alias_error_object(e: &AliasError) -> js_sys::Object {
+    let err = js_sys::Error::new(&e.to_string());
+    err.set_name("AliasError");
+    let obj: js_sys::Object = err.into();
+    let _ = js_sys::Reflect::set(&obj, &"variant".into(), &e.kind().into());
+    if let Some(secs) = e.retry_after_secs() {
+        // Seconds fit an f64 exactly far beyond any Retry-After a server sends.
+        let _ = js_sys::Reflect::set(&obj, &"retryAfterSecs".into(), &(secs as f64).into());
+    }
+    let _ = js_sys::Reflect::set(&obj, &"transient".into(), &e.is_transient().into());
+    obj
+}
+
+fn alias_err(e: AliasError) -> JsValue {
+    alias_error_object(&e).into()
+}
+
+fn settings_from(json: &str) -> Result<Settings, JsValue> {
+    Settings::from_json(json).map_err(alias_err)
+}
+
+fn provider_from(id: &str) -> Result<Provider, JsValue> {
+    Provider::from_id(id)
+        .ok_or_else(|| js_error("BadArgument", &format!("unknown provider `{id}`")))
+}
+
+/// Unix seconds from JavaScript's number (`Math.floor(Date.now() / 1000)`).
+fn secs(now: f64) -> u64 {
+    if now.is_finite() && now > 0.0 {
+        now as u64
+    } else {
+        0
+    }
+}
+
+/// The registrable domain (site) of a URL or host name.
+#[wasm_bindgen(js_name = registrableDomain)]
+pub fn registrable_domain(input: &str) -> Result<String, JsValue> {
+    crate::site::registrable_domain(input).map_err(|e| alias_err(AliasError::InvalidSite(e)))
+}
+
+/// Every provider with its name, capabilities and public base URL.
+#[wasm_bindgen(js_name = aliasProviders)]
+pub fn alias_providers() -> Result<JsValue, JsValue> {
+    let list: Vec<serde_json::Value> = Provider::ALL
+        .iter()
+        .map(|p| {
+            serde_json::json!({
+                "id": p.id(), "name": p.name(), "capabilities": p.capabilities(),
+                "default_base_url": p.default_base_url(),
+            })
+        })
+        .collect();
+    to_js(&list)
+}
+
+/// Settings for a new install (with a fresh per-site secret), as the stored JSON text.
+#[wasm_bindgen(js_name = settingsInitial)]
+pub fn settings_initial() -> Result<String, JsValue> {
+    service::initial_settings()
+        .map(|s| s.to_json())
+        .map_err(alias_err)
+}
+
+/// The options page's view of the stored settings: no keys, no secret.
+#[wasm_bindgen(js_name = settingsView)]
+pub fn settings_view(settings_json: &str) -> Result<JsValue, JsValue> {
+    to_js(&service::settings_view(&settings_from(settings_json)?))
+}
+
+/// Applies the options page's edit (a settings view) to the stored settings; returns the
+/// new stored JSON text, or throws naming the field that is wrong.
+#[wasm_bindgen(js_name = settingsUpdate)]
+pub fn settings_update(settings_json: &str, patch: JsValue) -> Result<String, JsValue> {
+    let patch: serde_json::Value = from_js(patch, "settings")?;
+    service::update_settings(&settings_from(settings_json)?, &patch)
+        .map(|s| s.to_json())
+        .map_err(alias_err)
+}
+
+/// Which source makes the alias: `{ id, provider }` where `provider` is the provider id, or
+/// null for a local generator.
+#[wasm_bindgen(js_name = aliasResolveSource)]
+pub fn alias_resolve_source(
+    settings_json: &str,
+    requested: Option<String>,
+) -> Result<JsValue, JsValue> {
+    let source = service::resolve_source(&settings_from(settings_json)?, requested.as_deref())
+        .map_err(alias_err)?;
+    to_js(&serde_json::json!({ "id": source.id(), "provider": source.provider().map(|p| p.id()) }))
+}
+
+/// Makes an alias with a local generator (`kind`: catch-all, plus, subdomain, per-site) for
+/// the page at `page_url`; returns the vault record.
+#[wasm_bindgen(js_name = aliasCreateLocal)]
+pub fn alias_create_local(
+    settings_json: &str,
+    kind: &str,
+    page_url: &str,
+    now: f64,
+) -> Result<JsValue, JsValue> {
+    let settings = settings_from(settings_json)?;
+    let kind = match crate::alias::Source::from_id(kind) {
+        Some(crate::alias::Source::Generator(k)) => k,
+        _ => {
+            return Err(js_error(
+                "BadArgument",
+                &format!("`{kind}` is not a local generator"),
+            ))
+        }
+    };
+    let record = service::create_local(&settings, kind, page_url, secs(now)).map_err(alias_err)?;
+    to_js(&record)
+}
+
+/// A provider conversation for JavaScript to drive: `next(null)` first, then `next(response)`
+/// after each fetch, until the step is `{ done: true }`.
+#[wasm_bindgen]
+pub struct AliasFlow {
+    flow: Flow,
+}
+
+fn step_to_js(step: Step) -> Result<JsValue, JsValue> {
+    match step {
+        Step::Request(request) => to_js(&serde_json::json!({ "done": false, "request": request })),
+        Step::Done(Ok(outcome)) => to_js(&serde_json::json!({ "done": true, "ok": outcome })),
+        Step::Done(Err(e)) => {
+            let out = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&out, &"done".into(), &true.into());
+            let _ = js_sys::Reflect::set(&out, &"error".into(), &alias_error_object(&e));
+            Ok(out.into())
+        }
+    }
+}
+
+#[wasm_bindgen]
+impl AliasFlow {
+    /// The next step, given the previous request's response (`null` at the start):
+    /// `{ done: false, request: { method, url, headers: [[name, value]], body } }`,
+    /// `{ done: true, ok: outcome }` or `{ done: true, error }`.
+    pub fn next(&mut self, response: JsValue) -> Result<JsValue, JsValue> {
+        let response: Option<HttpResponse> = if response.is_null() || response.is_undefined() {
+            None
+        } else {
+            Some(from_js(response, "response")?)
+        };
+        step_to_js(self.flow.next(response))
+    }
+
+    /// The step after `fetch` threw (network down, blocked, CORS).
+    #[wasm_bindgen(js_name = networkError)]
+    pub fn network_error(&mut self, message: &str) -> Result<JsValue, JsValue> {
+        step_to_js(self.flow.network_error(message))
+    }
+}
+
+fn flow(result: Result<Flow, AliasError>) -> Result<AliasFlow, JsValue> {
+    result.map(|flow| AliasFlow { flow }).map_err(alias_err)
+}
+
+/// The flow that creates an alias at `provider` for the page at `page_url`.
+#[wasm_bindgen(js_name = aliasCreateFlow)]
+pub fn alias_create_flow(
+    settings_json: &str,
+    provider: &str,
+    page_url: &str,
+    now: f64,
+) -> Result<AliasFlow, JsValue> {
+    let settings = settings_from(settings_json)?;
+    flow(service::create_flow(
+        &settings,
+        provider_from(provider)?,
+        page_url,
+        secs(now),
+    ))
+}
+
+/// The vault record for a finished create flow's outcome, with the settings' lifetime.
+#[wasm_bindgen(js_name = aliasRecordFromOutcome)]
+pub fn alias_record_from_outcome(
+    settings_json: &str,
+    outcome: JsValue,
+    page_url: &str,
+    now: f64,
+) -> Result<JsValue, JsValue> {
+    let settings = settings_from(settings_json)?;
+    let outcome: Outcome = from_js(outcome, "outcome")?;
+    let record =
+        service::record_from_outcome(&outcome, page_url, settings.default_lifetime, secs(now))
+            .map_err(alias_err)?;
+    to_js(&record)
+}
+
+/// The flow that lists the account's aliases at `provider`.
+#[wasm_bindgen(js_name = aliasFlowList)]
+pub fn alias_flow_list(
+    settings_json: &str,
+    provider: &str,
+    now: f64,
+) -> Result<AliasFlow, JsValue> {
+    let settings = settings_from(settings_json)?;
+    let config =
+        service::provider_config(&settings, provider_from(provider)?).map_err(alias_err)?;
+    flow(Flow::list(&config, secs(now)))
+}
+
+/// The flow that disables or re-enables an alias at its provider.
+#[wasm_bindgen(js_name = aliasFlowSetEnabled)]
+pub fn alias_flow_set_enabled(
+    settings_json: &str,
+    provider: &str,
+    provider_id: &str,
+    enabled: bool,
+    now: f64,
+) -> Result<AliasFlow, JsValue> {
+    let settings = settings_from(settings_json)?;
+    let config =
+        service::provider_config(&settings, provider_from(provider)?).map_err(alias_err)?;
+    flow(Flow::set_enabled(&config, provider_id, enabled, secs(now)))
+}
+
+/// The flow that deletes an alias at its provider.
+#[wasm_bindgen(js_name = aliasFlowDelete)]
+pub fn alias_flow_delete(
+    settings_json: &str,
+    provider: &str,
+    provider_id: &str,
+    now: f64,
+) -> Result<AliasFlow, JsValue> {
+    let settings = settings_from(settings_json)?;
+    let config =
+        service::provider_config(&settings, provider_from(provider)?).map_err(alias_err)?;
+    flow(Flow::delete(&config, provider_id, secs(now)))
+}
+
+/// The flow that reads a temporary inbox: `what` is `messages`, `message`, `raw-source` or
+/// `delete`; `id` names the message where needed.
+#[wasm_bindgen(js_name = inboxFlow)]
+pub fn inbox_flow(
+    settings_json: &str,
+    credentials: JsValue,
+    what: &str,
+    id: Option<String>,
+    now: f64,
+) -> Result<AliasFlow, JsValue> {
+    let settings = settings_from(settings_json)?;
+    let config = service::inbox_config(&settings);
+    let inbox: crate::alias::InboxCredentials = from_js(credentials, "inbox credentials")?;
+    let id = id.unwrap_or_default();
+    let now = secs(now);
+    flow(match what {
+        "messages" => Flow::messages(&config, &inbox, now),
+        "message" => Flow::message(&config, &inbox, &id, now),
+        "raw-source" => Flow::raw_source(&config, &inbox, &id, now),
+        "delete" => Flow::delete_inbox(&config, &inbox, now),
+        other => {
+            return Err(js_error(
+                "BadArgument",
+                &format!("unknown inbox request `{other}`"),
+            ))
+        }
+    })
+}
+
+/// Applies one journalled vault operation to the stored vault (`null`: none yet); returns
+/// the new stored JSON text, or throws and leaves the caller's document as it was.
+#[wasm_bindgen(js_name = vaultApply)]
+pub fn vault_apply(vault_json: Option<String>, op: JsValue) -> Result<String, JsValue> {
+    let op: VaultOp = from_js(op, "vault operation")?;
+    service::apply_op(vault_json.as_deref(), &op).map_err(alias_err)
+}
+
+fn vault_from(json: Option<String>) -> Result<Vault, JsValue> {
+    match json {
+        Some(text) => Vault::from_json(&text).map_err(alias_err),
+        None => Ok(Vault::new()),
+    }
+}
+
+/// Records to show: those for `site` (active first, newest first), else those matching
+/// `query`, else all (newest first).
+#[wasm_bindgen(js_name = vaultRecords)]
+pub fn vault_records(
+    vault_json: Option<String>,
+    site: Option<String>,
+    query: Option<String>,
+) -> Result<JsValue, JsValue> {
+    let vault = vault_from(vault_json)?;
+    let records: Vec<&crate::alias::AliasRecord> = match (site.as_deref(), query.as_deref()) {
+        (Some(site), _) if !site.is_empty() => vault.for_site(site),
+        (_, Some(q)) if !q.is_empty() => vault.search(q),
+        _ => vault.records.iter().rev().collect(),
+    };
+    to_js(&records)
+}
+
+/// The vault as an export file: `json` or `csv`.
+#[wasm_bindgen(js_name = vaultExport)]
+pub fn vault_export(vault_json: Option<String>, format: &str) -> Result<String, JsValue> {
+    let vault = vault_from(vault_json)?;
+    match format {
+        "json" => Ok(vault.export_json()),
+        "csv" => Ok(vault.export_csv()),
+        other => Err(js_error(
+            "BadArgument",
+            &format!("unknown export format `{other}`"),
+        )),
+    }
+}
+
+/// Records whose lifetime ran out at `now` and that are still active (to disable at their
+/// provider before `apply-expiry`).
+#[wasm_bindgen(js_name = vaultDue)]
+pub fn vault_due(vault_json: Option<String>, now: f64) -> Result<JsValue, JsValue> {
+    to_js(&vault_from(vault_json)?.due_for_expiry(secs(now)))
+}
+
+/// When the next alias expires (unix seconds), for the alarm; `undefined` if none will.
+#[wasm_bindgen(js_name = vaultNextExpiry)]
+pub fn vault_next_expiry(vault_json: Option<String>, now: f64) -> Result<Option<f64>, JsValue> {
+    Ok(vault_from(vault_json)?
+        .next_expiry(secs(now))
+        .map(|t| t as f64))
+}
+
+// ------------------------------------------------------------------ forms
+
+/// Classifies one batch of form features from a content script: `{ fields, forms, page }` in,
+/// `{ fields: [{ index, field_type, button, offer_existing, fills, ... }], forms }` out.
+#[wasm_bindgen(js_name = classifyForms)]
+pub fn classify_forms(batch: JsValue) -> Result<JsValue, JsValue> {
+    let batch: crate::forms::Batch = from_js(batch, "form batch")?;
+    let classification =
+        crate::forms::classify_batch(&batch).map_err(|e| js_error("FormsError", &e.to_string()))?;
+    to_js(&classification)
+}
+
+// ------------------------------------------------------------------ S/MIME
+
+/// Verifies a message's S/MIME signature: `raw` is the message's exact bytes, `now` unix
+/// seconds, `user_roots` the DER certificates the user added as trust anchors (Mozilla's
+/// e-mail roots are always used too). Returns the verdict object; never throws for a bad
+/// message (that is a verdict), only for a bad user root.
+#[wasm_bindgen(js_name = verifyMessage)]
+pub fn verify_message(
+    raw: &[u8],
+    now: f64,
+    user_roots: Vec<js_sys::Uint8Array>,
+) -> Result<JsValue, JsValue> {
+    use crate::smime::{AnchorSource, TrustAnchor, VerifyOptions};
+    let anchors = user_roots
+        .iter()
+        .map(|der| TrustAnchor::from_cert_der(&der.to_vec(), AnchorSource::User))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| js_error("UserRootError", &e.to_string()))?;
+    let mut opts = VerifyOptions::new(secs(now), &anchors);
+    opts.use_builtin_roots = true;
+    to_js(&crate::smime::verify_message(raw, &opts))
+}
+
+/// What a root certificate file (PEM with one or more certificates, or DER) holds, for the
+/// options page's preview before the user trusts it: a list of `{ subject, common_name,
+/// issuer, fingerprint_sha256, not_before, not_after, is_ca, self_issued, serial, der }`.
+#[wasm_bindgen(js_name = inspectRoots)]
+pub fn inspect_roots(bytes: &[u8]) -> Result<JsValue, JsValue> {
+    use der::Encode;
+    let certs = crate::smime::trust::parse_cert_pem_or_der(bytes)
+        .map_err(|e| js_error("TrustError", &e.to_string()))?;
+    let mut out = Vec::with_capacity(certs.len());
+    for cert in &certs {
+        let mut info = serde_json::to_value(crate::smime::trust::AnchorInfo::from_cert(cert))
+            .map_err(|e| js_error("ConversionError", &e.to_string()))?;
+        let der = cert
+            .to_der()
+            .map_err(|e| js_error("TrustError", &e.to_string()))?;
+        info["der"] = serde_json::Value::from(der);
+        out.push(info);
+    }
+    to_js(&out)
+}
+
+/// The built-in trust store: `{ version, count }` (Mozilla's roots trusted for e-mail).
+#[wasm_bindgen(js_name = builtinRoots)]
+pub fn builtin_roots() -> Result<JsValue, JsValue> {
+    to_js(&serde_json::json!({
+        "version": crate::smime::trust::BUILTIN_STORE_VERSION,
+        "count": crate::smime::trust::BUILTIN_COUNT,
+    }))
 }

@@ -11,12 +11,15 @@ import { getURL } from '../shared/ext.js';
 
 /** @type {Promise<Core> | null} */
 let loading = null;
+/** @type {Core | null} */
+let ready = null;
 
 /** Instantiates the module (once) and resolves with its exports. */
 export function core() {
   if (!loading) {
     loading = init({ module_or_path: getURL('pkg/impalemail_bg.wasm') }).then(() => {
       wasm.initCore();
+      ready = wasm;
       return wasm;
     });
     loading.catch(() => {
@@ -24,6 +27,20 @@ export function core() {
     });
   }
   return loading;
+}
+
+/**
+ * The core, synchronously, for code that runs after `await core()` (the storage queue's
+ * pure apply functions). Throws if it is not instantiated.
+ * @returns {Core}
+ */
+export function loaded() {
+  if (!ready) {
+    const e = new Error('The core is not loaded yet.');
+    e.name = 'CoreNotReady';
+    throw e;
+  }
+  return ready;
 }
 
 /**
@@ -40,6 +57,7 @@ export async function call(fn) {
   } catch (e) {
     if (e instanceof WebAssembly.RuntimeError) {
       loading = null;
+      ready = null;
       const err = new Error(`The core stopped on an internal error and was restarted: ${e.message}`);
       err.name = 'CoreTrap';
       throw err;

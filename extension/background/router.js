@@ -13,6 +13,7 @@
  * `externally_connectable`, and the router checks `sender.id` on every message.
  */
 import { getURL, runtimeId } from '../shared/ext.js';
+import { aliasPageHandlers } from './aliases.js';
 import { call } from './core.js';
 
 /** @typedef {import('../shared/ext.js').Reply} Reply */
@@ -48,6 +49,7 @@ const contentScriptHandlers = {
 /** @type {Record<string, Handler>} */
 const extensionPageHandlers = {
   ...contentScriptHandlers,
+  .../** @type {Record<string, Handler>} */ (aliasPageHandlers),
   /** What the popup shows about the core. */
   'core.info': async () => call((c) => ({ version: c.coreVersion() })),
 };
@@ -90,6 +92,10 @@ export async function route(message, sender) {
     return { ok: true, value: await handler(msg, sender) };
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));
-    return { ok: false, error: { name: err.name || 'Error', message: err.message } };
+    const variant = /** @type {{ variant?: unknown }} */ (err).variant;
+    return {
+      ok: false,
+      error: { name: err.name || 'Error', message: err.message, ...(typeof variant === 'string' ? { variant } : {}) },
+    };
   }
 }

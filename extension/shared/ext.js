@@ -12,7 +12,8 @@ const api = /** @type {any} */ (globalThis).browser ?? globalThis.chrome;
 
 /**
  * A reply on the message channel: one shape for every handler.
- * @typedef {{ ok: true, value: unknown } | { ok: false, error: { name: string, message: string } }} Reply
+ * `variant` names the core's error variant (e.g. `Unauthorized`) where there is one.
+ * @typedef {{ ok: true, value: unknown } | { ok: false, error: { name: string, message: string, variant?: string } }} Reply
  */
 
 /**
@@ -80,4 +81,63 @@ export function onMessage(handler) {
     );
     return true; // the reply is sent asynchronously
   });
+}
+
+/**
+ * The extension's local storage area (promise API in both browsers).
+ * @type {{ get(key: string): Promise<Record<string, unknown>>, set(items: Record<string, unknown>): Promise<void> }}
+ */
+export const storageLocal = {
+  get: (key) => api.storage.local.get(key),
+  set: (items) => api.storage.local.set(items),
+};
+
+/** Alarms (the expiry of aliases). */
+export const alarms = {
+  /** @param {string} name @param {{ when: number }} info */
+  create: (name, info) => api.alarms.create(name, info),
+  /** @param {string} name */
+  clear: (name) => api.alarms.clear(name),
+  /** @param {(alarm: { name: string }) => void} listener */
+  onAlarm: (listener) => api.alarms.onAlarm.addListener(listener),
+};
+
+/** The URL of the active tab of the current window (the popup's page), if the extension may see it. */
+export async function activeTabUrl() {
+  const [tab] = await api.tabs.query({ active: true, currentWindow: true });
+  return tab?.url ?? null;
+}
+
+/**
+ * Whether this page runs in a tab of its own (an extension page opened with a URL), rather than
+ * as the toolbar popup, which belongs to no tab. `tabs.getCurrent` resolves to `undefined` in a
+ * popup in both browsers.
+ */
+export async function runsInTab() {
+  try {
+    return Boolean(await api.tabs.getCurrent());
+  } catch {
+    return false;
+  }
+}
+
+/** Opens the options page (`options_ui` in the manifest) in a tab. */
+export function openOptionsPage() {
+  return api.runtime.openOptionsPage();
+}
+
+/**
+ * Asks the user for access to these origins (match patterns such as `https://sl.example.org/*`;
+ * they must be covered by `optional_host_permissions`). Both browsers require a user gesture:
+ * call it synchronously from a click handler, before any `await`. Resolves with whether access
+ * was granted; a refusal by the browser (no gesture, pattern not declared) resolves `false`.
+ * @param {string[]} origins
+ * @returns {Promise<boolean>}
+ */
+export async function requestHostPermissions(origins) {
+  try {
+    return await api.permissions.request({ origins });
+  } catch {
+    return false;
+  }
 }

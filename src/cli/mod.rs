@@ -6,6 +6,7 @@
 use std::io::{Read, Write};
 
 pub mod alias;
+pub mod forms;
 pub mod verify;
 
 /// Exit status for usage errors and unreadable input (shared by every subcommand).
@@ -20,6 +21,7 @@ USAGE:
 COMMANDS:
     verify      Verify the S/MIME signature of a message (see `impalemail verify --help`)
     alias       Make disposable aliases with the local generators (see `impalemail alias --help`)
+    forms       Classify form feature batches (see `impalemail forms --help`)
 
 OPTIONS:
     -h, --help       Print this help
@@ -48,6 +50,7 @@ pub fn main(
         }
         "verify" => verify::run(&args[1..], stdin, stdout, stderr),
         "alias" => alias::run(&args[1..], stdin, stdout, stderr),
+        "forms" => forms::run(&args[1..], stdin, stdout, stderr),
         other => {
             let _ = writeln!(
                 stderr,
@@ -84,7 +87,7 @@ mod tests {
     fn help_lists_the_commands() {
         let (code, out, _) = run(&["--help"]);
         assert_eq!(code, 0);
-        assert!(out.contains("verify") && out.contains("alias"));
+        assert!(out.contains("verify") && out.contains("alias") && out.contains("forms"));
     }
 
     #[test]

@@ -23,7 +23,17 @@ function handle(page) {
   return {
     url: async () => page.url(),
     eval: (expr) => page.evaluate(expr),
-    waitFor: async (expr, timeoutMs = 15000) => (await page.waitForFunction(expr, null, { timeout: timeoutMs })).jsonValue(),
+    // Polls from Node with page.evaluate (CDP evaluation, which extension pages' CSP allows;
+    // page.waitForFunction compiles its predicate in the page, which that CSP refuses).
+    async waitFor(expr, timeoutMs = 15000) {
+      const t0 = Date.now();
+      for (;;) {
+        const v = await page.evaluate(expr).catch(() => null);
+        if (v) return v;
+        if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${expr}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
     screenshot: async (file) => { await page.screenshot({ path: file }); },
     close: () => page.close(),
     raw: page,

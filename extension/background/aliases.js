@@ -1,0 +1,360 @@
+// @ts-check
+/**
+ * The alias service in the background: settings and vault documents in extension storage
+ * (through the durable write queue of store.js), provider conversations (the core builds
+ * every request and reads every response; this file only performs the fetch), temporary
+ * inboxes, and expiry alarms. Keys and inbox credentials never leave this context: the
+ * handlers return settings *views* without them.
+ */
+import { alarms, storageLocal } from '../shared/ext.js';
+import { call, core, loaded } from './core.js';
+import { createStore } from './store.js';
+
+/** Name of the alarm that expires aliases. */
+export const EXPIRY_ALARM = 'impalemail.expiry';
+/** Longest a provider request may take before it is reported as a network failure (ms). */
+export const FETCH_TIMEOUT_MS = 20000;
+/** Largest response body read from a provider (bytes of text), so a hostile server cannot exhaust memory. */
+export const MAX_RESPONSE_CHARS = 8 * 1024 * 1024;
+/** Largest import file accepted from the options page (characters). */
+export const MAX_IMPORT_CHARS = 8 * 1024 * 1024;
+
+/** Unix seconds, as the core expects them. */
+export const nowSecs = () => Math.floor(Date.now() / 1000);
+
+/**
+ * @param {string} name @param {string} message
+ */
+function fail(name, message) {
+  const e = new Error(message);
+  e.name = name;
+  return e;
+}
+
+/** The settings document (JSON text): `init` once with fresh settings, then `update`s. */
+const settingsStore = createStore({
+  storage: storageLocal,
+  key: 'settings',
+  /** @returns {string | null} */
+  empty: () => null,
+  apply: (doc, op) => {
+    const o = /** @type {{ kind: string, json?: string, patch?: unknown }} */ (op);
+    if (o.kind === 'init') return doc ?? /** @type {string} */ (o.json);
+    if (o.kind === 'update' && doc) return loaded().settingsUpdate(doc, o.patch);
+    throw fail('BadOperation', `unknown settings operation ${o.kind}`);
+  },
+});
+
+/** The vault document (JSON text); operations are the core's `VaultOp`s. */
+const vaultStore = createStore({
+  storage: storageLocal,
+  key: 'vault',
+  /** @returns {string | null} */
+  empty: () => null,
+  apply: (doc, op) => loaded().vaultApply(doc ?? undefined, op),
+});
+
+/** Temporary-inbox credentials by record id: kept apart so that a vault export never holds them. */
+const inboxStore = createStore({
+  storage: storageLocal,
+  key: 'inboxes',
+  /** @returns {Record<string, unknown>} */
+  empty: () => ({}),
+  apply: (doc, op) => {
+    const o = /** @type {{ kind: string, id: string, credentials?: unknown }} */ (op);
+    const next = { ...doc };
+    if (o.kind === 'set') next[o.id] = o.credentials;
+    else if (o.kind === 'remove') delete next[o.id];
+    else throw fail('BadOperation', `unknown inbox operation ${o.kind}`);
+    return next;
+  },
+});
+
+/**
+ * The stored settings (JSON text), made with a fresh per-site secret on first use.
+ * @returns {Promise<string>}
+ */
+async function settings() {
+  await core();
+  const doc = await settingsStore.read();
+  if (doc) return doc;
+  const made = await settingsStore.write({ kind: 'init', json: loaded().settingsInitial() });
+  if (!made) throw fail('StorageError', 'The settings could not be stored.');
+  return made;
+}
+
+/** @returns {Promise<string | undefined>} */
+async function vault() {
+  return (await vaultStore.read()) ?? undefined;
+}
+
+/**
+ * Performs one request the core built and hands back what the core needs to read it.
+ * Cookies are never sent; redirects are not followed (a provider API does not redirect, and
+ * following one could send the key elsewhere).
+ * @param {{ method: string, url: string, headers: [string, string][], body?: string | null }} request
+ */
+async function perform(request) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), FETCH_TIMEOUT_MS);
+  try {
+    const r = await fetch(request.url, {
+      method: request.method,
+      headers: request.headers,
+      body: request.body ?? undefined,
+      redirect: 'manual',
+      credentials: 'omit',
+      cache: 'no-store',
+      signal: controller.signal,
+    });
+    let body = await r.text();
+    if (body.length > MAX_RESPONSE_CHARS) body = body.slice(0, MAX_RESPONSE_CHARS);
+    return { status: r.status, headers: [...r.headers.entries()], body };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Drives a provider flow to its end.
+ * @param {import('../pkg/impalemail.js').AliasFlow} flow
+ * @returns {Promise<any>} the outcome
+ */
+export async function runFlow(flow) {
+  try {
+    let step = flow.next(null);
+    while (!step.done) {
+      let response;
+      try {
+        response = await perform(step.request);
+      } catch (e) {
+        step = flow.networkError(e instanceof Error ? e.message : String(e));
+        continue;
+      }
+      step = flow.next(response);
+    }
+    if (step.error) throw step.error;
+    return step.ok;
+  } finally {
+    flow.free();
+  }
+}
+
+/** Schedules the expiry alarm at the next expiry (or clears it). */
+async function scheduleExpiry() {
+  const next = loaded().vaultNextExpiry(await vault(), nowSecs());
+  await alarms.clear(EXPIRY_ALARM);
+  if (next !== undefined) await alarms.create(EXPIRY_ALARM, { when: Math.max(Date.now() + 1000, next * 1000) });
+}
+
+/**
+ * Expires what is due: disables provider aliases at their provider where it can, then marks
+ * every due record expired. A provider that fails keeps its record due; it is retried at the
+ * next alarm. Returns what happened.
+ */
+export async function runExpiry() {
+  const c = await core();
+  const s = await settings();
+  const due = /** @type {{ id: string, source: string, provider_id?: string | null }[]} */ (c.vaultDue(await vault(), nowSecs()));
+  /** @type {{ id: string, error: string }[]} */
+  const failed = [];
+  for (const r of due) {
+    const provider = c.aliasResolveSource(s, r.source).provider;
+    if (!provider || !r.provider_id) continue;
+    const caps = /** @type {any[]} */ (c.aliasProviders()).find((p) => p.id === provider)?.capabilities;
+    if (!caps?.disable) continue;
+    try {
+      await runFlow(c.aliasFlowSetEnabled(s, provider, r.provider_id, false, nowSecs()));
+    } catch (e) {
+      failed.push({ id: r.id, error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+  const failedIds = new Set(failed.map((f) => f.id));
+  // Only the records that were disabled (or need no provider call) become expired now.
+  for (const r of due) if (!failedIds.has(r.id)) await vaultStore.write({ op: 'set-state', id: r.id, state: 'expired' });
+  await scheduleExpiry();
+  return { expired: due.length - failed.length, failed };
+}
+
+/**
+ * Creates an alias for the page at `url` with `source` (or the default) and records it.
+ * @param {string} url @param {string | null} source
+ */
+export async function createAlias(url, source) {
+  const c = await core();
+  const s = await settings();
+  const resolved = c.aliasResolveSource(s, source ?? undefined);
+  let record;
+  if (resolved.provider === 'mailtm') {
+    const outcome = await runFlow(c.aliasCreateFlow(s, 'mailtm', url, nowSecs()));
+    record = c.aliasRecordFromOutcome(s, outcome, url, nowSecs());
+    await inboxStore.write({ kind: 'set', id: record.id, credentials: outcome.inbox });
+  } else if (resolved.provider) {
+    const outcome = await runFlow(c.aliasCreateFlow(s, resolved.provider, url, nowSecs()));
+    record = c.aliasRecordFromOutcome(s, outcome, url, nowSecs());
+  } else {
+    record = c.aliasCreateLocal(s, resolved.id, url, nowSecs());
+  }
+  await vaultStore.write({ op: 'add', record });
+  await scheduleExpiry();
+  return record;
+}
+
+/** @param {string} id */
+async function recordById(id) {
+  const all = /** @type {any[]} */ (loaded().vaultRecords(await vault()));
+  const r = all.find((x) => x.id === id);
+  if (!r) throw fail('UnknownRecord', 'That alias is no longer in the vault.');
+  return r;
+}
+
+/**
+ * Turns an alias on or off, at its provider first where it has one.
+ * @param {string} id @param {boolean} enabled
+ */
+export async function setEnabled(id, enabled) {
+  const c = await core();
+  const s = await settings();
+  const r = await recordById(id);
+  const provider = c.aliasResolveSource(s, r.source).provider;
+  if (provider && r.provider_id) {
+    const caps = /** @type {any[]} */ (c.aliasProviders()).find((p) => p.id === provider)?.capabilities;
+    if (!caps?.[enabled ? 'enable' : 'disable']) {
+      throw fail('Unsupported', `${provider} cannot ${enabled ? 're-enable' : 'disable'} an alias from here; do it on its website.`);
+    }
+    await runFlow(c.aliasFlowSetEnabled(s, provider, r.provider_id, enabled, nowSecs()));
+  }
+  await vaultStore.write({ op: 'set-state', id, state: enabled ? 'active' : 'disabled' });
+  return recordById(id);
+}
+
+/**
+ * Deletes an alias from the vault, and at its provider when asked.
+ * @param {string} id @param {boolean} atProvider
+ */
+export async function deleteAlias(id, atProvider) {
+  const c = await core();
+  const s = await settings();
+  const r = await recordById(id);
+  const provider = c.aliasResolveSource(s, r.source).provider;
+  if (atProvider && provider === 'mailtm') {
+    const creds = (await inboxStore.read())[id];
+    if (creds) await runFlow(c.inboxFlow(s, creds, 'delete', undefined, nowSecs()));
+  } else if (atProvider && provider && r.provider_id) {
+    await runFlow(c.aliasFlowDelete(s, provider, r.provider_id, nowSecs()));
+  }
+  await vaultStore.write({ op: 'remove', id });
+  await inboxStore.write({ kind: 'remove', id });
+  return { id };
+}
+
+/**
+ * Reads a temporary inbox: `what` is `messages`, `message` or `raw-source`.
+ * @param {string} id @param {'messages' | 'message' | 'raw-source'} what @param {string} [messageId]
+ */
+export async function readInbox(id, what, messageId) {
+  const c = await core();
+  const s = await settings();
+  const creds = (await inboxStore.read())[id];
+  if (!creds) throw fail('UnknownRecord', 'This alias has no temporary inbox on this device.');
+  const outcome = await runFlow(c.inboxFlow(s, creds, what, messageId, nowSecs()));
+  if (outcome.new_token) {
+    await inboxStore.write({ kind: 'set', id, credentials: { ...(/** @type {object} */ (creds)), token: outcome.new_token } });
+  }
+  // The renewed token stays here: pages get the messages, never credentials.
+  return { ...outcome, new_token: undefined };
+}
+
+/**
+ * Checks a provider account: lists its aliases where the provider can.
+ * @param {string} provider
+ */
+export async function testProvider(provider) {
+  const c = await core();
+  const s = await settings();
+  const caps = /** @type {any[]} */ (c.aliasProviders()).find((p) => p.id === provider)?.capabilities;
+  if (!caps) throw fail('BadMessage', `unknown provider ${provider}`);
+  if (!caps.list) throw fail('Unsupported', 'This provider offers no way to check the key without creating an alias.');
+  const outcome = await runFlow(c.aliasFlowList(s, provider, nowSecs()));
+  return { ok: true, aliases: outcome.aliases.length, complete: outcome.complete };
+}
+
+/** Handlers for the extension's own pages (popup, options). */
+export const aliasPageHandlers = {
+  'alias.providers': async () => call((c) => c.aliasProviders()),
+  'settings.get': async () => {
+    const s = await settings();
+    return call((c) => c.settingsView(s));
+  },
+  /** @param {Record<string, unknown>} m */
+  'settings.set': async (m) => {
+    await settings();
+    const doc = await settingsStore.write({ kind: 'update', patch: m.settings });
+    return call((c) => c.settingsView(/** @type {string} */ (doc)));
+  },
+  /** @param {Record<string, unknown>} m */
+  'alias.list': async (m) => {
+    const site = typeof m.url === 'string' && m.url ? await call((c) => { try { return c.registrableDomain(/** @type {string} */ (m.url)); } catch { return undefined; } }) : undefined;
+    const v = await vault();
+    return call((c) => ({
+      site: site ?? null,
+      forSite: site ? c.vaultRecords(v, site, undefined) : [],
+      records: c.vaultRecords(v, undefined, typeof m.query === 'string' ? m.query : undefined),
+    }));
+  },
+  /** @param {Record<string, unknown>} m */
+  'alias.create': async (m) => {
+    if (typeof m.url !== 'string') throw fail('BadMessage', 'alias.create needs the page "url"');
+    return createAlias(m.url, typeof m.source === 'string' ? m.source : null);
+  },
+  /** @param {Record<string, unknown>} m */
+  'alias.setEnabled': async (m) => setEnabled(String(m.id), m.enabled === true),
+  /** @param {Record<string, unknown>} m */
+  'alias.delete': async (m) => deleteAlias(String(m.id), m.atProvider === true),
+  /** @param {Record<string, unknown>} m */
+  'alias.label': async (m) => {
+    const id = String(m.id);
+    const label = typeof m.label === 'string' && m.label.trim() ? m.label.trim() : null;
+    await vaultStore.write({ op: 'set-label', id, label });
+    return recordById(id);
+  },
+  /** @param {Record<string, unknown>} m */
+  'vault.export': async (m) => {
+    const format = m.format === 'csv' ? 'csv' : 'json';
+    const v = await vault();
+    return call((c) => c.vaultExport(v, format));
+  },
+  /** @param {Record<string, unknown>} m */
+  'vault.import': async (m) => {
+    if (typeof m.text !== 'string' || m.text.length > MAX_IMPORT_CHARS) {
+      throw fail('BadMessage', `Choose a file of at most ${MAX_IMPORT_CHARS / 1024 / 1024} MiB.`);
+    }
+    const before = /** @type {any[]} */ (loaded().vaultRecords(await vault())).length;
+    const doc = await vaultStore.write({ op: 'import', text: m.text });
+    await scheduleExpiry();
+    const after = /** @type {any[]} */ (loaded().vaultRecords(doc ?? undefined)).length;
+    return { added: after - before, total: after };
+  },
+  /** @param {Record<string, unknown>} m */
+  'provider.test': async (m) => testProvider(String(m.provider)),
+  /** @param {Record<string, unknown>} m */
+  'inbox.read': async (m) => {
+    const what = m.what === 'message' || m.what === 'raw-source' ? m.what : 'messages';
+    return readInbox(String(m.id), what, typeof m.messageId === 'string' ? m.messageId : undefined);
+  },
+  'alias.runExpiry': async () => runExpiry(),
+};
+
+/** Called once when the background starts: finish interrupted writes, re-arm the alarm. */
+export async function startAliases() {
+  await core();
+  await settingsStore.recover();
+  await vaultStore.recover();
+  await inboxStore.recover();
+  await scheduleExpiry();
+}
+
+/** @param {{ name: string }} alarm */
+export function onAlarm(alarm) {
+  if (alarm.name === EXPIRY_ALARM) runExpiry().catch(() => {});
+}

@@ -1,0 +1,485 @@
+// @ts-check
+/**
+ * Form feature extraction for signup-form detection.
+ *
+ * Walks a document (and its open shadow roots), picks the candidate fields a person could
+ * type an e-mail address or user name into, and builds one compact, JSON-able batch of
+ * records. The background classifies the batch in Rust (src/forms/); nothing here decides.
+ *
+ * Cost: one pass of querySelectorAll per tree scope, attribute reads for every
+ * input, and layout reads (getComputedStyle, getClientRects) only for inputs that passed
+ * the cheap attribute checks. This module only reads the DOM, so the browser lays the
+ * page out at most once per scan. It does not use any browser extension API.
+ *
+ * @module extract
+ */
+
+/** Most candidate fields sent per scan; a page with more is a data grid, not a signup form. */
+export const MAX_INPUTS_PER_SCAN = 500;
+/** Most forms / form-like containers per scan. */
+export const MAX_FORMS_PER_SCAN = 200;
+/** Longest text kept for one feature (label, heading, button text...), in characters. */
+export const MAX_TEXT_LEN = 200;
+/** Most entries kept in a list feature (buttons, links, checkboxes, classes). */
+export const MAX_LIST_LEN = 12;
+/** How deep nested open shadow roots are followed. */
+export const MAX_SHADOW_DEPTH = 8;
+/** How many ancestors are walked from a form-less input to find its container. */
+export const MAX_CONTAINER_DEPTH = 6;
+/** How many previous siblings / ancestors are searched for a heading before a form. */
+export const MAX_HEADING_STEPS = 6;
+/** How many previous siblings are read for the text before a label-less field. */
+export const MAX_NEARBY_STEPS = 3;
+
+/** Input types that are never candidates (checkboxes are read as form features instead). */
+const SKIP_TYPES = new Set([
+  'hidden', 'submit', 'button', 'image', 'reset', 'file', 'range', 'color', 'checkbox', 'radio',
+]);
+const BUTTON_SELECTOR =
+  'button, input[type=submit], input[type=button], input[type=image], [role=button]';
+const HEADING_SELECTOR = 'h1, h2, h3, h4, h5, h6, legend, [role=heading]';
+const FIELD_OR_HEADING = `input, select, textarea, button, ${HEADING_SELECTOR}`;
+/** Buttons inside a field's wrapper that do not submit anything (password eye, clear). */
+const TOGGLE_BUTTON = /^(show|hide|toggle|clear|eye|×|x)$/i;
+
+/**
+ * One candidate field; mirrors `FieldFeatures` in src/forms/features.rs.
+ * @typedef {{
+ *   index: number, formIndex: number, tag: string, type: string, autocomplete: string,
+ *   name: string, id: string, classes: string[], placeholder: string, ariaLabel: string,
+ *   ariaDescribed: string, label: string, nearby: string, maxLength: number,
+ *   inputMode: string, required: boolean
+ * }} FieldFeatures
+ */
+/**
+ * One form or form-like container; mirrors `FormFeatures` in src/forms/features.rs.
+ * @typedef {{
+ *   index: number, isForm: boolean, action: string, method: string, id: string,
+ *   name: string, classes: string[], heading: string, buttons: string[], links: string[],
+ *   passwordCount: number, passwordAutocompletes: string[], visibleInputs: number,
+ *   checkboxes: string[]
+ * }} FormFeatures
+ */
+/** @typedef {{ urlPath: string, title: string }} PageInfo */
+/** @typedef {{ fields: FieldFeatures[], forms: FormFeatures[], page: PageInfo }} Batch */
+/**
+ * A scan: the batch, plus the elements behind each record (same order) for the filler.
+ * @typedef {{ batch: Batch, elements: Element[], formElements: Element[], truncated: boolean }} Scan
+ */
+/** @typedef {Document | ShadowRoot | Element} ScanRoot */
+/** @typedef {HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement} Field */
+
+/**
+ * Collapses whitespace and cuts to MAX_TEXT_LEN.
+ * @param {string | null | undefined} s
+ * @returns {string}
+ */
+function clean(s) {
+  if (!s) return '';
+  const t = s.replace(/\s+/g, ' ').trim();
+  return t.length > MAX_TEXT_LEN ? t.slice(0, MAX_TEXT_LEN) : t;
+}
+
+/**
+ * Text of a node, cut early so that a huge container costs little.
+ * @param {Node | null | undefined} n
+ * @returns {string}
+ */
+function textOf(n) {
+  if (!n) return '';
+  const t = n.textContent || '';
+  return clean(t.length > 4 * MAX_TEXT_LEN ? t.slice(0, 4 * MAX_TEXT_LEN) : t);
+}
+
+/**
+ * Class tokens, without generated hashes (CSS modules, styled-components, Svelte).
+ * @param {Element} el
+ * @returns {string[]}
+ */
+function classTokens(el) {
+  /** @type {string[]} */
+  const out = [];
+  for (const c of Array.from(el.classList)) {
+    if (/^(css|sc|jsx|svelte|emotion)-/.test(c) || (/\d/.test(c) && c.length >= 6)) continue;
+    out.push(c.slice(0, MAX_TEXT_LEN));
+    if (out.length >= MAX_LIST_LEN) break;
+  }
+  return out;
+}
+
+/**
+ * The root itself and every open shadow root below it, depth-first.
+ * @param {ScanRoot} root
+ * @returns {(Document | ShadowRoot | Element)[]}
+ */
+export function collectRoots(root) {
+  /** @type {(Document | ShadowRoot | Element)[]} */
+  const out = [root];
+  /**
+   * @param {Document | ShadowRoot | Element} scope
+   * @param {number} depth
+   */
+  const walk = (scope, depth) => {
+    if (depth >= MAX_SHADOW_DEPTH) return;
+    const doc = scope.ownerDocument || /** @type {Document} */ (scope);
+    const walker = doc.createTreeWalker(scope, 1 /* NodeFilter.SHOW_ELEMENT */);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const sr = /** @type {Element} */ (n).shadowRoot;
+      if (sr) {
+        out.push(sr);
+        walk(sr, depth + 1);
+      }
+    }
+  };
+  walk(root, 0);
+  return out;
+}
+
+/**
+ * Cheap attribute checks, no layout.
+ * @param {Element} el
+ * @returns {boolean}
+ */
+function passesAttributes(el) {
+  const f = /** @type {Field} */ (el);
+  if (f.disabled) return false;
+  if (el.tagName === 'INPUT') {
+    const inp = /** @type {HTMLInputElement} */ (el);
+    if (SKIP_TYPES.has(inp.type) || inp.readOnly) return false;
+  } else if (el.tagName === 'TEXTAREA' && /** @type {HTMLTextAreaElement} */ (el).readOnly) {
+    return false;
+  }
+  return !el.closest('[aria-hidden="true"], [hidden], [inert]');
+}
+
+/**
+ * Layout checks: rendered, non-zero size, not visibility:hidden.
+ * @param {Element} el
+ * @returns {boolean}
+ */
+export function isVisible(el) {
+  const r = el.getBoundingClientRect();
+  if (r.width < 1 || r.height < 1) return false;
+  const view = el.ownerDocument.defaultView;
+  if (!view) return true;
+  const st = view.getComputedStyle(el);
+  return st.visibility !== 'hidden' && st.display !== 'none' && st.opacity !== '0';
+}
+
+/**
+ * Texts of the elements named by an id list attribute (aria-labelledby / describedby).
+ * @param {Element} el
+ * @param {string} attr
+ * @returns {string}
+ */
+function idrefText(el, attr) {
+  const ids = el.getAttribute(attr);
+  if (!ids) return '';
+  const scope = /** @type {Document | ShadowRoot} */ (el.getRootNode());
+  if (typeof scope.getElementById !== 'function') return '';
+  return clean(ids.split(/\s+/).map((id) => textOf(scope.getElementById(id))).join(' '));
+}
+
+/**
+ * The text just before an element: previous siblings, then the parent's previous siblings.
+ * Stops at anything that holds another field or a heading (that text belongs to them).
+ * @param {Element} el
+ * @returns {string}
+ */
+function textBefore(el) {
+  /** @type {Node | null} */
+  let n = el;
+  for (let level = 0; level < 2 && n; level++) {
+    let steps = 0;
+    for (let p = n.previousSibling; p && steps < MAX_NEARBY_STEPS; p = p.previousSibling) {
+      if (p.nodeType === 1) {
+        const e = /** @type {Element} */ (p);
+        if (e.matches(FIELD_OR_HEADING) || e.querySelector(FIELD_OR_HEADING)) return '';
+      }
+      const t = textOf(p);
+      if (t) return t;
+      steps++;
+    }
+    n = n.parentElement;
+  }
+  return '';
+}
+
+/**
+ * Label text for a field: label elements, aria-labelledby, then the text before it.
+ * @param {Field} el
+ * @returns {string}
+ */
+function labelText(el) {
+  const labels = el.labels ? Array.from(el.labels) : [];
+  const fromLabels = clean(labels.map((l) => textOf(l)).join(' '));
+  if (fromLabels) return fromLabels;
+  const byRef = idrefText(el, 'aria-labelledby');
+  if (byRef) return byRef;
+  return textBefore(el);
+}
+
+/**
+ * Short text around a field: its wrapper's text (two levels up at most), as long as the
+ * wrapper holds no other field (else the text is the whole form's).
+ * @param {Element} el
+ * @returns {string}
+ */
+function nearbyText(el) {
+  let p = el.parentElement;
+  for (let i = 0; i < 2 && p; i++, p = p.parentElement) {
+    if (p.querySelectorAll('input, select, textarea').length > 1) return '';
+    const t = textOf(p);
+    if (t) return t;
+  }
+  return '';
+}
+
+/**
+ * Text of a button-like element.
+ * @param {Element} b
+ * @returns {string}
+ */
+function buttonText(b) {
+  const inp = /** @type {HTMLInputElement} */ (b);
+  return clean(
+    textOf(b) || (b.tagName === 'INPUT' ? inp.value : '') || b.getAttribute('aria-label') ||
+      b.getAttribute('title'),
+  );
+}
+
+/**
+ * The nearest ancestor holding a real (non-toggle) button: the form-like container of an
+ * input outside any <form> (SPAs). Falls back to the input's parent.
+ * @param {Element} el
+ * @param {Map<Element, boolean>} cache
+ * @returns {Element}
+ */
+function findContainer(el, cache) {
+  let p = el.parentElement;
+  for (let i = 0; i < MAX_CONTAINER_DEPTH && p && p.tagName !== 'BODY'; i++, p = p.parentElement) {
+    let has = cache.get(p);
+    if (has === undefined) {
+      has = Array.from(p.querySelectorAll(BUTTON_SELECTOR)).some((b) => {
+        const t = buttonText(b);
+        return t.length > 1 && !TOGGLE_BUTTON.test(t);
+      });
+      cache.set(p, has);
+    }
+    if (has) return p;
+  }
+  return el.parentElement || el;
+}
+
+/**
+ * Heading in the container, else the nearest heading before it (siblings, then ancestors'
+ * siblings), else the title of an enclosing dialog.
+ * @param {Element} c
+ * @returns {string}
+ */
+function headingFor(c) {
+  const inside = c.querySelector(HEADING_SELECTOR);
+  if (inside) return textOf(inside);
+  /** @type {Element | null} */
+  let n = c;
+  let steps = 0;
+  while (n && steps < MAX_HEADING_STEPS) {
+    for (let p = n.previousElementSibling; p && steps < MAX_HEADING_STEPS; p = p.previousElementSibling) {
+      steps++;
+      if (p.matches(HEADING_SELECTOR)) return textOf(p);
+      // A heading beside other fields titles those fields, not ours.
+      if (p.querySelector('input, select, textarea')) return dialogTitle(c);
+      const hs = p.querySelectorAll(HEADING_SELECTOR);
+      if (hs.length) return textOf(hs[hs.length - 1]);
+    }
+    n = n.parentElement;
+    steps++;
+  }
+  return dialogTitle(c);
+}
+
+/**
+ * Title of the dialog around a container, if any.
+ * @param {Element} c
+ * @returns {string}
+ */
+function dialogTitle(c) {
+  const dialog = c.closest('dialog, [role=dialog], [aria-modal=true]');
+  return dialog ? idrefText(dialog, 'aria-labelledby') || clean(dialog.getAttribute('aria-label')) : '';
+}
+
+/**
+ * Path of a form's action URL, without host or query.
+ * @param {Element} c
+ * @returns {string}
+ */
+function actionPath(c) {
+  const a = c.getAttribute('action');
+  if (!a) return '';
+  try {
+    const u = new URL(a, c.ownerDocument.baseURI);
+    // SvelteKit names its form actions in the query ("?/login"); other queries may hold
+    // tokens and are dropped.
+    return clean(u.pathname + (u.search.startsWith('?/') ? ' ' + u.search.slice(2) : ''));
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Label text of a checkbox.
+ * @param {HTMLInputElement} cb
+ * @returns {string}
+ */
+function checkboxText(cb) {
+  return labelText(cb) || nearbyText(cb);
+}
+
+/**
+ * Builds the record of one form or container.
+ * @param {Element} c
+ * @param {number} index
+ * @param {Element[]} fields candidate fields of this container
+ * @returns {FormFeatures}
+ */
+function formFeatures(c, index, fields) {
+  /** @type {string[]} */
+  const submits = [];
+  /** @type {string[]} */
+  const others = [];
+  for (const b of Array.from(c.querySelectorAll(BUTTON_SELECTOR))) {
+    if (b.getClientRects().length === 0) continue;
+    const t = buttonText(b);
+    if (!t || TOGGLE_BUTTON.test(t)) continue;
+    const type = (b.getAttribute('type') || (b.tagName === 'BUTTON' ? 'submit' : '')).toLowerCase();
+    (type === 'submit' || type === 'image' ? submits : others).push(t);
+  }
+  const buttons = submits.concat(others).slice(0, MAX_LIST_LEN);
+  /** @type {string[]} */
+  const links = [];
+  for (const a of Array.from(c.querySelectorAll('a'))) {
+    const t = textOf(a);
+    if (t) links.push(t);
+    if (links.length >= MAX_LIST_LEN) break;
+  }
+  /** @type {string[]} */
+  const checkboxes = [];
+  let visibleCheckboxes = 0;
+  for (const cb of Array.from(c.querySelectorAll('input[type=checkbox]'))) {
+    const inp = /** @type {HTMLInputElement} */ (cb);
+    // Custom checkboxes hide the real input; count it when its label shows.
+    if (checkboxes.length < MAX_LIST_LEN) checkboxes.push(checkboxText(inp));
+    visibleCheckboxes++;
+  }
+  const passwords = fields.filter((f) => /** @type {HTMLInputElement} */ (f).type === 'password');
+  return {
+    index,
+    isForm: c.tagName === 'FORM',
+    action: c.tagName === 'FORM' ? actionPath(c) : '',
+    method: clean(c.getAttribute('method')).toLowerCase(),
+    id: clean(c.id),
+    name: clean(c.getAttribute('name')),
+    classes: classTokens(c),
+    heading: headingFor(c),
+    buttons,
+    links,
+    passwordCount: passwords.length,
+    passwordAutocompletes: passwords.map((p) => clean(p.getAttribute('autocomplete')).toLowerCase()),
+    visibleInputs: fields.length + visibleCheckboxes,
+    checkboxes,
+  };
+}
+
+/**
+ * Builds the record of one field.
+ * @param {Field} el
+ * @param {number} index
+ * @param {number} formIndex
+ * @returns {FieldFeatures}
+ */
+function fieldFeatures(el, index, formIndex) {
+  const label = labelText(el);
+  const ml = el.getAttribute('maxlength');
+  return {
+    index,
+    formIndex,
+    tag: el.tagName.toLowerCase(),
+    type: el.tagName === 'INPUT' ? /** @type {HTMLInputElement} */ (el).type : '',
+    autocomplete: clean(el.getAttribute('autocomplete')).toLowerCase(),
+    name: clean(el.getAttribute('name')),
+    id: clean(el.id),
+    classes: classTokens(el),
+    placeholder: clean(el.getAttribute('placeholder')),
+    ariaLabel: clean(el.getAttribute('aria-label')),
+    ariaDescribed: idrefText(el, 'aria-describedby'),
+    label,
+    nearby: label ? '' : nearbyText(el),
+    maxLength: ml && /^\d+$/.test(ml) ? Math.min(Number(ml), 2147483647) : -1,
+    inputMode: clean(el.getAttribute('inputmode')).toLowerCase(),
+    required: el.required,
+  };
+}
+
+/**
+ * Scans `root` and returns the batch with the elements behind it.
+ * @param {ScanRoot} root
+ * @returns {Scan}
+ */
+export function scan(root) {
+  /** @type {Field[]} */
+  const candidates = [];
+  let truncated = false;
+  outer: for (const scope of collectRoots(root)) {
+    for (const el of Array.from(scope.querySelectorAll('input, textarea, select'))) {
+      if (!passesAttributes(el) || !isVisible(el)) continue;
+      if (candidates.length >= MAX_INPUTS_PER_SCAN) {
+        truncated = true;
+        break outer;
+      }
+      candidates.push(/** @type {Field} */ (el));
+    }
+  }
+  /** @type {Map<Element, boolean>} */
+  const cache = new Map();
+  /** @type {Element[]} */
+  const formElements = [];
+  /** @type {Map<Element, Element[]>} */
+  const members = new Map();
+  const owner = candidates.map((el) => {
+    const c = el.form || el.closest('form') || findContainer(el, cache);
+    let list = members.get(c);
+    if (!list) {
+      if (formElements.length >= MAX_FORMS_PER_SCAN) {
+        truncated = true;
+        return null;
+      }
+      list = [];
+      members.set(c, list);
+      formElements.push(c);
+    }
+    list.push(el);
+    return c;
+  });
+  const forms = formElements.map((c, i) => formFeatures(c, i, members.get(c) || []));
+  /** @type {Map<Element, number>} */
+  const formIndex = new Map(formElements.map((c, i) => [c, i]));
+  const fields = candidates.map((el, i) => {
+    const c = owner[i];
+    return fieldFeatures(el, i, c ? formIndex.get(c) ?? -1 : -1);
+  });
+  const doc = 'nodeType' in root && root.nodeType === 9 ? /** @type {Document} */ (root) : root.ownerDocument;
+  const page = {
+    urlPath: doc && doc.location ? clean(doc.location.pathname) : '',
+    title: doc ? clean(doc.title) : '',
+  };
+  return { batch: { fields, forms, page }, elements: candidates, formElements, truncated };
+}
+
+/**
+ * Extracts the batch of `root` (a document, shadow root or element).
+ * @param {ScanRoot} root
+ * @returns {Batch}
+ */
+export function extractBatch(root) {
+  return scan(root).batch;
+}

@@ -1,0 +1,173 @@
+//! Firefox Relay (mozilla/fx-private-relay `api/urls.py`, a DRF router): header
+//! `Authorization: Token <key>`.
+//!
+//! - create: `POST /api/v1/relayaddresses/` `{"enabled":true,"description"(<=64),
+//!   "generated_for"(<=255)}` -> 201 `{id, full_address, enabled}`; 402 when the free
+//!   plan's mask limit is reached;
+//! - list: `GET /api/v1/relayaddresses/` -> array;
+//! - disable/enable: `PATCH /api/v1/relayaddresses/{id}/` `{"enabled"}`;
+//! - delete: `DELETE /api/v1/relayaddresses/{id}/` (204).
+
+use super::*;
+
+/// Longest `generated_for` value Relay stores.
+const MAX_GENERATED_FOR: usize = 255;
+
+fn req(c: &Ctx, method: Method, url: String, body: Option<Value>) -> HttpRequest {
+    let auth = Some(("Authorization", format!("Token {}", c.key.expose())));
+    json_request(method, url, auth, body)
+}
+
+fn item_url(c: &Ctx, id: &str) -> Result<String, AliasError> {
+    Ok(format!(
+        "{}/api/v1/relayaddresses/{}/",
+        c.base,
+        segment(c.provider, id)?
+    ))
+}
+
+pub(crate) fn start(c: &mut Ctx, op: &Op) -> Result<Next, AliasError> {
+    Ok(match op {
+        Op::Create(r) => {
+            let body = serde_json::json!({
+                "enabled": true,
+                "description": note(&r.note),
+                "generated_for": r.site.chars().take(MAX_GENERATED_FOR).collect::<String>(),
+            });
+            let url = format!("{}/api/v1/relayaddresses/", c.base);
+            Next::Send(req(c, Method::Post, url, Some(body)), Stage::Call)
+        }
+        Op::List => {
+            let url = format!("{}/api/v1/relayaddresses/", c.base);
+            Next::Send(req(c, Method::Get, url, None), Stage::Call)
+        }
+        Op::SetEnabled { id, enabled } => {
+            let body = serde_json::json!({ "enabled": enabled });
+            Next::Send(
+                req(c, Method::Patch, item_url(c, id)?, Some(body)),
+                Stage::Call,
+            )
+        }
+        Op::Delete { id } => {
+            Next::Send(req(c, Method::Delete, item_url(c, id)?, None), Stage::Call)
+        }
+        _ => {
+            return Err(AliasError::Unsupported {
+                provider: c.provider,
+                operation: Operation::ReadInbox,
+            })
+        }
+    })
+}
+
+fn parse_alias(c: &Ctx, v: &Value) -> Result<RemoteAlias, AliasError> {
+    Ok(RemoteAlias {
+        address: get_str(v, &["full_address"])
+            .ok_or_else(|| missing(c, "`full_address` (string)"))?,
+        provider: c.provider,
+        provider_id: get_str(v, &["id"]),
+        enabled: get_bool(v, &["enabled"]).unwrap_or(true),
+        note: opt_str(v, "description"),
+        site: opt_str(v, "generated_for"),
+    })
+}
+
+pub(crate) fn step(
+    c: &mut Ctx,
+    op: &Op,
+    _stage: Stage,
+    resp: &HttpResponse,
+) -> Result<Next, AliasError> {
+    match op {
+        Op::Create(r) => {
+            let v = ok_json(c, resp)?;
+            let mut alias = parse_alias(c, &v)?;
+            alias.site.get_or_insert_with(|| r.site.clone());
+            Ok(Next::Done(Outcome::Created { alias }))
+        }
+        Op::List => {
+            let v = ok_json(c, resp)?;
+            let items = v
+                .as_array()
+                .or_else(|| v.get("results").and_then(Value::as_array))
+                .ok_or_else(|| missing(c, "the list of masks (array)"))?;
+            let aliases = items
+                .iter()
+                .map(|i| parse_alias(c, i))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(Next::Done(Outcome::Listed {
+                aliases,
+                complete: true,
+            }))
+        }
+        Op::SetEnabled { id, enabled } => {
+            let v = ok_json_for(c, resp, id)?;
+            Ok(Next::Done(Outcome::StateChanged {
+                provider_id: id.clone(),
+                enabled: get_bool(&v, &["enabled"]).unwrap_or(*enabled),
+            }))
+        }
+        Op::Delete { id } => {
+            ok_json_for(c, resp, id)?;
+            Ok(Next::Done(Outcome::Deleted {
+                provider_id: id.clone(),
+            }))
+        }
+        _ => Err(AliasError::FlowMisuse {
+            provider: c.provider,
+            reason: "unexpected operation",
+        }),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
+mod tests {
+    use super::super::test_support::*;
+    use super::*;
+
+    #[test]
+    fn create_request_and_response() {
+        let cfg = ProviderConfig::new(Provider::FirefoxRelay, "relay-key");
+        let mut f = Flow::create(&cfg, &create_req(), NOW).unwrap();
+        let r = request(&mut f, None);
+        assert_eq!(r.method, Method::Post);
+        assert_eq!(r.url, "https://relay.firefox.com/api/v1/relayaddresses/");
+        assert_eq!(r.header("Authorization"), Some("Token relay-key"));
+        assert_eq!(
+            body_json(&r),
+            serde_json::json!({"enabled":true,"description":"generated by ImpaleMail for example.co.uk","generated_for":"example.co.uk"})
+        );
+        let out = done(
+            &mut f,
+            201,
+            r#"{"id":9,"full_address":"abc@mozmail.com","enabled":true,"generated_for":"example.co.uk"}"#,
+        );
+        let Outcome::Created { alias } = out.unwrap() else {
+            panic!()
+        };
+        assert_eq!(alias.address, "abc@mozmail.com");
+        assert_eq!(alias.provider_id.as_deref(), Some("9"));
+    }
+
+    #[test]
+    fn patch_and_list() {
+        let cfg = ProviderConfig::new(Provider::FirefoxRelay, "relay-key");
+        let mut f = Flow::set_enabled(&cfg, "9", false, NOW).unwrap();
+        let r = request(&mut f, None);
+        assert_eq!(r.method, Method::Patch);
+        assert_eq!(r.url, "https://relay.firefox.com/api/v1/relayaddresses/9/");
+        assert_eq!(body_json(&r), serde_json::json!({"enabled": false}));
+        let mut f = Flow::list(&cfg, NOW).unwrap();
+        let _ = request(&mut f, None);
+        let out = done(
+            &mut f,
+            200,
+            r#"[{"id":1,"full_address":"a@mozmail.com","enabled":false}]"#,
+        );
+        let Outcome::Listed { aliases, .. } = out.unwrap() else {
+            panic!()
+        };
+        assert!(!aliases[0].enabled);
+    }
+}

@@ -1,0 +1,960 @@
+//! The alias vault: one record per alias, as a schema-versioned JSON document
+//! `{"format":"impalemail-vault","schema":1,"records":[...]}`, and the pure operations
+//! the background applies to it (JavaScript holds the storage and the single write queue:
+//! read, apply one operation, write).
+//!
+//! - Records are keyed by address (case-insensitive); the stable local id is derived from
+//!   the address (`a` + 16 hex digits of SHA-256), so it is the same on every device.
+//! - Older documents are migrated step by step ([`migrate`]); a newer schema is refused.
+//! - Import (JSON, or CSV per RFC 4180) returns a **new** vault or an error, never a
+//!   half-changed one. Merge: existing records are kept; a record with the same address is
+//!   merged conservatively (the existing record wins, its empty fields are filled from the
+//!   imported one, the earlier `created` is kept); nothing is ever dropped.
+//! - CSV export guards against formula injection (OWASP "CSV Injection"): a cell starting
+//!   with `=`, `+`, `-`, `@`, tab or CR gets a leading `'`, which import removes again.
+//! - The vault never holds API keys or inbox passwords (those live in [`super::Settings`]
+//!   and in JavaScript's per-record inbox storage), so an export is safe to hand around.
+//!
+//! Times are unix seconds.
+
+use super::error::AliasError;
+use super::generators::{self, GeneratorKind};
+use super::providers::{Provider, RemoteAlias};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+
+/// The `format` marker of a vault document.
+pub const VAULT_FORMAT: &str = "impalemail-vault";
+/// The schema this build writes (and the newest it reads).
+pub const VAULT_SCHEMA: u32 = 1;
+/// Most records a vault holds (and an import may bring).
+pub const MAX_VAULT_RECORDS: usize = 10_000;
+/// Largest file accepted by import, in bytes.
+pub const MAX_IMPORT_BYTES: usize = 8 * 1024 * 1024;
+/// Longest label or note, in characters.
+pub const MAX_TEXT_CHARS: usize = 1000;
+/// Longest custom lifetime: ten years, in seconds.
+pub const MAX_LIFETIME_SECS: u64 = 10 * 366 * 86_400;
+/// The CSV header line, in column order.
+pub const CSV_HEADER: &str =
+    "id,address,source,provider_id,site,origin,created,expires,state,label,note";
+
+/// Where an alias comes from: a provider, or a local generator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Source {
+    /// Created at a provider.
+    Provider(Provider),
+    /// Made by a local generator.
+    Generator(GeneratorKind),
+}
+
+impl Source {
+    /// The id written in documents (`simplelogin`, `catch-all`, ...).
+    pub fn id(self) -> String {
+        match serde_json::to_value(self) {
+            Ok(Value::String(s)) => s,
+            _ => String::new(),
+        }
+    }
+    /// The source with this id.
+    pub fn from_id(id: &str) -> Option<Source> {
+        serde_json::from_value(Value::String(id.to_string())).ok()
+    }
+    /// The provider, if any.
+    pub fn provider(self) -> Option<Provider> {
+        match self {
+            Source::Provider(p) => Some(p),
+            Source::Generator(_) => None,
+        }
+    }
+}
+
+/// The life of an alias.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AliasState {
+    /// Forwards mail.
+    Active,
+    /// Turned off by the user (or at the provider).
+    Disabled,
+    /// Its lifetime ran out; the background disabled it.
+    Expired,
+    /// The provider no longer has it.
+    DeletedAtProvider,
+}
+
+impl AliasState {
+    fn id(self) -> &'static str {
+        match self {
+            AliasState::Active => "active",
+            AliasState::Disabled => "disabled",
+            AliasState::Expired => "expired",
+            AliasState::DeletedAtProvider => "deleted-at-provider",
+        }
+    }
+    fn from_id(s: &str) -> Option<Self> {
+        [
+            AliasState::Active,
+            AliasState::Disabled,
+            AliasState::Expired,
+            AliasState::DeletedAtProvider,
+        ]
+        .into_iter()
+        .find(|st| st.id() == s)
+    }
+}
+
+/// How long a new alias lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case", tag = "kind")]
+pub enum Lifetime {
+    /// Until the user acts.
+    #[default]
+    Never,
+    /// One hour.
+    OneHour,
+    /// One day.
+    OneDay,
+    /// Thirty days.
+    ThirtyDays,
+    /// A custom number of seconds (1 ..= [`MAX_LIFETIME_SECS`]).
+    Custom {
+        /// Seconds.
+        secs: u64,
+    },
+}
+
+impl Lifetime {
+    /// The duration in seconds, `None` for [`Lifetime::Never`].
+    pub fn secs(self) -> Option<u64> {
+        match self {
+            Lifetime::Never => None,
+            Lifetime::OneHour => Some(3600),
+            Lifetime::OneDay => Some(86_400),
+            Lifetime::ThirtyDays => Some(30 * 86_400),
+            Lifetime::Custom { secs } => Some(secs),
+        }
+    }
+    /// `created + lifetime`.
+    pub fn expires(self, created: u64) -> Option<u64> {
+        self.secs().map(|s| created.saturating_add(s))
+    }
+    /// Checks a custom lifetime's range.
+    pub fn validate(self) -> Result<(), AliasError> {
+        match self {
+            Lifetime::Custom { secs } if secs == 0 || secs > MAX_LIFETIME_SECS => {
+                Err(AliasError::InvalidSettings {
+                    field: "lifetime".into(),
+                    reason: format!("a custom lifetime must be 1 to {MAX_LIFETIME_SECS} seconds"),
+                })
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// One alias.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AliasRecord {
+    /// Stable local id, see [`record_id`].
+    pub id: String,
+    /// The address.
+    pub address: String,
+    /// Provider or generator.
+    pub source: Source,
+    /// The provider's id (for disable/delete).
+    #[serde(default)]
+    pub provider_id: Option<String>,
+    /// Registrable domain it was made for.
+    #[serde(default)]
+    pub site: Option<String>,
+    /// Origin of the page it was made on.
+    #[serde(default)]
+    pub origin: Option<String>,
+    /// Creation time, unix seconds.
+    pub created: u64,
+    /// Expiry time, unix seconds.
+    #[serde(default)]
+    pub expires: Option<u64>,
+    /// State.
+    pub state: AliasState,
+    /// User's label.
+    #[serde(default)]
+    pub label: Option<String>,
+    /// Note.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// The stable id of an address: `a` + the first 16 hex digits of SHA-256 of the
+/// lowercased address.
+pub fn record_id(address: &str) -> String {
+    let digest = Sha256::digest(address.trim().to_lowercase().as_bytes());
+    format!("a{}", generators::hex(&digest[..8]))
+}
+
+impl AliasRecord {
+    /// A new active record; `site` may be a URL or host (normalized to its registrable
+    /// domain); `expires = created + lifetime`.
+    pub fn new(
+        address: &str,
+        source: Source,
+        site: Option<&str>,
+        created: u64,
+        lifetime: Lifetime,
+    ) -> Result<Self, AliasError> {
+        lifetime.validate()?;
+        let address = generators::validate_address(address)?;
+        let site = site
+            .filter(|s| !s.trim().is_empty())
+            .map(crate::site::registrable_domain)
+            .transpose()?;
+        Ok(AliasRecord {
+            id: record_id(&address),
+            address,
+            source,
+            provider_id: None,
+            site,
+            origin: None,
+            created,
+            expires: lifetime.expires(created),
+            state: AliasState::Active,
+            label: None,
+            note: None,
+        })
+    }
+
+    /// A record for an alias a provider created or listed.
+    pub fn from_remote(
+        remote: &RemoteAlias,
+        created: u64,
+        lifetime: Lifetime,
+    ) -> Result<Self, AliasError> {
+        let mut r = AliasRecord::new(
+            &remote.address,
+            Source::Provider(remote.provider),
+            remote.site.as_deref(),
+            created,
+            lifetime,
+        )?;
+        r.provider_id = remote.provider_id.clone();
+        r.note = remote.note.clone();
+        if !remote.enabled {
+            r.state = AliasState::Disabled;
+        }
+        Ok(r)
+    }
+
+    fn validate(&self, position: usize) -> Result<(), AliasError> {
+        let bad = |reason: String| AliasError::InvalidRecord {
+            record: format!(
+                "#{} ({})",
+                position + 1,
+                self.address.chars().take(80).collect::<String>()
+            ),
+            reason,
+        };
+        generators::validate_address(&self.address).map_err(|e| bad(e.to_string()))?;
+        if self.id.is_empty() || self.id.len() > 64 {
+            return Err(bad("the id is empty or longer than 64 characters".into()));
+        }
+        for (name, text) in [("label", &self.label), ("note", &self.note)] {
+            if text
+                .as_ref()
+                .is_some_and(|t| t.chars().count() > MAX_TEXT_CHARS)
+            {
+                return Err(bad(format!(
+                    "the {name} is longer than {MAX_TEXT_CHARS} characters"
+                )));
+            }
+        }
+        for (name, text) in [
+            ("site", &self.site),
+            ("origin", &self.origin),
+            ("provider_id", &self.provider_id),
+        ] {
+            if text.as_ref().is_some_and(|t| t.len() > 2048) {
+                return Err(bad(format!("the {name} is too long")));
+            }
+        }
+        if self.expires.is_some_and(|e| e < self.created) {
+            return Err(bad("it expires before it was created".into()));
+        }
+        Ok(())
+    }
+
+    fn key(&self) -> String {
+        self.address.to_lowercase()
+    }
+
+    /// Fills this record's empty fields from `other` (same address).
+    fn absorb(&mut self, other: &AliasRecord) {
+        fn fill(a: &mut Option<String>, b: &Option<String>) {
+            if a.is_none() {
+                a.clone_from(b);
+            }
+        }
+        fill(&mut self.provider_id, &other.provider_id);
+        fill(&mut self.site, &other.site);
+        fill(&mut self.origin, &other.origin);
+        fill(&mut self.label, &other.label);
+        fill(&mut self.note, &other.note);
+        if self.expires.is_none() {
+            self.expires = other.expires;
+        }
+        self.created = self.created.min(other.created);
+    }
+}
+
+/// What [`Vault::add`] did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind")]
+pub enum Added {
+    /// A new record.
+    New {
+        /// Its id.
+        id: String,
+    },
+    /// The address was known; the record was merged into the existing one.
+    Merged {
+        /// The existing id.
+        id: String,
+    },
+}
+
+/// The vault document.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Vault {
+    /// Records, in insertion order.
+    pub records: Vec<AliasRecord>,
+}
+
+#[derive(Serialize)]
+struct DocOut<'a> {
+    format: &'static str,
+    schema: u32,
+    records: &'a [AliasRecord],
+}
+
+#[derive(Deserialize)]
+struct DocIn {
+    records: Vec<AliasRecord>,
+}
+
+/// Upgrades a parsed document from schema `from` to [`VAULT_SCHEMA`], one step at a time.
+///
+/// Schema 0 is the pre-release prototype's shape, kept to prove the mechanism:
+/// `{"schema":0,"aliases":[{"email","service","website","createdAt"(ms),"enabled","label"}]}`.
+pub fn migrate(mut doc: Value, from: u64) -> Result<Value, AliasError> {
+    let mut schema = from;
+    while schema < u64::from(VAULT_SCHEMA) {
+        doc = match schema {
+            0 => migrate_v0_to_v1(doc)?,
+            _ => {
+                return Err(AliasError::ImportForeign {
+                    reason: "unknown old schema",
+                })
+            }
+        };
+        schema += 1;
+    }
+    Ok(doc)
+}
+
+fn migrate_v0_to_v1(doc: Value) -> Result<Value, AliasError> {
+    let malformed = |reason: String| AliasError::ImportMalformed { reason };
+    let aliases = doc
+        .get("aliases")
+        .and_then(Value::as_array)
+        .ok_or_else(|| malformed("schema 0: `aliases` is not a list".into()))?;
+    let mut records = Vec::with_capacity(aliases.len());
+    for (i, a) in aliases.iter().enumerate() {
+        let field = |k: &str| a.get(k).and_then(Value::as_str).map(str::to_string);
+        let email = field("email")
+            .ok_or_else(|| malformed(format!("schema 0: alias #{}: no `email`", i + 1)))?;
+        let source = match field("service").as_deref() {
+            None | Some("catchall") | Some("local") => "catch-all".to_string(),
+            Some(s) => s.to_string(),
+        };
+        let site = field("website").and_then(|w| crate::site::registrable_domain(&w).ok());
+        let created_ms = a.get("createdAt").and_then(Value::as_u64).unwrap_or(0);
+        let enabled = a.get("enabled").and_then(Value::as_bool).unwrap_or(true);
+        records.push(serde_json::json!({
+            "id": record_id(&email),
+            "address": email,
+            "source": source,
+            "site": site,
+            "created": created_ms / 1000,
+            "state": if enabled { "active" } else { "disabled" },
+            "label": field("label"),
+        }));
+    }
+    Ok(serde_json::json!({ "format": VAULT_FORMAT, "schema": 1, "records": records }))
+}
+
+fn check_size(text: &str) -> Result<(), AliasError> {
+    if text.len() > MAX_IMPORT_BYTES {
+        return Err(AliasError::TooLarge {
+            what: "the file",
+            len: text.len(),
+            max: MAX_IMPORT_BYTES,
+        });
+    }
+    Ok(())
+}
+
+impl Vault {
+    /// An empty vault.
+    pub fn new() -> Self {
+        Vault::default()
+    }
+
+    /// Reads a stored or exported document (migrating older schemas).
+    pub fn from_json(text: &str) -> Result<Vault, AliasError> {
+        check_size(text)?;
+        let value: Value = serde_json::from_str(text).map_err(|e| AliasError::ImportMalformed {
+            reason: format!("not JSON ({e})"),
+        })?;
+        let Value::Object(obj) = &value else {
+            return Err(AliasError::ImportForeign {
+                reason: "the file is not a JSON object",
+            });
+        };
+        let schema = obj.get("schema").and_then(Value::as_u64);
+        let value = match (obj.get("format").and_then(Value::as_str), schema) {
+            (Some(VAULT_FORMAT), Some(s)) if s > u64::from(VAULT_SCHEMA) => {
+                return Err(AliasError::FutureSchema {
+                    found: s,
+                    supported: VAULT_SCHEMA,
+                })
+            }
+            (Some(VAULT_FORMAT), Some(s)) => migrate(value, s)?,
+            (Some(VAULT_FORMAT), None) => {
+                return Err(AliasError::ImportMalformed {
+                    reason: "`schema` is missing or not a number".into(),
+                })
+            }
+            (None, Some(0)) if obj.contains_key("aliases") => migrate(value, 0)?,
+            _ => {
+                return Err(AliasError::ImportForeign {
+                    reason: "no \"format\": \"impalemail-vault\" marker",
+                })
+            }
+        };
+        let count = value
+            .get("records")
+            .and_then(Value::as_array)
+            .map(Vec::len)
+            .ok_or_else(|| AliasError::ImportMalformed {
+                reason: "`records` is missing or not a list".into(),
+            })?;
+        if count > MAX_VAULT_RECORDS {
+            return Err(AliasError::TooLarge {
+                what: "the number of aliases",
+                len: count,
+                max: MAX_VAULT_RECORDS,
+            });
+        }
+        let doc: DocIn =
+            serde_json::from_value(value).map_err(|e| AliasError::ImportMalformed {
+                reason: format!("a record has a missing or wrong field ({e})"),
+            })?;
+        Vault::from_records(doc.records)
+    }
+
+    /// Validates records and merges duplicates among them.
+    fn from_records(records: Vec<AliasRecord>) -> Result<Vault, AliasError> {
+        let mut v = Vault::new();
+        for (i, r) in records.into_iter().enumerate() {
+            r.validate(i)?;
+            v.insert_or_merge(r);
+        }
+        Ok(v)
+    }
+
+    fn index_of_address(&self, address: &str) -> Option<usize> {
+        let key = address.to_lowercase();
+        self.records.iter().position(|r| r.key() == key)
+    }
+
+    fn index_of(&self, id: &str) -> Result<usize, AliasError> {
+        self.records
+            .iter()
+            .position(|r| r.id == id)
+            .ok_or_else(|| AliasError::UnknownRecord { id: id.to_string() })
+    }
+
+    fn insert_or_merge(&mut self, r: AliasRecord) -> Added {
+        match self.index_of_address(&r.address) {
+            Some(i) => {
+                self.records[i].absorb(&r);
+                Added::Merged {
+                    id: self.records[i].id.clone(),
+                }
+            }
+            None => {
+                let id = r.id.clone();
+                self.records.push(r);
+                Added::New { id }
+            }
+        }
+    }
+
+    /// The document as stored: `{"format","schema","records"}` (also the JSON export).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(&DocOut {
+            format: VAULT_FORMAT,
+            schema: VAULT_SCHEMA,
+            records: &self.records,
+        })
+        .unwrap_or_default()
+    }
+
+    /// Adds a record; a known address (case-insensitive) is merged, not duplicated.
+    pub fn add(&mut self, record: AliasRecord) -> Result<Added, AliasError> {
+        record.validate(self.records.len())?;
+        if self.index_of_address(&record.address).is_none()
+            && self.records.len() >= MAX_VAULT_RECORDS
+        {
+            return Err(AliasError::TooLarge {
+                what: "the vault",
+                len: self.records.len() + 1,
+                max: MAX_VAULT_RECORDS,
+            });
+        }
+        Ok(self.insert_or_merge(record))
+    }
+
+    /// The record with this id.
+    pub fn get(&self, id: &str) -> Option<&AliasRecord> {
+        self.records.iter().find(|r| r.id == id)
+    }
+
+    /// The record with this address (case-insensitive).
+    pub fn find_address(&self, address: &str) -> Option<&AliasRecord> {
+        self.index_of_address(address).map(|i| &self.records[i])
+    }
+
+    /// Sets a record's state.
+    pub fn set_state(&mut self, id: &str, state: AliasState) -> Result<(), AliasError> {
+        let i = self.index_of(id)?;
+        self.records[i].state = state;
+        Ok(())
+    }
+
+    /// Sets (or with `None`/empty, clears) a record's label.
+    pub fn set_label(&mut self, id: &str, label: Option<&str>) -> Result<(), AliasError> {
+        let i = self.index_of(id)?;
+        self.records[i].label = clean_text(id, "label", label)?;
+        Ok(())
+    }
+
+    /// Sets (or clears) a record's note.
+    pub fn set_note(&mut self, id: &str, note: Option<&str>) -> Result<(), AliasError> {
+        let i = self.index_of(id)?;
+        self.records[i].note = clean_text(id, "note", note)?;
+        Ok(())
+    }
+
+    /// Removes a record and returns it.
+    pub fn remove(&mut self, id: &str) -> Result<AliasRecord, AliasError> {
+        let i = self.index_of(id)?;
+        Ok(self.records.remove(i))
+    }
+
+    /// The aliases made for the site of `site` (URL, host or registrable domain): active
+    /// first, then newest first. Empty if `site` is not a site.
+    pub fn for_site(&self, site: &str) -> Vec<&AliasRecord> {
+        let Ok(site) = crate::site::registrable_domain(site) else {
+            return Vec::new();
+        };
+        let mut out: Vec<&AliasRecord> = self
+            .records
+            .iter()
+            .filter(|r| r.site.as_deref() == Some(site.as_str()))
+            .collect();
+        out.sort_by_key(|r| (r.state != AliasState::Active, std::cmp::Reverse(r.created)));
+        out
+    }
+
+    /// Records whose address, site, label or note contains `query` (case-insensitive),
+    /// newest first. An empty query matches all.
+    pub fn search(&self, query: &str) -> Vec<&AliasRecord> {
+        let q = query.trim().to_lowercase();
+        let mut out: Vec<&AliasRecord> = self
+            .records
+            .iter()
+            .filter(|r| {
+                q.is_empty()
+                    || [
+                        Some(&r.address),
+                        r.site.as_ref(),
+                        r.label.as_ref(),
+                        r.note.as_ref(),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .any(|f| f.to_lowercase().contains(&q))
+            })
+            .collect();
+        out.sort_by_key(|r| std::cmp::Reverse(r.created));
+        out
+    }
+
+    /// Active records whose `expires` is at or before `now`: the background disables the
+    /// provider ones (those with a provider id) and then calls [`Vault::apply_expiry`].
+    pub fn due_for_expiry(&self, now: u64) -> Vec<&AliasRecord> {
+        self.records
+            .iter()
+            .filter(|r| r.state == AliasState::Active && r.expires.is_some_and(|e| e <= now))
+            .collect()
+    }
+
+    /// Marks every due record [`AliasState::Expired`]; returns their ids.
+    pub fn apply_expiry(&mut self, now: u64) -> Vec<String> {
+        let mut ids = Vec::new();
+        for r in &mut self.records {
+            if r.state == AliasState::Active && r.expires.is_some_and(|e| e <= now) {
+                r.state = AliasState::Expired;
+                ids.push(r.id.clone());
+            }
+        }
+        ids
+    }
+
+    /// The earliest future expiry, for the background's alarm.
+    pub fn next_expiry(&self, now: u64) -> Option<u64> {
+        self.records
+            .iter()
+            .filter(|r| r.state == AliasState::Active)
+            .filter_map(|r| r.expires)
+            .filter(|&e| e > now)
+            .min()
+    }
+
+    /// Merges `other` into a copy of this vault (see the module docs for the rules).
+    pub fn merge(&self, other: Vault) -> Result<Vault, AliasError> {
+        let mut out = self.clone();
+        for r in other.records {
+            if out.index_of_address(&r.address).is_none() && out.records.len() >= MAX_VAULT_RECORDS
+            {
+                return Err(AliasError::TooLarge {
+                    what: "the vault after import",
+                    len: out.records.len() + 1,
+                    max: MAX_VAULT_RECORDS,
+                });
+            }
+            out.insert_or_merge(r);
+        }
+        Ok(out)
+    }
+
+    /// Imports a JSON export into a copy of this vault.
+    pub fn import_json(&self, text: &str) -> Result<Vault, AliasError> {
+        self.merge(Vault::from_json(text)?)
+    }
+
+    /// Imports a CSV export into a copy of this vault.
+    pub fn import_csv(&self, text: &str) -> Result<Vault, AliasError> {
+        self.merge(Vault::from_csv(text)?)
+    }
+
+    /// Imports either format, told apart by the first non-blank character.
+    pub fn import(&self, text: &str) -> Result<Vault, AliasError> {
+        if text.trim_start().starts_with(['{', '[']) {
+            self.import_json(text)
+        } else {
+            self.import_csv(text)
+        }
+    }
+
+    /// The JSON export (the stored document; it holds no keys).
+    pub fn export_json(&self) -> String {
+        self.to_json()
+    }
+
+    /// The CSV export: [`CSV_HEADER`], then one CRLF-terminated line per record.
+    pub fn export_csv(&self) -> String {
+        let mut out = String::from(CSV_HEADER);
+        out.push_str("\r\n");
+        for r in &self.records {
+            let num = |n: Option<u64>| n.map(|n| n.to_string()).unwrap_or_default();
+            let s = |o: &Option<String>| o.clone().unwrap_or_default();
+            let cells = [
+                r.id.clone(),
+                r.address.clone(),
+                r.source.id(),
+                s(&r.provider_id),
+                s(&r.site),
+                s(&r.origin),
+                r.created.to_string(),
+                num(r.expires),
+                r.state.id().to_string(),
+                s(&r.label),
+                s(&r.note),
+            ];
+            let line: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
+            out.push_str(&line.join(","));
+            out.push_str("\r\n");
+        }
+        out
+    }
+
+    /// Reads a CSV export.
+    pub fn from_csv(text: &str) -> Result<Vault, AliasError> {
+        check_size(text)?;
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let rows = parse_csv(text)?;
+        let mut rows = rows.into_iter();
+        let header = rows.next().unwrap_or_default();
+        let expected: Vec<&str> = CSV_HEADER.split(',').collect();
+        if header
+            .iter()
+            .map(String::as_str)
+            .ne(expected.iter().copied())
+        {
+            return Err(AliasError::ImportForeign {
+                reason: "the first line is not ImpaleMail's CSV header",
+            });
+        }
+        let mut records = Vec::new();
+        for (i, row) in rows.enumerate() {
+            if row.len() == 1 && row[0].is_empty() {
+                continue;
+            }
+            if records.len() >= MAX_VAULT_RECORDS {
+                return Err(AliasError::TooLarge {
+                    what: "the number of aliases",
+                    len: records.len() + 1,
+                    max: MAX_VAULT_RECORDS,
+                });
+            }
+            let line = i + 2;
+            let bad = |reason: String| AliasError::ImportMalformed {
+                reason: format!("line {line}: {reason}"),
+            };
+            if row.len() != expected.len() {
+                return Err(bad(format!(
+                    "{} cells, expected {}",
+                    row.len(),
+                    expected.len()
+                )));
+            }
+            let cell = |k: usize| uncell(&row[k]);
+            let opt = |k: usize| Some(cell(k)).filter(|s| !s.is_empty());
+            let number = |k: usize| -> Result<Option<u64>, AliasError> {
+                let c = cell(k);
+                if c.is_empty() {
+                    return Ok(None);
+                }
+                c.parse::<u64>().map(Some).map_err(|_| {
+                    bad(format!(
+                        "`{}` is not a number of seconds",
+                        c.chars().take(40).collect::<String>()
+                    ))
+                })
+            };
+            records.push(AliasRecord {
+                id: cell(0),
+                address: cell(1),
+                source: Source::from_id(&cell(2)).ok_or_else(|| {
+                    bad(format!(
+                        "unknown source `{}`",
+                        cell(2).chars().take(40).collect::<String>()
+                    ))
+                })?,
+                provider_id: opt(3),
+                site: opt(4),
+                origin: opt(5),
+                created: number(6)?.ok_or_else(|| bad("`created` is empty".into()))?,
+                expires: number(7)?,
+                state: AliasState::from_id(&cell(8)).ok_or_else(|| {
+                    bad(format!(
+                        "unknown state `{}`",
+                        cell(8).chars().take(40).collect::<String>()
+                    ))
+                })?,
+                label: opt(9),
+                note: opt(10),
+            });
+        }
+        Vault::from_records(records)
+    }
+}
+
+fn clean_text(id: &str, field: &str, text: Option<&str>) -> Result<Option<String>, AliasError> {
+    let t = text.map(str::trim).filter(|t| !t.is_empty());
+    if t.is_some_and(|t| t.chars().count() > MAX_TEXT_CHARS) {
+        return Err(AliasError::InvalidRecord {
+            record: id.to_string(),
+            reason: format!("the {field} is longer than {MAX_TEXT_CHARS} characters"),
+        });
+    }
+    Ok(t.map(str::to_string))
+}
+
+/// One CSV cell: formula guard, then RFC 4180 quoting when needed.
+fn csv_cell(value: &str) -> String {
+    let guarded = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_string()
+    };
+    if guarded.contains([',', '"', '\r', '\n']) {
+        format!("\"{}\"", guarded.replace('"', "\"\""))
+    } else {
+        guarded
+    }
+}
+
+/// Undoes the formula guard of [`csv_cell`].
+fn uncell(value: &str) -> String {
+    match value.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest.to_string(),
+        _ => value.to_string(),
+    }
+}
+
+/// Parses RFC 4180 CSV (CRLF or LF line ends, `""` escapes inside quoted fields).
+fn parse_csv(text: &str) -> Result<Vec<Vec<String>>, AliasError> {
+    let mut rows = Vec::new();
+    let mut row = Vec::new();
+    let mut field = String::new();
+    let mut chars = text.chars().peekable();
+    let mut line = 1usize;
+    let mut quoted = false;
+    let mut at_field_start = true;
+    while let Some(ch) = chars.next() {
+        if quoted {
+            match ch {
+                '"' if chars.peek() == Some(&'"') => {
+                    chars.next();
+                    field.push('"');
+                }
+                '"' => {
+                    quoted = false;
+                    if !matches!(chars.peek(), None | Some(',') | Some('\r') | Some('\n')) {
+                        return Err(AliasError::ImportMalformed {
+                            reason: format!("line {line}: text after a closing quote"),
+                        });
+                    }
+                }
+                '\n' => {
+                    line += 1;
+                    field.push(ch);
+                }
+                _ => field.push(ch),
+            }
+            continue;
+        }
+        match ch {
+            '"' if at_field_start => {
+                quoted = true;
+                at_field_start = false;
+            }
+            '"' => {
+                return Err(AliasError::ImportMalformed {
+                    reason: format!("line {line}: a quote inside an unquoted cell"),
+                })
+            }
+            ',' => {
+                row.push(std::mem::take(&mut field));
+                at_field_start = true;
+            }
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' | '\r' => {
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+                at_field_start = true;
+                line += 1;
+            }
+            _ => {
+                field.push(ch);
+                at_field_start = false;
+            }
+        }
+    }
+    if quoted {
+        return Err(AliasError::ImportMalformed {
+            reason: format!("line {line}: unterminated quote"),
+        });
+    }
+    if !field.is_empty() || !row.is_empty() {
+        row.push(field);
+        rows.push(row);
+    }
+    Ok(rows)
+}
+
+/// Counts of records by state, for the popup.
+pub fn counts(vault: &Vault) -> HashMap<&'static str, usize> {
+    let mut m = HashMap::new();
+    for r in &vault.records {
+        *m.entry(r.state.id()).or_insert(0) += 1;
+    }
+    m
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_cells_are_quoted_and_guarded() {
+        assert_eq!(csv_cell("plain"), "plain");
+        assert_eq!(csv_cell("a,b"), "\"a,b\"");
+        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_cell("=HYPERLINK(1)"), "'=HYPERLINK(1)");
+        assert_eq!(csv_cell("@SUM,1"), "\"'@SUM,1\"");
+        assert_eq!(uncell("'=x"), "=x");
+        assert_eq!(uncell("'quoted"), "'quoted");
+    }
+
+    #[test]
+    fn csv_parser_handles_rfc4180() {
+        let rows = parse_csv("a,\"b,c\",\"d\"\"e\"\r\n\"multi\nline\",,x\n").unwrap();
+        assert_eq!(rows[0], vec!["a", "b,c", "d\"e"]);
+        assert_eq!(rows[1], vec!["multi\nline", "", "x"]);
+        assert!(parse_csv("a,\"b").is_err());
+        assert!(parse_csv("a,b\"c").is_err());
+    }
+
+    #[test]
+    fn lifetimes() {
+        assert_eq!(Lifetime::Never.expires(100), None);
+        assert_eq!(Lifetime::OneHour.expires(100), Some(3700));
+        assert_eq!(Lifetime::OneDay.expires(0), Some(86_400));
+        assert_eq!(Lifetime::ThirtyDays.expires(0), Some(2_592_000));
+        assert_eq!(Lifetime::Custom { secs: 5 }.expires(10), Some(15));
+        assert!(Lifetime::Custom { secs: 0 }.validate().is_err());
+        assert_eq!(
+            serde_json::to_string(&Lifetime::Custom { secs: 5 }).unwrap(),
+            r#"{"kind":"custom","secs":5}"#
+        );
+    }
+
+    #[test]
+    fn record_ids_are_stable_and_case_insensitive() {
+        assert_eq!(record_id("A@Example.com"), record_id("a@example.com"));
+        assert_ne!(record_id("a@example.com"), record_id("b@example.com"));
+        assert_eq!(record_id("a@example.com").len(), 17);
+    }
+
+    #[test]
+    fn source_ids() {
+        assert_eq!(
+            Source::Provider(Provider::FirefoxRelay).id(),
+            "firefox-relay"
+        );
+        assert_eq!(Source::Generator(GeneratorKind::PerSite).id(), "per-site");
+        assert_eq!(
+            Source::from_id("catch-all"),
+            Some(Source::Generator(GeneratorKind::CatchAll))
+        );
+        assert_eq!(Source::from_id("nope"), None);
+    }
+}

@@ -1,0 +1,300 @@
+//! Unit tests for the rule groups, on hand-built records.
+
+use super::*;
+
+fn field(index: u32, form_index: i32, ty: &str) -> FieldFeatures {
+    FieldFeatures {
+        index,
+        form_index,
+        tag: "input".into(),
+        input_type: ty.into(),
+        max_length: -1,
+        ..Default::default()
+    }
+}
+
+fn form(index: u32, submit: &str) -> FormFeatures {
+    FormFeatures {
+        index,
+        is_form: true,
+        buttons: vec![submit.into()],
+        ..Default::default()
+    }
+}
+
+fn run(fields: Vec<FieldFeatures>, forms: Vec<FormFeatures>) -> Classification {
+    classify_batch(&Batch {
+        fields,
+        forms,
+        page: PageInfo::default(),
+    })
+    .unwrap()
+}
+
+fn email(index: u32, form_index: i32, label: &str) -> FieldFeatures {
+    FieldFeatures {
+        label: label.into(),
+        ..field(index, form_index, "email")
+    }
+}
+
+fn pw(index: u32, form_index: i32) -> FieldFeatures {
+    field(index, form_index, "password")
+}
+
+fn form_pw(index: u32, submit: &str, acs: &[&str]) -> FormFeatures {
+    FormFeatures {
+        password_count: acs.len() as u32,
+        password_autocompletes: acs.iter().map(|s| s.to_string()).collect(),
+        ..form(index, submit)
+    }
+}
+
+#[test]
+fn submit_button_keywords_decide_the_form_in_each_language() {
+    let cases = [
+        ("Create account", FormType::Signup),
+        ("Registrieren", FormType::Signup),
+        ("S'inscrire", FormType::Signup),
+        ("Zarejestruj się", FormType::Signup),
+        ("Зарегистрироваться", FormType::Signup),
+        ("会員登録", FormType::Signup),
+        ("회원가입", FormType::Signup),
+        ("Subscribe", FormType::Newsletter),
+        ("Abonnieren", FormType::Newsletter),
+        ("Suscribirme", FormType::Newsletter),
+        ("订阅", FormType::Newsletter),
+        ("Abone ol", FormType::Newsletter),
+    ];
+    for (submit, want) in cases {
+        let c = run(vec![email(0, 0, "Email")], vec![form(0, submit)]);
+        assert_eq!(
+            c.forms[0].form_type, want,
+            "{submit}: {:?}",
+            c.forms[0].rules
+        );
+        assert!(c.fields[0].button, "{submit}");
+    }
+}
+
+#[test]
+fn login_keywords_never_get_a_button() {
+    for submit in [
+        "Sign in",
+        "Anmelden",
+        "Se connecter",
+        "Iniciar sesión",
+        "Accedi",
+        "Entrar",
+        "Inloggen",
+        "Zaloguj",
+        "Войти",
+        "Giriş yap",
+        "ログイン",
+        "登录",
+        "로그인",
+    ] {
+        let c = run(
+            vec![email(0, 0, "Email"), pw(1, 0)],
+            vec![form_pw(0, submit, &[""])],
+        );
+        assert_eq!(c.forms[0].form_type, FormType::Login, "{submit}");
+        assert_eq!(c.fields[0].field_type, FieldType::EmailLogin, "{submit}");
+        assert!(
+            !c.fields[0].button && c.fields[0].offer_existing,
+            "{submit}"
+        );
+    }
+}
+
+#[test]
+fn password_autocomplete_hints() {
+    let signup = run(
+        vec![email(0, 0, "Email"), pw(1, 0)],
+        vec![form_pw(0, "Continue", &["new-password"])],
+    );
+    assert_eq!(signup.forms[0].form_type, FormType::Signup);
+    let login = run(
+        vec![email(0, 0, "Email"), pw(1, 0)],
+        vec![form_pw(0, "Continue", &["current-password"])],
+    );
+    assert_eq!(login.forms[0].form_type, FormType::Login);
+    let change = run(
+        vec![pw(0, 0), pw(1, 0), pw(2, 0)],
+        vec![form_pw(
+            0,
+            "Save",
+            &["current-password", "new-password", "new-password"],
+        )],
+    );
+    assert_eq!(change.forms[0].form_type, FormType::PasswordChange);
+}
+
+#[test]
+fn unsubscribe_is_not_a_newsletter_signup() {
+    let c = run(vec![email(0, 0, "Email")], vec![form(0, "Unsubscribe")]);
+    assert_eq!(c.forms[0].form_type, FormType::Other);
+    assert!(!c.fields[0].button);
+}
+
+#[test]
+fn confirm_email_by_keyword_or_by_position_in_a_signup() {
+    let labelled = run(
+        vec![email(0, 0, "Email"), email(1, 0, "Confirm email"), pw(2, 0)],
+        vec![form_pw(0, "Sign up", &[""])],
+    );
+    assert_eq!(labelled.fields[1].field_type, FieldType::EmailConfirm);
+    assert_eq!(labelled.fields[0].fills, vec![0, 1]);
+    // An unlabelled second address (`name=email2`, placeholder "Email") in a signup.
+    let mut second = email(1, 0, "");
+    second.name = "email2".into();
+    let c = run(
+        vec![email(0, 0, "Email"), second, pw(2, 0)],
+        vec![form_pw(0, "Create account", &[""])],
+    );
+    assert_eq!(c.fields[1].field_type, FieldType::EmailConfirm);
+    assert!(!c.fields[1].button);
+}
+
+#[test]
+fn someone_elses_address_and_own_address() {
+    let c = run(
+        vec![email(0, 0, "Recipient email"), email(1, 0, "Your email")],
+        vec![FormFeatures {
+            heading: "Send a gift card".into(),
+            ..form(0, "Add to cart")
+        }],
+    );
+    assert_eq!(c.fields[0].field_type, FieldType::EmailOtherPerson);
+    assert_ne!(c.fields[1].field_type, FieldType::EmailOtherPerson);
+    assert!(!c.fields[0].button);
+}
+
+#[test]
+fn search_boxes_win_over_search_mail() {
+    let mut f = field(0, -1, "text");
+    f.name = "q".into();
+    f.placeholder = "Search mail".into();
+    let c = run(vec![f], vec![]);
+    assert_eq!(c.fields[0].field_type, FieldType::Search);
+    let mut s = field(0, 0, "text");
+    s.name = "s".into();
+    let c = run(vec![s], vec![form(0, "Go")]);
+    assert_eq!(c.fields[0].field_type, FieldType::Search);
+    assert_eq!(c.forms[0].form_type, FormType::Other);
+}
+
+#[test]
+fn placeholder_address_marks_a_type_text_email() {
+    let mut f = field(0, 0, "text");
+    f.placeholder = "you@company.com".into();
+    let c = run(
+        vec![f, pw(1, 0)],
+        vec![form_pw(0, "Create account", &["new-password"])],
+    );
+    assert_eq!(c.fields[0].field_type, FieldType::EmailNewAccount);
+    let mut handle = field(0, 0, "text");
+    handle.placeholder = "@handle".into();
+    let c = run(vec![handle], vec![form(0, "Create account")]);
+    assert_eq!(c.fields[0].field_type, FieldType::Username);
+    assert!(!c.fields[0].button);
+}
+
+#[test]
+fn lone_email_without_cues_is_a_newsletter_but_a_heading_overrides() {
+    let c = run(vec![email(0, 0, "Email")], vec![form(0, "Go")]);
+    assert_eq!(c.forms[0].form_type, FormType::Newsletter);
+    let c = run(
+        vec![email(0, 0, "Email")],
+        vec![FormFeatures {
+            heading: "Sign in".into(),
+            ..form(0, "Next")
+        }],
+    );
+    assert_eq!(c.forms[0].form_type, FormType::Login);
+    let c = run(
+        vec![email(0, 0, "Email")],
+        vec![FormFeatures {
+            heading: "Create your account".into(),
+            ..form(0, "Continue")
+        }],
+    );
+    assert_eq!(c.forms[0].form_type, FormType::Signup);
+}
+
+#[test]
+fn checkboxes_and_links() {
+    let c = run(
+        vec![email(0, 0, "Email"), pw(1, 0)],
+        vec![FormFeatures {
+            checkboxes: vec!["Remember me".into()],
+            links: vec!["Forgot password?".into()],
+            ..form_pw(0, "Continue", &[""])
+        }],
+    );
+    assert_eq!(c.forms[0].form_type, FormType::Login);
+    let c = run(
+        vec![email(0, 0, "Email"), pw(1, 0)],
+        vec![FormFeatures {
+            checkboxes: vec!["I agree to the terms".into()],
+            links: vec!["Already have an account? Log in".into()],
+            ..form_pw(0, "Continue", &[""])
+        }],
+    );
+    assert_eq!(c.forms[0].form_type, FormType::Signup);
+}
+
+#[test]
+fn contact_and_checkout_structure() {
+    let mut msg = field(1, 0, "");
+    msg.tag = "textarea".into();
+    let c = run(vec![email(0, 0, "Email"), msg], vec![form(0, "Send")]);
+    assert_eq!(c.forms[0].form_type, FormType::Contact);
+    assert!(!c.fields[0].button);
+    let addr = |i: u32, l: &str| FieldFeatures {
+        label: l.into(),
+        ..field(i, 0, "text")
+    };
+    let c = run(
+        vec![
+            email(0, 0, "Email"),
+            addr(1, "Street address"),
+            addr(2, "City"),
+            addr(3, "ZIP"),
+        ],
+        vec![form(0, "Continue")],
+    );
+    assert_eq!(c.forms[0].form_type, FormType::GuestCheckout);
+    assert!(c.fields[0].button);
+}
+
+#[test]
+fn ties_prefer_no_button() {
+    // "Sign in" and "Sign up" as equally strong cues: the login reading wins.
+    let c = run(
+        vec![email(0, 0, "Email")],
+        vec![FormFeatures {
+            heading: "Sign up".into(),
+            ..form(0, "Sign in")
+        }],
+    );
+    assert_eq!(c.forms[0].form_type, FormType::Login);
+}
+
+#[test]
+fn formless_fields_are_classified_alone() {
+    let mut f = email(0, -1, "Email");
+    f.name = "newsletter_email".into();
+    let c = run(vec![f], vec![]);
+    assert_eq!(c.fields[0].field_type, FieldType::EmailNewsletter);
+    assert_eq!(c.fields[0].fills, vec![0]);
+}
+
+#[test]
+fn non_text_inputs_are_never_email_fields() {
+    let mut f = field(0, 0, "tel");
+    f.label = "Email or phone".into();
+    let c = run(vec![f], vec![form(0, "Sign up")]);
+    assert_eq!(c.fields[0].field_type, FieldType::Other);
+    assert!(!c.fields[0].button);
+}

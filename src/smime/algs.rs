@@ -1,0 +1,674 @@
+//! Signature algorithms: verify one signature with one public key, and hash content.
+//!
+//! Used twice: by the path validator for certificate and CRL signatures (RFC 5280 §4.1.1.2,
+//! the hash is implied by `signatureAlgorithm`), and by the CMS code for `SignerInfo`
+//! signatures (RFC 5652 §5.4/§5.6, the hash is `SignerInfo.digestAlgorithm`).
+//!
+//! Supported:
+//! - RSA PKCS#1 v1.5 (RFC 8017 §8.2, identifiers RFC 4055/RFC 5754) with SHA-1/224/256/384/512;
+//! - RSASSA-PSS (RFC 4055 §3.1 parameters, RFC 8017 §8.1), any salt length, MGF1 with the
+//!   same hash as the message hash;
+//! - ECDSA over P-256, P-384, P-521 (RFC 5480, RFC 5758 §3.2; DER `Ecdsa-Sig-Value`) with
+//!   any of the SHA-2 hashes on any curve (RFC 5753 allows that in CMS);
+//! - Ed25519 (RFC 8410 keys, RFC 8419 in CMS: pure Ed25519 over the message);
+//! - DSA (RFC 3279 §2.2.2/§2.3.2, with the parameters passed in the key), reported weak.
+//!
+//! Verification never trusts a "weak" result silently: SHA-1, RSA keys under
+//! [`MIN_RSA_BITS`] bits and DSA verify but come back as [`Strength::Weak`]. MD2/MD5 and
+//! anything unknown are [`AlgError::Unsupported`], naming the algorithm.
+
+use const_oid::ObjectIdentifier;
+use der::{Decode, Encode};
+use digest::DynDigest;
+use signature::hazmat::PrehashVerifier;
+use spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
+
+/// RSA keys with a modulus shorter than this many bits verify but are reported weak
+/// (NIST SP 800-131A; the CA/B Forum S/MIME BR §6.1.5 require 2048).
+pub const MIN_RSA_BITS: usize = 2048;
+/// The largest RSA modulus accepted, in bits: bigger keys make verification slow enough to be
+/// a denial of service (a 16384-bit key costs ~16x a 4096-bit one).
+pub const MAX_RSA_BITS: usize = 8192;
+
+/// OIDs used here (RFC 3279, RFC 4055, RFC 5480, RFC 5758, RFC 8410, NIST CSOR).
+pub mod oids {
+    use const_oid::ObjectIdentifier as Oid;
+    /// rsaEncryption (RFC 8017 / RFC 3279 §2.3.1).
+    pub const RSA_ENCRYPTION: Oid = Oid::new_unwrap("1.2.840.113549.1.1.1");
+    /// md2WithRSAEncryption.
+    pub const MD2_WITH_RSA: Oid = Oid::new_unwrap("1.2.840.113549.1.1.2");
+    /// md5WithRSAEncryption.
+    pub const MD5_WITH_RSA: Oid = Oid::new_unwrap("1.2.840.113549.1.1.4");
+    /// sha1WithRSAEncryption.
+    pub const SHA1_WITH_RSA: Oid = Oid::new_unwrap("1.2.840.113549.1.1.5");
+    /// id-mgf1 (RFC 4055 §2.2).
+    pub const MGF1: Oid = Oid::new_unwrap("1.2.840.113549.1.1.8");
+    /// id-RSASSA-PSS (RFC 4055 §3.1).
+    pub const RSASSA_PSS: Oid = Oid::new_unwrap("1.2.840.113549.1.1.10");
+    /// sha256WithRSAEncryption (RFC 4055 §5).
+    pub const SHA256_WITH_RSA: Oid = Oid::new_unwrap("1.2.840.113549.1.1.11");
+    /// sha384WithRSAEncryption.
+    pub const SHA384_WITH_RSA: Oid = Oid::new_unwrap("1.2.840.113549.1.1.12");
+    /// sha512WithRSAEncryption.
+    pub const SHA512_WITH_RSA: Oid = Oid::new_unwrap("1.2.840.113549.1.1.13");
+    /// sha224WithRSAEncryption.
+    pub const SHA224_WITH_RSA: Oid = Oid::new_unwrap("1.2.840.113549.1.1.14");
+    /// id-ecPublicKey (RFC 5480 §2.1.1).
+    pub const EC_PUBLIC_KEY: Oid = Oid::new_unwrap("1.2.840.10045.2.1");
+    /// secp256r1 / prime256v1.
+    pub const SECP256R1: Oid = Oid::new_unwrap("1.2.840.10045.3.1.7");
+    /// secp384r1.
+    pub const SECP384R1: Oid = Oid::new_unwrap("1.3.132.0.34");
+    /// secp521r1.
+    pub const SECP521R1: Oid = Oid::new_unwrap("1.3.132.0.35");
+    /// ecdsa-with-SHA1 (RFC 3279 §2.2.3).
+    pub const ECDSA_WITH_SHA1: Oid = Oid::new_unwrap("1.2.840.10045.4.1");
+    /// ecdsa-with-SHA224 (RFC 5758 §3.2).
+    pub const ECDSA_WITH_SHA224: Oid = Oid::new_unwrap("1.2.840.10045.4.3.1");
+    /// ecdsa-with-SHA256.
+    pub const ECDSA_WITH_SHA256: Oid = Oid::new_unwrap("1.2.840.10045.4.3.2");
+    /// ecdsa-with-SHA384.
+    pub const ECDSA_WITH_SHA384: Oid = Oid::new_unwrap("1.2.840.10045.4.3.3");
+    /// ecdsa-with-SHA512.
+    pub const ECDSA_WITH_SHA512: Oid = Oid::new_unwrap("1.2.840.10045.4.3.4");
+    /// id-Ed25519 (RFC 8410 §3).
+    pub const ED25519: Oid = Oid::new_unwrap("1.3.101.112");
+    /// id-Ed448 (RFC 8410 §3), not supported.
+    pub const ED448: Oid = Oid::new_unwrap("1.3.101.113");
+    /// id-dsa (RFC 3279 §2.3.2).
+    pub const DSA: Oid = Oid::new_unwrap("1.2.840.10040.4.1");
+    /// id-dsa-with-sha1 (RFC 3279 §2.2.2).
+    pub const DSA_WITH_SHA1: Oid = Oid::new_unwrap("1.2.840.10040.4.3");
+    /// id-dsa-with-sha224 (RFC 5758 §3.1).
+    pub const DSA_WITH_SHA224: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.3.1");
+    /// id-dsa-with-sha256 (RFC 5758 §3.1).
+    pub const DSA_WITH_SHA256: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.3.2");
+    /// id-sha1.
+    pub const SHA1: Oid = Oid::new_unwrap("1.3.14.3.2.26");
+    /// id-sha224.
+    pub const SHA224: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.2.4");
+    /// id-sha256.
+    pub const SHA256: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.2.1");
+    /// id-sha384.
+    pub const SHA384: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.2.2");
+    /// id-sha512.
+    pub const SHA512: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.2.3");
+    /// id-md5.
+    pub const MD5: Oid = Oid::new_unwrap("1.2.840.113549.2.5");
+    /// id-md2.
+    pub const MD2: Oid = Oid::new_unwrap("1.2.840.113549.2.2");
+}
+
+/// Why a signature that verified is nevertheless not to be trusted as "strong".
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WeakReason {
+    /// The hash is SHA-1, which has practical collision attacks (SHAttered, 2017).
+    Sha1,
+    /// The RSA modulus is shorter than [`MIN_RSA_BITS`].
+    RsaKeyTooSmall {
+        /// Modulus length in bits.
+        bits: usize,
+    },
+    /// DSA: removed from current standards (FIPS 186-5) and from the S/MIME BR.
+    Dsa,
+}
+
+impl core::fmt::Display for WeakReason {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            WeakReason::Sha1 => f.write_str("uses SHA-1"),
+            WeakReason::RsaKeyTooSmall { bits } => {
+                write!(f, "RSA key of {bits} bits (under {MIN_RSA_BITS})")
+            }
+            WeakReason::Dsa => f.write_str("uses DSA"),
+        }
+    }
+}
+
+/// What the check concluded about algorithm strength, once the signature verified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Strength {
+    /// Verified with an algorithm and key size considered secure.
+    Strong,
+    /// Verified, but with a weak algorithm or key: do not show it as fully verified.
+    Weak(WeakReason),
+}
+
+impl Strength {
+    /// The weak reason, if any.
+    pub fn weak_reason(self) -> Option<WeakReason> {
+        match self {
+            Strength::Strong => None,
+            Strength::Weak(r) => Some(r),
+        }
+    }
+}
+
+/// Errors from signature verification and hashing.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AlgError {
+    /// The algorithm (hash, signature, curve or key type) is not supported; `what` names it
+    /// (e.g. "MD5", "Ed448", "curve 1.3.132.0.10").
+    Unsupported {
+        /// Human name or dotted OID of what is unsupported.
+        what: String,
+    },
+    /// The signature does not verify with this key: the data or signature was altered, or
+    /// the wrong key was used.
+    BadSignature,
+    /// The public key (SubjectPublicKeyInfo) could not be parsed for its algorithm.
+    MalformedKey {
+        /// What is wrong.
+        detail: String,
+    },
+    /// The signature value is not well-formed for its algorithm (e.g. bad DER for ECDSA).
+    MalformedSignature,
+    /// The algorithm parameters (e.g. RSASSA-PSS-params) are malformed or inconsistent.
+    MalformedParameters {
+        /// What is wrong.
+        detail: String,
+    },
+    /// The key type does not match the signature algorithm (e.g. an EC key with
+    /// sha256WithRSAEncryption).
+    KeyMismatch {
+        /// The key algorithm.
+        key: String,
+        /// The signature algorithm.
+        sig: String,
+    },
+}
+
+impl core::fmt::Display for AlgError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            AlgError::Unsupported { what } => write!(f, "unsupported algorithm: {what}"),
+            AlgError::BadSignature => f.write_str("signature does not verify"),
+            AlgError::MalformedKey { detail } => write!(f, "malformed public key: {detail}"),
+            AlgError::MalformedSignature => f.write_str("malformed signature value"),
+            AlgError::MalformedParameters { detail } => {
+                write!(f, "malformed algorithm parameters: {detail}")
+            }
+            AlgError::KeyMismatch { key, sig } => {
+                write!(f, "a {key} key cannot verify a {sig} signature")
+            }
+        }
+    }
+}
+
+impl std::error::Error for AlgError {}
+
+/// A human name for an OID: the const-oid database name, or the dotted form.
+pub fn oid_name(oid: &ObjectIdentifier) -> String {
+    match *oid {
+        oids::MD5 | oids::MD5_WITH_RSA => return "MD5".into(),
+        oids::MD2 | oids::MD2_WITH_RSA => return "MD2".into(),
+        oids::ED448 => return "Ed448".into(),
+        _ => {}
+    }
+    match const_oid::db::DB.by_oid(oid) {
+        Some(name) => format!("{name} ({oid})"),
+        None => oid.to_string(),
+    }
+}
+
+/// The hash functions we implement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HashAlg {
+    /// SHA-1 (weak).
+    Sha1,
+    /// SHA-224.
+    Sha224,
+    /// SHA-256.
+    Sha256,
+    /// SHA-384.
+    Sha384,
+    /// SHA-512.
+    Sha512,
+}
+
+impl HashAlg {
+    /// From a hash OID (id-sha1, id-sha256, ...).
+    pub fn from_oid(oid: &ObjectIdentifier) -> Result<HashAlg, AlgError> {
+        Ok(match *oid {
+            oids::SHA1 => HashAlg::Sha1,
+            oids::SHA224 => HashAlg::Sha224,
+            oids::SHA256 => HashAlg::Sha256,
+            oids::SHA384 => HashAlg::Sha384,
+            oids::SHA512 => HashAlg::Sha512,
+            _ => {
+                return Err(AlgError::Unsupported {
+                    what: oid_name(oid),
+                })
+            }
+        })
+    }
+
+    /// Output length in bytes.
+    pub fn output_len(self) -> usize {
+        match self {
+            HashAlg::Sha1 => 20,
+            HashAlg::Sha224 => 28,
+            HashAlg::Sha256 => 32,
+            HashAlg::Sha384 => 48,
+            HashAlg::Sha512 => 64,
+        }
+    }
+
+    /// A fresh hasher.
+    pub fn hasher(self) -> Box<dyn DynDigest + Send + Sync> {
+        match self {
+            HashAlg::Sha1 => Box::new(sha1::Sha1::default()),
+            HashAlg::Sha224 => Box::new(sha2::Sha224::default()),
+            HashAlg::Sha256 => Box::new(sha2::Sha256::default()),
+            HashAlg::Sha384 => Box::new(sha2::Sha384::default()),
+            HashAlg::Sha512 => Box::new(sha2::Sha512::default()),
+        }
+    }
+
+    /// Hash `data` in one go.
+    pub fn digest(self, data: &[u8]) -> Vec<u8> {
+        let mut h = self.hasher();
+        h.update(data);
+        h.finalize().into_vec()
+    }
+
+    /// Display name, e.g. "SHA-256".
+    pub fn name(self) -> &'static str {
+        match self {
+            HashAlg::Sha1 => "SHA-1",
+            HashAlg::Sha224 => "SHA-224",
+            HashAlg::Sha256 => "SHA-256",
+            HashAlg::Sha384 => "SHA-384",
+            HashAlg::Sha512 => "SHA-512",
+        }
+    }
+
+    /// DER prefix of the PKCS#1 v1.5 `DigestInfo` for this hash (RFC 8017 §9.2 note 1).
+    fn digest_info_prefix(self) -> &'static [u8] {
+        match self {
+            HashAlg::Sha1 => &[
+                0x30, 0x21, 0x30, 0x09, 0x06, 0x05, 0x2b, 0x0e, 0x03, 0x02, 0x1a, 0x05, 0x00, 0x04,
+                0x14,
+            ],
+            HashAlg::Sha224 => &[
+                0x30, 0x2d, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
+                0x04, 0x05, 0x00, 0x04, 0x1c,
+            ],
+            HashAlg::Sha256 => &[
+                0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
+                0x01, 0x05, 0x00, 0x04, 0x20,
+            ],
+            HashAlg::Sha384 => &[
+                0x30, 0x41, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
+                0x02, 0x05, 0x00, 0x04, 0x30,
+            ],
+            HashAlg::Sha512 => &[
+                0x30, 0x51, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
+                0x03, 0x05, 0x00, 0x04, 0x40,
+            ],
+        }
+    }
+}
+
+/// Hash helper used for the CMS message-digest attribute: the digest of `data` with `alg`.
+pub fn digest(alg: &AlgorithmIdentifierOwned, data: &[u8]) -> Result<Vec<u8>, AlgError> {
+    Ok(HashAlg::from_oid(&alg.oid)?.digest(data))
+}
+
+/// Incremental variant of [`digest`] for big content: a boxed hasher for `alg`.
+pub fn hasher(alg: &AlgorithmIdentifierOwned) -> Result<Box<dyn DynDigest>, AlgError> {
+    let h: Box<dyn DynDigest> = match HashAlg::from_oid(&alg.oid)? {
+        HashAlg::Sha1 => Box::new(sha1::Sha1::default()),
+        HashAlg::Sha224 => Box::new(sha2::Sha224::default()),
+        HashAlg::Sha256 => Box::new(sha2::Sha256::default()),
+        HashAlg::Sha384 => Box::new(sha2::Sha384::default()),
+        HashAlg::Sha512 => Box::new(sha2::Sha512::default()),
+    };
+    Ok(h)
+}
+
+/// The signature scheme named by a signature `AlgorithmIdentifier`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scheme {
+    /// RSA PKCS#1 v1.5; the hash if the OID implies one (None for plain rsaEncryption).
+    RsaPkcs1(Option<HashAlg>),
+    /// RSASSA-PSS with its parsed parameters.
+    RsaPss { hash: HashAlg, salt_len: usize },
+    /// ECDSA; the hash implied by the OID.
+    Ecdsa(HashAlg),
+    /// Pure Ed25519.
+    Ed25519,
+    /// DSA; the hash implied by the OID, None for plain id-dsa.
+    Dsa(Option<HashAlg>),
+}
+
+fn scheme(sig_alg: &AlgorithmIdentifierOwned) -> Result<Scheme, AlgError> {
+    Ok(match sig_alg.oid {
+        oids::RSA_ENCRYPTION => Scheme::RsaPkcs1(None),
+        oids::SHA1_WITH_RSA => Scheme::RsaPkcs1(Some(HashAlg::Sha1)),
+        oids::SHA224_WITH_RSA => Scheme::RsaPkcs1(Some(HashAlg::Sha224)),
+        oids::SHA256_WITH_RSA => Scheme::RsaPkcs1(Some(HashAlg::Sha256)),
+        oids::SHA384_WITH_RSA => Scheme::RsaPkcs1(Some(HashAlg::Sha384)),
+        oids::SHA512_WITH_RSA => Scheme::RsaPkcs1(Some(HashAlg::Sha512)),
+        oids::RSASSA_PSS => {
+            let (hash, salt_len) = pss_params(sig_alg)?;
+            Scheme::RsaPss { hash, salt_len }
+        }
+        oids::ECDSA_WITH_SHA1 => Scheme::Ecdsa(HashAlg::Sha1),
+        oids::ECDSA_WITH_SHA224 => Scheme::Ecdsa(HashAlg::Sha224),
+        oids::ECDSA_WITH_SHA256 => Scheme::Ecdsa(HashAlg::Sha256),
+        oids::ECDSA_WITH_SHA384 => Scheme::Ecdsa(HashAlg::Sha384),
+        oids::ECDSA_WITH_SHA512 => Scheme::Ecdsa(HashAlg::Sha512),
+        oids::ED25519 => Scheme::Ed25519,
+        oids::DSA => Scheme::Dsa(None),
+        oids::DSA_WITH_SHA1 => Scheme::Dsa(Some(HashAlg::Sha1)),
+        oids::DSA_WITH_SHA224 => Scheme::Dsa(Some(HashAlg::Sha224)),
+        oids::DSA_WITH_SHA256 => Scheme::Dsa(Some(HashAlg::Sha256)),
+        other => {
+            return Err(AlgError::Unsupported {
+                what: oid_name(&other),
+            })
+        }
+    })
+}
+
+/// Parse RSASSA-PSS-params (RFC 4055 §3.1): (hash, salt length). Absent parameters mean
+/// the RFC's defaults (SHA-1, MGF1-SHA-1, salt 20).
+fn pss_params(sig_alg: &AlgorithmIdentifierOwned) -> Result<(HashAlg, usize), AlgError> {
+    let bad = |detail: &str| AlgError::MalformedParameters {
+        detail: format!("RSASSA-PSS-params: {detail}"),
+    };
+    let Some(any) = &sig_alg.parameters else {
+        return Ok((HashAlg::Sha1, 20));
+    };
+    let der = any.to_der().map_err(|_| bad("cannot re-encode"))?;
+    let params = rsa::pkcs1::RsaPssParams::from_der(&der).map_err(|e| bad(&e.to_string()))?;
+    let hash = HashAlg::from_oid(&params.hash.oid)?;
+    if params.mask_gen.oid != oids::MGF1 {
+        return Err(AlgError::Unsupported {
+            what: format!("PSS mask generation {}", oid_name(&params.mask_gen.oid)),
+        });
+    }
+    let mgf_hash = match &params.mask_gen.parameters {
+        Some(p) => HashAlg::from_oid(&p.oid)?,
+        None => HashAlg::Sha1,
+    };
+    if mgf_hash != hash {
+        // The rsa crate uses one digest for both; mixed hashes are not seen in practice.
+        return Err(AlgError::Unsupported {
+            what: format!("PSS with MGF1-{} and {}", mgf_hash.name(), hash.name()),
+        });
+    }
+    if params.trailer_field != rsa::pkcs1::TrailerField::BC {
+        return Err(bad("trailerField is not 1"));
+    }
+    Ok((hash, usize::from(params.salt_len)))
+}
+
+/// The public key, decoded.
+enum Key {
+    Rsa(rsa::RsaPublicKey, usize),
+    P256(p256::ecdsa::VerifyingKey),
+    P384(p384::ecdsa::VerifyingKey),
+    P521(p521::ecdsa::VerifyingKey),
+    Ed25519(ed25519_dalek::VerifyingKey),
+    Dsa(Box<dsa::VerifyingKey>, usize),
+}
+
+fn malformed(detail: impl Into<String>) -> AlgError {
+    AlgError::MalformedKey {
+        detail: detail.into(),
+    }
+}
+
+fn decode_key(spki: &SubjectPublicKeyInfoOwned) -> Result<Key, AlgError> {
+    let key_bytes = spki
+        .subject_public_key
+        .as_bytes()
+        .ok_or_else(|| malformed("public key BIT STRING has unused bits"))?;
+    match spki.algorithm.oid {
+        oids::RSA_ENCRYPTION | oids::RSASSA_PSS => {
+            let pk = rsa::pkcs1::RsaPublicKey::from_der(key_bytes)
+                .map_err(|e| malformed(format!("RSAPublicKey: {e}")))?;
+            let n = rsa::BigUint::from_bytes_be(pk.modulus.as_bytes());
+            let e = rsa::BigUint::from_bytes_be(pk.public_exponent.as_bytes());
+            let bits = n.bits();
+            if bits > MAX_RSA_BITS {
+                return Err(AlgError::Unsupported {
+                    what: format!("RSA key of {bits} bits (over {MAX_RSA_BITS})"),
+                });
+            }
+            let key = rsa::RsaPublicKey::new_with_max_size(n, e, MAX_RSA_BITS)
+                .map_err(|e| malformed(format!("RSA: {e}")))?;
+            Ok(Key::Rsa(key, bits))
+        }
+        oids::EC_PUBLIC_KEY => {
+            let curve = spki
+                .algorithm
+                .parameters
+                .as_ref()
+                .and_then(|p| p.decode_as::<ObjectIdentifier>().ok())
+                .ok_or_else(|| malformed("EC key without a named curve"))?;
+            let bad_point = |_| malformed("invalid EC point");
+            match curve {
+                oids::SECP256R1 => Ok(Key::P256(
+                    p256::ecdsa::VerifyingKey::from_sec1_bytes(key_bytes).map_err(bad_point)?,
+                )),
+                oids::SECP384R1 => Ok(Key::P384(
+                    p384::ecdsa::VerifyingKey::from_sec1_bytes(key_bytes).map_err(bad_point)?,
+                )),
+                oids::SECP521R1 => Ok(Key::P521(
+                    p521::ecdsa::VerifyingKey::from_sec1_bytes(key_bytes).map_err(bad_point)?,
+                )),
+                other => Err(AlgError::Unsupported {
+                    what: format!("curve {}", oid_name(&other)),
+                }),
+            }
+        }
+        oids::ED25519 => {
+            let bytes: [u8; 32] = key_bytes
+                .try_into()
+                .map_err(|_| malformed("Ed25519 key is not 32 bytes"))?;
+            Ok(Key::Ed25519(
+                ed25519_dalek::VerifyingKey::from_bytes(&bytes)
+                    .map_err(|_| malformed("invalid Ed25519 point"))?,
+            ))
+        }
+        oids::DSA => {
+            let params = spki
+                .algorithm
+                .parameters
+                .as_ref()
+                .ok_or_else(|| malformed("DSA key without parameters (not inherited)"))?;
+            let params_der = params
+                .to_der()
+                .map_err(|_| malformed("DSA parameters cannot be encoded"))?;
+            let comps = dsa::Components::from_der(&params_der)
+                .map_err(|e| malformed(format!("DSA parameters: {e}")))?;
+            let y = der::asn1::UintRef::from_der(key_bytes)
+                .map_err(|e| malformed(format!("DSA public key: {e}")))?;
+            let bits = comps.p().bits();
+            let key = dsa::VerifyingKey::from_components(
+                comps,
+                rsa::BigUint::from_bytes_be(y.as_bytes()),
+            )
+            .map_err(|_| malformed("DSA public key out of range"))?;
+            Ok(Key::Dsa(Box::new(key), bits))
+        }
+        other => Err(AlgError::Unsupported {
+            what: format!("key type {}", oid_name(&other)),
+        }),
+    }
+}
+
+/// Left-pad a prehash shorter than the curve's field to the field size: FIPS 186-5 §6.4.2
+/// uses the hash as an integer when it is shorter than n, which is what the padding gives,
+/// while the `ecdsa` crate refuses prehashes under half the field size (SHA-256 on P-521).
+fn pad_prehash(hash: &[u8], field_len: usize) -> Vec<u8> {
+    if hash.len() >= field_len {
+        return hash.to_vec();
+    }
+    let mut v = vec![0u8; field_len - hash.len()];
+    v.extend_from_slice(hash);
+    v
+}
+
+fn key_name(spki: &SubjectPublicKeyInfoOwned) -> String {
+    match spki.algorithm.oid {
+        oids::RSA_ENCRYPTION | oids::RSASSA_PSS => "RSA".into(),
+        oids::EC_PUBLIC_KEY => "EC".into(),
+        oids::ED25519 => "Ed25519".into(),
+        oids::DSA => "DSA".into(),
+        other => oid_name(&other),
+    }
+}
+
+/// Verify `signature` over `message` with the signer's `spki`.
+///
+/// `digest_alg` is the hash the signer used: for CMS `SignerInfo.digestAlgorithm`; for
+/// certificates and CRLs pass `None` and the hash is taken from `sig_alg`
+/// (sha256WithRSAEncryption etc.). When both are given, `digest_alg` wins (RFC 5652 §5.4:
+/// the signed attributes are hashed with the digestAlgorithm) except for RSASSA-PSS, whose
+/// parameters name the hash. `sig_alg` is the signature `AlgorithmIdentifier`.
+/// For Ed25519 (RFC 8419) the message is signed as is, and `digest_alg` is ignored.
+///
+/// Returns the strength on success: SHA-1, small RSA keys and DSA are [`Strength::Weak`].
+pub fn verify_signature(
+    spki: &SubjectPublicKeyInfoOwned,
+    digest_alg: Option<&AlgorithmIdentifierOwned>,
+    sig_alg: &AlgorithmIdentifierOwned,
+    message: &[u8],
+    signature: &[u8],
+) -> Result<Strength, AlgError> {
+    let scheme = scheme(sig_alg)?;
+    let key = decode_key(spki)?;
+    let given_hash = digest_alg.map(|a| HashAlg::from_oid(&a.oid)).transpose()?;
+    let mismatch = || AlgError::KeyMismatch {
+        key: key_name(spki),
+        sig: oid_name(&sig_alg.oid),
+    };
+    let need_hash = |implied: Option<HashAlg>| -> Result<HashAlg, AlgError> {
+        given_hash
+            .or(implied)
+            .ok_or_else(|| AlgError::MalformedParameters {
+                detail: format!("{} needs a digest algorithm", oid_name(&sig_alg.oid)),
+            })
+    };
+    let mut weak: Option<WeakReason> = None;
+    match (scheme, key) {
+        (Scheme::RsaPkcs1(implied), Key::Rsa(key, bits)) => {
+            let hash = need_hash(implied)?;
+            let hashed = hash.digest(message);
+            let padding = rsa::Pkcs1v15Sign {
+                hash_len: Some(hash.output_len()),
+                prefix: hash.digest_info_prefix().into(),
+            };
+            key.verify(padding, &hashed, signature)
+                .map_err(|_| AlgError::BadSignature)?;
+            if bits < MIN_RSA_BITS {
+                weak = Some(WeakReason::RsaKeyTooSmall { bits });
+            } else if hash == HashAlg::Sha1 {
+                weak = Some(WeakReason::Sha1);
+            }
+        }
+        (Scheme::RsaPss { hash, salt_len }, Key::Rsa(key, bits)) => {
+            let hashed = hash.digest(message);
+            let padding = rsa::Pss {
+                blinded: false,
+                digest: hash.hasher(),
+                salt_len,
+            };
+            key.verify(padding, &hashed, signature)
+                .map_err(|_| AlgError::BadSignature)?;
+            if bits < MIN_RSA_BITS {
+                weak = Some(WeakReason::RsaKeyTooSmall { bits });
+            } else if hash == HashAlg::Sha1 {
+                weak = Some(WeakReason::Sha1);
+            }
+        }
+        (Scheme::Ecdsa(implied), key @ (Key::P256(_) | Key::P384(_) | Key::P521(_))) => {
+            let hash = need_hash(Some(implied))?;
+            let hashed = hash.digest(message);
+            let res = match key {
+                Key::P256(k) => {
+                    let sig = p256::ecdsa::Signature::from_der(signature)
+                        .map_err(|_| AlgError::MalformedSignature)?;
+                    k.verify_prehash(&pad_prehash(&hashed, 32), &sig)
+                }
+                Key::P384(k) => {
+                    let sig = p384::ecdsa::Signature::from_der(signature)
+                        .map_err(|_| AlgError::MalformedSignature)?;
+                    k.verify_prehash(&pad_prehash(&hashed, 48), &sig)
+                }
+                Key::P521(k) => {
+                    let sig = p521::ecdsa::Signature::from_der(signature)
+                        .map_err(|_| AlgError::MalformedSignature)?;
+                    k.verify_prehash(&pad_prehash(&hashed, 66), &sig)
+                }
+                _ => return Err(mismatch()),
+            };
+            res.map_err(|_| AlgError::BadSignature)?;
+            if hash == HashAlg::Sha1 {
+                weak = Some(WeakReason::Sha1);
+            }
+        }
+        (Scheme::Ed25519, Key::Ed25519(k)) => {
+            let sig = ed25519_dalek::Signature::from_slice(signature)
+                .map_err(|_| AlgError::MalformedSignature)?;
+            k.verify_strict(message, &sig)
+                .map_err(|_| AlgError::BadSignature)?;
+        }
+        (Scheme::Dsa(implied), Key::Dsa(k, _bits)) => {
+            let hash = need_hash(implied)?;
+            let hashed = hash.digest(message);
+            let sig =
+                dsa::Signature::from_der(signature).map_err(|_| AlgError::MalformedSignature)?;
+            k.verify_prehash(&hashed, &sig)
+                .map_err(|_| AlgError::BadSignature)?;
+            weak = Some(WeakReason::Dsa);
+        }
+        _ => return Err(mismatch()),
+    }
+    Ok(match weak {
+        Some(r) => Strength::Weak(r),
+        None => Strength::Strong,
+    })
+}
+
+/// Human name for the verdict's details, e.g. "RSA-2048 PKCS#1 v1.5 with SHA-256",
+/// "ECDSA P-384 with SHA-384", "Ed25519". Never fails: unknown parts are named by OID.
+pub fn describe(
+    spki: &SubjectPublicKeyInfoOwned,
+    sig_alg: &AlgorithmIdentifierOwned,
+    digest_alg: Option<&AlgorithmIdentifierOwned>,
+) -> String {
+    let given = digest_alg.and_then(|a| HashAlg::from_oid(&a.oid).ok());
+    let hash_name = |implied: Option<HashAlg>| {
+        given
+            .or(implied)
+            .map(|h| h.name().to_string())
+            .unwrap_or_else(|| "unknown hash".into())
+    };
+    let key = decode_key(spki);
+    let key_desc = match &key {
+        Ok(Key::Rsa(_, bits)) => format!("RSA-{bits}"),
+        Ok(Key::P256(_)) => "ECDSA P-256".into(),
+        Ok(Key::P384(_)) => "ECDSA P-384".into(),
+        Ok(Key::P521(_)) => "ECDSA P-521".into(),
+        Ok(Key::Ed25519(_)) => "Ed25519".into(),
+        Ok(Key::Dsa(_, bits)) => format!("DSA-{bits}"),
+        Err(_) => key_name(spki),
+    };
+    match scheme(sig_alg) {
+        Ok(Scheme::RsaPkcs1(h)) => format!("{key_desc} PKCS#1 v1.5 with {}", hash_name(h)),
+        Ok(Scheme::RsaPss { hash, salt_len }) => {
+            format!("{key_desc} PSS with {} (salt {salt_len})", hash.name())
+        }
+        Ok(Scheme::Ecdsa(h)) => format!("{key_desc} with {}", hash_name(Some(h))),
+        Ok(Scheme::Ed25519) => "Ed25519".into(),
+        Ok(Scheme::Dsa(h)) => format!("{key_desc} with {}", hash_name(h)),
+        Err(_) => format!("{key_desc} with {}", oid_name(&sig_alg.oid)),
+    }
+}

@@ -1,0 +1,1219 @@
+//! Certification path building and validation (RFC 5280 §6.1), sans-IO.
+//!
+//! [`validate`] searches for paths from the end-entity certificate to one of the trust
+//! anchors through the given intermediates (matching issuer to subject names, preferring
+//! authorityKeyIdentifier = subjectKeyIdentifier, trying alternatives with loop detection),
+//! and runs the RFC 5280 §6.1 algorithm on each complete candidate: signatures (§6.1.3
+//! (a)(1)), validity (a)(2), revocation by CRLs (a)(3, see [`super::crl`]), name chaining
+//! (a)(4), name constraints (b)(c), certificate policies (d)-(f) and §6.1.4 (a)-(j) (see
+//! [`super::policy`]), basicConstraints and pathLenConstraint (§6.1.4 (k)-(m), self-issued
+//! certificates do not count), keyUsage keyCertSign (n), unknown critical extensions (o).
+//! For the signer (end entity): extendedKeyUsage emailProtection or anyExtendedKeyUsage
+//! (RFC 8550 §4.4.4) and keyUsage digitalSignature or nonRepudiation (RFC 8550 §4.4.2).
+//!
+//! When every candidate fails, the most specific error is reported ([`PathError::rank`]),
+//! as rustls-webpki does. Work is bounded by a [`Budget`] and named limits; time is an
+//! argument (unix seconds).
+
+use std::collections::HashMap;
+
+use const_oid::db::rfc5280 as ids;
+use const_oid::ObjectIdentifier;
+use der::{Decode, Encode};
+use sha2::Digest;
+use spki::SubjectPublicKeyInfoOwned;
+use x509_cert::crl::CertificateList;
+use x509_cert::ext::pkix::name::GeneralName;
+use x509_cert::ext::pkix::{
+    AuthorityKeyIdentifier, BasicConstraints, CertificatePolicies, ExtendedKeyUsage,
+    InhibitAnyPolicy, KeyUsage, KeyUsages, NameConstraints, PolicyConstraints, PolicyMappings,
+    SubjectAltName, SubjectKeyIdentifier,
+};
+use x509_cert::name::Name;
+use x509_cert::Certificate;
+
+use super::algs::{self, Strength, WeakReason};
+use super::crl::{self, CrlSigner, CrlStatus};
+use super::names::{self, NameKey, NcFailure, SubjectNames};
+use super::policy::{PolicyFailure, PolicyState};
+
+/// Longest accepted path, in certificates from the end entity up to (excluding) the anchor.
+/// Real S/MIME chains have 1-3; PKITS needs up to 6.
+pub const MAX_CHAIN_LEN: usize = 10;
+/// Most intermediates and CRLs accepted in one call (each list); more is
+/// [`PathError::TooManyCerts`]. A signed mail carries a handful.
+pub const MAX_CERTS: usize = 256;
+/// Default number of signature verifications per [`validate`] call (as rustls-webpki).
+pub const DEFAULT_SIGNATURE_CHECKS: u32 = 100;
+/// Default number of path-building steps per call (each candidate issuer tried is one).
+pub const DEFAULT_BUILD_CALLS: u32 = 1000;
+/// Default number of name-constraint comparisons per call (as rustls-webpki).
+pub const DEFAULT_NAME_CONSTRAINT_CHECKS: u32 = 250_000;
+/// How deep CRL-signer certificates are themselves validated (a CRL signer's own CRL
+/// signer, ...).
+pub const MAX_CRL_SIGNER_DEPTH: u32 = 2;
+
+/// id-kp-emailProtection (RFC 5280 §4.2.1.12).
+pub const EKU_EMAIL_PROTECTION: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.4");
+/// anyExtendedKeyUsage.
+pub const EKU_ANY: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.37.0");
+
+/// Work limits for one [`validate`] call; each exhausted limit is its own error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Budget {
+    /// Signature verifications (certificates and CRLs).
+    pub signature_checks: u32,
+    /// Path-building steps.
+    pub build_calls: u32,
+    /// Name-constraint comparisons.
+    pub name_constraint_checks: u32,
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget {
+            signature_checks: DEFAULT_SIGNATURE_CHECKS,
+            build_calls: DEFAULT_BUILD_CALLS,
+            name_constraint_checks: DEFAULT_NAME_CONSTRAINT_CHECKS,
+        }
+    }
+}
+
+/// Which budget ran out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BudgetKind {
+    /// [`Budget::signature_checks`].
+    SignatureChecks,
+    /// [`Budget::build_calls`].
+    BuildCalls,
+    /// [`Budget::name_constraint_checks`].
+    NameConstraintChecks,
+}
+
+/// Where a trust anchor comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum AnchorSource {
+    /// The embedded Mozilla root store (see `trust`).
+    Builtin,
+    /// Imported by the user (options page or `--root`).
+    User,
+}
+
+/// A trust anchor (RFC 5280 §6.1.1 (d)): what path validation needs, not a certificate.
+#[derive(Debug, Clone)]
+pub struct TrustAnchor {
+    /// Subject distinguished name.
+    pub subject: Name,
+    /// The subject name, DER.
+    pub subject_der: Vec<u8>,
+    /// The anchor's public key.
+    pub spki: SubjectPublicKeyInfoOwned,
+    /// Name constraints that apply to paths from this anchor (from the certificate).
+    pub name_constraints: Option<NameConstraints>,
+    /// SHA-256 of the anchor certificate (DER).
+    pub fingerprint_sha256: [u8; 32],
+    /// Paths whose end-entity notBefore is after this time (unix seconds) are rejected
+    /// (Mozilla's `CKA_NSS_EMAIL_DISTRUST_AFTER`).
+    pub distrust_after: Option<u64>,
+    /// Builtin or user.
+    pub source: AnchorSource,
+    /// A display label (Mozilla's CKA_LABEL, or the subject CN).
+    pub label: String,
+    /// The anchor certificate's notAfter (unix seconds), when known. Informational only:
+    /// RFC 5280 §6.1.1 (d) does not check an anchor's validity.
+    pub not_after: Option<u64>,
+}
+
+impl TrustAnchor {
+    /// An anchor from a certificate (DER). Its name constraints are kept.
+    pub fn from_cert_der(der: &[u8], source: AnchorSource) -> Result<TrustAnchor, PathError> {
+        let cert = Certificate::from_der(der).map_err(|e| PathError::Malformed {
+            detail: format!("anchor certificate: {e}"),
+        })?;
+        let mut fp = [0u8; 32];
+        fp.copy_from_slice(&sha2::Sha256::digest(der));
+        Self::from_cert(&cert, fp, source)
+    }
+
+    /// An anchor from a parsed certificate and its fingerprint.
+    pub fn from_cert(
+        cert: &Certificate,
+        fingerprint_sha256: [u8; 32],
+        source: AnchorSource,
+    ) -> Result<TrustAnchor, PathError> {
+        let tbs = &cert.tbs_certificate;
+        let malformed = |e: der::Error| PathError::Malformed {
+            detail: format!("anchor certificate: {e}"),
+        };
+        let mut nc = None;
+        for e in tbs.extensions.iter().flatten() {
+            if e.extn_id == ids::ID_CE_NAME_CONSTRAINTS {
+                nc = Some(NameConstraints::from_der(e.extn_value.as_bytes()).map_err(malformed)?);
+            }
+        }
+        Ok(TrustAnchor {
+            subject: tbs.subject.clone(),
+            subject_der: tbs.subject.to_der().map_err(malformed)?,
+            spki: tbs.subject_public_key_info.clone(),
+            name_constraints: nc,
+            fingerprint_sha256,
+            distrust_after: None,
+            source,
+            label: common_name(&tbs.subject).unwrap_or_else(|| tbs.subject.to_string()),
+            not_after: Some(tbs.validity.not_after.to_unix_duration().as_secs()),
+        })
+    }
+}
+
+/// The commonName of a name, if any.
+pub fn common_name(name: &Name) -> Option<String> {
+    name.0
+        .iter()
+        .rev()
+        .flat_map(|rdn| rdn.0.iter())
+        .find_map(|atv| {
+            (atv.oid == const_oid::db::rfc4519::CN)
+                .then(|| String::from_utf8_lossy(atv.value.value()).into_owned())
+        })
+}
+
+/// RFC 5280 §6.1.1 (c)-(f) inputs about certificate policies. `Default` is what S/MIME
+/// clients use: any policy, nothing required or inhibited.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PolicySettings {
+    /// user-initial-policy-set; empty means {anyPolicy}.
+    pub initial_policy_set: Vec<ObjectIdentifier>,
+    /// initial-explicit-policy.
+    pub initial_explicit_policy: bool,
+    /// initial-policy-mapping-inhibit.
+    pub initial_policy_mapping_inhibit: bool,
+    /// initial-any-policy-inhibit.
+    pub initial_any_policy_inhibit: bool,
+}
+
+/// What the end-entity certificate must be allowed to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RequiredUsage {
+    /// Sign e-mail: EKU absent, emailProtection or anyExtendedKeyUsage; keyUsage absent,
+    /// digitalSignature or nonRepudiation (RFC 8550 §4.4.2, §4.4.4).
+    #[default]
+    EmailSigner,
+    /// No usage check on the end entity (used e.g. for CRL signer certificates).
+    None,
+}
+
+/// Inputs to [`validate`].
+#[derive(Debug, Clone)]
+pub struct PathOptions<'a> {
+    /// Validation time, unix seconds.
+    pub time: u64,
+    /// Trust anchors.
+    pub anchors: &'a [TrustAnchor],
+    /// Candidate intermediates (from the message and the caller), in any order.
+    pub intermediates: &'a [Certificate],
+    /// CRLs available (any issuers; complete and delta).
+    pub crls: &'a [CertificateList],
+    /// Policy inputs.
+    pub policy: PolicySettings,
+    /// Required end-entity usage.
+    pub usage: RequiredUsage,
+    /// Work limits.
+    pub budget: Budget,
+}
+
+/// A validated path.
+#[derive(Debug, Clone)]
+pub struct ValidPath {
+    /// End entity first, up to but excluding the anchor.
+    pub chain: Vec<Certificate>,
+    /// The anchor the path ends at.
+    pub anchor: TrustAnchor,
+    /// Set when a signature on the path, or a key, is weak (SHA-1, small RSA, DSA).
+    pub weak: Option<WeakReason>,
+    /// True when every certificate's revocation status was established from a CRL.
+    pub revocation_checked: bool,
+    /// Certificate policies valid for the path (empty when none or any).
+    pub policies: Vec<ObjectIdentifier>,
+}
+
+/// Why no valid path was found. `Display` gives a sentence for the verdict's details.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathError {
+    /// A certificate's notAfter is before the validation time (RFC 5280 §6.1.3 (a)(2)).
+    Expired {
+        /// notAfter, unix seconds.
+        not_after: u64,
+        /// Validation time.
+        time: u64,
+        /// Subject of the certificate.
+        subject: String,
+    },
+    /// A certificate's notBefore is after the validation time (§6.1.3 (a)(2)).
+    NotYetValid {
+        /// notBefore, unix seconds.
+        not_before: u64,
+        /// Validation time.
+        time: u64,
+        /// Subject of the certificate.
+        subject: String,
+    },
+    /// A certificate is listed on a usable CRL (§6.1.3 (a)(3)).
+    Revoked {
+        /// Serial, hex.
+        serial: String,
+        /// CRL reasonCode, if any.
+        reason: Option<String>,
+        /// revocationDate, unix seconds.
+        date: u64,
+        /// Subject of the certificate.
+        subject: String,
+    },
+    /// No issuer of some certificate is a trust anchor or leads to one ("untrusted root").
+    UnknownIssuer {
+        /// Issuer name that could not be found.
+        issuer: String,
+    },
+    /// The end-entity certificate is self-signed and not a trust anchor.
+    SelfSignedUntrusted,
+    /// A certificate's signature does not verify with its issuer's key (§6.1.3 (a)(1)).
+    BadSignature {
+        /// Subject of the certificate.
+        subject: String,
+    },
+    /// The end-entity certificate is a CA certificate (basicConstraints cA = true).
+    CaUsedAsEndEntity,
+    /// An intermediate is not a CA: basicConstraints absent or cA false (§6.1.4 (k)).
+    NotACa {
+        /// Subject of the certificate.
+        subject: String,
+    },
+    /// The path is longer than a pathLenConstraint allows (§6.1.4 (l), (m)).
+    PathLenExceeded,
+    /// keyUsage forbids the use (§6.1.4 (n), RFC 8550 §4.4.2).
+    KeyUsage {
+        /// What was required, e.g. "keyCertSign".
+        required: &'static str,
+        /// Subject of the certificate.
+        subject: String,
+    },
+    /// extendedKeyUsage lacks emailProtection (RFC 8550 §4.4.4).
+    ExtKeyUsage {
+        /// Subject of the certificate.
+        subject: String,
+    },
+    /// A name violates a CA's name constraints (§6.1.3 (b), (c)).
+    NameConstraints {
+        /// Detail (the name and whether it was excluded or not permitted).
+        detail: String,
+    },
+    /// Certificate policy processing failed (§6.1.3 (f), §6.1.4 (a), §6.1.5 (g)).
+    Policy {
+        /// Detail.
+        detail: String,
+    },
+    /// A critical extension is not understood (§6.1.4 (o), §6.1.5 (e)).
+    UnknownCriticalExtension {
+        /// The extension OID.
+        oid: ObjectIdentifier,
+    },
+    /// The anchor is distrusted for certificates issued after a date (Mozilla
+    /// distrust-after).
+    Distrusted {
+        /// Anchor label.
+        anchor: String,
+        /// Distrust-after time.
+        after: u64,
+        /// End-entity notBefore.
+        not_before: u64,
+    },
+    /// Not returned by [`validate`] (which reports weakness in [`ValidPath::weak`]); for
+    /// callers that treat weak paths as errors.
+    Weak(WeakReason),
+    /// An algorithm on the path is not supported.
+    Unsupported {
+        /// What (named algorithm).
+        what: String,
+    },
+    /// A work budget ran out.
+    BudgetExceeded(BudgetKind),
+    /// More than [`MAX_CERTS`] intermediates or CRLs were passed.
+    TooManyCerts,
+    /// Every path found is longer than [`MAX_CHAIN_LEN`].
+    ChainTooLong,
+    /// A certificate or extension could not be parsed.
+    Malformed {
+        /// Detail.
+        detail: String,
+    },
+    /// CRLs for the certificate exist (from its issuer or a cRLIssuer of its distribution
+    /// points) but the revocation status is undetermined (RFC 5280 §6.3.3): none usable
+    /// covers it (bad signature, out of date, unknown critical extension, another
+    /// distribution point or scope...), or they cover only some reasons, or a CRL limit of
+    /// [`super::crl`] was hit.
+    CrlProblem {
+        /// Detail.
+        detail: String,
+        /// Subject of the certificate being checked.
+        subject: String,
+    },
+}
+
+impl PathError {
+    /// How specific the error is: when all candidate paths fail, the highest rank is
+    /// reported. "Could not find an issuer" is the least specific; a revocation the most.
+    pub fn rank(&self) -> u32 {
+        match self {
+            PathError::UnknownIssuer { .. } => 0,
+            PathError::SelfSignedUntrusted => 1,
+            PathError::ChainTooLong => 2,
+            PathError::TooManyCerts => 3,
+            PathError::Malformed { .. } => 10,
+            PathError::Unsupported { .. } => 12,
+            PathError::BadSignature { .. } => 20,
+            PathError::Weak(_) => 21,
+            PathError::Expired { .. } | PathError::NotYetValid { .. } => 30,
+            PathError::CrlProblem { .. } => 35,
+            PathError::NotACa { .. }
+            | PathError::PathLenExceeded
+            | PathError::UnknownCriticalExtension { .. } => 40,
+            PathError::KeyUsage { .. }
+            | PathError::NameConstraints { .. }
+            | PathError::Policy { .. } => 42,
+            PathError::CaUsedAsEndEntity | PathError::ExtKeyUsage { .. } => 45,
+            PathError::Distrusted { .. } => 50,
+            PathError::Revoked { .. } => 60,
+            PathError::BudgetExceeded(_) => 100,
+        }
+    }
+}
+
+impl core::fmt::Display for PathError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            PathError::Expired { subject, .. } => write!(f, "certificate expired: {subject}"),
+            PathError::NotYetValid { subject, .. } => {
+                write!(f, "certificate not yet valid: {subject}")
+            }
+            PathError::Revoked {
+                subject, reason, ..
+            } => match reason {
+                Some(r) => write!(f, "certificate revoked ({r}): {subject}"),
+                None => write!(f, "certificate revoked: {subject}"),
+            },
+            PathError::UnknownIssuer { issuer } => {
+                write!(f, "no path to a trusted root (issuer {issuer} not found)")
+            }
+            PathError::SelfSignedUntrusted => f.write_str("self-signed certificate, not trusted"),
+            PathError::BadSignature { subject } => {
+                write!(f, "certificate signature does not verify: {subject}")
+            }
+            PathError::CaUsedAsEndEntity => f.write_str("a CA certificate was used as signer"),
+            PathError::NotACa { subject } => write!(f, "issuer is not a CA: {subject}"),
+            PathError::PathLenExceeded => f.write_str("path length constraint exceeded"),
+            PathError::KeyUsage { required, subject } => {
+                write!(f, "key usage does not allow {required}: {subject}")
+            }
+            PathError::ExtKeyUsage { subject } => {
+                write!(f, "certificate not valid for e-mail protection: {subject}")
+            }
+            PathError::NameConstraints { detail } => {
+                write!(f, "name constraints violated: {detail}")
+            }
+            PathError::Policy { detail } => write!(f, "certificate policy check failed: {detail}"),
+            PathError::UnknownCriticalExtension { oid } => {
+                write!(f, "unknown critical extension {oid}")
+            }
+            PathError::Distrusted { anchor, .. } => write!(
+                f,
+                "root {anchor} is distrusted for certificates issued after its distrust date"
+            ),
+            PathError::Weak(r) => write!(f, "weak algorithm: {r}"),
+            PathError::Unsupported { what } => write!(f, "unsupported: {what}"),
+            PathError::BudgetExceeded(k) => write!(f, "path validation limit reached: {k:?}"),
+            PathError::TooManyCerts => write!(f, "more than {MAX_CERTS} certificates or CRLs"),
+            PathError::ChainTooLong => write!(f, "chain longer than {MAX_CHAIN_LEN}"),
+            PathError::Malformed { detail } => write!(f, "malformed certificate: {detail}"),
+            PathError::CrlProblem { detail, subject } => {
+                write!(f, "revocation status unknown for {subject}: {detail}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for PathError {}
+
+/// What validation needs from one certificate, parsed once.
+struct Info<'c> {
+    cert: &'c Certificate,
+    subject: NameKey,
+    issuer: NameKey,
+    tbs_der: Vec<u8>,
+    ski: Option<Vec<u8>>,
+    aki: Option<Vec<u8>>,
+    bc: Option<BasicConstraints>,
+    ku: Option<KeyUsage>,
+    eku: Option<Vec<ObjectIdentifier>>,
+    nc: Option<NameConstraints>,
+    policies: Option<Vec<ObjectIdentifier>>,
+    mappings: Vec<(ObjectIdentifier, ObjectIdentifier)>,
+    pc: Option<PolicyConstraints>,
+    inhibit_any: Option<u32>,
+    san: Vec<GeneralName>,
+    unknown_critical: Option<ObjectIdentifier>,
+    malformed: Option<String>,
+}
+
+impl<'c> Info<'c> {
+    fn new(cert: &'c Certificate) -> Info<'c> {
+        let tbs = &cert.tbs_certificate;
+        let mut info = Info {
+            cert,
+            subject: names::name_key(&tbs.subject),
+            issuer: names::name_key(&tbs.issuer),
+            tbs_der: Vec::new(),
+            ski: None,
+            aki: None,
+            bc: None,
+            ku: None,
+            eku: None,
+            nc: None,
+            policies: None,
+            mappings: Vec::new(),
+            pc: None,
+            inhibit_any: None,
+            san: Vec::new(),
+            unknown_critical: None,
+            malformed: None,
+        };
+        match tbs.to_der() {
+            Ok(d) => info.tbs_der = d,
+            Err(e) => info.malformed = Some(format!("re-encoding: {e}")),
+        }
+        let mut seen: Vec<ObjectIdentifier> = Vec::new();
+        for e in tbs.extensions.iter().flatten() {
+            if seen.contains(&e.extn_id) {
+                info.malformed = Some(format!("duplicate extension {}", e.extn_id));
+            }
+            seen.push(e.extn_id);
+            let v = e.extn_value.as_bytes();
+            let res: Result<(), der::Error> = (|| {
+                match e.extn_id {
+                    ids::ID_CE_BASIC_CONSTRAINTS => info.bc = Some(BasicConstraints::from_der(v)?),
+                    ids::ID_CE_KEY_USAGE => info.ku = Some(KeyUsage::from_der(v)?),
+                    ids::ID_CE_EXT_KEY_USAGE => info.eku = Some(ExtendedKeyUsage::from_der(v)?.0),
+                    ids::ID_CE_NAME_CONSTRAINTS => info.nc = Some(NameConstraints::from_der(v)?),
+                    ids::ID_CE_CERTIFICATE_POLICIES => {
+                        info.policies = Some(
+                            CertificatePolicies::from_der(v)?
+                                .0
+                                .into_iter()
+                                .map(|p| p.policy_identifier)
+                                .collect(),
+                        )
+                    }
+                    ids::ID_CE_POLICY_MAPPINGS => {
+                        info.mappings = PolicyMappings::from_der(v)?
+                            .0
+                            .into_iter()
+                            .map(|m| (m.issuer_domain_policy, m.subject_domain_policy))
+                            .collect()
+                    }
+                    ids::ID_CE_POLICY_CONSTRAINTS => {
+                        info.pc = Some(PolicyConstraints::from_der(v)?)
+                    }
+                    ids::ID_CE_INHIBIT_ANY_POLICY => {
+                        info.inhibit_any = Some(InhibitAnyPolicy::from_der(v)?.0)
+                    }
+                    ids::ID_CE_SUBJECT_ALT_NAME => info.san = SubjectAltName::from_der(v)?.0,
+                    ids::ID_CE_SUBJECT_KEY_IDENTIFIER => {
+                        info.ski = Some(SubjectKeyIdentifier::from_der(v)?.0.as_bytes().to_vec())
+                    }
+                    ids::ID_CE_AUTHORITY_KEY_IDENTIFIER => {
+                        info.aki = AuthorityKeyIdentifier::from_der(v)?
+                            .key_identifier
+                            .map(|k| k.as_bytes().to_vec())
+                    }
+                    other => {
+                        if e.critical && info.unknown_critical.is_none() {
+                            info.unknown_critical = Some(other);
+                        }
+                    }
+                }
+                Ok(())
+            })();
+            if let Err(err) = res {
+                info.malformed = Some(format!("extension {}: {err}", e.extn_id));
+            }
+        }
+        info
+    }
+
+    fn subject_str(&self) -> String {
+        self.cert.tbs_certificate.subject.to_string()
+    }
+
+    fn self_issued(&self) -> bool {
+        self.subject == self.issuer
+    }
+
+    fn is_ca(&self) -> bool {
+        self.bc.as_ref().is_some_and(|b| b.ca)
+    }
+}
+
+/// Search state for one [`validate`] call.
+struct Search<'a, 'c> {
+    opts: &'a PathOptions<'a>,
+    infos: Vec<Info<'c>>,
+    anchor_keys: Vec<NameKey>,
+    budget: Budget,
+    /// Cache of signature results: (child, issuer) where issuer >= infos.len() is an anchor.
+    sig_cache: HashMap<(usize, usize), Result<Strength, algs::AlgError>>,
+    best: Option<PathError>,
+    /// How deep we are in CRL-signer validation (0 = the caller's certificate).
+    crl_depth: u32,
+    /// CRL-signer certificates whose validation is in progress up the stack (subject, key).
+    pending: Vec<(NameKey, SubjectPublicKeyInfoOwned)>,
+}
+
+/// DSA keys may omit their parameters and inherit them from the issuer (RFC 3279
+/// §2.3.2, RFC 5280 §6.1.4 (f)).
+fn inherit_params(
+    spki: &SubjectPublicKeyInfoOwned,
+    working: &SubjectPublicKeyInfoOwned,
+) -> SubjectPublicKeyInfoOwned {
+    let mut out = spki.clone();
+    if out.algorithm.parameters.is_none()
+        && out.algorithm.oid == algs::oids::DSA
+        && working.algorithm.oid == algs::oids::DSA
+    {
+        out.algorithm.parameters = working.algorithm.parameters.clone();
+    }
+    out
+}
+
+fn alg_to_path(e: algs::AlgError, subject: String) -> PathError {
+    match e {
+        algs::AlgError::Unsupported { what } => PathError::Unsupported { what },
+        algs::AlgError::MalformedKey { detail }
+        | algs::AlgError::MalformedParameters { detail } => PathError::Malformed { detail },
+        _ => PathError::BadSignature { subject },
+    }
+}
+
+fn merge_weak(w: &mut Option<WeakReason>, s: Strength) {
+    if let (None, Strength::Weak(r)) = (*w, s) {
+        *w = Some(r);
+    }
+}
+
+impl<'a, 'c> Search<'a, 'c>
+where
+    'a: 'c,
+{
+    fn record(&mut self, e: PathError) {
+        if self.best.as_ref().map_or(true, |b| e.rank() > b.rank()) {
+            self.best = Some(e);
+        }
+    }
+
+    fn take_sig(&mut self) -> Result<(), PathError> {
+        if self.budget.signature_checks == 0 {
+            return Err(PathError::BudgetExceeded(BudgetKind::SignatureChecks));
+        }
+        self.budget.signature_checks -= 1;
+        Ok(())
+    }
+
+    /// Verify the signature of `child` with `key` (cached by (child, issuer_id)).
+    fn check_sig(
+        &mut self,
+        child: usize,
+        issuer_id: usize,
+        key: &SubjectPublicKeyInfoOwned,
+    ) -> Result<Strength, PathError> {
+        let info = &self.infos[child];
+        let subject = info.subject_str();
+        let res = if let Some(r) = self.sig_cache.get(&(child, issuer_id)) {
+            r.clone()
+        } else {
+            self.take_sig()?;
+            let info = &self.infos[child];
+            let cert = info.cert;
+            let r = match cert.signature.as_bytes() {
+                Some(sig) => {
+                    algs::verify_signature(key, None, &cert.signature_algorithm, &info.tbs_der, sig)
+                }
+                None => Err(algs::AlgError::MalformedSignature),
+            };
+            self.sig_cache.insert((child, issuer_id), r.clone());
+            r
+        };
+        res.map_err(|e| alg_to_path(e, subject))
+    }
+
+    /// Depth-first search: `path` holds info indexes, end entity first.
+    fn build(&mut self, path: &mut Vec<usize>) -> Result<Option<ValidPath>, PathError> {
+        let Some(&top) = path.last() else {
+            return Ok(None);
+        };
+        if path.len() > MAX_CHAIN_LEN {
+            self.record(PathError::ChainTooLong);
+            return Ok(None);
+        }
+        // Anchors first.
+        let issuer = self.infos[top].issuer.clone();
+        for a in 0..self.opts.anchors.len() {
+            if self.anchor_keys[a] != issuer {
+                continue;
+            }
+            if self.budget.build_calls == 0 {
+                return Err(PathError::BudgetExceeded(BudgetKind::BuildCalls));
+            }
+            self.budget.build_calls -= 1;
+            match self.check_path(path, a) {
+                Ok(vp) => return Ok(Some(vp)),
+                Err(e @ PathError::BudgetExceeded(_)) => return Err(e),
+                Err(e) => self.record(e),
+            }
+        }
+        // Then intermediates whose subject is this certificate's issuer, AKI/SKI matches first.
+        let aki = self.infos[top].aki.clone();
+        let mut cands: Vec<usize> = (1..self.infos.len())
+            .filter(|&i| self.infos[i].subject == issuer && !path.contains(&i))
+            .collect();
+        cands.sort_by_key(|&i| match (&aki, &self.infos[i].ski) {
+            (Some(a), Some(s)) if a == s => 0,
+            (Some(_), Some(_)) => 2,
+            _ => 1,
+        });
+        for c in cands {
+            if self.budget.build_calls == 0 {
+                return Err(PathError::BudgetExceeded(BudgetKind::BuildCalls));
+            }
+            self.budget.build_calls -= 1;
+            // Prune on a bad signature early, unless the key inherits DSA parameters.
+            let key = &self.infos[c].cert.tbs_certificate.subject_public_key_info;
+            if !(key.algorithm.oid == algs::oids::DSA && key.algorithm.parameters.is_none()) {
+                let key = key.clone();
+                match self.check_sig(top, c, &key) {
+                    Ok(_) => {}
+                    Err(e @ PathError::BudgetExceeded(_)) => return Err(e),
+                    Err(e) => {
+                        self.record(e);
+                        continue;
+                    }
+                }
+            }
+            path.push(c);
+            let r = self.build(path)?;
+            path.pop();
+            if r.is_some() {
+                return Ok(r);
+            }
+        }
+        Ok(None)
+    }
+
+    /// RFC 5280 §6.1 on `path` (end entity first) ending at anchor `a`.
+    fn check_path(&mut self, path: &[usize], a: usize) -> Result<ValidPath, PathError> {
+        let opts = self.opts;
+        let anchor = &opts.anchors[a];
+        let n = path.len();
+        let time = opts.time;
+        let ps = &opts.policy;
+        let mut policy = PolicyState::new(
+            n,
+            ps.initial_explicit_policy,
+            ps.initial_policy_mapping_inhibit,
+            ps.initial_any_policy_inhibit,
+        );
+        let mut working_key = anchor.spki.clone();
+        let mut working_issuer_id = self.infos.len() + a;
+        let mut working_issuer_ku: Option<KeyUsage> = None;
+        let mut working_issuer_name = self.anchor_keys[a].clone();
+        let mut constraints: Vec<NameConstraints> =
+            anchor.name_constraints.iter().cloned().collect();
+        let mut max_path_length = n;
+        let mut weak: Option<WeakReason> = None;
+        let mut revocation_checked = true;
+        let mut deferred: Option<PathError> = None;
+
+        // Distrust-after (Mozilla): judged on the end entity's notBefore.
+        if let Some(after) = anchor.distrust_after {
+            let nb = self.infos[path[0]]
+                .cert
+                .tbs_certificate
+                .validity
+                .not_before
+                .to_unix_duration()
+                .as_secs();
+            if nb > after {
+                return Err(PathError::Distrusted {
+                    anchor: anchor.label.clone(),
+                    after,
+                    not_before: nb,
+                });
+            }
+        }
+        merge_weak(&mut weak, key_strength(&anchor.spki));
+
+        for step in 1..=n {
+            let idx = path[n - step];
+            let last = step == n;
+            let info = &self.infos[idx];
+            let subject = info.subject_str();
+            if let Some(m) = &info.malformed {
+                return Err(PathError::Malformed {
+                    detail: format!("{subject}: {m}"),
+                });
+            }
+            let tbs = &info.cert.tbs_certificate;
+            // (a)(1) signature
+            let own_key = tbs.subject_public_key_info.clone();
+            // An unsupported algorithm (e.g. MD5) is reported only if nothing more specific
+            // fails on this path, so that "expired" or "revoked" still show.
+            match self.check_sig(idx, working_issuer_id, &working_key) {
+                Ok(s) => merge_weak(&mut weak, s),
+                Err(e @ PathError::Unsupported { .. }) => {
+                    deferred.get_or_insert(e);
+                }
+                Err(e) => return Err(e),
+            }
+            let info = &self.infos[idx];
+            // (a)(2) validity
+            let nb = tbs.validity.not_before.to_unix_duration().as_secs();
+            let na = tbs.validity.not_after.to_unix_duration().as_secs();
+            if time < nb {
+                return Err(PathError::NotYetValid {
+                    not_before: nb,
+                    time,
+                    subject,
+                });
+            }
+            if time > na {
+                return Err(PathError::Expired {
+                    not_after: na,
+                    time,
+                    subject,
+                });
+            }
+            // (a)(4) name chaining (already matched when building; keep the check).
+            if info.issuer != working_issuer_name {
+                return Err(PathError::UnknownIssuer {
+                    issuer: tbs.issuer.to_string(),
+                });
+            }
+            // (a)(3) revocation (RFC 5280 §6.3, see `crl`).
+            let scope = crl::CertScope::from_cert(info.cert, info.is_ca());
+            let mut env = PathCrlEnv {
+                issuer: working_issuer_name.clone(),
+                issuer_signer: CrlSigner {
+                    spki: working_key.clone(),
+                    may_sign_crls: working_issuer_ku
+                        .as_ref()
+                        .map_or(true, |k| k.0.contains(KeyUsages::CRLSign)),
+                },
+                issuer_id: working_issuer_id,
+                anchor: a,
+                search: self,
+            };
+            let status = crl::check(&scope, opts.crls, time, &mut env);
+            let info = &self.infos[idx];
+            match status {
+                CrlStatus::Good => {}
+                CrlStatus::BudgetExceeded => {
+                    return Err(PathError::BudgetExceeded(BudgetKind::SignatureChecks))
+                }
+                CrlStatus::NotChecked => revocation_checked = false,
+                CrlStatus::Revoked {
+                    serial,
+                    reason,
+                    date,
+                } => {
+                    return Err(PathError::Revoked {
+                        serial,
+                        reason,
+                        date,
+                        subject: info.subject_str(),
+                    })
+                }
+                CrlStatus::Problem(detail) => {
+                    return Err(PathError::CrlProblem {
+                        detail,
+                        subject: info.subject_str(),
+                    })
+                }
+            }
+            // (b), (c) name constraints: not for self-issued intermediates.
+            if last || !info.self_issued() {
+                let names = SubjectNames::new(&tbs.subject, &info.san);
+                for nc in &constraints {
+                    let mut b = self.budget.name_constraint_checks;
+                    let r = names::check(nc, &names, &mut b);
+                    self.budget.name_constraint_checks = b;
+                    match r {
+                        Ok(()) => {}
+                        Err(NcFailure::Budget) => {
+                            return Err(PathError::BudgetExceeded(BudgetKind::NameConstraintChecks))
+                        }
+                        Err(NcFailure::Excluded(name)) => {
+                            return Err(PathError::NameConstraints {
+                                detail: format!("{name} is excluded ({subject})"),
+                            })
+                        }
+                        Err(NcFailure::NotPermitted(name)) => {
+                            return Err(PathError::NameConstraints {
+                                detail: format!("{name} is not permitted ({subject})"),
+                            })
+                        }
+                        Err(NcFailure::UnsupportedForm(f)) => {
+                            return Err(PathError::NameConstraints {
+                                detail: format!("unsupported name form {f} constrained"),
+                            })
+                        }
+                    }
+                }
+            }
+            // (d)-(f) policies
+            policy
+                .process_cert(step, info.policies.as_deref(), !last && info.self_issued())
+                .map_err(|f| policy_err(f, &subject))?;
+
+            if last {
+                break;
+            }
+            // §6.1.4 preparation for the next certificate.
+            policy
+                .apply_mappings(step, &info.mappings)
+                .map_err(|f| policy_err(f, &subject))?;
+            working_issuer_name = info.subject.clone();
+            working_key = inherit_params(&own_key, &working_key);
+            working_issuer_id = idx;
+            working_issuer_ku = info.ku;
+            if let Some(nc) = &info.nc {
+                constraints.push(nc.clone());
+            }
+            // (h)
+            if !info.self_issued() {
+                policy.explicit_policy = policy.explicit_policy.saturating_sub(1);
+                policy.policy_mapping = policy.policy_mapping.saturating_sub(1);
+                policy.inhibit_any_policy = policy.inhibit_any_policy.saturating_sub(1);
+            }
+            // (i), (j)
+            if let Some(pc) = &info.pc {
+                if let Some(r) = pc.require_explicit_policy {
+                    policy.explicit_policy = policy.explicit_policy.min(r as usize);
+                }
+                if let Some(m) = pc.inhibit_policy_mapping {
+                    policy.policy_mapping = policy.policy_mapping.min(m as usize);
+                }
+            }
+            if let Some(ia) = info.inhibit_any {
+                policy.inhibit_any_policy = policy.inhibit_any_policy.min(ia as usize);
+            }
+            // (k) basicConstraints
+            if tbs.version != x509_cert::Version::V3 || !info.is_ca() {
+                return Err(PathError::NotACa { subject });
+            }
+            // (l), (m) path length
+            if !info.self_issued() {
+                if max_path_length == 0 {
+                    return Err(PathError::PathLenExceeded);
+                }
+                max_path_length -= 1;
+            }
+            if let Some(pl) = info.bc.as_ref().and_then(|b| b.path_len_constraint) {
+                max_path_length = max_path_length.min(usize::from(pl));
+            }
+            // (n) keyUsage
+            if let Some(ku) = &info.ku {
+                if !ku.0.contains(KeyUsages::KeyCertSign) {
+                    return Err(PathError::KeyUsage {
+                        required: "keyCertSign",
+                        subject,
+                    });
+                }
+            }
+            // (o) unknown critical extensions
+            if let Some(oid) = info.unknown_critical {
+                return Err(PathError::UnknownCriticalExtension { oid });
+            }
+        }
+
+        // §6.1.5 wrap-up on the end entity.
+        let ee = &self.infos[path[0]];
+        let ee_subject = ee.subject_str();
+        policy.explicit_policy = policy.explicit_policy.saturating_sub(1);
+        if ee
+            .pc
+            .as_ref()
+            .and_then(|p| p.require_explicit_policy)
+            .is_some_and(|r| r == 0)
+        {
+            policy.explicit_policy = 0;
+        }
+        if let Some(oid) = ee.unknown_critical {
+            return Err(PathError::UnknownCriticalExtension { oid });
+        }
+        let mut pol_check = policy.clone();
+        pol_check
+            .wrap_up(n, &ps.initial_policy_set)
+            .map_err(|f| policy_err(f, &ee_subject))?;
+        if opts.usage == RequiredUsage::EmailSigner {
+            if ee.is_ca() {
+                return Err(PathError::CaUsedAsEndEntity);
+            }
+            if let Some(eku) = &ee.eku {
+                if !eku.contains(&EKU_EMAIL_PROTECTION) && !eku.contains(&EKU_ANY) {
+                    return Err(PathError::ExtKeyUsage {
+                        subject: ee_subject,
+                    });
+                }
+            }
+            if let Some(ku) = &ee.ku {
+                if !ku.0.contains(KeyUsages::DigitalSignature)
+                    && !ku.0.contains(KeyUsages::NonRepudiation)
+                {
+                    return Err(PathError::KeyUsage {
+                        required: "digitalSignature",
+                        subject: ee_subject,
+                    });
+                }
+            }
+        }
+        if let Some(e) = deferred {
+            return Err(e);
+        }
+        let ee_key = &ee.cert.tbs_certificate.subject_public_key_info;
+        merge_weak(&mut weak, key_strength(ee_key));
+        Ok(ValidPath {
+            chain: path.iter().map(|&i| self.infos[i].cert.clone()).collect(),
+            anchor: anchor.clone(),
+            weak,
+            revocation_checked,
+            policies: Vec::new(),
+        })
+    }
+
+    /// Other keys that may have signed CRLs issued by `name` (RFC 5280 §6.3.3 (f)): the
+    /// anchor's when it has that name, and certificates with that subject whose keyUsage
+    /// (if present) has cRLSign -- a separate CRL-signing key of the issuer (PKITS 4.4.19-21)
+    /// or an indirect CRL issuer named by a cRLIssuer (PKITS 4.14.24-35). Each certificate is
+    /// validated to the same anchor with its own revocation checked; only those that
+    /// validate are returned. `exclude` is the path's issuer (its key is already known).
+    /// A certificate whose validation as a CRL signer is in progress up the call stack
+    /// signs for itself (PKITS 4.14.30: a CRL issuer covered by its own CRL) and is not
+    /// validated again.
+    fn crl_signers(&mut self, name: &NameKey, exclude: usize, anchor: usize) -> Vec<CrlSigner> {
+        let mut out = Vec::new();
+        if exclude != self.infos.len() + anchor && &self.anchor_keys[anchor] == name {
+            out.push(CrlSigner {
+                spki: self.opts.anchors[anchor].spki.clone(),
+                may_sign_crls: true,
+            });
+        }
+        for (k, spki) in &self.pending {
+            if k == name {
+                out.push(CrlSigner {
+                    spki: spki.clone(),
+                    may_sign_crls: true,
+                });
+            }
+        }
+        let cands: Vec<usize> = (1..self.infos.len())
+            .filter(|&i| i != exclude && &self.infos[i].subject == name)
+            .filter(|&i| {
+                self.infos[i]
+                    .ku
+                    .as_ref()
+                    .map_or(true, |k| k.0.contains(KeyUsages::CRLSign))
+            })
+            .filter(|&i| {
+                let key = &self.infos[i].cert.tbs_certificate.subject_public_key_info;
+                !self.pending.iter().any(|(_, p)| p == key)
+            })
+            .collect();
+        if cands.is_empty() || self.crl_depth >= MAX_CRL_SIGNER_DEPTH {
+            return out;
+        }
+        for c in cands {
+            let cert = self.infos[c].cert;
+            let sub_opts = PathOptions {
+                time: self.opts.time,
+                anchors: core::slice::from_ref(&self.opts.anchors[anchor]),
+                intermediates: self.opts.intermediates,
+                crls: self.opts.crls,
+                policy: PolicySettings::default(),
+                usage: RequiredUsage::None,
+                budget: self.budget,
+            };
+            let mut pending = self.pending.clone();
+            pending.push((
+                name.clone(),
+                cert.tbs_certificate.subject_public_key_info.clone(),
+            ));
+            let (res, used) = validate_inner(cert, &sub_opts, self.crl_depth + 1, pending);
+            // Failed candidates are charged too.
+            self.budget = used;
+            if let Ok(vp) = res {
+                out.push(CrlSigner {
+                    spki: vp.chain[0].tbs_certificate.subject_public_key_info.clone(),
+                    may_sign_crls: true,
+                });
+            }
+        }
+        out
+    }
+}
+
+/// The path validator's side of CRL checking for one certificate: the keys that may sign
+/// its CRLs and the shared signature budget.
+struct PathCrlEnv<'s, 'a, 'c> {
+    search: &'s mut Search<'a, 'c>,
+    /// The certificate's issuer (name and key from the path).
+    issuer: NameKey,
+    issuer_signer: CrlSigner,
+    /// Index of the issuer in `search.infos` (or `infos.len() + anchor`).
+    issuer_id: usize,
+    anchor: usize,
+}
+
+impl<'a: 'c, 'c> crl::CrlEnv for PathCrlEnv<'_, 'a, 'c> {
+    fn signers(&mut self, crl_issuer: &NameKey) -> Vec<CrlSigner> {
+        let mut out = Vec::new();
+        if *crl_issuer == self.issuer {
+            out.push(self.issuer_signer.clone());
+        }
+        out.extend(
+            self.search
+                .crl_signers(crl_issuer, self.issuer_id, self.anchor),
+        );
+        out
+    }
+
+    fn take_signature_check(&mut self) -> bool {
+        self.search.take_sig().is_ok()
+    }
+}
+
+fn policy_err(f: PolicyFailure, subject: &str) -> PathError {
+    PathError::Policy {
+        detail: match f {
+            PolicyFailure::NoValidPolicy { .. } => {
+                format!("no acceptable certificate policy ({subject})")
+            }
+            PolicyFailure::AnyPolicyMapped => format!("policy mapping of anyPolicy ({subject})"),
+            PolicyFailure::TooManyNodes => "policy tree too large".into(),
+        },
+    }
+}
+
+/// Weakness of a key by itself (RSA size; DSA).
+fn key_strength(spki: &SubjectPublicKeyInfoOwned) -> Strength {
+    if spki.algorithm.oid == algs::oids::DSA {
+        return Strength::Weak(WeakReason::Dsa);
+    }
+    if spki.algorithm.oid == algs::oids::RSA_ENCRYPTION {
+        if let Some(bits) = spki
+            .subject_public_key
+            .as_bytes()
+            .and_then(|b| rsa::pkcs1::RsaPublicKey::from_der(b).ok())
+            .map(|k| {
+                let m = k.modulus.as_bytes();
+                m.len() * 8 - m.first().map_or(0, |b| b.leading_zeros() as usize)
+            })
+        {
+            if bits < algs::MIN_RSA_BITS {
+                return Strength::Weak(WeakReason::RsaKeyTooSmall { bits });
+            }
+        }
+    }
+    Strength::Strong
+}
+
+/// Find and validate a path from `end_entity` to one of `opts.anchors`.
+pub fn validate(end_entity: &Certificate, opts: &PathOptions) -> Result<ValidPath, PathError> {
+    validate_inner(end_entity, opts, 0, Vec::new()).0
+}
+
+/// [`validate`] at CRL-signer depth `crl_depth`, with the CRL-signer certificates being
+/// validated up the stack (`pending`: subject and key); also returns the budget left.
+fn validate_inner(
+    end_entity: &Certificate,
+    opts: &PathOptions,
+    crl_depth: u32,
+    pending: Vec<(NameKey, SubjectPublicKeyInfoOwned)>,
+) -> (Result<ValidPath, PathError>, Budget) {
+    if opts.intermediates.len() > MAX_CERTS || opts.crls.len() > MAX_CERTS {
+        return (Err(PathError::TooManyCerts), opts.budget);
+    }
+    let mut infos = vec![Info::new(end_entity)];
+    infos.extend(opts.intermediates.iter().map(Info::new));
+    let mut search = Search {
+        opts,
+        infos,
+        anchor_keys: opts
+            .anchors
+            .iter()
+            .map(|a| names::name_key(&a.subject))
+            .collect(),
+        budget: opts.budget,
+        sig_cache: HashMap::new(),
+        best: None,
+        crl_depth,
+        pending,
+    };
+    let mut path = vec![0usize];
+    let res = match search.build(&mut path) {
+        Err(e) => Err(e),
+        Ok(Some(vp)) => Ok(vp),
+        Ok(None) => Err(search.best.take().unwrap_or_else(|| {
+            let ee = &search.infos[0];
+            if ee.self_issued() {
+                PathError::SelfSignedUntrusted
+            } else {
+                PathError::UnknownIssuer {
+                    issuer: end_entity.tbs_certificate.issuer.to_string(),
+                }
+            }
+        })),
+    };
+    (res, search.budget)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rank_orders_specific_over_generic() {
+        let unknown = PathError::UnknownIssuer { issuer: "x".into() };
+        let bad = PathError::BadSignature {
+            subject: "x".into(),
+        };
+        let expired = PathError::Expired {
+            not_after: 0,
+            time: 1,
+            subject: "x".into(),
+        };
+        let revoked = PathError::Revoked {
+            serial: "01".into(),
+            reason: None,
+            date: 0,
+            subject: "x".into(),
+        };
+        assert!(unknown.rank() < bad.rank());
+        assert!(bad.rank() < expired.rank());
+        assert!(expired.rank() < revoked.rank());
+        assert!(
+            PathError::ExtKeyUsage {
+                subject: "x".into()
+            }
+            .rank()
+                > expired.rank()
+        );
+    }
+}

@@ -1,0 +1,420 @@
+//! The one verdict a reader sees: what they may believe about a message's signature.
+//!
+//! Serialised with serde in `snake_case`, identically for `impalemail verify --json` and the
+//! extension. Three statuses (see [`Status`]); when not green, one [`Reason`] -- the most
+//! specific one -- with a plain-words summary and what it means for the reader.
+
+use serde::{Deserialize, Serialize};
+
+use super::address::Mailbox;
+
+/// The overall status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Green: the whole displayed message is signed, unaltered, by a trusted certificate
+    /// that was valid at the check time, with strong algorithms, and the signer is the `From`
+    /// address. CLI exit status 0.
+    Verified,
+    /// Proven bad: the content or signature was altered, or the certificate is expired,
+    /// revoked, not yet valid, misused, or its chain is invalid; or the CMS structure is
+    /// malformed or deceptive. CLI exit status 1.
+    Invalid,
+    /// Neither: unsigned, partly signed, signed by someone other than `From`, untrusted
+    /// root, weak or unsupported algorithm, several signers, a limit hit. CLI exit status 2.
+    NotVerified,
+}
+
+/// Why a message is not green. Tagged as `{"kind": "...", ...}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Reason {
+    /// The content's digest differs from the signed message-digest attribute.
+    AlteredContent,
+    /// The signature value does not verify with the signer's key.
+    BadSignature,
+    /// A certificate in the chain had expired at the check time (RFC 5280 §6.1.3 (a)(2)).
+    Expired,
+    /// A certificate in the chain was not yet valid at the check time.
+    NotYetValid,
+    /// A certificate in the chain is revoked by a CRL (RFC 5280 §6.3).
+    Revoked,
+    /// The chain does not end at a trusted root (unknown issuer or self-signed untrusted).
+    UntrustedRoot,
+    /// Key usage or extended key usage does not allow e-mail signing (RFC 8550 §4.4).
+    WrongKeyUsage,
+    /// Another RFC 5280 path validation failure (name constraints, policies, basic
+    /// constraints, bad certificate signature, ...); `what` names it.
+    InvalidCertificate {
+        /// What failed.
+        what: String,
+    },
+    /// The signature verified but uses an algorithm or key considered weak.
+    WeakAlgorithm {
+        /// Which, e.g. "uses SHA-1".
+        what: String,
+    },
+    /// The certificate belongs to a different address than the `From` mailbox, or the
+    /// `From` header is ambiguous (several headers, several addresses, none).
+    SignerMismatch,
+    /// Only part of the displayed message is signed.
+    PartiallySigned {
+        /// The IMAP part number of the signed content, e.g. "2.1".
+        part: String,
+    },
+    /// No S/MIME signature anywhere.
+    Unsigned,
+    /// Something we do not implement; `what` names it (algorithm, CMS type, ...).
+    Unsupported {
+        /// What is unsupported.
+        what: String,
+    },
+    /// The S/MIME structure is malformed or deceptive; `what` says how.
+    Malformed {
+        /// What is wrong.
+        what: String,
+    },
+    /// More than one signer: per-signer results are in `details.signers`.
+    MultipleSigners,
+    /// The signer's certificate is neither in the message nor among the caller's
+    /// certificates, so the signature cannot be checked.
+    MissingCertificate,
+    /// A safety limit was hit; `which` names it.
+    LimitExceeded {
+        /// Which limit.
+        which: String,
+    },
+}
+
+impl Reason {
+    /// The status this reason implies.
+    pub fn status(&self) -> Status {
+        match self {
+            Reason::AlteredContent
+            | Reason::BadSignature
+            | Reason::Expired
+            | Reason::NotYetValid
+            | Reason::Revoked
+            | Reason::WrongKeyUsage
+            | Reason::InvalidCertificate { .. }
+            | Reason::Malformed { .. } => Status::Invalid,
+            Reason::UntrustedRoot
+            | Reason::WeakAlgorithm { .. }
+            | Reason::SignerMismatch
+            | Reason::PartiallySigned { .. }
+            | Reason::Unsigned
+            | Reason::Unsupported { .. }
+            | Reason::MultipleSigners
+            | Reason::MissingCertificate
+            | Reason::LimitExceeded { .. } => Status::NotVerified,
+        }
+    }
+
+    /// One line a reader understands.
+    pub fn summary(&self) -> String {
+        match self {
+            Reason::AlteredContent => "The message was changed after it was signed.".into(),
+            Reason::BadSignature => "The signature is not valid.".into(),
+            Reason::Expired => "The signer's certificate has expired.".into(),
+            Reason::NotYetValid => "The signer's certificate is not valid yet.".into(),
+            Reason::Revoked => "The signer's certificate has been revoked.".into(),
+            Reason::UntrustedRoot => {
+                "The signer's certificate is not issued by an authority you trust.".into()
+            }
+            Reason::WrongKeyUsage => {
+                "The signer's certificate is not meant for signing e-mail.".into()
+            }
+            Reason::InvalidCertificate { what } => {
+                format!("The signer's certificate chain is not valid ({what}).")
+            }
+            Reason::WeakAlgorithm { what } => {
+                format!("The signature uses weak cryptography ({what}).")
+            }
+            Reason::SignerMismatch => {
+                "The message was signed by someone other than the sender shown.".into()
+            }
+            Reason::PartiallySigned { part } => {
+                format!("Only part of the message is signed (part {part}).")
+            }
+            Reason::Unsigned => "The message is not signed.".into(),
+            Reason::Unsupported { what } => {
+                format!("The signature cannot be checked: {what} is not supported.")
+            }
+            Reason::Malformed { what } => format!("The signature is malformed ({what})."),
+            Reason::MultipleSigners => "The message carries several signatures.".into(),
+            Reason::MissingCertificate => {
+                "The signer's certificate is missing, so the signature cannot be checked.".into()
+            }
+            Reason::LimitExceeded { which } => {
+                format!("The message is too large or complex to check ({which}).")
+            }
+        }
+    }
+
+    /// What it means for the reader.
+    pub fn explanation(&self) -> String {
+        match self {
+            Reason::AlteredContent | Reason::BadSignature => {
+                "Someone may have tampered with this message on the way. Do not trust its content or act on it.".into()
+            }
+            Reason::Expired | Reason::NotYetValid => {
+                "The certificate was not valid at the time of the check, so the signature cannot vouch for the sender.".into()
+            }
+            Reason::Revoked => {
+                "The certificate authority withdrew this certificate, for example because its key was stolen. Treat the message as unsigned and suspicious.".into()
+            }
+            Reason::UntrustedRoot => {
+                "Anyone can make such a certificate. The signature proves nothing about who sent the message unless you trust this authority.".into()
+            }
+            Reason::WrongKeyUsage | Reason::InvalidCertificate { .. } => {
+                "The certificate does not entitle its holder to sign this e-mail. Treat the message as unsigned and suspicious.".into()
+            }
+            Reason::WeakAlgorithm { .. } => {
+                "The cryptography used can be forged with enough effort. The signature is not strong evidence of who sent the message.".into()
+            }
+            Reason::SignerMismatch => {
+                "The signature belongs to a different e-mail address than the one in the From line. The sender shown may be fake.".into()
+            }
+            Reason::PartiallySigned { .. } => {
+                "Text outside the signed part could have been added by anyone. Only the signed part is vouched for.".into()
+            }
+            Reason::Unsigned => "Nothing vouches for who sent this message or that it is unchanged.".into(),
+            Reason::Unsupported { .. }
+            | Reason::LimitExceeded { .. }
+            | Reason::MissingCertificate => {
+                "ImpaleMail could not check this signature. Treat the message as unsigned.".into()
+            }
+            Reason::Malformed { .. } => {
+                "The signature's structure is broken or crafted to mislead. Treat the message as unsigned and suspicious.".into()
+            }
+            Reason::MultipleSigners => {
+                "Several people signed this message; the details list each signature. It is not shown as verified.".into()
+            }
+        }
+    }
+}
+
+/// A warning about the message, shown even when green.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Warning {
+    /// The `From` display name contains an address that is not the `From` address (I2).
+    DisplayNameLooksLikeAddress {
+        /// The display name.
+        name: String,
+        /// The actual address.
+        address: String,
+    },
+    /// `Sender` is present and differs from `From` (I3).
+    SenderDiffersFromFrom {
+        /// The Sender address.
+        sender: String,
+        /// The From address.
+        from: String,
+    },
+    /// Several `From` header fields (RFC 5322 §3.6 allows one).
+    MultipleFromHeaders {
+        /// How many.
+        count: usize,
+    },
+    /// Several addresses in `From`.
+    MultipleFromAddresses {
+        /// How many.
+        count: usize,
+    },
+    /// No usable `From` address.
+    NoFromAddress,
+    /// The check skipped the sender binding (conformance testing only).
+    SenderCheckSkipped,
+    /// The signing-time attribute lies outside the signer certificate's validity.
+    SigningTimeOutsideValidity,
+    /// Other signed entities in the message that were not the one judged.
+    OtherSignedParts {
+        /// Their part numbers.
+        parts: Vec<String>,
+    },
+}
+
+/// One certificate as shown to the reader.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertSummary {
+    /// Subject DN (RFC 4514 string).
+    pub subject: String,
+    /// Issuer DN.
+    pub issuer: String,
+    /// SHA-256 of the DER certificate, lowercase hex.
+    pub sha256: String,
+    /// Start of validity, RFC 3339 (unknown for a bare trust anchor).
+    pub not_before: Option<String>,
+    /// End of validity, RFC 3339.
+    pub not_after: Option<String>,
+}
+
+/// The signer as shown to the reader.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignerDetails {
+    /// The certificate subject's common name, or the whole DN.
+    pub name: String,
+    /// E-mail addresses of the certificate (rfc822Name SANs and subject emailAddress).
+    pub addresses: Vec<String>,
+    /// The signer certificate.
+    pub certificate: CertSummary,
+    /// Signing time from the signed attributes, RFC 3339 (informational only: the check
+    /// time is the caller's `now`, as in Thunderbird).
+    pub signing_time: Option<String>,
+    /// Algorithms, e.g. "RSA-2048 PKCS#1 v1.5 with SHA-256".
+    pub algorithms: String,
+    /// This signer's own outcome (`None` = verified), used when there are several signers.
+    pub outcome: Option<Reason>,
+}
+
+/// Which bytes the signature covers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CoveredPart {
+    /// IMAP part number of the signed content ("1" for a signed top-level message).
+    pub part: String,
+    /// Byte range `[start, end)` of the signed content in the raw message.
+    pub byte_range: [usize; 2],
+    /// Its content type.
+    pub content_type: String,
+    /// `detached` (multipart/signed) or `opaque` (pkcs7-mime signed-data).
+    pub signature_kind: String,
+}
+
+/// Everything known about the check.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Details {
+    /// The check time, unix seconds, and RFC 3339.
+    pub checked_at: String,
+    /// The signer (first signer when several).
+    pub signer: Option<SignerDetails>,
+    /// Every signer, when more than one.
+    pub signers: Vec<SignerDetails>,
+    /// The validated chain from the signer to the anchor, or the message's certificates
+    /// when the chain did not validate.
+    pub chain: Vec<CertSummary>,
+    /// The signed content.
+    pub covered: Option<CoveredPart>,
+    /// Whether the whole displayed message is covered by the signature.
+    pub whole_message_covered: bool,
+    /// `From` mailboxes as parsed.
+    pub from: Vec<Mailbox>,
+    /// `Sender` mailbox as parsed.
+    pub sender: Option<Mailbox>,
+    /// Warnings.
+    pub warnings: Vec<Warning>,
+    /// Whether revocation was checked against a CRL for every certificate in the chain.
+    pub revocation_checked: bool,
+}
+
+/// The verdict.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Verdict {
+    /// Overall status.
+    pub status: Status,
+    /// The most specific reason when not verified.
+    pub reason: Option<Reason>,
+    /// One line for the reader.
+    pub summary: String,
+    /// What it means for the reader.
+    pub explanation: String,
+    /// Details.
+    pub details: Details,
+}
+
+impl Verdict {
+    /// A green verdict.
+    pub fn verified(details: Details) -> Self {
+        let who = details
+            .signer
+            .as_ref()
+            .and_then(|s| s.addresses.first().cloned())
+            .unwrap_or_default();
+        Verdict {
+            status: Status::Verified,
+            reason: None,
+            summary: format!("Signed by {who}; the message is unchanged."),
+            explanation: "The whole message was signed by the sender shown, with a valid certificate from an authority you trust, and nothing was changed since.".into(),
+            details,
+        }
+    }
+
+    /// A verdict for `reason`.
+    pub fn from_reason(reason: Reason, details: Details) -> Self {
+        Verdict {
+            status: reason.status(),
+            summary: reason.summary(),
+            explanation: reason.explanation(),
+            reason: Some(reason),
+            details,
+        }
+    }
+}
+
+/// Formats unix seconds as RFC 3339 UTC (`2025-06-01T12:00:00Z`).
+pub fn format_time(unix: u64) -> String {
+    let days = (unix / 86_400) as i64;
+    let secs = unix % 86_400;
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )
+}
+
+/// Days since 1970-01-01 to (year, month, day), proleptic Gregorian (H. Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// (year, month, day) to days since 1970-01-01 (inverse of the above).
+pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = if m > 2 { m - 3 } else { m + 9 } as i64;
+    let doy = (153 * mp + 2) / 5 + d as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_formatting() {
+        assert_eq!(format_time(0), "1970-01-01T00:00:00Z");
+        assert_eq!(format_time(1_748_779_200), "2025-06-01T12:00:00Z");
+        assert_eq!(days_from_civil(2025, 6, 1) * 86_400 + 43_200, 1_748_779_200);
+        assert_eq!(format_time(951_782_400), "2000-02-29T00:00:00Z");
+    }
+
+    #[test]
+    fn serialises_snake_case() {
+        let v = Verdict::from_reason(
+            Reason::PartiallySigned { part: "2.1".into() },
+            Details::default(),
+        );
+        let j = serde_json::to_value(&v).unwrap();
+        assert_eq!(j["status"], "not_verified");
+        assert_eq!(j["reason"]["kind"], "partially_signed");
+        assert_eq!(j["reason"]["part"], "2.1");
+        let back: Verdict = serde_json::from_value(j).unwrap();
+        assert_eq!(back, v);
+    }
+}

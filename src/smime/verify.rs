@@ -1,0 +1,735 @@
+//! From raw message bytes to a [`Verdict`]: the S/MIME message check (RFC 8551, RFC 5652,
+//! RFC 8550, RFC 5280).
+//!
+//! Steps: split the MIME tree ([`super::mime`]); find the signed entities (`multipart/signed`
+//! with a PKCS #7 protocol, `application/pkcs7-mime` signed-data); judge the outermost one;
+//! decide whether it covers the whole displayed message; check each `SignerInfo` (signed
+//! attributes, message digest, signature); validate the signer's chain
+//! ([`super::path::validate`]) for e-mail signing; bind the certificate's addresses to the
+//! single `From` mailbox. Every failure becomes a verdict: this never panics and never
+//! returns an error.
+//!
+//! **Time.** The certificate chain is checked at the caller's `now`, not at the message's
+//! signing-time attribute, which the signer controls: this is what Thunderbird does. The
+//! signing time is reported in the details only.
+
+use const_oid::ObjectIdentifier;
+use der::{Decode, Encode};
+use sha2::Digest as _;
+use x509_cert::crl::CertificateList;
+use x509_cert::Certificate;
+
+use super::address::{parse_address_list, same_address, Mailbox};
+use super::algs::{self, AlgError, Strength};
+use super::cms::{self, CmsError, CmsLimits, SignedData};
+use super::mime::{self, Message, MimeError, MimeLimits, SignedKind};
+use super::path::{self, PathError, PolicySettings, RequiredUsage, TrustAnchor};
+use super::verdict::{
+    format_time, CertSummary, CoveredPart, Details, Reason, SignerDetails, Status, Verdict, Warning,
+};
+
+/// Most `SignerInfo` signatures verified for one message (each costs a public-key
+/// operation and a hash of the content).
+pub const MAX_SIGNATURE_CHECKS: usize = 8;
+
+/// Every safety limit of one check. `Default` gives the named constants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Message size, MIME depth, part count, header length.
+    pub mime: MimeLimits,
+    /// Certificates, CRLs and signers per `SignedData`.
+    pub cms: CmsLimits,
+    /// See [`MAX_SIGNATURE_CHECKS`].
+    pub max_signature_checks: usize,
+    /// Path validation work limits (chain length is [`path::MAX_CHAIN_LEN`]).
+    pub path_budget: path::Budget,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            mime: MimeLimits::default(),
+            cms: CmsLimits::default(),
+            max_signature_checks: MAX_SIGNATURE_CHECKS,
+            path_budget: path::Budget::default(),
+        }
+    }
+}
+
+/// Inputs of [`verify_message`] besides the message.
+#[derive(Debug, Clone)]
+pub struct VerifyOptions<'a> {
+    /// Check time, unix seconds (certificates are checked at this time).
+    pub now: u64,
+    /// Roots the user trusts in addition to (or instead of) the built-in ones.
+    pub user_roots: &'a [TrustAnchor],
+    /// Whether to trust the built-in Mozilla e-mail roots ([`super::trust::builtin_anchors`]).
+    pub use_builtin_roots: bool,
+    /// Extra intermediate certificates (also searched for the signer certificate).
+    pub intermediates: &'a [Certificate],
+    /// Extra CRLs.
+    pub crls: &'a [CertificateList],
+    /// Skip the `From` binding (for conformance suites whose certificates carry no address).
+    pub skip_sender_check: bool,
+    /// RFC 5280 policy inputs.
+    pub policy: PolicySettings,
+    /// Safety limits.
+    pub limits: Limits,
+}
+
+impl<'a> VerifyOptions<'a> {
+    /// Options with the given time and user roots, everything else default: built-in roots
+    /// off, no extra certificates or CRLs, sender check on, default policy and limits.
+    pub fn new(now: u64, user_roots: &'a [TrustAnchor]) -> Self {
+        VerifyOptions {
+            now,
+            user_roots,
+            use_builtin_roots: false,
+            intermediates: &[],
+            crls: &[],
+            skip_sender_check: false,
+            policy: PolicySettings::default(),
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// Verifies the S/MIME signature of the message `raw` (RFC 5322 bytes, CRLF or LF).
+pub fn verify_message(raw: &[u8], opts: &VerifyOptions) -> Verdict {
+    let mut details = Details {
+        checked_at: format_time(opts.now),
+        ..Details::default()
+    };
+    let msg = match Message::parse(raw, &opts.limits.mime) {
+        Ok(m) => m,
+        Err(e) => {
+            let which = match e {
+                MimeError::TooLarge { limit, .. } => format!("message size ({limit} bytes)"),
+                MimeError::TooDeep { limit } => format!("MIME nesting depth ({limit})"),
+                MimeError::TooManyParts { limit } => format!("MIME parts ({limit})"),
+                MimeError::HeaderTooLong { limit, .. } => {
+                    format!("header field length ({limit} bytes)")
+                }
+            };
+            return Verdict::from_reason(Reason::LimitExceeded { which }, details);
+        }
+    };
+    let sender_problem = read_senders(&msg, &mut details);
+
+    let signed = msg.signed_entities();
+    let Some(&primary) = signed.iter().min_by_key(|&&i| msg.parts[i].depth) else {
+        let reason = if msg.parts.iter().any(|p| p.signed == SignedKind::OtherCms) {
+            Reason::Unsupported {
+                what: "encrypted or compressed S/MIME messages".into(),
+            }
+        } else {
+            Reason::Unsigned
+        };
+        return Verdict::from_reason(reason, details);
+    };
+    let others: Vec<String> = signed
+        .iter()
+        .filter(|&&i| i != primary)
+        .map(|&i| covered_path(&msg, i))
+        .collect();
+    if !others.is_empty() {
+        details
+            .warnings
+            .push(Warning::OtherSignedParts { parts: others });
+    }
+
+    let covered = whole_message_covered(&msg, primary);
+    details.whole_message_covered = covered;
+    let outcome = check_entity(&msg, primary, opts, &mut details);
+
+    // Precedence: proof of tampering or invalidity first; then partial coverage; then the
+    // entity's other reasons; then the sender binding.
+    if let Some(r) = &outcome {
+        if r.status() == Status::Invalid {
+            return Verdict::from_reason(r.clone(), details);
+        }
+    }
+    if !covered {
+        let part = covered_path(&msg, primary);
+        return Verdict::from_reason(Reason::PartiallySigned { part }, details);
+    }
+    if let Some(r) = outcome {
+        return Verdict::from_reason(r, details);
+    }
+    if opts.skip_sender_check {
+        details.warnings.push(Warning::SenderCheckSkipped);
+    } else if sender_problem || !signer_matches_from(&details) {
+        return Verdict::from_reason(Reason::SignerMismatch, details);
+    }
+    Verdict::verified(details)
+}
+
+/// Parses `From`/`Sender`, records warnings; returns true when `From` is ambiguous or
+/// deceptive enough that no signer can match it (I1-I3).
+fn read_senders(msg: &Message, details: &mut Details) -> bool {
+    let froms = msg.headers_named(0, "from");
+    let mut problem = false;
+    if froms.len() > 1 {
+        details
+            .warnings
+            .push(Warning::MultipleFromHeaders { count: froms.len() });
+        problem = true;
+    }
+    let mailboxes: Vec<Mailbox> = froms.iter().flat_map(|f| parse_address_list(f)).collect();
+    if mailboxes.is_empty() {
+        details.warnings.push(Warning::NoFromAddress);
+        problem = true;
+    } else if froms.len() == 1 && mailboxes.len() > 1 {
+        details.warnings.push(Warning::MultipleFromAddresses {
+            count: mailboxes.len(),
+        });
+        problem = true;
+    }
+    for mb in &mailboxes {
+        if let Some(name) = mb.name_looks_like_other_address() {
+            details.warnings.push(Warning::DisplayNameLooksLikeAddress {
+                name,
+                address: mb.address.clone(),
+            });
+            problem = true;
+        }
+    }
+    let sender = msg
+        .header(0, "sender")
+        .and_then(|s| parse_address_list(&s).into_iter().next());
+    if let (Some(s), Some(f)) = (&sender, mailboxes.first()) {
+        if !same_address(&s.address, &f.address) {
+            details.warnings.push(Warning::SenderDiffersFromFrom {
+                sender: s.address.clone(),
+                from: f.address.clone(),
+            });
+        }
+    }
+    details.from = mailboxes;
+    details.sender = sender;
+    problem
+}
+
+fn signer_matches_from(details: &Details) -> bool {
+    let (Some(signer), [from]) = (&details.signer, details.from.as_slice()) else {
+        return false;
+    };
+    signer
+        .addresses
+        .iter()
+        .any(|a| same_address(a, &from.address))
+}
+
+/// IMAP number of the content a signed entity covers.
+fn covered_path(msg: &Message, idx: usize) -> String {
+    let p = &msg.parts[idx];
+    match p.signed {
+        SignedKind::Detached => match p.children.first() {
+            Some(&c) => mime::path_string(&msg.parts[c].path),
+            None => mime::path_string(&p.path),
+        },
+        _ if p.path.is_empty() => "1".into(),
+        _ => mime::path_string(&p.path),
+    }
+}
+
+/// Whether the signed entity is everything the reader sees: it is the top-level entity, or
+/// every ancestor is a multipart with this as its only child (a gateway's wrapping). A
+/// sibling part (M1-M3), a `message/rfc822` ancestor (a forwarded message) or an
+/// `attachment` disposition (M4) makes the coverage partial.
+fn whole_message_covered(msg: &Message, idx: usize) -> bool {
+    let mut cur = idx;
+    if msg.parts[idx].parent.is_some()
+        && msg.parts[idx].disposition.as_deref() == Some("attachment")
+    {
+        return false;
+    }
+    while let Some(parent) = msg.parts[cur].parent {
+        let p = &msg.parts[parent];
+        if p.content_type.mtype != "multipart" || p.children.len() != 1 {
+            return false;
+        }
+        if p.parent.is_some() && p.disposition.as_deref() == Some("attachment") {
+            return false;
+        }
+        cur = parent;
+    }
+    true
+}
+
+/// The content a signature covers, as it must be hashed.
+enum Content<'m> {
+    /// Detached: raw bytes of the first body part, canonicalised to CRLF while hashing.
+    Canonicalise(&'m [u8]),
+    /// Opaque: the eContent octets as they are.
+    Exact(&'m [u8]),
+}
+
+impl Content<'_> {
+    fn feed(&self, sink: &mut dyn digest::DynDigest) {
+        match self {
+            Content::Canonicalise(b) => mime::for_each_canonical_chunk(b, |c| sink.update(c)),
+            Content::Exact(b) => sink.update(b),
+        }
+    }
+    fn to_bytes(&self) -> Vec<u8> {
+        match self {
+            Content::Canonicalise(b) => mime::canonical(b),
+            Content::Exact(b) => b.to_vec(),
+        }
+    }
+}
+
+fn cms_reason(e: CmsError) -> Reason {
+    match e {
+        CmsError::Malformed { what } => Reason::Malformed { what },
+        CmsError::NotSignedData { content_type } => Reason::Unsupported {
+            what: format!("S/MIME {content_type}"),
+        },
+        CmsError::LimitExceeded { which } => Reason::LimitExceeded { which },
+        #[allow(unreachable_patterns)]
+        other => Reason::Malformed {
+            what: other.to_string(),
+        },
+    }
+}
+
+/// Checks one signed entity; fills `details`; returns the reason it is not green.
+fn check_entity(
+    msg: &Message,
+    idx: usize,
+    opts: &VerifyOptions,
+    details: &mut Details,
+) -> Option<Reason> {
+    let part = &msg.parts[idx];
+    let (cms_bytes, content_range, content_type) = match part.signed {
+        SignedKind::Detached => {
+            let [content, sig] = part.children[..] else {
+                return Some(Reason::Malformed {
+                    what: format!(
+                        "multipart/signed has {} parts instead of 2",
+                        part.children.len()
+                    ),
+                });
+            };
+            let sig_ct = &msg.parts[sig].content_type;
+            if !(sig_ct.mtype == "application"
+                && (sig_ct.subtype == "pkcs7-signature" || sig_ct.subtype == "x-pkcs7-signature"))
+            {
+                return Some(Reason::Malformed {
+                    what: format!("signature part is {}", sig_ct.essence()),
+                });
+            }
+            let c = &msg.parts[content];
+            (
+                msg.decoded_body(sig),
+                c.range.clone(),
+                c.content_type.essence(),
+            )
+        }
+        _ => (
+            msg.decoded_body(idx),
+            part.body.clone(),
+            part.content_type.essence(),
+        ),
+    };
+    details.covered = Some(CoveredPart {
+        part: covered_path(msg, idx),
+        byte_range: [content_range.start, content_range.end],
+        content_type,
+        signature_kind: if part.signed == SignedKind::Detached {
+            "detached".into()
+        } else {
+            "opaque".into()
+        },
+    });
+    let sd = match cms::parse_signed_data(&cms_bytes, &opts.limits.cms) {
+        Ok(sd) => sd,
+        Err(e) => return Some(cms_reason(e)),
+    };
+    let content = match (part.signed, &sd.econtent) {
+        (SignedKind::Detached, Some(_)) => {
+            // C1 "eContent confusion": the reader sees part 1, the signature covers
+            // something else. Never substitute one for the other.
+            return Some(Reason::Malformed {
+                what: "a detached signature carries its own content (eContent)".into(),
+            });
+        }
+        (SignedKind::Detached, None) => Content::Canonicalise(msg.bytes(&content_range)),
+        (_, Some(e)) => Content::Exact(e),
+        (_, None) => {
+            return Some(Reason::Malformed {
+                what: "opaque signed data without content".into(),
+            })
+        }
+    };
+    if sd.signers.is_empty() {
+        // C3: a SignedData with no SignerInfo proves nothing.
+        fill_chain_fallback(&sd, details);
+        return Some(Reason::Malformed {
+            what: "signed data without any signer".into(),
+        });
+    }
+    if sd.signers.len() > opts.limits.max_signature_checks {
+        return Some(Reason::LimitExceeded {
+            which: format!("signature checks ({})", opts.limits.max_signature_checks),
+        });
+    }
+
+    let mut anchors: Vec<TrustAnchor> = opts.user_roots.to_vec();
+    if opts.use_builtin_roots {
+        anchors.extend_from_slice(super::trust::builtin_anchors());
+    }
+    let mut intermediates: Vec<Certificate> = sd.certificates.clone();
+    intermediates.extend_from_slice(opts.intermediates);
+    let mut crls: Vec<CertificateList> = sd.crls.clone();
+    crls.extend_from_slice(opts.crls);
+
+    let mut results = Vec::new();
+    for signer in &sd.signers {
+        let (outcome, sdet, chain, revocation) =
+            check_signer(signer, &sd, &content, &intermediates, &anchors, &crls, opts);
+        results.push((outcome, sdet, chain, revocation));
+    }
+    if results.len() > 1 {
+        details.signers = results.iter().filter_map(|r| r.1.clone()).collect();
+        if let Some((_, s, chain, rev)) = results.into_iter().next() {
+            details.signer = s;
+            details.chain = chain;
+            details.revocation_checked = rev;
+        }
+        // C2: several signers are reported one by one, never shown green.
+        return Some(Reason::MultipleSigners);
+    }
+    let (outcome, s, chain, rev) = results.into_iter().next()?;
+    details.signer = s;
+    details.chain = chain;
+    details.revocation_checked = rev;
+    if details.chain.is_empty() {
+        fill_chain_fallback(&sd, details);
+    }
+    // RFC 3339 strings in one format compare in time order.
+    if let Some(s) = &details.signer {
+        let c = &s.certificate;
+        if let (Some(t), Some(nb), Some(na)) = (&s.signing_time, &c.not_before, &c.not_after) {
+            if t < nb || t > na {
+                details.warnings.push(Warning::SigningTimeOutsideValidity);
+            }
+        }
+    }
+    outcome
+}
+
+fn fill_chain_fallback(sd: &SignedData, details: &mut Details) {
+    if details.chain.is_empty() {
+        details.chain = sd.certificates.iter().map(cert_summary).collect();
+    }
+}
+
+type SignerResult = (
+    Option<Reason>,
+    Option<SignerDetails>,
+    Vec<CertSummary>,
+    bool,
+);
+
+fn check_signer(
+    signer: &cms::Signer,
+    sd: &SignedData,
+    content: &Content,
+    certs: &[Certificate],
+    anchors: &[TrustAnchor],
+    crls: &[CertificateList],
+    opts: &VerifyOptions,
+) -> SignerResult {
+    let info = &signer.info;
+    let Some(cert) = certs.iter().find(|c| cms::signer_matches(&info.sid, c)) else {
+        return (Some(Reason::MissingCertificate), None, Vec::new(), false);
+    };
+    let spki = &cert.tbs_certificate.subject_public_key_info;
+    let mut sdet = SignerDetails {
+        name: path::common_name(&cert.tbs_certificate.subject)
+            .unwrap_or_else(|| cert.tbs_certificate.subject.to_string()),
+        addresses: cert_addresses(cert),
+        certificate: cert_summary(cert),
+        signing_time: None,
+        algorithms: algs::describe(spki, &info.signature_algorithm, Some(&info.digest_alg)),
+        outcome: None,
+    };
+    let fail = |r: Reason, mut s: SignerDetails| {
+        s.outcome = Some(r.clone());
+        (Some(r), Some(s), Vec::new(), false)
+    };
+
+    // 1. Signed attributes (RFC 5652 §5.3, §5.4, §11). Content-type, message-digest and
+    // signing-time MUST be signed (§11.1-§11.3): in the unsigned attributes they are a
+    // forgery attempt (OpenSSL's bad_signtime_attr.cms).
+    if let Some(unsigned) = &info.unsigned_attrs {
+        for (oid, name) in [
+            (cms::ID_CONTENT_TYPE, "content-type"),
+            (cms::ID_MESSAGE_DIGEST, "message-digest"),
+            (cms::ID_SIGNING_TIME, "signing-time"),
+        ] {
+            if unsigned.iter().any(|a| a.oid == oid) {
+                return fail(
+                    Reason::Malformed {
+                        what: format!("the {name} attribute must be signed, found unsigned"),
+                    },
+                    sdet,
+                );
+            }
+        }
+    }
+    let signed_message: Vec<u8>;
+    let mut digest_ok = true;
+    match (&info.signed_attrs, &signer.signed_attrs_der) {
+        (Some(attrs), Some(attrs_der)) => {
+            let get = |oid: ObjectIdentifier| -> Result<Option<der::Any>, Reason> {
+                let found: Vec<_> = attrs.iter().filter(|a| a.oid == oid).collect();
+                match found.as_slice() {
+                    [] => Ok(None),
+                    [a] if a.values.len() == 1 => Ok(a.values.iter().next().cloned()),
+                    _ => Err(Reason::Malformed {
+                        what: format!("signed attribute {oid} must occur once with one value"),
+                    }),
+                }
+            };
+            let ct = match get(cms::ID_CONTENT_TYPE) {
+                Ok(Some(v)) => v,
+                Ok(None) => {
+                    return fail(
+                        Reason::Malformed {
+                            what: "the content-type signed attribute is missing".into(),
+                        },
+                        sdet,
+                    )
+                }
+                Err(r) => return fail(r, sdet),
+            };
+            match ct.decode_as::<ObjectIdentifier>() {
+                Ok(o) if o == sd.econtent_type => {}
+                _ => {
+                    return fail(
+                        Reason::Malformed {
+                            what: "the signed content-type differs from the content".into(),
+                        },
+                        sdet,
+                    )
+                }
+            }
+            let md = match get(cms::ID_MESSAGE_DIGEST) {
+                Ok(Some(v)) => v,
+                Ok(None) => {
+                    return fail(
+                        Reason::Malformed {
+                            what: "the message-digest signed attribute is missing".into(),
+                        },
+                        sdet,
+                    )
+                }
+                Err(r) => return fail(r, sdet),
+            };
+            let Ok(md) = md.decode_as::<der::asn1::OctetString>() else {
+                return fail(
+                    Reason::Malformed {
+                        what: "the message-digest attribute is not an OCTET STRING".into(),
+                    },
+                    sdet,
+                );
+            };
+            match get(cms::ID_SIGNING_TIME) {
+                Ok(Some(v)) => match v
+                    .to_der()
+                    .ok()
+                    .and_then(|d| x509_cert::time::Time::from_der(&d).ok())
+                {
+                    Some(t) => {
+                        sdet.signing_time = Some(format_time(t.to_unix_duration().as_secs()))
+                    }
+                    None => {
+                        return fail(
+                            Reason::Malformed {
+                                what: "the signing-time attribute is not a valid time".into(),
+                            },
+                            sdet,
+                        )
+                    }
+                },
+                Ok(None) => {}
+                Err(r) => return fail(r, sdet),
+            }
+            let mut h = match algs::hasher(&info.digest_alg) {
+                Ok(h) => h,
+                Err(e) => return fail(alg_reason(e), sdet),
+            };
+            content.feed(h.as_mut());
+            digest_ok = h.finalize().as_ref() == md.as_bytes();
+            signed_message = attrs_der.clone();
+        }
+        _ => {
+            // Without signed attributes the content type must be id-data (RFC 5652 §5.3).
+            if sd.econtent_type != cms::ID_DATA {
+                return fail(
+                    Reason::Malformed {
+                        what: "no signed attributes over non-data content".into(),
+                    },
+                    sdet,
+                );
+            }
+            signed_message = content.to_bytes();
+        }
+    }
+
+    // 2. The signature.
+    let strength = match algs::verify_signature(
+        spki,
+        Some(&info.digest_alg),
+        &info.signature_algorithm,
+        &signed_message,
+        info.signature.as_bytes(),
+    ) {
+        Ok(s) => s,
+        Err(e) => return fail(alg_reason(e), sdet),
+    };
+    if !digest_ok {
+        return fail(Reason::AlteredContent, sdet);
+    }
+
+    // 3. The chain, at the caller's time, for e-mail signing.
+    let popts = path::PathOptions {
+        time: opts.now,
+        anchors,
+        intermediates: certs,
+        crls,
+        policy: opts.policy.clone(),
+        usage: RequiredUsage::EmailSigner,
+        budget: opts.limits.path_budget,
+    };
+    let (chain_reason, chain, revocation) = match path::validate(cert, &popts) {
+        Ok(vp) => {
+            let mut chain: Vec<CertSummary> = vp.chain.iter().map(cert_summary).collect();
+            chain.push(anchor_summary(&vp.anchor));
+            let weak = vp.weak.map(|w| Reason::WeakAlgorithm {
+                what: format!("certificate chain {w}"),
+            });
+            (weak, chain, vp.revocation_checked)
+        }
+        Err(e) => {
+            let mut chain = vec![cert_summary(cert)];
+            chain.extend(
+                sd.certificates
+                    .iter()
+                    .filter(|c| *c != cert)
+                    .map(cert_summary),
+            );
+            (Some(path_reason(e)), chain, false)
+        }
+    };
+    if let Some(r) = chain_reason {
+        let mut s = sdet;
+        s.outcome = Some(r.clone());
+        return (Some(r), Some(s), chain, revocation);
+    }
+    if let Strength::Weak(w) = strength {
+        let r = Reason::WeakAlgorithm {
+            what: w.to_string(),
+        };
+        let mut s = sdet;
+        s.outcome = Some(r.clone());
+        return (Some(r), Some(s), chain, revocation);
+    }
+    (None, Some(sdet), chain, revocation)
+}
+
+fn alg_reason(e: AlgError) -> Reason {
+    match e {
+        AlgError::Unsupported { what } => Reason::Unsupported { what },
+        AlgError::BadSignature | AlgError::MalformedSignature => Reason::BadSignature,
+        other => Reason::Malformed {
+            what: other.to_string(),
+        },
+    }
+}
+
+/// Maps the most specific path error to the reader's reason.
+pub fn path_reason(e: PathError) -> Reason {
+    match e {
+        PathError::Expired { .. } => Reason::Expired,
+        PathError::NotYetValid { .. } => Reason::NotYetValid,
+        PathError::Revoked { .. } => Reason::Revoked,
+        PathError::UnknownIssuer { .. }
+        | PathError::SelfSignedUntrusted
+        | PathError::Distrusted { .. } => Reason::UntrustedRoot,
+        PathError::ExtKeyUsage { .. } | PathError::CaUsedAsEndEntity => Reason::WrongKeyUsage,
+        PathError::KeyUsage { required, .. }
+            if required != "keyCertSign" && required != "cRLSign" =>
+        {
+            Reason::WrongKeyUsage
+        }
+        PathError::Weak(w) => Reason::WeakAlgorithm {
+            what: format!("certificate chain {w}"),
+        },
+        PathError::Unsupported { what } => Reason::Unsupported { what },
+        PathError::BudgetExceeded(_) | PathError::TooManyCerts | PathError::ChainTooLong => {
+            Reason::LimitExceeded {
+                which: e.to_string(),
+            }
+        }
+        other => Reason::InvalidCertificate {
+            what: other.to_string(),
+        },
+    }
+}
+
+/// The e-mail addresses a certificate vouches for: rfc822Name subjectAltNames and the
+/// legacy `emailAddress` attribute of the subject DN (RFC 8550 §3).
+pub fn cert_addresses(cert: &Certificate) -> Vec<String> {
+    use x509_cert::ext::pkix::name::GeneralName;
+    let mut out = Vec::new();
+    for ext in cert.tbs_certificate.extensions.iter().flatten() {
+        if ext.extn_id == const_oid::db::rfc5280::ID_CE_SUBJECT_ALT_NAME {
+            if let Ok(san) =
+                x509_cert::ext::pkix::SubjectAltName::from_der(ext.extn_value.as_bytes())
+            {
+                for gn in san.0 {
+                    if let GeneralName::Rfc822Name(n) = gn {
+                        out.push(n.as_str().to_string());
+                    }
+                }
+            }
+        }
+    }
+    for e in super::names::dn_emails(&cert.tbs_certificate.subject) {
+        if !out.iter().any(|o| same_address(o, &e)) {
+            out.push(e);
+        }
+    }
+    out
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A certificate as shown in the details.
+pub fn cert_summary(cert: &Certificate) -> CertSummary {
+    let der = cert.to_der().unwrap_or_default();
+    let v = &cert.tbs_certificate.validity;
+    CertSummary {
+        subject: cert.tbs_certificate.subject.to_string(),
+        issuer: cert.tbs_certificate.issuer.to_string(),
+        sha256: hex(&sha2::Sha256::digest(&der)),
+        not_before: Some(format_time(v.not_before.to_unix_duration().as_secs())),
+        not_after: Some(format_time(v.not_after.to_unix_duration().as_secs())),
+    }
+}
+
+fn anchor_summary(a: &TrustAnchor) -> CertSummary {
+    CertSummary {
+        subject: a.subject.to_string(),
+        issuer: a.subject.to_string(),
+        sha256: hex(&a.fingerprint_sha256),
+        not_before: None,
+        not_after: a.not_after.map(format_time),
+    }
+}

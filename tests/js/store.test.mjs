@@ -1,0 +1,115 @@
+// The background's durable write queue (extension/background/store.js), with a fake storage
+// that can fail the way browsers do: quota errors, and a service worker stopped mid-write.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createStore, MAX_JOURNAL_ENTRIES } from '../../extension/background/store.js';
+
+/** An in-memory storage.local; `failNext(n, err)` makes the n-th next set throw, `hangNext` never resolve. */
+function fakeStorage() {
+  /** @type {Map<string, string>} */
+  const data = new Map();
+  const plan = [];
+  let calls = 0;
+  return {
+    data,
+    async get(key) {
+      return data.has(key) ? { [key]: JSON.parse(data.get(key)) } : {};
+    },
+    async set(items) {
+      calls++;
+      const p = plan.find((x) => x.at === calls);
+      if (p?.kind === 'throw') throw p.err;
+      if (p?.kind === 'hang') return new Promise(() => {});
+      for (const [k, v] of Object.entries(items)) data.set(k, JSON.stringify(v)); // all keys in one step
+    },
+    failAt(offset, err) { plan.push({ at: calls + offset, kind: 'throw', err }); },
+    hangAt(offset) { plan.push({ at: calls + offset, kind: 'hang' }); },
+  };
+}
+
+// A stand-in for the core's vault logic: a list of records, an add is idempotent by id.
+const empty = () => ({ schema: 1, records: [] });
+const apply = (doc, op) => {
+  if (op.kind === 'add') {
+    if (typeof op.record?.id !== 'string') throw new Error('record without id');
+    return doc.records.some((r) => r.id === op.record.id) ? doc : { ...doc, records: [...doc.records, op.record] };
+  }
+  throw new Error(`unknown op ${op.kind}`);
+};
+const add = (id) => ({ kind: 'add', record: { id, address: `${id}@example.org` } });
+let seq = 0;
+const mk = (storage) => createStore({ storage, key: 'vault', empty, apply, newId: () => `j${++seq}` });
+
+test('150 concurrent writes from many tabs all land, in order', async () => {
+  const storage = fakeStorage();
+  const store = mk(storage);
+  const ids = Array.from({ length: 150 }, (_, i) => `a${i}`);
+  await Promise.all(ids.map((id) => store.write(add(id))));
+  const doc = await mk(storage).read();
+  assert.deepEqual(doc.records.map((r) => r.id), ids);
+  assert.deepEqual(JSON.parse(storage.data.get('vault.journal')), []);
+});
+
+test('a worker stopped between journal and document write loses nothing', async () => {
+  const storage = fakeStorage();
+  const first = mk(storage);
+  await first.write(add('kept'));
+  storage.hangAt(2); // the journal append succeeds, the document write never completes
+  void first.write(add('in-flight'));
+  await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(JSON.parse(storage.data.get('vault')).records.map((r) => r.id), ['kept']);
+  // The browser restarts the background: a new store over the same storage.
+  const second = mk(storage);
+  assert.deepEqual((await second.read()).records.map((r) => r.id), ['kept', 'in-flight'], 'pending change visible');
+  assert.deepEqual(await second.recover(), { replayed: 1, dropped: [] });
+  assert.deepEqual(JSON.parse(storage.data.get('vault')).records.map((r) => r.id), ['kept', 'in-flight']);
+  assert.deepEqual(JSON.parse(storage.data.get('vault.journal')), []);
+});
+
+test('a full disk at the document write keeps the change pending and says so', async () => {
+  const storage = fakeStorage();
+  const store = mk(storage);
+  await store.write(add('a'));
+  storage.failAt(2, new Error('QUOTA_BYTES quota exceeded'));
+  await assert.rejects(store.write(add('b')), (e) => e.name === 'StorageFull' && /kept/.test(e.message));
+  assert.deepEqual((await store.read()).records.map((r) => r.id), ['a', 'b']);
+  await store.write(add('c')); // room again: everything is written
+  assert.deepEqual(JSON.parse(storage.data.get('vault')).records.map((r) => r.id), ['a', 'b', 'c']);
+  assert.deepEqual(JSON.parse(storage.data.get('vault.journal')), []);
+});
+
+test('a full disk at the journal write changes nothing', async () => {
+  const storage = fakeStorage();
+  const store = mk(storage);
+  await store.write(add('a'));
+  const before = [...storage.data.entries()];
+  storage.failAt(1, new Error('QUOTA_BYTES quota exceeded'));
+  await assert.rejects(store.write(add('b')), (e) => e.name === 'StorageFull' && /nothing was changed/.test(e.message));
+  assert.deepEqual([...storage.data.entries()], before);
+});
+
+test('an operation the core refuses changes nothing and does not block later writes', async () => {
+  const storage = fakeStorage();
+  const store = mk(storage);
+  await store.write(add('a'));
+  await assert.rejects(store.write({ kind: 'add', record: {} }), /record without id/);
+  await store.write(add('b'));
+  assert.deepEqual((await store.read()).records.map((r) => r.id), ['a', 'b']);
+});
+
+test('a corrupt journal entry is dropped at recovery and reported, the rest applies', async () => {
+  const storage = fakeStorage();
+  await storage.set({ vault: empty(), 'vault.journal': [{ id: 'x', op: { kind: 'bogus' } }, { id: 'y', op: add('good') }] });
+  const store = mk(storage);
+  const r = await store.recover();
+  assert.equal(r.replayed, 1);
+  assert.match(r.dropped[0], /^x: unknown op bogus/);
+  assert.deepEqual((await store.read()).records.map((x) => x.id), ['good']);
+});
+
+test('a journal that keeps growing is refused with a clear error', async () => {
+  const storage = fakeStorage();
+  const journal = Array.from({ length: MAX_JOURNAL_ENTRIES }, (_, i) => ({ id: `p${i}`, op: add(`p${i}`) }));
+  await storage.set({ 'vault.journal': journal });
+  await assert.rejects(mk(storage).write(add('z')), (e) => e.name === 'StorageStuck');
+});

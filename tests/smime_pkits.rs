@@ -1,0 +1,156 @@
+//! NIST PKITS (as S/MIME mail) through the full message check: `verify_message` with the
+//! PKITS trust anchor only, every PKITS CRL, default policy settings and the sender binding
+//! skipped (PKITS certificates carry no e-mail address). Fixed clock 2026-06-01.
+//!
+//! Every `SignedValid*` mail must come out green and every `SignedInvalid*` mail must not,
+//! except the ledgered differences below (DSA is weak by our policy; a CA certificate may
+//! not sign mail; the path validator's known CRL limitations).
+#![allow(clippy::unwrap_used)]
+
+use std::path::PathBuf;
+
+use der::Decode;
+use impalemail::smime::verdict::{Reason, Status};
+use impalemail::smime::verify::{verify_message, VerifyOptions};
+use impalemail::smime::{AnchorSource, TrustAnchor};
+use x509_cert::crl::CertificateList;
+
+const NOW: u64 = 1_780_315_200;
+
+/// Tests whose name says neither Valid nor Invalid (PKITS §4.4.1, §4.8, §4.12.3): the
+/// outcome with default settings, from the PKITS document's per-test text.
+const UNNAMED_DEFAULT_VALID: &[(&str, bool)] = &[
+    ("SignedMissingCRLTest1", false),
+    ("SignedAllCertificatesSamePolicyTest1", true),
+    ("SignedAllCertificatesNoPoliciesTest2", true),
+    ("SignedDifferentPoliciesTest3", true),
+    ("SignedDifferentPoliciesTest4", false),
+    ("SignedDifferentPoliciesTest5", false),
+    ("SignedOverlappingPoliciesTest6", true),
+    ("SignedDifferentPoliciesTest7", false),
+    ("SignedDifferentPoliciesTest8", false),
+    ("SignedDifferentPoliciesTest9", false),
+    ("SignedAllCertificatesSamePoliciesTest10", true),
+    ("SignedAllCertificatesAnyPolicyTest11", true),
+    ("SignedDifferentPoliciesTest12", false),
+    ("SignedAllCertificatesSamePoliciesTest13", true),
+    ("SignedAnyPolicyTest14", true),
+    ("SignedUserNoticeQualifierTest15", true),
+    ("SignedUserNoticeQualifierTest16", true),
+    ("SignedUserNoticeQualifierTest17", true),
+    ("SignedUserNoticeQualifierTest18", true),
+    ("SignedUserNoticeQualifierTest19", true),
+    ("SignedCPSPointerQualifierTest20", true),
+    ("SignedinhibitAnyPolicyTest3", true),
+];
+
+/// Expected differences from the PKITS outcome (a ledger: a regression and an improvement
+/// both fail the test). By policy, not bugs:
+const BY_POLICY: &[(&str, &str)] = &[
+    (
+        "SignedValidDSASignaturesTest4",
+        "DSA is weak by our policy: weak_algorithm",
+    ),
+    (
+        "SignedValidDSAParameterInheritanceTest5",
+        "DSA (parameters inherited): not green",
+    ),
+    (
+        "SignedValidonlyContainsCACertsCRLTest13",
+        "signer is a CA certificate: wrong_key_usage",
+    ),
+    (
+        "SignedValidpathLenConstraintTest8",
+        "signer is a CA certificate: wrong_key_usage",
+    ),
+    (
+        "SignedValidpathLenConstraintTest14",
+        "signer is a CA certificate: wrong_key_usage",
+    ),
+    (
+        "SignedOverlappingPoliciesTest6",
+        "signer is a CA certificate: wrong_key_usage",
+    ),
+];
+
+/// Known limitations of path validation (see the ledger in tests/smime_path.rs).
+const KNOWN_LIMITATIONS: &[&str] = &[
+    "SignedMissingCRLTest1",
+    "SignedInvalidBadCRLIssuerNameTest5",
+    "SignedInvalidWrongCRLTest6",
+    "SignedValidpre2000UTCnotBeforeDateTest3",
+    "SignedInvalidIDPwithindirectCRLTest26",
+];
+
+fn pkits() -> PathBuf {
+    match option_env!("IMPALEMAIL_ROOT") {
+        Some(root) => PathBuf::from(root).join("tests/fixtures/pkits"),
+        None => PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/pkits")),
+    }
+}
+
+#[test]
+fn pkits_as_mail() {
+    let root = std::fs::read(pkits().join("certs/TrustAnchorRootCertificate.crt")).unwrap();
+    let anchors = vec![TrustAnchor::from_cert_der(&root, AnchorSource::User).unwrap()];
+    let mut crls = Vec::new();
+    for e in std::fs::read_dir(pkits().join("crls")).unwrap() {
+        let der = std::fs::read(e.unwrap().path()).unwrap();
+        if let Ok(c) = CertificateList::from_der(&der) {
+            crls.push(c);
+        }
+    }
+    let mut opts = VerifyOptions::new(NOW, &anchors);
+    opts.crls = &crls;
+    opts.skip_sender_check = true;
+    let mut names: Vec<PathBuf> = std::fs::read_dir(pkits().join("smime"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "eml"))
+        .collect();
+    names.sort();
+    let (mut valid, mut valid_green, mut invalid, mut invalid_not_green) = (0, 0, 0, 0);
+    let mut differences = Vec::new();
+    let mut weak = 0;
+    for p in &names {
+        let stem = p.file_stem().unwrap().to_string_lossy().into_owned();
+        let v = verify_message(&std::fs::read(p).unwrap(), &opts);
+        let expect_green = if stem.starts_with("SignedValid") {
+            true
+        } else if stem.starts_with("SignedInvalid") {
+            false
+        } else {
+            UNNAMED_DEFAULT_VALID
+                .iter()
+                .find(|(n, _)| *n == stem)
+                .unwrap_or_else(|| panic!("unknown PKITS test {stem}"))
+                .1
+        };
+        let green = v.status == Status::Verified;
+        if matches!(v.reason, Some(Reason::WeakAlgorithm { .. })) {
+            weak += 1;
+        }
+        if expect_green {
+            valid += 1;
+            valid_green += usize::from(green);
+        } else {
+            invalid += 1;
+            invalid_not_green += usize::from(!green);
+        }
+        if green != expect_green {
+            differences.push(stem);
+        }
+    }
+    println!(
+        "PKITS: valid green {valid_green}/{valid}, invalid not green {invalid_not_green}/{invalid}, weak {weak}"
+    );
+    assert_eq!(valid + invalid, 224);
+    let mut expected: Vec<String> = BY_POLICY
+        .iter()
+        .map(|(n, _)| n.to_string())
+        .chain(KNOWN_LIMITATIONS.iter().map(|n| n.to_string()))
+        .collect();
+    expected.sort();
+    differences.sort();
+    assert_eq!(differences, expected, "PKITS differences changed");
+}

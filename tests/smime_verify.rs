@@ -1,0 +1,356 @@
+//! End-to-end S/MIME checks on the project's generated corpus (golden verdicts) and on the
+//! attack mails of "Johnny, you are fired!" (USENIX Security 2019), classes C1-C4, M1-M4,
+//! I1-I3. Fixed clock: 2027-01-01T00:00:00Z.
+//!
+//! Golden files: `tests/fixtures/smime/generated/NNN.eml` beside `NNN.json`. On mismatch the
+//! actual verdict is written to `NNN.failed`. `IMPALEMAIL_BLESS=1` (re)writes the `.json`
+//! files; they must then be reviewed by hand.
+#![allow(clippy::unwrap_used)]
+
+use std::path::PathBuf;
+
+use impalemail::smime::verdict::{Reason, Status, Verdict, Warning};
+use impalemail::smime::verify::{verify_message, Limits, VerifyOptions};
+use impalemail::smime::{AnchorSource, TrustAnchor};
+
+/// 2027-01-01T00:00:00Z.
+const NOW: u64 = 1_798_761_600;
+
+fn fixtures() -> PathBuf {
+    match option_env!("IMPALEMAIL_ROOT") {
+        Some(root) => PathBuf::from(root).join("tests/fixtures"),
+        None => PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures")),
+    }
+}
+
+fn smime() -> PathBuf {
+    fixtures().join("smime")
+}
+
+fn pem_der(path: &std::path::Path) -> Vec<u8> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let b64: String = text
+        .lines()
+        .skip_while(|l| !l.starts_with("-----BEGIN"))
+        .skip(1)
+        .take_while(|l| !l.starts_with("-----END"))
+        .collect();
+    impalemail::smime::mime::decode_base64(b64.as_bytes())
+}
+
+fn root() -> Vec<TrustAnchor> {
+    vec![
+        TrustAnchor::from_cert_der(&pem_der(&smime().join("pki/root.pem")), AnchorSource::User)
+            .unwrap(),
+    ]
+}
+
+fn check(path: &str) -> Verdict {
+    let anchors = root();
+    let raw = std::fs::read(smime().join(path)).unwrap();
+    verify_message(&raw, &VerifyOptions::new(NOW, &anchors))
+}
+
+fn reason(v: &Verdict) -> Option<&Reason> {
+    v.reason.as_ref()
+}
+
+#[test]
+fn golden_generated_corpus() {
+    let dir = smime().join("generated");
+    let bless = std::env::var_os("IMPALEMAIL_BLESS").is_some();
+    let anchors = root();
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "eml"))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 24, "corpus missing: {}", names.len());
+    let mut failed = Vec::new();
+    for eml in &names {
+        let raw = std::fs::read(eml).unwrap();
+        let v = verify_message(&raw, &VerifyOptions::new(NOW, &anchors));
+        let actual = serde_json::to_string_pretty(&v).unwrap() + "\n";
+        let golden = eml.with_extension("json");
+        let failed_path = eml.with_extension("failed");
+        if bless {
+            std::fs::write(&golden, &actual).unwrap();
+            continue;
+        }
+        let expected = std::fs::read_to_string(&golden).unwrap_or_default();
+        if expected != actual {
+            std::fs::write(&failed_path, &actual).unwrap();
+            failed.push(eml.file_name().unwrap().to_string_lossy().into_owned());
+        } else {
+            let _ = std::fs::remove_file(&failed_path);
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "golden mismatches (see .failed): {failed:?}"
+    );
+}
+
+#[test]
+fn generated_corpus_outcomes() {
+    // The golden files hold the details; these are the outcomes that matter, stated apart
+    // so a careless re-bless cannot flip them.
+    let green = [
+        "001", "002", "003", "004", "005", "006", "007", "008", "009", "010", "011", "012", "013",
+        "015", "023", "024",
+    ];
+    for n in green {
+        let v = check(&format!("generated/{n}.eml"));
+        assert_eq!(v.status, Status::Verified, "{n}: {:?}", v.reason);
+        assert!(v.details.whole_message_covered);
+        assert_eq!(
+            v.details.signer.as_ref().unwrap().addresses,
+            vec!["alice@example.com".to_string()],
+            "{n}"
+        );
+    }
+    let expect = |n: &str, r: Reason| {
+        let v = check(&format!("generated/{n}.eml"));
+        assert_eq!(reason(&v), Some(&r), "{n}");
+        assert_ne!(v.status, Status::Verified);
+        v
+    };
+    expect("014", Reason::PartiallySigned { part: "2.1".into() });
+    assert_eq!(
+        expect("016", Reason::AlteredContent).status,
+        Status::Invalid
+    );
+    assert_eq!(
+        expect("017", Reason::AlteredContent).status,
+        Status::Invalid
+    );
+    assert_eq!(expect("018", Reason::BadSignature).status, Status::Invalid);
+    let v = check("generated/019.eml");
+    assert!(matches!(reason(&v), Some(Reason::WeakAlgorithm { what }) if what.contains("SHA-1")));
+    let v = check("generated/020.eml");
+    assert!(matches!(reason(&v), Some(Reason::WeakAlgorithm { what }) if what.contains("1024")));
+    assert_eq!(expect("021", Reason::Expired).status, Status::Invalid);
+    expect("022", Reason::Unsigned);
+}
+
+#[test]
+fn covered_part_offsets_point_at_the_signed_bytes() {
+    let raw = std::fs::read(smime().join("generated/001.eml")).unwrap();
+    let v = check("generated/001.eml");
+    let c = v.details.covered.unwrap();
+    assert_eq!(c.part, "1");
+    assert_eq!(c.signature_kind, "detached");
+    let signed = &raw[c.byte_range[0]..c.byte_range[1]];
+    assert!(signed.starts_with(b"Content-Type: text/plain; charset=utf-8\r\n"));
+    assert!(signed.ends_with(b"signed test message.\r\n"));
+    let v = check("generated/009.eml");
+    assert_eq!(v.details.covered.unwrap().signature_kind, "opaque");
+}
+
+fn attack(name: &str) -> Verdict {
+    let v = check(&format!("attacks/{name}.eml"));
+    assert_ne!(v.status, Status::Verified, "{name} came out green");
+    v
+}
+
+#[test]
+fn c1_econtent_confusion() {
+    for n in ["c1-econtent-confusion", "c1-econtent-confusion-noattr"] {
+        let v = attack(n);
+        assert!(
+            matches!(reason(&v), Some(Reason::Malformed { what }) if what.contains("eContent")),
+            "{n}: {:?}",
+            v.reason
+        );
+        assert_eq!(v.status, Status::Invalid);
+    }
+}
+
+#[test]
+fn c2_multiple_signers() {
+    let v = attack("c2-multiple-signers");
+    assert_eq!(reason(&v), Some(&Reason::MultipleSigners));
+    assert_eq!(v.details.signers.len(), 2);
+    // Both signatures are genuine: each is reported with its own outcome.
+    let addrs: Vec<_> = v
+        .details
+        .signers
+        .iter()
+        .map(|s| s.addresses[0].clone())
+        .collect();
+    assert!(addrs.contains(&"alice@example.com".to_string()));
+    assert!(addrs.contains(&"mallory@attacker.example".to_string()));
+    assert!(v.details.signers.iter().all(|s| s.outcome.is_none()));
+}
+
+#[test]
+fn c3_no_signers() {
+    let v = attack("c3-no-signers");
+    assert!(
+        matches!(reason(&v), Some(Reason::Malformed { what }) if what.contains("without any signer"))
+    );
+}
+
+#[test]
+fn c4_untrusted_or_unfit_signers() {
+    assert_eq!(
+        reason(&attack("c4-self-signed")),
+        Some(&Reason::UntrustedRoot)
+    );
+    assert_eq!(
+        reason(&attack("c4-untrusted-ca")),
+        Some(&Reason::UntrustedRoot)
+    );
+    assert_eq!(
+        reason(&attack("c4-not-email-cert")),
+        Some(&Reason::WrongKeyUsage)
+    );
+}
+
+#[test]
+fn m1_to_m4_partial_signing() {
+    for (n, part) in [
+        ("m1-prepended-text", "2.1"),
+        ("m2-hidden-by-css", "2.1"),
+        ("m3-multipart-related", "2.1"),
+        ("m4-signed-as-attachment", "2.1"),
+    ] {
+        let v = attack(n);
+        assert_eq!(
+            reason(&v),
+            Some(&Reason::PartiallySigned { part: part.into() }),
+            "{n}"
+        );
+        assert!(!v.details.whole_message_covered);
+        // The signed part itself is genuine and its signer is reported.
+        assert_eq!(
+            v.details.signer.as_ref().unwrap().addresses[0],
+            "alice@example.com"
+        );
+    }
+}
+
+#[test]
+fn i1_to_i3_sender_binding() {
+    let v = attack("i1-from-not-signer");
+    assert_eq!(reason(&v), Some(&Reason::SignerMismatch));
+    let v = attack("i2-display-name-address");
+    assert_eq!(reason(&v), Some(&Reason::SignerMismatch));
+    assert!(v
+        .details
+        .warnings
+        .iter()
+        .any(|w| matches!(w, Warning::DisplayNameLooksLikeAddress { name, .. } if name == "alice@example.com")));
+    let v = attack("i3-sender-not-from");
+    assert_eq!(reason(&v), Some(&Reason::SignerMismatch));
+    assert!(v
+        .details
+        .warnings
+        .iter()
+        .any(|w| matches!(w, Warning::SenderDiffersFromFrom { .. })));
+    let v = attack("i3-two-from-headers");
+    assert_eq!(reason(&v), Some(&Reason::SignerMismatch));
+    assert!(v
+        .details
+        .warnings
+        .contains(&Warning::MultipleFromHeaders { count: 2 }));
+    let v = attack("i3-two-from-addresses");
+    assert_eq!(reason(&v), Some(&Reason::SignerMismatch));
+    assert!(v
+        .details
+        .warnings
+        .contains(&Warning::MultipleFromAddresses { count: 2 }));
+}
+
+#[test]
+fn every_attack_mail_is_covered_by_a_test() {
+    let mut names: Vec<String> = std::fs::read_dir(smime().join("attacks"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".eml"))
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 16, "{names:?}");
+    for n in names {
+        attack(n.trim_end_matches(".eml"));
+    }
+}
+
+fn with_limits(path: &str, limits: Limits) -> Verdict {
+    let anchors = root();
+    let raw = std::fs::read(smime().join(path)).unwrap();
+    let mut o = VerifyOptions::new(NOW, &anchors);
+    o.limits = limits;
+    verify_message(&raw, &o)
+}
+
+fn limit_which(v: &Verdict) -> String {
+    match reason(v) {
+        Some(Reason::LimitExceeded { which }) => which.clone(),
+        other => panic!("expected limit_exceeded, got {other:?}"),
+    }
+}
+
+#[test]
+fn every_limit_gives_limit_exceeded() {
+    let mut l = Limits::default();
+    l.mime.max_message_size = 100;
+    assert!(limit_which(&with_limits("generated/001.eml", l)).contains("message size"));
+    let mut l = Limits::default();
+    l.mime.max_depth = 1;
+    assert!(limit_which(&with_limits("generated/014.eml", l)).contains("depth"));
+    let mut l = Limits::default();
+    l.mime.max_parts = 2;
+    assert!(limit_which(&with_limits("generated/001.eml", l)).contains("MIME parts"));
+    let mut l = Limits::default();
+    l.mime.max_header_length = 40;
+    assert!(limit_which(&with_limits("generated/001.eml", l)).contains("header"));
+    let mut l = Limits::default();
+    l.cms.max_certificates = 1;
+    assert!(limit_which(&with_limits("generated/001.eml", l)).contains("certificates"));
+    let mut l = Limits::default();
+    l.cms.max_signers = 1;
+    assert!(limit_which(&with_limits("attacks/c2-multiple-signers.eml", l)).contains("signers"));
+    let l = Limits {
+        max_signature_checks: 1,
+        ..Limits::default()
+    };
+    assert!(
+        limit_which(&with_limits("attacks/c2-multiple-signers.eml", l))
+            .contains("signature checks")
+    );
+    let mut l = Limits::default();
+    l.path_budget.signature_checks = 0;
+    assert_eq!(
+        with_limits("generated/001.eml", l).status,
+        Status::NotVerified,
+        "path budget exhausted must not be green"
+    );
+}
+
+#[test]
+fn lf_stored_mail_verifies_like_crlf() {
+    let a = check("generated/001.eml");
+    let b = check("generated/011.eml");
+    assert_eq!(a.status, Status::Verified);
+    assert_eq!(b.status, Status::Verified);
+    assert_eq!(a.details.signer, b.details.signer);
+}
+
+#[test]
+fn garbage_never_panics() {
+    let anchors = root();
+    let o = VerifyOptions::new(NOW, &anchors);
+    let raw = std::fs::read(smime().join("generated/010.eml")).unwrap();
+    // Truncations and byte flips of a BER opaque message.
+    for cut in (0..raw.len()).step_by(97) {
+        let v = verify_message(&raw[..cut], &o);
+        assert_ne!(v.status, Status::Verified);
+    }
+    for i in (0..raw.len()).step_by(13) {
+        let mut m = raw.clone();
+        m[i] ^= 0x55;
+        let _ = verify_message(&m, &o);
+    }
+}
