@@ -19,6 +19,7 @@ export default [
       'no-eval': 'error',
       'no-implied-eval': 'error',
       'eqeqeq': 'error',
+      'no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
   {

@@ -8,6 +8,7 @@
  */
 import { alarms, storageLocal } from '../shared/ext.js';
 import { call, core, loaded } from './core.js';
+import { verifyBytes } from './smime.js';
 import { createStore } from './store.js';
 
 /** Name of the alarm that expires aliases. */
@@ -341,6 +342,18 @@ export const aliasPageHandlers = {
   'inbox.read': async (m) => {
     const what = m.what === 'message' || m.what === 'raw-source' ? m.what : 'messages';
     return readInbox(String(m.id), what, typeof m.messageId === 'string' ? m.messageId : undefined);
+  },
+  /**
+   * The S/MIME verdict of a message in a temporary inbox, from its raw source.
+   * @param {Record<string, unknown>} m
+   */
+  'inbox.verify': async (m) => {
+    if (typeof m.messageId !== 'string') throw fail('BadMessage', 'inbox.verify needs a "messageId"');
+    const outcome = await readInbox(String(m.id), 'raw-source', m.messageId);
+    // The provider flow hands the source over as text (fetch's UTF-8 decoding). Re-encoding
+    // gives back the exact bytes for 7-bit and UTF-8 mail, which is what signed mail uses in
+    // practice; a signed part in another 8-bit charset would come out "altered".
+    return verifyBytes(new TextEncoder().encode(outcome.source));
   },
   'alias.runExpiry': async () => runExpiry(),
 };

@@ -15,6 +15,8 @@
 import { getURL, runtimeId } from '../shared/ext.js';
 import { aliasPageHandlers } from './aliases.js';
 import { call } from './core.js';
+import { formsContentHandlers } from './forms.js';
+import { webmailContentHandlers } from './webmail.js';
 
 /** @typedef {import('../shared/ext.js').Reply} Reply */
 /** @typedef {import('../shared/ext.js').SenderInfo} SenderInfo */
@@ -44,6 +46,8 @@ const contentScriptHandlers = {
     }
     return call((c) => ({ version: c.coreVersion(), sha256: c.selfTestDigest(input) }));
   },
+  ...formsContentHandlers,
+  ...webmailContentHandlers,
 };
 
 /** @type {Record<string, Handler>} */

@@ -7,7 +7,9 @@
  * CSP): every computation is a message to the background.
  */
 import { send } from '../shared/ext.js';
+import { startForms } from './forms/index.js';
 import { runSelfTest } from './selftest.js';
+import { startWebmail } from './webmail/index.js';
 
 /** Marks this isolated world once, so a second injection (extension reload) does nothing. */
 const GUARD = Symbol.for('impalemail.content');
@@ -16,4 +18,6 @@ const g = /** @type {Record<symbol, unknown>} */ (/** @type {unknown} */ (global
 if (!g[GUARD]) {
   g[GUARD] = true;
   runSelfTest(document, location, send);
+  startForms(document, send);
+  startWebmail(document, location, send);
 }
