@@ -7,6 +7,7 @@
 #   ./build.sh test [SUITE...]      all tests (or the named suites); ends with "N passed, N failed"
 #                                   suites: unit fmt clippy js node lint webmail e2e (e2e-chrome, e2e-firefox)
 #   ./build.sh eval-forms DIR       classify every form field of the .html files in DIR (labels: data-label-*)
+#   ./build.sh bench [ARGS]         S/MIME verification, native vs wasm in Node (tools/bench/README.md)
 #
 # Installs are idempotent and quiet when everything is present.
 set -euo pipefail
@@ -264,11 +265,17 @@ eval_forms() {
   node tests/forms/eval.mjs --corpus "$dir" "$@"
 }
 
+bench() {
+  build
+  tools/bench/run.sh "$@"
+}
+
 case "${1:-build}" in
   build) build ;;
+  bench) shift; bench "$@" ;;
   run) shift; run "$@" ;;
   test) shift; run_tests "$@" ;;
   eval-forms) shift; eval_forms "$@" ;;
-  -h|--help|help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' ;;
-  *) die "unknown command $1 (build, run, test, eval-forms; see ./build.sh --help)" ;;
+  -h|--help|help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' ;;
+  *) die "unknown command $1 (build, run, test, eval-forms, bench; see ./build.sh --help)" ;;
 esac

@@ -1,0 +1,152 @@
+// S/MIME verification benchmark, wasm side: the extension's pkg/ (wasm-bindgen --target web
+// output after wasm-opt) loaded in Node, timed over the same corpus as benches/verify.rs.
+//
+//   node [NODE_FLAGS] tools/bench/wasm-node.mjs [FILTER] [--iters N] [--corpus DIR]
+//   node [NODE_FLAGS] tools/bench/wasm-node.mjs --serve      (used by tools/bench/run.sh)
+//
+// Each timed call is the export itself, `verifyMessage(raw, now, [rootDer])`: the JS glue
+// copies the message into wasm memory, the core parses the user root, checks the message
+// (chain validation included, built-in roots on) and converts the verdict to a JS object.
+// Every message must be GREEN (verified, chain signer/intermediate/test root, the expected
+// signature kind) before it is timed, otherwise this exits with an error.
+//
+// Warm-up: before anything is timed, every 2 KB and 100 KB case runs WARMUP_ROUNDS times so
+// that V8's dynamic tiering has moved the hot functions (SHA-2, bignum, base64, DER) from
+// Liftoff to TurboFan; wasm has no on-stack replacement, so a function entered once for a
+// 25 MB loop would otherwise stay in Liftoff for that whole call. Each case then gets the
+// same per-case warm-up as the native side (a fifth of N, at least one).
+//
+// --serve reads `CASE_ID [ITERS]` lines on stdin and answers one JSON line each:
+// {"id", "iters", "warmup", "median_ms", "samples_ms"}; it prints {"ready": true} first.
+import fs from 'node:fs';
+import path from 'node:path';
+import readline from 'node:readline';
+import { performance } from 'node:perf_hooks';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const PKG = process.env.IMPALEMAIL_PKG ?? path.join(ROOT, 'pkg');
+const ROOT_CN = 'ImpaleMail Test Root CA';
+const WARMUP_ROUNDS = 30;
+
+function die(message) {
+  process.stderr.write(`wasm-node.mjs: ${message}\n`);
+  process.exit(1);
+}
+
+function parseArgs(argv) {
+  const args = {
+    corpus: process.env.IMPALEMAIL_BENCH_CORPUS ?? path.join(ROOT, 'target/bench/corpus'),
+    serve: false,
+    filter: null,
+    iters: null,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--serve') args.serve = true;
+    else if (a === '--corpus') args.corpus = argv[++i] ?? die('--corpus needs a directory');
+    else if (a === '--iters') {
+      args.iters = Number.parseInt(argv[++i] ?? '', 10);
+      if (!(args.iters > 0)) die('--iters needs a positive number');
+    } else if (a.startsWith('-')) die(`unknown option ${a} (use: [FILTER] [--iters N] [--corpus DIR] [--serve])`);
+    else args.filter = a;
+  }
+  return args;
+}
+
+const args = parseArgs(process.argv.slice(2));
+let manifest;
+try {
+  manifest = JSON.parse(fs.readFileSync(path.join(args.corpus, 'manifest.json'), 'utf8'));
+} catch (e) {
+  die(`cannot read ${args.corpus}/manifest.json: ${e.message} (generate it with tools/bench/make-corpus.sh)`);
+}
+const rootDer = new Uint8Array(fs.readFileSync(path.join(args.corpus, manifest.root)));
+const now = manifest.now;
+
+const wasmPath = path.join(PKG, 'impalemail_bg.wasm');
+if (!fs.existsSync(wasmPath)) die(`${wasmPath} is missing: build it with ./build.sh`);
+const core = await import(path.join(PKG, 'impalemail.js'));
+core.initSync({ module: fs.readFileSync(wasmPath) });
+core.initCore();
+
+const read = (c) => new Uint8Array(fs.readFileSync(path.join(args.corpus, c.file)));
+const verifyOnce = (raw) => core.verifyMessage(raw, now, [rootDer]);
+
+function checkGreen(c, v) {
+  const fail = (why) => die(`case ${c.id}: ${why}; the benchmark only times green messages`);
+  if (v?.status !== 'verified') fail(`verdict is ${v?.status} (${v?.summary})`);
+  const chain = v.details?.chain ?? [];
+  if (chain.length !== 3 || !String(chain[2].subject).includes(ROOT_CN)) {
+    fail(`chain is not signer/intermediate/test root: ${JSON.stringify(chain.map((x) => x.subject))}`);
+  }
+  const kind = v.details?.covered?.signature_kind;
+  if (kind !== c.mode) fail(`signature kind is ${kind}, expected ${c.mode}`);
+}
+
+const warmupFor = (iters) => Math.max(1, Math.floor(iters / 5));
+
+function measure(c, iters) {
+  const raw = read(c);
+  checkGreen(c, verifyOnce(raw));
+  for (let i = 0; i < warmupFor(iters); i++) verifyOnce(raw);
+  const samples = [];
+  for (let i = 0; i < iters; i++) {
+    const t = performance.now();
+    const v = verifyOnce(raw);
+    samples.push(performance.now() - t);
+    if (v === undefined) die('no verdict');
+  }
+  return samples;
+}
+
+function median(samples) {
+  const s = [...samples].sort((a, b) => a - b);
+  const n = s.length;
+  return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+
+// Global warm-up over the small cases (every algorithm and both modes), checked green.
+function warmUp() {
+  for (const c of manifest.cases.filter((x) => x.size_bytes <= 102400)) {
+    const raw = read(c);
+    checkGreen(c, verifyOnce(raw));
+    const rounds = c.size_bytes <= 2048 ? WARMUP_ROUNDS : Math.ceil(WARMUP_ROUNDS / 5);
+    for (let i = 0; i < rounds; i++) verifyOnce(raw);
+  }
+}
+
+async function serve() {
+  warmUp();
+  process.stdout.write(`${JSON.stringify({ ready: true })}\n`);
+  const lines = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
+  for await (const line of lines) {
+    const [id, n] = line.trim().split(/\s+/);
+    if (!id) continue;
+    const c = manifest.cases.find((x) => x.id === id) ?? die(`no case \`${id}\` in the corpus`);
+    const iters = n ? Number.parseInt(n, 10) : c.iters;
+    const samples = measure(c, iters);
+    const answer = { id, iters, warmup: warmupFor(iters), median_ms: median(samples), samples_ms: samples };
+    process.stdout.write(`${JSON.stringify(answer)}\n`);
+  }
+}
+
+function table() {
+  const flags = process.execArgv.join(' ') || 'none';
+  console.log(`wasm in Node ${process.version} (flags: ${flags}), pkg ${PKG}, corpus ${args.corpus}`);
+  warmUp();
+  const pad = (s, n) => String(s).padEnd(n);
+  const lpad = (s, n) => String(s).padStart(n);
+  console.log(`${pad('algorithm', 9)} ${lpad('size', 7)} ${pad('mode', 9)} ${lpad('N', 5)} ${lpad('median_ms', 11)} ${lpad('min_ms', 9)}`);
+  const cases = manifest.cases.filter((c) => !args.filter || c.id.includes(args.filter));
+  if (cases.length === 0) die('no case matches the filter');
+  for (const c of cases) {
+    const iters = args.iters ?? c.iters;
+    const samples = measure(c, iters);
+    console.log(
+      `${pad(c.algorithm, 9)} ${lpad(c.size, 7)} ${pad(c.mode, 9)} ${lpad(iters, 5)} ${lpad(median(samples).toFixed(3), 11)} ${lpad(Math.min(...samples).toFixed(3), 9)}`,
+    );
+  }
+}
+
+if (args.serve) await serve();
+else table();
