@@ -354,3 +354,33 @@ fn garbage_never_panics() {
         let _ = verify_message(&m, &o);
     }
 }
+
+/// A signed message forwarded as a `message/rfc822` attachment of an unsigned one: found
+/// (its signer is reported) but only partly covering what is displayed, so never green. As
+/// the whole body of an otherwise empty wrapper it is still not the top-level message.
+#[test]
+fn forwarded_signed_message_is_found_but_not_green() {
+    let anchors = root();
+    let inner = std::fs::read(smime().join("generated/001.eml")).unwrap();
+    let mut fwd = b"From: Bob Example <bob@example.org>\r\nTo: carol@example.net\r\n\
+Subject: Fwd: signed\r\nMIME-Version: 1.0\r\n\
+Content-Type: multipart/mixed; boundary=\"fwd\"\r\n\r\n\
+--fwd\r\nContent-Type: text/plain\r\n\r\nHere is Alice's signed mail.\r\n\
+--fwd\r\nContent-Type: message/rfc822\r\n\r\n"
+        .to_vec();
+    fwd.extend_from_slice(&inner);
+    fwd.extend_from_slice(b"\r\n--fwd--\r\n");
+    let v = verify_message(&fwd, &VerifyOptions::new(NOW, &anchors));
+    assert_ne!(v.status, Status::Verified, "{v:?}");
+    assert!(
+        matches!(reason(&v), Some(Reason::PartiallySigned { .. })),
+        "{:?}",
+        v.reason
+    );
+    let signer = v
+        .details
+        .signer
+        .as_ref()
+        .expect("the forwarded signer is reported");
+    assert!(signer.addresses.iter().any(|a| a == "alice@example.com"));
+}

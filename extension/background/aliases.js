@@ -84,18 +84,36 @@ async function settings() {
   return made;
 }
 
-/** @returns {Promise<string | undefined>} */
-async function vault() {
+/**
+ * The stored vault (JSON text), `undefined` before the first alias.
+ * @returns {Promise<string | undefined>}
+ */
+export async function vault() {
   return (await vaultStore.read()) ?? undefined;
+}
+
+/**
+ * A byte string: one character (U+0000 to U+00FF) per byte, so that bytes that are not UTF-8
+ * survive the trip through the core. (`TextDecoder('latin1')` would not do: the Encoding
+ * Standard maps that label to windows-1252, which changes 0x80-0x9F.)
+ * @param {Uint8Array} bytes
+ */
+function byteString(bytes) {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return s;
 }
 
 /**
  * Performs one request the core built and hands back what the core needs to read it.
  * Cookies are never sent; redirects are not followed (a provider API does not redirect, and
- * following one could send the key elsewhere).
+ * following one could send the key elsewhere). With `bytes`, a successful body is handed
+ * over as a byte string (see `byteString`), not decoded as UTF-8: a raw message's signed
+ * bytes must arrive exactly.
  * @param {{ method: string, url: string, headers: [string, string][], body?: string | null }} request
+ * @param {{ bytes?: boolean }} [opts]
  */
-async function perform(request) {
+async function perform(request, { bytes = false } = {}) {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), FETCH_TIMEOUT_MS);
   try {
@@ -108,8 +126,13 @@ async function perform(request) {
       cache: 'no-store',
       signal: controller.signal,
     });
-    let body = await r.text();
-    if (body.length > MAX_RESPONSE_CHARS) body = body.slice(0, MAX_RESPONSE_CHARS);
+    let body;
+    if (bytes && r.ok) {
+      body = byteString(new Uint8Array(await r.arrayBuffer()).subarray(0, MAX_RESPONSE_CHARS));
+    } else {
+      body = await r.text();
+      if (body.length > MAX_RESPONSE_CHARS) body = body.slice(0, MAX_RESPONSE_CHARS);
+    }
     return { status: r.status, headers: [...r.headers.entries()], body };
   } finally {
     clearTimeout(timer);
@@ -119,15 +142,16 @@ async function perform(request) {
 /**
  * Drives a provider flow to its end.
  * @param {import('../pkg/impalemail.js').AliasFlow} flow
+ * @param {{ bytes?: boolean }} [opts] passed to `perform`
  * @returns {Promise<any>} the outcome
  */
-export async function runFlow(flow) {
+export async function runFlow(flow, opts) {
   try {
     let step = flow.next(null);
     while (!step.done) {
       let response;
       try {
-        response = await perform(step.request);
+        response = await perform(step.request, opts);
       } catch (e) {
         step = flow.networkError(e instanceof Error ? e.message : String(e));
         continue;
@@ -250,15 +274,17 @@ export async function deleteAlias(id, atProvider) {
 }
 
 /**
- * Reads a temporary inbox: `what` is `messages`, `message` or `raw-source`.
+ * Reads a temporary inbox: `what` is `messages`, `message` or `raw-source`. With `bytes`, a
+ * raw source comes back as a byte string (one character per byte), for the verifier.
  * @param {string} id @param {'messages' | 'message' | 'raw-source'} what @param {string} [messageId]
+ * @param {{ bytes?: boolean }} [opts]
  */
-export async function readInbox(id, what, messageId) {
+export async function readInbox(id, what, messageId, opts) {
   const c = await core();
   const s = await settings();
   const creds = (await inboxStore.read())[id];
   if (!creds) throw fail('UnknownRecord', 'This alias has no temporary inbox on this device.');
-  const outcome = await runFlow(c.inboxFlow(s, creds, what, messageId, nowSecs()));
+  const outcome = await runFlow(c.inboxFlow(s, creds, what, messageId, nowSecs()), opts);
   if (outcome.new_token) {
     await inboxStore.write({ kind: 'set', id, credentials: { ...(/** @type {object} */ (creds)), token: outcome.new_token } });
   }
@@ -349,11 +375,9 @@ export const aliasPageHandlers = {
    */
   'inbox.verify': async (m) => {
     if (typeof m.messageId !== 'string') throw fail('BadMessage', 'inbox.verify needs a "messageId"');
-    const outcome = await readInbox(String(m.id), 'raw-source', m.messageId);
-    // The provider flow hands the source over as text (fetch's UTF-8 decoding). Re-encoding
-    // gives back the exact bytes for 7-bit and UTF-8 mail, which is what signed mail uses in
-    // practice; a signed part in another 8-bit charset would come out "altered".
-    return verifyBytes(new TextEncoder().encode(outcome.source));
+    const outcome = await readInbox(String(m.id), 'raw-source', m.messageId, { bytes: true });
+    // A byte string: each character is one byte of the message as the provider sent it.
+    return verifyBytes(Uint8Array.from(outcome.source, (ch) => ch.charCodeAt(0)));
   },
   'alias.runExpiry': async () => runExpiry(),
 };

@@ -16,7 +16,7 @@ import { getURL, runtimeId } from '../shared/ext.js';
 import { aliasPageHandlers } from './aliases.js';
 import { call } from './core.js';
 import { formsContentHandlers } from './forms.js';
-import { webmailContentHandlers } from './webmail.js';
+import { webmailContentHandlers, webmailPageHandlers } from './webmail.js';
 
 /** @typedef {import('../shared/ext.js').Reply} Reply */
 /** @typedef {import('../shared/ext.js').SenderInfo} SenderInfo */
@@ -54,6 +54,7 @@ const contentScriptHandlers = {
 const extensionPageHandlers = {
   ...contentScriptHandlers,
   .../** @type {Record<string, Handler>} */ (aliasPageHandlers),
+  .../** @type {Record<string, Handler>} */ (webmailPageHandlers),
   /** What the popup shows about the core. */
   'core.info': async () => call((c) => ({ version: c.coreVersion() })),
 };

@@ -1,8 +1,364 @@
 // @ts-check
 /**
- * Webmail verdicts, background side (content-script handlers). Being written: the handler
- * table is empty until the webmail adapters land.
+ * Webmail verdicts, background side.
+ *
+ * A webmail adapter (content script, `content/webmail/`) fetches the exact bytes of the message
+ * the page shows from the page's own origin and sends them here. This file:
+ *
+ * - checks them (size, base64) and asks the core for the verdict (`smime.js`, time = now);
+ * - draws the verdict on the toolbar button of the sender's tab (the one place the page cannot
+ *   draw on), and keeps the last verdict per tab (memory + session storage) for the popup;
+ * - remembers, per From address, the certificate that last signed a *verified* message from it
+ *   (`smime.seen`, fingerprints and issuer only, never message bytes) and adds a `continuity`
+ *   note when a later message from that address comes with another key, another issuer, or
+ *   no signature at all;
+ * - hands the content script the user's personal mark (`ui.personalMark`), generated here on
+ *   first use, so the in-page badge can show something a page cannot know.
+ *
+ * A content script may be confused by a hostile page, so every handler only acts on the
+ * sender's own tab and validates every field with named limits.
+ */
+import { onTabLoading, onTabRemoved, setTabBadge, storageLocal, storageSession } from '../shared/ext.js';
+import { verifyBytes } from './smime.js';
+
+/**
+ * Largest message a content script may send, in bytes (before base64). 25 MiB is the common
+ * message size limit of mail servers; its base64 (~34 MiB) stays below the browsers' 64 MiB
+ * limit for one extension message. `content/webmail/index.js` has the same figure.
+ */
+export const MAX_WEBMAIL_MESSAGE_BYTES = 25 * 1024 * 1024;
+/** Longest base64 string accepted for a message of MAX_WEBMAIL_MESSAGE_BYTES. */
+export const MAX_WEBMAIL_MESSAGE_B64 = Math.ceil(MAX_WEBMAIL_MESSAGE_BYTES / 3) * 4;
+/** How many From addresses `smime.seen` remembers; the oldest are forgotten first. */
+export const MAX_SEEN_ADDRESSES = 5000;
+/** Longest From address that is remembered (RFC 5321 §4.5.3.1.3 path limit). */
+export const MAX_ADDRESS_LENGTH = 256;
+/** Length of the ticket a `webmail.begin` hands out (hex characters). */
+const TICKET_HEX = 32;
+
+/** Storage key: signer certificate per From address, `{ [address]: SeenSigner }`. */
+export const SEEN_KEY = 'smime.seen';
+/** Storage key: the personal mark `{ phrase, color }` the in-page badge shows. */
+export const PERSONAL_MARK_KEY = 'ui.personalMark';
+/** Session-storage key prefix of the last verdict per tab. */
+const TAB_KEY_PREFIX = 'webmail.tab.';
+
+/**
+ * @typedef {{ sha256: string, issuer: string, first_seen: string }} SeenSigner
+ * @typedef {{ kind: 'key_changed' | 'issuer_changed' | 'no_longer_signed', address: string,
+ *   first_seen: string, previous_sha256: string, previous_issuer: string }} Continuity
+ * @typedef {{ phrase: string, color: string }} PersonalMark
+ * @typedef {{ status: 'verified' | 'invalid' | 'not_verified', reason: { kind: string } | null,
+ *   summary: string, explanation: string, details: any }} Verdict
+ * @typedef {{ state: 'none' } | { state: 'pending' } | { state: 'failed', problem: string }
+ *   | { state: 'done', verdict: Verdict, continuity: Continuity | null }} TabVerdict
  */
 
+/** Why an adapter could not get the message's bytes: the codes a content script may report. */
+export const FETCH_PROBLEMS = /** @type {const} */ (['too_large', 'request_check', 'http', 'network', 'not_a_message', 'no_token']);
+
+/** The toolbar badge per outcome: short text, colour, and the i18n-free title prefix. */
+const BADGE = {
+  verified: { text: '✓', color: '#1a7f37' },
+  invalid: { text: '!', color: '#c62828' },
+  not_verified: { text: '?', color: '#b26a00' },
+  pending: { text: '…', color: '#6b7280' },
+  failed: { text: '?', color: '#6b7280' },
+};
+
+/** Words of the default personal mark: 64 × 64 pairs, easy to read and remember. */
+const MARK_WORDS_A = ['amber', 'brave', 'calm', 'dusty', 'eager', 'fancy', 'gentle', 'happy', 'icy', 'jolly', 'kind', 'lucky', 'mellow', 'noble', 'olive', 'proud', 'quiet', 'rapid', 'silver', 'tidy', 'upbeat', 'vivid', 'witty', 'young', 'zesty', 'bold', 'crisp', 'daring', 'early', 'fuzzy', 'golden', 'humble', 'ivory', 'jade', 'keen', 'lively', 'merry', 'neat', 'oaken', 'plucky', 'royal', 'sunny', 'tender', 'urban', 'velvet', 'woolly', 'cosy', 'misty', 'rosy', 'sandy', 'stormy', 'breezy', 'cheery', 'frosty', 'glossy', 'hazel', 'lunar', 'mossy', 'nimble', 'polar', 'rustic', 'snowy', 'swift', 'wild'];
+const MARK_WORDS_B = ['otter', 'falcon', 'maple', 'harbor', 'lantern', 'meadow', 'pebble', 'comet', 'willow', 'badger', 'canyon', 'dolphin', 'ember', 'fjord', 'garden', 'heron', 'island', 'juniper', 'kettle', 'lagoon', 'mango', 'nutmeg', 'orchid', 'penguin', 'quartz', 'river', 'saddle', 'thistle', 'tulip', 'valley', 'walnut', 'yarrow', 'acorn', 'beacon', 'cedar', 'dune', 'feather', 'glacier', 'hammock', 'iris', 'jasmine', 'kiwi', 'lichen', 'marble', 'nectar', 'oasis', 'parrot', 'quill', 'raven', 'spruce', 'teapot', 'umbrella', 'violin', 'wombat', 'zephyr', 'anchor', 'biscuit', 'cobalt', 'daisy', 'echo', 'fern', 'grove', 'hollow', 'lotus'];
+/** Colours of the personal mark (readable with white text). */
+const MARK_COLORS = ['#6d28d9', '#0f766e', '#b45309', '#be123c', '#1d4ed8', '#4d7c0f', '#a21caf', '#0e7490'];
+
+/**
+ * A typed error with a name the caller can branch on.
+ * @param {string} name @param {string} message
+ */
+function fail(name, message) {
+  const e = new Error(message);
+  e.name = name;
+  return e;
+}
+
+// ------------------------------------------------------------------ per-tab state
+
+/** @type {Map<number, { ticket: string, view: TabVerdict }>} */
+const tabs = new Map();
+/** Serialises ticket checks and badge updates, so an older message's result never lands between a newer one's steps. */
+let badgeQueue = Promise.resolve();
+
+onTabRemoved((tabId) => {
+  tabs.delete(tabId);
+  storageSession?.remove(TAB_KEY_PREFIX + tabId).catch(() => {});
+});
+
+/**
+ * The tab shows no message any more: empty badge. The ticket stays, so a verdict still on its
+ * way for the message being opened is drawn when it arrives.
+ * @param {number} tabId
+ */
+function clearTab(tabId) {
+  const run = badgeQueue.then(async () => {
+    const kept = await recall(tabId);
+    if (!kept || kept.view.state === 'none') return;
+    await remember(tabId, kept.ticket, { state: 'none' });
+    await setTabBadge(tabId, badgeFor({ state: 'none' }));
+  });
+  badgeQueue = run.then(() => {}, () => {});
+  return run;
+}
+
+// A new page in the tab (Chrome keeps tab badges across navigations; in Chrome a frame's
+// navigation, such as Roundcube's preview, counts too, which only clears before the new verdict).
+onTabLoading((tabId) => { clearTab(tabId).catch(() => {}); });
+
+/** @param {import('../shared/ext.js').SenderInfo} sender */
+function senderTab(sender) {
+  if (typeof sender.tabId !== 'number' || sender.tabId < 0) throw fail('BadMessage', 'webmail messages must come from a tab');
+  return sender.tabId;
+}
+
+/** @param {number} tabId @param {string} ticket @param {TabVerdict} view */
+async function remember(tabId, ticket, view) {
+  tabs.set(tabId, { ticket, view });
+  await storageSession?.set({ [TAB_KEY_PREFIX + tabId]: { ticket, view } }).catch(() => {});
+}
+
+/**
+ * What is kept about a tab: memory first; after a service-worker restart, session storage.
+ * @param {number} tabId @returns {Promise<{ ticket: string, view: TabVerdict } | null>}
+ */
+async function recall(tabId) {
+  const mem = tabs.get(tabId);
+  if (mem) return mem;
+  const got = await storageSession?.get(TAB_KEY_PREFIX + tabId).catch(() => null);
+  const kept = /** @type {any} */ (got?.[TAB_KEY_PREFIX + tabId]);
+  return kept && typeof kept.ticket === 'string' && kept.view ? kept : null;
+}
+
+/** @param {TabVerdict} view */
+function badgeFor(view) {
+  if (view.state === 'none') return { text: '', color: BADGE.pending.color, title: 'ImpaleMail' };
+  if (view.state === 'pending') return { ...BADGE.pending, title: 'ImpaleMail: checking the signature…' };
+  if (view.state === 'failed') return { ...BADGE.failed, title: `ImpaleMail: the message could not be checked (${view.problem}).` };
+  const note = view.continuity ? ` ${continuityText(view.continuity)}` : '';
+  return { ...BADGE[view.verdict.status], title: `ImpaleMail: ${view.verdict.summary}${note}` };
+}
+
+/** @param {Continuity} c */
+export function continuityText(c) {
+  switch (c.kind) {
+    case 'key_changed': return `Earlier messages from ${c.address} (since ${c.first_seen}) were signed with a different certificate.`;
+    case 'issuer_changed': return `Earlier messages from ${c.address} (since ${c.first_seen}) were signed by a certificate from another authority (${c.previous_issuer}).`;
+    case 'no_longer_signed': return `Earlier messages from ${c.address} (since ${c.first_seen}) were signed; this one is not.`;
+  }
+}
+
+
+/**
+ * If `ticket` is still the tab's newest, records `view` and draws it on the toolbar (with
+ * `newTicket` true: makes `ticket` the newest first). Resolves with whether it did.
+ * @param {number} tabId @param {string} ticket @param {TabVerdict} view @param {boolean} [newTicket]
+ */
+function show(tabId, ticket, view, newTicket = false) {
+  const run = badgeQueue.then(async () => {
+    if (!newTicket && (await recall(tabId))?.ticket !== ticket) return false;
+    await remember(tabId, ticket, view);
+    await setTabBadge(tabId, badgeFor(view));
+    return true;
+  });
+  badgeQueue = run.then(() => {}, () => {});
+  return run;
+}
+
+// ------------------------------------------------------------------ personal mark
+
+/** @param {number} n */
+function randomIndex(n) {
+  const buf = new Uint32Array(1);
+  crypto.getRandomValues(buf);
+  return buf[0] % n; // n ≤ 64 divides 2^32: no bias
+}
+
+/** A fresh random mark: two words and a colour. @returns {PersonalMark} */
+export function newPersonalMark() {
+  return {
+    phrase: `${MARK_WORDS_A[randomIndex(MARK_WORDS_A.length)]} ${MARK_WORDS_B[randomIndex(MARK_WORDS_B.length)]}`,
+    color: MARK_COLORS[randomIndex(MARK_COLORS.length)],
+  };
+}
+
+/** Longest personal phrase the user may set (characters). */
+export const MAX_MARK_PHRASE = 40;
+
+/** @param {unknown} m @returns {m is PersonalMark} */
+function isMark(m) {
+  const x = /** @type {any} */ (m);
+  return !!x && typeof x.phrase === 'string' && x.phrase.trim().length > 0 && x.phrase.length <= MAX_MARK_PHRASE
+    && typeof x.color === 'string' && /^#[0-9a-f]{6}$/i.test(x.color);
+}
+
+/** @type {Promise<PersonalMark> | null} */
+let markLoading = null;
+
+/** The user's personal mark, made and stored on first use. @returns {Promise<PersonalMark>} */
+export function personalMark() {
+  markLoading ??= (async () => {
+    const got = (await storageLocal.get(PERSONAL_MARK_KEY))[PERSONAL_MARK_KEY];
+    if (isMark(got)) return got;
+    const mark = newPersonalMark();
+    await storageLocal.set({ [PERSONAL_MARK_KEY]: mark });
+    return mark;
+  })().finally(() => { markLoading = null; });
+  return markLoading;
+}
+
+// ------------------------------------------------------------------ continuity
+
+/** Serialises read-modify-write of `smime.seen`. */
+let seenQueue = Promise.resolve();
+
+/**
+ * The one From address of a verdict, lower-cased, or null when there is not exactly one.
+ * @param {Verdict} verdict
+ */
+function fromAddress(verdict) {
+  const from = Array.isArray(verdict.details?.from) ? verdict.details.from : [];
+  if (from.length !== 1 || typeof from[0]?.address !== 'string') return null;
+  const a = from[0].address.toLowerCase();
+  return a.length > 0 && a.length <= MAX_ADDRESS_LENGTH ? a : null;
+}
+
+/**
+ * Compares the verdict's signer with the one remembered for its From address, and remembers
+ * the signer of a verified message. Only a verified message (trusted chain, signer = From)
+ * may set what is remembered, so a stranger's certificate cannot claim an address.
+ * @param {Verdict} verdict
+ * @param {Date} now
+ * @returns {Promise<Continuity | null>}
+ */
+export function checkContinuity(verdict, now) {
+  const run = seenQueue.then(async () => {
+    const address = fromAddress(verdict);
+    if (!address) return null;
+    const stored = (await storageLocal.get(SEEN_KEY))[SEEN_KEY];
+    /** @type {Record<string, SeenSigner>} */
+    const seen = stored && typeof stored === 'object' ? /** @type {any} */ ({ ...stored }) : {};
+    const before = Object.hasOwn(seen, address) ? seen[address] : undefined;
+    const cert = verdict.details?.signer?.certificate;
+    /** @type {Continuity | null} */
+    let note = null;
+    if (before) {
+      const base = { address, first_seen: before.first_seen, previous_sha256: before.sha256, previous_issuer: before.issuer };
+      if (!cert) {
+        if (verdict.reason?.kind === 'unsigned') note = { kind: 'no_longer_signed', ...base };
+      } else if (cert.sha256 !== before.sha256) {
+        note = { kind: cert.issuer !== before.issuer ? 'issuer_changed' : 'key_changed', ...base };
+      }
+    }
+    if (verdict.status === 'verified' && cert && (!before || before.sha256 !== cert.sha256)) {
+      seen[address] = { sha256: cert.sha256, issuer: cert.issuer, first_seen: now.toISOString().replace(/\.\d+Z$/, 'Z') };
+      const keys = Object.keys(seen);
+      // Objects keep insertion order: forget the oldest entries beyond the limit.
+      for (const k of keys.slice(0, Math.max(0, keys.length - MAX_SEEN_ADDRESSES))) delete seen[k];
+      await storageLocal.set({ [SEEN_KEY]: seen });
+    }
+    return note;
+  });
+  seenQueue = run.then(() => {}, () => {});
+  return run;
+}
+
+// ------------------------------------------------------------------ base64
+
+/** @param {string} b64 */
+function decodeBase64(b64) {
+  if (b64.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(b64)) throw fail('BadMessage', '"raw" is not base64');
+  const bin = atob(b64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+/** @param {unknown} t */
+function ticketOf(t) {
+  if (typeof t !== 'string' || !new RegExp(`^[0-9a-f]{${TICKET_HEX}}$`).test(t)) throw fail('BadMessage', 'a webmail message needs the "ticket" of its webmail.begin');
+  return t;
+}
+
+// ------------------------------------------------------------------ handlers
+
 /** @type {Record<string, (message: Record<string, unknown>, sender: import('../shared/ext.js').SenderInfo) => Promise<unknown>>} */
-export const webmailContentHandlers = {};
+export const webmailContentHandlers = {
+  /**
+   * A message is being shown: the toolbar says "checking" until its verdict arrives, so the
+   * previous message's verdict never stays on screen. Returns the ticket later calls carry;
+   * only the newest ticket of a tab may set its badge.
+   */
+  'webmail.begin': async (_message, sender) => {
+    const tabId = senderTab(sender);
+    const bytes = new Uint8Array(TICKET_HEX / 2);
+    crypto.getRandomValues(bytes);
+    const ticket = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+    await show(tabId, ticket, { state: 'pending' }, true);
+    return { ticket };
+  },
+
+  /**
+   * `{ ticket, raw }`: `raw` is the message's exact bytes in base64. Answers
+   * `{ verdict, continuity, mark, current }`; `current` is false when another message was
+   * shown in this tab meanwhile (the toolbar then keeps the newer one's state).
+   */
+  'webmail.verify': async (message, sender) => {
+    const tabId = senderTab(sender);
+    const ticket = ticketOf(message.ticket);
+    const raw = message.raw;
+    if (typeof raw !== 'string') throw fail('BadMessage', 'webmail.verify needs "raw", the message in base64');
+    if (raw.length > MAX_WEBMAIL_MESSAGE_B64) {
+      throw fail('TooLarge', `the message is larger than ${MAX_WEBMAIL_MESSAGE_BYTES} bytes`);
+    }
+    const bytes = decodeBase64(raw);
+    const verdict = /** @type {Verdict} */ (await verifyBytes(bytes));
+    const continuity = await checkContinuity(verdict, new Date());
+    const mark = await personalMark();
+    const current = await show(tabId, ticket, { state: 'done', verdict, continuity });
+    return { verdict, continuity, mark, current };
+  },
+
+  /** The webmail shows no message any more (e.g. Roundcube's preview went blank). */
+  'webmail.clear': async (_message, sender) => {
+    await clearTab(senderTab(sender));
+    return null;
+  },
+
+  /** `{ ticket, problem }`: the adapter could not get the bytes; `problem` is one of FETCH_PROBLEMS. */
+  'webmail.failed': async (message, sender) => {
+    const tabId = senderTab(sender);
+    const ticket = ticketOf(message.ticket);
+    const problem = FETCH_PROBLEMS.find((p) => p === message.problem);
+    if (!problem) throw fail('BadMessage', `"problem" must be one of ${FETCH_PROBLEMS.join(', ')}`);
+    await show(tabId, ticket, { state: 'failed', problem });
+    return { mark: await personalMark() };
+  },
+};
+
+/** @type {Record<string, (message: Record<string, unknown>, sender: import('../shared/ext.js').SenderInfo) => Promise<unknown>>} */
+export const webmailPageHandlers = {
+  /** `{ tabId }`: the last webmail verdict of that tab, or null. For the popup. */
+  'webmail.tabVerdict': async (message) => {
+    const tabId = message.tabId;
+    if (typeof tabId !== 'number' || !Number.isInteger(tabId) || tabId < 0) throw fail('BadMessage', 'webmail.tabVerdict needs a numeric "tabId"');
+    return (await recall(tabId))?.view ?? null;
+  },
+  /** The personal mark, for the options page (made on first use). */
+  'webmail.personalMark': async () => personalMark(),
+  /** `{ phrase, color }`: the user's own mark. */
+  'webmail.setPersonalMark': async (message) => {
+    const mark = { phrase: String(message.phrase ?? '').trim(), color: String(message.color ?? '') };
+    if (!isMark(mark)) throw fail('BadMessage', `the phrase must be 1-${MAX_MARK_PHRASE} characters and the colour #rrggbb`);
+    await storageLocal.set({ [PERSONAL_MARK_KEY]: mark });
+    return mark;
+  },
+};

@@ -141,3 +141,57 @@ export async function requestHostPermissions(origins) {
     return false;
   }
 }
+
+/**
+ * The extension's session storage (kept in memory by the browser, cleared when it quits; in
+ * both browsers since MV3). `null` where the browser lacks it, so callers fall back to memory.
+ * @type {{ get(key: string): Promise<Record<string, unknown>>, set(items: Record<string, unknown>): Promise<void>, remove(key: string): Promise<void> } | null}
+ */
+export const storageSession = api.storage?.session
+  ? {
+      get: (key) => api.storage.session.get(key),
+      set: (items) => api.storage.session.set(items),
+      remove: (key) => api.storage.session.remove(key),
+    }
+  : null;
+
+/**
+ * The toolbar button's badge for one tab: only that tab shows it, and the browser drops it
+ * when the tab closes. Errors (the tab closed in between) are swallowed: the badge is
+ * advisory for a tab that no longer exists.
+ * @param {number} tabId
+ * @param {{ text: string, color: string, title: string }} badge
+ */
+export async function setTabBadge(tabId, { text, color, title }) {
+  try {
+    await Promise.all([
+      api.action.setBadgeText({ tabId, text }),
+      api.action.setBadgeBackgroundColor({ tabId, color }),
+      api.action.setTitle({ tabId, title }),
+    ]);
+    // White text on every background colour (Firefox picks black on amber otherwise).
+    await api.action.setBadgeTextColor?.({ tabId, color: '#ffffff' });
+  } catch {
+    /* the tab is gone */
+  }
+}
+
+/**
+ * Calls `listener(tabId)` when a tab closes (to forget what was kept about it).
+ * @param {(tabId: number) => void} listener
+ */
+export function onTabRemoved(listener) {
+  api.tabs?.onRemoved?.addListener((tabId) => listener(tabId));
+}
+
+/**
+ * Calls `listener(tabId)` when a tab starts loading a page (the `status: 'loading'` update,
+ * which needs no "tabs" permission). Chrome keeps a tab's badge across navigations; the
+ * background uses this to drop a verdict that belonged to the previous page.
+ * @param {(tabId: number) => void} listener
+ */
+export function onTabLoading(listener) {
+  api.tabs?.onUpdated?.addListener((tabId, info) => {
+    if (info.status === 'loading') listener(tabId);
+  });
+}

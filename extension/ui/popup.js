@@ -16,6 +16,7 @@
 import { activeTabUrl, getURL, i18n, openOptionsPage, runsInTab, send } from '../shared/ext.js';
 import { byId, errorText, GENERATORS, generatorReady, h, showError, sourceName, timeElement } from './components.js';
 import { localize } from './i18n.js';
+import { verdictElement } from './verdict.js';
 
 /** @typedef {import('./components.js').AliasRecord} AliasRecord */
 /** @typedef {import('./components.js').ProviderInfo} ProviderInfo */
@@ -492,16 +493,14 @@ async function openMessage(messageId) {
   const { message } = /** @type {{ message: { summary: { from: string, subject: string, created_at: string }, text: string, html: string } }} */ (reply.value);
   const htmlOnly = !message.text.trim() && message.html.trim() !== '';
   const body = htmlOnly ? htmlToText(message.html) : message.text;
-  const back = h('button', { type: 'button', text: i18n('inboxMessages'), on: { click: () => { loadMessages(); } } });
+  const back = h('button', { type: 'button', text: i18n('inboxMessages'), data: { action: 'back-to-list' }, on: { click: () => { loadMessages(); } } });
+  const verdictSlot = h('div', { id: 'inbox-verdict' });
   const check = h('button', {
     type: 'button', text: i18n('inboxCheckSignature'),
-    // Not wired yet: the S/MIME verdicts come with the webmail work. aria-disabled keeps the
-    // button focusable so that its tooltip can be read.
-    title: i18n('inboxCheckSignatureSoon'),
-    attrs: { 'aria-disabled': 'true', 'aria-description': i18n('inboxCheckSignatureSoon') },
+    attrs: { 'aria-controls': 'inbox-verdict' },
     data: { action: 'check-signature' },
-    on: { click: () => { status.textContent = i18n('inboxCheckSignatureSoon'); } },
   });
+  check.addEventListener('click', () => { checkSignature(r, messageId, check, verdictSlot); });
   const article = byId('inbox-message');
   article.replaceChildren(...[
     h('div', { className: 'inbox-bar' }, [back, check]),
@@ -510,12 +509,42 @@ async function openMessage(messageId) {
       h('dt', { text: i18n('inboxFrom') }), h('dd', { text: message.summary.from }),
       h('dt', { text: i18n('inboxReceived') }), h('dd', {}, [inboxDate(message.summary.created_at)]),
     ]),
+    verdictSlot,
     htmlOnly ? h('p', { className: 'note', text: i18n('inboxHtmlOnly') }) : null,
     h('pre', { className: 'message-body', text: body }),
   ].filter((n) => n !== null));
+  article.dataset.messageId = messageId;
   byId('inbox-list').hidden = true;
   article.hidden = false;
   back.focus();
+}
+
+/**
+ * Asks the background for the S/MIME verdict of the message on show (it fetches the raw
+ * source from the provider and the core checks the exact bytes), and shows it in `slot`.
+ * @param {AliasRecord} r @param {string} messageId @param {HTMLButtonElement} button @param {HTMLElement} slot
+ */
+async function checkSignature(r, messageId, button, slot) {
+  const status = byId('inbox-status');
+  const article = byId('inbox-message');
+  showError(byId('inbox-error'), null);
+  slot.replaceChildren();
+  setBusy(button, true);
+  status.textContent = i18n('inboxChecking');
+  const reply = await send({ type: 'inbox.verify', id: r.id, messageId });
+  // The user may have gone on to another message, or out of the inbox, meanwhile (a message
+  // opened again gets a new slot: this one is then detached).
+  if (inbox.record !== r || article.hidden || !slot.isConnected) return;
+  setBusy(button, false);
+  if (!reply.ok) {
+    status.textContent = '';
+    showError(byId('inbox-error'), reply.error, openOptions);
+    return;
+  }
+  const verdict = /** @type {import('./verdict.js').Verdict} */ (reply.value);
+  const block = verdictElement(verdict, 'inbox-verdict-block');
+  slot.replaceChildren(block);
+  status.textContent = i18n('inboxChecked', i18n(verdict.status === 'verified' ? 'verdictVerified' : verdict.status === 'invalid' ? 'verdictInvalid' : 'verdictNotVerified'));
 }
 
 // ------------------------------------------------------------------ about, start

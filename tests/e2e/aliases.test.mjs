@@ -8,147 +8,17 @@
 // Screenshots go to target/e2e/<browser>/.
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { BROWSERS, ROOT, launchBrowser } from './lib/harness.mjs';
+import { BROWSERS, launchBrowser } from './lib/harness.mjs';
 import { startSimpleLoginMock } from './lib/mock-providers.mjs';
+import { js, msg, popupReady, ready, reload, text, ui, visible, waitFor } from './lib/pages.mjs';
 import { startServer } from './lib/server.mjs';
 
 const SITE_URL = 'http://shop.example.test/signup';
 const SITE = 'example.test';
 const CATCH_ALL = 'aliases.example.test';
 const POPUP = `ui/popup.html?for=${encodeURIComponent(SITE_URL)}`;
-
-/** English UI strings, so that a changed wording does not break the tests silently. */
-const MESSAGES = JSON.parse(fs.readFileSync(path.join(ROOT, 'extension/_locales/en/messages.json'), 'utf8'));
-/** @param {string} key @param {...string} subs */
-function msg(key, ...subs) {
-  const m = MESSAGES[key];
-  assert.ok(m, `no locale string ${key}`);
-  return m.message.replace(/\$([A-Z_]+)\$/g, (_, name) => {
-    const ph = m.placeholders?.[name.toLowerCase()]?.content ?? '';
-    return subs[Number(ph.slice(1)) - 1] ?? '';
-  });
-}
-
-/** Longest a condition is waited for (ms). */
-const WAIT_MS = 15000;
-/**
- * Polls `expr` in the page until it is truthy and returns its value. (The harness's Chromium
- * `waitFor` polls with Playwright's in-page `eval`, which the extension pages' CSP refuses once
- * it has to poll; `page.eval` runs through the debugger protocol, which the CSP does not cover.)
- * @param {import('./lib/chrome.mjs').PageHandle} page @param {string} expr
- */
-async function waitFor(page, expr) {
-  const t0 = Date.now();
-  let last;
-  for (;;) {
-    try {
-      last = await page.eval(expr);
-      if (last) return last;
-    } catch (e) {
-      last = e; // the page may be reloading
-    }
-    if (Date.now() - t0 > WAIT_MS) assert.fail(`timed out waiting for ${expr} (last: ${last})`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-const js = (/** @type {unknown} */ v) => JSON.stringify(v);
-const W3C_ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
-
-/**
- * Real input in each browser (trusted events, so clicks count as user gestures): Playwright in
- * Chromium, WebDriver element commands in Firefox. Every action first waits for its element.
- * @param {{ name: string, extensionOrigin: string }} browser
- * @param {import('./lib/chrome.mjs').PageHandle} page
- */
-function ui(browser, page) {
-  const present = (/** @type {string} */ sel) => waitFor(page, `!!document.querySelector(${js(sel)})`);
-  if (browser.name === 'chrome') {
-    const p = page.raw;
-    return {
-      click: async (/** @type {string} */ sel) => { await present(sel); await p.click(sel); },
-      fill: async (/** @type {string} */ sel, /** @type {string} */ text) => { await present(sel); await p.fill(sel, text); },
-      select: async (/** @type {string} */ sel, /** @type {string} */ value) => { await present(sel); await p.selectOption(sel, value); },
-      async shot(/** @type {string} */ sel, /** @type {string} */ file) { await p.locator(sel).screenshot({ path: file }); },
-      /** Reads the clipboard from a web page (Chromium grants no permissions to extension origins). @param {string} webOrigin */
-      async readClipboard(webOrigin) {
-        await p.context().grantPermissions(['clipboard-read'], { origin: webOrigin });
-        const reader = await p.context().newPage();
-        try {
-          await reader.goto(`${webOrigin}/`);
-          await reader.bringToFront();
-          return await reader.evaluate(() => navigator.clipboard.readText());
-        } finally {
-          await reader.close();
-          await p.bringToFront();
-        }
-      },
-      focusPage: () => p.bringToFront(),
-    };
-  }
-  const wd = page.raw;
-  const find = async (/** @type {string} */ sel) => {
-    await present(sel);
-    // Centre it, so that the sticky save bar of the options page never covers it.
-    await page.eval(`document.querySelector(${js(sel)}).scrollIntoView({ block: 'center' })`);
-    const v = await wd.req('POST', wd.s('/element'), { using: 'css selector', value: sel });
-    return v[W3C_ELEMENT];
-  };
-  const click = async (/** @type {string} */ sel) => wd.req('POST', wd.s(`/element/${await find(sel)}/click`), {});
-  return {
-    click,
-    async fill(/** @type {string} */ sel, /** @type {string} */ text) {
-      const id = await find(sel);
-      await wd.req('POST', wd.s(`/element/${id}/clear`), {});
-      if (text) await wd.req('POST', wd.s(`/element/${id}/value`), { text });
-    },
-    select: (/** @type {string} */ sel, /** @type {string} */ value) => click(`${sel} option[value=${js(value)}]`),
-    async shot(/** @type {string} */ sel, /** @type {string} */ file) {
-      const id = await find(sel);
-      fs.writeFileSync(file, Buffer.from(await wd.req('GET', wd.s(`/element/${id}/screenshot`)), 'base64'));
-    },
-    async readClipboard() {
-      await wd.setContext('chrome');
-      try {
-        return await wd.exec(`
-          const trans = Cc['@mozilla.org/widget/transferable;1'].createInstance(Ci.nsITransferable);
-          trans.init(null);
-          trans.addDataFlavor('text/plain');
-          Services.clipboard.getData(trans, Services.clipboard.kGlobalClipboard,
-            Services.wm.getMostRecentWindow('navigator:browser').browsingContext.currentWindowContext);
-          const out = {};
-          trans.getTransferData('text/plain', out);
-          return out.value.QueryInterface(Ci.nsISupportsString).data;`);
-      } finally {
-        await wd.setContext('content');
-      }
-    },
-    focusPage: async () => { await page.eval('1'); },
-  };
-}
-
-/** Waits until a page reports `data-ready`, failing with its error text otherwise. @param {import('./lib/chrome.mjs').PageHandle} page */
-async function ready(page) {
-  const r = await waitFor(page, `document.body && document.body.dataset.ready`);
-  if (r !== '1') assert.fail(`the page failed to load: ${await page.eval(`document.getElementById('load-error')?.textContent`)}`);
-}
-
-/** @param {import('./lib/chrome.mjs').PageHandle} page */
-async function popupReady(page) {
-  await waitFor(page, `document.body && document.body.dataset.aliases === 'ready'`);
-}
-
-/** Reloads a page and waits for the new document (the old one is marked, so it cannot be mistaken for it). @param {import('./lib/chrome.mjs').PageHandle} page */
-async function reload(page) {
-  await page.eval(`(() => { document.documentElement.dataset.stale = '1'; setTimeout(() => location.reload(), 0); return true; })()`);
-  await waitFor(page, `document.readyState === 'complete' && document.documentElement.dataset.stale === undefined`);
-}
-
-const text = (/** @type {string} */ sel) => `(document.querySelector(${js(sel)})?.textContent ?? '')`;
-const visible = (/** @type {string} */ sel) => `(!!document.querySelector(${js(sel)}) && !document.querySelector(${js(sel)}).closest('[hidden]'))`;
 
 for (const name of BROWSERS) {
   describe(`aliases in ${name}`, () => {

@@ -1,0 +1,496 @@
+// @ts-check
+/**
+ * The in-field alias button and its menu.
+ *
+ * Design against the recurring complaints (shared/notes/alias-user-requests.md #1, #10, #13):
+ * - The page is never restyled: the button lives in a host element appended to the body (or
+ *   to the open modal <dialog> around the field, so it shares the top layer), positioned
+ *   absolutely over the right edge of the field. The field keeps its size, padding and
+ *   label; nothing is inserted next to it (sibling selectors such as `input + label` keep
+ *   working).
+ * - The host's shadow root is closed and holds the button, the menu and their styles, so
+ *   the page can neither read the menu (the aliases of this site) nor press it: only
+ *   trusted events (`event.isTrusted`) do anything.
+ * - Password managers' icons and the page's own controls (show-password eyes, clear
+ *   buttons) keep their place: the button moves to the left of the field's reserved right
+ *   padding, of a background-image icon, of known password-manager markers, and of anything
+ *   that a hit test finds drawn over the field where the button would go.
+ * - Nothing is created until the user picks "New alias".
+ * - Events inside the menu stop at the host, so a page's "click outside closes the modal"
+ *   handler does not close the form the user is filling.
+ */
+import { i18n } from '../../shared/ext.js';
+import { isVisible } from '../extract.js';
+
+/** Tag name of the host element (a valid custom element name, so it can hold a shadow root). */
+export const HOST_TAG = 'impalemail-alias-button';
+/** Smallest and largest button edge (CSS px). The button is the field's height minus a margin. */
+export const MIN_BUTTON_PX = 16;
+export const MAX_BUTTON_PX = 24;
+/** Gap between the button and the field's border or a neighbouring icon (CSS px). */
+export const GAP_PX = 4;
+/** A field narrower than this many button widths gets no button: it would cover the text. */
+export const MIN_FIELD_WIDTH_IN_BUTTONS = 5;
+/** Right padding at or above this (CSS px) means the page reserved room for its own icon. */
+export const RESERVED_PADDING_PX = 18;
+/** How many overlapping elements the button steps left of before it gives up and hides. */
+export const MAX_OVERLAY_STEPS = 3;
+/** Elements that password managers put over fields (LastPass, 1Password, Dashlane, Bitwarden). */
+const PM_MARKERS =
+  '[data-lastpass-icon-root], [data-lastpass-root], com-1password-button, com-1password-inline-menu, ' +
+  '[data-dashlane-shadowhost], [data-dashlane-label], [data-bitwarden-watching] ~ div[class*="bitwarden"], ' +
+  'bitwarden-inline-menu-button, [id^="__lpform_"]';
+/** Ancestor levels searched for password-manager markers. */
+const PM_MARKER_LEVELS = 3;
+
+/**
+ * The open modal dialog or popover holding `el` (in its own tree), if any.
+ * @param {Element} el
+ * @returns {Element | null}
+ */
+function topLayerAncestor(el) {
+  for (const sel of ['dialog:modal', ':popover-open']) {
+    try {
+      const found = el.closest(sel);
+      if (found) return found;
+    } catch {
+      // a browser without this selector
+    }
+  }
+  return null;
+}
+
+/** Every host we made, so hit tests and the mutation observer can skip them. */
+export const ownHosts = new WeakSet();
+
+const CSS = `
+:host { all: initial; }
+.wrap { position: relative; width: 100%; height: 100%; font: 13px/1.35 system-ui, sans-serif; color: #1b1b1f; }
+.btn { box-sizing: border-box; width: 100%; height: 100%; margin: 0; padding: 2px; border: 1px solid #8a8fa3;
+  border-radius: 5px; background: #fff; color: #3a3fb0; cursor: pointer; display: flex; align-items: center;
+  justify-content: center; }
+.btn:hover { background: #eef0ff; }
+.btn:focus-visible, .item:focus-visible { outline: 2px solid #3a3fb0; outline-offset: 2px; }
+.btn svg { width: 100%; height: 100%; display: block; }
+.menu { position: absolute; right: 0; top: calc(100% + 6px); min-width: 220px; max-width: 340px; box-sizing: border-box;
+  max-height: 60vh; overflow-y: auto; padding: 4px; background: #fff; border: 1px solid #b8bccb; border-radius: 8px;
+  box-shadow: 0 6px 24px rgba(0,0,0,.18); }
+.menu.up { top: auto; bottom: calc(100% + 6px); }
+.menu[hidden] { display: none; }
+.head { padding: 4px 8px; font-size: 11px; color: #5b5f73; text-transform: uppercase; letter-spacing: .04em; }
+.item { display: block; width: 100%; box-sizing: border-box; margin: 0; padding: 7px 8px; border: 0; border-radius: 5px;
+  background: transparent; color: inherit; font: inherit; text-align: left; cursor: pointer; overflow: hidden;
+  text-overflow: ellipsis; white-space: nowrap; }
+.item:hover, .item:focus { background: #eef0ff; }
+.item[disabled] { color: #8a8fa3; cursor: default; }
+.item.new { font-weight: 600; }
+.item.addr { font-family: ui-monospace, monospace; font-size: 12px; }
+.sep { height: 1px; margin: 4px 0; background: #e3e5ee; }
+.status { padding: 6px 8px; font-size: 12px; white-space: normal; }
+.status.error { color: #a4161a; }
+.status[hidden] { display: none; }
+`;
+
+/**
+ * An SVG element (built with createElementNS: no markup parsing).
+ * @param {Document} doc @param {string} tag @param {Record<string, string>} attrs
+ */
+function svg(doc, tag, attrs) {
+  const el = doc.createElementNS('http://www.w3.org/2000/svg', tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  return el;
+}
+
+/**
+ * The icon: an envelope with a mask slit.
+ * @param {Document} doc
+ */
+function icon(doc) {
+  const s = svg(doc, 'svg', { viewBox: '0 0 24 24', 'aria-hidden': 'true', focusable: 'false' });
+  s.append(
+    svg(doc, 'rect', { x: '3', y: '6', width: '18', height: '13', rx: '2', fill: 'none', stroke: 'currentColor', 'stroke-width': '2' }),
+    svg(doc, 'path', { d: 'M4 7l8 6 8-6', fill: 'none', stroke: 'currentColor', 'stroke-width': '2', 'stroke-linejoin': 'round' }),
+  );
+  return s;
+}
+
+/**
+ * Styles a shadow root. Constructed style sheets are CSSOM, which a page's CSP does not
+ * cover (the demo pages send `default-src 'self'`, which would refuse a <style> element);
+ * the <style> element is the fallback where adoption fails.
+ * @param {ShadowRoot} root
+ */
+function style(root) {
+  try {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(CSS);
+    root.adoptedStyleSheets = [sheet];
+    if (root.adoptedStyleSheets.length === 1) return;
+  } catch {
+    // fall through
+  }
+  const el = root.ownerDocument.createElement('style');
+  el.textContent = CSS;
+  root.append(el);
+}
+
+/**
+ * Sets an inline style on the host through CSSOM (never the `style` attribute, which a CSP
+ * without 'unsafe-inline' refuses), with `!important` so that page rules cannot move it.
+ * @param {HTMLElement} el @param {Record<string, string>} props
+ */
+function setStyles(el, props) {
+  for (const [k, v] of Object.entries(props)) el.style.setProperty(k, v, 'important');
+}
+
+/**
+ * @typedef {{
+ *   mode: 'new' | 'existing',
+ *   existing: string[],
+ *   onNew: () => Promise<string>,
+ *   onExisting: (address: string) => Promise<void>,
+ *   onSettings: () => void,
+ * }} ButtonOptions
+ * `mode` 'new' offers "New alias" and the site's existing aliases; 'existing' (login fields)
+ * offers only the existing ones. `onNew` creates and fills, resolving with the address.
+ */
+
+/** The button on one field. */
+export class FieldButton {
+  /**
+   * @param {HTMLInputElement | HTMLTextAreaElement} field
+   * @param {ButtonOptions} options
+   */
+  constructor(field, options) {
+    this.field = field;
+    this.options = options;
+    const doc = field.ownerDocument;
+    this.doc = doc;
+    this.host = /** @type {HTMLElement} */ (doc.createElement(HOST_TAG));
+    ownHosts.add(this.host);
+    setStyles(this.host, {
+      all: 'initial', position: 'absolute', left: '0px', top: '0px', width: '0px', height: '0px',
+      margin: '0', padding: '0', border: '0', display: 'block', visibility: 'hidden',
+      'z-index': '2147483646', overflow: 'visible', transform: 'none', contain: 'layout style',
+    });
+    this.root = this.host.attachShadow({ mode: 'closed' });
+    style(this.root);
+    const wrap = doc.createElement('div');
+    wrap.className = 'wrap';
+    this.button = doc.createElement('button');
+    this.button.type = 'button';
+    this.button.className = 'btn';
+    this.button.tabIndex = 0;
+    this.button.setAttribute('aria-haspopup', 'menu');
+    this.button.setAttribute('aria-expanded', 'false');
+    this.button.setAttribute('aria-label', i18n('formsButtonLabel'));
+    this.button.title = i18n('formsButtonLabel');
+    this.button.append(icon(doc));
+    this.menu = doc.createElement('div');
+    this.menu.className = 'menu';
+    this.menu.setAttribute('role', 'menu');
+    this.menu.setAttribute('aria-label', i18n('formsMenuLabel'));
+    this.menu.hidden = true;
+    wrap.append(this.button, this.menu);
+    this.root.append(wrap);
+    /** @type {{ text: string, error: boolean } | null} */
+    this.status = null;
+    this.busy = false;
+    this.shown = false;
+    this.left = 0;
+    this.top = 0;
+
+    // The page sees none of the menu's events (a "click outside" handler must not close the
+    // form's modal; a key handler must not read what the user picks).
+    for (const type of ['click', 'mousedown', 'mouseup', 'pointerdown', 'pointerup', 'keydown', 'keyup', 'keypress', 'dblclick', 'contextmenu']) {
+      wrap.addEventListener(type, (e) => e.stopPropagation());
+    }
+    this.button.addEventListener('click', (e) => {
+      if (!e.isTrusted) return;
+      if (this.menu.hidden) this.open();
+      else this.close(false);
+    });
+    this.menu.addEventListener('keydown', (e) => this.onMenuKey(e));
+    this.onFieldKey = (/** @type {KeyboardEvent} */ e) => {
+      // Alt+ArrowDown in the field opens the menu: the host sits at the end of the body, so
+      // Tab does not reach it right after the field.
+      if (e.isTrusted && e.altKey && e.key === 'ArrowDown') {
+        e.preventDefault();
+        this.open();
+      }
+    };
+    /** @type {HTMLElement} */ (field).addEventListener('keydown', this.onFieldKey);
+    this.onOutside = (/** @type {Event} */ e) => {
+      if (!e.composedPath().includes(this.host)) this.close(false);
+    };
+
+    // A field in a modal dialog or an open popover is in the top layer, above anything in
+    // the body, and everything outside a modal dialog is inert. The host then goes inside
+    // that element (so it is not inert) and becomes a manual popover itself (so it is above
+    // it and its menu is not clipped by the dialog's overflow).
+    const layer = topLayerAncestor(field);
+    (layer || doc.body || doc.documentElement).append(this.host);
+    if (layer && typeof this.host.showPopover === 'function') {
+      this.host.setAttribute('popover', 'manual');
+      setStyles(this.host, { position: 'fixed' });
+      try {
+        this.host.showPopover();
+      } catch {
+        // already shown, or the browser refuses: it stays an ordinary positioned element
+      }
+    }
+  }
+
+  /** @param {Partial<ButtonOptions>} options */
+  update(options) {
+    const before = this.options;
+    this.options = { ...this.options, ...options };
+    const changed = before.mode !== this.options.mode || before.existing.join() !== this.options.existing.join();
+    // A rescan while the menu is open redraws it only when what it offers changed, and keeps
+    // the focused item's place, so a key press in flight still lands on a menu item.
+    if (changed && !this.menu.hidden && !this.busy) {
+      const at = this.menuItems().indexOf(/** @type {HTMLButtonElement} */ (this.root.activeElement));
+      this.render();
+      const items = this.menuItems();
+      items[Math.max(0, Math.min(at, items.length - 1))]?.focus();
+    }
+  }
+
+  /** Builds the menu's items from the options and the status line. */
+  render() {
+    const doc = this.doc;
+    /** @type {HTMLElement[]} */
+    const items = [];
+    const item = (/** @type {string} */ text, /** @type {string} */ cls, /** @type {() => void} */ act) => {
+      const b = doc.createElement('button');
+      b.type = 'button';
+      b.className = `item ${cls}`;
+      b.setAttribute('role', 'menuitem');
+      b.tabIndex = -1;
+      b.textContent = text;
+      b.disabled = this.busy;
+      b.addEventListener('click', (e) => {
+        if (e.isTrusted && !this.busy) act();
+      });
+      items.push(b);
+      return b;
+    };
+    const head = doc.createElement('div');
+    head.className = 'head';
+    head.textContent = i18n('extName');
+    if (this.options.mode === 'new') item(i18n('formsNewAlias'), 'new', () => this.createNew());
+    if (this.options.existing.length) {
+      const h = doc.createElement('div');
+      h.className = 'head';
+      h.textContent = i18n('formsUsedHere');
+      items.push(h);
+      for (const address of this.options.existing) {
+        const b = item(address, 'addr', () => this.useExisting(address));
+        b.setAttribute('aria-label', i18n('formsUseExisting', address));
+      }
+    }
+    const sep = doc.createElement('div');
+    sep.className = 'sep';
+    sep.setAttribute('role', 'separator');
+    items.push(sep);
+    item(i18n('formsSettings'), 'settings', () => {
+      this.close(true);
+      this.options.onSettings();
+    });
+    const status = doc.createElement('div');
+    status.className = `status${this.status?.error ? ' error' : ''}`;
+    status.setAttribute('role', this.status?.error ? 'alert' : 'status');
+    status.textContent = this.status?.text ?? '';
+    status.hidden = !this.status;
+    this.menu.replaceChildren(head, ...items, status);
+  }
+
+  /** Menu items that can take the focus. */
+  menuItems() {
+    return /** @type {HTMLButtonElement[]} */ (Array.from(this.menu.querySelectorAll('.item')));
+  }
+
+  open() {
+    if (!this.shown) return;
+    this.status = null;
+    this.render();
+    this.menu.hidden = false;
+    this.button.setAttribute('aria-expanded', 'true');
+    // Open upwards when the menu would run off the bottom of the viewport.
+    this.menu.classList.remove('up');
+    const view = this.doc.defaultView;
+    if (view) {
+      const m = this.menu.getBoundingClientRect();
+      const h = this.host.getBoundingClientRect();
+      if (m.bottom > view.innerHeight && h.top - m.height - 6 >= 0) this.menu.classList.add('up');
+    }
+    this.doc.addEventListener('pointerdown', this.onOutside, true);
+    this.menuItems()[0]?.focus();
+  }
+
+  /** @param {boolean} toField return the focus to the field */
+  close(toField) {
+    if (this.menu.hidden) return;
+    this.menu.hidden = true;
+    this.button.setAttribute('aria-expanded', 'false');
+    this.doc.removeEventListener('pointerdown', this.onOutside, true);
+    if (toField) this.field.focus({ preventScroll: true });
+  }
+
+  /** @param {KeyboardEvent} e */
+  onMenuKey(e) {
+    if (!e.isTrusted) return;
+    const items = this.menuItems();
+    const at = items.indexOf(/** @type {HTMLButtonElement} */ (this.root.activeElement));
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      this.close(true);
+    } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      const step = e.key === 'ArrowDown' ? 1 : -1;
+      items[(at + step + items.length) % items.length]?.focus();
+    } else if (e.key === 'Home' || e.key === 'End') {
+      e.preventDefault();
+      items[e.key === 'Home' ? 0 : items.length - 1]?.focus();
+    } else if (e.key === 'Tab') {
+      this.close(false);
+    }
+  }
+
+  async createNew() {
+    this.busy = true;
+    this.status = { text: i18n('formsCreating'), error: false };
+    this.render();
+    try {
+      await this.options.onNew();
+      this.busy = false;
+      this.close(true);
+    } catch (e) {
+      this.busy = false;
+      this.status = { text: i18n('formsFailed', e instanceof Error ? e.message : String(e)), error: true };
+      this.render();
+      this.menuItems()[0]?.focus();
+    }
+  }
+
+  /** @param {string} address */
+  async useExisting(address) {
+    this.close(true);
+    await this.options.onExisting(address);
+  }
+
+  /** Hides the button (and its menu) until the next `position` finds the field again. */
+  hide() {
+    if (!this.shown) return;
+    this.shown = false;
+    this.close(false);
+    setStyles(this.host, { visibility: 'hidden' });
+  }
+
+  /**
+   * Whether a known password-manager element or an icon the page drew over the field sits at
+   * the right of the field: how far from the right edge the button must stay (CSS px).
+   * @param {DOMRect} r the field's rectangle
+   */
+  reservedRight(r) {
+    const view = this.doc.defaultView;
+    if (!view) return 0;
+    const cs = view.getComputedStyle(this.field);
+    let inset = (parseFloat(cs.borderRightWidth) || 0) + GAP_PX;
+    const padding = parseFloat(cs.paddingRight) || 0;
+    if (padding >= RESERVED_PADDING_PX) inset = Math.max(inset, padding);
+    // An icon painted as a background image (LastPass's and Dashlane's older markers, many
+    // sites' own envelope icons) sits at the right: leave a square of the field's height.
+    if (cs.backgroundImage && cs.backgroundImage !== 'none' && !cs.backgroundImage.includes('gradient')) {
+      inset = Math.max(inset, r.height);
+    }
+    let p = this.field.parentElement;
+    for (let level = 0; level < PM_MARKER_LEVELS && p; level++, p = p.parentElement) {
+      for (const m of Array.from(p.querySelectorAll(PM_MARKERS))) {
+        if (m === this.field || ownHosts.has(m)) continue;
+        const mr = m.getBoundingClientRect();
+        if (mr.width && mr.bottom > r.top && mr.top < r.bottom && mr.left < r.right && mr.right > r.left + r.width / 2) {
+          inset = Math.max(inset, r.right - mr.left + GAP_PX);
+        }
+      }
+    }
+    return inset;
+  }
+
+  /**
+   * The element drawn over the field at (x, y) if it is not the field itself (a password
+   * manager's icon, a show-password eye...), else null.
+   * @param {number} x @param {number} y
+   * @returns {Element | null}
+   */
+  overlayAt(x, y) {
+    // The field's own tree finds what its component draws over it (a show-password eye);
+    // the document finds what a password manager appends to the body. Browsers differ in
+    // what a shadow root's elementsFromPoint returns from outside it, so ask both.
+    const scope = /** @type {Document | ShadowRoot} */ (this.field.getRootNode());
+    const scopes = scope === this.doc || typeof scope.elementsFromPoint !== 'function' ? [this.doc] : [scope, this.doc];
+    for (const at of scopes) {
+      for (const h of at.elementsFromPoint(x, y)) {
+        if (ownHosts.has(h)) continue;
+        if (!this.holdsField(h)) return h;
+        break;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Whether `el` is the field or one of its ancestors, across shadow boundaries (a hit test
+   * in the document returns the shadow host for anything inside it).
+   * @param {Element} el
+   */
+  holdsField(el) {
+    /** @type {Node | null} */
+    let n = this.field;
+    while (n) {
+      if (n === el) return true;
+      n = n.parentNode ?? (n instanceof ShadowRoot ? n.host : null);
+    }
+    return false;
+  }
+
+  /** Puts the button over the right edge of the field, or hides it when the field is gone. */
+  position() {
+    const f = this.field;
+    if (!f.isConnected || !isVisible(f)) return this.hide();
+    const r = f.getBoundingClientRect();
+    const size = Math.round(Math.max(MIN_BUTTON_PX, Math.min(MAX_BUTTON_PX, r.height - 8)));
+    if (r.width < size * MIN_FIELD_WIDTH_IN_BUTTONS || r.height < MIN_BUTTON_PX) return this.hide();
+    let x = r.right - this.reservedRight(r) - size;
+    const y = r.top + (r.height - size) / 2;
+    const view = this.doc.defaultView;
+    const inView = view && y >= 0 && y + size <= view.innerHeight && x >= 0 && x + size <= view.innerWidth;
+    for (let step = 0; inView && step < MAX_OVERLAY_STEPS; step++) {
+      const over = this.overlayAt(x + size / 2, y + size / 2);
+      if (!over) break;
+      const o = over.getBoundingClientRect();
+      // Something covers the whole field (a modal's backdrop, a cookie banner): no button.
+      if (o.left <= r.left && o.right >= r.right && o.top <= r.top && o.bottom >= r.bottom) return this.hide();
+      x = o.left - GAP_PX - size;
+    }
+    if (x < r.left + r.width / 2) return this.hide();
+    // Place by the difference between where the host is and where it should be, which holds
+    // whatever the host's containing block is (a positioned or transformed body, a dialog).
+    const now = this.host.getBoundingClientRect();
+    const wasShown = this.shown;
+    this.left = Math.round(this.left + (x - now.left));
+    this.top = Math.round(this.top + (y - now.top));
+    setStyles(this.host, {
+      left: `${this.left}px`, top: `${this.top}px`, width: `${size}px`, height: `${size}px`, visibility: 'visible',
+    });
+    this.shown = true;
+    if (!wasShown) this.menu.hidden = true;
+  }
+
+  /** Removes the host and the field's listener. */
+  remove() {
+    this.close(false);
+    /** @type {HTMLElement} */ (this.field).removeEventListener('keydown', this.onFieldKey);
+    this.host.remove();
+  }
+}

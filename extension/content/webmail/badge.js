@@ -1,0 +1,258 @@
+// @ts-check
+/**
+ * The in-page verdict badge: one host element placed by the adapter next to the message header
+ * (never inside the mail body), with a CLOSED shadow root, so the page's scripts cannot read
+ * or change what it says, and its styles reset so the page's CSS cannot restyle it.
+ *
+ * It shows the status in plain words and the user's personal mark (a phrase and a colour only
+ * the extension knows: a look-alike "verified" box drawn by a message or a page lacks it). A
+ * click opens the details: signer, issuer chain, fingerprints, signing time, algorithm, the part
+ * covered, and for anything not green the reason and what it means. The toolbar button, which
+ * no page can draw on, shows the same verdict.
+ *
+ * DOM is built with `textContent` only.
+ */
+import { i18n } from '../../shared/ext.js';
+
+/** Tag of the host element (a custom-element name, so `attachShadow` is allowed). */
+const HOST_TAG = 'impalemail-verdict';
+/** Most certificates listed in the details (the core caps chains at 10). */
+const MAX_CHAIN_SHOWN = 10;
+
+/**
+ * @typedef {import('./index.js').FetchProblem} FetchProblem
+ * @typedef {{ phrase: string, color: string } | null} Mark
+ * @typedef {{ state: 'pending' }
+ *   | { state: 'failed', problem: FetchProblem, mark: Mark }
+ *   | { state: 'done', verdict: any, continuity: any, mark: Mark }} BadgeState
+ */
+
+const STYLE = `
+:host { all: initial !important; display: block !important; margin: 6px 0 !important; contain: content; }
+* { box-sizing: border-box; }
+.box { font: 13px/1.4 system-ui, sans-serif; color: #111; border: 2px solid #999; border-radius: 6px;
+  background: #f6f6f6; padding: 6px 10px; }
+.box.verified { border-color: #1a7f37; background: #e9f7ee; }
+.box.invalid { border-color: #c62828; background: #fdecec; }
+.box.not_verified, .box.failed { border-color: #b26a00; background: #fff5e0; }
+.row { display: flex; align-items: center; gap: 8px; flex-wrap: wrap; }
+button.toggle { all: unset; cursor: pointer; display: flex; align-items: center; gap: 8px; flex: 1; min-width: 0; }
+button.toggle:focus-visible { outline: 2px solid #1d4ed8; outline-offset: 2px; }
+.icon { font-weight: 700; width: 1.4em; height: 1.4em; border-radius: 50%; color: #fff; display: inline-flex;
+  align-items: center; justify-content: center; background: #6b7280; flex: none; }
+.verified .icon { background: #1a7f37; } .invalid .icon { background: #c62828; }
+.not_verified .icon, .failed .icon { background: #b26a00; }
+.title { font-weight: 700; } .summary { color: #333; }
+.mark { border-radius: 4px; color: #fff; padding: 1px 6px; font-weight: 600; white-space: nowrap; }
+.details { margin-top: 6px; border-top: 1px solid #ccc; padding-top: 6px; }
+.details[hidden] { display: none; }
+dl { margin: 0; display: grid; grid-template-columns: max-content 1fr; gap: 2px 10px; }
+dt { font-weight: 600; color: #444; } dd { margin: 0; overflow-wrap: anywhere; }
+.mono { font-family: ui-monospace, monospace; font-size: 12px; }
+.note { margin: 4px 0; } .note[hidden] { display: none; } .warn { color: #8a4b00; font-weight: 600; }
+ol { margin: 0; padding-left: 1.2em; }
+`;
+
+/** @param {Document} doc @param {string} tag @param {string} [cls] @param {string} [text] */
+function el(doc, tag, cls, text) {
+  const e = doc.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+/**
+ * Data fields each reason kind puts into its sentence, in placeholder order (the shared
+ * `reason<Kind>` / `explain<Kind>` strings of `_locales`, also used by ui/verdict.js).
+ * @type {Record<string, string[]>}
+ */
+const REASON_FIELDS = {
+  invalid_certificate: ['what'], weak_algorithm: ['what'], partially_signed: ['part'],
+  unsupported: ['what'], malformed: ['what'], limit_exceeded: ['which'],
+};
+
+/** @param {string} key @param {string[]} subs @param {string} fallback */
+function localised(key, subs, fallback) {
+  const text = i18n(key, subs);
+  return text && text !== key ? text : fallback;
+}
+
+/**
+ * The verdict's summary and explanation in the user's language; the core's English text when
+ * this build has no string for a (new) reason kind.
+ * @param {any} v
+ */
+function words(v) {
+  const summary = String(v.summary ?? '');
+  const explanation = String(v.explanation ?? '');
+  if (v.status === 'verified') {
+    return {
+      summary: localised('verdictVerifiedSummary', [String(v.details?.signer?.addresses?.[0] ?? '')], summary),
+      explanation: localised('explainVerified', [], explanation),
+    };
+  }
+  const kind = typeof v.reason?.kind === 'string' ? v.reason.kind : '';
+  if (!kind) return { summary, explanation };
+  const name = kind.replace(/(^|_)([a-z])/g, (/** @type {string} */ _, /** @type {string} */ __, /** @type {string} */ c) => c.toUpperCase());
+  const subs = (REASON_FIELDS[kind] ?? []).map((f) => String(v.reason[f] ?? ''));
+  return { summary: localised(`reason${name}`, subs, summary), explanation: localised(`explain${name}`, [], explanation) };
+}
+
+/** SHA-256 hex as colon-separated upper-case pairs. @param {string} hex */
+function fingerprint(hex) {
+  return String(hex ?? '').toUpperCase().replace(/(..)(?!$)/g, '$1:');
+}
+
+/** @param {any} c */
+function continuityText(c) {
+  const key = c.kind === 'issuer_changed' ? 'wmContinuityIssuerChanged' : c.kind === 'no_longer_signed' ? 'wmContinuityNoLongerSigned' : 'wmContinuityKeyChanged';
+  return i18n(key, [String(c.address), String(c.first_seen), String(c.previous_issuer)]);
+}
+
+/** @param {any} w */
+function warningText(w) {
+  switch (w?.kind) {
+    case 'display_name_looks_like_address': return i18n('wmWarnDisplayName', [String(w.name), String(w.address)]);
+    case 'sender_differs_from_from': return i18n('wmWarnSender', [String(w.sender), String(w.from)]);
+    case 'multiple_from_headers': return i18n('wmWarnMultipleFrom');
+    case 'multiple_from_addresses': return i18n('wmWarnMultipleFrom');
+    case 'no_from_address': return i18n('wmWarnNoFrom');
+    case 'signing_time_outside_validity': return i18n('wmWarnSigningTime');
+    case 'other_signed_parts': return i18n('wmWarnOtherParts');
+    default: return null;
+  }
+}
+
+/**
+ * Makes a badge (not yet in the page: the adapter places `host`).
+ * @param {Document} doc
+ * @returns {{ host: HTMLElement, show(state: BadgeState): void }}
+ */
+export function createBadge(doc) {
+  const host = doc.createElement(HOST_TAG);
+  const root = host.attachShadow({ mode: 'closed' });
+  const style = el(doc, 'style');
+  style.textContent = STYLE;
+  const box = el(doc, 'div', 'box');
+  box.setAttribute('role', 'status');
+  const row = el(doc, 'div', 'row');
+  const toggle = /** @type {HTMLButtonElement} */ (el(doc, 'button', 'toggle'));
+  toggle.type = 'button';
+  toggle.setAttribute('aria-expanded', 'false');
+  const icon = el(doc, 'span', 'icon');
+  icon.setAttribute('aria-hidden', 'true');
+  const title = el(doc, 'span', 'title');
+  const summary = el(doc, 'span', 'summary');
+  toggle.append(icon, title, summary);
+  const mark = el(doc, 'span', 'mark');
+  mark.hidden = true;
+  mark.title = i18n('wmMarkExplain');
+  row.append(toggle, mark);
+  // A continuity warning is shown without a click: it matters most on a green verdict.
+  const alert = el(doc, 'p', 'note warn');
+  alert.hidden = true;
+  const details = el(doc, 'div', 'details');
+  details.hidden = true;
+  box.append(row, alert, details);
+  root.append(style, box);
+
+  toggle.addEventListener('click', () => {
+    details.hidden = !details.hidden;
+    toggle.setAttribute('aria-expanded', String(!details.hidden));
+  });
+
+  return {
+    host,
+    show(state) {
+      details.replaceChildren();
+      alert.hidden = true;
+      const cls = state.state === 'done' ? String(state.verdict?.status) : state.state;
+      box.className = `box ${cls}`;
+      if (state.state === 'pending') {
+        icon.textContent = '…';
+        title.textContent = i18n('wmBadgeChecking');
+        summary.textContent = '';
+        return;
+      }
+      showMark(state.mark);
+      if (state.state === 'failed') {
+        icon.textContent = '?';
+        title.textContent = i18n('wmBadgeFailed');
+        summary.textContent = i18n(`wmProblem_${state.problem}`);
+        details.append(el(doc, 'p', 'note', i18n('wmFailedMeaning')));
+        return;
+      }
+      const v = state.verdict;
+      icon.textContent = v.status === 'verified' ? '✓' : v.status === 'invalid' ? '!' : '?';
+      title.textContent = i18n(v.status === 'verified' ? 'wmBadgeVerified' : v.status === 'invalid' ? 'wmBadgeInvalid' : 'wmBadgeNotVerified');
+      summary.textContent = words(v).summary;
+      if (state.continuity) {
+        alert.hidden = false;
+        alert.textContent = continuityText(state.continuity);
+      }
+      renderDetails(doc, details, v);
+    },
+  };
+
+  /** @param {Mark} m */
+  function showMark(m) {
+    if (!m) { mark.hidden = true; return; }
+    mark.hidden = false;
+    mark.textContent = m.phrase;
+    mark.style.background = /^#[0-9a-f]{6}$/i.test(m.color) ? m.color : '#444';
+  }
+}
+
+/**
+ * @param {Document} doc @param {HTMLElement} into @param {any} v the verdict (src/smime/verdict.rs)
+ */
+function renderDetails(doc, into, v) {
+  const w = words(v);
+  if (v.status !== 'verified') {
+    into.append(el(doc, 'p', 'note', `${i18n('wmDetailWhy')}: ${w.summary}`));
+    into.append(el(doc, 'p', 'note', `${i18n('wmDetailMeaning')}: ${w.explanation}`));
+  } else {
+    into.append(el(doc, 'p', 'note', w.explanation));
+  }
+  for (const w of Array.isArray(v.details?.warnings) ? v.details.warnings : []) {
+    const t = warningText(w);
+    if (t) into.append(el(doc, 'p', 'note warn', t));
+  }
+  const dl = el(doc, 'dl');
+  /** @param {string} key @param {string | Node} value @param {string} [cls] */
+  const add = (key, value, cls) => {
+    const dd = el(doc, 'dd', cls);
+    if (typeof value === 'string') dd.textContent = value; else dd.append(value);
+    dl.append(el(doc, 'dt', undefined, i18n(key)), dd);
+  };
+  const s = v.details?.signer;
+  if (s) {
+    const who = [s.name, ...(Array.isArray(s.addresses) ? s.addresses : [])].filter(Boolean).join(' · ');
+    add('wmDetailSigner', who);
+    add('wmDetailIssuer', String(s.certificate?.issuer ?? ''));
+    add('wmDetailFingerprint', fingerprint(s.certificate?.sha256), 'mono');
+    if (s.certificate?.not_before || s.certificate?.not_after) {
+      add('wmDetailValidity', `${s.certificate?.not_before ?? '?'} – ${s.certificate?.not_after ?? '?'}`);
+    }
+    if (s.signing_time) add('wmDetailSigningTime', String(s.signing_time));
+    add('wmDetailAlgorithm', String(s.algorithms ?? ''));
+  }
+  const chain = Array.isArray(v.details?.chain) ? v.details.chain.slice(0, MAX_CHAIN_SHOWN) : [];
+  if (chain.length) {
+    const ol = el(doc, 'ol');
+    for (const c of chain) {
+      const li = el(doc, 'li');
+      li.append(el(doc, 'div', undefined, String(c.subject ?? '')), el(doc, 'div', 'mono', fingerprint(c.sha256)));
+      ol.append(li);
+    }
+    add('wmDetailChain', ol);
+  }
+  const cov = v.details?.covered;
+  if (cov) {
+    const whole = v.details?.whole_message_covered ? i18n('wmCoveredWhole') : i18n('wmCoveredPart');
+    add('wmDetailCovered', `${whole} (${i18n('wmPart')} ${cov.part}, ${cov.content_type}, ${cov.signature_kind})`);
+  }
+  if (v.details?.checked_at) add('wmDetailCheckedAt', String(v.details.checked_at));
+  into.append(dl);
+  into.append(el(doc, 'p', 'note', i18n('wmMarkExplain')));
+}

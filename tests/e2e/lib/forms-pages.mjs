@@ -1,0 +1,166 @@
+// Helpers for the in-page alias button tests: trusted input at coordinates and keys in each
+// browser (Playwright's mouse and keyboard in Chromium, WebDriver actions in Firefox: both
+// produce events with isTrusted = true), waiting, the options and the popup's alias list.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+
+/** Longest a condition is waited for (ms). */
+export const WAIT_MS = 15000;
+/** The host element's tag (extension/content/forms/button.js HOST_TAG). */
+export const HOST_TAG = 'impalemail-alias-button';
+
+const js = (/** @type {unknown} */ v) => JSON.stringify(v);
+const W3C_ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
+/** WebDriver key codes. */
+const WD_KEYS = { Enter: '\uE007', ArrowDown: '\uE015', Escape: '\uE00C', End: '\uE010', Alt: '\uE00A' };
+
+/**
+ * Polls `expr` in the page until it is truthy and returns its value.
+ * @param {import('./chrome.mjs').PageHandle} page @param {string} expr @param {string} [what]
+ */
+export async function waitFor(page, expr, what = expr) {
+  const t0 = Date.now();
+  let last;
+  for (;;) {
+    try {
+      last = await page.eval(expr);
+      if (last) return last;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() - t0 > WAIT_MS) assert.fail(`timed out waiting for ${what} (last: ${last})`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export const sleep = (/** @type {number} */ ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Trusted input for one page.
+ * @param {{ name: string }} browser
+ * @param {import('./chrome.mjs').PageHandle} page
+ */
+export function input(browser, page) {
+  if (browser.name === 'chrome') {
+    const p = page.raw;
+    return {
+      /** @param {number} x @param {number} y */
+      clickAt: async (x, y) => { await p.bringToFront(); await p.mouse.click(x, y); },
+      /** @param {string} sel */
+      click: async (sel) => { await p.bringToFront(); await p.click(sel); },
+      /** @param {'Enter' | 'ArrowDown' | 'Escape' | 'End'} key @param {{ alt?: boolean }} [mods] */
+      press: (key, mods = {}) => p.keyboard.press(mods.alt ? `Alt+${key}` : key),
+      /** @param {string} sel @param {string} text */
+      fill: (sel, text) => p.fill(sel, text),
+      /** @param {string} file @param {{ x: number, y: number, width: number, height: number }} [clip] */
+      shot: (file, clip) => p.screenshot({ path: file, clip }),
+    };
+  }
+  const wd = page.raw;
+  /** @param {object[]} sources */
+  const perform = async (sources) => {
+    await page.eval('1'); // focus this page's window
+    await wd.req('POST', wd.s('/actions'), { actions: sources });
+    await wd.req('DELETE', wd.s('/actions'));
+  };
+  const find = async (/** @type {string} */ sel) => {
+    const v = await wd.req('POST', wd.s('/element'), { using: 'css selector', value: sel });
+    return v[W3C_ELEMENT];
+  };
+  return {
+    /** @param {number} x @param {number} y */
+    clickAt: (x, y) => perform([{
+      type: 'pointer', id: 'mouse', parameters: { pointerType: 'mouse' },
+      actions: [{ type: 'pointerMove', x: Math.round(x), y: Math.round(y), origin: 'viewport' }, { type: 'pointerDown', button: 0 }, { type: 'pointerUp', button: 0 }],
+    }]),
+    /** @param {string} sel */
+    click: async (sel) => { await page.eval('1'); await wd.req('POST', wd.s(`/element/${await find(sel)}/click`), {}); },
+    /** @param {'Enter' | 'ArrowDown' | 'Escape' | 'End'} key @param {{ alt?: boolean }} [mods] */
+    press: (key, mods = {}) => perform([{
+      type: 'key', id: 'keyboard',
+      actions: [
+        ...(mods.alt ? [{ type: 'keyDown', value: WD_KEYS.Alt }] : []),
+        { type: 'keyDown', value: WD_KEYS[key] }, { type: 'keyUp', value: WD_KEYS[key] },
+        ...(mods.alt ? [{ type: 'keyUp', value: WD_KEYS.Alt }] : []),
+      ],
+    }]),
+    /** @param {string} sel @param {string} text */
+    async fill(sel, text) {
+      const id = await find(sel);
+      await wd.req('POST', wd.s(`/element/${id}/clear`), {});
+      if (text) await wd.req('POST', wd.s(`/element/${id}/value`), { text });
+    },
+    /** Firefox: the whole viewport (WebDriver has no clip). @param {string} file */
+    shot: async (file) => { await page.eval('1'); fs.writeFileSync(file, Buffer.from(await wd.screenshot(), 'base64')); },
+  };
+}
+
+/**
+ * The rectangles of the drawn buttons (visible hosts), in viewport coordinates.
+ * @param {import('./chrome.mjs').PageHandle} page
+ * @returns {Promise<{ left: number, top: number, right: number, bottom: number, width: number, height: number }[]>}
+ */
+export function buttonRects(page) {
+  return page.eval(`[...document.querySelectorAll(${js(HOST_TAG)})]
+    .filter((h) => getComputedStyle(h).visibility === 'visible')
+    .map((h) => { const r = h.getBoundingClientRect(); return { left: r.left, top: r.top, right: r.right, bottom: r.bottom, width: r.width, height: r.height }; })`);
+}
+
+/** @param {import('./chrome.mjs').PageHandle} page @param {string} sel */
+export function rectOf(page, sel) {
+  return page.eval(`(() => { const r = document.querySelector(${js(sel)}).getBoundingClientRect(); return { left: r.left, top: r.top, right: r.right, bottom: r.bottom, width: r.width, height: r.height }; })()`);
+}
+
+/**
+ * Waits until the content script answered the page's self-test box: it runs, and the
+ * background answered it at least once (the form scan starts at the same time).
+ * @param {import('./chrome.mjs').PageHandle} page
+ */
+export function contentScriptReady(page) {
+  return waitFor(page, `(document.querySelector('[data-impalemail-selftest]')?.textContent ?? '').startsWith('ImpaleMail core')`, 'the content script');
+}
+
+/**
+ * Sets the catch-all domain in the options page (the default generator is catch-all).
+ * @param {any} browser @param {string} domain @param {string} savedText the "saved" status
+ */
+export async function setCatchAll(browser, domain, savedText) {
+  const page = await browser.openExtensionPage('ui/options.html');
+  await waitFor(page, `document.body && document.body.dataset.ready === '1'`, 'the options page');
+  await waitFor(page, `!!document.getElementById('catch_all_domain')`);
+  const u = input(browser, page);
+  await u.fill('#catch_all_domain', domain);
+  await u.click('#save');
+  await waitFor(page, `(document.getElementById('save-status')?.textContent ?? '') === ${js(savedText)}`, 'the options to save');
+  await page.close();
+}
+
+/**
+ * The addresses the popup lists for the site of `url` (through `alias.list`).
+ * @param {any} browser @param {string} url
+ * @returns {Promise<string[]>}
+ */
+export async function popupAddresses(browser, url) {
+  const page = await browser.openExtensionPage(`ui/popup.html?for=${encodeURIComponent(url)}`);
+  await waitFor(page, `document.body && document.body.dataset.aliases === 'ready'`, 'the popup');
+  const list = await page.eval(`[...document.querySelectorAll('#site-list li.alias .address')].map((e) => e.textContent)`);
+  await page.close();
+  return list;
+}
+
+/**
+ * The URLs of every open tab.
+ * @param {any} browser
+ * @param {import('./chrome.mjs').PageHandle} page any page of the browser
+ * @returns {Promise<string[]>}
+ */
+export async function tabUrls(browser, page) {
+  if (browser.name === 'chrome') return page.raw.context().pages().map((/** @type {any} */ p) => p.url());
+  const wd = page.raw;
+  const urls = [];
+  for (const h of await wd.handles()) {
+    await wd.switchTo(h);
+    urls.push(await wd.url());
+  }
+  return urls; // page handles switch back to their own window on their next call
+}
