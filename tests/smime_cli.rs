@@ -136,3 +136,56 @@ fn builtin_roots_do_not_trust_the_test_ca() {
     let v: impalemail::smime::Verdict = serde_json::from_str(&out).unwrap();
     assert_eq!(v.reason, Some(impalemail::smime::Reason::UntrustedRoot));
 }
+
+#[test]
+fn require_revocation_flag() {
+    // No CRL for the test CA: green by default (revocation not checked), exit 2 with the flag.
+    let (code, out, _) = verify("generated/001.eml", &["--json"]);
+    assert_eq!(code, 0, "{out}");
+    let v: impalemail::smime::Verdict = serde_json::from_str(&out).unwrap();
+    assert!(!v.details.revocation_checked);
+    let (code, out, _) = verify("generated/001.eml", &["--json", "--require-revocation"]);
+    assert_eq!(code, 2, "{out}");
+    let v: impalemail::smime::Verdict = serde_json::from_str(&out).unwrap();
+    assert_eq!(v.status, impalemail::smime::Status::NotVerified);
+    assert_eq!(v.reason, Some(impalemail::smime::Reason::RevocationUnknown));
+    assert!(out.contains("\"kind\": \"revocation_unknown\""), "{out}");
+    let (code, out, _) = verify("generated/001.eml", &["--require-revocation"]);
+    assert_eq!(code, 2);
+    assert!(out.starts_with("NOT VERIFIED"), "{out}");
+
+    // PKITS mails carry the CRLs of their CAs: 4.2.8 has them all and stays green with the
+    // flag; 4.4.1 has none for its intermediate: green by default, not verified with it.
+    let pkits = smime().join("../pkits");
+    let p = |rel: &str| pkits.join(rel).to_str().unwrap().to_string();
+    let root = p("certs/TrustAnchorRootCertificate.crt");
+    let run_pkits = |stem: &str, extra: &[&str]| {
+        let mail = p(&format!("smime/{stem}.eml"));
+        let mut args = vec![
+            "--at",
+            "2026-06-01T00:00:00Z",
+            "--no-builtin-roots",
+            "--skip-sender-check",
+            "--root",
+            &root,
+        ];
+        args.extend_from_slice(extra);
+        args.push(&mail);
+        let (code, out, err) = run(&args, b"");
+        assert!(code != 3, "{err}");
+        (code, out)
+    };
+    let flag = ["--require-revocation"];
+    assert_eq!(
+        run_pkits("SignedValidGeneralizedTimenotAfterDateTest8", &flag).0,
+        0
+    );
+    assert_eq!(run_pkits("SignedMissingCRLTest1", &[]).0, 0);
+    let (code, out) = run_pkits("SignedMissingCRLTest1", &flag);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("revoked"), "{out}");
+
+    let (_, help, _) = run(&["--help"], b"");
+    assert!(help.contains("--require-revocation"), "{help}");
+    assert!(help.contains("NIST PKITS setting"), "{help}");
+}

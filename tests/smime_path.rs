@@ -291,30 +291,13 @@ const UNNAMED_DEFAULT_OUTCOME: &[(&str, bool)] = &[
 ];
 
 /// PKITS tests we knowingly get wrong (expected failures ledger): a regression and an
-/// improvement both show up. Each with the reason.
-const PKITS_EXPECTED_FAILURES: &[(&str, &str)] = &[
-    // No CRL at all from the issuer is "not checked", not an error (room for OCSP).
-    ("MissingCRLTest1", "no CRL is not an error"),
-    (
-        "InvalidBadCRLIssuerNameTest5",
-        "no CRL from the issuer is not an error",
-    ),
-    (
-        "InvalidWrongCRLTest6",
-        "the CRL names another issuer: no CRL, not an error",
-    ),
-    (
-        "Validpre2000UTCnotBeforeDateTest3",
-        "der 0.7 rejects UTCTime years before 1970",
-    ),
-    // The certificate names cRLIssuer "indirectCRL CA1x" and neither that issuer nor its
-    // own issuer (indirectCRL CA2) has a CRL: the same "no CRL, not checked" policy as
-    // MissingCRLTest1 (indirectCRL CA1's indirect CRL is rightly not used for it).
-    (
-        "InvalidIDPwithindirectCRLTest26",
-        "no CRL from the issuer or its cRLIssuer is not an error",
-    ),
-];
+/// improvement both show up. Each with the reason. (MissingCRLTest1, BadCRLIssuerNameTest5,
+/// WrongCRLTest6 and IDPwithindirectCRLTest26 left the ledger when PKITS started to run with
+/// `require_revocation`: a certificate without any CRL is then rejected.)
+const PKITS_EXPECTED_FAILURES: &[(&str, &str)] = &[(
+    "Validpre2000UTCnotBeforeDateTest3",
+    "der 0.7 rejects UTCTime years before 1970",
+)];
 
 fn run_one(
     ee: &Certificate,
@@ -331,6 +314,9 @@ fn run_one(
         policy,
         usage: RequiredUsage::None,
         budget: Budget::default(),
+        // PKITS §3 assumes the relying party has current CRLs for every CA in the tests: a
+        // certificate without one is not valid (e.g. §4.4.1 MissingCRLTest1).
+        require_revocation: true,
     };
     validate(ee, &opts)
 }
@@ -416,6 +402,114 @@ fn pkits() {
         fixed.is_empty(),
         "ledgered failures now pass, update the ledger: {fixed:?}"
     );
+}
+
+/// Options for one PKITS signer check: e-mail signing usage, the given CRLs.
+fn email_opts<'a>(
+    anchors: &'a [TrustAnchor],
+    others: &'a [Certificate],
+    crls: &'a [CertificateList],
+    require_revocation: bool,
+) -> PathOptions<'a> {
+    PathOptions {
+        time: PKITS_TIME,
+        anchors,
+        intermediates: others,
+        crls,
+        policy: PolicySettings::default(),
+        usage: RequiredUsage::EmailSigner,
+        budget: Budget::default(),
+        require_revocation,
+    }
+}
+
+fn pkits_cert(name: &str) -> Certificate {
+    Certificate::from_der(&std::fs::read(fixtures().join("pkits/certs").join(name)).unwrap())
+        .unwrap()
+}
+
+/// Decision: a CA certificate may sign mail when its keyUsage allows digitalSignature
+/// (PKITS 4.6.8: the end entity is a CA certificate with digitalSignature).
+#[test]
+fn ca_certificate_with_digital_signature_may_sign_mail() {
+    let anchors = vec![pkits_anchor()];
+    let crls = pkits_crls();
+    let f = fixtures().join("pkits/smime/SignedValidpathLenConstraintTest8.eml");
+    let (ee, others) = chain_from_mail(&f).unwrap();
+    let is_ca = ee
+        .tbs_certificate
+        .extensions
+        .iter()
+        .flatten()
+        .find(|e| e.extn_id == const_oid::db::rfc5280::ID_CE_BASIC_CONSTRAINTS)
+        .map(|e| {
+            x509_cert::ext::pkix::BasicConstraints::from_der(e.extn_value.as_bytes())
+                .unwrap()
+                .ca
+        });
+    assert_eq!(is_ca, Some(true), "the signer must be a CA certificate");
+    let vp = validate(&ee, &email_opts(&anchors, &others, &crls, true)).unwrap();
+    assert!(vp.revocation_checked);
+    assert_eq!(vp.chain.len(), 2);
+}
+
+/// Decision: a CA certificate without digitalSignature / nonRepudiation (GoodCACert:
+/// keyCertSign, cRLSign) is still refused as a mail signer, for its key usage.
+#[test]
+fn ca_certificate_without_digital_signature_is_refused() {
+    let anchors = vec![pkits_anchor()];
+    let crls = pkits_crls();
+    let ca = pkits_cert("GoodCACert.crt");
+    let res = validate(&ca, &email_opts(&anchors, &[], &crls, true));
+    assert!(
+        matches!(
+            &res,
+            Err(PathError::KeyUsage { required, .. }) if *required == "digitalSignature"
+        ),
+        "{res:?}"
+    );
+    // Without the usage check the same path is fine: the refusal is for the key usage.
+    let mut opts = email_opts(&anchors, &[], &crls, true);
+    opts.usage = RequiredUsage::None;
+    assert!(validate(&ca, &opts).is_ok());
+}
+
+/// Decision: `require_revocation` turns "no CRL at hand" into an error; without it the
+/// path is valid and reported as not checked.
+#[test]
+fn require_revocation_without_crls() {
+    let anchors = vec![pkits_anchor()];
+    let f = fixtures().join("pkits/smime/SignedValidGeneralizedTimenotAfterDateTest8.eml");
+    let (ee, others) = chain_from_mail(&f).unwrap();
+    // Default: no CRL is "not checked", not an error.
+    let vp = validate(&ee, &email_opts(&anchors, &others, &[], false)).unwrap();
+    assert!(!vp.revocation_checked);
+    // Required: no CRL is an error, which names the certificate and maps to a not-green,
+    // not-invalid verdict.
+    let res = validate(&ee, &email_opts(&anchors, &others, &[], true));
+    let Err(e @ PathError::RevocationUnknown { .. }) = res else {
+        panic!("{res:?}");
+    };
+    assert!(e.to_string().contains("revocation required"), "{e}");
+    let reason = impalemail::smime::verify::path_reason(e);
+    assert_eq!(reason, impalemail::smime::Reason::RevocationUnknown);
+    assert_eq!(reason.status(), impalemail::smime::Status::NotVerified);
+    // Only the end entity's CRL (Good CA's); the CRL for Good CA itself is missing: still
+    // unknown.
+    let good_ca_crl: Vec<CertificateList> = pkits_crls()
+        .into_iter()
+        .filter(|c| c.tbs_cert_list.issuer == ee.tbs_certificate.issuer)
+        .collect();
+    assert_eq!(good_ca_crl.len(), 1);
+    let res = validate(&ee, &email_opts(&anchors, &others, &good_ca_crl, true));
+    assert!(
+        matches!(res, Err(PathError::RevocationUnknown { .. })),
+        "{res:?}"
+    );
+    // Required, with every CRL: valid and checked.
+    let crls = pkits_crls();
+    let vp = validate(&ee, &email_opts(&anchors, &others, &crls, true)).unwrap();
+    assert!(vp.revocation_checked);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -630,6 +724,7 @@ fn bouncycastle_validator_mails() {
                 policy: PolicySettings::default(),
                 usage: RequiredUsage::EmailSigner,
                 budget: Budget::default(),
+                require_revocation: false,
             },
         )
     };
@@ -685,6 +780,7 @@ fn untrusted_root_is_unknown_issuer() {
             policy: PolicySettings::default(),
             usage: RequiredUsage::EmailSigner,
             budget: Budget::default(),
+            require_revocation: false,
         },
     );
     // Same name, other key: the MD5 signature cannot even be tried; never Ok.
@@ -700,6 +796,7 @@ fn untrusted_root_is_unknown_issuer() {
             policy: PolicySettings::default(),
             usage: RequiredUsage::EmailSigner,
             budget: Budget::default(),
+            require_revocation: false,
         },
     );
     assert!(

@@ -1,10 +1,12 @@
 //! NIST PKITS (as S/MIME mail) through the full message check: `verify_message` with the
-//! PKITS trust anchor only, every PKITS CRL, default policy settings and the sender binding
-//! skipped (PKITS certificates carry no e-mail address). Fixed clock 2026-06-01.
+//! PKITS trust anchor only, every PKITS CRL, revocation required (PKITS §3 assumes the
+//! relying party has current CRLs for every CA), default policy settings and the sender
+//! binding skipped (PKITS certificates carry no e-mail address). Fixed clock 2026-06-01.
 //!
 //! Every `SignedValid*` mail must come out green and every `SignedInvalid*` mail must not,
-//! except the ledgered differences below (DSA is weak by our policy; a CA certificate may
-//! not sign mail; the path validator's known CRL limitations).
+//! except the ledgered differences below (DSA is weak by our policy; a certificate the
+//! `der` crate cannot parse). A second test pins the default setting (revocation not
+//! required).
 #![allow(clippy::unwrap_used)]
 
 use std::path::PathBuf;
@@ -53,34 +55,30 @@ const BY_POLICY: &[(&str, &str)] = &[
     ),
     (
         "SignedValidDSAParameterInheritanceTest5",
-        "DSA (parameters inherited): not green",
-    ),
-    (
-        "SignedValidonlyContainsCACertsCRLTest13",
-        "signer is a CA certificate: wrong_key_usage",
-    ),
-    (
-        "SignedValidpathLenConstraintTest8",
-        "signer is a CA certificate: wrong_key_usage",
-    ),
-    (
-        "SignedValidpathLenConstraintTest14",
-        "signer is a CA certificate: wrong_key_usage",
-    ),
-    (
-        "SignedOverlappingPoliciesTest6",
-        "signer is a CA certificate: wrong_key_usage",
+        "DSA signer key with inherited parameters: unsupported (not green; DSA is weak anyway)",
     ),
 ];
 
 /// Known limitations of path validation (see the ledger in tests/smime_path.rs).
-const KNOWN_LIMITATIONS: &[&str] = &[
-    "SignedMissingCRLTest1",
-    "SignedInvalidBadCRLIssuerNameTest5",
-    "SignedInvalidWrongCRLTest6",
-    "SignedValidpre2000UTCnotBeforeDateTest3",
-    "SignedInvalidIDPwithindirectCRLTest26",
-];
+const KNOWN_LIMITATIONS: &[&str] = &["SignedValidpre2000UTCnotBeforeDateTest3"];
+
+/// Mails whose reason is pinned: no CRL at all for a certificate of the path, which only
+/// `require_revocation` rejects (not proven bad: not verified), and the DSA outcomes.
+fn expected_reason(stem: &str) -> Option<Reason> {
+    match stem {
+        "SignedMissingCRLTest1"
+        | "SignedInvalidBadCRLIssuerNameTest5"
+        | "SignedInvalidWrongCRLTest6"
+        | "SignedInvalidIDPwithindirectCRLTest26" => Some(Reason::RevocationUnknown),
+        "SignedValidDSASignaturesTest4" => Some(Reason::WeakAlgorithm {
+            what: "certificate chain uses DSA".into(),
+        }),
+        "SignedValidDSAParameterInheritanceTest5" => Some(Reason::Unsupported {
+            what: "a DSA signer key that inherits its parameters from the issuer".into(),
+        }),
+        _ => None,
+    }
+}
 
 fn pkits() -> PathBuf {
     match option_env!("IMPALEMAIL_ROOT") {
@@ -89,10 +87,12 @@ fn pkits() -> PathBuf {
     }
 }
 
-#[test]
-fn pkits_as_mail() {
+fn anchors() -> Vec<TrustAnchor> {
     let root = std::fs::read(pkits().join("certs/TrustAnchorRootCertificate.crt")).unwrap();
-    let anchors = vec![TrustAnchor::from_cert_der(&root, AnchorSource::User).unwrap()];
+    vec![TrustAnchor::from_cert_der(&root, AnchorSource::User).unwrap()]
+}
+
+fn all_crls() -> Vec<CertificateList> {
     let mut crls = Vec::new();
     for e in std::fs::read_dir(pkits().join("crls")).unwrap() {
         let der = std::fs::read(e.unwrap().path()).unwrap();
@@ -100,9 +100,18 @@ fn pkits_as_mail() {
             crls.push(c);
         }
     }
+    crls
+}
+
+#[test]
+fn pkits_as_mail() {
+    let anchors = anchors();
+    let crls = all_crls();
     let mut opts = VerifyOptions::new(NOW, &anchors);
     opts.crls = &crls;
     opts.skip_sender_check = true;
+    // PKITS §3: the relying party has current CRLs for every CA in the tests.
+    opts.require_revocation = true;
     let mut names: Vec<PathBuf> = std::fs::read_dir(pkits().join("smime"))
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -127,6 +136,9 @@ fn pkits_as_mail() {
                 .1
         };
         let green = v.status == Status::Verified;
+        if let Some(r) = expected_reason(&stem) {
+            assert_eq!(v.reason, Some(r), "{stem}");
+        }
         if matches!(v.reason, Some(Reason::WeakAlgorithm { .. })) {
             weak += 1;
         }
@@ -153,4 +165,41 @@ fn pkits_as_mail() {
     expected.sort();
     differences.sort();
     assert_eq!(differences, expected, "PKITS differences changed");
+}
+
+/// The default (revocation not required): a certificate without any CRL at hand is "not
+/// checked", and the mail is green with `revocation_checked: false`; with the setting the
+/// same mail is `not_verified` (revocation unknown). PKITS 4.4.1 (no CRL for the
+/// intermediate) and 4.4.6 (the only CRL names another issuer). The PKITS mails carry the
+/// CRLs of their CAs; these two lack the one that matters.
+#[test]
+fn default_does_not_require_revocation() {
+    let anchors = anchors();
+    let crls = all_crls();
+    let read = |stem: &str| std::fs::read(pkits().join(format!("smime/{stem}.eml"))).unwrap();
+    for stem in ["SignedMissingCRLTest1", "SignedInvalidWrongCRLTest6"] {
+        let raw = read(stem);
+        let mut opts = VerifyOptions::new(NOW, &anchors);
+        opts.crls = &crls;
+        opts.skip_sender_check = true;
+        assert!(!opts.require_revocation, "the default");
+        let v = verify_message(&raw, &opts);
+        assert_eq!(v.status, Status::Verified, "{stem}: {:?}", v.reason);
+        assert!(!v.details.revocation_checked, "{stem}");
+        opts.require_revocation = true;
+        let v = verify_message(&raw, &opts);
+        assert_eq!(v.status, Status::NotVerified, "{stem}");
+        assert_eq!(v.reason, Some(Reason::RevocationUnknown), "{stem}");
+    }
+    // A fully covered path is green and checked in both settings.
+    let raw = read("SignedValidGeneralizedTimenotAfterDateTest8");
+    for required in [false, true] {
+        let mut opts = VerifyOptions::new(NOW, &anchors);
+        opts.crls = &crls;
+        opts.skip_sender_check = true;
+        opts.require_revocation = required;
+        let v = verify_message(&raw, &opts);
+        assert_eq!(v.status, Status::Verified, "{:?}", v.reason);
+        assert!(v.details.revocation_checked);
+    }
 }

@@ -25,12 +25,15 @@ OPTIONS:
     --crl <file>              Extra CRL (PEM or DER); repeatable
     --no-builtin-roots        Do not trust the built-in (Mozilla) e-mail roots
     --skip-sender-check       Do not bind the signer to From (conformance suites only)
+    --require-revocation      Treat a certificate whose revocation status cannot be
+                              established from the CRLs in the message or given with --crl
+                              as not verified; the NIST PKITS setting
     --json                    Print the verdict as JSON
     -h, --help                Print this help
 
 EXIT STATUS:
     0 verified, 1 invalid, 2 not verified (unsigned, partial, mismatch, untrusted,
-    unsupported, weak), 3 usage error or unreadable input
+    unsupported, weak, revocation unknown), 3 usage error or unreadable input
 ";
 
 /// Runs `impalemail verify`; returns the exit status.
@@ -56,6 +59,7 @@ fn run_inner(args: &[String], stdin: &mut dyn Read, stdout: &mut dyn Write) -> R
     let mut crls: Vec<CertificateList> = Vec::new();
     let mut builtin = true;
     let mut skip_sender = false;
+    let mut require_revocation = false;
     let mut json = false;
     let mut input: Option<String> = None;
     let mut it = args.iter();
@@ -107,6 +111,7 @@ fn run_inner(args: &[String], stdin: &mut dyn Read, stdout: &mut dyn Write) -> R
             }
             "--no-builtin-roots" => builtin = false,
             "--skip-sender-check" => skip_sender = true,
+            "--require-revocation" => require_revocation = true,
             "--json" => json = true,
             "-" => set_input(&mut input, "-")?,
             s if s.starts_with('-') => {
@@ -137,6 +142,7 @@ fn run_inner(args: &[String], stdin: &mut dyn Read, stdout: &mut dyn Write) -> R
     opts.intermediates = &intermediates;
     opts.crls = &crls;
     opts.skip_sender_check = skip_sender;
+    opts.require_revocation = require_revocation;
     let verdict = verify_message(&raw, &opts);
     if json {
         let s = serde_json::to_string_pretty(&verdict).map_err(|e| e.to_string())?;

@@ -29,8 +29,10 @@
 //! revocation); *good* if the usable in-scope CRLs cover all reasons; *not checked* when
 //! none of the certificate's possible CRL issuers (its issuer and the cRLIssuers of its DPs)
 //! has a CRL among those passed in -- not an error: OCSP or no revocation information, real
-//! S/MIME mail rarely carries CRLs; otherwise a *problem* (status undetermined: CRLs exist but
-//! none usable covers the certificate, or together they cover only some reasons).
+//! S/MIME mail rarely carries CRLs (the path validator makes it an error when
+//! [`super::path::PathOptions::require_revocation`] is set); otherwise a *problem* (status
+//! undetermined: CRLs exist but none usable covers the certificate, or together they cover
+//! only some reasons).
 
 use der::{Decode, Encode};
 use spki::SubjectPublicKeyInfoOwned;

@@ -9,7 +9,12 @@
 //! [`super::policy`]), basicConstraints and pathLenConstraint (§6.1.4 (k)-(m), self-issued
 //! certificates do not count), keyUsage keyCertSign (n), unknown critical extensions (o).
 //! For the signer (end entity): extendedKeyUsage emailProtection or anyExtendedKeyUsage
-//! (RFC 8550 §4.4.4) and keyUsage digitalSignature or nonRepudiation (RFC 8550 §4.4.2).
+//! (RFC 8550 §4.4.4) and keyUsage digitalSignature or nonRepudiation (RFC 8550 §4.4.2); a
+//! CA certificate may be the signer (see [`RequiredUsage::EmailSigner`]).
+//!
+//! Revocation: a certificate none of whose possible CRL issuers has a CRL at hand is "not
+//! checked" ([`ValidPath::revocation_checked`] false), unless
+//! [`PathOptions::require_revocation`] is set, which makes it [`PathError::RevocationUnknown`].
 //!
 //! When every candidate fails, the most specific error is reported ([`PathError::rank`]),
 //! as rustls-webpki does. Work is bounded by a [`Budget`] and named limits; time is an
@@ -197,6 +202,17 @@ pub struct PolicySettings {
 pub enum RequiredUsage {
     /// Sign e-mail: EKU absent, emailProtection or anyExtendedKeyUsage; keyUsage absent,
     /// digitalSignature or nonRepudiation (RFC 8550 §4.4.2, §4.4.4).
+    ///
+    /// A CA certificate (basicConstraints cA = TRUE) may sign mail when these two checks
+    /// pass. RFC 5280 §4.2.1.9 makes cA say whether the key may verify *certificate*
+    /// signatures, not forbid other uses, and path validation (§6.1) does not forbid a CA
+    /// certificate at the end of a path; what the key may sign is keyUsage's and
+    /// extendedKeyUsage's business, and RFC 8550 §4.4.2 asks for digitalSignature or
+    /// nonRepudiation, not for cA = FALSE. Accepting such a signature gives the CA's holder
+    /// no new power: it can already issue any certificate for the address. NIST PKITS
+    /// counts such paths as valid (4.6.8 pathLenConstraint8, 4.6.14 pathLenConstraint14,
+    /// 4.8.6 OverlappingPolicies6, 4.14.13 onlyContainsCACerts13). A CA certificate with the
+    /// usual keyUsage (keyCertSign, cRLSign only) is still refused ([`PathError::KeyUsage`]).
     #[default]
     EmailSigner,
     /// No usage check on the end entity (used e.g. for CRL signer certificates).
@@ -220,6 +236,14 @@ pub struct PathOptions<'a> {
     pub usage: RequiredUsage,
     /// Work limits.
     pub budget: Budget,
+    /// When true, a certificate of the path (end entity and intermediates, not the anchor)
+    /// whose revocation status cannot be established from `crls` because none of its
+    /// possible CRL issuers (its issuer, the cRLIssuers of its distribution points) has a
+    /// CRL there is [`PathError::RevocationUnknown`]. When false (what S/MIME clients do:
+    /// mail rarely carries CRLs), it is "not checked" ([`ValidPath::revocation_checked`]
+    /// false). NIST PKITS assumes true (PKITS §3: the relying party has current CRLs for
+    /// every CA). CRL-signer certificates are validated with the same setting.
+    pub require_revocation: bool,
 }
 
 /// A validated path.
@@ -282,7 +306,9 @@ pub enum PathError {
         /// Subject of the certificate.
         subject: String,
     },
-    /// The end-entity certificate is a CA certificate (basicConstraints cA = true).
+    /// The end-entity certificate is a CA certificate (basicConstraints cA = true). Not
+    /// returned by [`validate`]: a CA certificate may sign mail (see
+    /// [`RequiredUsage::EmailSigner`]); kept for callers with a stricter policy.
     CaUsedAsEndEntity,
     /// An intermediate is not a CA: basicConstraints absent or cA false (§6.1.4 (k)).
     NotACa {
@@ -358,6 +384,15 @@ pub enum PathError {
         /// Subject of the certificate being checked.
         subject: String,
     },
+    /// [`PathOptions::require_revocation`] is set and the certificate's revocation status
+    /// cannot be established: none of its possible CRL issuers (its issuer, the cRLIssuers
+    /// of its distribution points) has a CRL among those given (RFC 5280 §6.3.3). Nothing
+    /// is proven against the certificate, so the verdict is "not verified", not "invalid".
+    /// Reported only when nothing else fails on the path.
+    RevocationUnknown {
+        /// Subject of the certificate whose status is unknown.
+        subject: String,
+    },
 }
 
 impl PathError {
@@ -374,6 +409,7 @@ impl PathError {
             PathError::BadSignature { .. } => 20,
             PathError::Weak(_) => 21,
             PathError::Expired { .. } | PathError::NotYetValid { .. } => 30,
+            PathError::RevocationUnknown { .. } => 34,
             PathError::CrlProblem { .. } => 35,
             PathError::NotACa { .. }
             | PathError::PathLenExceeded
@@ -438,6 +474,11 @@ impl core::fmt::Display for PathError {
             PathError::CrlProblem { detail, subject } => {
                 write!(f, "revocation status unknown for {subject}: {detail}")
             }
+            PathError::RevocationUnknown { subject } => write!(
+                f,
+                "revocation status unknown for {subject}: no CRL from its issuer or cRLIssuer \
+                 (revocation required)"
+            ),
         }
     }
 }
@@ -740,6 +781,9 @@ where
         let mut weak: Option<WeakReason> = None;
         let mut revocation_checked = true;
         let mut deferred: Option<PathError> = None;
+        // With `require_revocation`: the first certificate without any CRL. Reported at the
+        // end, so that a failure that proves something wins over "unknown".
+        let mut unknown_revocation: Option<PathError> = None;
 
         // Distrust-after (Mozilla): judged on the end entity's notBefore.
         if let Some(after) = anchor.distrust_after {
@@ -827,7 +871,14 @@ where
                 CrlStatus::BudgetExceeded => {
                     return Err(PathError::BudgetExceeded(BudgetKind::SignatureChecks))
                 }
-                CrlStatus::NotChecked => revocation_checked = false,
+                CrlStatus::NotChecked => {
+                    revocation_checked = false;
+                    if opts.require_revocation {
+                        unknown_revocation.get_or_insert(PathError::RevocationUnknown {
+                            subject: info.subject_str(),
+                        });
+                    }
+                }
                 CrlStatus::Revoked {
                     serial,
                     reason,
@@ -962,10 +1013,9 @@ where
         pol_check
             .wrap_up(n, &ps.initial_policy_set)
             .map_err(|f| policy_err(f, &ee_subject))?;
+        // A CA certificate may sign mail (see `RequiredUsage::EmailSigner`): only its
+        // extendedKeyUsage and keyUsage are checked.
         if opts.usage == RequiredUsage::EmailSigner {
-            if ee.is_ca() {
-                return Err(PathError::CaUsedAsEndEntity);
-            }
             if let Some(eku) = &ee.eku {
                 if !eku.contains(&EKU_EMAIL_PROTECTION) && !eku.contains(&EKU_ANY) {
                     return Err(PathError::ExtKeyUsage {
@@ -984,7 +1034,7 @@ where
                 }
             }
         }
-        if let Some(e) = deferred {
+        if let Some(e) = deferred.or(unknown_revocation) {
             return Err(e);
         }
         let ee_key = &ee.cert.tbs_certificate.subject_public_key_info;
@@ -1049,6 +1099,7 @@ where
                 policy: PolicySettings::default(),
                 usage: RequiredUsage::None,
                 budget: self.budget,
+                require_revocation: self.opts.require_revocation,
             };
             let mut pending = self.pending.clone();
             pending.push((

@@ -85,6 +85,11 @@ pub enum Reason {
         /// Which limit.
         which: String,
     },
+    /// Revocation checking was required (`VerifyOptions::require_revocation`) and the
+    /// revocation status of a certificate in the chain could not be established: no CRL
+    /// from its issuer was at hand (RFC 5280 §6.3.3). Nothing proves the certificate bad, so
+    /// this is "not verified", not "invalid".
+    RevocationUnknown,
 }
 
 impl Reason {
@@ -107,7 +112,8 @@ impl Reason {
             | Reason::Unsupported { .. }
             | Reason::MultipleSigners
             | Reason::MissingCertificate
-            | Reason::LimitExceeded { .. } => Status::NotVerified,
+            | Reason::LimitExceeded { .. }
+            | Reason::RevocationUnknown => Status::NotVerified,
         }
     }
 
@@ -149,6 +155,10 @@ impl Reason {
             Reason::LimitExceeded { which } => {
                 format!("The message is too large or complex to check ({which}).")
             }
+            Reason::RevocationUnknown => {
+                "It could not be checked whether a certificate of the signer has been revoked."
+                    .into()
+            }
         }
     }
 
@@ -187,6 +197,9 @@ impl Reason {
             }
             Reason::Malformed { .. } => {
                 "The signature's structure is broken or crafted to mislead. Treat the message as unsigned and suspicious.".into()
+            }
+            Reason::RevocationUnknown => {
+                "Revocation checking is required, and no revocation list (CRL) for a certificate in the chain was available. The certificate may have been withdrawn; treat the message as unsigned until its status can be checked.".into()
             }
             Reason::MultipleSigners => {
                 "Several people signed this message; the details list each signature. It is not shown as verified.".into()
@@ -414,6 +427,17 @@ mod tests {
         assert_eq!(j["status"], "not_verified");
         assert_eq!(j["reason"]["kind"], "partially_signed");
         assert_eq!(j["reason"]["part"], "2.1");
+        let back: Verdict = serde_json::from_value(j).unwrap();
+        assert_eq!(back, v);
+    }
+
+    #[test]
+    fn revocation_unknown_is_not_verified() {
+        let v = Verdict::from_reason(Reason::RevocationUnknown, Details::default());
+        assert_eq!(v.status, Status::NotVerified);
+        let j = serde_json::to_value(&v).unwrap();
+        assert_eq!(j["reason"]["kind"], "revocation_unknown");
+        assert!(v.summary.contains("revoked"), "{}", v.summary);
         let back: Verdict = serde_json::from_value(j).unwrap();
         assert_eq!(back, v);
     }

@@ -75,11 +75,17 @@ pub struct VerifyOptions<'a> {
     pub policy: PolicySettings,
     /// Safety limits.
     pub limits: Limits,
+    /// Treat a certificate of the chain whose revocation status cannot be established from
+    /// the CRLs in the message or in `crls` as not verified ([`Reason::RevocationUnknown`])
+    /// instead of "not checked" (`Details::revocation_checked` false). Default false; NIST
+    /// PKITS assumes true. See [`path::PathOptions::require_revocation`].
+    pub require_revocation: bool,
 }
 
 impl<'a> VerifyOptions<'a> {
     /// Options with the given time and user roots, everything else default: built-in roots
-    /// off, no extra certificates or CRLs, sender check on, default policy and limits.
+    /// off, no extra certificates or CRLs, sender check on, default policy and limits,
+    /// revocation not required.
     pub fn new(now: u64, user_roots: &'a [TrustAnchor]) -> Self {
         VerifyOptions {
             now,
@@ -90,6 +96,7 @@ impl<'a> VerifyOptions<'a> {
             skip_sender_check: false,
             policy: PolicySettings::default(),
             limits: Limits::default(),
+            require_revocation: false,
         }
     }
 }
@@ -580,7 +587,17 @@ fn check_signer(
         }
     }
 
-    // 2. The signature.
+    // 2. The signature. A DSA key without parameters takes them from its issuer (RFC 3279
+    // §2.3.2), which only path validation knows; such a signature is not checked here, and
+    // DSA is weak in any case, so it is reported as unsupported (not as malformed).
+    if spki.algorithm.oid == algs::oids::DSA && spki.algorithm.parameters.is_none() {
+        return fail(
+            Reason::Unsupported {
+                what: "a DSA signer key that inherits its parameters from the issuer".into(),
+            },
+            sdet,
+        );
+    }
     let strength = match algs::verify_signature(
         spki,
         Some(&info.digest_alg),
@@ -604,6 +621,7 @@ fn check_signer(
         policy: opts.policy.clone(),
         usage: RequiredUsage::EmailSigner,
         budget: opts.limits.path_budget,
+        require_revocation: opts.require_revocation,
     };
     let (chain_reason, chain, revocation) = match path::validate(cert, &popts) {
         Ok(vp) => {
@@ -657,6 +675,7 @@ pub fn path_reason(e: PathError) -> Reason {
         PathError::Expired { .. } => Reason::Expired,
         PathError::NotYetValid { .. } => Reason::NotYetValid,
         PathError::Revoked { .. } => Reason::Revoked,
+        PathError::RevocationUnknown { .. } => Reason::RevocationUnknown,
         PathError::UnknownIssuer { .. }
         | PathError::SelfSignedUntrusted
         | PathError::Distrusted { .. } => Reason::UntrustedRoot,
