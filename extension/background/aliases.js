@@ -165,6 +165,27 @@ export async function runFlow(flow, opts) {
   }
 }
 
+/**
+ * What a provider's API allows (`undefined` for an unknown provider id).
+ * @param {import('./core.js').Core} c @param {string} provider
+ * @returns {Record<string, boolean> | undefined}
+ */
+function capabilities(c, provider) {
+  return /** @type {{ id: string, capabilities: Record<string, boolean> }[]} */ (c.aliasProviders()).find((p) => p.id === provider)?.capabilities;
+}
+
+/**
+ * The site of a page URL, or `undefined` when it has none (browser pages, garbage).
+ * @param {import('./core.js').Core} c @param {string} url
+ */
+export function siteOf(c, url) {
+  try {
+    return c.registrableDomain(url);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Schedules the expiry alarm at the next expiry (or clears it). */
 async function scheduleExpiry() {
   const next = loaded().vaultNextExpiry(await vault(), nowSecs());
@@ -186,7 +207,7 @@ export async function runExpiry() {
   for (const r of due) {
     const provider = c.aliasResolveSource(s, r.source).provider;
     if (!provider || !r.provider_id) continue;
-    const caps = /** @type {any[]} */ (c.aliasProviders()).find((p) => p.id === provider)?.capabilities;
+    const caps = capabilities(c, provider);
     if (!caps?.disable) continue;
     try {
       await runFlow(c.aliasFlowSetEnabled(s, provider, r.provider_id, false, nowSecs()));
@@ -243,7 +264,7 @@ export async function setEnabled(id, enabled) {
   const r = await recordById(id);
   const provider = c.aliasResolveSource(s, r.source).provider;
   if (provider && r.provider_id) {
-    const caps = /** @type {any[]} */ (c.aliasProviders()).find((p) => p.id === provider)?.capabilities;
+    const caps = capabilities(c, provider);
     if (!caps?.[enabled ? 'enable' : 'disable']) {
       throw fail('Unsupported', `${provider} cannot ${enabled ? 're-enable' : 'disable'} an alias from here; do it on its website.`);
     }
@@ -299,7 +320,7 @@ export async function readInbox(id, what, messageId, opts) {
 export async function testProvider(provider) {
   const c = await core();
   const s = await settings();
-  const caps = /** @type {any[]} */ (c.aliasProviders()).find((p) => p.id === provider)?.capabilities;
+  const caps = capabilities(c, provider);
   if (!caps) throw fail('BadMessage', `unknown provider ${provider}`);
   if (!caps.list) throw fail('Unsupported', 'This provider offers no way to check the key without creating an alias.');
   const outcome = await runFlow(c.aliasFlowList(s, provider, nowSecs()));
@@ -321,7 +342,8 @@ export const aliasPageHandlers = {
   },
   /** @param {Record<string, unknown>} m */
   'alias.list': async (m) => {
-    const site = typeof m.url === 'string' && m.url ? await call((c) => { try { return c.registrableDomain(/** @type {string} */ (m.url)); } catch { return undefined; } }) : undefined;
+    const url = typeof m.url === 'string' ? m.url : '';
+    const site = url ? await call((c) => siteOf(c, url)) : undefined;
     const v = await vault();
     return call((c) => ({
       site: site ?? null,

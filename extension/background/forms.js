@@ -11,7 +11,7 @@
  * bounds what a confused script could create.
  */
 import { openOptionsPage } from '../shared/ext.js';
-import { createAlias, vault } from './aliases.js';
+import { createAlias, siteOf, vault } from './aliases.js';
 import { call, core } from './core.js';
 
 /** Most aliases one tab may create through the in-page button per minute. */
@@ -86,12 +86,8 @@ export async function existingAddresses(url) {
   await core(); // reading the vault may replay its journal through the core
   const v = await vault();
   return call((c) => {
-    let site;
-    try {
-      site = c.registrableDomain(url);
-    } catch {
-      return [];
-    }
+    const site = siteOf(c, url);
+    if (!site) return [];
     const records = /** @type {{ address: string, state: string }[]} */ (c.vaultRecords(v, site, undefined));
     return records.filter((r) => r.state === 'active').map((r) => r.address).slice(0, MAX_EXISTING_OFFERED);
   });
