@@ -6,7 +6,9 @@
 #                                   start a browser with the extension on the local demo site
 #   ./build.sh test [SUITE...]      all tests (or the named suites); ends with "N passed, N failed"
 #                                   suites: unit fmt clippy js node lint webmail e2e (e2e-chrome, e2e-firefox)
-#   ./build.sh eval-forms DIR       classify every form field of the .html files in DIR (labels: data-label-*)
+#   ./build.sh eval-forms DIR [--label-attr NAME] [--ledger FILE] [--quiet]
+#                                   what the real extension (dist/chrome) decides for every field of the
+#                                   .html files in DIR; the corpus: tests/forms/corpus --label-attr data-label-field
 #   ./build.sh bench [ARGS]         S/MIME verification, native vs wasm in Node (tools/bench/README.md)
 #
 # Installs are idempotent and quiet when everything is present.
@@ -255,14 +257,13 @@ run_tests() {
 # ---------------------------------------------------------------- eval-forms
 
 eval_forms() {
-  [ $# -ge 1 ] || die "eval-forms: usage: ./build.sh eval-forms DIR"
+  [ $# -ge 1 ] || die "eval-forms: usage: ./build.sh eval-forms DIR [--label-attr NAME] [--ledger FILE] [--quiet]"
   local dir="$1"; shift
-  ensure_node >&2
+  # The whole extension decides: its content script, background and wasm classifier, loaded
+  # into headless Chromium from dist/chrome (built here, so it is the current code).
+  build >&2
   ensure_chromium >&2
-  cargo build -q >&2
-  # Today: the real extract.js in Chromium, the classifier through `impalemail forms classify`
-  # (the same Rust as the wasm). Loading the whole extension is the form-fill issue's work.
-  node tests/forms/eval.mjs --corpus "$dir" "$@"
+  node tests/forms/eval.mjs --dir "$dir" "$@"
 }
 
 bench() {
@@ -276,6 +277,6 @@ case "${1:-build}" in
   run) shift; run "$@" ;;
   test) shift; run_tests "$@" ;;
   eval-forms) shift; eval_forms "$@" ;;
-  -h|--help|help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' ;;
+  -h|--help|help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' ;;
   *) die "unknown command $1 (build, run, test, eval-forms, bench; see ./build.sh --help)" ;;
 esac

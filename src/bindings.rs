@@ -362,6 +362,23 @@ pub fn vault_records(
     to_js(&records)
 }
 
+/// The user's aliases a message was addressed to (`recipients`: addresses from its `To`,
+/// `Cc`, `Delivered-To`), each with the site it was made for and whether `from` (the sender's
+/// address) belongs to another site: `[{ alias, site, label, state, sender_site, other_sender }]`.
+#[wasm_bindgen(js_name = vaultAliasesAddressed)]
+pub fn vault_aliases_addressed(
+    vault_json: Option<String>,
+    recipients: Vec<String>,
+    from: Option<String>,
+) -> Result<JsValue, JsValue> {
+    let vault = vault_from(vault_json)?;
+    to_js(&crate::alias::service::aliases_addressed(
+        &vault,
+        &recipients,
+        from.as_deref(),
+    ))
+}
+
 /// The vault as an export file: `json` or `csv`.
 #[wasm_bindgen(js_name = vaultExport)]
 pub fn vault_export(vault_json: Option<String>, format: &str) -> Result<String, JsValue> {
@@ -405,6 +422,32 @@ pub fn classify_forms(batch: JsValue) -> Result<JsValue, JsValue> {
 
 // ------------------------------------------------------------------ S/MIME
 
+/// The user's roots (DER) as trust anchors; a certificate that does not parse is an error
+/// that names it.
+fn user_anchors(
+    user_roots: &[js_sys::Uint8Array],
+) -> Result<Vec<crate::smime::TrustAnchor>, JsValue> {
+    use crate::smime::{AnchorSource, TrustAnchor};
+    user_roots
+        .iter()
+        .map(|der| TrustAnchor::from_cert_der(&der.to_vec(), AnchorSource::User))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| js_error("UserRootError", &e.to_string()))
+}
+
+/// Runs one verification with Mozilla's e-mail roots and the user's (`user_roots`, DER) as
+/// anchors, at `now` (unix seconds).
+fn verify_with(
+    now: f64,
+    user_roots: &[js_sys::Uint8Array],
+    verify: impl FnOnce(&crate::smime::VerifyOptions) -> crate::smime::Verdict,
+) -> Result<JsValue, JsValue> {
+    let anchors = user_anchors(user_roots)?;
+    let mut opts = crate::smime::VerifyOptions::new(secs(now), &anchors);
+    opts.use_builtin_roots = true;
+    to_js(&verify(&opts))
+}
+
 /// Verifies a message's S/MIME signature: `raw` is the message's exact bytes, `now` unix
 /// seconds, `user_roots` the DER certificates the user added as trust anchors (Mozilla's
 /// e-mail roots are always used too). Returns the verdict object; never throws for a bad
@@ -415,15 +458,18 @@ pub fn verify_message(
     now: f64,
     user_roots: Vec<js_sys::Uint8Array>,
 ) -> Result<JsValue, JsValue> {
-    use crate::smime::{AnchorSource, TrustAnchor, VerifyOptions};
-    let anchors = user_roots
-        .iter()
-        .map(|der| TrustAnchor::from_cert_der(&der.to_vec(), AnchorSource::User))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| js_error("UserRootError", &e.to_string()))?;
-    let mut opts = VerifyOptions::new(secs(now), &anchors);
-    opts.use_builtin_roots = true;
-    to_js(&crate::smime::verify_message(raw, &opts))
+    verify_with(now, &user_roots, |o| crate::smime::verify_message(raw, o))
+}
+
+/// Verifies a bare `.p7m` file (signed-data in DER, PEM or base64), as [`verify_message`]
+/// does a message, without the `From` binding (the file names no sender).
+#[wasm_bindgen(js_name = verifyP7m)]
+pub fn verify_p7m(
+    bytes: &[u8],
+    now: f64,
+    user_roots: Vec<js_sys::Uint8Array>,
+) -> Result<JsValue, JsValue> {
+    verify_with(now, &user_roots, |o| crate::smime::verify_p7m(bytes, o))
 }
 
 /// What a root certificate file (PEM with one or more certificates, or DER) holds, for the

@@ -384,3 +384,88 @@ Content-Type: multipart/mixed; boundary=\"fwd\"\r\n\r\n\
         .expect("the forwarded signer is reported");
     assert!(signer.addresses.iter().any(|a| a == "alice@example.com"));
 }
+
+#[test]
+fn recipients_are_collected_deduplicated_and_capped() {
+    use impalemail::smime::verdict::MAX_RECIPIENTS;
+    let anchors = root();
+    let mail = "From: a@example.com\r\nTo: Bob <bob@example.org>, carol@example.net\r\n\
+                Cc: BOB@example.org\r\nDelivered-To: shop.x7@alias.example\r\n\
+                Subject: s\r\n\r\nbody\r\n";
+    let v = verify_message(mail.as_bytes(), &VerifyOptions::new(NOW, &anchors));
+    assert_eq!(v.status, Status::NotVerified);
+    let got: Vec<&str> = v
+        .details
+        .recipients
+        .iter()
+        .map(|m| m.address.as_str())
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "bob@example.org",
+            "carol@example.net",
+            "shop.x7@alias.example"
+        ]
+    );
+
+    // One over the cap: the first MAX_RECIPIENTS are kept, in header order.
+    let many: Vec<String> = (0..=MAX_RECIPIENTS)
+        .map(|i| format!("r{i}@example.org"))
+        .collect();
+    let mail = format!(
+        "From: a@example.com\r\nTo: {}\r\nSubject: s\r\n\r\nbody\r\n",
+        many.join(", ")
+    );
+    let v = verify_message(mail.as_bytes(), &VerifyOptions::new(NOW, &anchors));
+    assert_eq!(v.details.recipients.len(), MAX_RECIPIENTS);
+    assert_eq!(v.details.recipients[0].address, "r0@example.org");
+    assert_eq!(
+        v.details.recipients[MAX_RECIPIENTS - 1].address,
+        format!("r{}@example.org", MAX_RECIPIENTS - 1)
+    );
+}
+
+#[test]
+fn bare_p7m_files_verify_in_der_pem_and_base64_without_the_sender_binding() {
+    use impalemail::smime::verify_p7m;
+    let anchors = root();
+    let eml = std::fs::read_to_string(smime().join("generated/010.eml")).unwrap();
+    let b64: String = eml
+        .split("\r\n\r\n")
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    let der = impalemail::smime::mime::decode_base64(b64.as_bytes());
+    assert_eq!(der[0], 0x30, "a DER SEQUENCE");
+    let pem = format!("-----BEGIN PKCS7-----\n{b64}\n-----END PKCS7-----\n");
+    for (what, bytes) in [
+        ("der", der.clone()),
+        ("pem", pem.into_bytes()),
+        ("base64", b64.clone().into_bytes()),
+    ] {
+        let v = verify_p7m(&bytes, &VerifyOptions::new(NOW, &anchors));
+        assert_eq!(v.status, Status::Verified, "{what}: {v:?}");
+        assert!(
+            v.details.warnings.contains(&Warning::SenderCheckSkipped),
+            "{what}: the file names no sender, and the verdict says the check was skipped"
+        );
+        assert_eq!(
+            v.details.signer.as_ref().unwrap().addresses,
+            ["alice@example.com"]
+        );
+    }
+    // One byte of the signed content changed: not verified.
+    let mut bad = der.clone();
+    let i = bad.windows(5).position(|w| w == b"Hello").unwrap();
+    bad[i] = b'J';
+    let v = verify_p7m(&bad, &VerifyOptions::new(NOW, &anchors));
+    assert_eq!(v.status, Status::Invalid, "{v:?}");
+    // Not CMS at all: a clear verdict, not a panic.
+    let v = verify_p7m(
+        b"hello, this is not a signature",
+        &VerifyOptions::new(NOW, &anchors),
+    );
+    assert_ne!(v.status, Status::Verified);
+}

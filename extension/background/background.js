@@ -4,13 +4,18 @@
  * script. It registers the one message listener synchronously (a message that wakes a stopped
  * service worker must find it), and starts loading the core right away.
  */
-import { alarms, onMessage } from '../shared/ext.js';
+import { alarms, contextMenu, i18n, onCommand, onMessage } from '../shared/ext.js';
 import { onAlarm, startAliases } from './aliases.js';
 import { core } from './core.js';
+import { MENU_FILL_NEW, onFormsCommand, onFormsMenuClick } from './forms.js';
 import { route } from './router.js';
 
 onMessage(route);
 alarms.onAlarm(onAlarm);
+// The forms' context-menu entry and keyboard command (user gestures in the browser's UI).
+contextMenu.createOnInstall(MENU_FILL_NEW, i18n('formsMenuFillNew'));
+contextMenu.onClick(onFormsMenuClick);
+onCommand(onFormsCommand);
 
 // Warm the core so that the first verdict does not pay for compilation. A failure here is
 // reported by the first call that needs the core.

@@ -10,9 +10,10 @@
  * after a trusted user gesture; the background cannot see gestures, so a per-tab rate limit
  * bounds what a confused script could create.
  */
-import { openOptionsPage } from '../shared/ext.js';
+import { allTabIds, openOptionsPage, sendToTab, storageLocal } from '../shared/ext.js';
 import { createAlias, siteOf, vault } from './aliases.js';
 import { call, core } from './core.js';
+import { createStore } from './store.js';
 
 /** Most aliases one tab may create through the in-page button per minute. */
 export const MAX_CREATIONS_PER_TAB_PER_MINUTE = 10;
@@ -22,6 +23,16 @@ export const MAX_OPTIONS_PER_TAB_PER_MINUTE = 3;
 export const MAX_BATCH_CHARS = 512 * 1024;
 /** Most existing aliases offered on one site (newest first). */
 export const MAX_EXISTING_OFFERED = 5;
+/** Most sites the user can switch the button off for ("not here"); the oldest go first. */
+export const MAX_DISABLED_SITES = 2000;
+/** Longest site name accepted from our pages (a DNS name is at most 253 characters). */
+export const MAX_SITE_CHARS = 253;
+/** Longest URL `forms.inspect` accepts. */
+export const MAX_INSPECT_URL_CHARS = 4096;
+/** The context-menu entry's id ("Fill with a new alias", on editable fields). */
+export const MENU_FILL_NEW = 'impalemail-fill-new-alias';
+/** The keyboard command's name (manifest `commands`). */
+export const COMMAND_FILL_NEW = 'fill-new-alias';
 /** The window of the per-tab rate limits (ms). */
 const RATE_WINDOW_MS = 60_000;
 
@@ -108,10 +119,13 @@ function validBatch(batch) {
 export const formsContentHandlers = {
   /**
    * Classifies the sender's candidate fields, and lists the aliases already used on its site.
-   * Returns `{ fields, forms, existing }`.
+   * Returns `{ fields, forms, existing }`, or `{ paused: 'off' | 'site' }` with nothing
+   * classified when the user switched the button off everywhere or on this site.
    */
   'forms.classify': async (message, sender) => {
     const url = senderPage(sender);
+    const paused = await pausedFor(url);
+    if (paused) return { fields: [], forms: [], existing: [], paused };
     if (!validBatch(message.batch)) {
       throw fail('BadMessage', `forms.classify needs a batch { fields, forms, page } of at most ${MAX_BATCH_CHARS} characters`);
     }
@@ -149,3 +163,162 @@ export const formsContentHandlers = {
     return {};
   },
 };
+
+// ---------------------------------------------------------------- preferences
+
+/**
+ * The button's preferences, in `storage.local` under `forms.prefs` through the journalled
+ * store: the global switch and the sites where the user chose "not here" (registrable
+ * domains, newest last). Kept apart from the settings document, which the core owns.
+ * @typedef {{ schema: 1, enabled: boolean, disabledSites: string[] }} FormsPrefs
+ */
+
+/** @returns {FormsPrefs} */
+const emptyPrefs = () => ({ schema: 1, enabled: true, disabledSites: [] });
+
+/**
+ * Applies one preference change; refuses anything else.
+ * @param {FormsPrefs} doc @param {unknown} op
+ * @returns {FormsPrefs}
+ */
+export function applyPrefsOp(doc, op) {
+  const o = /** @type {{ kind?: unknown, enabled?: unknown, site?: unknown }} */ (op ?? {});
+  const base = { ...emptyPrefs(), ...doc };
+  if (o.kind === 'setEnabled' && typeof o.enabled === 'boolean') return { ...base, enabled: o.enabled };
+  if ((o.kind === 'disableSite' || o.kind === 'enableSite') && typeof o.site === 'string' && o.site && o.site.length <= MAX_SITE_CHARS) {
+    const rest = base.disabledSites.filter((x) => x !== o.site);
+    return { ...base, disabledSites: o.kind === 'disableSite' ? [...rest, o.site].slice(-MAX_DISABLED_SITES) : rest };
+  }
+  throw fail('BadOperation', 'unknown forms preference change');
+}
+
+const prefsStore = createStore({ storage: storageLocal, key: 'forms.prefs', empty: emptyPrefs, apply: applyPrefsOp });
+
+/** @returns {Promise<FormsPrefs>} */
+async function prefs() {
+  return { ...emptyPrefs(), ...(await prefsStore.read()) };
+}
+
+/**
+ * The site (registrable domain) of a page URL, or undefined.
+ * @param {string} url
+ */
+async function siteOfUrl(url) {
+  await core();
+  return call((c) => siteOf(c, url));
+}
+
+/**
+ * Tells the content script in every tab and frame that the preferences changed, so pages
+ * already open draw or remove their buttons without a reload. Best effort: a tab without our
+ * content script simply does not answer.
+ */
+async function broadcastPrefs() {
+  const ids = await allTabIds().catch(() => []);
+  await Promise.all(ids.map((id) => sendToTab(id, { type: 'forms.prefsChanged' })));
+}
+
+/**
+ * Writes one change and tells the open pages.
+ * @param {unknown} op
+ */
+async function changePrefs(op) {
+  const doc = await prefsStore.write(op);
+  await broadcastPrefs();
+  return doc;
+}
+
+/**
+ * Why the button is off for this page: 'off' (the global switch), 'site' ("not here"), or null.
+ * @param {string} url
+ * @returns {Promise<'off' | 'site' | null>}
+ */
+async function pausedFor(url) {
+  const p = await prefs();
+  if (!p.enabled) return 'off';
+  if (!p.disabledSites.length) return null;
+  const site = await siteOfUrl(url);
+  return site && p.disabledSites.includes(site) ? 'site' : null;
+}
+
+/** @type {Record<string, (message: Record<string, unknown>, sender: import('../shared/ext.js').SenderInfo) => Promise<unknown>>} */
+export const formsPrefsContentHandlers = {
+  /**
+   * The in-page menu's "Not on this site": remembers the sender's own site (never a site from
+   * the message). The content script sends it only after a trusted click.
+   */
+  'forms.notHere': async (_message, sender) => {
+    const site = await siteOfUrl(senderPage(sender));
+    if (!site) throw fail('NoSite', 'This page has no site to remember.');
+    await changePrefs({ kind: 'disableSite', site });
+    return { site };
+  },
+};
+
+/**
+ * Our own pages (options, popup): the switches, and the eval's inspection.
+ * @type {Record<string, (message: Record<string, unknown>, sender: import('../shared/ext.js').SenderInfo) => Promise<unknown>>}
+ */
+export const formsPageHandlers = {
+  /** `{ url? }` → `{ enabled, disabledSites, site, siteDisabled }` (site of `url`, if given). */
+  'forms.prefs': async (message) => {
+    const p = await prefs();
+    const url = typeof message.url === 'string' && /^https?:\/\//i.test(message.url) ? message.url : null;
+    const site = url ? ((await siteOfUrl(url)) ?? null) : null;
+    return { enabled: p.enabled, disabledSites: p.disabledSites, site, siteDisabled: Boolean(site && p.disabledSites.includes(site)) };
+  },
+  /** `{ enabled: boolean }`: the global switch. */
+  'forms.setEnabled': async (message) => {
+    if (typeof message.enabled !== 'boolean') throw fail('BadMessage', 'forms.setEnabled needs a boolean "enabled"');
+    const p = await changePrefs({ kind: 'setEnabled', enabled: message.enabled });
+    return { enabled: p.enabled };
+  },
+  /** `{ site: string, enabled: boolean }`: "not here" for a site, or its undo. */
+  'forms.setSite': async (message) => {
+    if (typeof message.site !== 'string' || !message.site || message.site.length > MAX_SITE_CHARS || typeof message.enabled !== 'boolean') {
+      throw fail('BadMessage', `forms.setSite needs a "site" of at most ${MAX_SITE_CHARS} characters and a boolean "enabled"`);
+    }
+    const p = await changePrefs({ kind: message.enabled ? 'enableSite' : 'disableSite', site: message.site });
+    return { disabledSites: p.disabledSites };
+  },
+  /**
+   * What the content script in the top frame of the tab showing `url` decided for every
+   * input, textarea and select (`./build.sh eval-forms`, tests/forms/eval.mjs). Our pages
+   * only: it reaches the content script through `tabs.sendMessage`, which no web page can
+   * send, and the reply goes to the extension, never to the page.
+   */
+  'forms.inspect': async (message) => {
+    const url = message.url;
+    if (typeof url !== 'string' || url.length > MAX_INSPECT_URL_CHARS) throw fail('BadMessage', 'forms.inspect needs a "url"');
+    const ask = { type: 'forms.inspect', url, attrs: message.attrs, formAttr: message.formAttr };
+    for (const id of await allTabIds()) {
+      const reply = await sendToTab(id, ask, 0);
+      if (reply?.ok) return reply.value;
+    }
+    throw fail('NotFound', `No tab with our content script shows ${url}`);
+  },
+};
+
+// ---------------------------------------------------------------- context menu and command
+
+/**
+ * The context menu's "Fill with a new alias" was clicked in `frameId` of `tabId`: a user
+ * gesture in the browser's own UI, which a page cannot fake. The frame's content script fills
+ * the field the user right-clicked (and its confirm twin) through `forms.createAlias`, so the
+ * per-tab rate limit applies as for the in-page button.
+ * @param {string} menuItemId @param {number} tabId @param {number} frameId
+ */
+export function onFormsMenuClick(menuItemId, tabId, frameId) {
+  if (menuItemId !== MENU_FILL_NEW) return;
+  void sendToTab(tabId, { type: 'forms.gesture', via: 'menu' }, frameId);
+}
+
+/**
+ * The keyboard command: every frame of the active tab hears it, and only the frame whose
+ * document has the focus and a text field focused acts.
+ * @param {string} command @param {number} tabId
+ */
+export function onFormsCommand(command, tabId) {
+  if (command !== COMMAND_FILL_NEW) return;
+  void sendToTab(tabId, { type: 'forms.gesture', via: 'command' });
+}

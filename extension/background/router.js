@@ -15,7 +15,8 @@
 import { getURL, runtimeId } from '../shared/ext.js';
 import { aliasPageHandlers } from './aliases.js';
 import { call } from './core.js';
-import { formsContentHandlers } from './forms.js';
+import { formsContentHandlers, formsPageHandlers, formsPrefsContentHandlers } from './forms.js';
+import { smimePageHandlers } from './smime.js';
 import { webmailContentHandlers, webmailPageHandlers } from './webmail.js';
 
 /** @typedef {import('../shared/ext.js').Reply} Reply */
@@ -47,6 +48,7 @@ const contentScriptHandlers = {
     return call((c) => ({ version: c.coreVersion(), sha256: c.selfTestDigest(input) }));
   },
   ...formsContentHandlers,
+  ...formsPrefsContentHandlers,
   ...webmailContentHandlers,
 };
 
@@ -55,6 +57,8 @@ const extensionPageHandlers = {
   ...contentScriptHandlers,
   .../** @type {Record<string, Handler>} */ (aliasPageHandlers),
   .../** @type {Record<string, Handler>} */ (webmailPageHandlers),
+  .../** @type {Record<string, Handler>} */ (smimePageHandlers),
+  ...formsPageHandlers,
   /** What the popup shows about the core. */
   'core.info': async () => call((c) => ({ version: c.coreVersion() })),
 };

@@ -3,18 +3,55 @@
  * S/MIME verification in the background: the core decides, this file supplies the time and
  * the roots the user added (kept in extension storage; Mozilla's e-mail roots are built in).
  * The message's bytes are never stored.
+ *
+ * The options page manages the user's roots through `smimePageHandlers`: it sees what a file
+ * holds before anything is trusted (`trust.inspect`), adds exactly the certificates it showed
+ * (`trust.addRoots`, by fingerprint), and removes one (`trust.removeRoot`).
  */
 import { storageLocal } from '../shared/ext.js';
 import { call } from './core.js';
 
 /** Storage key of the user's own trust anchors: a list of base64 DER certificates. */
 export const USER_ROOTS_KEY = 'trust.userRoots';
+/** Most roots the user may add. */
+export const MAX_USER_ROOTS = 64;
+/** Largest certificate file accepted for import, bytes (the core's `trust::MAX_INPUT_BYTES`). */
+export const MAX_ROOT_FILE_BYTES = 1 << 20;
+
+/**
+ * @typedef {{ subject: string, common_name: string | null, issuer: string, fingerprint_sha256: string,
+ *   not_before: number, not_after: number, is_ca: boolean, self_issued: boolean, serial: string, der: number[] }} RootInfo
+ */
+
+/** A typed error. @param {string} name @param {string} message */
+function fail(name, message) {
+  const e = new Error(message);
+  e.name = name;
+  return e;
+}
+
+/** @param {string} b64 */
+function fromBase64(b64) {
+  return Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+}
+
+/** @param {Uint8Array | number[]} bytes */
+function toBase64(bytes) {
+  let bin = '';
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return btoa(bin);
+}
+
+/** The stored list (base64 DER strings), invalid entries skipped. @returns {Promise<string[]>} */
+async function storedRoots() {
+  const got = await storageLocal.get(USER_ROOTS_KEY);
+  const list = Array.isArray(got[USER_ROOTS_KEY]) ? /** @type {unknown[]} */ (got[USER_ROOTS_KEY]) : [];
+  return /** @type {string[]} */ (list.filter((x) => typeof x === 'string' && /^[A-Za-z0-9+/]+={0,2}$/.test(x)));
+}
 
 /** @returns {Promise<Uint8Array[]>} */
 async function userRoots() {
-  const got = await storageLocal.get(USER_ROOTS_KEY);
-  const list = Array.isArray(got[USER_ROOTS_KEY]) ? /** @type {unknown[]} */ (got[USER_ROOTS_KEY]) : [];
-  return list.filter((x) => typeof x === 'string').map((b64) => Uint8Array.from(atob(/** @type {string} */ (b64)), (c) => c.charCodeAt(0)));
+  return (await storedRoots()).map(fromBase64);
 }
 
 /**
@@ -25,3 +62,81 @@ export async function verifyBytes(raw) {
   const roots = await userRoots();
   return call((c) => c.verifyMessage(raw, Math.floor(Date.now() / 1000), roots));
 }
+
+/**
+ * The verdict for a bare `.p7m` file (signed-data on its own, no message around it), now.
+ * @param {Uint8Array} bytes
+ */
+export async function verifyP7mBytes(bytes) {
+  const roots = await userRoots();
+  return call((c) => c.verifyP7m(bytes, Math.floor(Date.now() / 1000), roots));
+}
+
+/**
+ * What a certificate file holds (PEM with one or more certificates, or one DER certificate).
+ * @param {Uint8Array} bytes @returns {Promise<RootInfo[]>}
+ */
+async function inspect(bytes) {
+  if (bytes.length === 0) throw fail('BadMessage', 'the file is empty');
+  if (bytes.length > MAX_ROOT_FILE_BYTES) throw fail('TooLarge', `the file is larger than ${MAX_ROOT_FILE_BYTES} bytes`);
+  return /** @type {RootInfo[]} */ (await call((c) => c.inspectRoots(bytes)));
+}
+
+/** The user's roots, each described. @returns {Promise<RootInfo[]>} */
+async function describedRoots() {
+  /** @type {RootInfo[]} */
+  const out = [];
+  for (const b64 of await storedRoots()) {
+    const [info] = await inspect(fromBase64(b64)).catch(() => []);
+    if (info) out.push(info);
+  }
+  return out;
+}
+
+/** @param {unknown} raw */
+function fileBytes(raw) {
+  if (typeof raw !== 'string' || raw.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(raw)) {
+    throw fail('BadMessage', '"file" must be the file in base64');
+  }
+  if (raw.length > Math.ceil(MAX_ROOT_FILE_BYTES / 3) * 4) throw fail('TooLarge', `the file is larger than ${MAX_ROOT_FILE_BYTES} bytes`);
+  return fromBase64(raw);
+}
+
+/** @type {Record<string, (message: Record<string, unknown>) => Promise<unknown>>} */
+export const smimePageHandlers = {
+  /** `{ builtin: { version, count }, user: RootInfo[] }` for the options page. */
+  'trust.roots': async () => ({
+    builtin: await call((c) => c.builtinRoots()),
+    user: await describedRoots(),
+  }),
+  /** `{ file }` (base64): what the file holds, trusted nothing yet. */
+  'trust.inspect': async (m) => inspect(fileBytes(m.file)),
+  /**
+   * `{ file, fingerprints }`: trusts the certificates of `file` whose SHA-256 fingerprints the
+   * user saw in the preview (so what is trusted is exactly what was shown). Answers the list.
+   */
+  'trust.addRoots': async (m) => {
+    const want = Array.isArray(m.fingerprints) ? m.fingerprints.map(String) : [];
+    if (want.length === 0) throw fail('BadMessage', 'no certificate was chosen');
+    const found = (await inspect(fileBytes(m.file))).filter((c) => want.includes(c.fingerprint_sha256));
+    if (found.length !== want.length) throw fail('BadMessage', 'the file does not hold the certificates that were shown');
+    const stored = await storedRoots();
+    const have = new Set((await describedRoots()).map((r) => r.fingerprint_sha256));
+    const added = found.filter((c) => !have.has(c.fingerprint_sha256)).map((c) => toBase64(c.der));
+    if (stored.length + added.length > MAX_USER_ROOTS) throw fail('TooMany', `at most ${MAX_USER_ROOTS} roots of your own`);
+    await storageLocal.set({ [USER_ROOTS_KEY]: [...stored, ...added] });
+    return describedRoots();
+  },
+  /** `{ fingerprint }`: stops trusting one of the user's roots. Answers the list. */
+  'trust.removeRoot': async (m) => {
+    const fp = String(m.fingerprint ?? '');
+    const kept = [];
+    for (const b64 of await storedRoots()) {
+      const [info] = await inspect(fromBase64(b64)).catch(() => []);
+      // An entry that no longer parses is kept: removing it is not what the user asked.
+      if (!info || info.fingerprint_sha256 !== fp) kept.push(b64);
+    }
+    await storageLocal.set({ [USER_ROOTS_KEY]: kept });
+    return describedRoots();
+  },
+};

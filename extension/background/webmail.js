@@ -19,7 +19,10 @@
  * sender's own tab and validates every field with named limits.
  */
 import { onTabLoading, onTabRemoved, setTabBadge, storageLocal, storageSession } from '../shared/ext.js';
-import { verifyBytes } from './smime.js';
+import { aliasUseText, continuityText, localised, verdictWords } from '../shared/words.js';
+import { vault } from './aliases.js';
+import { call } from './core.js';
+import { verifyBytes, verifyP7mBytes } from './smime.js';
 
 /**
  * Largest message a content script may send, in bytes (before base64). 25 MiB is the common
@@ -42,6 +45,25 @@ export const SEEN_KEY = 'smime.seen';
 export const PERSONAL_MARK_KEY = 'ui.personalMark';
 /** Session-storage key prefix of the last verdict per tab. */
 const TAB_KEY_PREFIX = 'webmail.tab.';
+/** Session-storage key prefix of the webmail detected in a tab but not turned on. */
+const DETECTED_KEY_PREFIX = 'webmail.detected.';
+/** Storage key: the webmail sites the user turned signature checks on for, `[{ origin, adapter }]`. */
+export const WEBMAIL_SITES_KEY = 'webmail.sites';
+/** Most webmail sites the user may add. */
+export const MAX_WEBMAIL_SITES = 100;
+/** The webmail adapters (`content/webmail/<name>.js`). */
+export const ADAPTERS = /** @type {const} */ (['roundcube', 'gmail', 'outlook']);
+/**
+ * Where an adapter runs without being turned on: the service's own origins. Anywhere else
+ * (a self-hosted Roundcube, a replica) the user turns it on for the origin, because an
+ * adapter trusts the page to show the message whose bytes it fetched: a look-alike page on
+ * another origin could show one message and serve the signed bytes of another.
+ * @type {Record<string, string[]>}
+ */
+export const BUILTIN_SITES = {
+  gmail: ['https://mail.google.com'],
+  outlook: ['https://outlook.live.com', 'https://outlook.office.com', 'https://outlook.office365.com'],
+};
 
 /**
  * @typedef {{ sha256: string, issuer: string, first_seen: string }} SeenSigner
@@ -50,8 +72,11 @@ const TAB_KEY_PREFIX = 'webmail.tab.';
  * @typedef {{ phrase: string, color: string }} PersonalMark
  * @typedef {{ status: 'verified' | 'invalid' | 'not_verified', reason: { kind: string } | null,
  *   summary: string, explanation: string, details: any }} Verdict
+ * @typedef {{ alias: string, site: string | null, label: string | null, state: string,
+ *   sender_site: string | null, other_sender: boolean }} AliasUse
  * @typedef {{ state: 'none' } | { state: 'pending' } | { state: 'failed', problem: string }
- *   | { state: 'done', verdict: Verdict, continuity: Continuity | null }} TabVerdict
+ *   | { state: 'done', verdict: Verdict, continuity: Continuity | null, aliases?: AliasUse[] }} TabVerdict
+ * @typedef {{ origin: string, adapter: string }} WebmailSite
  */
 
 /** Why an adapter could not get the message's bytes: the codes a content script may report. */
@@ -92,6 +117,7 @@ let badgeQueue = Promise.resolve();
 onTabRemoved((tabId) => {
   tabs.delete(tabId);
   storageSession?.remove(TAB_KEY_PREFIX + tabId).catch(() => {});
+  storageSession?.remove(DETECTED_KEY_PREFIX + tabId).catch(() => {});
 });
 
 /**
@@ -112,6 +138,9 @@ function clearTab(tabId) {
 
 // A new page in the tab (Chrome keeps tab badges across navigations; in Chrome a frame's
 // navigation, such as Roundcube's preview, counts too, which only clears before the new verdict).
+// What was recognised in a tab stays across its navigations (Chrome reports a single-page app's
+// `pushState` as loading too): each page's content script says it again, and the popup only
+// offers it while the tab still shows that origin.
 onTabLoading((tabId) => { clearTab(tabId).catch(() => {}); });
 
 /** @param {import('../shared/ext.js').SenderInfo} sender */
@@ -141,21 +170,14 @@ async function recall(tabId) {
 /** @param {TabVerdict} view */
 function badgeFor(view) {
   if (view.state === 'none') return { text: '', color: BADGE.pending.color, title: 'ImpaleMail' };
-  if (view.state === 'pending') return { ...BADGE.pending, title: 'ImpaleMail: checking the signature…' };
-  if (view.state === 'failed') return { ...BADGE.failed, title: `ImpaleMail: the message could not be checked (${view.problem}).` };
-  const note = view.continuity ? ` ${continuityText(view.continuity)}` : '';
-  return { ...BADGE[view.verdict.status], title: `ImpaleMail: ${view.verdict.summary}${note}` };
-}
-
-/** @param {Continuity} c */
-export function continuityText(c) {
-  switch (c.kind) {
-    case 'key_changed': return `Earlier messages from ${c.address} (since ${c.first_seen}) were signed with a different certificate.`;
-    case 'issuer_changed': return `Earlier messages from ${c.address} (since ${c.first_seen}) were signed by a certificate from another authority (${c.previous_issuer}).`;
-    case 'no_longer_signed': return `Earlier messages from ${c.address} (since ${c.first_seen}) were signed; this one is not.`;
+  if (view.state === 'pending') return { ...BADGE.pending, title: `ImpaleMail: ${localised('wmBadgeChecking', [], 'checking the signature…')}` };
+  if (view.state === 'failed') {
+    return { ...BADGE.failed, title: `ImpaleMail: ${localised(`wmProblem_${view.problem}`, [], `the message could not be checked (${view.problem}).`)}` };
   }
+  const note = view.continuity ? ` ${continuityText(view.continuity)}` : '';
+  const leak = (view.aliases ?? []).filter((a) => a.other_sender).map((a) => ` ${aliasUseText(a)}`).join('');
+  return { ...BADGE[view.verdict.status], title: `ImpaleMail: ${verdictWords(view.verdict).summary}${note}${leak}` };
 }
-
 
 /**
  * If `ticket` is still the tab's newest, records `view` and draws it on the toolbar (with
@@ -288,10 +310,86 @@ function ticketOf(t) {
   return t;
 }
 
+// ------------------------------------------------------------------ webmail sites
+
+/** The origin of a URL, or null. @param {unknown} url */
+function originOf(url) {
+  try {
+    const u = new URL(String(url));
+    return u.protocol === 'https:' || u.protocol === 'http:' ? u.origin : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The sites the user turned on. @returns {Promise<WebmailSite[]>} */
+async function userSites() {
+  const got = (await storageLocal.get(WEBMAIL_SITES_KEY))[WEBMAIL_SITES_KEY];
+  if (!Array.isArray(got)) return [];
+  return got.filter((x) => x && typeof x.origin === 'string' && originOf(x.origin) === x.origin
+    && ADAPTERS.includes(x.adapter)).map((x) => ({ origin: x.origin, adapter: x.adapter }));
+}
+
+/**
+ * Whether `adapter` may run on `origin`: one of the service's own origins, or an origin the
+ * user turned on for it.
+ * @param {string} origin @param {string} adapter
+ */
+export async function siteEnabled(origin, adapter) {
+  if ((BUILTIN_SITES[adapter] ?? []).includes(origin)) return true;
+  return (await userSites()).some((s) => s.origin === origin && s.adapter === adapter);
+}
+
+/** Any adapter may run on this origin (for the steps that do not name theirs). @param {string} origin */
+async function anyAdapterEnabled(origin) {
+  if (Object.values(BUILTIN_SITES).some((list) => list.includes(origin))) return true;
+  return (await userSites()).some((s) => s.origin === origin);
+}
+
+/** The sender's origin, refused unless a webmail adapter may run there. @param {import('../shared/ext.js').SenderInfo} sender */
+async function enabledSender(sender) {
+  const origin = originOf(sender.url);
+  if (!origin || !(await anyAdapterEnabled(origin))) {
+    throw fail('Refused', 'signature checks are not turned on for this site');
+  }
+  return origin;
+}
+
+/** @param {unknown} a @returns {string} */
+function adapterOf(a) {
+  const name = ADAPTERS.find((x) => x === a);
+  if (!name) throw fail('BadMessage', `"adapter" must be one of ${ADAPTERS.join(', ')}`);
+  return name;
+}
+
+/** The user's aliases the message was sent to. @param {Verdict} verdict @returns {Promise<AliasUse[]>} */
+async function aliasesAddressed(verdict) {
+  const recipients = Array.isArray(verdict.details?.recipients) ? verdict.details.recipients.map((/** @type {any} */ m) => String(m?.address ?? '')) : [];
+  if (recipients.length === 0) return [];
+  const from = fromAddress(verdict);
+  const doc = await vault();
+  if (!doc) return [];
+  return call((c) => c.vaultAliasesAddressed(doc, recipients, from ?? undefined));
+}
+
 // ------------------------------------------------------------------ handlers
 
 /** @type {Record<string, (message: Record<string, unknown>, sender: import('../shared/ext.js').SenderInfo) => Promise<unknown>>} */
 export const webmailContentHandlers = {
+  /**
+   * `{ adapter }`: an adapter recognised the page. Answers `{ enabled }`: whether it may check
+   * messages here. When it may not, the popup offers to turn it on for this origin.
+   */
+  'webmail.hello': async (message, sender) => {
+    const tabId = senderTab(sender);
+    const adapter = adapterOf(message.adapter);
+    const origin = originOf(sender.url);
+    if (!origin) throw fail('BadMessage', 'webmail.hello must come from a web page');
+    const enabled = await siteEnabled(origin, adapter);
+    if (!enabled) await storageSession?.set({ [DETECTED_KEY_PREFIX + tabId]: { origin, adapter } }).catch(() => {});
+    return { enabled };
+  },
+
   /**
    * A message is being shown: the toolbar says "checking" until its verdict arrives, so the
    * previous message's verdict never stays on screen. Returns the ticket later calls carry;
@@ -299,6 +397,7 @@ export const webmailContentHandlers = {
    */
   'webmail.begin': async (_message, sender) => {
     const tabId = senderTab(sender);
+    await enabledSender(sender);
     const bytes = new Uint8Array(TICKET_HEX / 2);
     crypto.getRandomValues(bytes);
     const ticket = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
@@ -313,6 +412,7 @@ export const webmailContentHandlers = {
    */
   'webmail.verify': async (message, sender) => {
     const tabId = senderTab(sender);
+    await enabledSender(sender);
     const ticket = ticketOf(message.ticket);
     const raw = message.raw;
     if (typeof raw !== 'string') throw fail('BadMessage', 'webmail.verify needs "raw", the message in base64');
@@ -322,9 +422,10 @@ export const webmailContentHandlers = {
     const bytes = decodeBase64(raw);
     const verdict = /** @type {Verdict} */ (await verifyBytes(bytes));
     const continuity = await checkContinuity(verdict, new Date());
+    const aliases = await aliasesAddressed(verdict).catch(() => []);
     const mark = await personalMark();
-    const current = await show(tabId, ticket, { state: 'done', verdict, continuity });
-    return { verdict, continuity, mark, current };
+    const current = await show(tabId, ticket, { state: 'done', verdict, continuity, aliases });
+    return { verdict, continuity, aliases, mark, current };
   },
 
   /** The webmail shows no message any more (e.g. Roundcube's preview went blank). */
@@ -336,6 +437,7 @@ export const webmailContentHandlers = {
   /** `{ ticket, problem }`: the adapter could not get the bytes; `problem` is one of FETCH_PROBLEMS. */
   'webmail.failed': async (message, sender) => {
     const tabId = senderTab(sender);
+    await enabledSender(sender);
     const ticket = ticketOf(message.ticket);
     const problem = FETCH_PROBLEMS.find((p) => p === message.problem);
     if (!problem) throw fail('BadMessage', `"problem" must be one of ${FETCH_PROBLEMS.join(', ')}`);
@@ -352,8 +454,65 @@ export const webmailPageHandlers = {
     if (typeof tabId !== 'number' || !Number.isInteger(tabId) || tabId < 0) throw fail('BadMessage', 'webmail.tabVerdict needs a numeric "tabId"');
     return (await recall(tabId))?.view ?? null;
   },
+  /**
+   * `{ tabId }`: the webmail an adapter recognised in that tab where checks are not on yet
+   * (`{ origin, adapter }`), or null. For the popup's offer to turn them on.
+   */
+  'webmail.tabDetected': async (message) => {
+    const tabId = message.tabId;
+    if (typeof tabId !== 'number' || !Number.isInteger(tabId) || tabId < 0) throw fail('BadMessage', 'webmail.tabDetected needs a numeric "tabId"');
+    const got = await storageSession?.get(DETECTED_KEY_PREFIX + tabId).catch(() => null);
+    const d = /** @type {any} */ (got?.[DETECTED_KEY_PREFIX + tabId]);
+    if (!d || typeof d.origin !== 'string' || await siteEnabled(d.origin, d.adapter)) return null;
+    return { origin: d.origin, adapter: d.adapter };
+  },
+  /** The webmail sites: `{ builtin: WebmailSite[], user: WebmailSite[] }`. */
+  'webmail.sites': async () => ({
+    builtin: Object.entries(BUILTIN_SITES).flatMap(([adapter, list]) => list.map((origin) => ({ origin, adapter }))),
+    user: await userSites(),
+  }),
+  /** `{ origin, adapter }`: turn signature checks on for a site. */
+  'webmail.enableSite': async (message) => {
+    const adapter = adapterOf(message.adapter);
+    const origin = originOf(message.origin);
+    if (!origin || origin !== String(message.origin).replace(/\/$/, '')) throw fail('BadMessage', '"origin" must be a web origin such as https://mail.example.org');
+    const sites = (await userSites()).filter((x) => x.origin !== origin);
+    if (sites.length >= MAX_WEBMAIL_SITES) throw fail('TooMany', `at most ${MAX_WEBMAIL_SITES} webmail sites`);
+    sites.push({ origin, adapter });
+    await storageLocal.set({ [WEBMAIL_SITES_KEY]: sites });
+    return sites;
+  },
+  /** `{ origin }`: turn signature checks off for a site the user added. */
+  'webmail.disableSite': async (message) => {
+    const sites = (await userSites()).filter((x) => x.origin !== message.origin);
+    await storageLocal.set({ [WEBMAIL_SITES_KEY]: sites });
+    return sites;
+  },
+  /**
+   * `{ raw, kind }`: a file the user chose or dropped on the popup (base64 of its bytes);
+   * `kind` is `eml` (a whole message) or `p7m` (a bare signed-data object). Answers
+   * `{ verdict, aliases }`. Nothing is stored: not the bytes, not the signer.
+   */
+  'smime.checkFile': async (message) => {
+    const kind = message.kind ?? 'eml';
+    if (kind !== 'eml' && kind !== 'p7m') throw fail('BadMessage', '"kind" must be eml or p7m');
+    const raw = message.raw;
+    if (typeof raw !== 'string') throw fail('BadMessage', 'smime.checkFile needs "raw", the file in base64');
+    if (raw.length > MAX_WEBMAIL_MESSAGE_B64) throw fail('TooLarge', `the file is larger than ${MAX_WEBMAIL_MESSAGE_BYTES} bytes`);
+    const bytes = decodeBase64(raw);
+    if (bytes.length === 0) throw fail('BadMessage', 'the file is empty');
+    const verdict = /** @type {Verdict} */ (kind === 'p7m' ? await verifyP7mBytes(bytes) : await verifyBytes(bytes));
+    const aliases = await aliasesAddressed(verdict).catch(() => []);
+    return { verdict, aliases };
+  },
   /** The personal mark, for the options page (made on first use). */
   'webmail.personalMark': async () => personalMark(),
+  /** A fresh random mark replaces the current one. */
+  'webmail.randomPersonalMark': async () => {
+    const mark = newPersonalMark();
+    await storageLocal.set({ [PERSONAL_MARK_KEY]: mark });
+    return mark;
+  },
   /** `{ phrase, color }`: the user's own mark. */
   'webmail.setPersonalMark': async (message) => {
     const mark = { phrase: String(message.phrase ?? '').trim(), color: String(message.color ?? '') };

@@ -19,5 +19,5 @@ if (!g[GUARD]) {
   g[GUARD] = true;
   runSelfTest(document, location, send);
   startForms(document, send);
-  startWebmail(document, location, send);
+  startWebmail(document, location, send).catch(() => {});
 }

@@ -109,6 +109,21 @@ export async function activeTabUrl() {
 }
 
 /**
+ * The active tab of the current window (the popup's page): its id, and its URL if the
+ * extension may see it (`activeTab`: after the user opened the popup on it).
+ * @returns {Promise<{ id: number, url: string | null } | null>}
+ */
+export async function activeTab() {
+  const [tab] = await api.tabs.query({ active: true, currentWindow: true });
+  return typeof tab?.id === 'number' ? { id: tab.id, url: tab.url ?? null } : null;
+}
+
+/** Reloads a tab (after the user turned signature checks on for its site). @param {number} tabId */
+export async function reloadTab(tabId) {
+  await api.tabs.reload(tabId);
+}
+
+/**
  * Whether this page runs in a tab of its own (an extension page opened with a URL), rather than
  * as the toolbar popup, which belongs to no tab. `tabs.getCurrent` resolves to `undefined` in a
  * popup in both browsers.
@@ -193,5 +208,81 @@ export function onTabRemoved(listener) {
 export function onTabLoading(listener) {
   api.tabs?.onUpdated?.addListener((tabId, info) => {
     if (info.status === 'loading') listener(tabId);
+  });
+}
+
+// ---------------------------------------------------------------- forms (in-page alias button)
+
+/**
+ * Content scripts: listens for messages from the extension itself (`tabs.sendMessage` from the
+ * background or our own pages). A web page cannot send these: content scripts receive only
+ * their own extension's messages, and the manifest has no `externally_connectable`. A
+ * handler that returns `undefined` does not answer (another frame or listener may).
+ * @param {(message: unknown) => Promise<unknown> | undefined} handler
+ */
+export function onExtensionMessage(handler) {
+  api.runtime.onMessage.addListener((message, sender, sendResponse) => {
+    if (sender.id !== api.runtime.id) return false;
+    const p = handler(message);
+    if (!p) return false;
+    p.then(
+      (value) => sendResponse({ ok: true, value }),
+      (e) => sendResponse({ ok: false, error: { name: e instanceof Error ? e.name : 'Error', message: String(e instanceof Error ? e.message : e) } }),
+    );
+    return true;
+  });
+}
+
+/** The ids of every open tab (no URLs: the extension has no "tabs" permission). */
+export async function allTabIds() {
+  const tabs = await api.tabs.query({});
+  return tabs.map((t) => t.id).filter((id) => typeof id === 'number');
+}
+
+/**
+ * Sends a message to our content script in one tab (one frame, or every frame when `frameId`
+ * is undefined) and resolves with its reply, or `null` when no frame answered (no content
+ * script there, the tab closed, nobody handled it).
+ * @param {number} tabId @param {{ type: string } & Record<string, unknown>} message @param {number} [frameId]
+ * @returns {Promise<Reply | null>}
+ */
+export async function sendToTab(tabId, message, frameId) {
+  try {
+    const reply = await api.tabs.sendMessage(tabId, message, frameId === undefined ? {} : { frameId });
+    return reply && typeof reply === 'object' && 'ok' in reply ? /** @type {Reply} */ (reply) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The context-menu entry on editable fields (`contextMenus` permission). Created when the
+ * extension is installed or updated (both browsers keep entries across restarts of the
+ * background); `onClick` gets the tab and the frame the user right-clicked in. The click
+ * listener must be registered at the top level of the background, like `onMessage`.
+ */
+export const contextMenu = {
+  /** @param {string} id @param {string} title */
+  createOnInstall(id, title) {
+    api.runtime.onInstalled.addListener(() => {
+      // After an update the entry may still exist: the duplicate-id error is expected.
+      api.contextMenus.create({ id, title, contexts: ['editable'] }, () => void api.runtime.lastError);
+    });
+  },
+  /** @param {(menuItemId: string, tabId: number, frameId: number) => void} listener */
+  onClick(listener) {
+    api.contextMenus?.onClicked.addListener((info, tab) => {
+      if (typeof tab?.id === 'number') listener(String(info.menuItemId), tab.id, info.frameId ?? 0);
+    });
+  },
+};
+
+/**
+ * Keyboard commands (manifest `commands`): `listener(command, tabId)` for the active tab.
+ * @param {(command: string, tabId: number) => void} listener
+ */
+export function onCommand(listener) {
+  api.commands?.onCommand.addListener((command, tab) => {
+    if (typeof tab?.id === 'number') listener(command, tab.id);
   });
 }

@@ -16,6 +16,7 @@
 import { activeTabUrl, getURL, i18n, openOptionsPage, runsInTab, send } from '../shared/ext.js';
 import { byId, errorText, GENERATORS, generatorReady, h, showError, sourceName, timeElement } from './components.js';
 import { localize } from './i18n.js';
+import { startMail } from './popup-mail.js';
 import { verdictElement } from './verdict.js';
 
 /** @typedef {import('./components.js').AliasRecord} AliasRecord */
@@ -599,6 +600,7 @@ function start() {
   byId('inbox-view').addEventListener('keydown', (e) => { if (e.key === 'Escape') closeInbox(); });
   renderAbout();
   loadAliases();
+  startMail();
 }
 
 start();

@@ -9,7 +9,10 @@
  * does not know yet (the core's `Reason` is non-exhaustive) shows the core's English text.
  */
 import { i18n } from '../shared/ext.js';
+import { camel, fingerprint, localised, verdictWords } from '../shared/words.js';
 import { formatDate, h } from './components.js';
+
+export { fingerprint, verdictWords };
 
 /**
  * One certificate as the core shows it.
@@ -44,19 +47,6 @@ const STATUS = {
   not_verified: { key: 'verdictNotVerified', icon: '!' },
 };
 
-/**
- * The data fields each reason kind puts into its sentence, in placeholder order.
- * @type {Record<string, string[]>}
- */
-const REASON_FIELDS = {
-  invalid_certificate: ['what'],
-  weak_algorithm: ['what'],
-  partially_signed: ['part'],
-  unsupported: ['what'],
-  malformed: ['what'],
-  limit_exceeded: ['which'],
-};
-
 /** @type {Record<string, string[]>} */
 const WARNING_FIELDS = {
   display_name_looks_like_address: ['name', 'address'],
@@ -66,47 +56,12 @@ const WARNING_FIELDS = {
   other_signed_parts: ['parts'],
 };
 
-/** `snake_case` to `CamelCase`, for locale keys. @param {string} kind */
-const camel = (kind) => kind.replace(/(^|_)([a-z])/g, (_, __, c) => c.toUpperCase());
-
-/**
- * A localised string, or `fallback` when this build's locales lack `key`.
- * @param {string} key @param {string[]} subs @param {string} fallback
- */
-function localised(key, subs, fallback) {
-  const text = i18n(key, subs);
-  return text && text !== key ? text : fallback;
-}
-
 /** @param {Record<string, unknown>} data @param {string[] | undefined} fields */
 function substitutions(data, fields) {
   return (fields ?? []).map((f) => {
     const v = data[f];
     return Array.isArray(v) ? v.join(', ') : String(v ?? '');
   });
-}
-
-/** The summary and explanation in the user's language. @param {Verdict} v */
-export function verdictWords(v) {
-  if (v.status === 'verified') {
-    const who = v.details.signer?.addresses[0] ?? '';
-    return {
-      summary: localised('verdictVerifiedSummary', [who], v.summary),
-      explanation: localised('explainVerified', [], v.explanation),
-    };
-  }
-  if (!v.reason) return { summary: v.summary, explanation: v.explanation };
-  const name = camel(v.reason.kind);
-  const subs = substitutions(v.reason, REASON_FIELDS[v.reason.kind]);
-  return {
-    summary: localised(`reason${name}`, subs, v.summary),
-    explanation: localised(`explain${name}`, [], v.explanation),
-  };
-}
-
-/** A SHA-256 in the usual fingerprint form: upper-case byte pairs joined by colons. @param {string} hex */
-export function fingerprint(hex) {
-  return (hex.toUpperCase().match(/[0-9A-F]{2}/g) ?? []).join(':');
 }
 
 /** An RFC 3339 time in the user's locale (the text as sent if it does not parse). @param {string} rfc3339 */

@@ -319,6 +319,69 @@ pub fn initial_settings() -> Result<Settings, AliasError> {
     })
 }
 
+/// A message was addressed to one of the user's aliases: which site the alias was made for,
+/// and whether the sender belongs to that site.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AliasUse {
+    /// The alias the message was sent to.
+    pub alias: String,
+    /// The site (registrable domain) the alias was made for, if known.
+    pub site: Option<String>,
+    /// The user's label for the alias.
+    pub label: Option<String>,
+    /// The alias's state (a message to a disabled alias is worth noticing too).
+    pub state: AliasState,
+    /// The sender's registrable domain (from the `From` address), if it has one.
+    pub sender_site: Option<String>,
+    /// The sender's site is known and differs from the alias's: the address reached someone
+    /// else than the site it was given to (leaked, sold, or shared).
+    pub other_sender: bool,
+}
+
+/// Most recipients looked up in the vault per message.
+pub const MAX_RECIPIENT_LOOKUPS: usize = 50;
+
+/// The user's aliases among `recipients` (addresses, as the message's `To`/`Cc`/`Delivered-To`
+/// name them), each with the site it was made for, compared with the registrable domain of
+/// `from` (the message's `From` address). Subdomains of the alias's site count as the site
+/// (mail from `news.shop.example` for an alias made on `shop.example` is not a leak).
+pub fn aliases_addressed(
+    vault: &Vault,
+    recipients: &[String],
+    from: Option<&str>,
+) -> Vec<AliasUse> {
+    let sender_site = from
+        .and_then(|a| a.rsplit_once('@'))
+        .and_then(|(_, domain)| crate::site::registrable_domain(domain).ok());
+    let mut out: Vec<AliasUse> = Vec::new();
+    for address in recipients.iter().take(MAX_RECIPIENT_LOOKUPS) {
+        let Some(record) = vault.find_address(address) else {
+            continue;
+        };
+        if out.iter().any(|u| u.alias == record.address) {
+            continue;
+        }
+        // Records made here hold a registrable domain already; an imported one may not.
+        let alias_site = record
+            .site
+            .as_deref()
+            .and_then(|s| crate::site::registrable_domain(s).ok());
+        let other_sender = match (&alias_site, &sender_site) {
+            (Some(site), Some(sender)) => site != sender,
+            _ => false,
+        };
+        out.push(AliasUse {
+            alias: record.address.clone(),
+            site: record.site.clone(),
+            label: record.label.clone(),
+            state: record.state,
+            sender_site: sender_site.clone(),
+            other_sender,
+        });
+    }
+    out
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -444,5 +507,61 @@ mod tests {
         );
         patch["own_address"] = "not an address".into();
         assert!(update_settings(&s, &patch).is_err());
+    }
+
+    #[test]
+    fn aliases_addressed_names_the_site_and_flags_other_senders() {
+        let mut v = Vault::new();
+        let shop = AliasRecord::new(
+            "shop.k3@alias.example",
+            Source::Generator(GeneratorKind::CatchAll),
+            Some("https://www.shop.example.co.uk/join"),
+            1,
+            Lifetime::Never,
+        )
+        .unwrap();
+        let nosite = AliasRecord::new(
+            "misc@alias.example",
+            Source::Generator(GeneratorKind::CatchAll),
+            None,
+            1,
+            Lifetime::Never,
+        )
+        .unwrap();
+        v.add(shop).unwrap();
+        v.add(nosite).unwrap();
+        let to = |xs: &[&str]| xs.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+
+        // From the site itself (a subdomain of it): no warning.
+        let got = aliases_addressed(
+            &v,
+            &to(&["friend@example.org", "SHOP.K3@alias.example"]),
+            Some("news@mail.shop.example.co.uk"),
+        );
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].alias, "shop.k3@alias.example");
+        assert_eq!(got[0].site.as_deref(), Some("example.co.uk"));
+        assert_eq!(got[0].sender_site.as_deref(), Some("example.co.uk"));
+        assert!(!got[0].other_sender);
+
+        // From somewhere else: flagged; the same alias twice counts once.
+        let got = aliases_addressed(
+            &v,
+            &to(&["shop.k3@alias.example", "shop.k3@alias.example"]),
+            Some("deals@spam.example.net"),
+        );
+        assert_eq!(got.len(), 1);
+        assert!(got[0].other_sender);
+        assert_eq!(got[0].sender_site.as_deref(), Some("example.net"));
+
+        // No site recorded, or no usable sender: named, never flagged.
+        let got = aliases_addressed(&v, &to(&["misc@alias.example"]), Some("x@y.example.com"));
+        assert!(!got[0].other_sender);
+        let got = aliases_addressed(&v, &to(&["shop.k3@alias.example"]), None);
+        assert!(!got[0].other_sender);
+        assert_eq!(got[0].sender_site, None);
+
+        // Not an alias: nothing.
+        assert!(aliases_addressed(&v, &to(&["bob@example.org"]), None).is_empty());
     }
 }

@@ -19,4 +19,4 @@ pub mod verify;
 
 pub use path::{AnchorSource, PathError, PolicySettings, TrustAnchor};
 pub use verdict::{Reason, Status, Verdict, Warning};
-pub use verify::{verify_message, Limits, VerifyOptions};
+pub use verify::{verify_message, verify_p7m, Limits, VerifyOptions};

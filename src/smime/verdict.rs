@@ -316,11 +316,21 @@ pub struct Details {
     pub from: Vec<Mailbox>,
     /// `Sender` mailbox as parsed.
     pub sender: Option<Mailbox>,
+    /// Where the message was addressed: `To`, `Cc`, `Delivered-To` and `X-Original-To` of the
+    /// top-level header (RFC 5322 §3.6.3; the last two are set by the receiving system),
+    /// de-duplicated, at most [`MAX_RECIPIENTS`]. Not covered by any check: the extension uses
+    /// them to tell which of the user's aliases received the message.
+    #[serde(default)]
+    pub recipients: Vec<Mailbox>,
     /// Warnings.
     pub warnings: Vec<Warning>,
     /// Whether revocation was checked against a CRL for every certificate in the chain.
     pub revocation_checked: bool,
 }
+
+/// Most recipient addresses kept in [`Details::recipients`] (a message to a large list shows
+/// the first ones).
+pub const MAX_RECIPIENTS: usize = 50;
 
 /// The verdict.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

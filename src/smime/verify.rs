@@ -25,7 +25,8 @@ use super::cms::{self, CmsError, CmsLimits, SignedData};
 use super::mime::{self, Message, MimeError, MimeLimits, SignedKind};
 use super::path::{self, PathError, PolicySettings, RequiredUsage, TrustAnchor};
 use super::verdict::{
-    format_time, CertSummary, CoveredPart, Details, Reason, SignerDetails, Status, Verdict, Warning,
+    format_time, CertSummary, CoveredPart, Details, Reason, SignerDetails, Status, Verdict,
+    Warning, MAX_RECIPIENTS,
 };
 
 /// Most `SignerInfo` signatures verified for one message (each costs a public-key
@@ -99,6 +100,43 @@ impl<'a> VerifyOptions<'a> {
             require_revocation: false,
         }
     }
+}
+
+/// Verifies a bare S/MIME file: an `application/pkcs7-mime` signed-data object as saved on
+/// its own (`smime.p7m`; RFC 8551 §3.5.2, §3.8), in DER, PEM, or base64 text. It is checked as
+/// the body of a one-part message, so every rule of [`verify_message`] applies, except the
+/// `From` binding: a bare file names no sender ([`Warning::SenderCheckSkipped`] says so,
+/// and the signer's addresses are in the details for the reader to compare).
+pub fn verify_p7m(bytes: &[u8], opts: &VerifyOptions) -> Verdict {
+    use base64::Engine as _;
+    let text_like = bytes
+        .iter()
+        .take(64)
+        .all(|b| b.is_ascii_graphic() || b.is_ascii_whitespace());
+    let b64: Vec<u8> = if !text_like {
+        let encoded = base64::engine::general_purpose::STANDARD.encode(bytes);
+        encoded.into_bytes()
+    } else {
+        // PEM (`-----BEGIN PKCS7-----` / `CMS` / anything) or plain base64: keep the base64
+        // alphabet of the lines that are not armour; the MIME decoder rejects the rest.
+        let text = String::from_utf8_lossy(bytes);
+        text.lines()
+            .filter(|l| !l.starts_with("-----"))
+            .flat_map(|l| l.bytes())
+            .filter(|b| !b.is_ascii_whitespace())
+            .collect()
+    };
+    let mut raw = b"MIME-Version: 1.0\r\n\
+Content-Type: application/pkcs7-mime; smime-type=signed-data; name=smime.p7m\r\n\
+Content-Transfer-Encoding: base64\r\n\r\n"
+        .to_vec();
+    for line in b64.chunks(76) {
+        raw.extend_from_slice(line);
+        raw.extend_from_slice(b"\r\n");
+    }
+    let mut o = opts.clone();
+    o.skip_sender_check = true;
+    verify_message(&raw, &o)
 }
 
 /// Verifies the S/MIME signature of the message `raw` (RFC 5322 bytes, CRLF or LF).
@@ -214,7 +252,27 @@ fn read_senders(msg: &Message, details: &mut Details) -> bool {
     }
     details.from = mailboxes;
     details.sender = sender;
+    details.recipients = recipients(msg);
     problem
+}
+
+/// `To`, `Cc`, `Delivered-To`, `X-Original-To` of the top-level header, de-duplicated
+/// (case-insensitively), at most [`MAX_RECIPIENTS`].
+fn recipients(msg: &Message) -> Vec<Mailbox> {
+    let mut out: Vec<Mailbox> = Vec::new();
+    for name in ["to", "cc", "delivered-to", "x-original-to"] {
+        for value in msg.headers_named(0, name) {
+            for mb in parse_address_list(&value) {
+                if out.len() >= MAX_RECIPIENTS {
+                    return out;
+                }
+                if !out.iter().any(|o| same_address(&o.address, &mb.address)) {
+                    out.push(mb);
+                }
+            }
+        }
+    }
+    out
 }
 
 fn signer_matches_from(details: &Details) -> bool {

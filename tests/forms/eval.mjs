@@ -1,58 +1,74 @@
 #!/usr/bin/env node
-// Corpus evaluation for signup-form detection.
+// Signup-form detection through the whole extension (`./build.sh eval-forms DIR`).
 //
-// Serves tests/forms/corpus over http://127.0.0.1 (ephemeral port), opens every page in
-// headless Chromium (playwright-core, /usr/bin/chromium), imports the real
-// extension/content/extract.js into the page, scans it, pipes the batches as JSON lines to
-// `impalemail forms classify`, and compares the answers with the inline labels
-// (data-label-field, data-label-form, data-label-fills; see tests/forms/README.md).
+// Serves DIR over http://127.0.0.1 (ephemeral port) and opens every .html file in headless
+// Chromium with the built extension (dist/chrome) loaded, so the real content script scans the
+// page, the real background classifies it in the wasm core, and the real button code decides
+// where buttons are drawn. Then it asks the extension what it decided.
 //
-// Prints one JSON line per labelled input/textarea/select:
+// How the harness learns it: the content script answers a `forms.inspect` message with, for
+// every input/textarea/select in document order (open shadow roots included), the field type
+// and form type of its last classification, whether a button is shown on the field, and
+// whether a click on a shown button fills it. That message is a *tab message*
+// (`tabs.sendMessage`): only the extension's own background and pages can send it, never a
+// web page, and the answer goes back to the extension, never into the page. The harness
+// reaches it from one of our pages (the options page, opened in the same browser), which
+// sends `forms.inspect {url}` to the background (a handler in the extension-pages trust group
+// of background/router.js); the background asks the top frame of each tab, and only the
+// content script showing that URL answers. Nothing is added to the page or to `window`.
+//
+// Output: one JSON line per input/textarea/select:
 //   {file, index, name, id, label, field_type, form_type, button, fills}
-// (`index` is the field's position in the batch, -1 when the extractor skipped it;
-// `label` is the expected field type; `fills` is whether a click on some button fills it),
-// then one summary line: precision/recall of `fills`, form-type and field-type accuracy.
+// `index` is the element's position in document order among those elements; `label` is the
+// value of the --label-attr attribute (null without the option); `field_type` is "other" for
+// fields the extractor skipped (hidden, disabled, read-only...); `form_type` is null for
+// fields outside any classified form. Then one summary line. With --label-attr NAME it also
+// prints precision and recall of `fills` and the form-type accuracy: the expected `fills` is
+// the attribute NAME with its trailing "field" replaced by "fills" (the corpus:
+// data-label-field -> data-label-fills, "1" means fills), and the form's expected type is
+// that stem + "form" on the form element (data-label-form). Where no such fills attribute is
+// on the page, a field is expected to be filled when its label is email_new_account,
+// email_newsletter or email_confirm.
 //
 // Usage:
-//   node tests/forms/eval.mjs [--corpus DIR] [--classify "CMD ARGS"] [--ledger FILE] [--quiet]
-// --classify defaults to "target/debug/impalemail forms classify" (run from /work/main).
-// --ledger compares the misses with tests/forms/EXPECTED_FAILURES.md and exits 1 when a
-// miss is new (a regression); misses that went away are listed as fixed.
+//   node tests/forms/eval.mjs --dir DIR [--label-attr NAME] [--ledger FILE] [--quiet]
+// (--corpus is the old name of --dir.) --ledger compares the misses (needs --label-attr) with
+// tests/forms/EXPECTED_FAILURES.md and exits 1 when a miss is new (a regression); misses that
+// went away are listed as fixed. --quiet prints only the summary.
 
 import { createServer } from 'node:http';
 import { readFile, readdir } from 'node:fs/promises';
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { launchBrowser } from '../e2e/lib/harness.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..', '..');
 /** Inputs on the synthetic benchmark page. */
 const BENCH_INPUTS = 2000;
-/** Longest time one page may take to load and scan. */
-const PAGE_TIMEOUT_MS = 15000;
+/** Longest time one page may take to load and be inspected (ms). */
+const PAGE_TIMEOUT_MS = 20000;
+/** Field labels whose field a click on the button should fill, when the page has no fills attribute. */
+const FILLED_LABELS = new Set(['email_new_account', 'email_newsletter', 'email_confirm']);
 
 /** @param {string[]} argv */
 function parseArgs(argv) {
-  const o = {
-    corpus: path.join(HERE, 'corpus'),
-    classify: `${path.join(ROOT, 'target', 'debug', 'impalemail')} forms classify`,
-    ledger: '',
-    quiet: false,
-  };
+  const o = { dir: path.join(HERE, 'corpus'), labelAttr: '', ledger: '', quiet: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '--corpus') o.corpus = path.resolve(argv[++i]);
-    else if (a === '--classify') o.classify = argv[++i];
+    if (a === '--dir' || a === '--corpus') o.dir = path.resolve(argv[++i]);
+    else if (a === '--label-attr') o.labelAttr = argv[++i] ?? '';
     else if (a === '--ledger') o.ledger = path.resolve(argv[++i]);
     else if (a === '--quiet') o.quiet = true;
-    else throw new Error(`unknown argument ${a}`);
+    else throw new Error(`unknown argument ${a} (use --dir DIR [--label-attr NAME] [--ledger FILE] [--quiet])`);
   }
+  if (o.labelAttr && !/^[a-z][a-z0-9_.:-]*$/i.test(o.labelAttr)) throw new Error(`--label-attr: not an attribute name: ${o.labelAttr}`);
+  if (o.ledger && !o.labelAttr) throw new Error('--ledger needs --label-attr');
   return o;
 }
 
-/** Serves the corpus and the extractor; only on the loopback address. */
-async function serve(corpus) {
+/** Serves DIR and the extractor (for the benchmark page); only on the loopback address. */
+async function serve(dir) {
   const extractJs = await readFile(path.join(ROOT, 'extension', 'content', 'extract.js'));
   const server = createServer(async (req, res) => {
     const url = new URL(req.url || '/', 'http://127.0.0.1');
@@ -68,7 +84,7 @@ async function serve(corpus) {
         return;
       }
       const name = path.basename(decodeURIComponent(url.pathname));
-      const body = await readFile(path.join(corpus, name));
+      const body = await readFile(path.join(dir, name));
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       res.end(body);
     } catch {
@@ -82,76 +98,21 @@ async function serve(corpus) {
   return { server, base: `http://127.0.0.1:${port}` };
 }
 
-/** Runs in the page: scans it and reads the labels. */
-async function scanInPage() {
-  const m = await import('/__extract.js');
-  const t0 = performance.now();
-  const s = m.scan(document);
-  const ms = performance.now() - t0;
-  const labelled = [];
-  const forms = [];
-  for (const scope of m.collectRoots(document)) {
-    for (const el of scope.querySelectorAll('input, textarea, select')) {
-      labelled.push({
-        index: s.elements.indexOf(el),
-        name: el.getAttribute('name') || '',
-        id: el.id || '',
-        label: el.getAttribute('data-label-field') || '',
-        fills: el.getAttribute('data-label-fills') === '1',
-      });
-    }
-    for (const f of scope.querySelectorAll('[data-label-form]')) {
-      let idx = s.formElements.indexOf(f);
-      if (idx < 0) idx = s.formElements.findIndex((fe) => f.contains(fe) || fe.contains(f));
-      forms.push({ index: idx, label: f.getAttribute('data-label-form') || '' });
-    }
-  }
-  return { batch: s.batch, labelled, forms, ms };
-}
-
-/** Pipes batches to the classifier, one JSON line each, and reads one line back each. */
-function classifyAll(cmd, batches) {
-  const [exe, ...args] = cmd.split(/\s+/).filter(Boolean);
-  return new Promise((ok, fail) => {
-    const p = spawn(exe, args, { stdio: ['pipe', 'pipe', 'inherit'] });
-    let out = '';
-    p.stdout.on('data', (d) => (out += d));
-    p.on('error', fail);
-    p.on('close', () => {
-      const lines = out.split('\n').filter((l) => l.trim());
-      if (lines.length !== batches.length) {
-        fail(new Error(`classifier printed ${lines.length} lines for ${batches.length} batches`));
-      } else ok(lines.map((l) => JSON.parse(l)));
-    });
-    for (const b of batches) p.stdin.write(JSON.stringify(b) + '\n');
-    p.stdin.end();
-  });
-}
-
 /** Keys of the misses listed in the ledger: lines starting with "- `key`". */
 async function readLedger(file) {
   const text = await readFile(file, 'utf8');
   return new Set([...text.matchAll(/^- `([^`]+)`/gm)].map((m) => m[1]));
 }
 
-async function main() {
-  const opt = parseArgs(process.argv.slice(2));
-  const { chromium } = await import(path.join(ROOT, 'node_modules', 'playwright-core', 'index.mjs'));
-  const files = (await readdir(opt.corpus)).filter((f) => f.endsWith('.html')).sort();
-  const { server, base } = await serve(opt.corpus);
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  const pages = [];
-  let bench;
+/**
+ * Scan cost of extract.js on a synthetic page with BENCH_INPUTS inputs in 100 forms (a data
+ * grid), page already laid out; the scan stops at MAX_INPUTS_PER_SCAN candidates. Measured in
+ * the page's own world (the content script's scan is the same code).
+ */
+async function bench(browser, base) {
+  const page = await browser.open(`${base}/__bench.html`);
   try {
-    const ctx = await browser.newContext();
-    // Scan cost on a synthetic page with BENCH_INPUTS inputs in 100 forms (a data grid),
-    // page already laid out; the scan stops at MAX_INPUTS_PER_SCAN candidates.
-    const bp = await ctx.newPage();
-    await bp.goto(`${base}/__bench.html`);
-    bench = await bp.evaluate(async (n) => {
+    return await page.raw.evaluate(async (n) => {
       const m = await import('/__extract.js');
       const forms = [];
       for (let f = 0; f < 100; f++) {
@@ -160,8 +121,7 @@ async function main() {
         forms.push(`<form><h3>Section ${f}</h3>${rows.join('')}<button>Save</button></form>`);
       }
       document.body.innerHTML = forms.join('');
-      // Warm-up; also lays the page out, as the browser does before the first paint.
-      m.scan(document);
+      m.scan(document); // warm-up; also lays the page out, as the browser does before the first paint
       const times = [];
       for (let k = 0; k < 5; k++) {
         const t0 = performance.now();
@@ -172,85 +132,124 @@ async function main() {
       times.sort((a, b) => a - b);
       return { inputs: n, scan_ms_median: +times[2].toFixed(2) };
     }, BENCH_INPUTS);
-    await bp.close();
+  } finally {
+    await page.close();
+  }
+}
+
+/**
+ * Asks the extension (through our options page) what it decided on the tab showing `url`.
+ * Retries until the content script is there and answers.
+ */
+async function inspect(ctl, url, attrs, formAttr) {
+  const t0 = Date.now();
+  let last;
+  for (;;) {
+    const reply = await ctl.raw.evaluate(
+      (m) => globalThis.chrome.runtime.sendMessage(m),
+      { type: 'forms.inspect', url, attrs, formAttr },
+    );
+    if (reply?.ok) return reply.value;
+    last = reply?.error?.message ?? String(reply);
+    if (Date.now() - t0 > PAGE_TIMEOUT_MS) throw new Error(`${url}: the extension did not answer (${last})`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function main() {
+  const opt = parseArgs(process.argv.slice(2));
+  const files = (await readdir(opt.dir)).filter((f) => f.endsWith('.html')).sort();
+  if (!files.length) throw new Error(`no .html files in ${opt.dir}`);
+  const stem = opt.labelAttr.replace(/field$/, '');
+  const fillsAttr = opt.labelAttr ? `${stem}fills` : '';
+  const formAttr = opt.labelAttr ? `${stem}form` : '';
+  const attrs = opt.labelAttr ? [opt.labelAttr, fillsAttr] : [];
+  const { server, base } = await serve(opt.dir);
+  const browser = await launchBrowser('chrome');
+  const pages = [];
+  let benchResult;
+  try {
+    const ctl = await browser.openExtensionPage('ui/options.html');
+    benchResult = await bench(browser, base);
     for (const file of files) {
-      const page = await ctx.newPage();
-      page.setDefaultTimeout(PAGE_TIMEOUT_MS);
-      await page.goto(`${base}/${file}`);
-      pages.push({ file, ...(await page.evaluate(scanInPage)) });
+      const url = `${base}/${encodeURIComponent(file)}`;
+      const page = await browser.open(url);
+      page.raw.setDefaultTimeout(PAGE_TIMEOUT_MS);
+      const got = await inspect(ctl, page.raw.url(), attrs, formAttr);
+      if (!got.settled) console.error(`${file}: the page was still changing after the inspection's wait`);
+      pages.push({ file, ...got });
       await page.close();
     }
   } finally {
     await browser.close();
     server.close();
   }
-  const results = await classifyAll(opt.classify, pages.map((p) => p.batch));
 
   let tp = 0, fp = 0, fn = 0, formOk = 0, formN = 0, fieldOk = 0, fieldN = 0, buttonOnLogin = 0;
+  let rows = 0, buttons = 0, fills = 0;
   const misses = [];
-  for (let k = 0; k < pages.length; k++) {
-    const p = pages[k];
-    const r = results[k];
-    if (r.error) throw new Error(`${p.file}: ${r.error}`);
-    const filled = new Set(r.fields.filter((f) => f.button).flatMap((f) => f.fills));
-    const formOfField = (i) => (i >= 0 ? p.batch.fields[i].formIndex : -1);
-    p.labelled.forEach((l, j) => {
-      const fr = l.index >= 0 ? r.fields[l.index] : null;
-      const fi = formOfField(l.index);
+  for (const p of pages) {
+    const hasFillsAttr = fillsAttr && p.fields.some((f) => f.attrs[fillsAttr] !== null);
+    p.fields.forEach((f, index) => {
+      const label = opt.labelAttr ? f.attrs[opt.labelAttr] : null;
       const row = {
-        file: p.file,
-        index: l.index,
-        name: l.name,
-        id: l.id,
-        label: l.label,
-        field_type: fr ? fr.field_type : 'other',
-        form_type: fi >= 0 ? r.forms[fi].form_type : null,
-        button: fr ? fr.button : false,
-        fills: l.index >= 0 && filled.has(l.index),
+        file: p.file, index, name: f.name, id: f.id, label,
+        field_type: f.field_type, form_type: f.form_type, button: f.button, fills: f.fills,
       };
+      rows++;
+      if (row.button) buttons++;
+      if (row.fills) fills++;
       if (!opt.quiet) console.log(JSON.stringify(row));
-      if (row.fills && l.fills) tp++;
+      if (!opt.labelAttr) return;
+      const want = hasFillsAttr ? f.attrs[fillsAttr] === '1' : FILLED_LABELS.has(label ?? '');
+      if (row.fills && want) tp++;
       else if (row.fills) fp++;
-      else if (l.fills) fn++;
-      if (row.button && (l.label === 'email_login' || l.label === 'username')) buttonOnLogin++;
-      if (l.label) {
+      else if (want) fn++;
+      if (row.button && (label === 'email_login' || label === 'username')) buttonOnLogin++;
+      if (label) {
         fieldN++;
-        if (row.field_type === l.label) fieldOk++;
-        else misses.push(`${p.file}#${l.id || l.name || 'input' + j}: field ${l.label} -> ${row.field_type}`);
+        if (row.field_type === label) fieldOk++;
+        else misses.push(`${p.file}#${f.id || f.name || 'input' + index}: field ${label} -> ${row.field_type}`);
       }
     });
     p.forms.forEach((f, j) => {
       formN++;
-      const got = f.index >= 0 ? r.forms[f.index].form_type : 'none';
+      const got = f.form_type ?? 'none';
       if (got === f.label || (got === 'none' && f.label === 'other')) formOk++;
       else misses.push(`${p.file}#form${j}: form ${f.label} -> ${got}`);
     });
   }
-  const precision = tp + fp ? tp / (tp + fp) : 1;
-  const recall = tp + fn ? tp / (tp + fn) : 1;
-  const scanMs = pages.map((p) => p.ms).sort((a, b) => a - b);
+  const scanMs = pages.map((p) => p.scan_ms).filter((x) => typeof x === 'number').sort((a, b) => a - b);
+  /** @type {Record<string, unknown>} */
   const summary = {
     summary: true,
     files: pages.length,
-    forms: formN,
-    fields: fieldN,
-    fills_precision: +precision.toFixed(3),
-    fills_recall: +recall.toFixed(3),
-    fills_tp: tp,
-    fills_fp: fp,
-    fills_fn: fn,
-    form_type_accuracy: +(formOk / Math.max(formN, 1)).toFixed(3),
-    field_type_accuracy: +(fieldOk / Math.max(fieldN, 1)).toFixed(3),
-    button_on_login_fields: buttonOnLogin,
-    scan_ms_median: +scanMs[Math.floor(scanMs.length / 2)].toFixed(2),
-    scan_ms_max: +scanMs[scanMs.length - 1].toFixed(2),
-    bench,
+    fields: rows,
+    buttons,
+    fills,
+    scan_ms_median: scanMs.length ? +scanMs[Math.floor(scanMs.length / 2)].toFixed(2) : null,
+    scan_ms_max: scanMs.length ? +scanMs[scanMs.length - 1].toFixed(2) : null,
+    bench: benchResult,
   };
+  if (opt.labelAttr) {
+    Object.assign(summary, {
+      labelled_fields: fieldN,
+      forms: formN,
+      fills_precision: +(tp + fp ? tp / (tp + fp) : 1).toFixed(3),
+      fills_recall: +(tp + fn ? tp / (tp + fn) : 1).toFixed(3),
+      fills_tp: tp,
+      fills_fp: fp,
+      fills_fn: fn,
+      form_type_accuracy: +(formOk / Math.max(formN, 1)).toFixed(3),
+      field_type_accuracy: +(fieldOk / Math.max(fieldN, 1)).toFixed(3),
+      button_on_login_fields: buttonOnLogin,
+    });
+  }
   console.log(JSON.stringify(summary));
   for (const m of misses) console.error(`miss: ${m}`);
   if (opt.ledger) {
     const expected = await readLedger(opt.ledger);
-    const keys = new Set(misses.map((m) => m.split(':')[0] + ':' + m.split(':').slice(1).join(':')));
+    const keys = new Set(misses);
     const fresh = [...keys].filter((k) => !expected.has(k));
     const fixed = [...expected].filter((k) => !keys.has(k));
     for (const k of fixed) console.error(`fixed (remove from ledger): ${k}`);

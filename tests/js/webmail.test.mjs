@@ -60,6 +60,7 @@ beforeEach(() => {
   session.clear();
   badges.clear();
   local.set('trust.userRoots', [rootB64]);
+  local.set(wm.WEBMAIL_SITES_KEY, [{ origin: 'http://127.0.0.1:8080', adapter: 'roundcube' }]);
 });
 
 /** begin + verify in one tab. */
@@ -79,7 +80,7 @@ test('a verified message: green badge for that tab only, a stable personal mark,
   assert.match(r.mark.color, /^#[0-9a-f]{6}$/);
   const r2 = await open(1, 'generated/016.eml');
   assert.deepEqual(r2.mark, r.mark, 'the mark is made once');
-  assert.deepEqual(await pages['webmail.tabVerdict']({ tabId: 1 }, tab(0)), { state: 'done', verdict: r2.verdict, continuity: null });
+  assert.deepEqual(await pages['webmail.tabVerdict']({ tabId: 1 }, tab(0)), { state: 'done', verdict: r2.verdict, continuity: null, aliases: [] });
   const stored = JSON.stringify([...local, ...session]);
   assert.ok(!stored.includes('Hello Bob') && !stored.includes('Hello Rob'), 'no message text in storage');
   const seen = local.get(wm.SEEN_KEY);
@@ -150,4 +151,107 @@ test('what a content script sends is validated', async () => {
   await assert.rejects(pages['webmail.setPersonalMark']({ phrase: '', color: '#123456' }, tab(0)), (e) => e.name === 'BadMessage');
   assert.deepEqual(await pages['webmail.setPersonalMark']({ phrase: 'blue whale', color: '#123456' }, tab(0)), { phrase: 'blue whale', color: '#123456' });
   assert.deepEqual(await pages['webmail.personalMark']({}, tab(0)), { phrase: 'blue whale', color: '#123456' });
+});
+
+const { call } = await import('../../extension/background/core.js');
+const { smimePageHandlers: trust } = await import('../../extension/background/smime.js');
+
+/** A sender in a tab of `url`. @param {number} tabId @param {string} url */
+const at = (tabId, url) => ({ id: 'test', url, tabId, frameId: 0 });
+
+test('adapters run only where the user turned them on, or on the service\'s own origin', async () => {
+  const evil = at(8, 'https://webmail.evil.example/?_task=mail&_action=show&_uid=1&_mbox=INBOX');
+  assert.deepEqual(await content['webmail.hello']({ adapter: 'roundcube' }, evil), { enabled: false });
+  await assert.rejects(content['webmail.begin']({}, evil), (e) => e.name === 'Refused');
+  // The popup learns what was recognised, and may turn it on.
+  assert.deepEqual(await pages['webmail.tabDetected']({ tabId: 8 }, tab(0)), { origin: 'https://webmail.evil.example', adapter: 'roundcube' });
+  await pages['webmail.enableSite']({ origin: 'https://webmail.evil.example', adapter: 'roundcube' }, tab(0));
+  assert.deepEqual(await content['webmail.hello']({ adapter: 'roundcube' }, evil), { enabled: true });
+  assert.equal(await pages['webmail.tabDetected']({ tabId: 8 }, tab(0)), null, 'no offer once it is on');
+  const { ticket } = await content['webmail.begin']({}, evil);
+  assert.match(ticket, /^[0-9a-f]{32}$/);
+  // On for Roundcube is not on for another adapter.
+  assert.deepEqual(await content['webmail.hello']({ adapter: 'gmail' }, evil), { enabled: false });
+  // Gmail's and Outlook's own origins need nothing; a look-alike host does.
+  assert.deepEqual(await content['webmail.hello']({ adapter: 'gmail' }, at(9, 'https://mail.google.com/mail/u/0/#inbox')), { enabled: true });
+  assert.deepEqual(await content['webmail.hello']({ adapter: 'outlook' }, at(9, 'https://outlook.office.com/mail/inbox/id/AAMk')), { enabled: true });
+  assert.deepEqual(await content['webmail.hello']({ adapter: 'gmail' }, at(9, 'https://mail.google.com.evil.example/mail/u/0/')), { enabled: false });
+  // Turned off again: refused again.
+  await pages['webmail.disableSite']({ origin: 'https://webmail.evil.example' }, tab(0));
+  await assert.rejects(content['webmail.verify']({ ticket, raw: mail('generated/001.eml') }, evil), (e) => e.name === 'Refused');
+  await assert.rejects(content['webmail.failed']({ ticket, problem: 'http' }, evil), (e) => e.name === 'Refused');
+  // Bad input.
+  await assert.rejects(content['webmail.hello']({ adapter: 'hotmail' }, evil), (e) => e.name === 'BadMessage');
+  for (const origin of ['javascript:alert(1)', 'https://a.example/path', 'ftp://a.example', 42]) {
+    await assert.rejects(pages['webmail.enableSite']({ origin, adapter: 'roundcube' }, tab(0)), (e) => e.name === 'BadMessage', String(origin));
+  }
+  const sites = await pages['webmail.sites']({}, tab(0));
+  assert.deepEqual(sites.user, [{ origin: 'http://127.0.0.1:8080', adapter: 'roundcube' }]);
+  assert.ok(sites.builtin.some((s) => s.origin === 'https://mail.google.com' && s.adapter === 'gmail'));
+});
+
+test('a message to one of the user\'s aliases names its site, and warns when another site sent it', async () => {
+  // generated/001.eml is from alice@example.com to bob@example.org.
+  const csv = 'id,address,source,provider_id,site,origin,created,expires,state,label,note\r\n'
+    + 't1,bob@example.org,catch-all,,shop.example.net,,1,,active,,\r\n';
+  local.set('vault', await call((c) => c.vaultApply(undefined, { op: 'import', text: csv })));
+  const r = await open(10, 'generated/001.eml');
+  assert.deepEqual(r.aliases, [{ alias: 'bob@example.org', site: 'shop.example.net', label: null, state: 'active', sender_site: 'example.com', other_sender: true }]);
+  assert.match(badges.get(10).title, /bob@example\.org, which you made for shop\.example\.net, but the sender is example\.com/);
+  assert.deepEqual((await pages['webmail.tabVerdict']({ tabId: 10 }, tab(0))).aliases, r.aliases);
+  // The same alias made for the sender's own site: named, no warning.
+  const csv2 = csv.replace('shop.example.net', 'www.example.com');
+  local.set('vault', await call((c) => c.vaultApply(undefined, { op: 'import', text: csv2 })));
+  const r2 = await open(10, 'generated/001.eml');
+  assert.equal(r2.aliases[0].other_sender, false);
+  assert.ok(!/leaked/.test(badges.get(10).title));
+});
+
+test('the popup\'s file check: .eml and bare .p7m, nothing stored, bad files refused', async () => {
+  const r = await pages['smime.checkFile']({ raw: mail('generated/001.eml') }, tab(0));
+  assert.equal(r.verdict.status, 'verified');
+  assert.deepEqual(r.aliases, []);
+  const p7m = fs.readFileSync(path.join(FIX, 'generated/010.eml'), 'latin1').split('\r\n\r\n')[1].replace(/\s+/g, '');
+  const der = Buffer.from(p7m, 'base64').toString('base64');
+  const v = await pages['smime.checkFile']({ raw: der, kind: 'p7m' }, tab(0));
+  assert.equal(v.verdict.status, 'verified');
+  assert.ok(v.verdict.details.warnings.some((w) => w.kind === 'sender_check_skipped'));
+  assert.equal(local.get(wm.SEEN_KEY), undefined, 'a file check remembers no signer');
+  assert.equal(session.size, 0, 'and keeps nothing about the file');
+  await assert.rejects(pages['smime.checkFile']({ raw: '' }, tab(0)), (e) => e.name === 'BadMessage');
+  await assert.rejects(pages['smime.checkFile']({ raw: 'AAAA', kind: 'exe' }, tab(0)), (e) => e.name === 'BadMessage');
+  await assert.rejects(pages['smime.checkFile']({ raw: 'A'.repeat(wm.MAX_WEBMAIL_MESSAGE_B64 + 4) }, tab(0)), (e) => e.name === 'TooLarge');
+  const junk = await pages['smime.checkFile']({ raw: Buffer.from('not a mail at all').toString('base64') }, tab(0));
+  assert.equal(junk.verdict.status, 'not_verified');
+});
+
+test('user roots: a preview of the file, then exactly what was shown is trusted; removal', async () => {
+  local.delete('trust.userRoots');
+  const pem = fs.readFileSync(path.join(FIX, 'pki/root.pem'));
+  const file = pem.toString('base64');
+  const before = await trust['trust.roots']({});
+  assert.ok(before.builtin.count > 50, 'Mozilla roots are built in');
+  assert.match(before.builtin.version, /NSS/);
+  assert.deepEqual(before.user, []);
+  const shown = await trust['trust.inspect']({ file });
+  assert.equal(shown.length, 1);
+  assert.match(shown[0].subject, /ImpaleMail Test Root CA/);
+  assert.equal(local.get('trust.userRoots'), undefined, 'inspecting trusts nothing');
+  // A message from the test CA is not trusted yet.
+  assert.equal((await pages['smime.checkFile']({ raw: mail('generated/001.eml') }, tab(0))).verdict.reason.kind, 'untrusted_root');
+  await assert.rejects(trust['trust.addRoots']({ file, fingerprints: ['00:11'] }), (e) => e.name === 'BadMessage', 'only what the file holds');
+  const after = await trust['trust.addRoots']({ file, fingerprints: [shown[0].fingerprint_sha256] });
+  assert.deepEqual(after.map((c) => c.fingerprint_sha256), [shown[0].fingerprint_sha256]);
+  assert.deepEqual(local.get('trust.userRoots'), [rootB64]);
+  assert.equal((await pages['smime.checkFile']({ raw: mail('generated/001.eml') }, tab(0))).verdict.status, 'verified');
+  // Adding it again changes nothing.
+  await trust['trust.addRoots']({ file, fingerprints: [shown[0].fingerprint_sha256] });
+  assert.equal(local.get('trust.userRoots').length, 1);
+  // Bad files: a clear error, nothing changes.
+  await assert.rejects(trust['trust.inspect']({ file: Buffer.from('hello').toString('base64') }), (e) => e.name === 'TrustError');
+  await assert.rejects(trust['trust.inspect']({ file: '' }), (e) => e.name === 'BadMessage');
+  await assert.rejects(trust['trust.inspect']({ file: 'A'.repeat(2 * 1024 * 1024) }), (e) => e.name === 'TooLarge');
+  assert.equal(local.get('trust.userRoots').length, 1);
+  assert.deepEqual(await trust['trust.removeRoot']({ fingerprint: shown[0].fingerprint_sha256 }), []);
+  assert.deepEqual(local.get('trust.userRoots'), []);
 });

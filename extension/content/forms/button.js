@@ -150,9 +150,11 @@ function setStyles(el, props) {
  *   onNew: () => Promise<string>,
  *   onExisting: (address: string) => Promise<void>,
  *   onSettings: () => void,
+ *   onNotHere: () => void,
  * }} ButtonOptions
  * `mode` 'new' offers "New alias" and the site's existing aliases; 'existing' (login fields)
  * offers only the existing ones. `onNew` creates and fills, resolving with the address.
+ * `onNotHere` is the menu's "Not on this site" (the buttons of the site go away).
  */
 
 /** The button on one field. */
@@ -293,6 +295,10 @@ export class FieldButton {
     sep.className = 'sep';
     sep.setAttribute('role', 'separator');
     items.push(sep);
+    item(i18n('formsNotHere'), 'not-here', () => {
+      this.close(true);
+      this.options.onNotHere();
+    });
     item(i18n('formsSettings'), 'settings', () => {
       this.close(true);
       this.options.onSettings();

@@ -15,7 +15,14 @@
  *
  * Nothing is put on `window` and the page's elements get no attributes: the only thing a
  * page can see is the host element of a drawn button.
+ *
+ * Messages from the extension (tabs.sendMessage, which pages cannot send): `forms.gesture`
+ * (the context-menu entry or the keyboard command was used: fill the right-clicked or focused
+ * field with a new alias), `forms.prefsChanged` (the global switch or a site's "not here"
+ * changed: scan again, the background says whether to draw), and `forms.inspect` (what was
+ * decided for every field: `./build.sh eval-forms`).
  */
+import { onExtensionMessage } from '../../shared/ext.js';
 import { scan, collectRoots } from '../extract.js';
 import { FieldButton, ownHosts } from './button.js';
 import { fillFields } from './fill.js';
@@ -36,11 +43,26 @@ export const MAX_BUTTONS_PER_FRAME = 10;
 export const MAX_EXISTING_SHOWN = 5;
 /** Input types worth asking the classifier about (an e-mail or user-name box). */
 const ASK_TYPES = new Set(['email', 'text']);
+/** Input types the context menu and the keyboard command fill (a person may type an address there). */
+const GESTURE_TYPES = new Set(['email', 'text', 'search', 'url', '']);
+/**
+ * How long after the right-click the context menu's "Fill with a new alias" still applies to
+ * the field that was right-clicked (ms): the menu may stay open while the user reads it.
+ */
+export const CONTEXT_TARGET_MAX_AGE_MS = 60_000;
+/** Longest an inspection (`forms.inspect`, the eval) waits for a pending scan to finish (ms). */
+export const INSPECT_MAX_WAIT_MS = 5000;
+/** Most attribute names an inspection may ask to read from each field. */
+const MAX_INSPECT_ATTRS = 8;
 const MINUTE_MS = 60_000;
 
 /** @typedef {typeof import('../../shared/ext.js').send} Send */
 /** @typedef {HTMLInputElement | HTMLTextAreaElement} TextField */
 /** @typedef {{ el: TextField, mode: 'new' | 'existing', fills: TextField[] }} Target */
+/**
+ * The background's classification of a batch (src/forms/features.rs `Classification`).
+ * @typedef {{ fields: { index: number, field_type: string, button?: boolean, offer_existing?: boolean, fills?: number[] }[], forms: { index: number, form_type: string }[] }} Classification
+ */
 
 /**
  * An error from a background reply, with its message.
@@ -77,6 +99,18 @@ export function startForms(doc, send) {
   let again = false;
   /** @type {WeakSet<Node>} */
   const observed = new WeakSet();
+  /**
+   * The last scan, its classification (null when nothing was worth asking about) and the
+   * fields given a button: what `forms.inspect` reports.
+   * @type {{ scan: import('../extract.js').Scan, classification: Classification | null, targets: Target[], ms: number } | null}
+   */
+  let last = null;
+  /** Why the background said not to draw ('off', 'site'), or null: no rescans on mutations then. */
+  /** @type {string | null} */
+  let paused = null;
+  /** The text field of the last trusted right-click, and when (for the context menu). */
+  /** @type {{ el: TextField, at: number } | null} */
+  let contextTarget = null;
 
   const resize = new ResizeObserver(() => reposition());
   let frame = 0;
@@ -106,6 +140,7 @@ export function startForms(doc, send) {
         onNew: () => createAndFill(t),
         onExisting: async (/** @type {string} */ address) => fillFields(t.fills, address),
         onSettings: () => void send({ type: 'forms.openOptions' }),
+        onNotHere: () => void notHere(),
       };
       const b = buttons.get(t.el);
       if (b) b.update(options);
@@ -132,9 +167,21 @@ export function startForms(doc, send) {
     return address;
   }
 
+  /** "Not on this site": the background remembers the site; the buttons go at once. */
+  async function notHere() {
+    const reply = await send({ type: 'forms.notHere' });
+    if (reply.ok) {
+      paused = 'site';
+      reconcile([]);
+      if (last) last.targets = [];
+    }
+  }
+
   /** One scan, classification and redraw. */
   async function run() {
+    const t0 = performance.now();
     const s = scan(doc);
+    last = { scan: s, classification: null, targets: [], ms: performance.now() - t0 };
     for (const root of collectRoots(doc)) {
       if (root !== doc && !observed.has(root)) {
         observed.add(root);
@@ -145,8 +192,12 @@ export function startForms(doc, send) {
     if (!worth) return reconcile([]);
     const reply = await send({ type: 'forms.classify', batch: s.batch });
     if (!reply.ok) return; // the background is restarting or refused: keep what is drawn
-    const v = /** @type {{ fields?: unknown, existing?: unknown }} */ (reply.value);
+    const v = /** @type {{ fields?: unknown, forms?: unknown, existing?: unknown, paused?: unknown }} */ (reply.value);
     if (!v || !Array.isArray(v.fields)) return;
+    paused = typeof v.paused === 'string' ? v.paused : null;
+    if (paused) return reconcile([]);
+    const mine = last;
+    if (mine) mine.classification = /** @type {Classification} */ ({ fields: v.fields, forms: Array.isArray(v.forms) ? v.forms : [] });
     existing = Array.isArray(v.existing) ? v.existing.filter((a) => typeof a === 'string').slice(0, MAX_EXISTING_SHOWN) : [];
     /** @type {Target[]} */
     const targets = [];
@@ -163,6 +214,7 @@ export function startForms(doc, send) {
         targets.push({ el, mode: 'existing', fills: [el] });
       }
     }
+    if (mine) mine.targets = targets;
     reconcile(targets);
   }
 
@@ -214,7 +266,7 @@ export function startForms(doc, send) {
       return [...Array.from(r.addedNodes), ...Array.from(r.removedNodes)].some((n) => !ours(n));
     });
     if (!relevant) return; // our own hosts moving
-    schedule();
+    if (!paused) schedule();
     reposition();
   });
   const OBSERVE = {
@@ -228,5 +280,132 @@ export function startForms(doc, send) {
   view.addEventListener('resize', reposition, { passive: true });
   // A late stylesheet or web font moves fields without a DOM change.
   view.addEventListener('load', reposition);
+
+  // The field of the last trusted right-click, for the context menu's entry.
+  doc.addEventListener('contextmenu', (e) => {
+    if (!e.isTrusted) return;
+    const el = e.composedPath()[0];
+    contextTarget = isGestureField(el) ? { el, at: Date.now() } : null;
+  }, { capture: true, passive: true });
+
+  /**
+   * The context-menu entry or the keyboard command: fills the right-clicked (menu) or focused
+   * (command) text field with a new alias, and its confirm twin when the classifier paired
+   * them. The browser's UI saw the gesture; a page cannot send this message.
+   * @param {unknown} via
+   */
+  async function onGesture(via) {
+    /** @type {TextField | null} */
+    let el = null;
+    if (via === 'menu') {
+      if (contextTarget && Date.now() - contextTarget.at < CONTEXT_TARGET_MAX_AGE_MS) el = contextTarget.el;
+      contextTarget = null;
+    } else if (via === 'command' && doc.hasFocus()) {
+      el = deepActiveElement(doc);
+    }
+    if (!el || !isGestureField(el) || !el.isConnected || el.disabled || el.readOnly) return { filled: false };
+    const paired = last?.targets.find((t) => t.el === el || (t.mode === 'new' && t.fills.includes(el)));
+    const fills = paired && paired.mode === 'new' ? [el, ...paired.fills.filter((f) => f !== el)] : [el];
+    await createAndFill({ el, mode: 'new', fills });
+    return { filled: true };
+  }
+
+  /**
+   * What the extension decided for every input, textarea and select of this document (open
+   * shadow roots included), in document order: the field type and form type from the last
+   * classification (asked for now when the scan found nothing worth asking about), whether a
+   * button is shown on it, and whether a click on a shown button fills it.
+   * @param {Record<string, unknown>} message
+   */
+  async function inspect(message) {
+    const t0 = Date.now();
+    while ((running || timer || !last) && Date.now() - t0 < INSPECT_MAX_WAIT_MS) await new Promise((r) => setTimeout(r, 50));
+    const settled = !running && !timer && Boolean(last);
+    const s = last?.scan ?? scan(doc);
+    let cls = last?.classification ?? null;
+    if (!cls && s.batch.fields.length) {
+      const reply = await send({ type: 'forms.classify', batch: s.batch });
+      const v = reply.ok ? /** @type {{ fields?: unknown, forms?: unknown }} */ (reply.value) : null;
+      if (v && Array.isArray(v.fields)) cls = /** @type {Classification} */ ({ fields: v.fields, forms: Array.isArray(v.forms) ? v.forms : [] });
+    }
+    const attrs = (Array.isArray(message.attrs) ? message.attrs : [])
+      .filter((a) => typeof a === 'string' && /^[a-z][a-z0-9_.:-]*$/i.test(a))
+      .slice(0, MAX_INSPECT_ATTRS);
+    /** @type {Set<Element>} */
+    const shown = new Set();
+    /** @type {Set<Element>} */
+    const filled = new Set();
+    for (const t of last?.targets ?? []) {
+      if (!buttons.get(t.el)?.shown) continue;
+      shown.add(t.el);
+      if (t.mode === 'new') for (const f of t.fills) filled.add(f);
+    }
+    const byIndex = new Map((cls?.fields ?? []).map((f) => [f.index, f]));
+    const fields = [];
+    /** @type {{ label: string | null, form_type: string | null }[]} */
+    const forms = [];
+    const formAttr = typeof message.formAttr === 'string' && /^[a-z][a-z0-9_.:-]*$/i.test(message.formAttr) ? message.formAttr : null;
+    for (const root of collectRoots(doc)) {
+      for (const el of Array.from(root.querySelectorAll('input, textarea, select'))) {
+        const i = s.elements.indexOf(el);
+        const fr = i >= 0 ? byIndex.get(i) : undefined;
+        const fi = i >= 0 ? s.batch.fields[i].formIndex : -1;
+        fields.push({
+          name: el.getAttribute('name'),
+          id: el.id || null,
+          attrs: Object.fromEntries(attrs.map((a) => [a, el.getAttribute(a)])),
+          field_type: fr ? fr.field_type : 'other',
+          form_type: fi >= 0 ? (cls?.forms[fi]?.form_type ?? null) : null,
+          button: shown.has(el),
+          fills: filled.has(el),
+        });
+      }
+      if (!formAttr) continue;
+      for (const f of Array.from(root.querySelectorAll(`[${formAttr}]`))) {
+        let fi = s.formElements.indexOf(f);
+        if (fi < 0) fi = s.formElements.findIndex((fe) => f.contains(fe) || fe.contains(f));
+        forms.push({ label: f.getAttribute(formAttr), form_type: fi >= 0 ? (cls?.forms[fi]?.form_type ?? null) : null });
+      }
+    }
+    return { url: doc.URL, settled, paused, scan_ms: last?.ms ?? null, fields, forms };
+  }
+
+  onExtensionMessage((message) => {
+    const m = /** @type {Record<string, unknown>} */ (message && typeof message === 'object' ? message : {});
+    if (m.type === 'forms.gesture') {
+      // Every frame of the tab hears the command; only the focused one answers.
+      if (m.via === 'command' && !(doc.hasFocus() && deepActiveElement(doc))) return undefined;
+      return onGesture(m.via);
+    }
+    if (m.type === 'forms.prefsChanged') {
+      paused = null;
+      schedule();
+      return undefined;
+    }
+    if (m.type === 'forms.inspect' && m.url === doc.URL) return inspect(m);
+    return undefined;
+  });
   void tick();
+}
+
+/**
+ * A field the context menu and the keyboard command may fill.
+ * @param {unknown} el
+ * @returns {el is TextField}
+ */
+function isGestureField(el) {
+  if (el instanceof HTMLTextAreaElement) return true;
+  return el instanceof HTMLInputElement && GESTURE_TYPES.has(el.type);
+}
+
+/**
+ * The focused text field, looking into open shadow roots; null when the focus is elsewhere.
+ * @param {Document} doc
+ * @returns {TextField | null}
+ */
+function deepActiveElement(doc) {
+  /** @type {Element | null} */
+  let a = doc.activeElement;
+  while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;
+  return isGestureField(a) ? a : null;
 }

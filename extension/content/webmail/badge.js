@@ -13,6 +13,7 @@
  * DOM is built with `textContent` only.
  */
 import { i18n } from '../../shared/ext.js';
+import { aliasUseText, continuityText, fingerprint, verdictWords as words } from '../../shared/words.js';
 
 /** Tag of the host element (a custom-element name, so `attachShadow` is allowed). */
 const HOST_TAG = 'impalemail-verdict';
@@ -24,7 +25,7 @@ const MAX_CHAIN_SHOWN = 10;
  * @typedef {{ phrase: string, color: string } | null} Mark
  * @typedef {{ state: 'pending' }
  *   | { state: 'failed', problem: FetchProblem, mark: Mark }
- *   | { state: 'done', verdict: any, continuity: any, mark: Mark }} BadgeState
+ *   | { state: 'done', verdict: any, continuity: any, mark: Mark, aliases?: import('../../shared/words.js').AliasUse[] }} BadgeState
  */
 
 const STYLE = `
@@ -59,54 +60,6 @@ function el(doc, tag, cls, text) {
   if (cls) e.className = cls;
   if (text !== undefined) e.textContent = text;
   return e;
-}
-
-/**
- * Data fields each reason kind puts into its sentence, in placeholder order (the shared
- * `reason<Kind>` / `explain<Kind>` strings of `_locales`, also used by ui/verdict.js).
- * @type {Record<string, string[]>}
- */
-const REASON_FIELDS = {
-  invalid_certificate: ['what'], weak_algorithm: ['what'], partially_signed: ['part'],
-  unsupported: ['what'], malformed: ['what'], limit_exceeded: ['which'],
-};
-
-/** @param {string} key @param {string[]} subs @param {string} fallback */
-function localised(key, subs, fallback) {
-  const text = i18n(key, subs);
-  return text && text !== key ? text : fallback;
-}
-
-/**
- * The verdict's summary and explanation in the user's language; the core's English text when
- * this build has no string for a (new) reason kind.
- * @param {any} v
- */
-function words(v) {
-  const summary = String(v.summary ?? '');
-  const explanation = String(v.explanation ?? '');
-  if (v.status === 'verified') {
-    return {
-      summary: localised('verdictVerifiedSummary', [String(v.details?.signer?.addresses?.[0] ?? '')], summary),
-      explanation: localised('explainVerified', [], explanation),
-    };
-  }
-  const kind = typeof v.reason?.kind === 'string' ? v.reason.kind : '';
-  if (!kind) return { summary, explanation };
-  const name = kind.replace(/(^|_)([a-z])/g, (/** @type {string} */ _, /** @type {string} */ __, /** @type {string} */ c) => c.toUpperCase());
-  const subs = (REASON_FIELDS[kind] ?? []).map((f) => String(v.reason[f] ?? ''));
-  return { summary: localised(`reason${name}`, subs, summary), explanation: localised(`explain${name}`, [], explanation) };
-}
-
-/** SHA-256 hex as colon-separated upper-case pairs. @param {string} hex */
-function fingerprint(hex) {
-  return String(hex ?? '').toUpperCase().replace(/(..)(?!$)/g, '$1:');
-}
-
-/** @param {any} c */
-function continuityText(c) {
-  const key = c.kind === 'issuer_changed' ? 'wmContinuityIssuerChanged' : c.kind === 'no_longer_signed' ? 'wmContinuityNoLongerSigned' : 'wmContinuityKeyChanged';
-  return i18n(key, [String(c.address), String(c.first_seen), String(c.previous_issuer)]);
 }
 
 /** @param {any} w */
@@ -186,10 +139,17 @@ export function createBadge(doc) {
       icon.textContent = v.status === 'verified' ? '✓' : v.status === 'invalid' ? '!' : '?';
       title.textContent = i18n(v.status === 'verified' ? 'wmBadgeVerified' : v.status === 'invalid' ? 'wmBadgeInvalid' : 'wmBadgeNotVerified');
       summary.textContent = words(v).summary;
-      if (state.continuity) {
+      // Warnings the reader must see without a click: a changed certificate, and an alias that
+      // reached someone other than the site it was made for. Which site an alias belongs to
+      // goes in the details.
+      const notes = [];
+      if (state.continuity) notes.push(continuityText(state.continuity));
+      for (const a of state.aliases ?? []) if (a.other_sender) notes.push(aliasUseText(a));
+      if (notes.length) {
         alert.hidden = false;
-        alert.textContent = continuityText(state.continuity);
+        alert.textContent = notes.join(' ');
       }
+      for (const a of state.aliases ?? []) if (!a.other_sender) details.append(el(doc, 'p', 'note', aliasUseText(a)));
       renderDetails(doc, details, v);
     },
   };

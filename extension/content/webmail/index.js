@@ -9,7 +9,10 @@
  * page's `window`, and nothing the page can read says what the verdict is (the badge lives in
  * a closed shadow root).
  */
+import { blobToBase64 } from '../../shared/base64.js';
 import { createBadge } from './badge.js';
+import { gmail } from './gmail.js';
+import { outlook } from './outlook.js';
 import { roundcube } from './roundcube.js';
 
 /**
@@ -24,8 +27,14 @@ export const MAX_WEBMAIL_MESSAGE_BYTES = 25 * 1024 * 1024;
  */
 
 /**
- * What an adapter knows about one shown message (opaque to this file).
- * @typedef {{ uid: string, mbox: string }} MessageRef
+ * What an adapter knows about one shown message: `key` names it (unique in the page); the
+ * rest is the adapter's own (opaque to this file).
+ * @typedef {{ key: string, uid?: string, mbox?: string, id?: string, element?: Element }} MessageRef
+ */
+
+/**
+ * The message's bytes as an adapter got them: a blob, or base64 where the webmail sends that.
+ * @typedef {{ ok: true, blob: Blob } | { ok: true, base64: string } | { ok: false, problem: FetchProblem }} RawMessage
  */
 
 /**
@@ -35,45 +44,40 @@ export const MAX_WEBMAIL_MESSAGE_BYTES = 25 * 1024 * 1024;
  *   matches(loc: Location, doc: Document): boolean,
  *   watch(doc: Document, loc: Location, onMessageShown: (ref: MessageRef) => void, onMessageHidden: () => void): void,
  *   messageId(doc: Document, loc: Location): MessageRef | null,
- *   fetchRaw(doc: Document, loc: Location, ref: MessageRef, maxBytes: number): Promise<{ ok: true, blob: Blob } | { ok: false, problem: FetchProblem }>,
- *   placeBadge(doc: Document, host: HTMLElement): boolean,
+ *   fetchRaw(doc: Document, loc: Location, ref: MessageRef, maxBytes: number): Promise<RawMessage>,
+ *   placeBadge(doc: Document, host: HTMLElement, ref: MessageRef): boolean,
  * }} WebmailAdapter
  */
 
 /** @type {WebmailAdapter[]} */
-const ADAPTERS = [roundcube];
+const ADAPTERS = [roundcube, gmail, outlook];
 
-/**
- * Base64 of a blob, through FileReader (no byte-by-byte copy; Firefox content scripts may not
- * touch the page-owned ArrayBuffer a fetch returns).
- * @param {Blob} blob @returns {Promise<string>}
- */
-function blobToBase64(blob) {
-  return new Promise((resolve, reject) => {
-    const r = new FileReader();
-    r.onerror = () => reject(r.error);
-    r.onload = () => {
-      const url = String(r.result);
-      resolve(url.slice(url.indexOf(',') + 1));
-    };
-    r.readAsDataURL(blob);
-  });
-}
+
 
 /**
  * @param {Document} doc
  * @param {Location} loc
  * @param {typeof import('../../shared/ext.js').send} send
  */
-export function startWebmail(doc, loc, send) {
+export async function startWebmail(doc, loc, send) {
   const adapter = ADAPTERS.find((a) => a.matches(loc, doc));
   if (!adapter) return;
-  /** @type {HTMLElement | null} */
-  let shown = null;
+  // The background decides whether this adapter may run on this origin: the service's own
+  // origins, or one the user turned on (the popup offers it when it is off).
+  const hello = await send({ type: 'webmail.hello', adapter: adapter.name });
+  if (!hello.ok || !/** @type {{ enabled: boolean }} */ (hello.value).enabled) return;
+  /** Badges in the page, by message key (a conversation view shows several messages). @type {Map<string, HTMLElement>} */
+  const shown = new Map();
   adapter.watch(doc, loc, (ref) => {
-    shown?.remove(); // one badge per document, also when a page comes back from the cache
-    check(adapter, doc, loc, ref, send, (host) => { shown = host; }).catch(() => {});
+    const before = shown.get(ref.key);
+    if (before?.isConnected && !ref.element) return; // already checked, still on screen
+    if (before?.isConnected && ref.element && ref.element.contains(before)) return;
+    before?.remove(); // also when a page comes back from the cache
+    shown.delete(ref.key);
+    check(adapter, doc, loc, ref, send, (host) => { shown.set(ref.key, host); }).catch(() => {});
   }, () => {
+    for (const host of shown.values()) host.remove();
+    shown.clear();
     send({ type: 'webmail.clear' }).catch(() => {});
   });
 }
@@ -90,15 +94,16 @@ async function check(adapter, doc, loc, ref, send, placed) {
   const ticket = /** @type {{ ticket: string }} */ (begun.value).ticket;
   const badge = createBadge(doc);
   badge.show({ state: 'pending' });
-  if (adapter.placeBadge(doc, badge.host)) placed(badge.host);
+  if (adapter.placeBadge(doc, badge.host, ref)) placed(badge.host);
 
-  const got = await adapter.fetchRaw(doc, loc, ref, MAX_WEBMAIL_MESSAGE_BYTES).catch(() => /** @type {const} */ ({ ok: false, problem: 'network' }));
+  /** @type {RawMessage} */
+  const got = await adapter.fetchRaw(doc, loc, ref, MAX_WEBMAIL_MESSAGE_BYTES).catch(() => ({ ok: false, problem: 'network' }));
   if (!got.ok) {
     const r = await send({ type: 'webmail.failed', ticket, problem: got.problem });
     badge.show({ state: 'failed', problem: got.problem, mark: r.ok ? /** @type {any} */ (r.value).mark : null });
     return;
   }
-  const raw = await blobToBase64(got.blob);
+  const raw = 'base64' in got ? got.base64 : await blobToBase64(got.blob);
   const r = await send({ type: 'webmail.verify', ticket, raw });
   if (!r.ok) {
     /** @type {FetchProblem} */
@@ -108,5 +113,5 @@ async function check(adapter, doc, loc, ref, send, placed) {
     return;
   }
   const v = /** @type {any} */ (r.value);
-  badge.show({ state: 'done', verdict: v.verdict, continuity: v.continuity, mark: v.mark });
+  badge.show({ state: 'done', verdict: v.verdict, continuity: v.continuity, mark: v.mark, aliases: v.aliases });
 }

@@ -17,6 +17,8 @@
  * bodies cannot add either: Roundcube's washtml drops scripts and forms from mail HTML.
  */
 
+import { messageFromResponse } from './fetch.js';
+
 /** The id of the iframe Roundcube shows the selected message in (skins elastic and larry). */
 const PREVIEW_FRAME_ID = 'messagecontframe';
 /** Longest mailbox name taken from the URL (characters). */
@@ -109,7 +111,7 @@ export const roundcube = {
     const mbox = p.get('_mbox') ?? '';
     if (!new RegExp(`^[0-9]{1,${MAX_UID_DIGITS}}$`).test(uid)) return null;
     if (!mbox || mbox.length > MAX_MBOX_LENGTH) return null;
-    return { uid, mbox };
+    return { key: `${mbox}/${uid}`, uid, mbox };
   },
 
   async fetchRaw(doc, loc, ref, maxBytes) {
@@ -118,7 +120,7 @@ export const roundcube = {
     // Only this URL, on the page's own origin and path: nothing else is ever fetched.
     const url = new URL(loc.origin + loc.pathname);
     url.search = new URLSearchParams({
-      _task: 'mail', _action: 'viewsource', _uid: ref.uid, _mbox: ref.mbox, _save: '1', _token: token,
+      _task: 'mail', _action: 'viewsource', _uid: String(ref.uid), _mbox: String(ref.mbox), _save: '1', _token: token,
     }).toString();
     /** @type {Response} */
     let res;
@@ -130,19 +132,13 @@ export const roundcube = {
       return { ok: false, problem: 'network' };
     }
     if (res.status !== 200) return { ok: false, problem: 'http' };
-    const length = Number(res.headers.get('content-length') ?? '0');
-    if (length > maxBytes) return { ok: false, problem: 'too_large' };
-    const type = (res.headers.get('content-type') ?? '').toLowerCase();
-    const disposition = (res.headers.get('content-disposition') ?? '').toLowerCase();
-    if (type.startsWith('text/html')) {
+    if ((res.headers.get('content-type') ?? '').toLowerCase().startsWith('text/html')) {
       // HTTP 200 with an error page: a missing/expired token says "Request Check Failed".
       const text = await res.text();
       return { ok: false, problem: /request check failed/i.test(text) ? 'request_check' : 'not_a_message' };
     }
-    if (!disposition.startsWith('attachment')) return { ok: false, problem: 'not_a_message' };
-    const blob = await res.blob();
-    if (blob.size > maxBytes) return { ok: false, problem: 'too_large' };
-    return { ok: true, blob };
+    if (!(res.headers.get('content-disposition') ?? '').toLowerCase().startsWith('attachment')) return { ok: false, problem: 'not_a_message' };
+    return messageFromResponse(res, maxBytes);
   },
 
   placeBadge(doc, host) {

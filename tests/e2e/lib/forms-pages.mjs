@@ -164,3 +164,119 @@ export async function tabUrls(browser, page) {
   }
   return urls; // page handles switch back to their own window on their next call
 }
+
+/**
+ * An expression for the rectangles of the visible button hosts in `doc` (a document
+ * expression), or null when none is visible.
+ * @param {string} [doc]
+ */
+export const visibleHosts = (doc = 'document') =>
+  `(() => { const r = [...${doc}.querySelectorAll(${js(HOST_TAG)})].filter((h) => getComputedStyle(h).visibility === 'visible'); return r.length ? r.map((h) => h.getBoundingClientRect().toJSON()) : null; })()`;
+
+/** Centre of a rectangle. @param {{ left: number, top: number, width: number, height: number }} r */
+export const centre = (r) => [r.left + r.width / 2, r.top + r.height / 2];
+
+/**
+ * The names of the open menu's items, from Chromium's accessibility tree (which includes
+ * closed shadow roots) of the page or of one of its frames (an out-of-process one too);
+ * null in Firefox.
+ * @param {{ name: string }} browser @param {import('./chrome.mjs').PageHandle} page @param {any} [frame]
+ * @returns {Promise<string[] | null>}
+ */
+export async function menuItemNames(browser, page, frame) {
+  if (browser.name !== 'chrome') return null;
+  const cdp = await page.raw.context().newCDPSession(frame ?? page.raw);
+  try {
+    const { nodes } = await cdp.send('Accessibility.getFullAXTree');
+    return nodes.filter((/** @type {any} */ n) => n.role?.value === 'menuitem' && !n.ignored).map((/** @type {any} */ n) => n.name?.value ?? '');
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/**
+ * Evaluates in a cross-origin iframe (found by its selector in the top document): Playwright's
+ * frame in Chromium, WebDriver's "switch to frame" in Firefox.
+ * @param {{ name: string }} browser @param {import('./chrome.mjs').PageHandle} page @param {string} sel
+ */
+export function frameOf(browser, page, sel) {
+  if (browser.name === 'chrome') {
+    const frame = async () => {
+      const el = await page.raw.$(sel);
+      const f = el && (await el.contentFrame());
+      if (!f) throw new Error(`no frame ${sel}`);
+      return f;
+    };
+    return {
+      /** @param {string} expr */
+      eval: async (expr) => (await frame()).evaluate(expr),
+      raw: frame,
+    };
+  }
+  const wd = page.raw;
+  return {
+    /** @param {string} expr */
+    async eval(expr) {
+      await page.eval('1'); // this page's window, top frame
+      const el = await wd.req('POST', wd.s('/element'), { using: 'css selector', value: sel });
+      await wd.req('POST', wd.s('/frame'), { id: el });
+      try {
+        return await wd.exec(`return (${expr});`);
+      } finally {
+        await wd.req('POST', wd.s('/frame/parent'), {});
+      }
+    },
+    raw: async () => null,
+  };
+}
+
+/**
+ * Trusted clicks and keys in an iframe (found by its selector in the top document), at the
+ * frame's own viewport coordinates. Chromium: Playwright's mouse at the frame's offset in the
+ * page. Firefox: WebDriver actions performed with the frame as the current browsing context;
+ * actions performed from the top document at page coordinates do not reach an out-of-process
+ * (cross-origin, Fission) frame in headless Firefox ESR 140: the click lands nowhere.
+ * @param {{ name: string }} browser @param {import('./chrome.mjs').PageHandle} page @param {string} sel
+ */
+export function frameInput(browser, page, sel) {
+  const offset = () => page.eval(`(() => { const f = document.querySelector(${js(sel)}); const r = f.getBoundingClientRect(); return { left: r.left + f.clientLeft, top: r.top + f.clientTop }; })()`);
+  if (browser.name === 'chrome') {
+    const u = input(browser, page);
+    return {
+      /** @param {number} x @param {number} y */
+      clickAt: async (x, y) => { const o = await offset(); await u.clickAt(o.left + x, o.top + y); },
+      /** @param {'Enter' | 'ArrowDown' | 'Escape' | 'End'} key */
+      press: (key) => u.press(key),
+    };
+  }
+  const wd = page.raw;
+  /** @param {object[]} sources */
+  const perform = async (sources) => {
+    await page.eval('1'); // this page's window, top frame
+    const el = await wd.req('POST', wd.s('/element'), { using: 'css selector', value: sel });
+    await wd.req('POST', wd.s('/frame'), { id: el });
+    try {
+      await wd.req('POST', wd.s('/actions'), { actions: sources });
+      await wd.req('DELETE', wd.s('/actions'));
+    } finally {
+      await wd.req('POST', wd.s('/frame/parent'), {});
+    }
+  };
+  return {
+    /** @param {number} x @param {number} y */
+    clickAt: (x, y) => perform([{
+      type: 'pointer', id: 'mouse', parameters: { pointerType: 'mouse' },
+      actions: [{ type: 'pointerMove', x: Math.round(x), y: Math.round(y), origin: 'viewport' }, { type: 'pointerDown', button: 0 }, { type: 'pointerUp', button: 0 }],
+    }]),
+    /** @param {'Enter' | 'ArrowDown' | 'Escape' | 'End'} key */
+    press: (key) => perform([{ type: 'key', id: 'keyboard', actions: [{ type: 'keyDown', value: WD_KEYS[key] }, { type: 'keyUp', value: WD_KEYS[key] }] }]),
+  };
+}
+
+/**
+ * Polls `expr` in a frame until it is truthy.
+ * @param {{ eval(expr: string): Promise<any> }} frame @param {string} expr @param {string} [what]
+ */
+export async function waitInFrame(frame, expr, what = expr) {
+  return waitFor(/** @type {any} */ ({ eval: (/** @type {string} */ e) => frame.eval(e) }), expr, what);
+}

@@ -50,6 +50,27 @@ export async function waitFor(page, expr, timeoutMs = WAIT_MS) {
 
 /** A value as a JavaScript literal. @param {unknown} v */
 export const js = (v) => JSON.stringify(v);
+
+/**
+ * Polls `fn` (in Node) until it returns something truthy; an exception counts as "not yet".
+ * @template T @param {() => Promise<T>} fn @param {string} what @param {number} [timeoutMs]
+ * @returns {Promise<T>}
+ */
+export async function until(fn, what, timeoutMs = WAIT_MS) {
+  const t0 = Date.now();
+  let last;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+      last = v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() - t0 > timeoutMs) assert.fail(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : js(last)})`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
 /** An expression: the text of the first element matching `sel` ('' when none). @param {string} sel */
 export const text = (sel) => `(document.querySelector(${js(sel)})?.textContent ?? '')`;
 /** An expression: whether `sel` exists and is not inside a hidden element. @param {string} sel */

@@ -1,0 +1,42 @@
+// @ts-check
+/**
+ * What every adapter does with the answer of a raw-source route: refuse what is not a message.
+ */
+
+/** @typedef {import('./index.js').FetchProblem} FetchProblem */
+
+/** Longest `Content-Length` a JSON answer carrying a base64 message may have (bytes). */
+const JSON_OVERHEAD_BYTES = 64 * 1024;
+
+/** A header field name (printable ASCII except ':', RFC 5322 §2.2) and its colon. */
+const FIRST_FIELD_RE = /^[\x21-\x39\x3b-\x7e]{1,998}:/;
+
+/**
+ * Whether a text starts like an RFC 5322 message: a header field on the first line. An HTML
+ * error page or a JSON answer does not. (Strings, not bytes: in Firefox a content script may
+ * not read the buffers of a page-owned response.)
+ * @param {string} head the first characters
+ */
+export function looksLikeMessage(head) {
+  return FIRST_FIELD_RE.test(head);
+}
+
+/**
+ * The message out of a raw-source response: status 200, not an HTML page, at most `maxBytes`,
+ * and starting like a message.
+ * @param {Response} res @param {number} maxBytes
+ * @returns {Promise<{ ok: true, blob: Blob } | { ok: false, problem: FetchProblem }>}
+ */
+export async function messageFromResponse(res, maxBytes) {
+  if (res.status !== 200) return { ok: false, problem: 'http' };
+  const length = Number(res.headers.get('content-length') ?? '0');
+  if (length > maxBytes) return { ok: false, problem: 'too_large' };
+  if ((res.headers.get('content-type') ?? '').toLowerCase().startsWith('text/html')) return { ok: false, problem: 'not_a_message' };
+  const blob = await res.blob();
+  if (blob.size > maxBytes) return { ok: false, problem: 'too_large' };
+  const head = await blob.slice(0, 1000).text();
+  return looksLikeMessage(head) ? { ok: true, blob } : { ok: false, problem: 'not_a_message' };
+}
+
+/** The limit for a JSON answer that carries a message of `maxBytes` in base64. @param {number} maxBytes */
+export const maxJsonBytes = (maxBytes) => Math.ceil(maxBytes / 3) * 4 + JSON_OVERHEAD_BYTES;

@@ -1,0 +1,138 @@
+// @ts-check
+/**
+ * Gmail (mail.google.com): the adapter. Verified against a local replica only
+ * (tests/e2e/lib/webmail-replicas.mjs), never against the live service: see README.md.
+ *
+ * Gmail is a single-page app: opening a conversation adds its messages to the page without a
+ * new document. Each expanded message is a `div.adn` that carries the message's id, either
+ * the legacy hex id (`data-legacy-message-id`) or, inside it, `data-message-id="#msg-f:<n>"`.
+ * A debounced MutationObserver notices messages appearing and the conversation going away.
+ *
+ * The exact bytes come from Gmail's "download message" route on the page's own origin and
+ * account path (`/mail/u/<n>/`): `?view=att&th=<legacy id>&attid=0&disp=comp&safe=1&zw`, or
+ * `?view=att&permmsgid=msg-f:<n>&attid=0&disp=comp&safe=1&zw` for the newer ids. The session
+ * cookie authenticates it; nothing else is ever fetched. The answer must look like a message
+ * (index.js `messageFromResponse`): Gmail's HTML error and sign-in pages do not.
+ *
+ * The badge goes between a message's header and its body (`div.ii.gt`), never inside the
+ * body, whose HTML is the sender's.
+ */
+import { messageFromResponse } from './fetch.js';
+
+/** Gmail's own origin; anywhere else the adapter runs only where the user turned it on. */
+const GMAIL_HOST = 'mail.google.com';
+/** A legacy message id: 16 hex digits (a 64-bit number). */
+const LEGACY_ID_RE = /^[0-9a-f]{16}$/;
+/** A permanent message id as Gmail writes it in `data-message-id` (leading `#` optional). */
+const PERM_ID_RE = /^#?(msg-[af]:[0-9]{1,20})$/;
+/** The account path (`/mail/u/0/`), the prefix of every Gmail route. */
+const ACCOUNT_PATH_RE = /^\/mail\/u\/[0-9]{1,3}\//;
+/** How long DOM changes settle before the page is scanned again (ms). */
+const SCAN_DEBOUNCE_MS = 150;
+/** Most messages of one conversation checked (a long thread shows the newest expanded ones). */
+const MAX_MESSAGES_PER_SCAN = 20;
+
+/** @param {Element} el @returns {{ param: 'th' | 'permmsgid', id: string } | null} */
+function idOf(el) {
+  const legacy = el.getAttribute('data-legacy-message-id') ?? '';
+  if (LEGACY_ID_RE.test(legacy)) return { param: 'th', id: legacy };
+  const inner = Array.from(el.querySelectorAll('[data-message-id]')).find((x) => !x.closest(BODY));
+  const perm = inner?.getAttribute('data-message-id') ?? el.getAttribute('data-message-id') ?? '';
+  const m = PERM_ID_RE.exec(perm);
+  return m ? { param: 'permmsgid', id: m[1] } : null;
+}
+
+/** A message body: the sender's HTML, which may imitate anything, including a message. */
+const BODY = 'div.ii.gt, div.a3s';
+
+/**
+ * Expanded messages on screen, in document order. A `div.adn` inside a message body is the
+ * mail's own markup (an attempt to get another message's verdict drawn next to it): skipped.
+ * @param {Document} doc
+ */
+function messages(doc) {
+  return Array.from(doc.querySelectorAll('div.adn'))
+    .filter((el) => !el.parentElement?.closest(BODY) && idOf(el) !== null)
+    .slice(0, MAX_MESSAGES_PER_SCAN);
+}
+
+/** @type {import('./index.js').WebmailAdapter} */
+export const gmail = {
+  name: 'gmail',
+
+  matches(loc, doc) {
+    if (loc.protocol !== 'https:' && loc.protocol !== 'http:') return false;
+    if (!ACCOUNT_PATH_RE.test(loc.pathname)) return false;
+    // On Gmail's own host the path says enough; elsewhere (a replica the user turned on) the
+    // page must carry Gmail's main region too.
+    return loc.hostname === GMAIL_HOST || !!doc.querySelector('div[role="main"]');
+  },
+
+  watch(doc, _loc, onMessageShown, onMessageHidden) {
+    /** Keys of the messages reported as shown. @type {Set<string>} */
+    let seen = new Set();
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    let timer;
+    const scan = () => {
+      timer = undefined;
+      /** @type {Set<string>} */
+      const now = new Set();
+      for (const el of messages(doc)) {
+        const id = idOf(el);
+        if (!id) continue;
+        now.add(id.id);
+        onMessageShown({ key: id.id, id: `${id.param}:${id.id}`, element: el });
+      }
+      if (now.size === 0 && seen.size > 0) onMessageHidden();
+      seen = now;
+    };
+    const later = () => {
+      if (timer === undefined) timer = setTimeout(scan, SCAN_DEBOUNCE_MS);
+    };
+    new MutationObserver(later).observe(doc.body ?? doc.documentElement, { childList: true, subtree: true });
+    doc.defaultView?.addEventListener('hashchange', later);
+    scan();
+  },
+
+  messageId(doc) {
+    const el = messages(doc)[0];
+    const id = el ? idOf(el) : null;
+    return id ? { key: id.id, id: `${id.param}:${id.id}`, element: el } : null;
+  },
+
+  async fetchRaw(_doc, loc, ref, maxBytes) {
+    const [param, id] = String(ref.id ?? '').split(/:(.*)/s);
+    if (!(param === 'th' && LEGACY_ID_RE.test(id ?? '')) && !(param === 'permmsgid' && PERM_ID_RE.test(id ?? ''))) {
+      return { ok: false, problem: 'not_a_message' };
+    }
+    const account = ACCOUNT_PATH_RE.exec(loc.pathname)?.[0];
+    if (!account) return { ok: false, problem: 'no_token' };
+    // Only this URL, on the page's own origin and account path.
+    const url = new URL(loc.origin + account);
+    url.search = new URLSearchParams({ view: 'att', [param]: id, attid: '0', disp: 'comp', safe: '1', zw: '' }).toString();
+    /** @type {Response} */
+    let res;
+    try {
+      res = await fetch(url.href, { credentials: 'include', redirect: 'error', cache: 'no-store' });
+    } catch {
+      return { ok: false, problem: 'network' };
+    }
+    return messageFromResponse(res, maxBytes);
+  },
+
+  placeBadge(_doc, host, ref) {
+    const msg = ref.element;
+    if (!msg || !msg.isConnected) return false;
+    const body = Array.from(msg.querySelectorAll('div.ii.gt')).find((b) => !b.parentElement?.closest(BODY));
+    if (body) {
+      body.insertAdjacentElement('beforebegin', host);
+      return true;
+    }
+    const header = msg.querySelector('div.gE');
+    if (header) {
+      header.insertAdjacentElement('afterend', host);
+      return true;
+    }
+    return false;
+  },
+};

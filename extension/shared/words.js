@@ -1,0 +1,109 @@
+// @ts-check
+/**
+ * The words of an S/MIME verdict in the user's language, for every place that shows one: the
+ * popup and its file check (`ui/verdict.js`), the in-page badge (`content/webmail/badge.js`)
+ * and the toolbar tooltip (`background/webmail.js`). One table, so the three never disagree.
+ *
+ * `_locales` has a summary and an explanation per reason kind (`reason<Kind>`,
+ * `explain<Kind>`), whose English text is the core's own (`Reason::summary`,
+ * `Reason::explanation` in src/smime/verdict.rs). A kind this build does not know yet (the
+ * core's `Reason` is non-exhaustive) shows the core's English text.
+ */
+import { i18n } from './ext.js';
+
+/**
+ * The data fields each reason kind puts into its sentence, in placeholder order.
+ * @type {Record<string, string[]>}
+ */
+export const REASON_FIELDS = {
+  invalid_certificate: ['what'],
+  weak_algorithm: ['what'],
+  partially_signed: ['part'],
+  unsupported: ['what'],
+  malformed: ['what'],
+  limit_exceeded: ['which'],
+};
+
+/** `snake_case` to `CamelCase`, for locale keys. @param {string} kind */
+export const camel = (kind) => kind.replace(/(^|_)([a-z])/g, (_, __, c) => c.toUpperCase());
+
+/**
+ * A localised string, or `fallback` when this build's locales lack `key` (or there are no
+ * locales, as in the Node tests).
+ * @param {string} key @param {string[]} subs @param {string} fallback
+ */
+export function localised(key, subs, fallback) {
+  let text = '';
+  try {
+    text = i18n(key, subs);
+  } catch {
+    /* no i18n API */
+  }
+  return text && text !== key ? text : fallback;
+}
+
+/**
+ * The summary and explanation in the user's language.
+ * @param {{ status: string, reason: ({ kind: string } & Record<string, unknown>) | null, summary: string, explanation: string, details?: any }} v
+ */
+export function verdictWords(v) {
+  const summary = String(v.summary ?? '');
+  const explanation = String(v.explanation ?? '');
+  if (v.status === 'verified') {
+    const who = String(v.details?.signer?.addresses?.[0] ?? '');
+    return {
+      summary: localised('verdictVerifiedSummary', [who], summary),
+      explanation: localised('explainVerified', [], explanation),
+    };
+  }
+  const kind = typeof v.reason?.kind === 'string' ? v.reason.kind : '';
+  if (!kind || !v.reason) return { summary, explanation };
+  const reason = v.reason;
+  const subs = (REASON_FIELDS[kind] ?? []).map((f) => {
+    const x = reason[f];
+    return Array.isArray(x) ? x.join(', ') : String(x ?? '');
+  });
+  const name = camel(kind);
+  return { summary: localised(`reason${name}`, subs, summary), explanation: localised(`explain${name}`, [], explanation) };
+}
+
+/**
+ * The continuity note: an address's earlier messages came with another certificate.
+ * @param {{ kind: string, address: string, first_seen: string, previous_issuer: string }} c
+ */
+export function continuityText(c) {
+  const subs = [String(c.address), String(c.first_seen), String(c.previous_issuer)];
+  switch (c.kind) {
+    case 'issuer_changed':
+      return localised('wmContinuityIssuerChanged', subs, `Earlier messages from ${subs[0]} (since ${subs[1]}) were signed by a certificate from another authority (${subs[2]}).`);
+    case 'no_longer_signed':
+      return localised('wmContinuityNoLongerSigned', subs, `Earlier messages from ${subs[0]} (since ${subs[1]}) were signed; this one is not.`);
+    default:
+      return localised('wmContinuityKeyChanged', subs, `Earlier messages from ${subs[0]} (since ${subs[1]}) were signed with a different certificate.`);
+  }
+}
+
+/**
+ * One of the user's aliases received the message.
+ * @typedef {{ alias: string, site: string | null, label: string | null, state: string,
+ *   sender_site: string | null, other_sender: boolean }} AliasUse
+ */
+
+/**
+ * What to say about an alias the message was sent to: the site it was made for, and a warning
+ * when the sender belongs to another site.
+ * @param {AliasUse} a
+ */
+export function aliasUseText(a) {
+  if (a.other_sender) {
+    return localised('wmAliasLeak', [a.alias, a.site ?? '', a.sender_site ?? ''],
+      `Sent to your alias ${a.alias}, which you made for ${a.site}, but the sender is ${a.sender_site}: the address may have leaked or been sold.`);
+  }
+  if (a.site) return localised('wmAliasFor', [a.alias, a.site], `Sent to your alias ${a.alias}, which you made for ${a.site}.`);
+  return localised('wmAliasNoSite', [a.alias], `Sent to your alias ${a.alias}.`);
+}
+
+/** A SHA-256 in the usual fingerprint form: upper-case byte pairs joined by colons. @param {string} hex */
+export function fingerprint(hex) {
+  return (String(hex ?? '').toUpperCase().match(/[0-9A-F]{2}/g) ?? []).join(':');
+}

@@ -1,0 +1,219 @@
+// @ts-check
+/**
+ * The options page's S/MIME sections: the personal mark the in-page badge shows, the
+ * authorities trusted for signed mail (Mozilla's built-in ones, and the user's own, imported
+ * with a preview of exactly what will be trusted), and the webmail sites where messages are
+ * checked. Every change goes through the background (`trust.*`, `webmail.*`).
+ */
+import { i18n, send } from '../shared/ext.js';
+import { blobToBase64 } from '../shared/base64.js';
+import { byId, formatDate, h, showError } from './components.js';
+
+/** Colours offered for the personal mark (readable with white text; the background's list). */
+const MARK_COLORS = ['#6d28d9', '#0f766e', '#b45309', '#be123c', '#1d4ed8', '#4d7c0f', '#a21caf', '#0e7490'];
+/** Largest certificate file read (bytes; the background refuses more too). */
+export const MAX_ROOT_FILE_BYTES = 1 << 20;
+
+/**
+ * @typedef {{ subject: string, common_name: string | null, issuer: string, fingerprint_sha256: string,
+ *   not_before: number, not_after: number, is_ca: boolean, self_issued: boolean, serial: string }} RootInfo
+ */
+
+// ------------------------------------------------------------------ personal mark
+
+/** @param {{ phrase: string, color: string }} m */
+function showMark(m) {
+  const preview = byId('mark-preview');
+  preview.textContent = m.phrase;
+  preview.style.background = m.color;
+  /** @type {HTMLInputElement} */ (byId('mark-phrase')).value = m.phrase;
+  const select = /** @type {HTMLSelectElement} */ (byId('mark-color'));
+  if (![...select.options].some((o) => o.value === m.color)) select.append(h('option', { value: m.color, text: m.color }));
+  select.value = m.color;
+}
+
+async function startMark() {
+  const select = /** @type {HTMLSelectElement} */ (byId('mark-color'));
+  MARK_COLORS.forEach((c, i) => {
+    const o = h('option', { value: c, text: i18n('optMarkColorN', [String(i + 1)]) });
+    o.style.background = c;
+    o.style.color = '#fff';
+    select.append(o);
+  });
+  const got = await send({ type: 'webmail.personalMark' });
+  if (got.ok) showMark(/** @type {any} */ (got.value));
+  const save = async (/** @type {string} */ phrase, /** @type {string} */ color) => {
+    const r = await send({ type: 'webmail.setPersonalMark', phrase, color });
+    showError(byId('mark-error'), r.ok ? null : r.error);
+    if (!r.ok) return;
+    showMark(/** @type {any} */ (r.value));
+    byId('mark-status').textContent = i18n('optMarkSaved');
+  };
+  byId('mark-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    save(/** @type {HTMLInputElement} */ (byId('mark-phrase')).value, select.value);
+  });
+  select.addEventListener('change', () => { byId('mark-preview').style.background = select.value; });
+  byId('mark-random').addEventListener('click', async () => {
+    const r = await send({ type: 'webmail.randomPersonalMark' });
+    showError(byId('mark-error'), r.ok ? null : r.error);
+    if (!r.ok) return;
+    showMark(/** @type {any} */ (r.value));
+    byId('mark-status').textContent = i18n('optMarkSaved');
+  });
+}
+
+// ------------------------------------------------------------------ roots
+
+/** One certificate as a list item. @param {RootInfo} c @param {HTMLElement[]} [extra] */
+function certItem(c, extra = []) {
+  const now = Date.now() / 1000;
+  const warnings = [];
+  if (!c.is_ca) warnings.push(i18n('optRootNotCa'));
+  if (!c.self_issued) warnings.push(i18n('optRootNotSelfIssued'));
+  if (c.not_after < now) warnings.push(i18n('optRootExpired'));
+  return h('li', { data: { fingerprint: c.fingerprint_sha256 } }, [
+    h('strong', { text: c.common_name ?? c.subject }),
+    h('div', { text: i18n('optRootSubject', [c.subject]) }),
+    h('div', { text: i18n('optRootIssuer', [c.issuer]) }),
+    h('div', { text: i18n('optRootValidity', [formatDate(c.not_before), formatDate(c.not_after)]) }),
+    h('div', { className: 'fp', text: `SHA-256 ${c.fingerprint_sha256}` }),
+    ...warnings.map((w) => h('div', { className: 'warn', text: w })),
+    ...extra,
+  ]);
+}
+
+/** @param {RootInfo[]} user */
+function renderRoots(user) {
+  const list = byId('roots-list');
+  list.replaceChildren(...user.map((c) => certItem(c, [h('button', {
+    type: 'button', className: 'danger', text: i18n('optRootRemove'),
+    attrs: { 'aria-label': i18n('optRootRemoveNamed', [c.common_name ?? c.subject]) },
+    on: { click: () => removeRoot(c) },
+  })])));
+  byId('roots-empty').hidden = user.length > 0;
+}
+
+/** @param {RootInfo} c */
+async function removeRoot(c) {
+  const r = await send({ type: 'trust.removeRoot', fingerprint: c.fingerprint_sha256 });
+  showError(byId('roots-error'), r.ok ? null : r.error);
+  if (!r.ok) return;
+  renderRoots(/** @type {RootInfo[]} */ (r.value));
+  byId('roots-status').textContent = i18n('optRootRemoved', [c.common_name ?? c.subject]);
+}
+
+
+async function startRoots() {
+  const got = await send({ type: 'trust.roots' });
+  if (!got.ok) {
+    showError(byId('roots-error'), got.error);
+    return;
+  }
+  const { builtin, user } = /** @type {{ builtin: { version: string, count: number }, user: RootInfo[] }} */ (got.value);
+  byId('roots-builtin').textContent = i18n('optRootsBuiltin', [String(builtin.count), builtin.version]);
+  renderRoots(user);
+
+  const input = /** @type {HTMLInputElement} */ (byId('roots-file'));
+  const preview = byId('roots-preview');
+  const confirm = /** @type {HTMLButtonElement} */ (byId('roots-confirm'));
+  /** @type {{ file: string, fingerprints: string[] } | null} */
+  let pending = null;
+  const close = () => { preview.hidden = true; pending = null; };
+  input.addEventListener('change', async () => {
+    const file = input.files?.[0];
+    input.value = '';
+    close();
+    showError(byId('roots-error'), null);
+    byId('roots-status').textContent = '';
+    if (!file) return;
+    if (file.size === 0 || file.size > MAX_ROOT_FILE_BYTES) {
+      showError(byId('roots-error'), { name: 'BadFile', message: i18n('optRootsBadSize', [file.name]) });
+      return;
+    }
+    const b64 = await blobToBase64(file);
+    const r = await send({ type: 'trust.inspect', file: b64 });
+    if (!r.ok) {
+      showError(byId('roots-error'), { name: r.error.name, message: i18n('optRootsUnreadable', [file.name, r.error.message]) });
+      return;
+    }
+    const certs = /** @type {RootInfo[]} */ (r.value);
+    pending = { file: b64, fingerprints: certs.map((c) => c.fingerprint_sha256) };
+    byId('roots-preview-list').replaceChildren(...certs.map((c) => certItem(c)));
+    confirm.textContent = i18n('optRootsConfirm', [String(certs.length)]);
+    preview.hidden = false;
+    confirm.focus();
+  });
+  byId('roots-cancel').addEventListener('click', () => { close(); input.focus(); });
+  confirm.addEventListener('click', async () => {
+    if (!pending) return;
+    const r = await send({ type: 'trust.addRoots', ...pending });
+    if (!r.ok) {
+      showError(byId('roots-error'), r.error);
+      return;
+    }
+    const n = pending.fingerprints.length;
+    close();
+    renderRoots(/** @type {RootInfo[]} */ (r.value));
+    byId('roots-status').textContent = i18n('optRootsAdded', [String(n)]);
+  });
+}
+
+// ------------------------------------------------------------------ webmail sites
+
+/** @typedef {{ origin: string, adapter: string }} WebmailSite */
+
+/** @param {{ builtin: WebmailSite[], user: WebmailSite[] }} sites */
+function renderSites(sites) {
+  const name = (/** @type {string} */ a) => ({ roundcube: 'Roundcube', gmail: 'Gmail', outlook: 'Outlook' })[a] ?? a;
+  byId('webmail-list').replaceChildren(
+    ...sites.builtin.map((s) => h('li', { data: { origin: s.origin } }, [`${s.origin} — ${name(s.adapter)} `, h('span', { className: 'help', text: i18n('optWebmailBuiltin') })])),
+    ...sites.user.map((s) => h('li', { data: { origin: s.origin } }, [`${s.origin} — ${name(s.adapter)} `, h('button', {
+      type: 'button', className: 'danger', text: i18n('optRootRemove'),
+      attrs: { 'aria-label': i18n('optWebmailRemove', [s.origin]) },
+      on: {
+        click: async () => {
+          const r = await send({ type: 'webmail.disableSite', origin: s.origin });
+          showError(byId('webmail-error'), r.ok ? null : r.error);
+          if (r.ok) renderSites({ builtin: sites.builtin, user: /** @type {WebmailSite[]} */ (r.value) });
+        },
+      },
+    })])),
+  );
+}
+
+async function startSites() {
+  const got = await send({ type: 'webmail.sites' });
+  if (!got.ok) {
+    showError(byId('webmail-error'), got.error);
+    return;
+  }
+  let sites = /** @type {{ builtin: WebmailSite[], user: WebmailSite[] }} */ (got.value);
+  renderSites(sites);
+  byId('webmail-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const input = /** @type {HTMLInputElement} */ (byId('webmail-origin'));
+    let origin = '';
+    try {
+      origin = new URL(input.value.trim()).origin;
+    } catch {
+      /* below */
+    }
+    if (!/^https?:\/\//.test(origin)) {
+      showError(byId('webmail-error'), { name: 'BadInput', message: i18n('optWebmailBadOrigin') });
+      input.setAttribute('aria-invalid', 'true');
+      input.focus();
+      return;
+    }
+    input.removeAttribute('aria-invalid');
+    const adapter = /** @type {HTMLSelectElement} */ (byId('webmail-adapter')).value;
+    const r = await send({ type: 'webmail.enableSite', origin, adapter });
+    showError(byId('webmail-error'), r.ok ? null : r.error);
+    if (!r.ok) return;
+    sites = { builtin: sites.builtin, user: /** @type {WebmailSite[]} */ (r.value) };
+    renderSites(sites);
+    input.value = '';
+  });
+}
+
+Promise.all([startMark(), startRoots(), startSites()]).finally(() => { document.body.dataset.smimeReady = '1'; });
