@@ -9,7 +9,7 @@
 #   ./build.sh eval-forms DIR [--label-attr NAME] [--ledger FILE] [--quiet]
 #                                   what the real extension (dist/chrome) decides for every field of the
 #                                   .html files in DIR; the corpus: tests/forms/corpus --label-attr data-label-field
-#   ./build.sh bench [ARGS]         S/MIME verification, native vs wasm in Node (tools/bench/README.md)
+#   ./build.sh bench [ARGS]         S/MIME verify side by side: native, wasm (Node, Chromium), OpenSSL, PKI.js; --quick (tools/bench/README.md)
 #
 # Installs are idempotent and quiet when everything is present.
 set -euo pipefail
@@ -98,7 +98,9 @@ build_wasm() {
   say "building the wasm core"
   cargo build -q --release --lib --target "$WASM_TARGET"
   rm -rf pkg
-  wasm-bindgen --target web --out-dir pkg "target/$WASM_TARGET/release/impalemail.wasm"
+  # --experimental-reset-state-function: after a trap (a Rust panic) the background starts a
+  # fresh instance from the compiled module (`__wbg_reset_state`, extension/background/core.js).
+  wasm-bindgen --target web --experimental-reset-state-function --out-dir pkg "target/$WASM_TARGET/release/impalemail.wasm"
   # -O3 rather than -Oz: the verifier's speed matters more than the last kilobytes, and
   # gzip compresses -Oz output worse (see ARCHITECTURE.md, "Size").
   wasm-opt -O3 --strip-debug --strip-producers pkg/impalemail_bg.wasm -o pkg/impalemail_bg.wasm
@@ -268,6 +270,7 @@ eval_forms() {
 
 bench() {
   build
+  ensure_chromium
   tools/bench/run.sh "$@"
 }
 

@@ -472,6 +472,25 @@ pub fn verify_p7m(
     verify_with(now, &user_roots, |o| crate::smime::verify_p7m(bytes, o))
 }
 
+/// The verdict for a message whose check stopped on an internal error (the background asks
+/// a freshly restarted core for it after a trap, so the reader still gets one verdict type).
+#[wasm_bindgen(js_name = internalErrorVerdict)]
+pub fn internal_error_verdict(now: f64) -> Result<JsValue, JsValue> {
+    to_js(&crate::smime::Verdict::internal_error(secs(now)))
+}
+
+/// Panics when `confirm` is `"trap"`: the one way to make the core trap on purpose, so that
+/// the background's recovery (a fresh instance, an error verdict) is tested end to end. Only
+/// the background can call it; no message of the router leads here.
+#[wasm_bindgen(js_name = selfTestTrap)]
+pub fn self_test_trap(confirm: &str) -> bool {
+    #[allow(clippy::panic)]
+    if confirm == "trap" {
+        panic!("self-test trap");
+    }
+    false
+}
+
 /// What a root certificate file (PEM with one or more certificates, or DER) holds, for the
 /// options page's preview before the user trusts it: a list of `{ subject, common_name,
 /// issuer, fingerprint_sha256, not_before, not_after, is_ca, self_issued, serial, der }`.

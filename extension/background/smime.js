@@ -59,8 +59,7 @@ async function userRoots() {
  * @param {Uint8Array} raw
  */
 export async function verifyBytes(raw) {
-  const roots = await userRoots();
-  return call((c) => c.verifyMessage(raw, Math.floor(Date.now() / 1000), roots));
+  return checked((c, now, roots) => c.verifyMessage(raw, now, roots));
 }
 
 /**
@@ -68,8 +67,23 @@ export async function verifyBytes(raw) {
  * @param {Uint8Array} bytes
  */
 export async function verifyP7mBytes(bytes) {
+  return checked((c, now, roots) => c.verifyP7m(bytes, now, roots));
+}
+
+/**
+ * Runs one check. A trap in the core (a panic: a bug, never a property of the message) still
+ * gives the reader a verdict: "could not finish checking", from the restarted core.
+ * @param {(c: import('./core.js').Core, now: number, roots: Uint8Array[]) => unknown} verify
+ */
+export async function checked(verify) {
   const roots = await userRoots();
-  return call((c) => c.verifyP7m(bytes, Math.floor(Date.now() / 1000), roots));
+  const now = Math.floor(Date.now() / 1000);
+  try {
+    return await call((c) => verify(c, now, roots));
+  } catch (e) {
+    if (!(e instanceof Error) || e.name !== 'CoreTrap') throw e;
+    return call((c) => c.internalErrorVerdict(now));
+  }
 }
 
 /**

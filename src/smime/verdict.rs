@@ -90,6 +90,10 @@ pub enum Reason {
     /// from its issuer was at hand (RFC 5280 §6.3.3). Nothing proves the certificate bad, so
     /// this is "not verified", not "invalid".
     RevocationUnknown,
+    /// The check itself failed: the verifier stopped on an internal error (in the extension, a
+    /// panic in the wasm, after which the module was restarted). Never produced by
+    /// [`crate::smime::verify_message`]; the caller reports it with [`Verdict::internal_error`].
+    InternalError,
 }
 
 impl Reason {
@@ -113,7 +117,8 @@ impl Reason {
             | Reason::MultipleSigners
             | Reason::MissingCertificate
             | Reason::LimitExceeded { .. }
-            | Reason::RevocationUnknown => Status::NotVerified,
+            | Reason::RevocationUnknown
+            | Reason::InternalError => Status::NotVerified,
         }
     }
 
@@ -159,6 +164,7 @@ impl Reason {
                 "It could not be checked whether a certificate of the signer has been revoked."
                     .into()
             }
+            Reason::InternalError => "ImpaleMail could not finish checking this message.".into(),
         }
     }
 
@@ -192,7 +198,8 @@ impl Reason {
             Reason::Unsigned => "Nothing vouches for who sent this message or that it is unchanged.".into(),
             Reason::Unsupported { .. }
             | Reason::LimitExceeded { .. }
-            | Reason::MissingCertificate => {
+            | Reason::MissingCertificate
+            | Reason::InternalError => {
                 "ImpaleMail could not check this signature. Treat the message as unsigned.".into()
             }
             Reason::Malformed { .. } => {
@@ -373,6 +380,18 @@ impl Verdict {
             reason: Some(reason),
             details,
         }
+    }
+
+    /// The verdict when the check could not be completed ([`Reason::InternalError`]), at
+    /// `now` (unix seconds).
+    pub fn internal_error(now: u64) -> Self {
+        Verdict::from_reason(
+            Reason::InternalError,
+            Details {
+                checked_at: format_time(now),
+                ..Details::default()
+            },
+        )
     }
 }
 

@@ -255,3 +255,23 @@ test('user roots: a preview of the file, then exactly what was shown is trusted;
   assert.deepEqual(await trust['trust.removeRoot']({ fingerprint: shown[0].fingerprint_sha256 }), []);
   assert.deepEqual(local.get('trust.userRoots'), []);
 });
+
+test('a panic in the core becomes a verdict, and the core starts afresh', async () => {
+  const core = await import('../../extension/background/core.js');
+  const { checked } = await import('../../extension/background/smime.js');
+  const before = core.restartCount();
+  // The trap itself: reported as CoreTrap, and the very next call works.
+  await assert.rejects(core.call((c) => c.selfTestTrap('trap')), (e) => e.name === 'CoreTrap');
+  assert.equal(core.restartCount(), before + 1);
+  assert.equal(await core.call((c) => c.selfTestTrap('no')), false);
+  // A check that traps: the reader gets the "could not finish" verdict, not an error.
+  const v = await checked((c) => c.selfTestTrap('trap'));
+  assert.equal(v.status, 'not_verified');
+  assert.equal(v.reason.kind, 'internal_error');
+  assert.equal(core.restartCount(), before + 2);
+  // And real checks go on, in a tab too.
+  const r = await open(11, 'generated/001.eml');
+  assert.equal(r.verdict.status, 'verified');
+  // Objects the old instance handed out are dead; a fresh one works.
+  assert.ok(core.loaded().coreVersion());
+});

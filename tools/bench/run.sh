@@ -1,23 +1,31 @@
 #!/usr/bin/env bash
-# S/MIME verification benchmark: native (benches/verify.rs) against wasm in Node
-# (tools/bench/wasm-node.mjs over pkg/), same corpus, same N, interleaved.
+# S/MIME verification benchmark, side by side: the same corpus, the same `now`, chain
+# validation on everywhere, every implementation kept up as a server and asked case by case
+# in turn (interleaved), for R rounds.
 #
-#   tools/bench/run.sh [--rounds R] [--build] [FILTER]
+#   tools/bench/run.sh [--rounds R] [--quick] [--build] [--only LIST] [--skip LIST] [FILTER]
 #
-#   --rounds R   rounds (default 3); in each round every case runs once natively and once
-#                in wasm, alternating which goes first, N timed calls each after warm-up
-#   --build      run ./build.sh first (otherwise pkg/ must exist; a pkg/ older than src/
-#                is reported, since it would compare two different verifiers)
-#   FILTER       only cases whose id contains FILTER (e.g. rsa2048, 25m, opaque)
-#   NODE_FLAGS   environment: flags for node (default none; e.g. --no-liftoff)
+#   --rounds R   rounds (default 3); in each round every case runs once in every
+#                implementation, the order of implementations rotating from round to round
+#   --quick      a bounded smoke run (a few minutes): 1 round, only the 2 KB and 25 MB
+#                cases, N/5 timed calls (at least 3), 2 cold-start launches, no -Oz size probe
+#   --build      run ./build.sh first (otherwise pkg/ and dist/chrome must exist)
+#   --only LIST / --skip LIST   comma-separated implementations to run / leave out, from:
+#                native wasm-node wasm-chromium openssl-inproc openssl-cli pkijs
+#   FILTER       only cases whose id contains FILTER (e.g. rsa2048, 25m, opaque, ed25519)
+#   NODE_FLAGS   environment: flags for the Node runners (default none; e.g. --no-liftoff)
 #   BENCH_MANIFEST  environment: the Cargo.toml whose `verify` bench to build (default ours)
 #   BENCH_PKG    environment: the wasm-bindgen output dir to time (default pkg/)
+#   BENCH_DIST   environment: the unpacked Chrome build to load (default dist/chrome)
 #   BENCH_CORPUS environment: the corpus dir (default target/bench/corpus)
+#   BENCH_COLD   environment: cold-start launches (default 5, --quick 2)
 #
-# Generates target/bench/corpus/ if missing or stale (tools/bench/make-corpus.sh), prints
-# one table `algorithm size mode native_ms wasm_ms ratio` (medians over all timed calls of
-# all rounds, ratio = wasm / native) and writes target/bench/verify.json: a list of
-# {implementation: "native"|"wasm-node", algorithm, size, mode, median_ms}.
+# An implementation whose tool is missing is left out with a message saying what to install;
+# a case an implementation cannot verify is shown as n/a with its reason (never timed).
+# Prints the medians (over all timed calls of all rounds), the ratios, the sizes and the cold
+# start, and writes target/bench/results.json: a list of {implementation, algorithm, size,
+# mode, median_ms} (measured cells only), and target/bench/extras.json (n/a cells with
+# reasons, sizes, cold start, OpenSSL start-up, environment). See tools/bench/README.md.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -28,137 +36,355 @@ export PATH="$ROOT/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 say() { printf '\033[1m==>\033[0m %s\n' "$*" >&2; }
 die() { printf 'run.sh: %s\n' "$*" >&2; exit 1; }
 
-ROUNDS=3 BUILD=0 FILTER=""
+ALL_IMPLS=(native wasm-node wasm-chromium openssl-inproc openssl-cli pkijs)
+ROUNDS=3 BUILD=0 FILTER="" QUICK=0 ONLY="" SKIP=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS="${2:?--rounds needs a number}"; shift 2 ;;
+    --quick) QUICK=1; shift ;;
     --build) BUILD=1; shift ;;
-    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --only) ONLY="${2:?--only needs a list}"; shift 2 ;;
+    --skip) SKIP="${2:?--skip needs a list}"; shift 2 ;;
+    -h|--help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) die "unknown option $1 (see --help)" ;;
     *) FILTER="$1"; shift ;;
   esac
 done
 [[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || die "--rounds must be a positive number"
+[ "$QUICK" = 1 ] && ROUNDS=1
+COLD="${BENCH_COLD:-$([ "$QUICK" = 1 ] && echo 2 || echo 5)}"
+for i in ${ONLY//,/ } ${SKIP//,/ }; do
+  [[ " ${ALL_IMPLS[*]} " == *" $i "* ]] || die "unknown implementation $i (one of: ${ALL_IMPLS[*]})"
+done
+wanted() { # IMPL: in --only (if given) and not in --skip
+  { [ -z "$ONLY" ] || [[ ",$ONLY," == *",$1,"* ]]; } && [[ ",$SKIP," != *",$1,"* ]]
+}
 
 OUT="$ROOT/target/bench"
 CORPUS="${BENCH_CORPUS:-$OUT/corpus}"
 mkdir -p "$OUT"
+T_START=$SECONDS
+MISSING=() # "impl: what is missing"
+skip_impl() { MISSING+=("$1: $2"); say "leaving out $1: $2"; }
 
 # ---------------------------------------------------------------- builds
 PKG="${BENCH_PKG:-pkg}"
+DIST="${BENCH_DIST:-dist/chrome}"
 if [ "$BUILD" = 1 ] || { [ -z "${BENCH_PKG:-}" ] && [ ! -f pkg/impalemail_bg.wasm ]; }; then
-  say "building pkg/ with ./build.sh"
+  say "building pkg/ and dist/ with ./build.sh"
   ./build.sh
 fi
-[ -f "$PKG/impalemail_bg.wasm" ] || die "$PKG/impalemail_bg.wasm is missing"
+[ -f "$PKG/impalemail_bg.wasm" ] || die "$PKG/impalemail_bg.wasm is missing (run ./build.sh)"
+# pkg/ and dist/chrome/pkg/ differ while a ./build.sh is between wasm-bindgen and assembling
+# dist/ (pkg/ then holds un-optimised output): wait for it rather than time a half build.
+if [ -z "${BENCH_PKG:-}" ] && [ -f "$DIST/pkg/impalemail_bg.wasm" ]; then
+  for ((i = 0; i < 60; i++)); do
+    cmp -s "$PKG/impalemail_bg.wasm" "$DIST/pkg/impalemail_bg.wasm" && break
+    [ "$i" = 0 ] && say "pkg/ and $DIST/pkg/ hold different wasm (a ./build.sh running?): waiting up to 5 minutes"
+    sleep 5
+  done
+fi
 # A private copy, so that a ./build.sh running meanwhile (it removes pkg/) cannot pull it away.
 rm -rf "$OUT/pkg"
 cp -rp "$PKG" "$OUT/pkg" || die "could not copy $PKG (is ./build.sh running right now?)"
 export IMPALEMAIL_PKG="$OUT/pkg"
-STALE=""
-if [ -n "$(find src/smime src/bindings.rs src/lib.rs Cargo.toml Cargo.lock -newer "$OUT/pkg/impalemail_bg.wasm" -print -quit)" ]; then
-  STALE="pkg/ is older than src/smime or the bindings (run ./build.sh or pass --build): the wasm column may be an older verifier"
-  say "WARNING: $STALE"
+WARNINGS=()
+if [ -n "$(find src Cargo.toml Cargo.lock -newer "$OUT/pkg/impalemail_bg.wasm" -name '*.rs' -print -quit 2>/dev/null)" ]; then
+  WARNINGS+=("pkg/ is older than some src/ file (run ./build.sh or pass --build): the wasm columns may be an older verifier than native")
 fi
-say "building the native bench (release profile)"
-MANIFEST="${BENCH_MANIFEST:-$ROOT/Cargo.toml}"
-BIN="$(cargo bench --manifest-path "$MANIFEST" --bench verify --no-run --message-format=json 2>/dev/null \
-  | python3 -c 'import json, sys
+if [ -f "$DIST/pkg/impalemail_bg.wasm" ] && ! cmp -s "$OUT/pkg/impalemail_bg.wasm" "$DIST/pkg/impalemail_bg.wasm"; then
+  WARNINGS+=("$DIST/pkg/ differs from $PKG/: the Chromium column uses the copy of $PKG/ (the same wasm as wasm-node) inside a copy of $DIST")
+fi
+for w in "${WARNINGS[@]}"; do say "WARNING: $w"; done
+
+BIN=""
+if wanted native; then
+  if ! command -v cargo >/dev/null; then
+    skip_impl native "cargo is missing (./build.sh installs Rust)"
+  else
+    say "building the native bench (release profile)"
+    MANIFEST="${BENCH_MANIFEST:-$ROOT/Cargo.toml}"
+    BIN="$(cargo bench --manifest-path "$MANIFEST" --bench verify --no-run --message-format=json 2>/dev/null \
+      | python3 -c 'import json, sys
 for line in sys.stdin:
     m = json.loads(line)
     if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "verify" and m.get("executable"):
         print(m["executable"])' | tail -1)"
-[ -n "$BIN" ] && [ -x "$BIN" ] || { cargo bench --manifest-path "$MANIFEST" --bench verify --no-run >&2 || true; die "could not build the native bench"; }
+    [ -n "$BIN" ] && [ -x "$BIN" ] || { cargo bench --manifest-path "$MANIFEST" --bench verify --no-run >&2 || true; die "could not build the native bench"; }
+  fi
+fi
+INPROC="$OUT/openssl-inproc"
+if wanted openssl-inproc; then
+  if ! command -v gcc >/dev/null; then
+    skip_impl openssl-inproc "gcc is missing (apt-get install gcc)"
+  elif ! printf '#include <openssl/cms.h>\n' | gcc -E -x c - >/dev/null 2>&1; then
+    skip_impl openssl-inproc "OpenSSL headers are missing (apt-get install libssl-dev)"
+  elif [ ! -x "$INPROC" ] || [ "$HERE/openssl-inproc.c" -nt "$INPROC" ]; then
+    say "building $INPROC (gcc -O2 -lcrypto)"
+    gcc -O2 -Wall -o "$INPROC" "$HERE/openssl-inproc.c" -lcrypto || die "could not build tools/bench/openssl-inproc.c"
+  fi
+fi
+if wanted openssl-cli && ! command -v openssl >/dev/null; then skip_impl openssl-cli "the openssl command is missing (apt-get install openssl)"; fi
+if wanted pkijs && [ ! -f node_modules/pkijs/package.json ]; then skip_impl pkijs "node_modules/pkijs is missing (npm ci: it is a devDependency)"; fi
+if wanted wasm-chromium; then
+  if [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then skip_impl wasm-chromium "${CHROMIUM:-/usr/bin/chromium} is missing (apt-get install chromium)"
+  elif [ ! -f "$DIST/manifest.json" ]; then skip_impl wasm-chromium "$DIST is missing (run ./build.sh)"
+  elif [ ! -f node_modules/playwright-core/package.json ]; then skip_impl wasm-chromium "node_modules/playwright-core is missing (npm ci)"
+  fi
+fi
 
 # ---------------------------------------------------------------- corpus
 want="$(tools/bench/make-corpus.sh --stamp)"
 have="$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["stamp"])' "$CORPUS/manifest.json" 2>/dev/null || true)"
 if [ "$want" != "$have" ]; then
-  say "generating the corpus in $CORPUS (about 290 MB, under a minute)"
+  say "generating the corpus in $CORPUS (about 360 MB, under a minute)"
   tools/bench/make-corpus.sh "$CORPUS"
 fi
+# CASE_ID ITERS per line (quick: 2 KB and 25 MB only, a fifth of N, at least 3)
 mapfile -t CASES < <(python3 -c 'import json, sys
+quick = sys.argv[3] == "1"
 for c in json.load(open(sys.argv[1]))["cases"]:
-    if sys.argv[2] in c["id"]:
-        print(c["id"])' "$CORPUS/manifest.json" "$FILTER")
+    if sys.argv[2] not in c["id"] or (quick and c["size_bytes"] not in (2048, 26214400)):
+        continue
+    print(c["id"], max(3, c["iters"] // 5) if quick else c["iters"])' "$CORPUS/manifest.json" "$FILTER" "$QUICK")
 [ "${#CASES[@]}" -gt 0 ] || die "no case matches '$FILTER'"
 
 # ---------------------------------------------------------------- runners
-# Both runners stay up for the whole run (one warm-up each) and take one request per line
-# through a FIFO, so bash alternates them case by case; only one of them runs at a time.
+# Every runner stays up for the whole run (its warm-up once) and answers one request line
+# (`CASE_ID ITERS`) with one JSON line, through FIFOs; only one of them runs at a time.
 WORK="$(mktemp -d)"
-NATIVE_PID="" WASM_PID=""
+declare -A WFD RFD PID
+IMPLS=()
 cleanup() {
-  exec 3>&- 4<&- 5>&- 6<&- 2>/dev/null || true
-  [ -z "$NATIVE_PID" ] || kill "$NATIVE_PID" 2>/dev/null || true
-  [ -z "$WASM_PID" ] || kill "$WASM_PID" 2>/dev/null || true
+  local i
+  for i in "${IMPLS[@]}"; do
+    eval "exec ${WFD[$i]}>&- ${RFD[$i]}<&-" 2>/dev/null || true
+  done
+  for i in "${IMPLS[@]}"; do
+    [ -z "${PID[$i]:-}" ] || kill "${PID[$i]}" 2>/dev/null || true
+  done
+  for i in "${IMPLS[@]}"; do
+    [ -z "${PID[$i]:-}" ] || wait "${PID[$i]}" 2>/dev/null || true
+  done
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 trap '' PIPE # a runner that stopped must give an error here, not kill the script silently
-mkfifo "$WORK/native.in" "$WORK/native.out" "$WORK/wasm.in" "$WORK/wasm.out"
-
 read -r -a NODE_ARGS <<<"${NODE_FLAGS:-}"
-"$BIN" --serve --corpus "$CORPUS" <"$WORK/native.in" >"$WORK/native.out" &
-NATIVE_PID=$!
-exec 3>"$WORK/native.in" 4<"$WORK/native.out"
-node "${NODE_ARGS[@]}" tools/bench/wasm-node.mjs --serve --corpus "$CORPUS" <"$WORK/wasm.in" >"$WORK/wasm.out" &
-WASM_PID=$!
-exec 5>"$WORK/wasm.in" 6<"$WORK/wasm.out"
+: >"$WORK/results.jsonl"
 
-# ask IMPL CASE: one request, one JSON answer line (appended to the results)
-ask() {
-  local impl=$1 id=$2 line wfd rfd
-  if [ "$impl" = native ]; then wfd=3 rfd=4; else wfd=5 rfd=6; fi
-  printf '%s\n' "$id" >&"$wfd" 2>/dev/null || die "the $impl runner has stopped (see the error above)"
-  IFS= read -r -t 900 line <&"$rfd" || die "$impl runner gave no answer for $id (see the error above)"
-  printf '{"implementation":"%s","round":%s,"answer":%s}\n' "$impl" "$round" "$line" >>"$WORK/results.jsonl"
-  [[ "$line" =~ \"median_ms\":([0-9.eE+-]+) ]] || die "$impl runner: unexpected answer: $line"
-  printf '  %-10s %-24s %10.3f ms\n' "$impl" "$id" "${BASH_REMATCH[1]}" >&2
+# start IMPL TIMEOUT_S COMMAND...: start a runner and wait for its {"ready": ...} line.
+start() {
+  local impl=$1 timeout=$2 w r line
+  shift 2
+  mkfifo "$WORK/$impl.in" "$WORK/$impl.out"
+  "$@" <"$WORK/$impl.in" >"$WORK/$impl.out" &
+  PID[$impl]=$!
+  exec {w}>"$WORK/$impl.in" {r}<"$WORK/$impl.out"
+  WFD[$impl]=$w RFD[$impl]=$r
+  IMPLS+=("$impl")
+  IFS= read -r -t "$timeout" line <&"$r" || die "the $impl runner did not start (see the error above)"
+  printf '%s\n' "$line" >"$WORK/$impl.ready"
+  say "$impl ready ($((SECONDS - T_START)) s)"
 }
 
-round=0
-IFS= read -r -t 120 line <&4 \
-  || die "the native runner did not start (is benches/verify.rs registered in Cargo.toml as [[bench]] with harness = false?)"
-say "native runner ready; warming up wasm (every 2 KB and 100 KB case)"
-IFS= read -r -t 600 line <&6 || die "the wasm runner did not start"
-say "running ${#CASES[@]} cases x $ROUNDS rounds, native and wasm alternating (node flags: ${NODE_FLAGS:-none})"
+if wanted native && [ -n "$BIN" ]; then
+  start native 120 "$BIN" --serve --corpus "$CORPUS"
+fi
+if wanted wasm-node; then
+  say "starting wasm-node (warm-up: every 2 KB and 100 KB case)"
+  start wasm-node 600 node "${NODE_ARGS[@]}" tools/bench/wasm-node.mjs --serve --corpus "$CORPUS"
+fi
+if wanted wasm-chromium && [[ " ${MISSING[*]} " != *" wasm-chromium:"* ]]; then
+  say "starting wasm-chromium ($COLD cold-start launches, then the timed browser and its warm-up)"
+  start wasm-chromium 900 env BENCH_DIST="$DIST" node "${NODE_ARGS[@]}" tools/bench/wasm-chromium.mjs --serve \
+    --corpus "$CORPUS" --cold "$COLD" --cold-out "$WORK/cold.json"
+fi
+if wanted openssl-inproc && [ -x "$INPROC" ] && [[ " ${MISSING[*]} " != *" openssl-inproc:"* ]]; then
+  start openssl-inproc 60 "$INPROC" --serve --corpus "$CORPUS" \
+    --now "$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["now"])' "$CORPUS/manifest.json")"
+fi
+if wanted openssl-cli && [[ " ${MISSING[*]} " != *" openssl-cli:"* ]]; then
+  start openssl-cli 60 python3 tools/bench/openssl-cli.py --serve --corpus "$CORPUS"
+fi
+if wanted pkijs && [[ " ${MISSING[*]} " != *" pkijs:"* ]]; then
+  say "starting pkijs (warm-up: every 2 KB and 100 KB case)"
+  start pkijs 600 node "${NODE_ARGS[@]}" tools/bench/pkijs.mjs --serve --corpus "$CORPUS"
+fi
+[ "${#IMPLS[@]}" -gt 0 ] || die "no implementation to run"
+
+# ask IMPL CASE ITERS: one request, one JSON answer line (appended to the results)
+ask() {
+  local impl=$1 id=$2 iters=$3 line
+  printf '%s %s\n' "$id" "$iters" >&"${WFD[$impl]}" 2>/dev/null || die "the $impl runner has stopped (see the error above)"
+  IFS= read -r -t 900 line <&"${RFD[$impl]}" || die "$impl runner gave no answer for $id (see the error above)"
+  printf '{"implementation":"%s","round":%s,"answer":%s}\n' "$impl" "$round" "$line" >>"$WORK/results.jsonl"
+  if [[ "$line" =~ \"median_ms\":\ ?([0-9.eE+-]+) ]]; then
+    printf '  %-15s %-24s %10.3f ms\n' "$impl" "$id" "${BASH_REMATCH[1]}" >&2
+  elif [[ "$line" == *'"na"'* ]]; then
+    printf '  %-15s %-24s        n/a\n' "$impl" "$id" >&2
+  else
+    die "$impl runner: unexpected answer: $line"
+  fi
+}
+
+say "running ${#CASES[@]} cases x $ROUNDS rounds x ${#IMPLS[@]} implementations, interleaved (node flags: ${NODE_FLAGS:-none})"
+LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
+n=${#IMPLS[@]}
 for ((round = 1; round <= ROUNDS; round++)); do
-  say "round $round/$ROUNDS"
-  for id in "${CASES[@]}"; do
-    if ((round % 2)); then ask native "$id"; ask wasm-node "$id"; else ask wasm-node "$id"; ask native "$id"; fi
+  say "round $round/$ROUNDS ($((SECONDS - T_START)) s, load $(cut -d' ' -f1-3 /proc/loadavg))"
+  k=0
+  for entry in "${CASES[@]}"; do
+    read -r id iters <<<"$entry"
+    for ((j = 0; j < n; j++)); do ask "${IMPLS[$(((j + round - 1 + k) % n))]}" "$id" "$iters"; done
+    k=$((k + 1))
   done
 done
+LOAD_END="$(cut -d' ' -f1-3 /proc/loadavg)"
+
+# ---------------------------------------------------------------- sizes
+say "measuring sizes"
+SIZE_PKG="$OUT/pkg/impalemail_bg.wasm"
+CONTENT_JS="$OUT/chrome-ext/content/content.js"
+[ -f "$CONTENT_JS" ] || CONTENT_JS="$DIST/content/content.js"
+CARGO_WASM=""
+[ "$QUICK" = 1 ] || CARGO_WASM="target/wasm32-unknown-unknown/release/impalemail.wasm"
+if [ -f "$CONTENT_JS" ]; then
+  python3 tools/bench/wasm-size.py "$SIZE_PKG" "$CONTENT_JS" $CARGO_WASM >"$WORK/sizes.json" \
+    || { say "WARNING: size measurement failed"; echo '{}' >"$WORK/sizes.json"; }
+else
+  WARNINGS+=("no content script found ($DIST/content/content.js): run ./build.sh")
+  echo '{}' >"$WORK/sizes.json"
+fi
 
 # ---------------------------------------------------------------- table and JSON
-python3 - "$WORK/results.jsonl" "$CORPUS/manifest.json" "$OUT/verify.json" "$ROUNDS" \
-  "$(node --version)" "${NODE_FLAGS:-none}" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)" "$STALE" <<'PY'
-import json, statistics, sys
-results, manifest, out, rounds, node, flags, cores, load, stale = sys.argv[1:]
-cases = {c["id"]: c for c in json.load(open(manifest))["cases"]}
-samples, order = {}, []
-for line in open(results):
+printf '%s\n' "${WARNINGS[@]}" >"$WORK/warnings.txt"
+printf '%s\n' "${MISSING[@]}" >"$WORK/missing.txt"
+[ -f "$WORK/cold.json" ] || echo '{}' >"$WORK/cold.json"
+python3 - "$WORK" "$CORPUS/manifest.json" "$OUT" "$ROUNDS" "$(node --version)" "${NODE_FLAGS:-none}" \
+  "$(nproc)" "$LOAD_START" "$LOAD_END" "$(openssl version 2>/dev/null || echo '?')" "$QUICK" \
+  "$((SECONDS - T_START))" "${IMPLS[*]}" <<'PY'
+import json, os, statistics, sys
+work, manifest, out, rounds, node, flags, cores, load0, load1, ossl, quick, secs, impls = sys.argv[1:]
+impls = impls.split()
+man = json.load(open(manifest))
+cases = {c["id"]: c for c in man["cases"]}
+samples, na, order, startup = {}, {}, [], {}
+for line in open(os.path.join(work, "results.jsonl")):
     r = json.loads(line)
-    a = r["answer"]
-    key = (r["implementation"], a["id"])
-    samples.setdefault(key, []).extend(a["samples_ms"])
+    a, impl = r["answer"], r["implementation"]
     if a["id"] not in order:
         order.append(a["id"])
-rows, doc = [], []
+    if "na" in a:
+        na[(impl, a["id"])] = a["na"]
+        continue
+    samples.setdefault((impl, a["id"]), []).extend(a["samples_ms"])
+    if "startup_ms" in a:
+        startup.setdefault(a["id"], []).append(a["startup_ms"])
+med = {k: statistics.median(v) for k, v in samples.items()}
+doc, nas = [], []
 for cid in order:
     c = cases[cid]
-    med = {impl: statistics.median(samples[(impl, cid)]) for impl in ("native", "wasm-node")}
-    for impl in ("native", "wasm-node"):
-        doc.append({"implementation": impl, "algorithm": c["algorithm"], "size": c["size"],
-                    "mode": c["mode"], "median_ms": round(med[impl], 4)})
-    rows.append((c["algorithm"], c["size"], c["mode"], c["iters"], med["native"], med["wasm-node"]))
-json.dump(doc, open(out, "w"), indent=1)
-print(f"S/MIME verify, raw bytes to verdict; median of {rounds} rounds x N timed calls "
-      f"(after warm-up); node {node}, node flags: {flags}; {cores} cores, load {load}")
-print(f"{'algorithm':<9} {'size':>7} {'mode':<9} {'N':>3} {'native_ms':>10} {'wasm_ms':>10} {'ratio':>6}")
-for alg, size, mode, n, nat, wasm in rows:
-    print(f"{alg:<9} {size:>7} {mode:<9} {n:>3} {nat:>10.3f} {wasm:>10.3f} {wasm / nat:>6.2f}")
-print(f"JSON: {out}")
-if stale:
-    print(f"WARNING: {stale}")
+    for impl in impls:
+        key = {"implementation": impl, "algorithm": c["algorithm"], "size": c["size"], "mode": c["mode"]}
+        if (impl, cid) in med:
+            doc.append({**key, "median_ms": round(med[(impl, cid)], 4)})
+        elif (impl, cid) in na:
+            nas.append({**key, "reason": na[(impl, cid)]})
+json.dump(doc, open(os.path.join(out, "results.json"), "w"), indent=1)
+
+sizes = json.load(open(os.path.join(work, "sizes.json")))
+cold = json.load(open(os.path.join(work, "cold.json")))
+missing = [l for l in open(os.path.join(work, "missing.txt")).read().splitlines() if l]
+warnings = [l for l in open(os.path.join(work, "warnings.txt")).read().splitlines() if l]
+ready = {}
+for impl in impls:
+    try:
+        ready[impl] = json.load(open(os.path.join(work, f"{impl}.ready")))
+    except (OSError, ValueError):
+        pass
+extras = {
+    "not_available": nas, "left_out": missing, "warnings": warnings,
+    "sizes": sizes, "cold_start": cold,
+    "openssl_cli_startup_ms_median": statistics.median([x for v in startup.values() for x in v]) if startup else None,
+    "environment": {"rounds": int(rounds), "quick": quick == "1", "node": node, "node_flags": flags,
+                    "chromium": ready.get("wasm-chromium", {}).get("chromium"), "openssl": ossl,
+                    "cores": int(cores), "load_start": load0, "load_end": load1, "seconds": int(secs),
+                    "now": man["now"]},
+}
+json.dump(extras, open(os.path.join(out, "extras.json"), "w"), indent=1)
+
+short = {"native": "native", "wasm-node": "wasm-node", "wasm-chromium": "wasm-chrom",
+         "openssl-inproc": "ossl-inproc", "openssl-cli": "ossl-cli", "pkijs": "pkijs"}
+tiny = {"native": "nat", "wasm-node": "node", "wasm-chromium": "chrom", "openssl-inproc": "ossl-in",
+        "openssl-cli": "ossl-cli", "pkijs": "pkijs"}
+def cell(impl, cid):
+    if (impl, cid) in med:
+        return f"{med[(impl, cid)]:.3f}"
+    return "n/a" if (impl, cid) in na else "-"
+def ratio(a, b, cid):
+    if (a, cid) in med and (b, cid) in med and med[(b, cid)] > 0:
+        return f"{med[(a, cid)] / med[(b, cid)]:.2f}"
+    return "-"
+print(f"S/MIME verify, raw mail bytes to verdict, chain validation on, now={man['now']}; median of "
+      f"{rounds} round(s) x N timed calls after warm-up{' (QUICK)' if quick == '1' else ''}")
+print(f"node {node} (flags: {flags}); chromium {extras['environment']['chromium'] or '-'}; {ossl}; "
+      f"{cores} cores, load average {load0} at start, {load1} at end; {secs} s")
+print()
+print("Medians, ms")
+head = f"{'algorithm':<9} {'size':>6} {'mode':<8} {'N':>3}" + "".join(f" {short[i]:>11}" for i in impls)
+print(head)
+for cid in order:
+    c = cases[cid]
+    n_ = max((len(samples.get((i, cid), [])) for i in impls), default=0) // int(rounds)
+    print(f"{c['algorithm']:<9} {c['size']:>6} {c['mode']:<8} {n_:>3}" + "".join(f" {cell(i, cid):>11}" for i in impls))
+ratio_cols = [(i, "native") for i in impls if i != "native" and "native" in impls]
+if "pkijs" in impls:
+    ratio_cols += [(i, "pkijs") for i in ("wasm-chromium", "wasm-node") if i in impls]
+if ratio_cols:
+    print()
+    print("Ratios (time / time; above 1 = slower than the second)")
+    print(f"{'algorithm':<9} {'size':>6} {'mode':<8}" + "".join(f" {tiny[a] + '/' + tiny[b]:>12}" for a, b in ratio_cols))
+    for cid in order:
+        c = cases[cid]
+        print(f"{c['algorithm']:<9} {c['size']:>6} {c['mode']:<8}" + "".join(f" {ratio(a, b, cid):>12}" for a, b in ratio_cols))
+print()
+if sizes.get("wasm_shipped_bytes"):
+    kb = lambda n: f"{n / 1024:.1f} KB"
+    line = f"wasm: {kb(sizes['wasm_shipped_bytes'])} shipped (wasm-opt {sizes['wasm_opt_flags_in_build_sh']}), {kb(sizes['wasm_shipped_gzip9_bytes'])} gzip -9"
+    if "wasm_raw_bytes" in sizes:
+        line += f"; before wasm-opt {kb(sizes['wasm_raw_bytes'])} ({kb(sizes['wasm_raw_gzip9_bytes'])} gz)"
+        if sizes.get("raw_newer_than_pkg"):
+            line += " [cargo artifact newer than pkg/]"
+    print(line)
+    if sizes.get("wasm_shipped_has_name_or_producers_section"):
+        print("  NOTE: the shipped wasm still has a name/producers section: it did not go through build.sh's wasm-opt step")
+    if "wasm_O3_bytes" in sizes:
+        print(f"  from the cargo artifact: wasm-opt -O3 + strip {kb(sizes['wasm_O3_bytes'])} ({kb(sizes['wasm_O3_gzip9_bytes'])} gz), "
+              f"-Oz + strip {kb(sizes['wasm_Oz_bytes'])} ({kb(sizes['wasm_Oz_gzip9_bytes'])} gz)")
+    secs_ = ", ".join(f"{s['section']} {kb(s['bytes'])} ({kb(s['gzip9'])} gz)" for s in sizes["wasm_sections"][:4])
+    print(f"  largest sections: {secs_}")
+    print(f"content script: {kb(sizes['content_script_bytes'])}, {kb(sizes['content_script_gzip9_bytes'])} gzip -9 ({sizes['content_script_file']})")
+if cold.get("launches"):
+    print(f"cold start (Chromium, fresh profile, {cold['launches']} launches, {cold['case']}): first verdict "
+          f"{cold['median_verdict_ms']:.1f} ms after the worker's first statement (median; "
+          f"{cold['median_total_ms']:.1f} ms after the worker started, of which module loading "
+          f"{cold['median_first_statement_ms']:.1f} ms); the {cold['median_verdict_ms']:.1f} ms: core ready (fetch, compile, "
+          f"instantiate, initCore) {cold['median_core_ready_ms']:.1f} ms, then the first verify {cold['median_first_verify_ms']:.1f} ms")
+if extras["openssl_cli_startup_ms_median"] is not None:
+    print(f"openssl-cli: process start-up subtracted, median of `openssl version` runs: {extras['openssl_cli_startup_ms_median']:.2f} ms")
+if nas:
+    print()
+    print("n/a:")
+    seen = set()
+    for x in nas:
+        k = (x["implementation"], x["algorithm"], x["reason"])
+        if k not in seen:
+            seen.add(k)
+            print(f"  {x['implementation']} {x['algorithm']}: {x['reason']}")
+for m in missing:
+    print(f"left out: {m}")
+for w in warnings:
+    print(f"WARNING: {w}")
+print(f"JSON: {os.path.join(out, 'results.json')}, extras: {os.path.join(out, 'extras.json')}")
 PY

@@ -1,0 +1,257 @@
+// S/MIME verification benchmark, the extension in headless Chromium: the wasm as the real
+// background service worker loads and calls it, timed inside that worker.
+//
+//   node tools/bench/wasm-chromium.mjs [FILTER] [--iters N] [--corpus DIR] [--cold K]
+//   node tools/bench/wasm-chromium.mjs --serve [--cold K] [--cold-out FILE]   (run.sh)
+//
+// The extension: a copy of dist/chrome (BENCH_DIST to use another build) in
+// target/bench/chrome-ext/ (with pkg/ replaced by $IMPALEMAIL_PKG when run.sh sets it, so
+// that both wasm columns time the same file), unchanged except for a bench entry point that the copy's
+// manifest names as its service worker, background/bench.js:
+//
+//   import './bench-t0.js';      // first statement of the worker: globalThis.__benchT0 = performance.now()
+//   import './background.js';    // the real background, untouched (starts loading the core)
+//   import { call } from './core.js';   // the same module instances the background uses
+//   ... starts the cold-start verdict, then exposes { call } as globalThis.__impalemailBench
+//
+// A timed call is `call((c) => c.verifyMessage(raw, now, [root]))`: exactly what the
+// background's verifyBytes (extension/background/smime.js) does after reading the user roots
+// from storage, through core.js's `call` wrapper (await the instantiated core, trap
+// handling), with the manifest's `now` instead of Date.now() and the bench root as the user
+// root. The mails are hard links in the copy (bench-corpus/), fetched and turned into a
+// Uint8Array inside the worker before timing: the transfer is not timed. Timing is
+// performance.now() inside the worker (Chromium coarsens it to 100 us there; the medians are
+// over 5..50 calls of 1 ms and more). Every message must be GREEN before it is timed, and the
+// worker first runs every 2 KB case 30 times and every 100 KB case 6 times so that V8 has
+// tiered the wasm up (as wasm-node.mjs does).
+//
+// Cold start (--cold K, default 0): K launches of a fresh profile before the timed browser;
+// in each, the bench entry starts one verdict on a 2 KB mail (rsa2048-2k-detached, baked into
+// background/bench-input.js) at the top level, as a message arriving at a stopped worker
+// would. Reported per launch: `first_statement_ms` (worker start, performance.timeOrigin, to
+// the first statement: fetching, parsing and linking the modules), `verdict_ms` (first
+// statement to the verdict: instantiating the wasm -- compile included, no code cache in a
+// fresh profile -- initCore, and the verify), and their sum `total_ms`; `verdict_ms` splits
+// into `core_ready_ms` (first statement to core.js's core() resolving: fetch, compile and
+// instantiate the wasm, initCore) and `first_verify_ms` (the first verifyMessage call, on
+// code that has not tiered up yet).
+//
+// --serve reads `CASE_ID [ITERS]` lines and answers one JSON line each: {"id", "iters",
+// "warmup", "median_ms", "samples_ms"}; it prints {"ready": true, "chromium": VERSION} first.
+import fs from 'node:fs';
+import path from 'node:path';
+import readline from 'node:readline';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const DIST = process.env.BENCH_DIST ?? path.join(ROOT, 'dist/chrome');
+const EXT = path.join(ROOT, 'target/bench/chrome-ext');
+const ROOT_CN = 'ImpaleMail Test Root CA';
+const COLD_CASE = 'rsa2048-2k-detached';
+const WARMUP_ROUNDS = 30;
+
+function die(message) {
+  process.stderr.write(`wasm-chromium.mjs: ${message}\n`);
+  process.exit(1);
+}
+
+const args = { corpus: path.join(ROOT, 'target/bench/corpus'), serve: false, filter: null, iters: null, cold: 0, coldOut: null };
+for (let i = 2; i < process.argv.length; i++) {
+  const a = process.argv[i];
+  if (a === '--serve') args.serve = true;
+  else if (a === '--corpus') args.corpus = process.argv[++i] ?? die('--corpus needs a directory');
+  else if (a === '--iters') args.iters = Number.parseInt(process.argv[++i] ?? '', 10);
+  else if (a === '--cold') args.cold = Number.parseInt(process.argv[++i] ?? '', 10);
+  else if (a === '--cold-out') args.coldOut = process.argv[++i] ?? die('--cold-out needs a file');
+  else if (a.startsWith('-')) die(`unknown option ${a}`);
+  else args.filter = a;
+}
+
+let chromeLib;
+try {
+  chromeLib = await import('../../tests/e2e/lib/chrome.mjs');
+} catch (e) {
+  die(`cannot load tests/e2e/lib/chrome.mjs (playwright-core from node_modules): ${e.message}`);
+}
+if (!fs.existsSync(chromeLib.CHROMIUM)) die(`${chromeLib.CHROMIUM} is missing: apt-get install chromium (or set CHROMIUM)`);
+if (!fs.existsSync(path.join(DIST, 'manifest.json'))) die(`${DIST} is missing: build it with ./build.sh`);
+
+let manifest;
+try {
+  manifest = JSON.parse(fs.readFileSync(path.join(args.corpus, 'manifest.json'), 'utf8'));
+} catch (e) {
+  die(`cannot read ${args.corpus}/manifest.json: ${e.message} (tools/bench/make-corpus.sh makes it)`);
+}
+
+// ---------------------------------------------------------------- the bench copy
+function prepare() {
+  fs.rmSync(EXT, { recursive: true, force: true });
+  fs.cpSync(DIST, EXT, { recursive: true });
+  // run.sh passes its private copy of pkg/ (the one wasm-node times): use that very wasm.
+  if (process.env.IMPALEMAIL_PKG) {
+    for (const f of ['impalemail.js', 'impalemail_bg.wasm']) {
+      fs.copyFileSync(path.join(process.env.IMPALEMAIL_PKG, f), path.join(EXT, 'pkg', f));
+    }
+  }
+  const m = JSON.parse(fs.readFileSync(path.join(EXT, 'manifest.json'), 'utf8'));
+  if (m.background?.service_worker !== 'background/background.js') {
+    die(`unexpected background in ${DIST}/manifest.json: ${JSON.stringify(m.background)}`);
+  }
+  m.background.service_worker = 'background/bench.js';
+  fs.writeFileSync(path.join(EXT, 'manifest.json'), JSON.stringify(m, null, 2));
+  const cold = manifest.cases.find((c) => c.id === COLD_CASE) ?? die(`no ${COLD_CASE} in the corpus`);
+  const b64 = (file) => fs.readFileSync(path.join(args.corpus, file)).toString('base64');
+  fs.writeFileSync(path.join(EXT, 'background/bench-t0.js'),
+    '// Bench only: the first statement the worker runs.\nglobalThis.__benchT0 = performance.now();\n');
+  fs.writeFileSync(path.join(EXT, 'background/bench-input.js'),
+    `// Bench only: the cold-start mail (${COLD_CASE}) and the bench root.\n` +
+    `export const NOW = ${manifest.now};\nexport const MAIL_B64 = '${b64(cold.file)}';\nexport const ROOT_B64 = '${b64(manifest.root)}';\n`);
+  fs.writeFileSync(path.join(EXT, 'background/bench.js'), `// Bench only (tools/bench/wasm-chromium.mjs): the real background plus a handle on its core.
+import './bench-t0.js';
+import './background.js';
+import { call, core } from './core.js';
+import { MAIL_B64, NOW, ROOT_B64 } from './bench-input.js';
+
+const bytes = (b64) => Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
+const root = bytes(ROOT_B64);
+// When the core (started by background.js) is instantiated and initCore has run.
+const coreAt = core().then(() => performance.now());
+globalThis.__benchCold = call((c) => c.verifyMessage(bytes(MAIL_B64), NOW, [root])).then(
+  async (v) => ({ t0: globalThis.__benchT0, verdict: performance.now(), core: await coreAt, status: v.status, chain: v.details?.chain?.length ?? 0 }),
+  (e) => ({ error: String(e) }),
+);
+globalThis.__impalemailBench = { call };
+`);
+  const dir = path.join(EXT, 'bench-corpus');
+  fs.mkdirSync(dir);
+  for (const f of [manifest.root, ...manifest.cases.map((c) => c.file)]) {
+    const from = path.join(args.corpus, f);
+    try {
+      fs.linkSync(from, path.join(dir, f));
+    } catch {
+      fs.copyFileSync(from, path.join(dir, f));
+    }
+  }
+}
+
+// ---------------------------------------------------------------- in the worker
+// Runs inside the service worker (serialised by Playwright). Loads the case once (untimed),
+// checks it green, warms up, times.
+async function inWorker({ file, rootFile, now, iters, warmup, mode, rootCn, timed }) {
+  const bench = globalThis.__impalemailBench;
+  if (!bench) throw new Error('the bench entry did not run (globalThis.__impalemailBench is missing)');
+  const load = async (f) => new Uint8Array(await (await fetch(globalThis.chrome.runtime.getURL(`bench-corpus/${f}`))).arrayBuffer());
+  const raw = await load(file);
+  const root = await load(rootFile);
+  const once = () => bench.call((c) => c.verifyMessage(raw, now, [root]));
+  const v = await once();
+  const chain = v?.details?.chain ?? [];
+  if (v?.status !== 'verified') return { error: `verdict is ${v?.status} (${v?.summary})` };
+  if (chain.length !== 3 || !String(chain[2].subject).includes(rootCn)) return { error: `chain is not signer/intermediate/test root` };
+  if (v.details?.covered?.signature_kind !== mode) return { error: `signature kind is ${v.details?.covered?.signature_kind}` };
+  for (let i = 0; i < warmup; i++) await once();
+  const samples = [];
+  if (timed) {
+    for (let i = 0; i < iters; i++) {
+      const t = performance.now();
+      const r = await once();
+      samples.push(performance.now() - t);
+      if (r?.status !== 'verified') return { error: 'not verified during timing' };
+    }
+  }
+  return { samples };
+}
+
+const warmupFor = (iters) => Math.max(1, Math.floor(iters / 5));
+
+async function runCase(sw, c, iters, timed = true, warmup = warmupFor(iters)) {
+  const r = await sw.evaluate(inWorker, {
+    file: c.file, rootFile: manifest.root, now: manifest.now, iters, warmup, mode: c.mode, rootCn: ROOT_CN, timed,
+  });
+  if (r.error) die(`case ${c.id}: ${r.error}; the benchmark only times green messages`);
+  return r.samples;
+}
+
+function median(samples) {
+  const s = [...samples].sort((a, b) => a - b);
+  const n = s.length;
+  return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+
+async function coldOnce() {
+  const b = await chromeLib.launch({ extDir: EXT });
+  try {
+    const r = await b.serviceWorker.evaluate('globalThis.__benchCold');
+    if (!r || r.error) die(`cold start: ${r?.error ?? 'no result'}`);
+    if (r.status !== 'verified' || r.chain !== 3) die(`cold start: the first verdict is ${r.status} (chain ${r.chain})`);
+    return {
+      first_statement_ms: r.t0, verdict_ms: r.verdict - r.t0, total_ms: r.verdict,
+      core_ready_ms: r.core - r.t0, first_verify_ms: r.verdict - r.core, chromium: b.version,
+    };
+  } finally {
+    await b.close();
+  }
+}
+
+// ---------------------------------------------------------------- main
+prepare();
+const cold = [];
+for (let i = 0; i < args.cold; i++) cold.push(await coldOnce());
+if (cold.length) {
+  const summary = {
+    case: COLD_CASE,
+    launches: cold.length,
+    median_first_statement_ms: median(cold.map((x) => x.first_statement_ms)),
+    median_verdict_ms: median(cold.map((x) => x.verdict_ms)),
+    median_total_ms: median(cold.map((x) => x.total_ms)),
+    median_core_ready_ms: median(cold.map((x) => x.core_ready_ms)),
+    median_first_verify_ms: median(cold.map((x) => x.first_verify_ms)),
+    runs: cold,
+  };
+  if (args.coldOut) fs.writeFileSync(args.coldOut, JSON.stringify(summary, null, 1));
+  else console.log(`cold start: ${JSON.stringify(summary)}`);
+}
+
+const browser = await chromeLib.launch({ extDir: EXT });
+let sw = browser.serviceWorker;
+const stop = async () => {
+  clearInterval(keepAlive);
+  await browser.close();
+};
+process.on('SIGTERM', () => stop().then(() => process.exit(0)));
+// An idle extension service worker is stopped after 30 s; an extension API call resets that
+// timer. The other runners can take longer than that between two of our cases.
+const keepAlive = setInterval(() => {
+  sw.evaluate('chrome.runtime.getPlatformInfo().then(() => true)').catch(() => {});
+}, 10000);
+await sw.evaluate('globalThis.__benchCold'); // the startup verdict, then the tier-up warm-up:
+const workerId = await sw.evaluate('globalThis.__benchId ??= Math.random()');
+for (const c of manifest.cases.filter((x) => x.size_bytes <= 102400)) {
+  await runCase(sw, c, 0, false, c.size_bytes <= 2048 ? WARMUP_ROUNDS : Math.ceil(WARMUP_ROUNDS / 5));
+}
+
+async function measure(c, iters) {
+  const id = await sw.evaluate('globalThis.__benchId').catch(() => undefined);
+  if (id !== workerId) die('the service worker was restarted during the run (its warm state is gone); rerun');
+  return runCase(sw, c, iters);
+}
+
+if (args.serve) {
+  process.stdout.write(`${JSON.stringify({ ready: true, chromium: browser.version })}\n`);
+  const lines = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
+  for await (const line of lines) {
+    const [id, n] = line.trim().split(/\s+/);
+    if (!id) continue;
+    const c = manifest.cases.find((x) => x.id === id) ?? die(`no case \`${id}\` in the corpus`);
+    const iters = n ? Number.parseInt(n, 10) : c.iters;
+    const samples = await measure(c, iters);
+    process.stdout.write(`${JSON.stringify({ id, iters, warmup: warmupFor(iters), median_ms: median(samples), samples_ms: samples })}\n`);
+  }
+} else {
+  console.log(`wasm in Chromium ${browser.version} (the extension's service worker), corpus ${args.corpus}`);
+  for (const c of manifest.cases.filter((x) => !args.filter || x.id.includes(args.filter))) {
+    const iters = args.iters ?? c.iters;
+    const samples = await measure(c, iters);
+    console.log(`${c.id.padEnd(24)} ${String(iters).padStart(5)} ${median(samples).toFixed(3).padStart(11)}`);
+  }
+}
+await stop();
