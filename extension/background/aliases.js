@@ -6,7 +6,7 @@
  * inboxes, and expiry alarms. Keys and inbox credentials never leave this context: the
  * handlers return settings *views* without them.
  */
-import { alarms, storageLocal } from '../shared/ext.js';
+import { alarms, hasHostPermission, storageLocal } from '../shared/ext.js';
 import { call, core, loaded } from './core.js';
 import { verifyBytes } from './smime.js';
 import { createStore } from './store.js';
@@ -19,6 +19,10 @@ export const FETCH_TIMEOUT_MS = 20000;
 export const MAX_RESPONSE_CHARS = 8 * 1024 * 1024;
 /** Largest import file accepted from the options page (characters). */
 export const MAX_IMPORT_CHARS = 8 * 1024 * 1024;
+/** Storage key of damaged vault documents set aside by the user (never deleted by us). */
+export const UNREADABLE_KEY = 'vault.unreadable';
+/** How many set-aside copies are kept (the oldest goes first). */
+export const MAX_UNREADABLE_KEPT = 5;
 
 /** Unix seconds, as the core expects them. */
 export const nowSecs = () => Math.floor(Date.now() / 1000);
@@ -153,7 +157,13 @@ export async function runFlow(flow, opts) {
       try {
         response = await perform(step.request, opts);
       } catch (e) {
-        step = flow.networkError(e instanceof Error ? e.message : String(e));
+        let message = e instanceof Error ? e.message : String(e);
+        // Provider hosts are optional permissions: without one, only a server that allows
+        // cross-origin requests answers. Say what would help.
+        if (!(await hasHostPermission(step.request.url))) {
+          message += ` (ImpaleMail has no access to ${new URL(step.request.url).host} yet: save the provider in ImpaleMail's options and allow it)`;
+        }
+        step = flow.networkError(message);
         continue;
       }
       step = flow.next(response);
@@ -366,6 +376,37 @@ export const aliasPageHandlers = {
     const label = typeof m.label === 'string' && m.label.trim() ? m.label.trim() : null;
     await vaultStore.write({ op: 'set-label', id, label });
     return recordById(id);
+  },
+  /**
+   * Whether the stored vault can be read: `{ ok: true, count }`, or `{ ok: false, error, chars }`
+   * when the document is damaged (then every alias operation is refused and nothing is
+   * changed, until the user saves a copy and sets it aside).
+   */
+  'vault.health': async () => {
+    const doc = await vault();
+    try {
+      return { ok: true, count: /** @type {unknown[]} */ (await call((c) => c.vaultRecords(doc))).length };
+    } catch (e) {
+      return { ok: false, error: e instanceof Error ? e.message : String(e), chars: doc?.length ?? 0 };
+    }
+  },
+  /** The stored vault document exactly as it is (to save a copy of a damaged one). */
+  'vault.rawCopy': async () => (await vault()) ?? '',
+  /**
+   * Sets a damaged vault aside: its text is kept under `vault.unreadable` (the newest
+   * MAX_UNREADABLE_KEPT copies) and the list starts empty. Refused while the vault is readable.
+   */
+  'vault.setAside': async () => {
+    const doc = await vault();
+    if (doc === undefined) return { setAside: false };
+    const readable = await call((c) => c.vaultRecords(doc)).then(() => true, () => false);
+    if (readable) throw fail('BadMessage', 'The stored aliases are readable: nothing to set aside.');
+    const kept = /** @type {unknown[]} */ ((await storageLocal.get(UNREADABLE_KEY))[UNREADABLE_KEY] ?? []);
+    const copies = [...(Array.isArray(kept) ? kept : []), { at: new Date().toISOString(), text: doc }].slice(-MAX_UNREADABLE_KEPT);
+    // The copy first, in its own write: if the worker stops in between, both are kept.
+    await storageLocal.set({ [UNREADABLE_KEY]: copies });
+    await storageLocal.set({ vault: null, 'vault.journal': [] });
+    return { setAside: true };
   },
   /** @param {Record<string, unknown>} m */
   'vault.export': async (m) => {

@@ -158,6 +158,22 @@ export async function requestHostPermissions(origins) {
 }
 
 /**
+ * Whether the extension may reach `url`'s host (a host permission granted at install or later).
+ * True where the browser cannot tell (no permissions API).
+ * @param {string} url
+ * @returns {Promise<boolean>}
+ */
+export async function hasHostPermission(url) {
+  try {
+    const u = new URL(url);
+    if (!api.permissions?.contains) return true;
+    return await api.permissions.contains({ origins: [`${u.protocol}//${u.hostname}/*`] });
+  } catch {
+    return false;
+  }
+}
+
+/**
  * The extension's session storage (kept in memory by the browser, cleared when it quits; in
  * both browsers since MV3). `null` where the browser lacks it, so callers fall back to memory.
  * @type {{ get(key: string): Promise<Record<string, unknown>>, set(items: Record<string, unknown>): Promise<void>, remove(key: string): Promise<void> } | null}

@@ -221,9 +221,11 @@ function collect() {
     const entry = { ...(old ?? {}), provider: p.id, enabled, base_url: baseUrl, domain };
     if (key) entry.key = key;
     providers.push(entry);
-    if (baseUrl) {
+    // The provider's API host is an optional permission: asked for when the provider is on.
+    const apiBase = baseUrl ?? (enabled ? p.default_base_url : null);
+    if (apiBase) {
       try {
-        const u = new URL(baseUrl);
+        const u = new URL(apiBase);
         // Match patterns carry no port in Firefox, and a pattern without one covers every port.
         if (u.protocol === 'https:' || u.protocol === 'http:') hosts.push({ pattern: `${u.protocol}//${u.hostname}/*`, origin: u.origin, provider: p });
       } catch {
@@ -368,6 +370,47 @@ async function importVault() {
   }
 }
 
+/**
+ * A damaged vault: say so, and offer the way out (save the stored text as it is, then set it
+ * aside and start an empty list; the copy stays in storage too).
+ */
+async function checkVaultHealth() {
+  const health = await send({ type: 'vault.health' });
+  const box = byId('vault-damaged');
+  if (!health.ok || /** @type {{ ok: boolean }} */ (health.value).ok) {
+    box.hidden = true;
+    return;
+  }
+  const v = /** @type {{ ok: false, error: string, chars: number }} */ (health.value);
+  byId('vault-damaged-text').textContent = i18n('optVaultDamaged', [errorText({ name: 'VaultError', message: v.error })]);
+  box.hidden = false;
+  byId('vault-save-copy').onclick = async () => {
+    const raw = await send({ type: 'vault.rawCopy' });
+    if (!raw.ok) return;
+    const day = new Date().toISOString().slice(0, 10);
+    const blob = new Blob([/** @type {string} */ (raw.value)], { type: 'text/plain' });
+    const url = URL.createObjectURL(blob);
+    const a = h('a', { href: url, download: `impalemail-aliases-unreadable-${day}.txt`, hidden: true });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), EXPORT_URL_LIFETIME_MS);
+    /** @type {HTMLButtonElement} */ (byId('vault-set-aside')).disabled = false;
+  };
+  byId('vault-set-aside').onclick = async () => {
+    const r = await send({ type: 'vault.setAside' });
+    const status = byId('vault-status');
+    if (!r.ok) {
+      status.className = 'error';
+      status.textContent = errorText(r.error);
+      return;
+    }
+    status.className = 'ok';
+    status.textContent = i18n('optVaultSetAside');
+    await checkVaultHealth();
+  };
+}
+
 // ------------------------------------------------------------------ start
 
 async function start() {
@@ -375,6 +418,7 @@ async function start() {
   byId('export-json').addEventListener('click', () => { exportVault('json'); });
   byId('export-csv').addEventListener('click', () => { exportVault('csv'); });
   input('import-file').addEventListener('change', () => { importVault(); });
+  checkVaultHealth();
   const [providers, view] = await Promise.all([send({ type: 'alias.providers' }), send({ type: 'settings.get' })]);
   const loadError = byId('load-error');
   if (!providers.ok || !view.ok) {

@@ -5,48 +5,14 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { beforeEach, test } from 'node:test';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const FIX = path.join(ROOT, 'tests/fixtures/smime');
 
-// ------------------------------------------------------------------ a fake extension API
+import { installFakeBrowser } from './fake-browser.mjs';
 
-/** @type {Map<string, unknown>} */
-const local = new Map();
-/** @type {Map<string, unknown>} */
-const session = new Map();
-/** Toolbar state per tab: { text, color, title }. */
-const badges = new Map();
-const listeners = { removed: [], updated: [] };
-const area = (/** @type {Map<string, unknown>} */ m) => ({
-  get: async (k) => (m.has(k) ? { [k]: structuredClone(m.get(k)) } : {}),
-  set: async (items) => { for (const [k, v] of Object.entries(items)) m.set(k, structuredClone(v)); },
-  remove: async (k) => { m.delete(k); },
-});
-const tabBadge = (tabId) => { if (!badges.has(tabId)) badges.set(tabId, {}); return badges.get(tabId); };
-globalThis.chrome = /** @type {any} */ ({
-  runtime: { id: 'test', getURL: (p) => pathToFileURL(path.join(ROOT, p)).href },
-  i18n: { getMessage: () => '' },
-  storage: { local: area(local), session: area(session) },
-  action: {
-    setBadgeText: async ({ tabId, text }) => { tabBadge(tabId).text = text; },
-    setBadgeBackgroundColor: async ({ tabId, color }) => { tabBadge(tabId).color = color; },
-    setTitle: async ({ tabId, title }) => { tabBadge(tabId).title = title; },
-  },
-  tabs: {
-    onRemoved: { addListener: (f) => listeners.removed.push(f) },
-    onUpdated: { addListener: (f) => listeners.updated.push(f) },
-  },
-});
-// The core loads its wasm with fetch(getURL(...)); Node's fetch has no file: URLs.
-const realFetch = globalThis.fetch;
-globalThis.fetch = async (url, init) => {
-  const u = String(url instanceof Request ? url.url : url);
-  if (u.startsWith('file:')) return new Response(fs.readFileSync(new URL(u)), { headers: { 'content-type': 'application/wasm' } });
-  return realFetch(url, init);
-};
+const { local, session, badges, listeners } = installFakeBrowser();
 
 const wm = await import('../../extension/background/webmail.js');
 const { webmailContentHandlers: content, webmailPageHandlers: pages } = wm;
