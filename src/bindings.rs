@@ -472,6 +472,94 @@ pub fn verify_p7m(
     verify_with(now, &user_roots, |o| crate::smime::verify_p7m(bytes, o))
 }
 
+/// The content digests worth computing with the browser's WebCrypto for `raw` (contents of
+/// at least `smime::digest_offload::OFFLOAD_MIN_BYTES`): `[{ algorithm: "SHA-256", kind:
+/// "message" | "canonical" | "econtent", start, end, len, bytes? }]`. Hash `bytes` when
+/// present, else `raw.subarray(start, end)` of the caller's own buffer; pass the list back with
+/// `digest` set to [`verify_message_with_digests`].
+#[wasm_bindgen(js_name = digestRequests)]
+pub fn digest_requests(
+    raw: &[u8],
+    now: f64,
+    user_roots: Vec<js_sys::Uint8Array>,
+) -> Result<js_sys::Array, JsValue> {
+    use crate::smime::digest_offload::{self as d, ContentSource};
+    let anchors = user_anchors(&user_roots)?;
+    let mut opts = crate::smime::VerifyOptions::new(secs(now), &anchors);
+    opts.use_builtin_roots = true;
+    let out = js_sys::Array::new();
+    for r in d::digest_requests(raw, &opts, d::OFFLOAD_MIN_BYTES) {
+        let o = js_sys::Object::new();
+        let (kind, start, end, len) = match &r.source {
+            ContentSource::Message(x) => ("message", x.start, x.end, x.len()),
+            ContentSource::Canonical(x) => ("canonical", x.start, x.end, x.len()),
+            ContentSource::EContent { len } => ("econtent", 0, 0, *len),
+        };
+        set_field(&o, "algorithm", r.algorithm.name().into())?;
+        set_field(&o, "kind", kind.into())?;
+        set_field(&o, "start", (start as f64).into())?;
+        set_field(&o, "end", (end as f64).into())?;
+        set_field(&o, "len", (len as f64).into())?;
+        if let Some(b) = &r.bytes {
+            set_field(&o, "bytes", js_sys::Uint8Array::from(b.as_slice()).into())?;
+        }
+        out.push(&o);
+    }
+    Ok(out)
+}
+
+fn set_field(o: &js_sys::Object, key: &str, value: JsValue) -> Result<(), JsValue> {
+    js_sys::Reflect::set(o, &key.into(), &value).map(|_| ())
+}
+
+/// [`verify_message`] with the caller's answers to [`digest_requests`] (each request with
+/// `digest`, the bytes of `crypto.subtle.digest`). An answer that matches no request the core
+/// makes itself is ignored and that digest computed in the wasm; a wrong digest for the right
+/// request gives "altered content", never a green verdict.
+#[wasm_bindgen(js_name = verifyMessageWithDigests)]
+pub fn verify_message_with_digests(
+    raw: &[u8],
+    now: f64,
+    user_roots: Vec<js_sys::Uint8Array>,
+    answers: js_sys::Array,
+) -> Result<JsValue, JsValue> {
+    use crate::smime::algs::HashAlg;
+    use crate::smime::digest_offload::{self as d, ContentSource, DigestAnswer};
+    let bad = |what: &str| js_error("BadArgument", &format!("digest answer: bad `{what}`"));
+    let mut list = Vec::new();
+    for a in answers.iter() {
+        let get = |k: &str| js_sys::Reflect::get(&a, &k.into());
+        let num = |k: &str| -> Result<usize, JsValue> {
+            get(k)?
+                .as_f64()
+                .filter(|f| f.is_finite() && *f >= 0.0 && f.fract() == 0.0)
+                .map(|f| f as usize)
+                .ok_or_else(|| bad(k))
+        };
+        let algorithm = match get("algorithm")?.as_string().as_deref() {
+            Some("SHA-256") => HashAlg::Sha256,
+            Some("SHA-384") => HashAlg::Sha384,
+            Some("SHA-512") => HashAlg::Sha512,
+            _ => return Err(bad("algorithm")),
+        };
+        let source = match get("kind")?.as_string().as_deref() {
+            Some("message") => ContentSource::Message(num("start")?..num("end")?),
+            Some("canonical") => ContentSource::Canonical(num("start")?..num("end")?),
+            Some("econtent") => ContentSource::EContent { len: num("len")? },
+            _ => return Err(bad("kind")),
+        };
+        let digest = js_sys::Uint8Array::new(&get("digest")?).to_vec();
+        list.push(DigestAnswer {
+            algorithm,
+            source,
+            digest,
+        });
+    }
+    verify_with(now, &user_roots, |o| {
+        d::verify_message_with_digests(raw, o, &list)
+    })
+}
+
 /// The verdict for a message whose check stopped on an internal error (the background asks
 /// a freshly restarted core for it after a trap, so the reader still gets one verdict type).
 #[wasm_bindgen(js_name = internalErrorVerdict)]

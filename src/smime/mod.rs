@@ -9,6 +9,7 @@ pub mod address;
 pub mod algs;
 pub mod cms;
 pub mod crl;
+pub mod digest_offload;
 pub mod mime;
 pub mod names;
 pub mod path;

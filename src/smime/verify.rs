@@ -141,6 +141,17 @@ Content-Transfer-Encoding: base64\r\n\r\n"
 
 /// Verifies the S/MIME signature of the message `raw` (RFC 5322 bytes, CRLF or LF).
 pub fn verify_message(raw: &[u8], opts: &VerifyOptions) -> Verdict {
+    verify_message_inner(raw, opts, &[])
+}
+
+/// [`verify_message`], taking content digests the caller computed for the requests of
+/// [`super::digest_offload::digest_requests`]; an answer that matches no request is ignored
+/// and that digest is computed here.
+pub(crate) fn verify_message_inner(
+    raw: &[u8],
+    opts: &VerifyOptions,
+    supplied: &[super::digest_offload::DigestAnswer],
+) -> Verdict {
     let mut details = Details {
         checked_at: format_time(opts.now),
         ..Details::default()
@@ -185,7 +196,7 @@ pub fn verify_message(raw: &[u8], opts: &VerifyOptions) -> Verdict {
 
     let covered = whole_message_covered(&msg, primary);
     details.whole_message_covered = covered;
-    let outcome = check_entity(&msg, primary, opts, &mut details);
+    let outcome = check_entity(&msg, primary, opts, &mut details, supplied);
 
     // Precedence: proof of tampering or invalidity first; then partial coverage; then the
     // entity's other reasons; then the sender binding.
@@ -324,8 +335,9 @@ fn whole_message_covered(msg: &Message, idx: usize) -> bool {
 
 /// The content a signature covers, as it must be hashed.
 enum Content<'m> {
-    /// Detached: raw bytes of the first body part, canonicalised to CRLF while hashing.
-    Canonicalise(&'m [u8]),
+    /// Detached: raw bytes of the first body part (and where they lie in the message),
+    /// canonicalised to CRLF while hashing.
+    Canonicalise(&'m [u8], std::ops::Range<usize>),
     /// Opaque: the eContent octets as they are.
     Exact(&'m [u8]),
 }
@@ -333,13 +345,21 @@ enum Content<'m> {
 impl Content<'_> {
     fn feed(&self, sink: &mut dyn digest::DynDigest) {
         match self {
-            Content::Canonicalise(b) => mime::for_each_canonical_chunk(b, |c| sink.update(c)),
+            Content::Canonicalise(b, _) => mime::for_each_canonical_chunk(b, |c| sink.update(c)),
             Content::Exact(b) => sink.update(b),
+        }
+    }
+    /// What a digest request for this content names (see `digest_offload`).
+    fn source(&self) -> super::digest_offload::ContentSource {
+        use super::digest_offload::ContentSource;
+        match self {
+            Content::Canonicalise(b, r) => ContentSource::detached(b, r.clone()),
+            Content::Exact(b) => ContentSource::EContent { len: b.len() },
         }
     }
     fn to_bytes(&self) -> Vec<u8> {
         match self {
-            Content::Canonicalise(b) => mime::canonical(b),
+            Content::Canonicalise(b, _) => mime::canonical(b),
             Content::Exact(b) => b.to_vec(),
         }
     }
@@ -365,6 +385,7 @@ fn check_entity(
     idx: usize,
     opts: &VerifyOptions,
     details: &mut Details,
+    supplied: &[super::digest_offload::DigestAnswer],
 ) -> Option<Reason> {
     let part = &msg.parts[idx];
     let (cms_bytes, content_range, content_type) = match part.signed {
@@ -420,7 +441,9 @@ fn check_entity(
                 what: "a detached signature carries its own content (eContent)".into(),
             });
         }
-        (SignedKind::Detached, None) => Content::Canonicalise(msg.bytes(&content_range)),
+        (SignedKind::Detached, None) => {
+            Content::Canonicalise(msg.bytes(&content_range), content_range.clone())
+        }
         (_, Some(e)) => Content::Exact(e),
         (_, None) => {
             return Some(Reason::Malformed {
@@ -452,8 +475,16 @@ fn check_entity(
 
     let mut results = Vec::new();
     for signer in &sd.signers {
-        let (outcome, sdet, chain, revocation) =
-            check_signer(signer, &sd, &content, &intermediates, &anchors, &crls, opts);
+        let (outcome, sdet, chain, revocation) = check_signer(
+            signer,
+            &sd,
+            &content,
+            &intermediates,
+            &anchors,
+            &crls,
+            opts,
+            supplied,
+        );
         results.push((outcome, sdet, chain, revocation));
     }
     if results.len() > 1 {
@@ -498,6 +529,7 @@ type SignerResult = (
     bool,
 );
 
+#[allow(clippy::too_many_arguments)]
 fn check_signer(
     signer: &cms::Signer,
     sd: &SignedData,
@@ -506,6 +538,7 @@ fn check_signer(
     anchors: &[TrustAnchor],
     crls: &[CertificateList],
     opts: &VerifyOptions,
+    supplied: &[super::digest_offload::DigestAnswer],
 ) -> SignerResult {
     let info = &signer.info;
     let Some(cert) = certs.iter().find(|c| cms::signer_matches(&info.sid, c)) else {
@@ -627,8 +660,17 @@ fn check_signer(
                 Ok(h) => h,
                 Err(e) => return fail(alg_reason(e), sdet),
             };
-            content.feed(h.as_mut());
-            digest_ok = h.finalize().as_ref() == md.as_bytes();
+            // The caller's digest (WebCrypto) when it answered this very request; else ours.
+            let key = algs::HashAlg::from_oid(&info.digest_alg.oid)
+                .ok()
+                .and_then(|alg| super::digest_offload::request_for(alg, &content.source()));
+            digest_ok = match key.and_then(|k| super::digest_offload::answer_for(&k, supplied)) {
+                Some(d) => d == md.as_bytes(),
+                None => {
+                    content.feed(h.as_mut());
+                    h.finalize().as_ref() == md.as_bytes()
+                }
+            };
             signed_message = attrs_der.clone();
         }
         _ => {

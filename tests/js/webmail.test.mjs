@@ -231,7 +231,7 @@ test('a panic in the core becomes a verdict, and the core starts afresh', async 
   assert.equal(core.restartCount(), before + 1);
   assert.equal(await core.call((c) => c.selfTestTrap('no')), false);
   // A check that traps: the reader gets the "could not finish" verdict, not an error.
-  const v = await checked((c) => c.selfTestTrap('trap'));
+  const v = await checked(() => core.call((c) => c.selfTestTrap('trap')));
   assert.equal(v.status, 'not_verified');
   assert.equal(v.reason.kind, 'internal_error');
   assert.equal(core.restartCount(), before + 2);
@@ -240,4 +240,40 @@ test('a panic in the core becomes a verdict, and the core starts afresh', async 
   assert.equal(r.verdict.status, 'verified');
   // Objects the old instance handed out are dead; a fresh one works.
   assert.ok(core.loaded().coreVersion());
+});
+
+test('a large message\'s content is hashed by WebCrypto, with the same verdicts', async () => {
+  const core = await import('../../extension/background/core.js');
+  const { verifyBytes, OFFLOAD_MIN_BYTES } = await import('../../extension/background/smime.js');
+  const raw = new Uint8Array(fs.readFileSync(path.join(FIX, 'large/large-detached.eml')));
+  assert.ok(raw.length > OFFLOAD_MIN_BYTES);
+  const roots = [Uint8Array.from(Buffer.from(rootB64, 'base64'))];
+  const now = Math.floor(Date.now() / 1000);
+  const requests = await core.call((c) => c.digestRequests(raw, now, roots));
+  assert.deepEqual(requests.map((r) => [r.algorithm, r.kind]), [['SHA-256', 'message']], 'CRLF content is named by range');
+  // Count the digests WebCrypto computes for the background.
+  const real = crypto.subtle.digest.bind(crypto.subtle);
+  let calls = 0;
+  crypto.subtle.digest = async (alg, data) => { calls += 1; return real(alg, data); };
+  try {
+    const v = await verifyBytes(raw);
+    assert.equal(v.status, 'verified', JSON.stringify(v.reason));
+    assert.equal(calls, 1, 'the content digest came from WebCrypto');
+    // (The check time is each call's own "now": compared apart.)
+    const plain = await core.call((c) => c.verifyMessage(raw, Math.floor(Date.parse(v.details.checked_at) / 1000), roots));
+    assert.deepEqual(v, plain, 'the same verdict as hashing in the core');
+    // One byte of the content changed: caught on this path too.
+    const bad = raw.slice();
+    const at = Buffer.from(bad).indexOf('Line 10000');
+    bad[at] = 'X'.charCodeAt(0);
+    assert.equal((await verifyBytes(bad)).reason.kind, 'altered_content');
+    // A wrong digest for the right request: never green.
+    const wrong = requests.map((r) => ({ ...r, digest: new Uint8Array(32) }));
+    assert.equal((await core.call((c) => c.verifyMessageWithDigests(raw, now, roots, wrong))).reason.kind, 'altered_content');
+    // WebCrypto failing: the core hashes instead.
+    crypto.subtle.digest = async () => { throw new Error('no digest'); };
+    assert.equal((await verifyBytes(raw)).status, 'verified');
+  } finally {
+    crypto.subtle.digest = real;
+  }
 });
