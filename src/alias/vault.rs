@@ -248,6 +248,23 @@ impl AliasRecord {
         Ok(r)
     }
 
+    /// Empty optional texts become absent: the CSV export cannot tell `""` from none, so a
+    /// record must read back the same from either format (found by `fuzz/` target `vault`).
+    fn normalized(mut self) -> Self {
+        for f in [
+            &mut self.provider_id,
+            &mut self.site,
+            &mut self.origin,
+            &mut self.label,
+            &mut self.note,
+        ] {
+            if f.as_deref() == Some("") {
+                *f = None;
+            }
+        }
+        self
+    }
+
     fn validate(&self, position: usize) -> Result<(), AliasError> {
         let bad = |reason: String| AliasError::InvalidRecord {
             record: format!(
@@ -469,6 +486,7 @@ impl Vault {
     fn from_records(records: Vec<AliasRecord>) -> Result<Vault, AliasError> {
         let mut v = Vault::new();
         for (i, r) in records.into_iter().enumerate() {
+            let r = r.normalized();
             r.validate(i)?;
             v.insert_or_merge(r);
         }
@@ -515,6 +533,7 @@ impl Vault {
 
     /// Adds a record; a known address (case-insensitive) is merged, not duplicated.
     pub fn add(&mut self, record: AliasRecord) -> Result<Added, AliasError> {
+        let record = record.normalized();
         record.validate(self.records.len())?;
         if self.index_of_address(&record.address).is_none()
             && self.records.len() >= MAX_VAULT_RECORDS
@@ -796,9 +815,19 @@ fn clean_text(id: &str, field: &str, text: Option<&str>) -> Result<Option<String
     Ok(t.map(str::to_string))
 }
 
+/// Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
+const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// Whether `value` needs the formula guard: it starts with a formula character, possibly
+/// after quotes (so that a value that itself starts with `'=` survives export and import:
+/// the guard adds one quote and [`uncell`] removes exactly one).
+fn needs_guard(value: &str) -> bool {
+    value.trim_start_matches('\'').starts_with(FORMULA_START)
+}
+
 /// One CSV cell: formula guard, then RFC 4180 quoting when needed.
 fn csv_cell(value: &str) -> String {
-    let guarded = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    let guarded = if needs_guard(value) {
         format!("'{value}")
     } else {
         value.to_string()
@@ -813,7 +842,7 @@ fn csv_cell(value: &str) -> String {
 /// Undoes the formula guard of [`csv_cell`].
 fn uncell(value: &str) -> String {
     match value.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest.to_string(),
+        Some(rest) if needs_guard(rest) => rest.to_string(),
         _ => value.to_string(),
     }
 }
@@ -912,6 +941,23 @@ mod tests {
         assert_eq!(csv_cell("@SUM,1"), "\"'@SUM,1\"");
         assert_eq!(uncell("'=x"), "=x");
         assert_eq!(uncell("'quoted"), "'quoted");
+        // A value that starts with the guard itself keeps it through export and import.
+        assert_eq!(csv_cell("'=x"), "''=x");
+        assert_eq!(uncell("''=x"), "'=x");
+        assert_eq!(csv_cell("'x"), "'x");
+        assert_eq!(uncell("'x"), "'x");
+    }
+
+    #[test]
+    fn empty_texts_are_absent_so_csv_round_trips() {
+        let doc = r#"{"format":"impalemail-vault","schema":1,"records":[{"id":"a1","address":"a@b.example","source":"catch-all","created":1,"state":"active","label":"","note":"","site":"","origin":"","provider_id":""}]}"#;
+        let v = Vault::from_json(doc).unwrap();
+        let r = &v.records[0];
+        assert_eq!(
+            (&r.label, &r.note, &r.site, &r.origin, &r.provider_id),
+            (&None, &None, &None, &None, &None)
+        );
+        assert_eq!(Vault::from_csv(&v.export_csv()).unwrap(), v);
     }
 
     #[test]
