@@ -277,3 +277,37 @@ test('a large message\'s content is hashed by WebCrypto, with the same verdicts'
     crypto.subtle.digest = real;
   }
 });
+
+test('named limits of the webmail state, hit exactly', async () => {
+  const { smimePageHandlers: trust, MAX_USER_ROOTS } = await import('../../extension/background/smime.js');
+  // The personal phrase.
+  const at = 'x'.repeat(wm.MAX_MARK_PHRASE);
+  assert.equal((await pages['webmail.setPersonalMark']({ phrase: at, color: '#123456' }, tab(0))).phrase, at);
+  await assert.rejects(pages['webmail.setPersonalMark']({ phrase: `${at}x`, color: '#123456' }, tab(0)), (e) => e.name === 'BadMessage');
+  // Webmail sites: the last one fits, one more is refused and nothing changes.
+  const sites = (n) => Array.from({ length: n }, (_, i) => ({ origin: `https://mail${i}.example`, adapter: 'roundcube' }));
+  local.set(wm.WEBMAIL_SITES_KEY, sites(wm.MAX_WEBMAIL_SITES - 1));
+  await pages['webmail.enableSite']({ origin: 'https://last.example', adapter: 'roundcube' }, tab(0));
+  assert.equal(local.get(wm.WEBMAIL_SITES_KEY).length, wm.MAX_WEBMAIL_SITES);
+  await assert.rejects(pages['webmail.enableSite']({ origin: 'https://over.example', adapter: 'roundcube' }, tab(0)), (e) => e.name === 'TooMany');
+  assert.equal(local.get(wm.WEBMAIL_SITES_KEY).length, wm.MAX_WEBMAIL_SITES);
+  // The user's roots: filled with another certificate, the test root fits as the last one.
+  const pemB64 = (f) => fs.readFileSync(path.join(FIX, f), 'utf8').replace(/-----(BEGIN|END) CERTIFICATE-----|\s+/g, '');
+  const file = fs.readFileSync(path.join(FIX, 'pki/root.pem')).toString('base64');
+  const [shown] = await trust['trust.inspect']({ file });
+  local.set('trust.userRoots', Array(MAX_USER_ROOTS).fill(pemB64('pki/inter.pem')));
+  await assert.rejects(trust['trust.addRoots']({ file, fingerprints: [shown.fingerprint_sha256] }), (e) => e.name === 'TooMany');
+  assert.equal(local.get('trust.userRoots').length, MAX_USER_ROOTS, 'nothing added');
+  local.set('trust.userRoots', Array(MAX_USER_ROOTS - 1).fill(pemB64('pki/inter.pem')));
+  await trust['trust.addRoots']({ file, fingerprints: [shown.fingerprint_sha256] });
+  assert.equal(local.get('trust.userRoots').length, MAX_USER_ROOTS);
+  // Signers remembered per address: the oldest is forgotten beyond the limit.
+  local.set('trust.userRoots', [rootB64]);
+  local.set(wm.WEBMAIL_SITES_KEY, [{ origin: 'http://127.0.0.1:8080', adapter: 'roundcube' }]);
+  const seen = Object.fromEntries(Array.from({ length: wm.MAX_SEEN_ADDRESSES }, (_, i) => [`a${i}@example.net`, { sha256: 'ab', issuer: 'x', first_seen: '2026-01-01T00:00:00Z' }]));
+  local.set(wm.SEEN_KEY, seen);
+  await open(12, 'generated/001.eml');
+  const after = local.get(wm.SEEN_KEY);
+  assert.equal(Object.keys(after).length, wm.MAX_SEEN_ADDRESSES);
+  assert.ok(!('a0@example.net' in after) && 'a1@example.net' in after && 'alice@example.com' in after);
+});
