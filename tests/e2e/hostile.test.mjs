@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { BROWSERS, launchBrowser } from './lib/harness.mjs';
 import { HOST_TAG, contentScriptReady, sleep } from './lib/forms-pages.mjs';
-import { js, sendFrom, waitFor } from './lib/pages.mjs';
+import { js, ready, sendFrom, waitFor } from './lib/pages.mjs';
 import { STRICT_CSP, startServer } from './lib/server.mjs';
 
 const PAGE = `<!doctype html>
@@ -115,6 +115,7 @@ for (const name of BROWSERS) {
 
       // The page's messages made nothing: the vault is empty.
       const ext = await browser.openExtensionPage('ui/options.html');
+      await ready(ext); // the options page, loaded (a script run while it loads can be dropped)
       const list = await sendFrom(ext, { type: 'alias.list' });
       assert.equal(list.ok, true, js(list));
       assert.deepEqual(list.value.records ?? list.value, [], 'no alias was made');
@@ -132,6 +133,7 @@ for (const name of BROWSERS) {
       // The adapter did recognise it (the popup would offer to turn checks on); the origin
       // check is what stopped it.
       const ext = await browser.openExtensionPage('ui/options.html');
+      await ready(ext);
       const api = name === 'firefox' ? 'browser' : 'chrome';
       const ids = await ext.eval(`${api}.tabs.query({}).then((ts) => ts.map((t) => t.id))`);
       const detected = [];

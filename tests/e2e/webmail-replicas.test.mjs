@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { BROWSERS, ROOT, launchBrowser } from './lib/harness.mjs';
-import { js, ui, until, waitFor } from './lib/pages.mjs';
+import { js, ready, ui, until, waitFor } from './lib/pages.mjs';
 import { startGmailReplica, startOutlookReplica } from './lib/webmail-replicas.mjs';
 
 const FIX = path.join(ROOT, 'tests/fixtures/smime');
@@ -78,6 +78,7 @@ for (const name of BROWSERS) {
     async function extPage() {
       assert.ok(browser);
       const ext = await browser.openExtensionPage('ui/options.html');
+      await ready(ext);
       return {
         ext,
         /** @param {number} tabId */

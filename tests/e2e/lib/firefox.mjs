@@ -130,6 +130,14 @@ export async function launch({ extDir, headless = true, logDir = os.tmpdir() }) 
       }
       if (!handle) throw new Error('the extension page did not open');
       await wd.switchTo(handle);
+      // The tab opens at once but loads afterwards: a script run before the page has loaded
+      // can be dropped with the old document (and then answers null). Wait for the page.
+      const want = `${extensionOrigin}/${rel}`;
+      for (let i = 0; i < 100; i++) {
+        const state = await wd.exec('return [location.href, document.readyState];').catch(() => null);
+        if (state && state[0] === want && state[1] === 'complete') break;
+        await sleep(100);
+      }
       return pageHandle(wd, handle);
     },
     closed: () => new Promise((resolve) => gd.on('exit', () => resolve(undefined))),
