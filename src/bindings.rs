@@ -354,12 +354,11 @@ pub fn vault_records(
     query: Option<String>,
 ) -> Result<JsValue, JsValue> {
     let vault = vault_from(vault_json)?;
-    let records: Vec<&crate::alias::AliasRecord> = match (site.as_deref(), query.as_deref()) {
-        (Some(site), _) if !site.is_empty() => vault.for_site(site),
-        (_, Some(q)) if !q.is_empty() => vault.search(q),
-        _ => vault.records.iter().rev().collect(),
-    };
-    to_js(&records)
+    to_js(&service::records_to_show(
+        &vault,
+        site.as_deref(),
+        query.as_deref(),
+    ))
 }
 
 /// The user's aliases a message was addressed to (`recipients`: addresses from its `To`,

@@ -319,6 +319,20 @@ pub fn initial_settings() -> Result<Settings, AliasError> {
     })
 }
 
+/// The records a list shows: those made for `site` (active first, newest first) when a site
+/// is given, else those matching `query`, else all, newest first.
+pub fn records_to_show<'v>(
+    vault: &'v Vault,
+    site: Option<&str>,
+    query: Option<&str>,
+) -> Vec<&'v AliasRecord> {
+    match (site, query) {
+        (Some(site), _) if !site.is_empty() => vault.for_site(site),
+        (_, Some(q)) if !q.is_empty() => vault.search(q),
+        _ => vault.records.iter().rev().collect(),
+    }
+}
+
 /// A message was addressed to one of the user's aliases: which site the alias was made for,
 /// and whether the sender belongs to that site.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -563,5 +577,43 @@ mod tests {
 
         // Not an alias: nothing.
         assert!(aliases_addressed(&v, &to(&["bob@example.org"]), None).is_empty());
+    }
+
+    #[test]
+    fn records_to_show_prefers_the_site_then_the_query_then_all_newest_first() {
+        let mut v = Vault::new();
+        for (i, (addr, site)) in [
+            ("a@x.example", "shop.example"),
+            ("b@x.example", "news.example"),
+            ("c@x.example", "shop.example"),
+        ]
+        .iter()
+        .enumerate()
+        {
+            let r = AliasRecord::new(
+                addr,
+                Source::Generator(GeneratorKind::CatchAll),
+                Some(site),
+                i as u64,
+                Lifetime::Never,
+            )
+            .unwrap();
+            v.add(r).unwrap();
+        }
+        let addrs =
+            |rs: Vec<&AliasRecord>| rs.iter().map(|r| r.address.clone()).collect::<Vec<_>>();
+        assert_eq!(
+            addrs(records_to_show(&v, Some("shop.example"), Some("b@"))),
+            ["c@x.example", "a@x.example"]
+        );
+        assert_eq!(
+            addrs(records_to_show(&v, Some(""), Some("b@"))),
+            ["b@x.example"]
+        );
+        assert_eq!(
+            addrs(records_to_show(&v, None, None)),
+            ["c@x.example", "b@x.example", "a@x.example"]
+        );
+        assert_eq!(addrs(records_to_show(&v, None, Some(""))).len(), 3);
     }
 }
