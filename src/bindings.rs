@@ -441,10 +441,19 @@ fn verify_with(
     user_roots: &[js_sys::Uint8Array],
     verify: impl FnOnce(&crate::smime::VerifyOptions) -> crate::smime::Verdict,
 ) -> Result<JsValue, JsValue> {
+    to_js(&with_options(now, user_roots, verify)?)
+}
+
+/// Runs `f` with the options every check uses: Mozilla's e-mail roots and the user's, `now`.
+fn with_options<T>(
+    now: f64,
+    user_roots: &[js_sys::Uint8Array],
+    f: impl FnOnce(&crate::smime::VerifyOptions) -> T,
+) -> Result<T, JsValue> {
     let anchors = user_anchors(user_roots)?;
     let mut opts = crate::smime::VerifyOptions::new(secs(now), &anchors);
     opts.use_builtin_roots = true;
-    to_js(&verify(&opts))
+    Ok(f(&opts))
 }
 
 /// Verifies a message's S/MIME signature: `raw` is the message's exact bytes, `now` unix
@@ -483,11 +492,11 @@ pub fn digest_requests(
     user_roots: Vec<js_sys::Uint8Array>,
 ) -> Result<js_sys::Array, JsValue> {
     use crate::smime::digest_offload::{self as d, ContentSource};
-    let anchors = user_anchors(&user_roots)?;
-    let mut opts = crate::smime::VerifyOptions::new(secs(now), &anchors);
-    opts.use_builtin_roots = true;
+    let requests = with_options(now, &user_roots, |o| {
+        d::digest_requests(raw, o, d::OFFLOAD_MIN_BYTES)
+    })?;
     let out = js_sys::Array::new();
-    for r in d::digest_requests(raw, &opts, d::OFFLOAD_MIN_BYTES) {
+    for r in requests {
         let o = js_sys::Object::new();
         let (kind, start, end, len) = match &r.source {
             ContentSource::Message(x) => ("message", x.start, x.end, x.len()),

@@ -13,6 +13,7 @@ use impalemail::smime::digest_offload::{
     digest_requests, verify_message_with_digests, ContentSource, DigestAnswer, DigestRequest,
     OFFLOAD_MIN_BYTES,
 };
+use impalemail::smime::trust::parse_cert_pem_or_der;
 use impalemail::smime::verdict::{Reason, Status};
 use impalemail::smime::verify::{verify_message, VerifyOptions};
 use impalemail::smime::{AnchorSource, TrustAnchor};
@@ -25,15 +26,12 @@ fn smime() -> PathBuf {
 }
 
 fn anchors() -> Vec<TrustAnchor> {
-    let text = std::fs::read_to_string(smime().join("pki/root.pem")).unwrap();
-    let b64: String = text
-        .lines()
-        .skip_while(|l| !l.starts_with("-----BEGIN"))
-        .skip(1)
-        .take_while(|l| !l.starts_with("-----END"))
-        .collect();
-    let der = impalemail::smime::mime::decode_base64(b64.as_bytes());
-    vec![TrustAnchor::from_cert_der(&der, AnchorSource::User).unwrap()]
+    use der::Encode;
+    let pem = std::fs::read(smime().join("pki/root.pem")).unwrap();
+    let [cert] = &parse_cert_pem_or_der(&pem).unwrap()[..] else {
+        panic!("one certificate in root.pem");
+    };
+    vec![TrustAnchor::from_cert_der(&cert.to_der().unwrap(), AnchorSource::User).unwrap()]
 }
 
 /// What WebCrypto does: hash the named bytes.

@@ -8,6 +8,7 @@
  * holds before anything is trusted (`trust.inspect`), adds exactly the certificates it showed
  * (`trust.addRoots`, by fingerprint), and removes one (`trust.removeRoot`).
  */
+import { base64ToBytes as fromBase64, bytesToBase64 as toBase64, isBase64 } from '../shared/base64.js';
 import { storageLocal } from '../shared/ext.js';
 import { call } from './core.js';
 
@@ -30,23 +31,11 @@ function fail(name, message) {
   return e;
 }
 
-/** @param {string} b64 */
-function fromBase64(b64) {
-  return Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-}
-
-/** @param {Uint8Array | number[]} bytes */
-function toBase64(bytes) {
-  let bin = '';
-  for (const b of bytes) bin += String.fromCharCode(b);
-  return btoa(bin);
-}
-
 /** The stored list (base64 DER strings), invalid entries skipped. @returns {Promise<string[]>} */
 async function storedRoots() {
   const got = await storageLocal.get(USER_ROOTS_KEY);
   const list = Array.isArray(got[USER_ROOTS_KEY]) ? /** @type {unknown[]} */ (got[USER_ROOTS_KEY]) : [];
-  return /** @type {string[]} */ (list.filter((x) => typeof x === 'string' && /^[A-Za-z0-9+/]+={0,2}$/.test(x)));
+  return /** @type {string[]} */ (list.filter((x) => isBase64(x) && x.length > 0));
 }
 
 /** @returns {Promise<Uint8Array[]>} */
@@ -147,7 +136,7 @@ async function describedRoots() {
 
 /** @param {unknown} raw */
 function fileBytes(raw) {
-  if (typeof raw !== 'string' || raw.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(raw)) {
+  if (!isBase64(raw)) {
     throw fail('BadMessage', '"file" must be the file in base64');
   }
   if (raw.length > Math.ceil(MAX_ROOT_FILE_BYTES / 3) * 4) throw fail('TooLarge', `the file is larger than ${MAX_ROOT_FILE_BYTES} bytes`);

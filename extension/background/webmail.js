@@ -19,6 +19,8 @@
  * sender's own tab and validates every field with named limits.
  */
 import { onTabLoading, onTabRemoved, setTabBadge, storageLocal, storageSession } from '../shared/ext.js';
+import { base64ToBytes, isBase64 } from '../shared/base64.js';
+import { isMarkColor, MARK_COLORS } from '../shared/mark.js';
 import { aliasUseText, continuityText, localised, verdictWords } from '../shared/words.js';
 import { vault } from './aliases.js';
 import { call } from './core.js';
@@ -94,8 +96,6 @@ const BADGE = {
 /** Words of the default personal mark: 64 × 64 pairs, easy to read and remember. */
 const MARK_WORDS_A = ['amber', 'brave', 'calm', 'dusty', 'eager', 'fancy', 'gentle', 'happy', 'icy', 'jolly', 'kind', 'lucky', 'mellow', 'noble', 'olive', 'proud', 'quiet', 'rapid', 'silver', 'tidy', 'upbeat', 'vivid', 'witty', 'young', 'zesty', 'bold', 'crisp', 'daring', 'early', 'fuzzy', 'golden', 'humble', 'ivory', 'jade', 'keen', 'lively', 'merry', 'neat', 'oaken', 'plucky', 'royal', 'sunny', 'tender', 'urban', 'velvet', 'woolly', 'cosy', 'misty', 'rosy', 'sandy', 'stormy', 'breezy', 'cheery', 'frosty', 'glossy', 'hazel', 'lunar', 'mossy', 'nimble', 'polar', 'rustic', 'snowy', 'swift', 'wild'];
 const MARK_WORDS_B = ['otter', 'falcon', 'maple', 'harbor', 'lantern', 'meadow', 'pebble', 'comet', 'willow', 'badger', 'canyon', 'dolphin', 'ember', 'fjord', 'garden', 'heron', 'island', 'juniper', 'kettle', 'lagoon', 'mango', 'nutmeg', 'orchid', 'penguin', 'quartz', 'river', 'saddle', 'thistle', 'tulip', 'valley', 'walnut', 'yarrow', 'acorn', 'beacon', 'cedar', 'dune', 'feather', 'glacier', 'hammock', 'iris', 'jasmine', 'kiwi', 'lichen', 'marble', 'nectar', 'oasis', 'parrot', 'quill', 'raven', 'spruce', 'teapot', 'umbrella', 'violin', 'wombat', 'zephyr', 'anchor', 'biscuit', 'cobalt', 'daisy', 'echo', 'fern', 'grove', 'hollow', 'lotus'];
-/** Colours of the personal mark (readable with white text). */
-const MARK_COLORS = ['#6d28d9', '#0f766e', '#b45309', '#be123c', '#1d4ed8', '#4d7c0f', '#a21caf', '#0e7490'];
 
 /**
  * A typed error with a name the caller can branch on.
@@ -219,7 +219,7 @@ export const MAX_MARK_PHRASE = 40;
 function isMark(m) {
   const x = /** @type {any} */ (m);
   return !!x && typeof x.phrase === 'string' && x.phrase.trim().length > 0 && x.phrase.length <= MAX_MARK_PHRASE
-    && typeof x.color === 'string' && /^#[0-9a-f]{6}$/i.test(x.color);
+    && isMarkColor(x.color);
 }
 
 /** @type {Promise<PersonalMark> | null} */
@@ -297,11 +297,8 @@ export function checkContinuity(verdict, now) {
 
 /** @param {string} b64 */
 function decodeBase64(b64) {
-  if (b64.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(b64)) throw fail('BadMessage', '"raw" is not base64');
-  const bin = atob(b64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
+  if (!isBase64(b64)) throw fail('BadMessage', '"raw" is not base64');
+  return base64ToBytes(b64);
 }
 
 /** @param {unknown} t */

@@ -6,11 +6,10 @@
  * checked. Every change goes through the background (`trust.*`, `webmail.*`).
  */
 import { i18n, send } from '../shared/ext.js';
+import { MARK_COLORS } from '../shared/mark.js';
 import { blobToBase64 } from '../shared/base64.js';
 import { byId, formatDate, h, showError } from './components.js';
 
-/** Colours offered for the personal mark (readable with white text; the background's list). */
-const MARK_COLORS = ['#6d28d9', '#0f766e', '#b45309', '#be123c', '#1d4ed8', '#4d7c0f', '#a21caf', '#0e7490'];
 /** Largest certificate file read (bytes; the background refuses more too). */
 export const MAX_ROOT_FILE_BYTES = 1 << 20;
 

@@ -12,6 +12,7 @@
  * page runs in a tab of its own (the end-to-end tests), `?tab=<id>` names it.
  */
 import { activeTab, getURL, i18n, reloadTab, runsInTab, send } from '../shared/ext.js';
+import { markColor } from '../shared/mark.js';
 import { aliasUseText, continuityText } from '../shared/words.js';
 import { blobToBase64 } from '../shared/base64.js';
 import { byId, h, showError } from './components.js';
@@ -58,7 +59,7 @@ function verdictBlock(verdict, id, { continuity = null, aliases = [], mark = nul
   const block = verdictElement(verdict, id);
   if (mark) {
     const chip = h('span', { className: 'mark', text: mark.phrase });
-    chip.style.background = /^#[0-9a-f]{6}$/i.test(mark.color) ? mark.color : '#444';
+    chip.style.background = markColor(mark.color);
     block.append(h('p', { className: 'note mark-note' }, [i18n('popupMarkIs'), ' ', chip]));
   }
   return h('div', {}, [...notes, block]);

@@ -13,6 +13,7 @@
  * DOM is built with `textContent` only.
  */
 import { i18n } from '../../shared/ext.js';
+import { markColor } from '../../shared/mark.js';
 import { aliasUseText, continuityText, fingerprint, verdictWords as words } from '../../shared/words.js';
 
 /** Tag of the host element (a custom-element name, so `attachShadow` is allowed). */
@@ -159,7 +160,7 @@ export function createBadge(doc) {
     if (!m) { mark.hidden = true; return; }
     mark.hidden = false;
     mark.textContent = m.phrase;
-    mark.style.background = /^#[0-9a-f]{6}$/i.test(m.color) ? m.color : '#444';
+    mark.style.background = markColor(m.color);
   }
 }
 

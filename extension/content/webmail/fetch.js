@@ -8,6 +8,22 @@
 /** Longest `Content-Length` a JSON answer carrying a base64 message may have (bytes). */
 const JSON_OVERHEAD_BYTES = 64 * 1024;
 
+/**
+ * Fetches a raw-source route of the page's own webmail with the user's session: no redirects
+ * (a sign-in page is not the message), no cache. Absolute URL, plain fetch: works in both
+ * browsers' content scripts (Firefox's `content.fetch` did not). Null when it could not be
+ * reached.
+ * @param {string} url @param {RequestInit} [init]
+ * @returns {Promise<Response | null>}
+ */
+export async function fetchFromWebmail(url, init = {}) {
+  try {
+    return await fetch(url, { ...init, credentials: 'include', redirect: 'error', cache: 'no-store' });
+  } catch {
+    return null;
+  }
+}
+
 /** A header field name (printable ASCII except ':', RFC 5322 §2.2) and its colon. */
 const FIRST_FIELD_RE = /^[\x21-\x39\x3b-\x7e]{1,998}:/;
 

@@ -17,7 +17,7 @@
  * The badge goes between a message's header and its body (`div.ii.gt`), never inside the
  * body, whose HTML is the sender's.
  */
-import { messageFromResponse } from './fetch.js';
+import { fetchFromWebmail, messageFromResponse } from './fetch.js';
 
 /** Gmail's own origin; anywhere else the adapter runs only where the user turned it on. */
 const GMAIL_HOST = 'mail.google.com';
@@ -110,13 +110,8 @@ export const gmail = {
     // Only this URL, on the page's own origin and account path.
     const url = new URL(loc.origin + account);
     url.search = new URLSearchParams({ view: 'att', [param]: id, attid: '0', disp: 'comp', safe: '1', zw: '' }).toString();
-    /** @type {Response} */
-    let res;
-    try {
-      res = await fetch(url.href, { credentials: 'include', redirect: 'error', cache: 'no-store' });
-    } catch {
-      return { ok: false, problem: 'network' };
-    }
+    const res = await fetchFromWebmail(url.href);
+    if (!res) return { ok: false, problem: 'network' };
     return messageFromResponse(res, maxBytes);
   },
 

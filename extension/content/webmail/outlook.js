@@ -17,7 +17,7 @@
  *
  * The badge goes right after the reading pane's subject heading, never inside the body.
  */
-import { looksLikeMessage, maxJsonBytes } from './fetch.js';
+import { fetchFromWebmail, looksLikeMessage, maxJsonBytes } from './fetch.js';
 
 /** Outlook's own hosts; anywhere else the adapter runs only where the user turned it on. */
 const OUTLOOK_HOSTS = ['outlook.live.com', 'outlook.office.com', 'outlook.office365.com'];
@@ -118,21 +118,13 @@ export const outlook = {
     if (!id || id.length > MAX_ITEM_ID || !ITEM_ID_RE.test(id)) return { ok: false, problem: 'not_a_message' };
     const token = canary(doc);
     if (!token) return { ok: false, problem: 'no_token' };
-    /** @type {Response} */
-    let res;
-    try {
-      // Only this URL, on the page's own origin.
-      res = await fetch(`${loc.origin}/owa/service.svc?action=GetItem&app=Mail`, {
-        method: 'POST',
-        credentials: 'include',
-        redirect: 'error',
-        cache: 'no-store',
-        headers: { 'Content-Type': 'application/json; charset=utf-8', Action: 'GetItem', 'X-OWA-CANARY': token },
-        body: JSON.stringify(getItemRequest(id)),
-      });
-    } catch {
-      return { ok: false, problem: 'network' };
-    }
+    // Only this URL, on the page's own origin.
+    const res = await fetchFromWebmail(`${loc.origin}/owa/service.svc?action=GetItem&app=Mail`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json; charset=utf-8', Action: 'GetItem', 'X-OWA-CANARY': token },
+      body: JSON.stringify(getItemRequest(id)),
+    });
+    if (!res) return { ok: false, problem: 'network' };
     if (res.status === 440 || res.status === 401 || res.status === 403) return { ok: false, problem: 'request_check' };
     if (res.status !== 200) return { ok: false, problem: 'http' };
     if (Number(res.headers.get('content-length') ?? '0') > maxJsonBytes(maxBytes)) return { ok: false, problem: 'too_large' };

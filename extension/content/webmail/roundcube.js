@@ -17,7 +17,7 @@
  * bodies cannot add either: Roundcube's washtml drops scripts and forms from mail HTML.
  */
 
-import { messageFromResponse } from './fetch.js';
+import { fetchFromWebmail, messageFromResponse } from './fetch.js';
 
 /** The id of the iframe Roundcube shows the selected message in (skins elastic and larry). */
 const PREVIEW_FRAME_ID = 'messagecontframe';
@@ -122,15 +122,8 @@ export const roundcube = {
     url.search = new URLSearchParams({
       _task: 'mail', _action: 'viewsource', _uid: String(ref.uid), _mbox: String(ref.mbox), _save: '1', _token: token,
     }).toString();
-    /** @type {Response} */
-    let res;
-    try {
-      // Absolute URL, plain fetch: works in both browsers' content scripts (Firefox's
-      // `content.fetch` did not, see /work/shared/recipes/README.md).
-      res = await fetch(url.href, { credentials: 'include', redirect: 'error', cache: 'no-store' });
-    } catch {
-      return { ok: false, problem: 'network' };
-    }
+    const res = await fetchFromWebmail(url.href);
+    if (!res) return { ok: false, problem: 'network' };
     if (res.status !== 200) return { ok: false, problem: 'http' };
     if ((res.headers.get('content-type') ?? '').toLowerCase().startsWith('text/html')) {
       // HTTP 200 with an error page: a missing/expired token says "Request Check Failed".

@@ -1,8 +1,8 @@
 // Helpers for the in-page alias button tests: trusted input at coordinates and keys in each
 // browser (Playwright's mouse and keyboard in Chromium, WebDriver actions in Firefox: both
 // produce events with isTrusted = true), waiting, the options and the popup's alias list.
-import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import { until } from './pages.mjs';
 
 /** Longest a condition is waited for (ms). */
 export const WAIT_MS = 15000;
@@ -18,19 +18,8 @@ const WD_KEYS = { Enter: '\uE007', ArrowDown: '\uE015', Escape: '\uE00C', End: '
  * Polls `expr` in the page until it is truthy and returns its value.
  * @param {import('./chrome.mjs').PageHandle} page @param {string} expr @param {string} [what]
  */
-export async function waitFor(page, expr, what = expr) {
-  const t0 = Date.now();
-  let last;
-  for (;;) {
-    try {
-      last = await page.eval(expr);
-      if (last) return last;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() - t0 > WAIT_MS) assert.fail(`timed out waiting for ${what} (last: ${last})`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+export function waitFor(page, expr, what = expr) {
+  return until(() => page.eval(expr), what, WAIT_MS);
 }
 
 export const sleep = (/** @type {number} */ ms) => new Promise((r) => setTimeout(r, ms));

@@ -33,19 +33,8 @@ export const WAIT_MS = 20000;
  * debugger protocol / WebDriver, which the extension pages' CSP does not cover.
  * @param {PageHandle} page @param {string} expr @param {number} [timeoutMs]
  */
-export async function waitFor(page, expr, timeoutMs = WAIT_MS) {
-  const t0 = Date.now();
-  let last;
-  for (;;) {
-    try {
-      last = await page.eval(expr);
-      if (last) return last;
-    } catch (e) {
-      last = e; // the page may be reloading
-    }
-    if (Date.now() - t0 > timeoutMs) assert.fail(`timed out waiting for ${expr} (last: ${last})`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+export function waitFor(page, expr, timeoutMs = WAIT_MS) {
+  return until(() => page.eval(expr), expr, timeoutMs);
 }
 
 /** A value as a JavaScript literal. @param {unknown} v */
