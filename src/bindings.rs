@@ -434,138 +434,160 @@ fn user_anchors(
         .map_err(|e| js_error("UserRootError", &e.to_string()))
 }
 
-/// Runs one verification with Mozilla's e-mail roots and the user's (`user_roots`, DER) as
-/// anchors, at `now` (unix seconds).
-fn verify_with(
-    now: f64,
-    user_roots: &[js_sys::Uint8Array],
-    verify: impl FnOnce(&crate::smime::VerifyOptions) -> crate::smime::Verdict,
-) -> Result<JsValue, JsValue> {
-    to_js(&with_options(now, user_roots, verify)?)
+/// A check in rounds (`smime::offload`): the core asks for the signature checks and the large
+/// digests WebCrypto does natively, and decides with the answers.
+///
+/// `new VerifyJob(raw, now, userRoots)` copies the message in once; `step()` returns
+/// `{ verdict }` when done, or `{ digests, signatures }` to answer: a digest request is
+/// `{ algorithm: "SHA-256", kind: "message" | "canonical" | "econtent", start, end, bytes? }`
+/// (hash `bytes` when present, else `raw.subarray(start, end)` of the caller's buffer); a
+/// signature request `{ scheme: "RSASSA-PKCS1-v1_5" | "RSA-PSS" | "ECDSA", hash, namedCurve?,
+/// saltLength?, spki, data, signature }` (WebCrypto's names and formats). `answer(digests,
+/// signatures)` takes, in the same order, each digest (`Uint8Array`, or `null`: not computed)
+/// and each result (`true`, `false`, or `null`: could not check; the core does it).
+#[wasm_bindgen(js_name = VerifyJob)]
+pub struct VerifyJobJs {
+    job: crate::smime::offload::VerifyJob,
+    now: u64,
+    anchors: Vec<crate::smime::TrustAnchor>,
+    /// A bare `.p7m` file: no `From` to bind the signer to.
+    p7m: bool,
 }
 
-/// Runs `f` with the options every check uses: Mozilla's e-mail roots and the user's, `now`.
-fn with_options<T>(
-    now: f64,
-    user_roots: &[js_sys::Uint8Array],
-    f: impl FnOnce(&crate::smime::VerifyOptions) -> T,
-) -> Result<T, JsValue> {
-    let anchors = user_anchors(user_roots)?;
-    let mut opts = crate::smime::VerifyOptions::new(secs(now), &anchors);
-    opts.use_builtin_roots = true;
-    Ok(f(&opts))
-}
-
-/// Verifies a message's S/MIME signature: `raw` is the message's exact bytes, `now` unix
-/// seconds, `user_roots` the DER certificates the user added as trust anchors (Mozilla's
-/// e-mail roots are always used too). Returns the verdict object; never throws for a bad
-/// message (that is a verdict), only for a bad user root.
-#[wasm_bindgen(js_name = verifyMessage)]
-pub fn verify_message(
-    raw: &[u8],
-    now: f64,
-    user_roots: Vec<js_sys::Uint8Array>,
-) -> Result<JsValue, JsValue> {
-    verify_with(now, &user_roots, |o| crate::smime::verify_message(raw, o))
-}
-
-/// Verifies a bare `.p7m` file (signed-data in DER, PEM or base64), as [`verify_message`]
-/// does a message, without the `From` binding (the file names no sender).
-#[wasm_bindgen(js_name = verifyP7m)]
-pub fn verify_p7m(
-    bytes: &[u8],
-    now: f64,
-    user_roots: Vec<js_sys::Uint8Array>,
-) -> Result<JsValue, JsValue> {
-    verify_with(now, &user_roots, |o| crate::smime::verify_p7m(bytes, o))
-}
-
-/// The content digests worth computing with the browser's WebCrypto for `raw` (contents of
-/// at least `smime::digest_offload::OFFLOAD_MIN_BYTES`): `[{ algorithm: "SHA-256", kind:
-/// "message" | "canonical" | "econtent", start, end, len, bytes? }]`. Hash `bytes` when
-/// present, else `raw.subarray(start, end)` of the caller's own buffer; pass the list back with
-/// `digest` set to [`verify_message_with_digests`].
-#[wasm_bindgen(js_name = digestRequests)]
-pub fn digest_requests(
-    raw: &[u8],
-    now: f64,
-    user_roots: Vec<js_sys::Uint8Array>,
-) -> Result<js_sys::Array, JsValue> {
-    use crate::smime::digest_offload::{self as d, ContentSource};
-    let requests = with_options(now, &user_roots, |o| {
-        d::digest_requests(raw, o, d::OFFLOAD_MIN_BYTES)
-    })?;
-    let out = js_sys::Array::new();
-    for r in requests {
-        let o = js_sys::Object::new();
-        let (kind, start, end, len) = match &r.source {
-            ContentSource::Message(x) => ("message", x.start, x.end, x.len()),
-            ContentSource::Canonical(x) => ("canonical", x.start, x.end, x.len()),
-            ContentSource::EContent { len } => ("econtent", 0, 0, *len),
-        };
-        set_field(&o, "algorithm", r.algorithm.name().into())?;
-        set_field(&o, "kind", kind.into())?;
-        set_field(&o, "start", (start as f64).into())?;
-        set_field(&o, "end", (end as f64).into())?;
-        set_field(&o, "len", (len as f64).into())?;
-        if let Some(b) = &r.bytes {
-            set_field(&o, "bytes", js_sys::Uint8Array::from(b.as_slice()).into())?;
-        }
-        out.push(&o);
+#[wasm_bindgen(js_class = VerifyJob)]
+impl VerifyJobJs {
+    /// A job for the message `raw` at `now` with the user's roots (DER; Mozilla's e-mail roots
+    /// are always used too). Throws `UserRootError` for a root that does not parse.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        raw: Vec<u8>,
+        now: f64,
+        user_roots: Vec<js_sys::Uint8Array>,
+    ) -> Result<VerifyJobJs, JsValue> {
+        use crate::smime::digest_offload::OFFLOAD_MIN_BYTES;
+        Ok(VerifyJobJs {
+            job: crate::smime::offload::VerifyJob::new(raw, OFFLOAD_MIN_BYTES),
+            now: secs(now),
+            anchors: user_anchors(&user_roots)?,
+            p7m: false,
+        })
     }
-    Ok(out)
+
+    /// A job for a bare `.p7m` file (signed-data in DER, PEM or base64), checked as
+    /// `verifyP7m` does: no `From` binding.
+    pub fn p7m(
+        bytes: &[u8],
+        now: f64,
+        user_roots: Vec<js_sys::Uint8Array>,
+    ) -> Result<VerifyJobJs, JsValue> {
+        let raw = crate::smime::verify::p7m_message(bytes);
+        let mut job = VerifyJobJs::new(raw, now, user_roots)?;
+        job.p7m = true;
+        Ok(job)
+    }
+
+    /// Runs the check with the answers so far: `{ verdict }` or what to answer.
+    pub fn step(&mut self) -> Result<JsValue, JsValue> {
+        use crate::smime::digest_offload::ContentSource;
+        use crate::smime::offload::{SignatureScheme, Step};
+        let mut opts = crate::smime::VerifyOptions::new(self.now, &self.anchors);
+        opts.use_builtin_roots = true;
+        opts.skip_sender_check = self.p7m;
+        let needs = match self.job.step(&opts) {
+            Step::Done(v) => {
+                let o = js_sys::Object::new();
+                set_field(&o, "verdict", to_js(&v)?)?;
+                return Ok(o.into());
+            }
+            Step::Need(n) => n,
+        };
+        let digests = js_sys::Array::new();
+        for r in &needs.digests {
+            let o = js_sys::Object::new();
+            let (kind, start, end) = match &r.source {
+                ContentSource::Message(x) => ("message", x.start, x.end),
+                ContentSource::Canonical(x) => ("canonical", x.start, x.end),
+                ContentSource::EContent { .. } => ("econtent", 0, 0),
+            };
+            set_field(&o, "algorithm", r.algorithm.name().into())?;
+            set_field(&o, "kind", kind.into())?;
+            set_field(&o, "start", (start as f64).into())?;
+            set_field(&o, "end", (end as f64).into())?;
+            if let Some(b) = &r.bytes {
+                set_field(&o, "bytes", js_sys::Uint8Array::from(b.as_slice()).into())?;
+            }
+            digests.push(&o);
+        }
+        let signatures = js_sys::Array::new();
+        for r in &needs.signatures {
+            let o = js_sys::Object::new();
+            let (scheme, hash) = match r.scheme {
+                SignatureScheme::RsaPkcs1 { hash } => ("RSASSA-PKCS1-v1_5", hash),
+                SignatureScheme::RsaPss { hash, salt_len } => {
+                    set_field(&o, "saltLength", (salt_len as f64).into())?;
+                    ("RSA-PSS", hash)
+                }
+                SignatureScheme::Ecdsa { curve, hash } => {
+                    set_field(&o, "namedCurve", curve.name().into())?;
+                    ("ECDSA", hash)
+                }
+            };
+            set_field(&o, "scheme", scheme.into())?;
+            set_field(&o, "hash", hash.name().into())?;
+            set_field(
+                &o,
+                "spki",
+                js_sys::Uint8Array::from(r.spki.as_slice()).into(),
+            )?;
+            set_field(
+                &o,
+                "data",
+                js_sys::Uint8Array::from(r.message.as_slice()).into(),
+            )?;
+            let sig = js_sys::Uint8Array::from(r.signature.as_slice());
+            set_field(&o, "signature", sig.into())?;
+            signatures.push(&o);
+        }
+        let o = js_sys::Object::new();
+        set_field(&o, "digests", digests.into())?;
+        set_field(&o, "signatures", signatures.into())?;
+        Ok(o.into())
+    }
+
+    /// The answers to the last step's requests, in their order (see the class). Throws
+    /// `BadArgument` when the lists do not match the requests or hold something else.
+    pub fn answer(
+        &mut self,
+        digests: js_sys::Array,
+        signatures: js_sys::Array,
+    ) -> Result<(), JsValue> {
+        use crate::smime::offload::SignatureAnswer;
+        let bad = |what: &str| js_error("BadArgument", what);
+        let mut d = Vec::new();
+        for a in digests.iter() {
+            if a.is_null() {
+                d.push(None);
+            } else if a.is_instance_of::<js_sys::Uint8Array>() {
+                d.push(Some(js_sys::Uint8Array::new(&a).to_vec()));
+            } else {
+                return Err(bad("a digest answer is a Uint8Array or null"));
+            }
+        }
+        let mut s = Vec::new();
+        for a in signatures.iter() {
+            s.push(match a.as_bool() {
+                Some(true) => SignatureAnswer::Valid,
+                Some(false) => SignatureAnswer::Invalid,
+                None if a.is_null() => SignatureAnswer::Unavailable,
+                None => return Err(bad("a signature answer is true, false or null")),
+            });
+        }
+        self.job.answer(d, s).map_err(|e| bad(&e.to_string()))
+    }
 }
 
 fn set_field(o: &js_sys::Object, key: &str, value: JsValue) -> Result<(), JsValue> {
     js_sys::Reflect::set(o, &key.into(), &value).map(|_| ())
-}
-
-/// [`verify_message`] with the caller's answers to [`digest_requests`] (each request with
-/// `digest`, the bytes of `crypto.subtle.digest`). An answer that matches no request the core
-/// makes itself is ignored and that digest computed in the wasm; a wrong digest for the right
-/// request gives "altered content", never a green verdict.
-#[wasm_bindgen(js_name = verifyMessageWithDigests)]
-pub fn verify_message_with_digests(
-    raw: &[u8],
-    now: f64,
-    user_roots: Vec<js_sys::Uint8Array>,
-    answers: js_sys::Array,
-) -> Result<JsValue, JsValue> {
-    use crate::smime::algs::HashAlg;
-    use crate::smime::digest_offload::{self as d, ContentSource, DigestAnswer};
-    let bad = |what: &str| js_error("BadArgument", &format!("digest answer: bad `{what}`"));
-    let mut list = Vec::new();
-    for a in answers.iter() {
-        let get = |k: &str| js_sys::Reflect::get(&a, &k.into());
-        let num = |k: &str| -> Result<usize, JsValue> {
-            get(k)?
-                .as_f64()
-                .filter(|f| f.is_finite() && *f >= 0.0 && f.fract() == 0.0)
-                .map(|f| f as usize)
-                .ok_or_else(|| bad(k))
-        };
-        let algorithm = match get("algorithm")?.as_string().as_deref() {
-            Some("SHA-256") => HashAlg::Sha256,
-            Some("SHA-384") => HashAlg::Sha384,
-            Some("SHA-512") => HashAlg::Sha512,
-            _ => return Err(bad("algorithm")),
-        };
-        let source = match get("kind")?.as_string().as_deref() {
-            Some("message") => ContentSource::Message(num("start")?..num("end")?),
-            Some("canonical") => ContentSource::Canonical(num("start")?..num("end")?),
-            Some("econtent") => ContentSource::EContent { len: num("len")? },
-            _ => return Err(bad("kind")),
-        };
-        let digest = js_sys::Uint8Array::new(&get("digest")?).to_vec();
-        list.push(DigestAnswer {
-            algorithm,
-            source,
-            digest,
-        });
-    }
-    verify_with(now, &user_roots, |o| {
-        d::verify_message_with_digests(raw, o, &list)
-    })
 }
 
 /// The verdict for a message whose check stopped on an internal error (the background asks

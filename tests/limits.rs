@@ -487,6 +487,7 @@ fn path_opts<'a>(
         usage: Default::default(),
         budget,
         require_revocation: false,
+        offload: None,
     }
 }
 

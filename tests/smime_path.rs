@@ -317,6 +317,7 @@ fn run_one(
         // PKITS §3 assumes the relying party has current CRLs for every CA in the tests: a
         // certificate without one is not valid (e.g. §4.4.1 MissingCRLTest1).
         require_revocation: true,
+        offload: None,
     };
     validate(ee, &opts)
 }
@@ -420,6 +421,7 @@ fn email_opts<'a>(
         usage: RequiredUsage::EmailSigner,
         budget: Budget::default(),
         require_revocation,
+        offload: None,
     }
 }
 
@@ -725,6 +727,7 @@ fn bouncycastle_validator_mails() {
                 usage: RequiredUsage::EmailSigner,
                 budget: Budget::default(),
                 require_revocation: false,
+                offload: None,
             },
         )
     };
@@ -781,6 +784,7 @@ fn untrusted_root_is_unknown_issuer() {
             usage: RequiredUsage::EmailSigner,
             budget: Budget::default(),
             require_revocation: false,
+            offload: None,
         },
     );
     // Same name, other key: the MD5 signature cannot even be tried; never Ok.
@@ -797,6 +801,7 @@ fn untrusted_root_is_unknown_issuer() {
             usage: RequiredUsage::EmailSigner,
             budget: Budget::default(),
             require_revocation: false,
+            offload: None,
         },
     );
     assert!(

@@ -11,6 +11,7 @@
 import { base64ToBytes as fromBase64, bytesToBase64 as toBase64, isBase64 } from '../shared/base64.js';
 import { storageLocal } from '../shared/ext.js';
 import { call } from './core.js';
+import { runJob } from './verify-job.js';
 
 /** Storage key of the user's own trust anchors: a list of base64 DER certificates. */
 export const USER_ROOTS_KEY = 'trust.userRoots';
@@ -44,16 +45,8 @@ async function userRoots() {
 }
 
 /**
- * Contents from this size up are hashed by the browser's WebCrypto (native SHA-2) instead of
- * the wasm: the core names the bytes and checks the answer (`smime::digest_offload`, whose
- * `OFFLOAD_MIN_BYTES` is the same figure). Smaller messages are checked in one call.
- */
-export const OFFLOAD_MIN_BYTES = 1024 * 1024;
-
-/**
- * The verdict for a message's exact bytes, now. A large message's content digest is computed
- * with WebCrypto: the core asks for it (`digestRequests`), and uses an answer only if it is for
- * exactly the bytes it named; a failed digest falls back to hashing in the core.
+ * The verdict for a message's exact bytes, now. The core decides; WebCrypto does the signature
+ * maths and a large content's digest when the core asks (`verify-job.js`, `smime::offload`).
  * @param {Uint8Array} raw
  */
 export async function verifyBytes(raw) {
@@ -65,27 +58,8 @@ export async function verifyBytes(raw) {
  * @param {Uint8Array} raw @param {number} now @param {Uint8Array[]} roots
  */
 export async function verifyAt(raw, now, roots) {
-  if (raw.length >= OFFLOAD_MIN_BYTES) {
-    const requests = /** @type {DigestRequest[]} */ (await call((c) => c.digestRequests(raw, now, roots)));
-    const answers = requests.length ? await digests(raw, requests).catch(() => null) : null;
-    if (answers) return call((c) => c.verifyMessageWithDigests(raw, now, roots, answers));
-  }
-  return call((c) => c.verifyMessage(raw, now, roots));
-}
-
-/**
- * @typedef {{ algorithm: string, kind: string, start: number, end: number, len: number, bytes?: Uint8Array }} DigestRequest
- */
-
-/**
- * Each request with its `digest` from `crypto.subtle.digest`.
- * @param {Uint8Array} raw @param {DigestRequest[]} requests
- */
-function digests(raw, requests) {
-  return Promise.all(requests.map(async (r) => ({
-    ...r,
-    digest: new Uint8Array(await crypto.subtle.digest(r.algorithm, /** @type {Uint8Array<ArrayBuffer>} */ (r.bytes ?? raw.subarray(r.start, r.end)))),
-  })));
+  const job = await call((c) => new c.VerifyJob(raw, now, roots));
+  return runJob(job, raw, crypto.subtle, (fn) => call(() => fn()));
 }
 
 /**
@@ -93,7 +67,10 @@ function digests(raw, requests) {
  * @param {Uint8Array} bytes
  */
 export async function verifyP7mBytes(bytes) {
-  return checked((now, roots) => call((c) => c.verifyP7m(bytes, now, roots)));
+  return checked(async (now, roots) => {
+    const job = await call((c) => c.VerifyJob.p7m(bytes, now, roots));
+    return runJob(job, new Uint8Array(0), crypto.subtle, (fn) => call(() => fn()));
+  });
 }
 
 /**

@@ -278,6 +278,7 @@ pub fn cert(data: &[u8]) {
                     name_constraint_checks: 2000,
                 },
                 require_revocation: false,
+                offload: None,
             };
             match path::validate(ee, &opts) {
                 Ok(p) => {

@@ -17,10 +17,10 @@
 //! [`MIN_RSA_BITS`] bits and DSA verify but come back as [`Strength::Weak`]. MD2/MD5 and
 //! anything unknown are [`AlgError::Unsupported`], naming the algorithm.
 
+use super::offload::{Curve, Offload, SignatureRequest, SignatureScheme};
 use const_oid::ObjectIdentifier;
 use der::{Decode, Encode};
 use digest::DynDigest;
-use signature::hazmat::PrehashVerifier;
 use spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
 
 /// RSA keys with a modulus shorter than this many bits verify but are reported weak
@@ -199,7 +199,7 @@ impl core::fmt::Display for AlgError {
 
 impl std::error::Error for AlgError {}
 
-/// A human name for an OID: the const-oid database name, or the dotted form.
+/// A human name for an OID: its name for the algorithms named in [`oids`], or the dotted form.
 pub fn oid_name(oid: &ObjectIdentifier) -> String {
     match *oid {
         oids::MD5 | oids::MD5_WITH_RSA => return "MD5".into(),
@@ -207,10 +207,38 @@ pub fn oid_name(oid: &ObjectIdentifier) -> String {
         oids::ED448 => return "Ed448".into(),
         _ => {}
     }
-    match const_oid::db::DB.by_oid(oid) {
-        Some(name) => format!("{name} ({oid})"),
-        None => oid.to_string(),
-    }
+    let name = match *oid {
+        oids::RSA_ENCRYPTION => "rsaEncryption",
+        oids::SHA1_WITH_RSA => "sha1WithRSAEncryption",
+        oids::SHA224_WITH_RSA => "sha224WithRSAEncryption",
+        oids::SHA256_WITH_RSA => "sha256WithRSAEncryption",
+        oids::SHA384_WITH_RSA => "sha384WithRSAEncryption",
+        oids::SHA512_WITH_RSA => "sha512WithRSAEncryption",
+        oids::RSASSA_PSS => "id-RSASSA-PSS",
+        oids::MGF1 => "id-mgf1",
+        oids::EC_PUBLIC_KEY => "id-ecPublicKey",
+        oids::SECP256R1 => "secp256r1",
+        oids::SECP384R1 => "secp384r1",
+        oids::SECP521R1 => "secp521r1",
+        oids::ECDSA_WITH_SHA1 => "ecdsa-with-SHA1",
+        oids::ECDSA_WITH_SHA224 => "ecdsa-with-SHA224",
+        oids::ECDSA_WITH_SHA256 => "ecdsa-with-SHA256",
+        oids::ECDSA_WITH_SHA384 => "ecdsa-with-SHA384",
+        oids::ECDSA_WITH_SHA512 => "ecdsa-with-SHA512",
+        oids::ED25519 => "id-Ed25519",
+        oids::DSA => "id-dsa",
+        oids::DSA_WITH_SHA1 => "id-dsa-with-sha1",
+        oids::DSA_WITH_SHA224 => "id-dsa-with-sha224",
+        oids::DSA_WITH_SHA256 => "id-dsa-with-sha256",
+        oids::SHA1 => "id-sha1",
+        oids::SHA224 => "id-sha224",
+        oids::SHA256 => "id-sha256",
+        oids::SHA384 => "id-sha384",
+        oids::SHA512 => "id-sha512",
+        // The rest by number: the whole OID name database would cost 78 KB of wasm.
+        _ => return oid.to_string(),
+    };
+    format!("{name} ({oid})")
 }
 
 /// The hash functions we implement.
@@ -286,6 +314,7 @@ impl HashAlg {
     }
 
     /// DER prefix of the PKCS#1 v1.5 `DigestInfo` for this hash (RFC 8017 §9.2 note 1).
+    #[cfg_attr(not(feature = "local-signatures"), allow(dead_code))]
     fn digest_info_prefix(self) -> &'static [u8] {
         match self {
             HashAlg::Sha1 => &[
@@ -384,7 +413,7 @@ fn pss_params(sig_alg: &AlgorithmIdentifierOwned) -> Result<(HashAlg, usize), Al
         return Ok((HashAlg::Sha1, 20));
     };
     let der = any.to_der().map_err(|_| bad("cannot re-encode"))?;
-    let params = rsa::pkcs1::RsaPssParams::from_der(&der).map_err(|e| bad(&e.to_string()))?;
+    let params = pkcs1::RsaPssParams::from_der(&der).map_err(|e| bad(&e.to_string()))?;
     let hash = HashAlg::from_oid(&params.hash.oid)?;
     if params.mask_gen.oid != oids::MGF1 {
         return Err(AlgError::Unsupported {
@@ -401,26 +430,71 @@ fn pss_params(sig_alg: &AlgorithmIdentifierOwned) -> Result<(HashAlg, usize), Al
             what: format!("PSS with MGF1-{} and {}", mgf_hash.name(), hash.name()),
         });
     }
-    if params.trailer_field != rsa::pkcs1::TrailerField::BC {
+    if params.trailer_field != pkcs1::TrailerField::BC {
         return Err(bad("trailerField is not 1"));
     }
     Ok((hash, usize::from(params.salt_len)))
 }
 
-/// The public key, decoded.
+/// The public key, as far as the core judges it: type, size, curve, validity of its encoding.
+/// The maths with it is done by the caller's WebCrypto ([`super::offload`]) or by
+/// [`local`] (RustCrypto, the `local-signatures` feature).
 enum Key {
-    Rsa(rsa::RsaPublicKey, usize),
-    P256(p256::ecdsa::VerifyingKey),
-    P384(p384::ecdsa::VerifyingKey),
-    P521(p521::ecdsa::VerifyingKey),
+    /// RSA (rsaEncryption or id-RSASSA-PSS), modulus length in bits.
+    Rsa(usize),
+    /// An EC key on a named curve.
+    Ec(Curve),
     Ed25519(ed25519_dalek::VerifyingKey),
-    Dsa(Box<dsa::VerifyingKey>, usize),
+    /// DSA, the bit length of p.
+    Dsa(usize),
 }
 
 fn malformed(detail: impl Into<String>) -> AlgError {
     AlgError::MalformedKey {
         detail: detail.into(),
     }
+}
+
+/// Bit length of a big-endian unsigned integer.
+fn bit_len(be: &[u8]) -> usize {
+    let be = &be[be.iter().take_while(|b| **b == 0).count()..];
+    match be.first() {
+        Some(top) => be.len() * 8 - top.leading_zeros() as usize,
+        None => 0,
+    }
+}
+
+/// The checks the `rsa` crate makes of a public key (`RsaPublicKey::new_with_max_size`), on the
+/// key's bytes, with its error texts: so a key is judged the same whoever does the maths.
+fn check_rsa(n: &[u8], e: &[u8]) -> Result<usize, AlgError> {
+    let bits = bit_len(n);
+    if bits > MAX_RSA_BITS {
+        return Err(AlgError::Unsupported {
+            what: format!("RSA key of {bits} bits (over {MAX_RSA_BITS})"),
+        });
+    }
+    let strip = |b: &[u8]| -> Vec<u8> { b[b.iter().take_while(|x| **x == 0).count()..].to_vec() };
+    let (n, e) = (strip(n), strip(e));
+    let rsa_err = |what: &str| malformed(format!("RSA: {what}"));
+    if e.len() > 8 {
+        return Err(rsa_err("public exponent too large"));
+    }
+    let e_u64 = e.iter().fold(0u64, |acc, b| (acc << 8) | u64::from(*b));
+    // e >= n (big-endian magnitudes), or n even.
+    let e_ge_n = e.len() > n.len() || (e.len() == n.len() && e >= n);
+    if e_ge_n || n.last().map_or(true, |b| b % 2 == 0) {
+        return Err(rsa_err("invalid modulus"));
+    }
+    if e_u64 % 2 == 0 {
+        return Err(rsa_err("invalid exponent"));
+    }
+    if e_u64 < 2 {
+        return Err(rsa_err("public exponent too small"));
+    }
+    if e_u64 > (1 << 33) - 1 {
+        return Err(rsa_err("public exponent too large"));
+    }
+    Ok(bits)
 }
 
 fn decode_key(spki: &SubjectPublicKeyInfoOwned) -> Result<Key, AlgError> {
@@ -430,19 +504,10 @@ fn decode_key(spki: &SubjectPublicKeyInfoOwned) -> Result<Key, AlgError> {
         .ok_or_else(|| malformed("public key BIT STRING has unused bits"))?;
     match spki.algorithm.oid {
         oids::RSA_ENCRYPTION | oids::RSASSA_PSS => {
-            let pk = rsa::pkcs1::RsaPublicKey::from_der(key_bytes)
+            let pk = pkcs1::RsaPublicKey::from_der(key_bytes)
                 .map_err(|e| malformed(format!("RSAPublicKey: {e}")))?;
-            let n = rsa::BigUint::from_bytes_be(pk.modulus.as_bytes());
-            let e = rsa::BigUint::from_bytes_be(pk.public_exponent.as_bytes());
-            let bits = n.bits();
-            if bits > MAX_RSA_BITS {
-                return Err(AlgError::Unsupported {
-                    what: format!("RSA key of {bits} bits (over {MAX_RSA_BITS})"),
-                });
-            }
-            let key = rsa::RsaPublicKey::new_with_max_size(n, e, MAX_RSA_BITS)
-                .map_err(|e| malformed(format!("RSA: {e}")))?;
-            Ok(Key::Rsa(key, bits))
+            let bits = check_rsa(pk.modulus.as_bytes(), pk.public_exponent.as_bytes())?;
+            Ok(Key::Rsa(bits))
         }
         oids::EC_PUBLIC_KEY => {
             let curve = spki
@@ -451,21 +516,20 @@ fn decode_key(spki: &SubjectPublicKeyInfoOwned) -> Result<Key, AlgError> {
                 .as_ref()
                 .and_then(|p| p.decode_as::<ObjectIdentifier>().ok())
                 .ok_or_else(|| malformed("EC key without a named curve"))?;
-            let bad_point = |_| malformed("invalid EC point");
-            match curve {
-                oids::SECP256R1 => Ok(Key::P256(
-                    p256::ecdsa::VerifyingKey::from_sec1_bytes(key_bytes).map_err(bad_point)?,
-                )),
-                oids::SECP384R1 => Ok(Key::P384(
-                    p384::ecdsa::VerifyingKey::from_sec1_bytes(key_bytes).map_err(bad_point)?,
-                )),
-                oids::SECP521R1 => Ok(Key::P521(
-                    p521::ecdsa::VerifyingKey::from_sec1_bytes(key_bytes).map_err(bad_point)?,
-                )),
-                other => Err(AlgError::Unsupported {
-                    what: format!("curve {}", oid_name(&other)),
-                }),
-            }
+            let curve = match curve {
+                oids::SECP256R1 => Curve::P256,
+                oids::SECP384R1 => Curve::P384,
+                oids::SECP521R1 => Curve::P521,
+                other => {
+                    return Err(AlgError::Unsupported {
+                        what: format!("curve {}", oid_name(&other)),
+                    })
+                }
+            };
+            // The point is on the curve: checked by whoever does the maths (RustCrypto here,
+            // or WebCrypto's import, which refuses such a key).
+            local::check_point(curve, key_bytes)?;
+            Ok(Key::Ec(curve))
         }
         oids::ED25519 => {
             let bytes: [u8; 32] = key_bytes
@@ -476,43 +540,84 @@ fn decode_key(spki: &SubjectPublicKeyInfoOwned) -> Result<Key, AlgError> {
                     .map_err(|_| malformed("invalid Ed25519 point"))?,
             ))
         }
-        oids::DSA => {
-            let params = spki
-                .algorithm
-                .parameters
-                .as_ref()
-                .ok_or_else(|| malformed("DSA key without parameters (not inherited)"))?;
-            let params_der = params
-                .to_der()
-                .map_err(|_| malformed("DSA parameters cannot be encoded"))?;
-            let comps = dsa::Components::from_der(&params_der)
-                .map_err(|e| malformed(format!("DSA parameters: {e}")))?;
-            let y = der::asn1::UintRef::from_der(key_bytes)
-                .map_err(|e| malformed(format!("DSA public key: {e}")))?;
-            let bits = comps.p().bits();
-            let key = dsa::VerifyingKey::from_components(
-                comps,
-                rsa::BigUint::from_bytes_be(y.as_bytes()),
-            )
-            .map_err(|_| malformed("DSA public key out of range"))?;
-            Ok(Key::Dsa(Box::new(key), bits))
-        }
+        oids::DSA => Ok(Key::Dsa(local::dsa_bits(spki, key_bytes)?)),
         other => Err(AlgError::Unsupported {
             what: format!("key type {}", oid_name(&other)),
         }),
     }
 }
 
-/// Left-pad a prehash shorter than the curve's field to the field size: FIPS 186-5 §6.4.2
-/// uses the hash as an integer when it is shorter than n, which is what the padding gives,
-/// while the `ecdsa` crate refuses prehashes under half the field size (SHA-256 on P-521).
-fn pad_prehash(hash: &[u8], field_len: usize) -> Vec<u8> {
-    if hash.len() >= field_len {
-        return hash.to_vec();
+/// The order n of each curve, big-endian (SEC 2 §2.4.2, §2.5.1, §2.6.1).
+fn curve_order(curve: Curve) -> &'static [u8] {
+    const P256: [u8; 32] = [
+        0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17, 0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63,
+        0x25, 0x51,
+    ];
+    const P384: [u8; 48] = [
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xc7, 0x63, 0x4d, 0x81, 0xf4, 0x37,
+        0x2d, 0xdf, 0x58, 0x1a, 0x0d, 0xb2, 0x48, 0xb0, 0xa7, 0x7a, 0xec, 0xec, 0x19, 0x6a, 0xcc,
+        0xc5, 0x29, 0x73,
+    ];
+    const P521: [u8; 66] = [
+        0x01, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0xff, 0xff, 0xfa, 0x51, 0x86, 0x87, 0x83, 0xbf, 0x2f, 0x96, 0x6b, 0x7f, 0xcc, 0x01,
+        0x48, 0xf7, 0x09, 0xa5, 0xd0, 0x3b, 0xb5, 0xc9, 0xb8, 0x89, 0x9c, 0x47, 0xae, 0xbb, 0x6f,
+        0xb7, 0x1e, 0x91, 0x38, 0x64, 0x09,
+    ];
+    match curve {
+        Curve::P256 => &P256,
+        Curve::P384 => &P384,
+        Curve::P521 => &P521,
     }
-    let mut v = vec![0u8; field_len - hash.len()];
-    v.extend_from_slice(hash);
-    v
+}
+
+/// The field element size of each curve in bytes (the width of r and s in P1363 form).
+fn curve_bytes(curve: Curve) -> usize {
+    match curve {
+        Curve::P256 => 32,
+        Curve::P384 => 48,
+        Curve::P521 => 66,
+    }
+}
+
+/// An `Ecdsa-Sig-Value` (RFC 5480 §2.2.3 / RFC 3279 §2.2.3) in strict DER, with r and s in
+/// [1, n-1], as `r || s` each left-padded to the field size (IEEE P1363, what WebCrypto takes).
+fn ecdsa_p1363(curve: Curve, der_sig: &[u8]) -> Result<Vec<u8>, AlgError> {
+    #[derive(der::Sequence)]
+    struct EcdsaSigValue<'a> {
+        r: der::asn1::UintRef<'a>,
+        s: der::asn1::UintRef<'a>,
+    }
+    let v = EcdsaSigValue::from_der(der_sig).map_err(|_| AlgError::MalformedSignature)?;
+    let width = curve_bytes(curve);
+    let order = curve_order(curve);
+    let mut out = Vec::with_capacity(2 * width);
+    for x in [v.r.as_bytes(), v.s.as_bytes()] {
+        // UintRef strips the sign byte; zero, or not under n, is no signature.
+        let x = &x[x.iter().take_while(|b| **b == 0).count()..];
+        let below_n = x.len() < order.len() || (x.len() == order.len() && x < order);
+        if x.is_empty() || x.len() > width || !below_n {
+            return Err(AlgError::MalformedSignature);
+        }
+        out.extend(std::iter::repeat(0).take(width - x.len()));
+        out.extend_from_slice(x);
+    }
+    Ok(out)
+}
+
+/// The key as WebCrypto imports it for RSA: an rsaEncryption SPKI with NULL parameters (RFC
+/// 3279 §2.3.1), whatever the certificate used (an id-RSASSA-PSS key is the same key).
+fn rsa_spki_for_import(spki: &SubjectPublicKeyInfoOwned) -> Option<SubjectPublicKeyInfoOwned> {
+    Some(SubjectPublicKeyInfoOwned {
+        algorithm: AlgorithmIdentifierOwned {
+            oid: oids::RSA_ENCRYPTION,
+            parameters: Some(der::Any::from(der::asn1::Null)),
+        },
+        subject_public_key: spki.subject_public_key.clone(),
+    })
 }
 
 fn key_name(spki: &SubjectPublicKeyInfoOwned) -> String {
@@ -542,6 +647,53 @@ pub fn verify_signature(
     message: &[u8],
     signature: &[u8],
 ) -> Result<Strength, AlgError> {
+    verify_signature_with(None, spki, digest_alg, sig_alg, message, signature)
+}
+
+/// The caller's answer for this check, when `off` offers it ([`super::offload`]): `Some(Ok)`
+/// valid, `Some(Err)` invalid, `None` verify here. Only after the key and the signature's
+/// encoding passed the core's own checks.
+fn offered(
+    off: Option<&Offload>,
+    scheme: SignatureScheme,
+    spki: &SubjectPublicKeyInfoOwned,
+    message: &[u8],
+    signature: &[u8],
+) -> Option<Result<(), AlgError>> {
+    let off = off?;
+    let hash = match scheme {
+        SignatureScheme::RsaPkcs1 { hash }
+        | SignatureScheme::RsaPss { hash, .. }
+        | SignatureScheme::Ecdsa { hash, .. } => hash,
+    };
+    // WebCrypto has no SHA-224.
+    if hash == HashAlg::Sha224 {
+        return None;
+    }
+    let request = SignatureRequest {
+        scheme,
+        spki: spki.to_der().ok()?,
+        message: message.to_vec(),
+        signature: signature.to_vec(),
+    };
+    off.signature(request).map(|ok| {
+        if ok {
+            Ok(())
+        } else {
+            Err(AlgError::BadSignature)
+        }
+    })
+}
+
+/// [`verify_signature`], with the caller's answers ([`super::offload`]) when `off` is given.
+pub(crate) fn verify_signature_with(
+    off: Option<&Offload>,
+    spki: &SubjectPublicKeyInfoOwned,
+    digest_alg: Option<&AlgorithmIdentifierOwned>,
+    sig_alg: &AlgorithmIdentifierOwned,
+    message: &[u8],
+    signature: &[u8],
+) -> Result<Strength, AlgError> {
     let scheme = scheme(sig_alg)?;
     let key = decode_key(spki)?;
     let given_hash = digest_alg.map(|a| HashAlg::from_oid(&a.oid)).transpose()?;
@@ -556,85 +708,283 @@ pub fn verify_signature(
                 detail: format!("{} needs a digest algorithm", oid_name(&sig_alg.oid)),
             })
     };
-    let mut weak: Option<WeakReason> = None;
-    match (scheme, key) {
-        (Scheme::RsaPkcs1(implied), Key::Rsa(key, bits)) => {
+    let rsa_weak = |bits: usize, hash: HashAlg| {
+        if bits < MIN_RSA_BITS {
+            Some(WeakReason::RsaKeyTooSmall { bits })
+        } else if hash == HashAlg::Sha1 {
+            Some(WeakReason::Sha1)
+        } else {
+            None
+        }
+    };
+    let weak = match (scheme, key) {
+        (Scheme::RsaPkcs1(implied), Key::Rsa(bits)) => {
             let hash = need_hash(implied)?;
-            let hashed = hash.digest(message);
-            let padding = rsa::Pkcs1v15Sign {
-                hash_len: Some(hash.output_len()),
-                prefix: hash.digest_info_prefix().into(),
-            };
-            key.verify(padding, &hashed, signature)
-                .map_err(|_| AlgError::BadSignature)?;
-            if bits < MIN_RSA_BITS {
-                weak = Some(WeakReason::RsaKeyTooSmall { bits });
-            } else if hash == HashAlg::Sha1 {
-                weak = Some(WeakReason::Sha1);
+            let asked = SignatureScheme::RsaPkcs1 { hash };
+            let import = rsa_spki_for_import(spki).ok_or_else(mismatch)?;
+            match offered(off, asked, &import, message, signature) {
+                Some(r) => r?,
+                None => local::verify(asked, spki, message, signature)?,
             }
+            rsa_weak(bits, hash)
         }
-        (Scheme::RsaPss { hash, salt_len }, Key::Rsa(key, bits)) => {
-            let hashed = hash.digest(message);
-            let padding = rsa::Pss {
-                blinded: false,
-                digest: hash.hasher(),
-                salt_len,
-            };
-            key.verify(padding, &hashed, signature)
-                .map_err(|_| AlgError::BadSignature)?;
-            if bits < MIN_RSA_BITS {
-                weak = Some(WeakReason::RsaKeyTooSmall { bits });
-            } else if hash == HashAlg::Sha1 {
-                weak = Some(WeakReason::Sha1);
+        (Scheme::RsaPss { hash, salt_len }, Key::Rsa(bits)) => {
+            let asked = SignatureScheme::RsaPss { hash, salt_len };
+            let import = rsa_spki_for_import(spki).ok_or_else(mismatch)?;
+            match offered(off, asked, &import, message, signature) {
+                Some(r) => r?,
+                None => local::verify(asked, spki, message, signature)?,
             }
+            rsa_weak(bits, hash)
         }
-        (Scheme::Ecdsa(implied), key @ (Key::P256(_) | Key::P384(_) | Key::P521(_))) => {
+        (Scheme::Ecdsa(implied), Key::Ec(curve)) => {
             let hash = need_hash(Some(implied))?;
-            let hashed = hash.digest(message);
-            let res = match key {
-                Key::P256(k) => {
-                    let sig = p256::ecdsa::Signature::from_der(signature)
-                        .map_err(|_| AlgError::MalformedSignature)?;
-                    k.verify_prehash(&pad_prehash(&hashed, 32), &sig)
-                }
-                Key::P384(k) => {
-                    let sig = p384::ecdsa::Signature::from_der(signature)
-                        .map_err(|_| AlgError::MalformedSignature)?;
-                    k.verify_prehash(&pad_prehash(&hashed, 48), &sig)
-                }
-                Key::P521(k) => {
-                    let sig = p521::ecdsa::Signature::from_der(signature)
-                        .map_err(|_| AlgError::MalformedSignature)?;
-                    k.verify_prehash(&pad_prehash(&hashed, 66), &sig)
-                }
-                _ => return Err(mismatch()),
-            };
-            res.map_err(|_| AlgError::BadSignature)?;
-            if hash == HashAlg::Sha1 {
-                weak = Some(WeakReason::Sha1);
+            // The DER signature is decoded (strictly) here; WebCrypto gets r || s.
+            let p1363 = ecdsa_p1363(curve, signature)?;
+            let asked = SignatureScheme::Ecdsa { curve, hash };
+            match offered(off, asked, spki, message, &p1363) {
+                Some(r) => r?,
+                None => local::verify(asked, spki, message, &p1363)?,
             }
+            (hash == HashAlg::Sha1).then_some(WeakReason::Sha1)
         }
         (Scheme::Ed25519, Key::Ed25519(k)) => {
             let sig = ed25519_dalek::Signature::from_slice(signature)
                 .map_err(|_| AlgError::MalformedSignature)?;
             k.verify_strict(message, &sig)
                 .map_err(|_| AlgError::BadSignature)?;
+            None
         }
-        (Scheme::Dsa(implied), Key::Dsa(k, _bits)) => {
+        (Scheme::Dsa(implied), Key::Dsa(_bits)) => {
             let hash = need_hash(implied)?;
-            let hashed = hash.digest(message);
-            let sig =
-                dsa::Signature::from_der(signature).map_err(|_| AlgError::MalformedSignature)?;
-            k.verify_prehash(&hashed, &sig)
-                .map_err(|_| AlgError::BadSignature)?;
-            weak = Some(WeakReason::Dsa);
+            local::verify_dsa(spki, hash, message, signature)?;
+            Some(WeakReason::Dsa)
         }
         _ => return Err(mismatch()),
-    }
+    };
     Ok(match weak {
         Some(r) => Strength::Weak(r),
         None => Strength::Strong,
     })
+}
+
+/// The signature maths in the core (RustCrypto): the native build, and the wasm's answer to a
+/// check its caller could not make. Keys and encodings were judged already ([`decode_key`],
+/// [`ecdsa_p1363`]).
+#[cfg(feature = "local-signatures")]
+pub(crate) mod local {
+    use super::{AlgError, Curve, HashAlg, SignatureScheme};
+    use der::{Decode, Encode};
+    use signature::hazmat::PrehashVerifier;
+    use spki::SubjectPublicKeyInfoOwned;
+
+    fn key_bytes(spki: &SubjectPublicKeyInfoOwned) -> Result<&[u8], AlgError> {
+        spki.subject_public_key
+            .as_bytes()
+            .ok_or_else(|| super::malformed("public key BIT STRING has unused bits"))
+    }
+
+    /// The EC point is on the curve.
+    pub fn check_point(curve: Curve, point: &[u8]) -> Result<(), AlgError> {
+        let ok = match curve {
+            Curve::P256 => p256::ecdsa::VerifyingKey::from_sec1_bytes(point).is_ok(),
+            Curve::P384 => p384::ecdsa::VerifyingKey::from_sec1_bytes(point).is_ok(),
+            Curve::P521 => p521::ecdsa::VerifyingKey::from_sec1_bytes(point).is_ok(),
+        };
+        ok.then_some(())
+            .ok_or_else(|| super::malformed("invalid EC point"))
+    }
+
+    /// Left-pad a prehash shorter than the curve's field to the field size: FIPS 186-5 §6.4.2
+    /// uses the hash as an integer when it is shorter than n, which is what the padding gives,
+    /// while the `ecdsa` crate refuses prehashes under half the field size (SHA-256 on P-521).
+    fn pad_prehash(hash: &[u8], field_len: usize) -> Vec<u8> {
+        if hash.len() >= field_len {
+            return hash.to_vec();
+        }
+        let mut v = vec![0u8; field_len - hash.len()];
+        v.extend_from_slice(hash);
+        v
+    }
+
+    /// Verifies as WebCrypto would for `scheme` (ECDSA signatures in P1363 form).
+    pub fn verify(
+        scheme: SignatureScheme,
+        spki: &SubjectPublicKeyInfoOwned,
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), AlgError> {
+        match scheme {
+            SignatureScheme::RsaPkcs1 { hash } | SignatureScheme::RsaPss { hash, .. } => {
+                let pk = rsa::pkcs1::RsaPublicKey::from_der(key_bytes(spki)?)
+                    .map_err(|e| super::malformed(format!("RSAPublicKey: {e}")))?;
+                let key = rsa::RsaPublicKey::new_with_max_size(
+                    rsa::BigUint::from_bytes_be(pk.modulus.as_bytes()),
+                    rsa::BigUint::from_bytes_be(pk.public_exponent.as_bytes()),
+                    super::MAX_RSA_BITS,
+                )
+                .map_err(|e| super::malformed(format!("RSA: {e}")))?;
+                let hashed = hash.digest(message);
+                match scheme {
+                    SignatureScheme::RsaPss { salt_len, .. } => {
+                        let padding = rsa::Pss {
+                            blinded: false,
+                            digest: hash.hasher(),
+                            salt_len,
+                        };
+                        key.verify(padding, &hashed, signature)
+                            .map_err(|_| AlgError::BadSignature)
+                    }
+                    _ => {
+                        let padding = rsa::Pkcs1v15Sign {
+                            hash_len: Some(hash.output_len()),
+                            prefix: hash.digest_info_prefix().into(),
+                        };
+                        key.verify(padding, &hashed, signature)
+                            .map_err(|_| AlgError::BadSignature)
+                    }
+                }
+            }
+            SignatureScheme::Ecdsa { curve, hash } => {
+                let point = key_bytes(spki)?;
+                let hashed = hash.digest(message);
+                let bad_key = |_| super::malformed("invalid EC point");
+                let bad_sig = |_| AlgError::MalformedSignature;
+                match curve {
+                    Curve::P256 => {
+                        let k =
+                            p256::ecdsa::VerifyingKey::from_sec1_bytes(point).map_err(bad_key)?;
+                        let s = p256::ecdsa::Signature::from_slice(signature).map_err(bad_sig)?;
+                        k.verify_prehash(&pad_prehash(&hashed, 32), &s)
+                            .map_err(|_| AlgError::BadSignature)
+                    }
+                    Curve::P384 => {
+                        let k =
+                            p384::ecdsa::VerifyingKey::from_sec1_bytes(point).map_err(bad_key)?;
+                        let s = p384::ecdsa::Signature::from_slice(signature).map_err(bad_sig)?;
+                        k.verify_prehash(&pad_prehash(&hashed, 48), &s)
+                            .map_err(|_| AlgError::BadSignature)
+                    }
+                    Curve::P521 => {
+                        let k =
+                            p521::ecdsa::VerifyingKey::from_sec1_bytes(point).map_err(bad_key)?;
+                        let s = p521::ecdsa::Signature::from_slice(signature).map_err(bad_sig)?;
+                        k.verify_prehash(&pad_prehash(&hashed, 66), &s)
+                            .map_err(|_| AlgError::BadSignature)
+                    }
+                }
+            }
+        }
+    }
+
+    /// The DSA key's size (p's bits), once the parameters and y decode into a valid key.
+    pub fn dsa_bits(spki: &SubjectPublicKeyInfoOwned, key_bytes: &[u8]) -> Result<usize, AlgError> {
+        dsa_key(spki, key_bytes).map(|(_, bits)| bits)
+    }
+
+    fn dsa_key(
+        spki: &SubjectPublicKeyInfoOwned,
+        key_bytes: &[u8],
+    ) -> Result<(dsa::VerifyingKey, usize), AlgError> {
+        fn malformed(detail: impl Into<String>) -> AlgError {
+            super::malformed(detail)
+        }
+        let params = spki
+            .algorithm
+            .parameters
+            .as_ref()
+            .ok_or_else(|| malformed("DSA key without parameters (not inherited)"))?;
+        let params_der = params
+            .to_der()
+            .map_err(|_| malformed("DSA parameters cannot be encoded"))?;
+        let comps = dsa::Components::from_der(&params_der)
+            .map_err(|e| malformed(format!("DSA parameters: {e}")))?;
+        let y = der::asn1::UintRef::from_der(key_bytes)
+            .map_err(|e| malformed(format!("DSA public key: {e}")))?;
+        let bits = comps.p().bits();
+        let key =
+            dsa::VerifyingKey::from_components(comps, rsa::BigUint::from_bytes_be(y.as_bytes()))
+                .map_err(|_| malformed("DSA public key out of range"))?;
+        Ok((key, bits))
+    }
+
+    /// Verifies a DSA signature (DER `Dss-Sig-Value`) over `message` hashed with `hash`.
+    pub fn verify_dsa(
+        spki: &SubjectPublicKeyInfoOwned,
+        hash: HashAlg,
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), AlgError> {
+        let (k, _) = dsa_key(spki, key_bytes(spki)?)?;
+        let hashed = hash.digest(message);
+        let sig = dsa::Signature::from_der(signature).map_err(|_| AlgError::MalformedSignature)?;
+        k.verify_prehash(&hashed, &sig)
+            .map_err(|_| AlgError::BadSignature)
+    }
+}
+
+/// Without the `local-signatures` feature (the extension's wasm): RSA, ECDSA and DSA maths is
+/// the browser's (WebCrypto), and a check it could not make is reported unsupported.
+#[cfg(not(feature = "local-signatures"))]
+pub(crate) mod local {
+    use super::{AlgError, Curve, HashAlg, SignatureScheme};
+    use spki::SubjectPublicKeyInfoOwned;
+
+    fn without(what: &str) -> AlgError {
+        AlgError::Unsupported {
+            what: format!("{what} that the browser's WebCrypto could not check"),
+        }
+    }
+
+    /// The point is checked by WebCrypto when it imports the key.
+    pub fn check_point(_: Curve, _: &[u8]) -> Result<(), AlgError> {
+        Ok(())
+    }
+
+    /// A check WebCrypto could not make.
+    pub fn verify(
+        scheme: SignatureScheme,
+        _: &SubjectPublicKeyInfoOwned,
+        _: &[u8],
+        _: &[u8],
+    ) -> Result<(), AlgError> {
+        Err(match scheme {
+            SignatureScheme::RsaPkcs1 { hash } => {
+                without(&format!("an RSA signature with {}", hash.name()))
+            }
+            SignatureScheme::RsaPss { hash, .. } => {
+                without(&format!("an RSASSA-PSS signature with {}", hash.name()))
+            }
+            SignatureScheme::Ecdsa { curve, hash } => without(&format!(
+                "an ECDSA {} signature with {}",
+                curve.name(),
+                hash.name()
+            )),
+        })
+    }
+
+    /// DSA (weak by policy, and not in WebCrypto) is not checked in the browser.
+    pub fn dsa_bits(_: &SubjectPublicKeyInfoOwned, _: &[u8]) -> Result<usize, AlgError> {
+        Err(AlgError::Unsupported {
+            what: "DSA (weak; not checked in the browser)".into(),
+        })
+    }
+
+    /// See [`dsa_bits`].
+    pub fn verify_dsa(
+        _: &SubjectPublicKeyInfoOwned,
+        _: HashAlg,
+        _: &[u8],
+        _: &[u8],
+    ) -> Result<(), AlgError> {
+        dsa_bits_unsupported()
+    }
+
+    fn dsa_bits_unsupported() -> Result<(), AlgError> {
+        Err(AlgError::Unsupported {
+            what: "DSA (weak; not checked in the browser)".into(),
+        })
+    }
 }
 
 /// Human name for the verdict's details, e.g. "RSA-2048 PKCS#1 v1.5 with SHA-256",
@@ -653,12 +1003,10 @@ pub fn describe(
     };
     let key = decode_key(spki);
     let key_desc = match &key {
-        Ok(Key::Rsa(_, bits)) => format!("RSA-{bits}"),
-        Ok(Key::P256(_)) => "ECDSA P-256".into(),
-        Ok(Key::P384(_)) => "ECDSA P-384".into(),
-        Ok(Key::P521(_)) => "ECDSA P-521".into(),
+        Ok(Key::Rsa(bits)) => format!("RSA-{bits}"),
+        Ok(Key::Ec(curve)) => format!("ECDSA {}", curve.name()),
         Ok(Key::Ed25519(_)) => "Ed25519".into(),
-        Ok(Key::Dsa(_, bits)) => format!("DSA-{bits}"),
+        Ok(Key::Dsa(bits)) => format!("DSA-{bits}"),
         Err(_) => key_name(spki),
     };
     match scheme(sig_alg) {
@@ -670,5 +1018,101 @@ pub fn describe(
         Ok(Scheme::Ed25519) => "Ed25519".into(),
         Ok(Scheme::Dsa(h)) => format!("{key_desc} with {}", hash_name(h)),
         Err(_) => format!("{key_desc} with {}", oid_name(&sig_alg.oid)),
+    }
+}
+
+#[cfg(all(test, feature = "local-signatures"))]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// A DER INTEGER of `v` (big-endian, as given: leading zeros and sign bits are the
+    /// caller's, so non-minimal and negative encodings can be written).
+    fn int(v: &[u8]) -> Vec<u8> {
+        let mut out = vec![0x02, v.len() as u8];
+        out.extend_from_slice(v);
+        out
+    }
+
+    fn seq(parts: &[Vec<u8>]) -> Vec<u8> {
+        let body: Vec<u8> = parts.concat();
+        let mut out = vec![0x30, body.len() as u8];
+        out.extend(body);
+        out
+    }
+
+    /// The ECDSA signature decoder WebCrypto's requests rest on accepts exactly what the
+    /// `ecdsa` crate accepts, with the same r || s (the native and the browser paths agree).
+    #[test]
+    fn ecdsa_signature_decoding_agrees_with_the_ecdsa_crate() {
+        let n = curve_order(Curve::P256).to_vec();
+        let mut n_minus_1 = n.clone();
+        *n_minus_1.last_mut().unwrap() -= 1;
+        let mut over = vec![0x00];
+        over.extend_from_slice(&n);
+        let mut cases: Vec<Vec<u8>> = Vec::new();
+        let values: Vec<Vec<u8>> = vec![
+            vec![0x01],
+            vec![0x00],
+            vec![0x00, 0x01], // non-minimal
+            vec![0x80],       // negative
+            vec![0x00, 0x80], // minimal positive with a sign byte
+            vec![0x7f; 32],
+            [vec![0x00], n_minus_1.clone()].concat(),
+            over, // n itself
+            [vec![0x00], vec![0xff; 32]].concat(),
+            vec![0x01; 33], // too long
+            vec![],         // empty INTEGER
+        ];
+        for r in &values {
+            for s in &values {
+                cases.push(seq(&[int(r), int(s)]));
+            }
+        }
+        let good = seq(&[int(&[0x05]), int(&[0x07])]);
+        cases.push([good.clone(), vec![0x00]].concat()); // trailing data
+        cases.push(good[..good.len() - 1].to_vec()); // truncated
+        cases.push(seq(&[int(&[0x05])])); // one INTEGER
+        cases.push(seq(&[int(&[0x05]), int(&[0x07]), int(&[0x09])])); // three
+        let mut accepted = 0;
+        for c in &cases {
+            let ours = ecdsa_p1363(Curve::P256, c).ok();
+            let theirs = p256::ecdsa::Signature::from_der(c)
+                .ok()
+                .map(|s| s.to_bytes().to_vec());
+            assert_eq!(ours, theirs, "{c:02x?}");
+            accepted += usize::from(ours.is_some());
+        }
+        assert!(accepted >= 9, "{accepted} accepted");
+    }
+
+    /// The RSA key checks on bytes give the `rsa` crate's verdicts and texts.
+    #[test]
+    fn rsa_key_checks_agree_with_the_rsa_crate() {
+        let n2048 = [vec![0xc1], vec![0x55; 254], vec![0x01]].concat();
+        let cases: Vec<(Vec<u8>, Vec<u8>)> = vec![
+            (n2048.clone(), vec![0x01, 0x00, 0x01]),
+            (n2048.clone(), vec![0x03]),
+            (n2048.clone(), vec![0x01]),
+            (n2048.clone(), vec![0x02]),
+            (n2048.clone(), vec![0x00]),
+            (n2048.clone(), vec![0x02, 0x00, 0x00, 0x00, 0x01]), // 2^33 + 1
+            (n2048.clone(), vec![0x01, 0xff, 0xff, 0xff, 0xff]), // 2^33 - 1
+            (n2048.clone(), vec![0x01; 9]),
+            ([vec![0xc1], vec![0x55; 255]].concat(), vec![0x03]), // even modulus
+            (vec![0x03], vec![0x05]),                             // e >= n
+            (vec![0x00, 0x00, 0x0b], vec![0x03]),
+        ];
+        for (n, e) in cases {
+            let ours = check_rsa(&n, &e).map_err(|e| e.to_string());
+            let theirs = rsa::RsaPublicKey::new_with_max_size(
+                rsa::BigUint::from_bytes_be(&n),
+                rsa::BigUint::from_bytes_be(&e),
+                MAX_RSA_BITS,
+            )
+            .map(|k| rsa::traits::PublicKeyParts::n(&k).bits())
+            .map_err(|err| malformed(format!("RSA: {err}")).to_string());
+            assert_eq!(ours, theirs, "n {n:02x?} e {e:02x?}");
+        }
     }
 }

@@ -12,6 +12,7 @@ pub mod crl;
 pub mod digest_offload;
 pub mod mime;
 pub mod names;
+pub mod offload;
 pub mod path;
 pub mod policy;
 pub mod trust;

@@ -350,3 +350,292 @@ mod tests {
         assert!(!ip_within(&[10, 0, 0, 0, 255, 0, 0, 0], &[11, 1, 2, 3]));
     }
 }
+
+/// A distinguished name as text, as x509-cert's `Display` writes it with const-oid's database
+/// (RFC 4514 §2: RDNs last to first, `,` between them, `+` within one; the type's shortest
+/// name, upper-cased; string values escaped as §2.4 asks), the names from [`ATTRIBUTE_NAMES`]
+/// instead of the database, which costs 78 KB of wasm. A type without a name there, or a value
+/// that is not a string, is written `OID=#hex` of the value's DER, as there.
+pub fn display(name: &Name) -> String {
+    let mut out = String::new();
+    for (i, rdn) in name.0.iter().rev().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        for (j, atv) in rdn.0.iter().enumerate() {
+            if j > 0 {
+                out.push('+');
+            }
+            write_atv(&mut out, atv);
+        }
+    }
+    out
+}
+
+fn write_atv(out: &mut String, atv: &x509_cert::attr::AttributeTypeAndValue) {
+    use der::asn1::{Ia5StringRef, PrintableStringRef, TeletexStringRef, Utf8StringRef};
+    use der::Encode;
+    use std::fmt::Write as _;
+    let v = &atv.value;
+    let val = match v.tag() {
+        Tag::PrintableString => PrintableStringRef::try_from(v).ok().map(|s| s.as_str()),
+        Tag::Utf8String => Utf8StringRef::try_from(v).ok().map(|s| s.as_str()),
+        Tag::Ia5String => Ia5StringRef::try_from(v).ok().map(|s| s.as_str()),
+        Tag::TeletexString => TeletexStringRef::try_from(v).ok().map(|s| s.as_str()),
+        _ => None,
+    };
+    let key = ATTRIBUTE_NAMES
+        .iter()
+        .find(|(oid, _)| *oid == atv.oid.as_bytes())
+        .map(|(_, n)| *n);
+    if let (Some(key), Some(val)) = (key, val) {
+        out.push_str(key);
+        out.push('=');
+        let mut chars = val.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            match c {
+                '#' if i == 0 => out.push_str("\\#"),
+                ' ' if i == 0 || chars.peek().is_none() => out.push_str("\\ "),
+                '"' | '+' | ',' | ';' | '<' | '>' | '\\' => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                '\x00'..='\x1f' | '\x7f' => {
+                    let _ = write!(out, "\\{:02x}", c as u8);
+                }
+                _ => out.push(c),
+            }
+        }
+    } else {
+        let _ = write!(out, "{}=#", atv.oid);
+        for b in v.to_der().unwrap_or_default() {
+            let _ = write!(out, "{b:02x}");
+        }
+    }
+}
+
+/// Attribute types by their DER OID body, with the shortest name const-oid 0.9.6's database
+/// gives them (X.520 2.5.4.*, RFC 4519/RFC 1274 0.9.2342.19200300.100.1.*, PKCS #9
+/// 1.2.840.113549.1.9.*, EV jurisdiction 1.3.6.1.4.1.311.60.2.1.*), upper-cased.
+pub const ATTRIBUTE_NAMES: &[(&[u8], &str)] = &[
+    (&[85, 4, 0], "OBJECTCLASS"),                         // 2.5.4.0
+    (&[85, 4, 1], "ALIASEDOBJECTNAME"),                   // 2.5.4.1
+    (&[85, 4, 2], "KNOWLEDGEINFORMATION"),                // 2.5.4.2
+    (&[85, 4, 3], "CN"),                                  // 2.5.4.3
+    (&[85, 4, 4], "SN"),                                  // 2.5.4.4
+    (&[85, 4, 5], "SERIALNUMBER"),                        // 2.5.4.5
+    (&[85, 4, 6], "C"),                                   // 2.5.4.6
+    (&[85, 4, 7], "L"),                                   // 2.5.4.7
+    (&[85, 4, 8], "ST"),                                  // 2.5.4.8
+    (&[85, 4, 9], "STREET"),                              // 2.5.4.9
+    (&[85, 4, 10], "O"),                                  // 2.5.4.10
+    (&[85, 4, 11], "OU"),                                 // 2.5.4.11
+    (&[85, 4, 12], "TITLE"),                              // 2.5.4.12
+    (&[85, 4, 13], "DESCRIPTION"),                        // 2.5.4.13
+    (&[85, 4, 14], "SEARCHGUIDE"),                        // 2.5.4.14
+    (&[85, 4, 15], "BUSINESSCATEGORY"),                   // 2.5.4.15
+    (&[85, 4, 16], "POSTALADDRESS"),                      // 2.5.4.16
+    (&[85, 4, 17], "POSTALCODE"),                         // 2.5.4.17
+    (&[85, 4, 18], "POSTOFFICEBOX"),                      // 2.5.4.18
+    (&[85, 4, 19], "PHYSICALDELIVERYOFFICENAME"),         // 2.5.4.19
+    (&[85, 4, 20], "TELEPHONENUMBER"),                    // 2.5.4.20
+    (&[85, 4, 21], "TELEXNUMBER"),                        // 2.5.4.21
+    (&[85, 4, 22], "TELETEXTERMINALIDENTIFIER"),          // 2.5.4.22
+    (&[85, 4, 23], "FACSIMILETELEPHONENUMBER"),           // 2.5.4.23
+    (&[85, 4, 24], "X121ADDRESS"),                        // 2.5.4.24
+    (&[85, 4, 25], "INTERNATIONALISDNNUMBER"),            // 2.5.4.25
+    (&[85, 4, 26], "REGISTEREDADDRESS"),                  // 2.5.4.26
+    (&[85, 4, 27], "DESTINATIONINDICATOR"),               // 2.5.4.27
+    (&[85, 4, 28], "PREFERREDDELIVERYMETHOD"),            // 2.5.4.28
+    (&[85, 4, 29], "PRESENTATIONADDRESS"),                // 2.5.4.29
+    (&[85, 4, 30], "SUPPORTEDAPPLICATIONCONTEXT"),        // 2.5.4.30
+    (&[85, 4, 31], "MEMBER"),                             // 2.5.4.31
+    (&[85, 4, 32], "OWNER"),                              // 2.5.4.32
+    (&[85, 4, 33], "ROLEOCCUPANT"),                       // 2.5.4.33
+    (&[85, 4, 34], "SEEALSO"),                            // 2.5.4.34
+    (&[85, 4, 35], "USERPASSWORD"),                       // 2.5.4.35
+    (&[85, 4, 36], "USERCERTIFICATE"),                    // 2.5.4.36
+    (&[85, 4, 37], "CACERTIFICATE"),                      // 2.5.4.37
+    (&[85, 4, 38], "AUTHORITYREVOCATIONLIST"),            // 2.5.4.38
+    (&[85, 4, 39], "CERTIFICATEREVOCATIONLIST"),          // 2.5.4.39
+    (&[85, 4, 40], "CROSSCERTIFICATEPAIR"),               // 2.5.4.40
+    (&[85, 4, 41], "NAME"),                               // 2.5.4.41
+    (&[85, 4, 42], "GIVENNAME"),                          // 2.5.4.42
+    (&[85, 4, 43], "INITIALS"),                           // 2.5.4.43
+    (&[85, 4, 44], "GENERATIONQUALIFIER"),                // 2.5.4.44
+    (&[85, 4, 45], "X500UNIQUEIDENTIFIER"),               // 2.5.4.45
+    (&[85, 4, 46], "DNQUALIFIER"),                        // 2.5.4.46
+    (&[85, 4, 47], "ENHANCEDSEARCHGUIDE"),                // 2.5.4.47
+    (&[85, 4, 48], "PROTOCOLINFORMATION"),                // 2.5.4.48
+    (&[85, 4, 49], "DISTINGUISHEDNAME"),                  // 2.5.4.49
+    (&[85, 4, 50], "UNIQUEMEMBER"),                       // 2.5.4.50
+    (&[85, 4, 51], "HOUSEIDENTIFIER"),                    // 2.5.4.51
+    (&[85, 4, 52], "SUPPORTEDALGORITHMS"),                // 2.5.4.52
+    (&[85, 4, 53], "DELTAREVOCATIONLIST"),                // 2.5.4.53
+    (&[85, 4, 54], "DMDNAME"),                            // 2.5.4.54
+    (&[85, 4, 65], "PSEUDONYM"),                          // 2.5.4.65
+    (&[85, 4, 72], "ID-AT-ROLE"),                         // 2.5.4.72
+    (&[9, 146, 38, 137, 147, 242, 44, 100, 1, 1], "UID"), // 0.9.2342.19200300.100.1.1
+    (
+        &[9, 146, 38, 137, 147, 242, 44, 100, 1, 2],
+        "TEXTENCODEDORADDRESS",
+    ), // 0.9.2342.19200300.100.1.2
+    (&[9, 146, 38, 137, 147, 242, 44, 100, 1, 3], "MAIL"), // 0.9.2342.19200300.100.1.3
+    (&[9, 146, 38, 137, 147, 242, 44, 100, 1, 4], "INFO"), // 0.9.2342.19200300.100.1.4
+    (&[9, 146, 38, 137, 147, 242, 44, 100, 1, 5], "DRINK"), // 0.9.2342.19200300.100.1.5
+    (&[9, 146, 38, 137, 147, 242, 44, 100, 1, 6], "ROOMNUMBER"), // 0.9.2342.19200300.100.1.6
+    (&[9, 146, 38, 137, 147, 242, 44, 100, 1, 7], "PHOTO"), // 0.9.2342.19200300.100.1.7
+    (&[9, 146, 38, 137, 147, 242, 44, 100, 1, 8], "USERCLASS"), // 0.9.2342.19200300.100.1.8
+    (&[9, 146, 38, 137, 147, 242, 44, 100, 1, 9], "HOST"), // 0.9.2342.19200300.100.1.9
+    (&[9, 146, 38, 137, 147, 242, 44, 100, 1, 10], "MANAGER"), // 0.9.2342.19200300.100.1.10
+    (
+        &[9, 146, 38, 137, 147, 242, 44, 100, 1, 11],
+        "DOCUMENTIDENTIFIER",
+    ), // 0.9.2342.19200300.100.1.11
+    (
+        &[9, 146, 38, 137, 147, 242, 44, 100, 1, 12],
+        "DOCUMENTTITLE",
+    ), // 0.9.2342.19200300.100.1.12
+    (
+        &[9, 146, 38, 137, 147, 242, 44, 100, 1, 13],
+        "DOCUMENTVERSION",
+    ), // 0.9.2342.19200300.100.1.13
+    (
+        &[9, 146, 38, 137, 147, 242, 44, 100, 1, 14],
+        "DOCUMENTAUTHOR",
+    ), // 0.9.2342.19200300.100.1.14
+    (
+        &[9, 146, 38, 137, 147, 242, 44, 100, 1, 15],
+        "DOCUMENTLOCATION",
+    ), // 0.9.2342.19200300.100.1.15
+    (&[9, 146, 38, 137, 147, 242, 44, 100, 1, 20], "HOMEPHONE"), // 0.9.2342.19200300.100.1.20
+    (&[9, 146, 38, 137, 147, 242, 44, 100, 1, 21], "SECRETARY"), // 0.9.2342.19200300.100.1.21
+    (&[9, 146, 38, 137, 147, 242, 44, 100, 1, 22], "OTHERMAILBOX"), // 0.9.2342.19200300.100.1.22
+    (
+        &[9, 146, 38, 137, 147, 242, 44, 100, 1, 23],
+        "LASTMODIFIEDTIME",
+    ), // 0.9.2342.19200300.100.1.23
+    (
+        &[9, 146, 38, 137, 147, 242, 44, 100, 1, 24],
+        "LASTMODIFIEDBY",
+    ), // 0.9.2342.19200300.100.1.24
+    (&[9, 146, 38, 137, 147, 242, 44, 100, 1, 25], "DC"), // 0.9.2342.19200300.100.1.25
+    (&[9, 146, 38, 137, 147, 242, 44, 100, 1, 26], "ARECORD"), // 0.9.2342.19200300.100.1.26
+    (&[9, 146, 38, 137, 147, 242, 44, 100, 1, 27], "MDRECORD"), // 0.9.2342.19200300.100.1.27
+    (&[9, 146, 38, 137, 147, 242, 44, 100, 1, 28], "MXRECORD"), // 0.9.2342.19200300.100.1.28
+    (&[9, 146, 38, 137, 147, 242, 44, 100, 1, 29], "NSRECORD"), // 0.9.2342.19200300.100.1.29
+    (&[9, 146, 38, 137, 147, 242, 44, 100, 1, 30], "SOARECORD"), // 0.9.2342.19200300.100.1.30
+    (&[9, 146, 38, 137, 147, 242, 44, 100, 1, 31], "CNAMERECORD"), // 0.9.2342.19200300.100.1.31
+    (
+        &[9, 146, 38, 137, 147, 242, 44, 100, 1, 37],
+        "ASSOCIATEDDOMAIN",
+    ), // 0.9.2342.19200300.100.1.37
+    (
+        &[9, 146, 38, 137, 147, 242, 44, 100, 1, 38],
+        "ASSOCIATEDNAME",
+    ), // 0.9.2342.19200300.100.1.38
+    (
+        &[9, 146, 38, 137, 147, 242, 44, 100, 1, 39],
+        "HOMEPOSTALADDRESS",
+    ), // 0.9.2342.19200300.100.1.39
+    (
+        &[9, 146, 38, 137, 147, 242, 44, 100, 1, 40],
+        "PERSONALTITLE",
+    ), // 0.9.2342.19200300.100.1.40
+    (&[9, 146, 38, 137, 147, 242, 44, 100, 1, 41], "MOBILE"), // 0.9.2342.19200300.100.1.41
+    (&[9, 146, 38, 137, 147, 242, 44, 100, 1, 42], "PAGER"), // 0.9.2342.19200300.100.1.42
+    (&[9, 146, 38, 137, 147, 242, 44, 100, 1, 43], "CO"), // 0.9.2342.19200300.100.1.43
+    (
+        &[9, 146, 38, 137, 147, 242, 44, 100, 1, 44],
+        "UNIQUEIDENTIFIER",
+    ), // 0.9.2342.19200300.100.1.44
+    (
+        &[9, 146, 38, 137, 147, 242, 44, 100, 1, 45],
+        "ORGANIZATIONALSTATUS",
+    ), // 0.9.2342.19200300.100.1.45
+    (&[9, 146, 38, 137, 147, 242, 44, 100, 1, 46], "JANETMAILBOX"), // 0.9.2342.19200300.100.1.46
+    (
+        &[9, 146, 38, 137, 147, 242, 44, 100, 1, 47],
+        "MAILPREFERENCEOPTION",
+    ), // 0.9.2342.19200300.100.1.47
+    (&[9, 146, 38, 137, 147, 242, 44, 100, 1, 48], "BUILDINGNAME"), // 0.9.2342.19200300.100.1.48
+    (&[9, 146, 38, 137, 147, 242, 44, 100, 1, 49], "DSAQUALITY"), // 0.9.2342.19200300.100.1.49
+    (
+        &[9, 146, 38, 137, 147, 242, 44, 100, 1, 50],
+        "SINGLELEVELQUALITY",
+    ), // 0.9.2342.19200300.100.1.50
+    (
+        &[9, 146, 38, 137, 147, 242, 44, 100, 1, 51],
+        "SUBTREEMINIMUMQUALITY",
+    ), // 0.9.2342.19200300.100.1.51
+    (
+        &[9, 146, 38, 137, 147, 242, 44, 100, 1, 52],
+        "SUBTREEMAXIMUMQUALITY",
+    ), // 0.9.2342.19200300.100.1.52
+    (
+        &[9, 146, 38, 137, 147, 242, 44, 100, 1, 53],
+        "PERSONALSIGNATURE",
+    ), // 0.9.2342.19200300.100.1.53
+    (&[9, 146, 38, 137, 147, 242, 44, 100, 1, 54], "DITREDIRECT"), // 0.9.2342.19200300.100.1.54
+    (&[9, 146, 38, 137, 147, 242, 44, 100, 1, 55], "AUDIO"), // 0.9.2342.19200300.100.1.55
+    (
+        &[9, 146, 38, 137, 147, 242, 44, 100, 1, 56],
+        "DOCUMENTPUBLISHER",
+    ), // 0.9.2342.19200300.100.1.56
+    (&[9, 146, 38, 137, 147, 242, 44, 100, 1, 60], "JPEGPHOTO"), // 0.9.2342.19200300.100.1.60
+    (&[42, 134, 72, 134, 247, 13, 1, 9, 1], "EMAIL"),     // 1.2.840.113549.1.9.1
+    (&[42, 134, 72, 134, 247, 13, 1, 9, 3], "ID-CONTENTTYPE"), // 1.2.840.113549.1.9.3
+    (&[42, 134, 72, 134, 247, 13, 1, 9, 4], "ID-MESSAGEDIGEST"), // 1.2.840.113549.1.9.4
+    (&[42, 134, 72, 134, 247, 13, 1, 9, 5], "ID-SIGNINGTIME"), // 1.2.840.113549.1.9.5
+    (&[42, 134, 72, 134, 247, 13, 1, 9, 6], "ID-COUNTERSIGNATURE"), // 1.2.840.113549.1.9.6
+    (&[42, 134, 72, 134, 247, 13, 1, 9, 14], "ID-EXTENSIONREQ"), // 1.2.840.113549.1.9.14
+    (&[42, 134, 72, 134, 247, 13, 1, 9, 15], "SMIMECAPABILITIES"), // 1.2.840.113549.1.9.15
+    (&[42, 134, 72, 134, 247, 13, 1, 9, 16], "ID-SMIME"), // 1.2.840.113549.1.9.16
+];
+
+#[cfg(test)]
+mod display_tests {
+    #![allow(clippy::unwrap_used)]
+    use super::display;
+    use der::Decode;
+    use x509_cert::Certificate;
+
+    /// Our formatter writes every name x509-cert's `Display` (with const-oid's database, still
+    /// linked into the native tests) writes: the subjects and issuers of NIST PKITS (odd
+    /// attribute types, escapes, multi-valued RDNs), our test PKI and Mozilla's roots.
+    #[test]
+    fn display_is_x509_certs_display() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+        let mut names = Vec::new();
+        for e in std::fs::read_dir(format!("{dir}/pkits/certs")).unwrap() {
+            // (One PKITS certificate has a pre-1970 time the der crate refuses.)
+            let Ok(cert) = Certificate::from_der(&std::fs::read(e.unwrap().path()).unwrap()) else {
+                continue;
+            };
+            names.push(cert.tbs_certificate.subject.clone());
+            names.push(cert.tbs_certificate.issuer.clone());
+        }
+        for e in std::fs::read_dir(format!("{dir}/smime/pki")).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "pem") {
+                let pem = std::fs::read(&p).unwrap();
+                for cert in crate::smime::trust::parse_cert_pem_or_der(&pem).unwrap() {
+                    names.push(cert.tbs_certificate.subject.clone());
+                }
+            }
+        }
+        names.extend(
+            crate::smime::trust::builtin_anchors()
+                .iter()
+                .map(|a| a.subject.clone()),
+        );
+        assert!(names.len() > 800, "{} names", names.len());
+        let mut escaped = 0;
+        for n in &names {
+            let ours = display(n);
+            assert_eq!(ours, n.to_string());
+            escaped += usize::from(ours.contains('\\') || ours.contains("=#"));
+        }
+        assert!(escaped > 0, "some names need escapes or hex");
+    }
+}

@@ -165,7 +165,7 @@ impl TrustAnchor {
             fingerprint_sha256,
             distrust_after: None,
             source,
-            label: common_name(&tbs.subject).unwrap_or_else(|| tbs.subject.to_string()),
+            label: common_name(&tbs.subject).unwrap_or_else(|| super::names::display(&tbs.subject)),
             not_after: Some(tbs.validity.not_after.to_unix_duration().as_secs()),
         })
     }
@@ -244,6 +244,8 @@ pub struct PathOptions<'a> {
     /// false). NIST PKITS assumes true (PKITS §3: the relying party has current CRLs for
     /// every CA). CRL-signer certificates are validated with the same setting.
     pub require_revocation: bool,
+    /// The caller's signature checks ([`super::offload`]); `None`: all in the core.
+    pub offload: Option<&'a super::offload::Offload>,
 }
 
 /// A validated path.
@@ -592,7 +594,7 @@ impl<'c> Info<'c> {
     }
 
     fn subject_str(&self) -> String {
-        self.cert.tbs_certificate.subject.to_string()
+        super::names::display(&self.cert.tbs_certificate.subject)
     }
 
     fn self_issued(&self) -> bool {
@@ -684,9 +686,14 @@ where
             let info = &self.infos[child];
             let cert = info.cert;
             let r = match cert.signature.as_bytes() {
-                Some(sig) => {
-                    algs::verify_signature(key, None, &cert.signature_algorithm, &info.tbs_der, sig)
-                }
+                Some(sig) => algs::verify_signature_with(
+                    self.opts.offload,
+                    key,
+                    None,
+                    &cert.signature_algorithm,
+                    &info.tbs_der,
+                    sig,
+                ),
                 None => Err(algs::AlgError::MalformedSignature),
             };
             self.sig_cache.insert((child, issuer_id), r.clone());
@@ -847,7 +854,7 @@ where
             // (a)(4) name chaining (already matched when building; keep the check).
             if info.issuer != working_issuer_name {
                 return Err(PathError::UnknownIssuer {
-                    issuer: tbs.issuer.to_string(),
+                    issuer: super::names::display(&tbs.issuer),
                 });
             }
             // (a)(3) revocation (RFC 5280 §6.3, see `crl`).
@@ -1100,6 +1107,7 @@ where
                 usage: RequiredUsage::None,
                 budget: self.budget,
                 require_revocation: self.opts.require_revocation,
+                offload: self.opts.offload,
             };
             let mut pending = self.pending.clone();
             pending.push((
@@ -1171,7 +1179,7 @@ fn key_strength(spki: &SubjectPublicKeyInfoOwned) -> Strength {
         if let Some(bits) = spki
             .subject_public_key
             .as_bytes()
-            .and_then(|b| rsa::pkcs1::RsaPublicKey::from_der(b).ok())
+            .and_then(|b| pkcs1::RsaPublicKey::from_der(b).ok())
             .map(|k| {
                 let m = k.modulus.as_bytes();
                 m.len() * 8 - m.first().map_or(0, |b| b.leading_zeros() as usize)
@@ -1227,7 +1235,7 @@ fn validate_inner(
                 PathError::SelfSignedUntrusted
             } else {
                 PathError::UnknownIssuer {
-                    issuer: end_entity.tbs_certificate.issuer.to_string(),
+                    issuer: super::names::display(&end_entity.tbs_certificate.issuer),
                 }
             }
         })),

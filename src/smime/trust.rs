@@ -339,9 +339,9 @@ impl AnchorInfo {
             })
             .any(|b| b.ca);
         AnchorInfo {
-            subject: tbs.subject.to_string(),
+            subject: super::names::display(&tbs.subject),
             common_name: common_name(&tbs.subject),
-            issuer: tbs.issuer.to_string(),
+            issuer: super::names::display(&tbs.issuer),
             fingerprint_sha256: hex_colon(&sha2::Sha256::digest(&der)),
             not_before: tbs.validity.not_before.to_unix_duration().as_secs(),
             not_after: tbs.validity.not_after.to_unix_duration().as_secs(),

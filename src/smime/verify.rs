@@ -23,6 +23,7 @@ use super::address::{parse_address_list, same_address, Mailbox};
 use super::algs::{self, AlgError, Strength};
 use super::cms::{self, CmsError, CmsLimits, SignedData};
 use super::mime::{self, Message, MimeError, MimeLimits, SignedKind};
+use super::offload::{DigestSource, Offload};
 use super::path::{self, PathError, PolicySettings, RequiredUsage, TrustAnchor};
 use super::verdict::{
     format_time, CertSummary, CoveredPart, Details, Reason, SignerDetails, Status, Verdict,
@@ -108,6 +109,14 @@ impl<'a> VerifyOptions<'a> {
 /// `From` binding: a bare file names no sender ([`Warning::SenderCheckSkipped`] says so,
 /// and the signer's addresses are in the details for the reader to compare).
 pub fn verify_p7m(bytes: &[u8], opts: &VerifyOptions) -> Verdict {
+    let mut o = opts.clone();
+    o.skip_sender_check = true;
+    verify_message(&p7m_message(bytes), &o)
+}
+
+/// The one-part message [`verify_p7m`] checks for a bare signed-data file (check it with
+/// `skip_sender_check`: it names no sender).
+pub fn p7m_message(bytes: &[u8]) -> Vec<u8> {
     use base64::Engine as _;
     let text_like = bytes
         .iter()
@@ -134,23 +143,20 @@ Content-Transfer-Encoding: base64\r\n\r\n"
         raw.extend_from_slice(line);
         raw.extend_from_slice(b"\r\n");
     }
-    let mut o = opts.clone();
-    o.skip_sender_check = true;
-    verify_message(&raw, &o)
+    raw
 }
 
 /// Verifies the S/MIME signature of the message `raw` (RFC 5322 bytes, CRLF or LF).
 pub fn verify_message(raw: &[u8], opts: &VerifyOptions) -> Verdict {
-    verify_message_inner(raw, opts, &[])
+    verify_message_inner(raw, opts, None)
 }
 
-/// [`verify_message`], taking content digests the caller computed for the requests of
-/// [`super::digest_offload::digest_requests`]; an answer that matches no request is ignored
-/// and that digest is computed here.
+/// [`verify_message`], taking the caller's digests and signature checks from `off`
+/// ([`super::offload`]); a check without an answer is done here.
 pub(crate) fn verify_message_inner(
     raw: &[u8],
     opts: &VerifyOptions,
-    supplied: &[super::digest_offload::DigestAnswer],
+    off: Option<&Offload>,
 ) -> Verdict {
     let mut details = Details {
         checked_at: format_time(opts.now),
@@ -196,7 +202,7 @@ pub(crate) fn verify_message_inner(
 
     let covered = whole_message_covered(&msg, primary);
     details.whole_message_covered = covered;
-    let outcome = check_entity(&msg, primary, opts, &mut details, supplied);
+    let outcome = check_entity(&msg, primary, opts, &mut details, off);
 
     // Precedence: proof of tampering or invalidity first; then partial coverage; then the
     // entity's other reasons; then the sender binding.
@@ -363,6 +369,27 @@ impl Content<'_> {
             Content::Exact(b) => b.to_vec(),
         }
     }
+    /// Its length (before canonicalisation).
+    fn len(&self) -> usize {
+        match self {
+            Content::Canonicalise(b, _) | Content::Exact(b) => b.len(),
+        }
+    }
+    /// The bytes a digest request carries: none when the caller hashes its own buffer.
+    fn to_offer(&self) -> Option<Vec<u8>> {
+        match self.source() {
+            super::digest_offload::ContentSource::Message(_) => None,
+            _ => Some(self.to_bytes()),
+        }
+    }
+}
+
+/// The decoded body of `part`, through the job's cache when there is one.
+fn decoded_body(off: Option<&Offload>, msg: &Message, part: usize) -> std::rc::Rc<Vec<u8>> {
+    match off {
+        Some(o) => o.decoded_body(msg, part),
+        None => std::rc::Rc::new(msg.decoded_body(part)),
+    }
 }
 
 fn cms_reason(e: CmsError) -> Reason {
@@ -385,7 +412,7 @@ fn check_entity(
     idx: usize,
     opts: &VerifyOptions,
     details: &mut Details,
-    supplied: &[super::digest_offload::DigestAnswer],
+    off: Option<&Offload>,
 ) -> Option<Reason> {
     let part = &msg.parts[idx];
     let (cms_bytes, content_range, content_type) = match part.signed {
@@ -408,13 +435,13 @@ fn check_entity(
             }
             let c = &msg.parts[content];
             (
-                msg.decoded_body(sig),
+                decoded_body(off, msg, sig),
                 c.range.clone(),
                 c.content_type.essence(),
             )
         }
         _ => (
-            msg.decoded_body(idx),
+            decoded_body(off, msg, idx),
             part.body.clone(),
             part.content_type.essence(),
         ),
@@ -429,7 +456,7 @@ fn check_entity(
             "opaque".into()
         },
     });
-    let sd = match cms::parse_signed_data(&cms_bytes, &opts.limits.cms) {
+    let sd = match cms::parse_signed_data(&cms_bytes[..], &opts.limits.cms) {
         Ok(sd) => sd,
         Err(e) => return Some(cms_reason(e)),
     };
@@ -483,7 +510,7 @@ fn check_entity(
             &anchors,
             &crls,
             opts,
-            supplied,
+            off,
         );
         results.push((outcome, sdet, chain, revocation));
     }
@@ -538,7 +565,7 @@ fn check_signer(
     anchors: &[TrustAnchor],
     crls: &[CertificateList],
     opts: &VerifyOptions,
-    supplied: &[super::digest_offload::DigestAnswer],
+    off: Option<&Offload>,
 ) -> SignerResult {
     let info = &signer.info;
     let Some(cert) = certs.iter().find(|c| cms::signer_matches(&info.sid, c)) else {
@@ -547,7 +574,7 @@ fn check_signer(
     let spki = &cert.tbs_certificate.subject_public_key_info;
     let mut sdet = SignerDetails {
         name: path::common_name(&cert.tbs_certificate.subject)
-            .unwrap_or_else(|| cert.tbs_certificate.subject.to_string()),
+            .unwrap_or_else(|| super::names::display(&cert.tbs_certificate.subject)),
         addresses: cert_addresses(cert),
         certificate: cert_summary(cert),
         signing_time: None,
@@ -664,9 +691,16 @@ fn check_signer(
             let key = algs::HashAlg::from_oid(&info.digest_alg.oid)
                 .ok()
                 .and_then(|alg| super::digest_offload::request_for(alg, &content.source()));
-            digest_ok = match key.and_then(|k| super::digest_offload::answer_for(&k, supplied)) {
-                Some(d) => d == md.as_bytes(),
-                None => {
+            let source = match (off, &key) {
+                (Some(o), Some(k)) => {
+                    o.content_digest(k, content.len(), md.as_bytes(), || content.to_offer())
+                }
+                _ => DigestSource::Local,
+            };
+            digest_ok = match source {
+                DigestSource::Answered(d) => d == md.as_bytes(),
+                DigestSource::Asked => true,
+                DigestSource::Local => {
                     content.feed(h.as_mut());
                     h.finalize().as_ref() == md.as_bytes()
                 }
@@ -698,7 +732,8 @@ fn check_signer(
             sdet,
         );
     }
-    let strength = match algs::verify_signature(
+    let strength = match algs::verify_signature_with(
+        off,
         spki,
         Some(&info.digest_alg),
         &info.signature_algorithm,
@@ -722,6 +757,7 @@ fn check_signer(
         usage: RequiredUsage::EmailSigner,
         budget: opts.limits.path_budget,
         require_revocation: opts.require_revocation,
+        offload: off,
     };
     let (chain_reason, chain, revocation) = match path::validate(cert, &popts) {
         Ok(vp) => {
@@ -835,8 +871,8 @@ pub fn cert_summary(cert: &Certificate) -> CertSummary {
     let der = cert.to_der().unwrap_or_default();
     let v = &cert.tbs_certificate.validity;
     CertSummary {
-        subject: cert.tbs_certificate.subject.to_string(),
-        issuer: cert.tbs_certificate.issuer.to_string(),
+        subject: super::names::display(&cert.tbs_certificate.subject),
+        issuer: super::names::display(&cert.tbs_certificate.issuer),
         sha256: hex(&sha2::Sha256::digest(&der)),
         not_before: Some(format_time(v.not_before.to_unix_duration().as_secs())),
         not_after: Some(format_time(v.not_after.to_unix_duration().as_secs())),
@@ -845,8 +881,8 @@ pub fn cert_summary(cert: &Certificate) -> CertSummary {
 
 fn anchor_summary(a: &TrustAnchor) -> CertSummary {
     CertSummary {
-        subject: a.subject.to_string(),
-        issuer: a.subject.to_string(),
+        subject: super::names::display(&a.subject),
+        issuer: super::names::display(&a.subject),
         sha256: hex(&a.fingerprint_sha256),
         not_before: None,
         not_after: a.not_after.map(format_time),

@@ -244,13 +244,19 @@ test('a panic in the core becomes a verdict, and the core starts afresh', async 
 
 test('a large message\'s content is hashed by WebCrypto, with the same verdicts', async () => {
   const core = await import('../../extension/background/core.js');
-  const { verifyBytes, OFFLOAD_MIN_BYTES } = await import('../../extension/background/smime.js');
+  const { verifyBytes } = await import('../../extension/background/smime.js');
   const raw = new Uint8Array(fs.readFileSync(path.join(FIX, 'large/large-detached.eml')));
-  assert.ok(raw.length > OFFLOAD_MIN_BYTES);
+  assert.ok(raw.length > 1024 * 1024);
   const roots = [Uint8Array.from(Buffer.from(rootB64, 'base64'))];
   const now = Math.floor(Date.now() / 1000);
-  const requests = await core.call((c) => c.digestRequests(raw, now, roots));
-  assert.deepEqual(requests.map((r) => [r.algorithm, r.kind]), [['SHA-256', 'message']], 'CRLF content is named by range');
+  const job = await core.call((c) => new c.VerifyJob(raw, now, roots));
+  const first = job.step();
+  assert.deepEqual(first.digests.map((r) => [r.algorithm, r.kind, r.bytes]), [['SHA-256', 'message', undefined]], 'CRLF content is named by range');
+  assert.ok(first.signatures.length >= 2, 'the signer\'s and the chain\'s signatures are asked for');
+  // A wrong digest for the right request: never green.
+  job.answer([new Uint8Array(32)], first.signatures.map(() => true));
+  assert.equal(job.step().verdict.reason.kind, 'altered_content');
+  job.free();
   // Count the digests WebCrypto computes for the background.
   const real = crypto.subtle.digest.bind(crypto.subtle);
   let calls = 0;
@@ -259,23 +265,61 @@ test('a large message\'s content is hashed by WebCrypto, with the same verdicts'
     const v = await verifyBytes(raw);
     assert.equal(v.status, 'verified', JSON.stringify(v.reason));
     assert.equal(calls, 1, 'the content digest came from WebCrypto');
-    // (The check time is each call's own "now": compared apart.)
-    const plain = await core.call((c) => c.verifyMessage(raw, Math.floor(Date.parse(v.details.checked_at) / 1000), roots));
-    assert.deepEqual(v, plain, 'the same verdict as hashing in the core');
+    assert.equal(v.details.covered.signature_kind, 'detached');
+    assert.equal(v.details.chain.length, 3);
+    // (The same verdict as the core alone, natively: tests/smime_offload.rs.)
     // One byte of the content changed: caught on this path too.
     const bad = raw.slice();
     const at = Buffer.from(bad).indexOf('Line 10000');
     bad[at] = 'X'.charCodeAt(0);
     assert.equal((await verifyBytes(bad)).reason.kind, 'altered_content');
-    // A wrong digest for the right request: never green.
-    const wrong = requests.map((r) => ({ ...r, digest: new Uint8Array(32) }));
-    assert.equal((await core.call((c) => c.verifyMessageWithDigests(raw, now, roots, wrong))).reason.kind, 'altered_content');
     // WebCrypto failing: the core hashes instead.
     crypto.subtle.digest = async () => { throw new Error('no digest'); };
     assert.equal((await verifyBytes(raw)).status, 'verified');
   } finally {
     crypto.subtle.digest = real;
   }
+});
+
+test('signatures are checked by WebCrypto when the core asks, with the same verdicts', async () => {
+  const core = await import('../../extension/background/core.js');
+  const { verifyAt } = await import('../../extension/background/smime.js');
+  const roots = [Uint8Array.from(Buffer.from(rootB64, 'base64'))];
+  // The golden files' clock (tests/smime_verify.rs): 2027-01-01T00:00:00Z.
+  const now = Date.UTC(2027, 0, 1) / 1000;
+  const real = crypto.subtle.verify.bind(crypto.subtle);
+  /** @type {string[]} */
+  const schemes = [];
+  try {
+    crypto.subtle.verify = async (alg, key, sig, data) => { schemes.push(alg.name); return real(alg, key, sig, data); };
+    for (const f of fs.readdirSync(path.join(FIX, 'generated')).filter((n) => n.endsWith('.eml'))) {
+      const raw = new Uint8Array(fs.readFileSync(path.join(FIX, 'generated', f)));
+      const v = await verifyAt(raw, now, roots);
+      const golden = JSON.parse(fs.readFileSync(path.join(FIX, 'generated', f.replace('.eml', '.json')), 'utf8'));
+      assert.deepEqual(v, golden, `${f}: the native engine's golden verdict`);
+    }
+    assert.ok(schemes.includes('RSASSA-PKCS1-v1_5') && schemes.includes('ECDSA'), `WebCrypto did the maths: ${[...new Set(schemes)]}`);
+    const raw = new Uint8Array(fs.readFileSync(path.join(FIX, 'generated/001.eml')));
+    assert.equal((await verifyAt(raw, now, roots)).status, 'verified');
+    // The answers are used: a WebCrypto that says "no" makes the signature bad.
+    crypto.subtle.verify = async () => false;
+    assert.equal((await verifyAt(raw, now, roots)).reason.kind, 'bad_signature');
+    // One that cannot check: the wasm has no RSA/ECDSA maths of its own (Cargo feature
+    // `local-signatures` off), so the check is unsupported, never green.
+    crypto.subtle.verify = async () => { throw new Error('unsupported'); };
+    const v = await verifyAt(raw, now, roots);
+    assert.equal(v.reason.kind, 'unsupported');
+    assert.match(v.reason.what, /WebCrypto could not check/);
+  } finally {
+    crypto.subtle.verify = real;
+  }
+  // Answers that do not fit the requests are refused.
+  const job = await core.call((c) => new c.VerifyJob(new Uint8Array(fs.readFileSync(path.join(FIX, 'generated/001.eml'))), now, roots));
+  const step = job.step();
+  assert.ok(step.signatures.length > 0);
+  assert.throws(() => job.answer([], []), (e) => e.name === 'BadArgument');
+  assert.throws(() => job.answer([], step.signatures.map(() => 'yes')), (e) => e.name === 'BadArgument');
+  job.free();
 });
 
 test('named limits of the webmail state, hit exactly', async () => {

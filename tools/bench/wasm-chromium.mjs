@@ -33,7 +33,7 @@
 // statement to the verdict: instantiating the wasm -- compile included, no code cache in a
 // fresh profile -- initCore, and the verify), and their sum `total_ms`; `verdict_ms` splits
 // into `core_ready_ms` (first statement to core.js's core() resolving: fetch, compile and
-// instantiate the wasm, initCore) and `first_verify_ms` (the first verifyMessage call, on
+// instantiate the wasm, initCore) and `first_verify_ms` (the first verifyAt call, on
 // code that has not tiered up yet).
 //
 // --serve reads `CASE_ID [ITERS]` lines and answers one JSON line each: {"id", "iters",
@@ -116,7 +116,7 @@ const bytes = (b64) => Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
 const root = bytes(ROOT_B64);
 // When the core (started by background.js) is instantiated and initCore has run.
 const coreAt = core().then(() => performance.now());
-globalThis.__benchCold = call((c) => c.verifyMessage(bytes(MAIL_B64), NOW, [root])).then(
+globalThis.__benchCold = verifyAt(bytes(MAIL_B64), NOW, [root]).then(
   async (v) => ({ t0: globalThis.__benchT0, verdict: performance.now(), core: await coreAt, status: v.status, chain: v.details?.chain?.length ?? 0 }),
   (e) => ({ error: String(e) }),
 );

@@ -4,9 +4,11 @@
 //   node [NODE_FLAGS] tools/bench/wasm-node.mjs [FILTER] [--iters N] [--corpus DIR]
 //   node [NODE_FLAGS] tools/bench/wasm-node.mjs --serve      (used by tools/bench/run.sh)
 //
-// Each timed call is the export itself, `verifyMessage(raw, now, [rootDer])`: the JS glue
-// copies the message into wasm memory, the core parses the user root, checks the message
-// (chain validation included, built-in roots on) and converts the verdict to a JS object.
+// Each timed call is the extension's own check, as background/smime.js `verifyAt` makes it:
+// a `VerifyJob` (the JS glue copies the message into wasm memory once; the core parses the
+// user root), run to its verdict by extension/background/verify-job.js with Node's WebCrypto
+// doing the signature maths and large digests the core asks for (chain validation included,
+// built-in roots on).
 // Every message must be GREEN (verified, chain signer/intermediate/test root, the expected
 // signature kind) before it is timed, otherwise this exits with an error.
 //
@@ -69,8 +71,10 @@ const core = await import(path.join(PKG, 'impalemail.js'));
 core.initSync({ module: fs.readFileSync(wasmPath) });
 core.initCore();
 
+const { runJob } = await import(path.join(ROOT, 'extension/background/verify-job.js'));
 const read = (c) => new Uint8Array(fs.readFileSync(path.join(args.corpus, c.file)));
-const verifyOnce = (raw) => core.verifyMessage(raw, now, [rootDer]);
+const direct = async (fn) => fn();
+const verifyOnce = (raw) => runJob(new core.VerifyJob(raw, now, [rootDer]), raw, globalThis.crypto.subtle, direct);
 
 function checkGreen(c, v) {
   const fail = (why) => die(`case ${c.id}: ${why}; the benchmark only times green messages`);
@@ -85,14 +89,14 @@ function checkGreen(c, v) {
 
 const warmupFor = (iters) => Math.max(1, Math.floor(iters / 5));
 
-function measure(c, iters) {
+async function measure(c, iters) {
   const raw = read(c);
-  checkGreen(c, verifyOnce(raw));
-  for (let i = 0; i < warmupFor(iters); i++) verifyOnce(raw);
+  checkGreen(c, await verifyOnce(raw));
+  for (let i = 0; i < warmupFor(iters); i++) await verifyOnce(raw);
   const samples = [];
   for (let i = 0; i < iters; i++) {
     const t = performance.now();
-    const v = verifyOnce(raw);
+    const v = await verifyOnce(raw);
     samples.push(performance.now() - t);
     if (v === undefined) die('no verdict');
   }
@@ -106,17 +110,17 @@ function median(samples) {
 }
 
 // Global warm-up over the small cases (every algorithm and both modes), checked green.
-function warmUp() {
+async function warmUp() {
   for (const c of manifest.cases.filter((x) => x.size_bytes <= 102400)) {
     const raw = read(c);
-    checkGreen(c, verifyOnce(raw));
+    checkGreen(c, await verifyOnce(raw));
     const rounds = c.size_bytes <= 2048 ? WARMUP_ROUNDS : Math.ceil(WARMUP_ROUNDS / 5);
-    for (let i = 0; i < rounds; i++) verifyOnce(raw);
+    for (let i = 0; i < rounds; i++) await verifyOnce(raw);
   }
 }
 
 async function serve() {
-  warmUp();
+  await warmUp();
   process.stdout.write(`${JSON.stringify({ ready: true })}\n`);
   const lines = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
   for await (const line of lines) {
@@ -124,16 +128,16 @@ async function serve() {
     if (!id) continue;
     const c = manifest.cases.find((x) => x.id === id) ?? die(`no case \`${id}\` in the corpus`);
     const iters = n ? Number.parseInt(n, 10) : c.iters;
-    const samples = measure(c, iters);
+    const samples = await measure(c, iters);
     const answer = { id, iters, warmup: warmupFor(iters), median_ms: median(samples), samples_ms: samples };
     process.stdout.write(`${JSON.stringify(answer)}\n`);
   }
 }
 
-function table() {
+async function table() {
   const flags = process.execArgv.join(' ') || 'none';
   console.log(`wasm in Node ${process.version} (flags: ${flags}), pkg ${PKG}, corpus ${args.corpus}`);
-  warmUp();
+  await warmUp();
   const pad = (s, n) => String(s).padEnd(n);
   const lpad = (s, n) => String(s).padStart(n);
   console.log(`${pad('algorithm', 9)} ${lpad('size', 7)} ${pad('mode', 9)} ${lpad('N', 5)} ${lpad('median_ms', 11)} ${lpad('min_ms', 9)}`);
@@ -141,7 +145,7 @@ function table() {
   if (cases.length === 0) die('no case matches the filter');
   for (const c of cases) {
     const iters = args.iters ?? c.iters;
-    const samples = measure(c, iters);
+    const samples = await measure(c, iters);
     console.log(
       `${pad(c.algorithm, 9)} ${lpad(c.size, 7)} ${pad(c.mode, 9)} ${lpad(iters, 5)} ${lpad(median(samples).toFixed(3), 11)} ${lpad(Math.min(...samples).toFixed(3), 9)}`,
     );
@@ -149,4 +153,4 @@ function table() {
 }
 
 if (args.serve) await serve();
-else table();
+else await table();
