@@ -67,11 +67,25 @@ pub fn anchors() -> &'static [TrustAnchor] {
 /// The whole check: raw bytes -> MIME -> CMS -> signature -> chain -> verdict.
 /// `verify_message` must turn every input into a verdict, and the verdict must serialise.
 pub fn verify(data: &[u8]) {
+    use impalemail::smime::digest_offload::ContentSource;
+    use impalemail::smime::offload::{answer_locally, VerifyJob};
     let opts = VerifyOptions::new(NOW, anchors());
     let v = verify_message(data, &opts);
     let json = serde_json::to_string(&v).expect("a verdict serialises");
     let back: impalemail::smime::Verdict = serde_json::from_str(&json).expect("and reads back");
     assert_eq!(back, v, "verdict JSON round trip");
+    // The same check in rounds (the extension's WebCrypto path), every digest and signature
+    // answered honestly by the caller: exactly the one-call verdict.
+    let digest = |raw: &[u8], r: &impalemail::smime::digest_offload::DigestRequest| {
+        let bytes = match (&r.source, &r.bytes) {
+            (ContentSource::Message(range), None) => raw.get(range.clone())?,
+            (_, Some(b)) => b.as_slice(),
+            _ => return None,
+        };
+        Some(r.algorithm.digest(bytes))
+    };
+    let rounds = VerifyJob::new(data.to_vec(), 0).run(&opts, digest, answer_locally);
+    assert_eq!(rounds, v, "the check in rounds gives the one-call verdict");
 }
 
 /// MIME splitting: offsets stay inside the message and inside their parent, the limits hold,

@@ -369,6 +369,22 @@ impl VerifyJob {
     }
 }
 
+/// Answers `request` with the core's own maths (RustCrypto): what a caller without WebCrypto
+/// could do, and the reference the fuzzers hold the rounds to (`fuzz/src/bodies.rs`, `verify`).
+#[cfg(feature = "local-signatures")]
+pub fn answer_locally(request: &SignatureRequest) -> SignatureAnswer {
+    use der::Decode;
+    let Ok(spki) = spki::SubjectPublicKeyInfoOwned::from_der(&request.spki) else {
+        return SignatureAnswer::Unavailable;
+    };
+    let (message, signature) = (&request.message, &request.signature);
+    match super::algs::local::verify(request.scheme, &spki, message, signature) {
+        Ok(()) => SignatureAnswer::Valid,
+        Err(super::algs::AlgError::BadSignature) => SignatureAnswer::Invalid,
+        Err(_) => SignatureAnswer::Unavailable,
+    }
+}
+
 /// Answers that do not match the requests of the last step.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AnswerError {

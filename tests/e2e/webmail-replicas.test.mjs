@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { BROWSERS, ROOT, launchBrowser } from './lib/harness.mjs';
-import { js, ready, ui, until, waitFor } from './lib/pages.mjs';
+import { js, ready, sendFrom, ui, until, waitFor } from './lib/pages.mjs';
 import { startGmailReplica, startOutlookReplica } from './lib/webmail-replicas.mjs';
 
 const FIX = path.join(ROOT, 'tests/fixtures/smime');
@@ -228,6 +228,21 @@ for (const name of BROWSERS) {
       await ui(browser, opts).click('#roots-confirm');
       await waitFor(opts, `document.querySelectorAll('#roots-list li').length === 1`);
       assert.deepEqual(await opts.eval(`${api}.storage.local.get('trust.userRoots').then((g) => g['trust.userRoots'])`), [ROOT_B64]);
+
+      // Every generated mail, checked by this browser's WebCrypto for the RSA/ECDSA maths
+      // (the wasm has none of its own): the native engine's golden verdict (status, reason,
+      // algorithms; the goldens' clock is 2027-01-01 and these certificates are valid from
+      // 2025 to 2035, so today's check agrees).
+      const generated = fs.readdirSync(path.join(FIX, 'generated')).filter((f) => f.endsWith('.eml')).sort();
+      for (const f of generated) {
+        const raw = read(`generated/${f}`).toString('base64');
+        const reply = await sendFrom(popup, { type: 'smime.checkFile', raw, kind: 'eml' });
+        assert.ok(reply?.ok, `${f}: ${js(reply)}`);
+        const v = reply.value.verdict;
+        const golden = JSON.parse(read(`generated/${f.replace('.eml', '.json')}`).toString('utf8'));
+        const key = (/** @type {any} */ x) => [x.status, x.reason?.kind ?? null, x.details?.signer?.algorithms ?? null];
+        assert.deepEqual(key(v), key(golden), f);
+      }
 
       // The same file now verifies; a tampered one does not; a bare .p7m is checked too.
       for (const [file, status] of [['generated/001.eml', 'verified'], ['generated/016.eml', 'invalid']]) {
