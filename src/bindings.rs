@@ -21,6 +21,13 @@ pub fn core_version() -> String {
     crate::VERSION.to_owned()
 }
 
+/// The core's base64 decoding of a MIME body (`smime::mime::decode_base64`), for the tests of
+/// the wasm's SIMD path, which only runs in the wasm (`tests/wasm/core.test.mjs`).
+#[wasm_bindgen(js_name = selfTestBase64)]
+pub fn self_test_base64(body: &[u8]) -> Vec<u8> {
+    crate::smime::mime::decode_base64(body)
+}
+
 /// A self-test the background answers content scripts and pages with: the SHA-256 of
 /// `text` in lower-case hex. It proves that the module is instantiated and computing.
 #[wasm_bindgen(js_name = selfTestDigest)]

@@ -7,6 +7,8 @@
 
 pub mod address;
 pub mod algs;
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+mod base64_simd128;
 pub mod cms;
 pub mod crl;
 pub mod digest_offload;
