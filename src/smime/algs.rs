@@ -610,14 +610,14 @@ fn ecdsa_p1363(curve: Curve, der_sig: &[u8]) -> Result<Vec<u8>, AlgError> {
 
 /// The key as WebCrypto imports it for RSA: an rsaEncryption SPKI with NULL parameters (RFC
 /// 3279 §2.3.1), whatever the certificate used (an id-RSASSA-PSS key is the same key).
-fn rsa_spki_for_import(spki: &SubjectPublicKeyInfoOwned) -> Option<SubjectPublicKeyInfoOwned> {
-    Some(SubjectPublicKeyInfoOwned {
+fn rsa_spki_for_import(spki: &SubjectPublicKeyInfoOwned) -> SubjectPublicKeyInfoOwned {
+    SubjectPublicKeyInfoOwned {
         algorithm: AlgorithmIdentifierOwned {
             oid: oids::RSA_ENCRYPTION,
             parameters: Some(der::Any::from(der::asn1::Null)),
         },
         subject_public_key: spki.subject_public_key.clone(),
-    })
+    }
 }
 
 fn key_name(spki: &SubjectPublicKeyInfoOwned) -> String {
@@ -721,7 +721,7 @@ pub(crate) fn verify_signature_with(
         (Scheme::RsaPkcs1(implied), Key::Rsa(bits)) => {
             let hash = need_hash(implied)?;
             let asked = SignatureScheme::RsaPkcs1 { hash };
-            let import = rsa_spki_for_import(spki).ok_or_else(mismatch)?;
+            let import = rsa_spki_for_import(spki);
             match offered(off, asked, &import, message, signature) {
                 Some(r) => r?,
                 None => local::verify(asked, spki, message, signature)?,
@@ -730,7 +730,7 @@ pub(crate) fn verify_signature_with(
         }
         (Scheme::RsaPss { hash, salt_len }, Key::Rsa(bits)) => {
             let asked = SignatureScheme::RsaPss { hash, salt_len };
-            let import = rsa_spki_for_import(spki).ok_or_else(mismatch)?;
+            let import = rsa_spki_for_import(spki);
             match offered(off, asked, &import, message, signature) {
                 Some(r) => r?,
                 None => local::verify(asked, spki, message, signature)?,
@@ -964,26 +964,25 @@ pub(crate) mod local {
     }
 
     /// DSA (weak by policy, and not in WebCrypto) is not checked in the browser.
-    pub fn dsa_bits(_: &SubjectPublicKeyInfoOwned, _: &[u8]) -> Result<usize, AlgError> {
-        Err(AlgError::Unsupported {
+    fn dsa_unsupported() -> AlgError {
+        AlgError::Unsupported {
             what: "DSA (weak; not checked in the browser)".into(),
-        })
+        }
     }
 
-    /// See [`dsa_bits`].
+    /// See [`dsa_unsupported`].
+    pub fn dsa_bits(_: &SubjectPublicKeyInfoOwned, _: &[u8]) -> Result<usize, AlgError> {
+        Err(dsa_unsupported())
+    }
+
+    /// See [`dsa_unsupported`].
     pub fn verify_dsa(
         _: &SubjectPublicKeyInfoOwned,
         _: HashAlg,
         _: &[u8],
         _: &[u8],
     ) -> Result<(), AlgError> {
-        dsa_bits_unsupported()
-    }
-
-    fn dsa_bits_unsupported() -> Result<(), AlgError> {
-        Err(AlgError::Unsupported {
-            what: "DSA (weak; not checked in the browser)".into(),
-        })
+        Err(dsa_unsupported())
     }
 }
 

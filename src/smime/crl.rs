@@ -96,6 +96,10 @@ pub trait CrlEnv {
     fn signers(&mut self, crl_issuer: &NameKey) -> Vec<CrlSigner>;
     /// Take one signature verification from the budget; false when it is exhausted.
     fn take_signature_check(&mut self) -> bool;
+    /// The caller's signature checks (`super::offload`: WebCrypto in the extension), if any.
+    fn offload(&self) -> Option<&super::offload::Offload> {
+        None
+    }
 }
 
 /// The certificate whose revocation status is checked (RFC 5280 §6.3.3 inputs).
@@ -473,8 +477,9 @@ fn usable(c: &CrlInfo, signers: &mut Signers, time: u64) -> Result<(), Unusable>
         if !signers.env.take_signature_check() {
             return Err(Unusable::Budget);
         }
-        if algs::verify_signature(&s.spki, None, &c.crl.signature_algorithm, &tbs_der, sig).is_ok()
-        {
+        let alg = &c.crl.signature_algorithm;
+        let off = signers.env.offload();
+        if algs::verify_signature_with(off, &s.spki, None, alg, &tbs_der, sig).is_ok() {
             if s.may_sign_crls {
                 return Ok(());
             }

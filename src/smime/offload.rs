@@ -22,9 +22,9 @@
 //! nothing and does every unanswered check in the core.
 //!
 //! What is offered: RSASSA-PKCS1-v1_5 and RSASSA-PSS (RFC 8017) and ECDSA on P-256, P-384,
-//! P-521 (FIPS 186-5) with SHA-1/256/384/512; content digests of at least
-//! `min_digest_bytes` with SHA-256/384/512. Ed25519, DSA, SHA-224 and CRL signatures stay in
-//! the core (WebCrypto's Ed25519 is not RFC 8032's strict verification that the core applies).
+//! P-521 (FIPS 186-5) with SHA-1/256/384/512, for the signer, the chain and CRLs; content
+//! digests of at least `min_digest_bytes` with SHA-256/384/512. Ed25519, DSA and SHA-224 stay
+//! in the core (WebCrypto's Ed25519 is not RFC 8032's strict verification that the core applies).
 //! The signature's weakness (SHA-1, small RSA key), the key's validity (point on the curve, RSA
 //! size limits) and the ECDSA signature's DER encoding are judged by the core before anything
 //! is asked, so an answer can only say "valid" or "invalid".
@@ -353,14 +353,12 @@ impl VerifyJob {
         mut signature: impl FnMut(&SignatureRequest) -> SignatureAnswer,
     ) -> Verdict {
         loop {
-            let raw = self.raw.clone();
-            let (d, s) = match self.step(opts) {
-                Step::Done(v) => return *v,
-                Step::Need(n) => (
-                    n.digests.iter().map(|r| digest(&raw, r)).collect(),
-                    n.signatures.iter().map(&mut signature).collect(),
-                ),
-            };
+            if let Step::Done(v) = self.step(opts) {
+                return *v;
+            }
+            let n = &self.pending;
+            let d = n.digests.iter().map(|r| digest(&self.raw, r)).collect();
+            let s = n.signatures.iter().map(&mut signature).collect();
             // The lists are built from the requests, so they always match.
             if self.answer(d, s).is_err() {
                 return Verdict::internal_error(opts.now);

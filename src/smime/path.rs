@@ -1156,6 +1156,10 @@ impl<'a: 'c, 'c> crl::CrlEnv for PathCrlEnv<'_, 'a, 'c> {
     fn take_signature_check(&mut self) -> bool {
         self.search.take_sig().is_ok()
     }
+
+    fn offload(&self) -> Option<&super::offload::Offload> {
+        self.search.opts.offload
+    }
 }
 
 fn policy_err(f: PolicyFailure, subject: &str) -> PathError {
