@@ -621,17 +621,13 @@ pub fn self_test_trap(confirm: &str) -> bool {
 /// issuer, fingerprint_sha256, not_before, not_after, is_ca, self_issued, serial, der }`.
 #[wasm_bindgen(js_name = inspectRoots)]
 pub fn inspect_roots(bytes: &[u8]) -> Result<JsValue, JsValue> {
-    use der::Encode;
     let certs = crate::smime::trust::parse_cert_pem_or_der(bytes)
         .map_err(|e| js_error("TrustError", &e.to_string()))?;
     let mut out = Vec::with_capacity(certs.len());
     for cert in &certs {
         let mut info = serde_json::to_value(crate::smime::trust::AnchorInfo::from_cert(cert))
             .map_err(|e| js_error("ConversionError", &e.to_string()))?;
-        let der = cert
-            .to_der()
-            .map_err(|e| js_error("TrustError", &e.to_string()))?;
-        info["der"] = serde_json::Value::from(der);
+        info["der"] = serde_json::Value::from(cert.der.clone());
         out.push(info);
     }
     to_js(&out)

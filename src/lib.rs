@@ -16,6 +16,7 @@ pub mod cli;
 pub mod forms;
 pub mod site;
 pub mod smime;
+pub mod sort;
 
 #[cfg(target_arch = "wasm32")]
 mod bindings;

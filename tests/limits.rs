@@ -30,6 +30,7 @@ use impalemail::forms::{
 };
 use impalemail::site::{self, SiteError, MAX_HOST_LEN, MAX_LABEL_LEN, MAX_SITE_INPUT_LEN};
 use impalemail::smime::algs::{self, AlgError, Strength, WeakReason, MAX_RSA_BITS, MIN_RSA_BITS};
+use impalemail::smime::asn1::{Any, BitString};
 use impalemail::smime::cms::{
     parse_signed_data, CmsError, CmsLimits, MAX_BER_DEPTH, MAX_CERTIFICATES, MAX_CRLS, MAX_SIGNERS,
 };
@@ -43,9 +44,9 @@ use impalemail::smime::path::{
 };
 use impalemail::smime::trust::{self, TrustError, MAX_INPUT_BYTES, MAX_PEM_CERTS};
 use impalemail::smime::verify::{verify_message, VerifyOptions, MAX_SIGNATURE_CHECKS};
+use impalemail::smime::x509::{AlgorithmIdentifier, Certificate, SubjectPublicKeyInfo};
 use impalemail::smime::{Reason, Verdict};
 use std::path::PathBuf;
-use x509_cert::Certificate;
 
 // The CMS signer limit must not hide the signature-check limit, and a full list must fit in
 // one flow.
@@ -195,7 +196,7 @@ fn mail_001() -> (Vec<u8>, std::ops::Range<usize>, Vec<u8>) {
 fn crl_der() -> Vec<u8> {
     let crl =
         trust::parse_crl_pem_or_der(&read("smime/bouncycastle/validator.revoked.crl")).unwrap();
-    der::Encode::to_der(&crl).unwrap()
+    crl.der
 }
 
 // ---------------------------------------------------------------------------------------
@@ -469,7 +470,7 @@ fn pem_cert(name: &str) -> Certificate {
 }
 
 fn test_root() -> Vec<TrustAnchor> {
-    let der = der::Encode::to_der(&pem_cert("root")).unwrap();
+    let der = pem_cert("root").der;
     vec![TrustAnchor::from_cert_der(&der, AnchorSource::User).unwrap()]
 }
 
@@ -1014,11 +1015,7 @@ fn list_pages_limit() {
 fn chain_length_limit() {
     let dir = fixtures().join("limits");
     let root = trust::parse_cert_pem_or_der(&std::fs::read(dir.join("root.pem")).unwrap()).unwrap();
-    let anchors =
-        [
-            TrustAnchor::from_cert_der(&der::Encode::to_der(&root[0]).unwrap(), AnchorSource::User)
-                .unwrap(),
-        ];
+    let anchors = [TrustAnchor::from_cert_der(&root[0].der, AnchorSource::User).unwrap()];
     let chain = |n: usize| {
         let mut c = trust::parse_cert_pem_or_der(
             &std::fs::read(dir.join(format!("chain-{n}.pem"))).unwrap(),
@@ -1039,7 +1036,14 @@ fn chain_length_limit() {
     );
 }
 
-fn rsa_spki(modulus_bits: usize) -> spki::SubjectPublicKeyInfoOwned {
+fn null() -> Option<Any> {
+    Some(Any {
+        tag: 0x05,
+        value: Vec::new(),
+    })
+}
+
+fn rsa_spki(modulus_bits: usize) -> SubjectPublicKeyInfo {
     // A modulus of exactly `modulus_bits` bits (top bit set, odd); not a real key: the size
     // check comes before any use.
     let mut n = vec![0xFFu8; modulus_bits.div_ceil(8)];
@@ -1052,19 +1056,22 @@ fn rsa_spki(modulus_bits: usize) -> spki::SubjectPublicKeyInfoOwned {
     let mut seq = tlv(0x02, &int);
     seq.extend(tlv(0x02, &[0x01, 0x00, 0x01]));
     let key = tlv(0x30, &seq);
-    spki::SubjectPublicKeyInfoOwned {
-        algorithm: spki::AlgorithmIdentifierOwned {
+    SubjectPublicKeyInfo {
+        algorithm: AlgorithmIdentifier {
             oid: algs::oids::RSA_ENCRYPTION,
-            parameters: Some(der::asn1::Any::null()),
+            parameters: null(),
         },
-        subject_public_key: der::asn1::BitString::from_bytes(&key).unwrap(),
+        subject_public_key: BitString {
+            unused_bits: 0,
+            bytes: key,
+        },
     }
 }
 
-fn sha256_rsa() -> spki::AlgorithmIdentifierOwned {
-    spki::AlgorithmIdentifierOwned {
+fn sha256_rsa() -> AlgorithmIdentifier {
+    AlgorithmIdentifier {
         oid: algs::oids::SHA256_WITH_RSA,
-        parameters: Some(der::asn1::Any::null()),
+        parameters: null(),
     }
 }
 
@@ -1086,7 +1093,7 @@ fn rsa_key_size_limits() {
     let dir = fixtures().join("limits");
     let message = std::fs::read(dir.join("message.txt")).unwrap();
     let check = |bits: usize| {
-        let spki = <spki::SubjectPublicKeyInfoOwned as der::Decode>::from_der(
+        let spki = SubjectPublicKeyInfo::from_der(
             &std::fs::read(dir.join(format!("rsa{bits}.spki.der"))).unwrap(),
         )
         .unwrap();

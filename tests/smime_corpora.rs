@@ -6,12 +6,11 @@
 
 use std::path::PathBuf;
 
-use der::Decode;
 use impalemail::smime::cms::{parse_signed_data, CmsLimits};
 use impalemail::smime::verdict::{Reason, Status, Verdict};
 use impalemail::smime::verify::{verify_message, VerifyOptions};
+use impalemail::smime::x509::CertificateList;
 use impalemail::smime::{AnchorSource, TrustAnchor};
-use x509_cert::crl::CertificateList;
 
 fn smime() -> PathBuf {
     match option_env!("IMPALEMAIL_ROOT") {

@@ -30,12 +30,11 @@ fn smime() -> PathBuf {
 }
 
 fn anchors() -> Vec<TrustAnchor> {
-    use der::Encode;
     let pem = std::fs::read(smime().join("pki/root.pem")).unwrap();
     let [cert] = &parse_cert_pem_or_der(&pem).unwrap()[..] else {
         panic!("one certificate in root.pem");
     };
-    vec![TrustAnchor::from_cert_der(&cert.to_der().unwrap(), AnchorSource::User).unwrap()]
+    vec![TrustAnchor::from_cert_der(&cert.der, AnchorSource::User).unwrap()]
 }
 
 fn emls(dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
@@ -378,10 +377,9 @@ fn answers_that_do_not_fit_are_refused_and_the_job_goes_on() {
 /// only in the core could not be used there and a revoked signer would look unrevoked).
 #[test]
 fn crl_signatures_are_asked_for_and_a_revoked_signer_stays_revoked() {
-    use der::Encode;
     let crl_der = std::fs::read(smime().join("crl/inter-revokes-alice.crl")).unwrap();
-    let crl = x509_cert::crl::CertificateList::from_der(&crl_der).unwrap();
-    let tbs = crl.tbs_cert_list.to_der().unwrap();
+    let crl = impalemail::smime::x509::CertificateList::from_der(&crl_der).unwrap();
+    let tbs = crl.tbs_der.clone();
     let crls = [crl];
     let anchors = anchors();
     let mut o = opts(&anchors);

@@ -7,15 +7,13 @@
 use std::path::PathBuf;
 
 use base64::Engine;
-use cms::cert::IssuerAndSerialNumber;
 use const_oid::ObjectIdentifier;
-use der::Decode;
+use impalemail::smime::asn1::Der;
 use impalemail::smime::path::{
     validate, AnchorSource, Budget, PathError, PathOptions, PolicySettings, RequiredUsage,
     TrustAnchor,
 };
-use x509_cert::crl::CertificateList;
-use x509_cert::Certificate;
+use impalemail::smime::x509::{self, Certificate, CertificateList, Name};
 
 /// 2020-01-01T00:00:00Z.
 const PKITS_TIME: u64 = 1_577_836_800;
@@ -109,9 +107,14 @@ fn chain_from_mail(path: &std::path::Path) -> Result<(Certificate, Vec<Certifica
         .unwrap_or_default();
     let signer_infos = sd.last().unwrap();
     let si = children(children(signer_infos)[0]);
-    let sid = IssuerAndSerialNumber::from_der(si[1]).unwrap();
-    // Certificates the der crate cannot parse (UTCTime before 1970) are dropped; if that is
-    // the signer's, the outcome is "malformed".
+    // IssuerAndSerialNumber ::= SEQUENCE { issuer Name, serialNumber INTEGER }.
+    let (sid_issuer, sid_serial) = {
+        let mut d = Der::new(si[1]);
+        let mut s = d.nested(0x30, "IssuerAndSerialNumber").unwrap();
+        (Name::read(&mut s).unwrap(), s.integer().unwrap().to_vec())
+    };
+    // Certificates that cannot be parsed (UTCTime before 1970) are dropped; if that is the
+    // signer's, the outcome is "malformed".
     let mut certs: Vec<Certificate> = Vec::new();
     for c in raw {
         match Certificate::from_der(c) {
@@ -121,10 +124,7 @@ fn chain_from_mail(path: &std::path::Path) -> Result<(Certificate, Vec<Certifica
     }
     let idx = certs
         .iter()
-        .position(|c| {
-            c.tbs_certificate.serial_number == sid.serial_number
-                && c.tbs_certificate.issuer == sid.issuer
-        })
+        .position(|c| c.serial_number == sid_serial && c.issuer.rdns == sid_issuer.rdns)
         .ok_or_else(|| "signer certificate missing or unparsable".to_string())?;
     let mut others = certs.clone();
     let ee = others.remove(idx);
@@ -439,16 +439,8 @@ fn ca_certificate_with_digital_signature_may_sign_mail() {
     let f = fixtures().join("pkits/smime/SignedValidpathLenConstraintTest8.eml");
     let (ee, others) = chain_from_mail(&f).unwrap();
     let is_ca = ee
-        .tbs_certificate
-        .extensions
-        .iter()
-        .flatten()
-        .find(|e| e.extn_id == const_oid::db::rfc5280::ID_CE_BASIC_CONSTRAINTS)
-        .map(|e| {
-            x509_cert::ext::pkix::BasicConstraints::from_der(e.extn_value.as_bytes())
-                .unwrap()
-                .ca
-        });
+        .extension(x509::ids::BASIC_CONSTRAINTS)
+        .map(|e| x509::parse_basic_constraints(&e.extn_value).unwrap().ca);
     assert_eq!(is_ca, Some(true), "the signer must be a CA certificate");
     let vp = validate(&ee, &email_opts(&anchors, &others, &crls, true)).unwrap();
     assert!(vp.revocation_checked);
@@ -500,7 +492,7 @@ fn require_revocation_without_crls() {
     // unknown.
     let good_ca_crl: Vec<CertificateList> = pkits_crls()
         .into_iter()
-        .filter(|c| c.tbs_cert_list.issuer == ee.tbs_certificate.issuer)
+        .filter(|c| c.issuer.rdns == ee.issuer.rdns)
         .collect();
     assert_eq!(good_ca_crl.len(), 1);
     let res = validate(&ee, &email_opts(&anchors, &others, &good_ca_crl, true));
@@ -521,11 +513,11 @@ mod roots_gen {
     //! Generator for `src/smime/roots/builtin.bin` from Mozilla NSS `certdata.txt`:
     //! certificates whose trust object (matched by CKA_ISSUER + CKA_SERIAL_NUMBER) has
     //! `CKA_TRUST_EMAIL_PROTECTION CK_TRUST CKT_NSS_TRUSTED_DELEGATOR`.
-    use der::{Decode, Encode};
+    use impalemail::smime::asn1;
     use impalemail::smime::trust::BundleEntry;
+    use impalemail::smime::x509::{ids, Certificate};
     use sha2::Digest;
     use std::collections::HashMap;
-    use x509_cert::Certificate;
 
     #[derive(Default, Debug)]
     struct Object {
@@ -570,20 +562,7 @@ mod roots_gen {
 
     /// "YYMMDDHHMMSSZ" (UTCTime text) to unix seconds.
     fn utc_text_to_unix(t: &[u8]) -> u64 {
-        let s = std::str::from_utf8(t).unwrap();
-        let n = |a: usize| s[a..a + 2].parse::<u64>().unwrap();
-        let yy = n(0);
-        let year = if yy >= 50 { 1900 + yy } else { 2000 + yy };
-        let dt = der::DateTime::new(
-            year as u16,
-            n(2) as u8,
-            n(4) as u8,
-            n(6) as u8,
-            n(8) as u8,
-            n(10) as u8,
-        )
-        .unwrap();
-        dt.unix_duration().as_secs()
+        asn1::time(asn1::tag::UTC_TIME, t).unwrap()
     }
 
     /// The bundle entries for `certdata`, in file order.
@@ -621,13 +600,9 @@ mod roots_gen {
             }
             let der = &o.octal["CKA_VALUE"];
             let cert = Certificate::from_der(der).unwrap();
-            let tbs = &cert.tbs_certificate;
-            let nc = tbs
-                .extensions
-                .iter()
-                .flatten()
-                .find(|e| e.extn_id == const_oid::db::rfc5280::ID_CE_NAME_CONSTRAINTS)
-                .map(|e| e.extn_value.as_bytes().to_vec())
+            let nc = cert
+                .extension(ids::NAME_CONSTRAINTS)
+                .map(|e| e.extn_value.clone())
                 .unwrap_or_default();
             let mut fp = [0u8; 32];
             fp.copy_from_slice(&sha2::Sha256::digest(der));
@@ -642,9 +617,9 @@ mod roots_gen {
                     .octal
                     .get("CKA_NSS_EMAIL_DISTRUST_AFTER")
                     .map(|t| utc_text_to_unix(t)),
-                not_after: tbs.validity.not_after.to_unix_duration().as_secs(),
-                subject_der: tbs.subject.to_der().unwrap(),
-                spki_der: tbs.subject_public_key_info.to_der().unwrap(),
+                not_after: cert.not_after,
+                subject_der: cert.subject.der.clone(),
+                spki_der: cert.subject_public_key_info.to_der(),
                 name_constraints_der: nc,
             });
         }
@@ -814,9 +789,13 @@ fn untrusted_root_is_unknown_issuer() {
 mod algs_fixtures {
     use super::fixtures;
     use const_oid::ObjectIdentifier;
-    use der::{Decode, Encode};
+    use der::Encode;
     use impalemail::smime::algs::{self, oids, AlgError, Strength, WeakReason};
-    use spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
+    use impalemail::smime::asn1::{Any, Der};
+    use impalemail::smime::x509::{
+        AlgorithmIdentifier as AlgorithmIdentifierOwned,
+        SubjectPublicKeyInfo as SubjectPublicKeyInfoOwned,
+    };
 
     fn read(name: &str) -> Vec<u8> {
         std::fs::read(fixtures().join("algs").join(name)).unwrap()
@@ -926,7 +905,8 @@ mod algs_fixtures {
             salt_len: 20,
             trailer_field: rsa::pkcs1::TrailerField::BC,
         };
-        let any = der::asn1::Any::from_der(&params.to_der().unwrap()).unwrap();
+        let der = params.to_der().unwrap();
+        let any = Any::from_tlv(&Der::new(&der).any().unwrap());
         let pss = AlgorithmIdentifierOwned {
             oid: oids::RSASSA_PSS,
             parameters: Some(any),

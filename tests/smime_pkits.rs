@@ -11,11 +11,10 @@
 
 use std::path::PathBuf;
 
-use der::Decode;
 use impalemail::smime::verdict::{Reason, Status};
 use impalemail::smime::verify::{verify_message, VerifyOptions};
+use impalemail::smime::x509::CertificateList;
 use impalemail::smime::{AnchorSource, TrustAnchor};
-use x509_cert::crl::CertificateList;
 
 const NOW: u64 = 1_780_315_200;
 

@@ -29,7 +29,7 @@ use impalemail::smime::cms::{parse_signed_data, signer_matches, CmsLimits};
 use impalemail::smime::mime::{self, Message, MimeError, MimeLimits};
 use impalemail::smime::path::{self, AnchorSource, Budget, PathOptions, TrustAnchor};
 use impalemail::smime::verify::{cert_addresses, cert_summary, verify_message, VerifyOptions};
-use impalemail::smime::{address, names, trust};
+use impalemail::smime::{address, asn1, names, trust, x509};
 use std::sync::OnceLock;
 
 /// A fuzz body: takes the fuzzer's bytes, panics on a broken property.
@@ -56,8 +56,8 @@ pub fn anchors() -> &'static [TrustAnchor] {
     ANCHORS.get_or_init(|| {
         let pem = include_bytes!("../../tests/fixtures/smime/pki/root.pem");
         let certs = trust::parse_cert_pem_or_der(pem).expect("test root parses");
-        let der = der::Encode::to_der(&certs[0]).expect("test root encodes");
-        vec![TrustAnchor::from_cert_der(&der, AnchorSource::User).expect("test root is an anchor")]
+        let der = &certs[0].der;
+        vec![TrustAnchor::from_cert_der(der, AnchorSource::User).expect("test root is an anchor")]
     })
 }
 
@@ -211,19 +211,43 @@ pub fn cms(data: &[u8]) {
     }
 }
 
-fn cert_roundtrip(c: &x509_cert::Certificate) {
+/// Our certificate reader against itself and against x509-cert's derived decoder: the
+/// certificate parses again from its own bytes to the same value, and whatever ours accepts
+/// x509-cert accepts with the same fields (ours may refuse more: tests/x509_differential.rs).
+fn cert_roundtrip(c: &x509::Certificate) {
     use der::{Decode, Encode};
-    let der = c.to_der().expect("a decoded certificate encodes");
-    let again = x509_cert::Certificate::from_der(&der).expect("its encoding decodes");
-    assert_eq!(&again, c, "certificate DER round trip");
-    assert_eq!(again.to_der().expect("encodes again"), der, "DER is stable");
+    let again = x509::Certificate::from_der(&c.der).expect("its own bytes parse");
+    assert_eq!(&again, c, "certificate parse is stable");
+    let theirs = x509_cert::Certificate::from_der(&c.der).expect("x509-cert accepts it too");
+    let t = &theirs.tbs_certificate;
+    assert_eq!(c.serial_number, t.serial_number.as_bytes());
+    assert_eq!(
+        c.not_before,
+        t.validity.not_before.to_unix_duration().as_secs()
+    );
+    assert_eq!(
+        c.not_after,
+        t.validity.not_after.to_unix_duration().as_secs()
+    );
+    assert_eq!(
+        c.extensions.len(),
+        t.extensions.as_ref().map_or(0, Vec::len)
+    );
+    assert_eq!(
+        c.subject_public_key_info.to_der(),
+        t.subject_public_key_info.to_der().expect("encodes")
+    );
+    assert_eq!(
+        c.subject.rdns.len(),
+        t.subject.0.len(),
+        "same number of subject RDNs"
+    );
 }
 
 /// Certificates: PEM or DER through the crate's parser, then what the crate derives from
 /// a certificate (addresses, summary, subject names, name constraints, anchor) and a path
 /// validation with the input's certificates as end entity, intermediates and extra anchors.
 pub fn cert(data: &[u8]) {
-    use der::{Decode, Reader};
     if let Ok(certs) = trust::parse_cert_pem_or_der(data) {
         assert!(certs.len() <= trust::MAX_PEM_CERTS);
         for c in &certs {
@@ -234,12 +258,11 @@ pub fn cert(data: &[u8]) {
     // Concatenated DER certificates: the first is the end entity, the rest intermediates
     // and (each) an extra user anchor.
     let mut certs = Vec::new();
-    if let Ok(mut r) = der::SliceReader::new(data) {
-        while !r.is_finished() && certs.len() < 8 {
-            match x509_cert::Certificate::decode(&mut r) {
-                Ok(c) => certs.push(c),
-                Err(_) => break,
-            }
+    let mut r = asn1::Der::new(data);
+    while !r.is_empty() && certs.len() < 8 {
+        match r.any().map(|t| x509::Certificate::from_der(t.raw)) {
+            Ok(Ok(c)) => certs.push(c),
+            _ => break,
         }
     }
     let mut extra: Vec<TrustAnchor> = anchors().to_vec();
@@ -247,20 +270,18 @@ pub fn cert(data: &[u8]) {
         cert_roundtrip(c);
         let _ = cert_addresses(c);
         let _ = cert_summary(c);
-        let _ = path::common_name(&c.tbs_certificate.subject);
-        let tbs = &c.tbs_certificate;
+        let _ = path::common_name(&c.subject);
+        let tbs = c;
         let mut san = Vec::new();
         let mut nc = None;
-        for e in tbs.extensions.iter().flatten() {
-            if e.extn_id == const_oid::db::rfc5280::ID_CE_SUBJECT_ALT_NAME {
-                if let Ok(s) =
-                    x509_cert::ext::pkix::SubjectAltName::from_der(e.extn_value.as_bytes())
-                {
-                    san = s.0;
+        for e in &tbs.extensions {
+            if e.extn_id == x509::ids::SUBJECT_ALT_NAME {
+                if let Ok(s) = x509::parse_general_names(&e.extn_value) {
+                    san = s;
                 }
             }
-            if e.extn_id == const_oid::db::rfc5280::ID_CE_NAME_CONSTRAINTS {
-                nc = x509_cert::ext::pkix::NameConstraints::from_der(e.extn_value.as_bytes()).ok();
+            if e.extn_id == x509::ids::NAME_CONSTRAINTS {
+                nc = x509::parse_name_constraints(&e.extn_value).ok();
             }
         }
         let subject_names = names::SubjectNames::new(&tbs.subject, &san);

@@ -595,7 +595,9 @@ impl Vault {
             .iter()
             .filter(|r| r.site.as_deref() == Some(site.as_str()))
             .collect();
-        out.sort_by_key(|r| (r.state != AliasState::Active, std::cmp::Reverse(r.created)));
+        crate::sort::sort_by_key(&mut out, |r| {
+            (r.state != AliasState::Active, std::cmp::Reverse(r.created))
+        });
         out
     }
 
@@ -619,7 +621,7 @@ impl Vault {
                     .any(|f| f.to_lowercase().contains(&q))
             })
             .collect();
-        out.sort_by_key(|r| std::cmp::Reverse(r.created));
+        crate::sort::sort_by_key(&mut out, |r| std::cmp::Reverse(r.created));
         out
     }
 

@@ -9,8 +9,7 @@ use std::io::{Read, Write};
 use crate::smime::path::{AnchorSource, TrustAnchor};
 use crate::smime::verdict::{days_from_civil, Status, Verdict};
 use crate::smime::verify::{verify_message, VerifyOptions};
-use x509_cert::crl::CertificateList;
-use x509_cert::Certificate;
+use crate::smime::x509::{Certificate, CertificateList};
 
 const HELP: &str = "\
 impalemail verify — check the S/MIME signature of a message
@@ -92,7 +91,6 @@ fn run_inner(args: &[String], stdin: &mut dyn Read, stdout: &mut dyn Write) -> R
             "--intermediate" => {
                 let f = value("--intermediate")?;
                 for der in read_pem_or_der(&f, "CERTIFICATE")? {
-                    use der::Decode;
                     intermediates.push(
                         Certificate::from_der(&der)
                             .map_err(|e| format!("`{f}`: not a certificate: {e}"))?,
@@ -102,7 +100,6 @@ fn run_inner(args: &[String], stdin: &mut dyn Read, stdout: &mut dyn Write) -> R
             "--crl" => {
                 let f = value("--crl")?;
                 for der in read_pem_or_der(&f, "X509 CRL")? {
-                    use der::Decode;
                     crls.push(
                         CertificateList::from_der(&der)
                             .map_err(|e| format!("`{f}`: not a CRL: {e}"))?,

@@ -17,11 +17,11 @@
 //! [`MIN_RSA_BITS`] bits and DSA verify but come back as [`Strength::Weak`]. MD2/MD5 and
 //! anything unknown are [`AlgError::Unsupported`], naming the algorithm.
 
+use super::asn1::{self, tag, Any, Der, DerResult};
 use super::offload::{Curve, Offload, SignatureRequest, SignatureScheme};
+use super::x509::{AlgorithmIdentifier, SubjectPublicKeyInfo};
 use const_oid::ObjectIdentifier;
-use der::{Decode, Encode};
 use digest::DynDigest;
-use spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
 
 /// RSA keys with a modulus shorter than this many bits verify but are reported weak
 /// (NIST SP 800-131A; the CA/B Forum S/MIME BR §6.1.5 require 2048).
@@ -342,12 +342,12 @@ impl HashAlg {
 }
 
 /// Hash helper used for the CMS message-digest attribute: the digest of `data` with `alg`.
-pub fn digest(alg: &AlgorithmIdentifierOwned, data: &[u8]) -> Result<Vec<u8>, AlgError> {
+pub fn digest(alg: &AlgorithmIdentifier, data: &[u8]) -> Result<Vec<u8>, AlgError> {
     Ok(HashAlg::from_oid(&alg.oid)?.digest(data))
 }
 
 /// Incremental variant of [`digest`] for big content: a boxed hasher for `alg`.
-pub fn hasher(alg: &AlgorithmIdentifierOwned) -> Result<Box<dyn DynDigest>, AlgError> {
+pub fn hasher(alg: &AlgorithmIdentifier) -> Result<Box<dyn DynDigest>, AlgError> {
     let h: Box<dyn DynDigest> = match HashAlg::from_oid(&alg.oid)? {
         HashAlg::Sha1 => Box::new(sha1::Sha1::default()),
         HashAlg::Sha224 => Box::new(sha2::Sha224::default()),
@@ -373,7 +373,7 @@ enum Scheme {
     Dsa(Option<HashAlg>),
 }
 
-fn scheme(sig_alg: &AlgorithmIdentifierOwned) -> Result<Scheme, AlgError> {
+fn scheme(sig_alg: &AlgorithmIdentifier) -> Result<Scheme, AlgError> {
     Ok(match sig_alg.oid {
         oids::RSA_ENCRYPTION => Scheme::RsaPkcs1(None),
         oids::SHA1_WITH_RSA => Scheme::RsaPkcs1(Some(HashAlg::Sha1)),
@@ -405,23 +405,26 @@ fn scheme(sig_alg: &AlgorithmIdentifierOwned) -> Result<Scheme, AlgError> {
 
 /// Parse RSASSA-PSS-params (RFC 4055 §3.1): (hash, salt length). Absent parameters mean
 /// the RFC's defaults (SHA-1, MGF1-SHA-1, salt 20).
-fn pss_params(sig_alg: &AlgorithmIdentifierOwned) -> Result<(HashAlg, usize), AlgError> {
+fn pss_params(sig_alg: &AlgorithmIdentifier) -> Result<(HashAlg, usize), AlgError> {
     let bad = |detail: &str| AlgError::MalformedParameters {
         detail: format!("RSASSA-PSS-params: {detail}"),
     };
     let Some(any) = &sig_alg.parameters else {
         return Ok((HashAlg::Sha1, 20));
     };
-    let der = any.to_der().map_err(|_| bad("cannot re-encode"))?;
-    let params = pkcs1::RsaPssParams::from_der(&der).map_err(|e| bad(&e.to_string()))?;
-    let hash = HashAlg::from_oid(&params.hash.oid)?;
+    let params = pss_params_der(&any.to_der()).map_err(|e| bad(e.0))?;
+    let hash = HashAlg::from_oid(&params.hash)?;
     if params.mask_gen.oid != oids::MGF1 {
         return Err(AlgError::Unsupported {
             what: format!("PSS mask generation {}", oid_name(&params.mask_gen.oid)),
         });
     }
     let mgf_hash = match &params.mask_gen.parameters {
-        Some(p) => HashAlg::from_oid(&p.oid)?,
+        Some(p) => HashAlg::from_oid(
+            &AlgorithmIdentifier::from_der(&p.to_der())
+                .map_err(|e| bad(e.0))?
+                .oid,
+        )?,
         None => HashAlg::Sha1,
     };
     if mgf_hash != hash {
@@ -430,10 +433,83 @@ fn pss_params(sig_alg: &AlgorithmIdentifierOwned) -> Result<(HashAlg, usize), Al
             what: format!("PSS with MGF1-{} and {}", mgf_hash.name(), hash.name()),
         });
     }
-    if params.trailer_field != pkcs1::TrailerField::BC {
+    if params.trailer_field != 1 {
         return Err(bad("trailerField is not 1"));
     }
     Ok((hash, usize::from(params.salt_len)))
+}
+
+/// RSASSA-PSS-params (RFC 4055 §3.1), defaults filled in.
+struct PssParams {
+    hash: ObjectIdentifier,
+    mask_gen: AlgorithmIdentifier,
+    salt_len: u8,
+    trailer_field: u32,
+}
+
+/// ```text
+/// RSASSA-PSS-params ::= SEQUENCE {
+///   hashAlgorithm [0] HashAlgorithm DEFAULT sha1, maskGenAlgorithm [1] MaskGenAlgorithm
+///   DEFAULT mgf1SHA1, saltLength [2] INTEGER DEFAULT 20, trailerField [3] INTEGER DEFAULT 1 }
+/// ```
+/// (explicit tags; a salt over 255 octets is refused, as the pkcs1 crate does).
+fn pss_params_der(der: &[u8]) -> DerResult<PssParams> {
+    asn1::parse_whole(der, tag::SEQUENCE, "expected RSASSA-PSS-params", |s| {
+        let mut explicit = |n: u8| -> DerResult<Option<Der>> {
+            Ok(s.optional(tag::context_constructed(n))?
+                .map(|t| Der::new(t.value)))
+        };
+        let hash = match explicit(0)? {
+            Some(mut d) => {
+                let a = AlgorithmIdentifier::read(&mut d)?;
+                d.finish("unexpected data after hashAlgorithm")?;
+                a.oid
+            }
+            None => oids::SHA1,
+        };
+        let mask_gen = match explicit(1)? {
+            Some(mut d) => {
+                let a = AlgorithmIdentifier::read(&mut d)?;
+                d.finish("unexpected data after maskGenAlgorithm")?;
+                a
+            }
+            None => AlgorithmIdentifier {
+                oid: oids::MGF1,
+                parameters: Some(Any {
+                    tag: tag::SEQUENCE,
+                    value: asn1::encode(tag::OID, oids::SHA1.as_bytes()),
+                }),
+            },
+        };
+        let mut int = |n: u8, default: u32| -> DerResult<u32> {
+            match explicit(n)? {
+                Some(mut d) => {
+                    let v = asn1::small_uint(d.integer()?)?;
+                    d.finish("unexpected data after an INTEGER")?;
+                    Ok(v)
+                }
+                None => Ok(default),
+            }
+        };
+        let salt_len = u8::try_from(int(2, 20)?).map_err(|_| asn1::DerError("salt too long"))?;
+        let trailer_field = int(3, 1)?;
+        Ok(PssParams {
+            hash,
+            mask_gen,
+            salt_len,
+            trailer_field,
+        })
+    })
+}
+
+/// `RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }` (RFC 8017
+/// §A.1.1): both non-negative, returned without the sign octet.
+pub(crate) fn rsa_public_key(der: &[u8]) -> DerResult<(&[u8], &[u8])> {
+    asn1::parse_whole(der, tag::SEQUENCE, "expected an RSAPublicKey", |s| {
+        let n = asn1::uint(s.integer()?)?;
+        let e = asn1::uint(s.integer()?)?;
+        Ok((n, e))
+    })
 }
 
 /// The public key, as far as the core judges it: type, size, curve, validity of its encoding.
@@ -497,16 +573,16 @@ fn check_rsa(n: &[u8], e: &[u8]) -> Result<usize, AlgError> {
     Ok(bits)
 }
 
-fn decode_key(spki: &SubjectPublicKeyInfoOwned) -> Result<Key, AlgError> {
+fn decode_key(spki: &SubjectPublicKeyInfo) -> Result<Key, AlgError> {
     let key_bytes = spki
         .subject_public_key
         .as_bytes()
         .ok_or_else(|| malformed("public key BIT STRING has unused bits"))?;
     match spki.algorithm.oid {
         oids::RSA_ENCRYPTION | oids::RSASSA_PSS => {
-            let pk = pkcs1::RsaPublicKey::from_der(key_bytes)
-                .map_err(|e| malformed(format!("RSAPublicKey: {e}")))?;
-            let bits = check_rsa(pk.modulus.as_bytes(), pk.public_exponent.as_bytes())?;
+            let (n, e) =
+                rsa_public_key(key_bytes).map_err(|e| malformed(format!("RSAPublicKey: {e}")))?;
+            let bits = check_rsa(n, e)?;
             Ok(Key::Rsa(bits))
         }
         oids::EC_PUBLIC_KEY => {
@@ -514,7 +590,7 @@ fn decode_key(spki: &SubjectPublicKeyInfoOwned) -> Result<Key, AlgError> {
                 .algorithm
                 .parameters
                 .as_ref()
-                .and_then(|p| p.decode_as::<ObjectIdentifier>().ok())
+                .and_then(|p| p.as_oid().ok())
                 .ok_or_else(|| malformed("EC key without a named curve"))?;
             let curve = match curve {
                 oids::SECP256R1 => Curve::P256,
@@ -586,17 +662,17 @@ fn curve_bytes(curve: Curve) -> usize {
 /// An `Ecdsa-Sig-Value` (RFC 5480 §2.2.3 / RFC 3279 §2.2.3) in strict DER, with r and s in
 /// [1, n-1], as `r || s` each left-padded to the field size (IEEE P1363, what WebCrypto takes).
 fn ecdsa_p1363(curve: Curve, der_sig: &[u8]) -> Result<Vec<u8>, AlgError> {
-    #[derive(der::Sequence)]
-    struct EcdsaSigValue<'a> {
-        r: der::asn1::UintRef<'a>,
-        s: der::asn1::UintRef<'a>,
-    }
-    let v = EcdsaSigValue::from_der(der_sig).map_err(|_| AlgError::MalformedSignature)?;
+    let (r, s) = asn1::parse_whole(der_sig, tag::SEQUENCE, "expected an Ecdsa-Sig-Value", |d| {
+        let r = asn1::uint(d.integer()?)?;
+        let s = asn1::uint(d.integer()?)?;
+        Ok((r, s))
+    })
+    .map_err(|_| AlgError::MalformedSignature)?;
     let width = curve_bytes(curve);
     let order = curve_order(curve);
     let mut out = Vec::with_capacity(2 * width);
-    for x in [v.r.as_bytes(), v.s.as_bytes()] {
-        // UintRef strips the sign byte; zero, or not under n, is no signature.
+    for x in [r, s] {
+        // Without the sign byte; zero, or not under n, is no signature.
         let x = &x[x.iter().take_while(|b| **b == 0).count()..];
         let below_n = x.len() < order.len() || (x.len() == order.len() && x < order);
         if x.is_empty() || x.len() > width || !below_n {
@@ -610,17 +686,20 @@ fn ecdsa_p1363(curve: Curve, der_sig: &[u8]) -> Result<Vec<u8>, AlgError> {
 
 /// The key as WebCrypto imports it for RSA: an rsaEncryption SPKI with NULL parameters (RFC
 /// 3279 §2.3.1), whatever the certificate used (an id-RSASSA-PSS key is the same key).
-fn rsa_spki_for_import(spki: &SubjectPublicKeyInfoOwned) -> SubjectPublicKeyInfoOwned {
-    SubjectPublicKeyInfoOwned {
-        algorithm: AlgorithmIdentifierOwned {
+fn rsa_spki_for_import(spki: &SubjectPublicKeyInfo) -> SubjectPublicKeyInfo {
+    SubjectPublicKeyInfo {
+        algorithm: AlgorithmIdentifier {
             oid: oids::RSA_ENCRYPTION,
-            parameters: Some(der::Any::from(der::asn1::Null)),
+            parameters: Some(Any {
+                tag: tag::NULL,
+                value: Vec::new(),
+            }),
         },
         subject_public_key: spki.subject_public_key.clone(),
     }
 }
 
-fn key_name(spki: &SubjectPublicKeyInfoOwned) -> String {
+fn key_name(spki: &SubjectPublicKeyInfo) -> String {
     match spki.algorithm.oid {
         oids::RSA_ENCRYPTION | oids::RSASSA_PSS => "RSA".into(),
         oids::EC_PUBLIC_KEY => "EC".into(),
@@ -641,9 +720,9 @@ fn key_name(spki: &SubjectPublicKeyInfoOwned) -> String {
 ///
 /// Returns the strength on success: SHA-1, small RSA keys and DSA are [`Strength::Weak`].
 pub fn verify_signature(
-    spki: &SubjectPublicKeyInfoOwned,
-    digest_alg: Option<&AlgorithmIdentifierOwned>,
-    sig_alg: &AlgorithmIdentifierOwned,
+    spki: &SubjectPublicKeyInfo,
+    digest_alg: Option<&AlgorithmIdentifier>,
+    sig_alg: &AlgorithmIdentifier,
     message: &[u8],
     signature: &[u8],
 ) -> Result<Strength, AlgError> {
@@ -656,7 +735,7 @@ pub fn verify_signature(
 fn offered(
     off: Option<&Offload>,
     scheme: SignatureScheme,
-    spki: &SubjectPublicKeyInfoOwned,
+    spki: &SubjectPublicKeyInfo,
     message: &[u8],
     signature: &[u8],
 ) -> Option<Result<(), AlgError>> {
@@ -672,7 +751,7 @@ fn offered(
     }
     let request = SignatureRequest {
         scheme,
-        spki: spki.to_der().ok()?,
+        spki: spki.to_der(),
         message: message.to_vec(),
         signature: signature.to_vec(),
     };
@@ -688,9 +767,9 @@ fn offered(
 /// [`verify_signature`], with the caller's answers ([`super::offload`]) when `off` is given.
 pub(crate) fn verify_signature_with(
     off: Option<&Offload>,
-    spki: &SubjectPublicKeyInfoOwned,
-    digest_alg: Option<&AlgorithmIdentifierOwned>,
-    sig_alg: &AlgorithmIdentifierOwned,
+    spki: &SubjectPublicKeyInfo,
+    digest_alg: Option<&AlgorithmIdentifier>,
+    sig_alg: &AlgorithmIdentifier,
     message: &[u8],
     signature: &[u8],
 ) -> Result<Strength, AlgError> {
@@ -773,12 +852,11 @@ pub(crate) fn verify_signature_with(
 /// [`ecdsa_p1363`]).
 #[cfg(feature = "local-signatures")]
 pub(crate) mod local {
-    use super::{AlgError, Curve, HashAlg, SignatureScheme};
-    use der::{Decode, Encode};
+    use super::{AlgError, Curve, HashAlg, SignatureScheme, SubjectPublicKeyInfo};
+    use der::Decode;
     use signature::hazmat::PrehashVerifier;
-    use spki::SubjectPublicKeyInfoOwned;
 
-    fn key_bytes(spki: &SubjectPublicKeyInfoOwned) -> Result<&[u8], AlgError> {
+    fn key_bytes(spki: &SubjectPublicKeyInfo) -> Result<&[u8], AlgError> {
         spki.subject_public_key
             .as_bytes()
             .ok_or_else(|| super::malformed("public key BIT STRING has unused bits"))
@@ -810,17 +888,17 @@ pub(crate) mod local {
     /// Verifies as WebCrypto would for `scheme` (ECDSA signatures in P1363 form).
     pub fn verify(
         scheme: SignatureScheme,
-        spki: &SubjectPublicKeyInfoOwned,
+        spki: &SubjectPublicKeyInfo,
         message: &[u8],
         signature: &[u8],
     ) -> Result<(), AlgError> {
         match scheme {
             SignatureScheme::RsaPkcs1 { hash } | SignatureScheme::RsaPss { hash, .. } => {
-                let pk = rsa::pkcs1::RsaPublicKey::from_der(key_bytes(spki)?)
+                let (n, e) = super::rsa_public_key(key_bytes(spki)?)
                     .map_err(|e| super::malformed(format!("RSAPublicKey: {e}")))?;
                 let key = rsa::RsaPublicKey::new_with_max_size(
-                    rsa::BigUint::from_bytes_be(pk.modulus.as_bytes()),
-                    rsa::BigUint::from_bytes_be(pk.public_exponent.as_bytes()),
+                    rsa::BigUint::from_bytes_be(n),
+                    rsa::BigUint::from_bytes_be(e),
                     super::MAX_RSA_BITS,
                 )
                 .map_err(|e| super::malformed(format!("RSA: {e}")))?;
@@ -878,12 +956,12 @@ pub(crate) mod local {
     }
 
     /// The DSA key's size (p's bits), once the parameters and y decode into a valid key.
-    pub fn dsa_bits(spki: &SubjectPublicKeyInfoOwned, key_bytes: &[u8]) -> Result<usize, AlgError> {
+    pub fn dsa_bits(spki: &SubjectPublicKeyInfo, key_bytes: &[u8]) -> Result<usize, AlgError> {
         dsa_key(spki, key_bytes).map(|(_, bits)| bits)
     }
 
     fn dsa_key(
-        spki: &SubjectPublicKeyInfoOwned,
+        spki: &SubjectPublicKeyInfo,
         key_bytes: &[u8],
     ) -> Result<(dsa::VerifyingKey, usize), AlgError> {
         fn malformed(detail: impl Into<String>) -> AlgError {
@@ -894,9 +972,7 @@ pub(crate) mod local {
             .parameters
             .as_ref()
             .ok_or_else(|| malformed("DSA key without parameters (not inherited)"))?;
-        let params_der = params
-            .to_der()
-            .map_err(|_| malformed("DSA parameters cannot be encoded"))?;
+        let params_der = params.to_der();
         let comps = dsa::Components::from_der(&params_der)
             .map_err(|e| malformed(format!("DSA parameters: {e}")))?;
         let y = der::asn1::UintRef::from_der(key_bytes)
@@ -910,7 +986,7 @@ pub(crate) mod local {
 
     /// Verifies a DSA signature (DER `Dss-Sig-Value`) over `message` hashed with `hash`.
     pub fn verify_dsa(
-        spki: &SubjectPublicKeyInfoOwned,
+        spki: &SubjectPublicKeyInfo,
         hash: HashAlg,
         message: &[u8],
         signature: &[u8],
@@ -927,8 +1003,7 @@ pub(crate) mod local {
 /// the browser's (WebCrypto), and a check it could not make is reported unsupported.
 #[cfg(not(feature = "local-signatures"))]
 pub(crate) mod local {
-    use super::{AlgError, Curve, HashAlg, SignatureScheme};
-    use spki::SubjectPublicKeyInfoOwned;
+    use super::{AlgError, Curve, HashAlg, SignatureScheme, SubjectPublicKeyInfo};
 
     fn without(what: &str) -> AlgError {
         AlgError::Unsupported {
@@ -944,7 +1019,7 @@ pub(crate) mod local {
     /// A check WebCrypto could not make.
     pub fn verify(
         scheme: SignatureScheme,
-        _: &SubjectPublicKeyInfoOwned,
+        _: &SubjectPublicKeyInfo,
         _: &[u8],
         _: &[u8],
     ) -> Result<(), AlgError> {
@@ -971,13 +1046,13 @@ pub(crate) mod local {
     }
 
     /// See [`dsa_unsupported`].
-    pub fn dsa_bits(_: &SubjectPublicKeyInfoOwned, _: &[u8]) -> Result<usize, AlgError> {
+    pub fn dsa_bits(_: &SubjectPublicKeyInfo, _: &[u8]) -> Result<usize, AlgError> {
         Err(dsa_unsupported())
     }
 
     /// See [`dsa_unsupported`].
     pub fn verify_dsa(
-        _: &SubjectPublicKeyInfoOwned,
+        _: &SubjectPublicKeyInfo,
         _: HashAlg,
         _: &[u8],
         _: &[u8],
@@ -989,9 +1064,9 @@ pub(crate) mod local {
 /// Human name for the verdict's details, e.g. "RSA-2048 PKCS#1 v1.5 with SHA-256",
 /// "ECDSA P-384 with SHA-384", "Ed25519". Never fails: unknown parts are named by OID.
 pub fn describe(
-    spki: &SubjectPublicKeyInfoOwned,
-    sig_alg: &AlgorithmIdentifierOwned,
-    digest_alg: Option<&AlgorithmIdentifierOwned>,
+    spki: &SubjectPublicKeyInfo,
+    sig_alg: &AlgorithmIdentifier,
+    digest_alg: Option<&AlgorithmIdentifier>,
 ) -> String {
     let given = digest_alg.and_then(|a| HashAlg::from_oid(&a.oid).ok());
     let hash_name = |implied: Option<HashAlg>| {

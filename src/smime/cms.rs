@@ -22,10 +22,9 @@
 use std::borrow::Cow;
 
 use const_oid::ObjectIdentifier;
-use der::Decode;
-use spki::AlgorithmIdentifierOwned;
-use x509_cert::crl::CertificateList;
-use x509_cert::Certificate;
+
+use super::asn1::{self, tag, Any, Der, DerResult};
+use super::x509::{self, AlgorithmIdentifier, Certificate, CertificateList, Name};
 
 /// Deepest BER nesting accepted while normalising (certificates nest about 10 levels).
 pub const MAX_BER_DEPTH: usize = 64;
@@ -87,11 +86,138 @@ fn malformed(what: impl Into<String>) -> CmsError {
     CmsError::Malformed { what: what.into() }
 }
 
+/// `SignerIdentifier` (RFC 5652 §5.3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignerIdentifier {
+    /// `issuerAndSerialNumber`.
+    IssuerAndSerialNumber {
+        /// The issuer's name.
+        issuer: Name,
+        /// The serial number's contents octets.
+        serial_number: Vec<u8>,
+    },
+    /// `[0] subjectKeyIdentifier`.
+    SubjectKeyIdentifier(Vec<u8>),
+}
+
+/// `Attribute ::= SEQUENCE { attrType OID, attrValues SET OF AttributeValue }`
+/// (RFC 5652 §5.3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attribute {
+    /// The attribute type.
+    pub oid: ObjectIdentifier,
+    /// Its values, in DER (sorted) order.
+    pub values: Vec<Any>,
+}
+
+/// `SignerInfo` (RFC 5652 §5.3), decoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignerInfo {
+    /// `sid`.
+    pub sid: SignerIdentifier,
+    /// `digestAlgorithm`.
+    pub digest_alg: AlgorithmIdentifier,
+    /// `signedAttrs`.
+    pub signed_attrs: Option<Vec<Attribute>>,
+    /// `signatureAlgorithm`.
+    pub signature_algorithm: AlgorithmIdentifier,
+    /// `signature`.
+    pub signature: Vec<u8>,
+    /// `unsignedAttrs`.
+    pub unsigned_attrs: Option<Vec<Attribute>>,
+}
+
+/// Reads `SET OF Attribute` contents (a non-empty set; each attribute with a non-empty set of
+/// values; sets in DER order with no duplicates, as the cms crate required).
+fn read_attributes(value: &[u8]) -> DerResult<Vec<Attribute>> {
+    let mut d = Der::new(value);
+    let mut out: Vec<(&[u8], Attribute)> = Vec::new();
+    while !d.is_empty() {
+        let a = d.any()?;
+        if a.tag != tag::SEQUENCE {
+            return Err(asn1::DerError("expected an Attribute"));
+        }
+        let mut s = Der::new(a.value);
+        let oid = s.oid()?;
+        let mut set = s.nested(tag::SET, "expected attribute values")?;
+        s.finish("unexpected data in an Attribute")?;
+        let mut values: Vec<(&[u8], Any)> = Vec::new();
+        while !set.is_empty() {
+            let v = set.any()?;
+            values.push((v.raw, Any::from_tlv(&v)));
+        }
+        crate::sort::sort_by(&mut values, |x, y| x.0.cmp(y.0));
+        if values.windows(2).any(|w| w[0].0 == w[1].0) {
+            return Err(asn1::DerError("duplicate attribute value"));
+        }
+        out.push((
+            a.raw,
+            Attribute {
+                oid,
+                values: values.into_iter().map(|(_, v)| v).collect(),
+            },
+        ));
+    }
+    crate::sort::sort_by(&mut out, |x, y| x.0.cmp(y.0));
+    if out.windows(2).any(|w| w[0].0 == w[1].0) {
+        return Err(asn1::DerError("duplicate attribute"));
+    }
+    Ok(out.into_iter().map(|(_, a)| a).collect())
+}
+
+impl SignerInfo {
+    /// Parses a DER `SignerInfo`.
+    pub fn from_der(der: &[u8]) -> DerResult<SignerInfo> {
+        asn1::parse_whole(der, tag::SEQUENCE, "expected a SignerInfo", |s| {
+            // CMSVersion: 0-5 (RFC 5652 §10.2.5).
+            if asn1::small_uint(s.integer()?)? > 5 {
+                return Err(asn1::DerError("unknown CMSVersion"));
+            }
+            let sid = match s.peek_tag() {
+                Some(tag::SEQUENCE) => {
+                    let mut ias = s.nested(tag::SEQUENCE, "expected IssuerAndSerialNumber")?;
+                    let issuer = Name::read(&mut ias)?;
+                    let serial_number = ias.integer()?.to_vec();
+                    ias.finish("unexpected data in IssuerAndSerialNumber")?;
+                    if serial_number.len() > x509::MAX_SERIAL_BYTES {
+                        return Err(asn1::DerError("serial number longer than 20 octets"));
+                    }
+                    SignerIdentifier::IssuerAndSerialNumber {
+                        issuer,
+                        serial_number,
+                    }
+                }
+                Some(0x80) => SignerIdentifier::SubjectKeyIdentifier(s.any()?.value.to_vec()),
+                _ => return Err(asn1::DerError("unknown SignerIdentifier")),
+            };
+            let digest_alg = AlgorithmIdentifier::read(s)?;
+            let signed_attrs = match s.optional(tag::context_constructed(0))? {
+                Some(t) => Some(read_attributes(t.value)?),
+                None => None,
+            };
+            let signature_algorithm = AlgorithmIdentifier::read(s)?;
+            let signature = s.octet_string()?.to_vec();
+            let unsigned_attrs = match s.optional(tag::context_constructed(1))? {
+                Some(t) => Some(read_attributes(t.value)?),
+                None => None,
+            };
+            Ok(SignerInfo {
+                sid,
+                digest_alg,
+                signed_attrs,
+                signature_algorithm,
+                signature,
+                unsigned_attrs,
+            })
+        })
+    }
+}
+
 /// One signer: the decoded `SignerInfo` and its signed attributes as signed.
 #[derive(Debug, Clone)]
 pub struct Signer {
     /// The decoded `SignerInfo`.
-    pub info: cms::signed_data::SignerInfo,
+    pub info: SignerInfo,
     /// The `signedAttrs` encoding with its `[0]` tag replaced by `SET OF` (0x31): the bytes
     /// the signature covers (RFC 5652 §5.4). `None` when there are no signed attributes.
     pub signed_attrs_der: Option<Vec<u8>>,
@@ -105,7 +231,7 @@ pub struct SignedData<'a> {
     /// `eContent` octets: borrowed when primitive, concatenated when chunked.
     pub econtent: Option<Cow<'a, [u8]>>,
     /// `digestAlgorithms`.
-    pub digest_algorithms: Vec<AlgorithmIdentifierOwned>,
+    pub digest_algorithms: Vec<AlgorithmIdentifier>,
     /// X.509 certificates (other certificate formats are skipped and counted).
     pub certificates: Vec<Certificate>,
     /// Certificate entries that are not X.509 v3 (attribute certs, other formats).
@@ -187,7 +313,7 @@ pub fn parse_signed_data<'a>(
     for d in children(digest_set, input, 3)? {
         let der = to_der(&d, input, 0)?;
         // An unparseable or unknown digest algorithm here only matters if a signer uses it.
-        if let Ok(a) = AlgorithmIdentifierOwned::from_der(&der) {
+        if let Ok(a) = AlgorithmIdentifier::from_der(&der) {
             digest_algorithms.push(a);
         }
     }
@@ -277,8 +403,7 @@ pub fn parse_signed_data<'a>(
             });
         }
         let der = to_der(&s, input, 0)?;
-        let info = cms::signed_data::SignerInfo::from_der(&der)
-            .map_err(|e| malformed(format!("SignerInfo: {e}")))?;
+        let info = SignerInfo::from_der(&der).map_err(|e| malformed(format!("SignerInfo: {e}")))?;
         let signed_attrs_der = {
             let (st, _) = read_tlv(&der, 0)?;
             let sf = children(&st, &der, 1)?;
@@ -309,17 +434,15 @@ pub fn parse_signed_data<'a>(
 
 /// Whether `cert` is the certificate a `SignerIdentifier` names (RFC 5652 §5.3): by issuer
 /// and serial number, or by subjectKeyIdentifier extension.
-pub fn signer_matches(sid: &cms::signed_data::SignerIdentifier, cert: &Certificate) -> bool {
-    use cms::signed_data::SignerIdentifier;
-    let tbs = &cert.tbs_certificate;
+pub fn signer_matches(sid: &SignerIdentifier, cert: &Certificate) -> bool {
     match sid {
-        SignerIdentifier::IssuerAndSerialNumber(ias) => {
-            ias.serial_number == tbs.serial_number && ias.issuer == tbs.issuer
-        }
-        SignerIdentifier::SubjectKeyIdentifier(ski) => tbs.extensions.iter().flatten().any(|e| {
-            e.extn_id == const_oid::db::rfc5280::ID_CE_SUBJECT_KEY_IDENTIFIER
-                && x509_cert::ext::pkix::SubjectKeyIdentifier::from_der(e.extn_value.as_bytes())
-                    .is_ok_and(|k| k.0 == ski.0)
+        SignerIdentifier::IssuerAndSerialNumber {
+            issuer,
+            serial_number,
+        } => *serial_number == cert.serial_number && issuer.rdns == cert.issuer.rdns,
+        SignerIdentifier::SubjectKeyIdentifier(ski) => cert.extensions.iter().any(|e| {
+            e.extn_id == x509::ids::SUBJECT_KEY_IDENTIFIER
+                && x509::parse_key_identifier(&e.extn_value).is_ok_and(|k| k == *ski)
         }),
     }
 }

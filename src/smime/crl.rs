@@ -34,17 +34,13 @@
 //! undetermined: CRLs exist but none usable covers the certificate, or together they cover
 //! only some reasons).
 
-use der::{Decode, Encode};
-use spki::SubjectPublicKeyInfoOwned;
-use x509_cert::crl::CertificateList;
-use x509_cert::ext::pkix::crl::dp::{DistributionPoint, IssuingDistributionPoint};
-use x509_cert::ext::pkix::crl::dp::{ReasonFlags, Reasons};
-use x509_cert::ext::pkix::crl::CrlReason;
-use x509_cert::ext::pkix::name::{DistributionPointName, GeneralName, GeneralNames};
-use x509_cert::ext::pkix::CrlDistributionPoints;
-use x509_cert::ext::Extension;
-use x509_cert::name::{RdnSequence, RelativeDistinguishedName};
-use x509_cert::Certificate;
+use const_oid::ObjectIdentifier;
+
+use super::x509::{
+    self, ids, AttributeTypeAndValue, Certificate, CertificateList, DistributionPoint,
+    DistributionPointName, Extension, GeneralName, IssuingDistributionPoint, Name, ReasonFlags,
+    SubjectPublicKeyInfo, ALL_REASONS,
+};
 
 use super::algs;
 use super::names::{name_key, NameKey};
@@ -64,26 +60,30 @@ pub const MAX_DP_NAMES: usize = 32;
 /// size); this caps the work per certificate. A longer CRL is unusable.
 pub const MAX_CRL_ENTRIES: usize = 1_000_000;
 
-const ID_CE_CRL_NUMBER: der::asn1::ObjectIdentifier = const_oid::db::rfc5280::ID_CE_CRL_NUMBER;
-const ID_CE_DELTA: der::asn1::ObjectIdentifier = const_oid::db::rfc5280::ID_CE_DELTA_CRL_INDICATOR;
-const ID_CE_IDP: der::asn1::ObjectIdentifier =
-    const_oid::db::rfc5280::ID_CE_ISSUING_DISTRIBUTION_POINT;
-const ID_CE_AKI: der::asn1::ObjectIdentifier =
-    const_oid::db::rfc5280::ID_CE_AUTHORITY_KEY_IDENTIFIER;
-const ID_CE_FRESHEST: der::asn1::ObjectIdentifier = const_oid::db::rfc5280::ID_CE_FRESHEST_CRL;
-const ID_CE_REASON: der::asn1::ObjectIdentifier = const_oid::db::rfc5280::ID_CE_CRL_REASONS;
-const ID_CE_INVALIDITY: der::asn1::ObjectIdentifier = const_oid::db::rfc5280::ID_CE_INVALIDITY_DATE;
-const ID_CE_HOLD: der::asn1::ObjectIdentifier = const_oid::db::rfc5280::ID_CE_HOLD_INSTRUCTION_CODE;
-const ID_CE_CERT_ISSUER: der::asn1::ObjectIdentifier =
-    const_oid::db::rfc5280::ID_CE_CERTIFICATE_ISSUER;
-const ID_CE_CRL_DP: der::asn1::ObjectIdentifier =
-    const_oid::db::rfc5280::ID_CE_CRL_DISTRIBUTION_POINTS;
+const ID_CE_CRL_NUMBER: ObjectIdentifier = ids::CRL_NUMBER;
+const ID_CE_DELTA: ObjectIdentifier = ids::DELTA_CRL_INDICATOR;
+const ID_CE_IDP: ObjectIdentifier = ids::ISSUING_DISTRIBUTION_POINT;
+const ID_CE_AKI: ObjectIdentifier = ids::AUTHORITY_KEY_IDENTIFIER;
+const ID_CE_FRESHEST: ObjectIdentifier = ids::FRESHEST_CRL;
+const ID_CE_REASON: ObjectIdentifier = ids::CRL_REASON;
+const ID_CE_INVALIDITY: ObjectIdentifier = ids::INVALIDITY_DATE;
+const ID_CE_HOLD: ObjectIdentifier = ids::HOLD_INSTRUCTION_CODE;
+const ID_CE_CERT_ISSUER: ObjectIdentifier = ids::CERTIFICATE_ISSUER;
+const ID_CE_CRL_DP: ObjectIdentifier = ids::CRL_DISTRIBUTION_POINTS;
+
+/// A CRLReason code (RFC 5280 §5.3.1).
+type CrlReason = u32;
+/// removeFromCRL (8): in a delta CRL, the certificate is no longer on hold.
+const REMOVE_FROM_CRL: CrlReason = 8;
+/// Every bit of a ReasonFlags, `unused` included: the reasons of a DP or CRL that does not
+/// limit them.
+const FULL_REASONS: ReasonFlags = 0x01FF;
 
 /// A key that may have signed a CRL for some CRL issuer.
 #[derive(Debug, Clone)]
 pub struct CrlSigner {
     /// The key (DSA parameters already inherited).
-    pub spki: SubjectPublicKeyInfoOwned,
+    pub spki: SubjectPublicKeyInfo,
     /// Whether its certificate allows signing CRLs (keyUsage absent or with cRLSign).
     pub may_sign_crls: bool,
 }
@@ -119,21 +119,14 @@ pub struct CertScope {
 impl CertScope {
     /// The scope of `cert`; `is_ca` as decided by the path validator.
     pub fn from_cert(cert: &Certificate, is_ca: bool) -> CertScope {
-        let tbs = &cert.tbs_certificate;
-        let distribution_points = match tbs
-            .extensions
-            .iter()
-            .flatten()
-            .find(|e| e.extn_id == ID_CE_CRL_DP)
-        {
+        let distribution_points = match cert.extension(ID_CE_CRL_DP) {
             None => Ok(Vec::new()),
-            Some(e) => CrlDistributionPoints::from_der(e.extn_value.as_bytes())
-                .map(|d| d.0)
+            Some(e) => x509::parse_crl_distribution_points(&e.extn_value)
                 .map_err(|err| format!("malformed cRLDistributionPoints: {err}")),
         };
         CertScope {
-            serial: tbs.serial_number.as_bytes().to_vec(),
-            issuer: name_key(&tbs.issuer),
+            serial: cert.serial_number.clone(),
+            issuer: name_key(&cert.issuer),
             is_ca,
             distribution_points,
         }
@@ -166,23 +159,24 @@ pub enum CrlStatus {
 
 fn reason_name(r: CrlReason) -> &'static str {
     match r {
-        CrlReason::Unspecified => "unspecified",
-        CrlReason::KeyCompromise => "keyCompromise",
-        CrlReason::CaCompromise => "cACompromise",
-        CrlReason::AffiliationChanged => "affiliationChanged",
-        CrlReason::Superseded => "superseded",
-        CrlReason::CessationOfOperation => "cessationOfOperation",
-        CrlReason::CertificateHold => "certificateHold",
-        CrlReason::RemoveFromCRL => "removeFromCRL",
-        CrlReason::PrivilegeWithdrawn => "privilegeWithdrawn",
-        CrlReason::AaCompromise => "aACompromise",
+        0 => "unspecified",
+        1 => "keyCompromise",
+        2 => "cACompromise",
+        3 => "affiliationChanged",
+        4 => "superseded",
+        5 => "cessationOfOperation",
+        6 => "certificateHold",
+        8 => "removeFromCRL",
+        9 => "privilegeWithdrawn",
+        _ => "aACompromise",
     }
 }
 
-/// The reasons that must all be covered for a "good" status: every ReasonFlags bit except
-/// `unused` (bit 0 names no reason).
-fn all_reasons() -> ReasonFlags {
-    ReasonFlags::full() - Reasons::Unused
+/// A reasonCode entry extension's value, when it is one RFC 5280 §5.3.1 defines (0-10 but 7).
+fn reason_code(e: &Extension) -> Option<CrlReason> {
+    x509::parse_crl_reason(&e.extn_value)
+        .ok()
+        .filter(|r| *r <= 10 && *r != 7)
 }
 
 /// A distribution point or CRL name: directory names compare normalized (RFC 5280 §7.1),
@@ -193,7 +187,7 @@ enum DpName {
     Other(Vec<u8>),
 }
 
-fn dp_names(gns: &GeneralNames) -> Result<Vec<DpName>, String> {
+fn dp_names(gns: &[GeneralName]) -> Result<Vec<DpName>, String> {
     if gns.len() > MAX_DP_NAMES {
         return Err(format!(
             "more than {MAX_DP_NAMES} names in a distribution point (MAX_DP_NAMES)"
@@ -203,12 +197,12 @@ fn dp_names(gns: &GeneralNames) -> Result<Vec<DpName>, String> {
         .iter()
         .map(|g| match g {
             GeneralName::DirectoryName(n) => DpName::Dn(name_key(n)),
-            other => DpName::Other(other.to_der().unwrap_or_default()),
+            other => DpName::Other(other.to_der()),
         })
         .collect())
 }
 
-fn directory_names(gns: &GeneralNames) -> Result<Vec<NameKey>, String> {
+fn directory_names(gns: &[GeneralName]) -> Result<Vec<NameKey>, String> {
     Ok(dp_names(gns)?
         .into_iter()
         .filter_map(|n| match n {
@@ -219,9 +213,12 @@ fn directory_names(gns: &GeneralNames) -> Result<Vec<NameKey>, String> {
 }
 
 /// `base` with the relative name `rdn` appended (nameRelativeToCRLIssuer, §4.2.1.13).
-fn with_rdn(base: &NameKey, rdn: &RelativeDistinguishedName) -> NameKey {
+fn with_rdn(base: &NameKey, rdn: &[AttributeTypeAndValue]) -> NameKey {
     let mut out = base.clone();
-    out.extend(name_key(&RdnSequence(vec![rdn.clone()])));
+    out.extend(name_key(&Name {
+        rdns: vec![rdn.to_vec()],
+        der: Vec::new(),
+    }));
     out
 }
 
@@ -238,11 +235,11 @@ struct Dp {
 
 impl Dp {
     fn resolve(dp: &DistributionPoint, cert_issuer: &NameKey) -> Result<Dp, String> {
-        let crl_issuers = dp.crl_issuer.as_ref().map(directory_names).transpose()?;
+        let crl_issuers = dp.crl_issuer.as_deref().map(directory_names).transpose()?;
         let names = match &dp.distribution_point {
             None => None,
             Some(DistributionPointName::FullName(g)) => Some(dp_names(g)?),
-            Some(DistributionPointName::NameRelativeToCRLIssuer(rdn)) => Some(
+            Some(DistributionPointName::NameRelativeToCrlIssuer(rdn)) => Some(
                 crl_issuers
                     .clone()
                     .unwrap_or_else(|| vec![cert_issuer.clone()])
@@ -253,7 +250,7 @@ impl Dp {
         };
         Ok(Dp {
             names,
-            reasons: dp.reasons.unwrap_or_else(ReasonFlags::full),
+            reasons: dp.reasons.unwrap_or(FULL_REASONS),
             crl_issuers,
         })
     }
@@ -263,7 +260,7 @@ impl Dp {
     fn implicit(cert_issuer: &NameKey) -> Dp {
         Dp {
             names: Some(vec![DpName::Dn(cert_issuer.clone())]),
-            reasons: ReasonFlags::full(),
+            reasons: FULL_REASONS,
             crl_issuers: None,
         }
     }
@@ -285,27 +282,26 @@ struct CrlInfo<'c> {
 
 impl<'c> CrlInfo<'c> {
     fn new(crl: &'c CertificateList) -> CrlInfo<'c> {
-        let tbs = &crl.tbs_cert_list;
         let mut info = CrlInfo {
             crl,
-            issuer: name_key(&tbs.issuer),
+            issuer: name_key(&crl.issuer),
             delta: false,
             idp: None,
             idp_der: None,
             idp_names: None,
             malformed: None,
         };
-        for e in tbs.crl_extensions.iter().flatten() {
+        for e in &crl.extensions {
             if e.extn_id == ID_CE_DELTA {
                 info.delta = true;
             }
             if e.extn_id == ID_CE_IDP {
-                match IssuingDistributionPoint::from_der(e.extn_value.as_bytes()) {
+                match x509::parse_issuing_distribution_point(&e.extn_value) {
                     Ok(idp) => {
                         let names = match &idp.distribution_point {
                             None => Ok(None),
                             Some(DistributionPointName::FullName(g)) => dp_names(g).map(Some),
-                            Some(DistributionPointName::NameRelativeToCRLIssuer(rdn)) => {
+                            Some(DistributionPointName::NameRelativeToCrlIssuer(rdn)) => {
                                 Ok(Some(vec![DpName::Dn(with_rdn(&info.issuer, rdn))]))
                             }
                         };
@@ -313,7 +309,7 @@ impl<'c> CrlInfo<'c> {
                             Ok(n) => info.idp_names = n,
                             Err(why) => info.malformed = Some(why),
                         }
-                        info.idp_der = Some(e.extn_value.as_bytes().to_vec());
+                        info.idp_der = Some(e.extn_value.clone());
                         info.idp = Some(idp);
                     }
                     Err(err) => {
@@ -334,11 +330,11 @@ impl<'c> CrlInfo<'c> {
         self.idp
             .as_ref()
             .and_then(|i| i.only_some_reasons)
-            .unwrap_or_else(ReasonFlags::full)
+            .unwrap_or(FULL_REASONS)
     }
 
     fn number(&self) -> Option<Vec<u8>> {
-        ext_uint(&self.crl.tbs_cert_list.crl_extensions, ID_CE_CRL_NUMBER)
+        ext_uint(&self.crl.extensions, ID_CE_CRL_NUMBER)
     }
 
     /// RFC 5280 §6.3.3 (b): whether this CRL's scope covers `cert` through `dp`.
@@ -380,12 +376,10 @@ impl<'c> CrlInfo<'c> {
     }
 }
 
-fn ext_uint(exts: &Option<Vec<Extension>>, oid: der::asn1::ObjectIdentifier) -> Option<Vec<u8>> {
+fn ext_uint(exts: &[Extension], oid: ObjectIdentifier) -> Option<Vec<u8>> {
     exts.iter()
-        .flatten()
         .find(|e| e.extn_id == oid)
-        .and_then(|e| der::asn1::Uint::from_der(e.extn_value.as_bytes()).ok())
-        .map(|u| u.as_bytes().to_vec())
+        .and_then(|e| x509::parse_uint_bytes(&e.extn_value).ok())
 }
 
 fn cmp_uint(a: &[u8], b: &[u8]) -> core::cmp::Ordering {
@@ -423,8 +417,8 @@ fn usable(c: &CrlInfo, signers: &mut Signers, time: u64) -> Result<(), Unusable>
     if let Some(m) = &c.malformed {
         return no(m.clone());
     }
-    let tbs = &c.crl.tbs_cert_list;
-    for e in tbs.crl_extensions.iter().flatten() {
+    let crl = c.crl;
+    for e in &crl.extensions {
         let known = [
             ID_CE_CRL_NUMBER,
             ID_CE_DELTA,
@@ -436,14 +430,14 @@ fn usable(c: &CrlInfo, signers: &mut Signers, time: u64) -> Result<(), Unusable>
             return no(format!("unknown critical CRL extension {}", e.extn_id));
         }
     }
-    let entries = tbs.revoked_certificates.as_deref().unwrap_or_default();
+    let entries = &crl.revoked;
     if entries.len() > MAX_CRL_ENTRIES {
         return no(format!(
             "CRL has more than {MAX_CRL_ENTRIES} entries (MAX_CRL_ENTRIES)"
         ));
     }
     for rc in entries {
-        for e in rc.crl_entry_extensions.iter().flatten() {
+        for e in &rc.extensions {
             let known = [
                 ID_CE_REASON,
                 ID_CE_INVALIDITY,
@@ -458,18 +452,16 @@ fn usable(c: &CrlInfo, signers: &mut Signers, time: u64) -> Result<(), Unusable>
             }
         }
     }
-    if tbs.this_update.to_unix_duration().as_secs() > time {
+    if crl.this_update > time {
         return no("CRL thisUpdate is in the future".into());
     }
-    if let Some(next) = tbs.next_update {
-        if next.to_unix_duration().as_secs() < time {
+    if let Some(next) = crl.next_update {
+        if next < time {
             return no("CRL is out of date (nextUpdate passed)".into());
         }
     }
-    let Ok(tbs_der) = tbs.to_der() else {
-        return no("CRL cannot be re-encoded".into());
-    };
-    let Some(sig) = c.crl.signature.as_bytes() else {
+    let tbs_der = &crl.tbs_der;
+    let Some(sig) = crl.signature.as_bytes() else {
         return no("CRL signature has unused bits".into());
     };
     let mut verified_by_unauthorised = false;
@@ -479,7 +471,7 @@ fn usable(c: &CrlInfo, signers: &mut Signers, time: u64) -> Result<(), Unusable>
         }
         let alg = &c.crl.signature_algorithm;
         let off = signers.env.offload();
-        if algs::verify_signature_with(off, &s.spki, None, alg, &tbs_der, sig).is_ok() {
+        if algs::verify_signature_with(off, &s.spki, None, alg, tbs_der, sig).is_ok() {
             if s.may_sign_crls {
                 return Ok(());
             }
@@ -500,12 +492,11 @@ fn usable(c: &CrlInfo, signers: &mut Signers, time: u64) -> Result<(), Unusable>
 fn listed(c: &CrlInfo, cert: &CertScope) -> Result<Option<(Option<CrlReason>, u64)>, String> {
     let indirect = c.indirect();
     let mut current = c.issuer.clone();
-    let entries = c.crl.tbs_cert_list.revoked_certificates.iter().flatten();
-    for rc in entries.take(MAX_CRL_ENTRIES) {
-        let exts = rc.crl_entry_extensions.iter().flatten();
+    for rc in c.crl.revoked.iter().take(MAX_CRL_ENTRIES) {
+        let exts = rc.extensions.iter();
         if indirect {
             if let Some(ci) = exts.clone().find(|e| e.extn_id == ID_CE_CERT_ISSUER) {
-                let names = GeneralNames::from_der(ci.extn_value.as_bytes())
+                let names = x509::parse_general_names(&ci.extn_value)
                     .map_err(|e| format!("malformed certificateIssuer entry extension: {e}"))?;
                 // The first directory name; none means no certificate of ours follows.
                 current = directory_names(&names)?
@@ -514,17 +505,14 @@ fn listed(c: &CrlInfo, cert: &CertScope) -> Result<Option<(Option<CrlReason>, u6
                     .unwrap_or_default();
             }
         }
-        if current != cert.issuer || rc.serial_number.as_bytes() != cert.serial.as_slice() {
+        if current != cert.issuer || rc.serial_number != cert.serial {
             continue;
         }
         let reason = exts
             .clone()
             .find(|e| e.extn_id == ID_CE_REASON)
-            .and_then(|e| CrlReason::from_der(e.extn_value.as_bytes()).ok());
-        return Ok(Some((
-            reason,
-            rc.revocation_date.to_unix_duration().as_secs(),
-        )));
+            .and_then(reason_code);
+        return Ok(Some((reason, rc.revocation_date)));
     }
     Ok(None)
 }
@@ -551,7 +539,7 @@ fn base_with_deltas(
         if !delta.delta || delta.issuer != base.issuer || delta.idp_der != base.idp_der {
             continue;
         }
-        let based_on = ext_uint(&delta.crl.tbs_cert_list.crl_extensions, ID_CE_DELTA);
+        let based_on = ext_uint(&delta.crl.extensions, ID_CE_DELTA);
         let applies = match (&based_on, &base_number) {
             (Some(b), Some(n)) => cmp_uint(b, n) != core::cmp::Ordering::Greater,
             _ => false,
@@ -561,7 +549,7 @@ fn base_with_deltas(
         }
         // An unreadable delta is not used, like an unusable one.
         if let Ok(Some((reason, date))) = listed(delta, cert) {
-            status = if reason == Some(CrlReason::RemoveFromCRL) {
+            status = if reason == Some(REMOVE_FROM_CRL) {
                 None
             } else {
                 Some((reason, date))
@@ -569,7 +557,7 @@ fn base_with_deltas(
         }
     }
     Ok(match status {
-        None | Some((Some(CrlReason::RemoveFromCRL), _)) => Verdict::NotListed,
+        None | Some((Some(REMOVE_FROM_CRL), _)) => Verdict::NotListed,
         Some((reason, date)) => Verdict::Listed(reason, date),
     })
 }
@@ -650,7 +638,7 @@ pub fn check(
         cache: Vec::new(),
     };
     let mut usable_cache: Vec<Option<Result<(), String>>> = vec![None; mine.len()];
-    let mut reasons_mask = ReasonFlags::default();
+    let mut reasons_mask: ReasonFlags = 0;
     let mut problem: Option<String> = None;
     let mut any_usable = false;
     for dp in &dps {
@@ -686,7 +674,7 @@ pub fn check(
             reasons_mask |= dp.reasons & base.reasons();
         }
     }
-    if reasons_mask.contains(all_reasons()) {
+    if reasons_mask & ALL_REASONS == ALL_REASONS {
         CrlStatus::Good
     } else if let Some(p) = problem {
         CrlStatus::Problem(p)
@@ -753,12 +741,11 @@ mod tests {
                     .iter()
                     .map(|n| {
                         let c = cert(n);
-                        let tbs = &c.tbs_certificate;
                         let signer = CrlSigner {
-                            spki: tbs.subject_public_key_info.clone(),
+                            spki: c.subject_public_key_info.clone(),
                             may_sign_crls: true,
                         };
-                        (name_key(&tbs.subject), signer)
+                        (name_key(&c.subject), signer)
                     })
                     .collect(),
                 budget: 100,
@@ -969,7 +956,7 @@ mod tests {
         let s = check(&ee("ValidcRLIssuerTest33"), &crls(crl5), TIME, &mut env);
         assert_eq!(s, CrlStatus::Good);
         // The signer was looked up under the CRL's issuer (the cRLIssuer), not CA6.
-        let ca5_name = name_key(&cert("indirectCRLCA5Cert").tbs_certificate.subject);
+        let ca5_name = name_key(&cert("indirectCRLCA5Cert").subject);
         assert_eq!(env.asked, vec![ca5_name]);
     }
 

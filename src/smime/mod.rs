@@ -7,6 +7,7 @@
 
 pub mod address;
 pub mod algs;
+pub mod asn1;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 mod base64_simd128;
 pub mod cms;
@@ -20,6 +21,7 @@ pub mod policy;
 pub mod trust;
 pub mod verdict;
 pub mod verify;
+pub mod x509;
 
 pub use path::{AnchorSource, PathError, PolicySettings, TrustAnchor};
 pub use verdict::{Reason, Status, Verdict, Warning};

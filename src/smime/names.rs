@@ -12,11 +12,9 @@
 //!   form that would apply to a name of the same form makes the path fail (unsupported).
 
 use const_oid::ObjectIdentifier;
-use der::{asn1::Any, Tag, Tagged};
-use x509_cert::ext::pkix::constraints::name::GeneralSubtree;
-use x509_cert::ext::pkix::name::GeneralName;
-use x509_cert::ext::pkix::NameConstraints;
-use x509_cert::name::Name;
+
+use super::asn1::{tag, Any};
+use super::x509::{AttributeTypeAndValue, GeneralName, GeneralSubtree, Name, NameConstraints};
 
 /// emailAddress attribute of PKCS#9 (1.2.840.113549.1.9.1), checked as rfc822Name
 /// (RFC 5280 §4.2.1.10).
@@ -30,10 +28,10 @@ pub type NameKey = Vec<Vec<(ObjectIdentifier, Vec<u8>)>>;
 /// Normalize one attribute value (RFC 4518 subset).
 fn norm_value(v: &Any) -> Vec<u8> {
     let text: Option<String> = match v.tag() {
-        Tag::PrintableString | Tag::Utf8String | Tag::Ia5String | Tag::TeletexString => {
+        tag::PRINTABLE_STRING | tag::UTF8_STRING | tag::IA5_STRING | tag::TELETEX_STRING => {
             Some(String::from_utf8_lossy(v.value()).into_owned())
         }
-        Tag::BmpString => {
+        tag::BMP_STRING => {
             let units: Vec<u16> = v
                 .value()
                 .chunks(2)
@@ -51,7 +49,7 @@ fn norm_value(v: &Any) -> Vec<u8> {
             out
         }
         None => {
-            let mut out = vec![1u8, u8::from(v.tag())];
+            let mut out = vec![1u8, v.tag()];
             out.extend_from_slice(v.value());
             out
         }
@@ -60,15 +58,14 @@ fn norm_value(v: &Any) -> Vec<u8> {
 
 /// The normalized form of `name`, for chaining (issuer = subject) and subtree tests.
 pub fn name_key(name: &Name) -> NameKey {
-    name.0
+    name.rdns
         .iter()
         .map(|rdn| {
             let mut atvs: Vec<(ObjectIdentifier, Vec<u8>)> = rdn
-                .0
                 .iter()
                 .map(|atv| (atv.oid, norm_value(&atv.value)))
                 .collect();
-            atvs.sort();
+            crate::sort::sort(&mut atvs);
             atvs
         })
         .collect()
@@ -77,8 +74,8 @@ pub fn name_key(name: &Name) -> NameKey {
 /// The emailAddress values in a subject DN.
 pub fn dn_emails(name: &Name) -> Vec<String> {
     let mut out = Vec::new();
-    for rdn in &name.0 {
-        for atv in rdn.0.iter() {
+    for rdn in &name.rdns {
+        for atv in rdn {
             if atv.oid == EMAIL_ADDRESS_OID {
                 out.push(String::from_utf8_lossy(atv.value.value()).into_owned());
             }
@@ -107,23 +104,14 @@ pub struct SubjectNames {
 }
 
 fn form_of(g: &GeneralName) -> u8 {
-    match g {
-        GeneralName::OtherName(_) => 0,
-        GeneralName::Rfc822Name(_) => 1,
-        GeneralName::DnsName(_) => 2,
-        GeneralName::DirectoryName(_) => 4,
-        GeneralName::EdiPartyName(_) => 5,
-        GeneralName::UniformResourceIdentifier(_) => 6,
-        GeneralName::IpAddress(_) => 7,
-        GeneralName::RegisteredId(_) => 8,
-    }
+    g.form()
 }
 
 impl SubjectNames {
     /// Collect the subject DN, its emailAddress attributes and the SANs.
     pub fn new(subject: &Name, san: &[GeneralName]) -> SubjectNames {
         let mut s = SubjectNames {
-            dn: if subject.0.is_empty() {
+            dn: if subject.is_empty() {
                 None
             } else {
                 Some(name_key(subject))
@@ -133,10 +121,10 @@ impl SubjectNames {
         };
         for g in san {
             match g {
-                GeneralName::Rfc822Name(v) => s.emails.push(v.to_string()),
-                GeneralName::DnsName(v) => s.dns.push(v.to_string()),
-                GeneralName::UniformResourceIdentifier(v) => s.uris.push(v.to_string()),
-                GeneralName::IpAddress(v) => s.ips.push(v.as_bytes().to_vec()),
+                GeneralName::Rfc822Name(v) => s.emails.push(v.clone()),
+                GeneralName::DnsName(v) => s.dns.push(v.clone()),
+                GeneralName::UniformResourceIdentifier(v) => s.uris.push(v.clone()),
+                GeneralName::IpAddress(v) => s.ips.push(v.clone()),
                 GeneralName::DirectoryName(n) => s.dirs.push(name_key(n)),
                 other => s.other_forms.push(form_of(other)),
             }
@@ -268,7 +256,7 @@ fn matches(
         GeneralName::IpAddress(b) => {
             for ip in &names.ips {
                 tick(1)?;
-                out.push((format!("{ip:?}"), ip_within(b.as_bytes(), ip)));
+                out.push((format!("{ip:?}"), ip_within(b, ip)));
             }
         }
         other => {
@@ -299,7 +287,7 @@ pub fn check(
     if let Some(permitted) = &nc.permitted_subtrees {
         // Group by form: each name of a constrained form must be inside one subtree of it.
         let mut forms: Vec<u8> = permitted.iter().map(|s| form_of(&s.base)).collect();
-        forms.sort_unstable();
+        crate::sort::sort(&mut forms);
         forms.dedup();
         for form in forms {
             let subtrees: Vec<&GeneralSubtree> = permitted
@@ -358,11 +346,11 @@ mod tests {
 /// that is not a string, is written `OID=#hex` of the value's DER, as there.
 pub fn display(name: &Name) -> String {
     let mut out = String::new();
-    for (i, rdn) in name.0.iter().rev().enumerate() {
+    for (i, rdn) in name.rdns.iter().rev().enumerate() {
         if i > 0 {
             out.push(',');
         }
-        for (j, atv) in rdn.0.iter().enumerate() {
+        for (j, atv) in rdn.iter().enumerate() {
             if j > 0 {
                 out.push('+');
             }
@@ -372,16 +360,25 @@ pub fn display(name: &Name) -> String {
     out
 }
 
-fn write_atv(out: &mut String, atv: &x509_cert::attr::AttributeTypeAndValue) {
-    use der::asn1::{Ia5StringRef, PrintableStringRef, TeletexStringRef, Utf8StringRef};
-    use der::Encode;
+/// PrintableString's characters (X.680 §41.4).
+fn printable(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || b" '()+,-./:=?".contains(&c)
+}
+
+fn write_atv(out: &mut String, atv: &AttributeTypeAndValue) {
     use std::fmt::Write as _;
     let v = &atv.value;
+    let bytes = v.value();
+    // The string types shown as text, each with its character set checked (as the der
+    // crate does; TeletexString only in its ASCII part); any other value is shown as hex.
     let val = match v.tag() {
-        Tag::PrintableString => PrintableStringRef::try_from(v).ok().map(|s| s.as_str()),
-        Tag::Utf8String => Utf8StringRef::try_from(v).ok().map(|s| s.as_str()),
-        Tag::Ia5String => Ia5StringRef::try_from(v).ok().map(|s| s.as_str()),
-        Tag::TeletexString => TeletexStringRef::try_from(v).ok().map(|s| s.as_str()),
+        tag::PRINTABLE_STRING if bytes.iter().all(|c| printable(*c)) => {
+            core::str::from_utf8(bytes).ok()
+        }
+        tag::UTF8_STRING => core::str::from_utf8(bytes).ok(),
+        tag::IA5_STRING | tag::TELETEX_STRING if bytes.is_ascii() => {
+            core::str::from_utf8(bytes).ok()
+        }
         _ => None,
     };
     let key = ATTRIBUTE_NAMES
@@ -408,7 +405,7 @@ fn write_atv(out: &mut String, atv: &x509_cert::attr::AttributeTypeAndValue) {
         }
     } else {
         let _ = write!(out, "{}=#", atv.oid);
-        for b in v.to_der().unwrap_or_default() {
+        for b in v.to_der() {
             let _ = write!(out, "{b:02x}");
         }
     }
@@ -597,8 +594,8 @@ pub const ATTRIBUTE_NAMES: &[(&[u8], &str)] = &[
 mod display_tests {
     #![allow(clippy::unwrap_used)]
     use super::display;
+    use crate::smime::x509::Certificate;
     use der::Decode;
-    use x509_cert::Certificate;
 
     /// Our formatter writes every name x509-cert's `Display` (with const-oid's database, still
     /// linked into the native tests) writes: the subjects and issuers of NIST PKITS (odd
@@ -612,15 +609,15 @@ mod display_tests {
             let Ok(cert) = Certificate::from_der(&std::fs::read(e.unwrap().path()).unwrap()) else {
                 continue;
             };
-            names.push(cert.tbs_certificate.subject.clone());
-            names.push(cert.tbs_certificate.issuer.clone());
+            names.push(cert.subject.clone());
+            names.push(cert.issuer.clone());
         }
         for e in std::fs::read_dir(format!("{dir}/smime/pki")).unwrap() {
             let p = e.unwrap().path();
             if p.extension().is_some_and(|x| x == "pem") {
                 let pem = std::fs::read(&p).unwrap();
                 for cert in crate::smime::trust::parse_cert_pem_or_der(&pem).unwrap() {
-                    names.push(cert.tbs_certificate.subject.clone());
+                    names.push(cert.subject.clone());
                 }
             }
         }
@@ -633,7 +630,8 @@ mod display_tests {
         let mut escaped = 0;
         for n in &names {
             let ours = display(n);
-            assert_eq!(ours, n.to_string());
+            let theirs = x509_cert::name::Name::from_der(&n.der).unwrap();
+            assert_eq!(ours, theirs.to_string());
             escaped += usize::from(ours.contains('\\') || ours.contains("=#"));
         }
         assert!(escaped > 0, "some names need escapes or hex");

@@ -371,8 +371,7 @@ impl VerifyJob {
 /// could do, and the reference the fuzzers hold the rounds to (`fuzz/src/bodies.rs`, `verify`).
 #[cfg(feature = "local-signatures")]
 pub fn answer_locally(request: &SignatureRequest) -> SignatureAnswer {
-    use der::Decode;
-    let Ok(spki) = spki::SubjectPublicKeyInfoOwned::from_der(&request.spki) else {
+    let Ok(spki) = super::x509::SubjectPublicKeyInfo::from_der(&request.spki) else {
         return SignatureAnswer::Unavailable;
     };
     let (message, signature) = (&request.message, &request.signature);
@@ -416,7 +415,7 @@ mod tests {
         let raw = std::fs::read(format!("{dir}/generated/001.eml")).unwrap();
         let pem = std::fs::read(format!("{dir}/pki/root.pem")).unwrap();
         let der = crate::smime::trust::parse_cert_pem_or_der(&pem).unwrap();
-        let der = der::Encode::to_der(&der[0]).unwrap();
+        let der = der[0].der.clone();
         let anchors = [TrustAnchor::from_cert_der(&der, AnchorSource::User).unwrap()];
         let opts = VerifyOptions::new(1_798_761_600, &anchors);
         let mut job = VerifyJob::new(raw.clone(), 0);

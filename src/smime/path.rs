@@ -22,20 +22,13 @@
 
 use std::collections::HashMap;
 
-use const_oid::db::rfc5280 as ids;
 use const_oid::ObjectIdentifier;
-use der::{Decode, Encode};
 use sha2::Digest;
-use spki::SubjectPublicKeyInfoOwned;
-use x509_cert::crl::CertificateList;
-use x509_cert::ext::pkix::name::GeneralName;
-use x509_cert::ext::pkix::{
-    AuthorityKeyIdentifier, BasicConstraints, CertificatePolicies, ExtendedKeyUsage,
-    InhibitAnyPolicy, KeyUsage, KeyUsages, NameConstraints, PolicyConstraints, PolicyMappings,
-    SubjectAltName, SubjectKeyIdentifier,
+
+use super::x509::{
+    self, ids, key_usage, BasicConstraints, Certificate, CertificateList, GeneralName, Name,
+    NameConstraints, PolicyConstraints, SubjectPublicKeyInfo,
 };
-use x509_cert::name::Name;
-use x509_cert::Certificate;
 
 use super::algs::{self, Strength, WeakReason};
 use super::crl::{self, CrlSigner, CrlStatus};
@@ -113,7 +106,7 @@ pub struct TrustAnchor {
     /// The subject name, DER.
     pub subject_der: Vec<u8>,
     /// The anchor's public key.
-    pub spki: SubjectPublicKeyInfoOwned,
+    pub spki: SubjectPublicKeyInfo,
     /// Name constraints that apply to paths from this anchor (from the certificate).
     pub name_constraints: Option<NameConstraints>,
     /// SHA-256 of the anchor certificate (DER).
@@ -147,38 +140,38 @@ impl TrustAnchor {
         fingerprint_sha256: [u8; 32],
         source: AnchorSource,
     ) -> Result<TrustAnchor, PathError> {
-        let tbs = &cert.tbs_certificate;
-        let malformed = |e: der::Error| PathError::Malformed {
+        let malformed = |e: x509::DerError| PathError::Malformed {
             detail: format!("anchor certificate: {e}"),
         };
         let mut nc = None;
-        for e in tbs.extensions.iter().flatten() {
-            if e.extn_id == ids::ID_CE_NAME_CONSTRAINTS {
-                nc = Some(NameConstraints::from_der(e.extn_value.as_bytes()).map_err(malformed)?);
+        for e in &cert.extensions {
+            if e.extn_id == ids::NAME_CONSTRAINTS {
+                nc = Some(x509::parse_name_constraints(&e.extn_value).map_err(malformed)?);
             }
         }
         Ok(TrustAnchor {
-            subject: tbs.subject.clone(),
-            subject_der: tbs.subject.to_der().map_err(malformed)?,
-            spki: tbs.subject_public_key_info.clone(),
+            subject: cert.subject.clone(),
+            subject_der: cert.subject.der.clone(),
+            spki: cert.subject_public_key_info.clone(),
             name_constraints: nc,
             fingerprint_sha256,
             distrust_after: None,
             source,
-            label: common_name(&tbs.subject).unwrap_or_else(|| super::names::display(&tbs.subject)),
-            not_after: Some(tbs.validity.not_after.to_unix_duration().as_secs()),
+            label: common_name(&cert.subject)
+                .unwrap_or_else(|| super::names::display(&cert.subject)),
+            not_after: Some(cert.not_after),
         })
     }
 }
 
 /// The commonName of a name, if any.
 pub fn common_name(name: &Name) -> Option<String> {
-    name.0
+    name.rdns
         .iter()
         .rev()
-        .flat_map(|rdn| rdn.0.iter())
+        .flat_map(|rdn| rdn.iter())
         .find_map(|atv| {
-            (atv.oid == const_oid::db::rfc4519::CN)
+            (atv.oid == ids::COMMON_NAME)
                 .then(|| String::from_utf8_lossy(atv.value.value()).into_owned())
         })
 }
@@ -492,11 +485,11 @@ struct Info<'c> {
     cert: &'c Certificate,
     subject: NameKey,
     issuer: NameKey,
-    tbs_der: Vec<u8>,
     ski: Option<Vec<u8>>,
     aki: Option<Vec<u8>>,
     bc: Option<BasicConstraints>,
-    ku: Option<KeyUsage>,
+    /// keyUsage bits ([`key_usage`]).
+    ku: Option<u16>,
     eku: Option<Vec<ObjectIdentifier>>,
     nc: Option<NameConstraints>,
     policies: Option<Vec<ObjectIdentifier>>,
@@ -510,12 +503,10 @@ struct Info<'c> {
 
 impl<'c> Info<'c> {
     fn new(cert: &'c Certificate) -> Info<'c> {
-        let tbs = &cert.tbs_certificate;
         let mut info = Info {
             cert,
-            subject: names::name_key(&tbs.subject),
-            issuer: names::name_key(&tbs.issuer),
-            tbs_der: Vec::new(),
+            subject: names::name_key(&cert.subject),
+            issuer: names::name_key(&cert.issuer),
             ski: None,
             aki: None,
             bc: None,
@@ -530,53 +521,29 @@ impl<'c> Info<'c> {
             unknown_critical: None,
             malformed: None,
         };
-        match tbs.to_der() {
-            Ok(d) => info.tbs_der = d,
-            Err(e) => info.malformed = Some(format!("re-encoding: {e}")),
-        }
         let mut seen: Vec<ObjectIdentifier> = Vec::new();
-        for e in tbs.extensions.iter().flatten() {
+        for e in &cert.extensions {
             if seen.contains(&e.extn_id) {
                 info.malformed = Some(format!("duplicate extension {}", e.extn_id));
             }
             seen.push(e.extn_id);
-            let v = e.extn_value.as_bytes();
-            let res: Result<(), der::Error> = (|| {
+            let v = &e.extn_value[..];
+            let res: Result<(), x509::DerError> = (|| {
                 match e.extn_id {
-                    ids::ID_CE_BASIC_CONSTRAINTS => info.bc = Some(BasicConstraints::from_der(v)?),
-                    ids::ID_CE_KEY_USAGE => info.ku = Some(KeyUsage::from_der(v)?),
-                    ids::ID_CE_EXT_KEY_USAGE => info.eku = Some(ExtendedKeyUsage::from_der(v)?.0),
-                    ids::ID_CE_NAME_CONSTRAINTS => info.nc = Some(NameConstraints::from_der(v)?),
-                    ids::ID_CE_CERTIFICATE_POLICIES => {
-                        info.policies = Some(
-                            CertificatePolicies::from_der(v)?
-                                .0
-                                .into_iter()
-                                .map(|p| p.policy_identifier)
-                                .collect(),
-                        )
+                    ids::BASIC_CONSTRAINTS => info.bc = Some(x509::parse_basic_constraints(v)?),
+                    ids::KEY_USAGE => info.ku = Some(x509::parse_key_usage(v)?),
+                    ids::EXT_KEY_USAGE => info.eku = Some(x509::parse_oid_list(v)?),
+                    ids::NAME_CONSTRAINTS => info.nc = Some(x509::parse_name_constraints(v)?),
+                    ids::CERTIFICATE_POLICIES => {
+                        info.policies = Some(x509::parse_certificate_policies(v)?)
                     }
-                    ids::ID_CE_POLICY_MAPPINGS => {
-                        info.mappings = PolicyMappings::from_der(v)?
-                            .0
-                            .into_iter()
-                            .map(|m| (m.issuer_domain_policy, m.subject_domain_policy))
-                            .collect()
-                    }
-                    ids::ID_CE_POLICY_CONSTRAINTS => {
-                        info.pc = Some(PolicyConstraints::from_der(v)?)
-                    }
-                    ids::ID_CE_INHIBIT_ANY_POLICY => {
-                        info.inhibit_any = Some(InhibitAnyPolicy::from_der(v)?.0)
-                    }
-                    ids::ID_CE_SUBJECT_ALT_NAME => info.san = SubjectAltName::from_der(v)?.0,
-                    ids::ID_CE_SUBJECT_KEY_IDENTIFIER => {
-                        info.ski = Some(SubjectKeyIdentifier::from_der(v)?.0.as_bytes().to_vec())
-                    }
-                    ids::ID_CE_AUTHORITY_KEY_IDENTIFIER => {
-                        info.aki = AuthorityKeyIdentifier::from_der(v)?
-                            .key_identifier
-                            .map(|k| k.as_bytes().to_vec())
+                    ids::POLICY_MAPPINGS => info.mappings = x509::parse_policy_mappings(v)?,
+                    ids::POLICY_CONSTRAINTS => info.pc = Some(x509::parse_policy_constraints(v)?),
+                    ids::INHIBIT_ANY_POLICY => info.inhibit_any = Some(x509::parse_small_uint(v)?),
+                    ids::SUBJECT_ALT_NAME => info.san = x509::parse_general_names(v)?,
+                    ids::SUBJECT_KEY_IDENTIFIER => info.ski = Some(x509::parse_key_identifier(v)?),
+                    ids::AUTHORITY_KEY_IDENTIFIER => {
+                        info.aki = x509::parse_authority_key_identifier(v)?
                     }
                     other => {
                         if e.critical && info.unknown_critical.is_none() {
@@ -594,7 +561,7 @@ impl<'c> Info<'c> {
     }
 
     fn subject_str(&self) -> String {
-        super::names::display(&self.cert.tbs_certificate.subject)
+        super::names::display(&self.cert.subject)
     }
 
     fn self_issued(&self) -> bool {
@@ -618,15 +585,15 @@ struct Search<'a, 'c> {
     /// How deep we are in CRL-signer validation (0 = the caller's certificate).
     crl_depth: u32,
     /// CRL-signer certificates whose validation is in progress up the stack (subject, key).
-    pending: Vec<(NameKey, SubjectPublicKeyInfoOwned)>,
+    pending: Vec<(NameKey, SubjectPublicKeyInfo)>,
 }
 
 /// DSA keys may omit their parameters and inherit them from the issuer (RFC 3279
 /// §2.3.2, RFC 5280 §6.1.4 (f)).
 fn inherit_params(
-    spki: &SubjectPublicKeyInfoOwned,
-    working: &SubjectPublicKeyInfoOwned,
-) -> SubjectPublicKeyInfoOwned {
+    spki: &SubjectPublicKeyInfo,
+    working: &SubjectPublicKeyInfo,
+) -> SubjectPublicKeyInfo {
     let mut out = spki.clone();
     if out.algorithm.parameters.is_none()
         && out.algorithm.oid == algs::oids::DSA
@@ -675,7 +642,7 @@ where
         &mut self,
         child: usize,
         issuer_id: usize,
-        key: &SubjectPublicKeyInfoOwned,
+        key: &SubjectPublicKeyInfo,
     ) -> Result<Strength, PathError> {
         let info = &self.infos[child];
         let subject = info.subject_str();
@@ -691,7 +658,7 @@ where
                     key,
                     None,
                     &cert.signature_algorithm,
-                    &info.tbs_der,
+                    &cert.tbs_der,
                     sig,
                 ),
                 None => Err(algs::AlgError::MalformedSignature),
@@ -732,7 +699,7 @@ where
         let mut cands: Vec<usize> = (1..self.infos.len())
             .filter(|&i| self.infos[i].subject == issuer && !path.contains(&i))
             .collect();
-        cands.sort_by_key(|&i| match (&aki, &self.infos[i].ski) {
+        crate::sort::sort_by_key(&mut cands, |&i| match (&aki, &self.infos[i].ski) {
             (Some(a), Some(s)) if a == s => 0,
             (Some(_), Some(_)) => 2,
             _ => 1,
@@ -743,7 +710,7 @@ where
             }
             self.budget.build_calls -= 1;
             // Prune on a bad signature early, unless the key inherits DSA parameters.
-            let key = &self.infos[c].cert.tbs_certificate.subject_public_key_info;
+            let key = &self.infos[c].cert.subject_public_key_info;
             if !(key.algorithm.oid == algs::oids::DSA && key.algorithm.parameters.is_none()) {
                 let key = key.clone();
                 match self.check_sig(top, c, &key) {
@@ -780,7 +747,7 @@ where
         );
         let mut working_key = anchor.spki.clone();
         let mut working_issuer_id = self.infos.len() + a;
-        let mut working_issuer_ku: Option<KeyUsage> = None;
+        let mut working_issuer_ku: Option<u16> = None;
         let mut working_issuer_name = self.anchor_keys[a].clone();
         let mut constraints: Vec<NameConstraints> =
             anchor.name_constraints.iter().cloned().collect();
@@ -794,13 +761,7 @@ where
 
         // Distrust-after (Mozilla): judged on the end entity's notBefore.
         if let Some(after) = anchor.distrust_after {
-            let nb = self.infos[path[0]]
-                .cert
-                .tbs_certificate
-                .validity
-                .not_before
-                .to_unix_duration()
-                .as_secs();
+            let nb = self.infos[path[0]].cert.not_before;
             if nb > after {
                 return Err(PathError::Distrusted {
                     anchor: anchor.label.clone(),
@@ -821,7 +782,7 @@ where
                     detail: format!("{subject}: {m}"),
                 });
             }
-            let tbs = &info.cert.tbs_certificate;
+            let tbs = info.cert;
             // (a)(1) signature
             let own_key = tbs.subject_public_key_info.clone();
             // An unsupported algorithm (e.g. MD5) is reported only if nothing more specific
@@ -835,8 +796,8 @@ where
             }
             let info = &self.infos[idx];
             // (a)(2) validity
-            let nb = tbs.validity.not_before.to_unix_duration().as_secs();
-            let na = tbs.validity.not_after.to_unix_duration().as_secs();
+            let nb = tbs.not_before;
+            let na = tbs.not_after;
             if time < nb {
                 return Err(PathError::NotYetValid {
                     not_before: nb,
@@ -865,7 +826,7 @@ where
                     spki: working_key.clone(),
                     may_sign_crls: working_issuer_ku
                         .as_ref()
-                        .map_or(true, |k| k.0.contains(KeyUsages::CRLSign)),
+                        .map_or(true, |k| k & key_usage::CRL_SIGN != 0),
                 },
                 issuer_id: working_issuer_id,
                 anchor: a,
@@ -973,7 +934,7 @@ where
                 policy.inhibit_any_policy = policy.inhibit_any_policy.min(ia as usize);
             }
             // (k) basicConstraints
-            if tbs.version != x509_cert::Version::V3 || !info.is_ca() {
+            if tbs.version != 2 || !info.is_ca() {
                 return Err(PathError::NotACa { subject });
             }
             // (l), (m) path length
@@ -988,7 +949,7 @@ where
             }
             // (n) keyUsage
             if let Some(ku) = &info.ku {
-                if !ku.0.contains(KeyUsages::KeyCertSign) {
+                if ku & key_usage::KEY_CERT_SIGN == 0 {
                     return Err(PathError::KeyUsage {
                         required: "keyCertSign",
                         subject,
@@ -1031,9 +992,7 @@ where
                 }
             }
             if let Some(ku) = &ee.ku {
-                if !ku.0.contains(KeyUsages::DigitalSignature)
-                    && !ku.0.contains(KeyUsages::NonRepudiation)
-                {
+                if ku & (key_usage::DIGITAL_SIGNATURE | key_usage::NON_REPUDIATION) == 0 {
                     return Err(PathError::KeyUsage {
                         required: "digitalSignature",
                         subject: ee_subject,
@@ -1044,7 +1003,7 @@ where
         if let Some(e) = deferred.or(unknown_revocation) {
             return Err(e);
         }
-        let ee_key = &ee.cert.tbs_certificate.subject_public_key_info;
+        let ee_key = &ee.cert.subject_public_key_info;
         merge_weak(&mut weak, key_strength(ee_key));
         Ok(ValidPath {
             chain: path.iter().map(|&i| self.infos[i].cert.clone()).collect(),
@@ -1086,10 +1045,10 @@ where
                 self.infos[i]
                     .ku
                     .as_ref()
-                    .map_or(true, |k| k.0.contains(KeyUsages::CRLSign))
+                    .map_or(true, |k| k & key_usage::CRL_SIGN != 0)
             })
             .filter(|&i| {
-                let key = &self.infos[i].cert.tbs_certificate.subject_public_key_info;
+                let key = &self.infos[i].cert.subject_public_key_info;
                 !self.pending.iter().any(|(_, p)| p == key)
             })
             .collect();
@@ -1110,16 +1069,13 @@ where
                 offload: self.opts.offload,
             };
             let mut pending = self.pending.clone();
-            pending.push((
-                name.clone(),
-                cert.tbs_certificate.subject_public_key_info.clone(),
-            ));
+            pending.push((name.clone(), cert.subject_public_key_info.clone()));
             let (res, used) = validate_inner(cert, &sub_opts, self.crl_depth + 1, pending);
             // Failed candidates are charged too.
             self.budget = used;
             if let Ok(vp) = res {
                 out.push(CrlSigner {
-                    spki: vp.chain[0].tbs_certificate.subject_public_key_info.clone(),
+                    spki: vp.chain[0].subject_public_key_info.clone(),
                     may_sign_crls: true,
                 });
             }
@@ -1175,7 +1131,7 @@ fn policy_err(f: PolicyFailure, subject: &str) -> PathError {
 }
 
 /// Weakness of a key by itself (RSA size; DSA).
-fn key_strength(spki: &SubjectPublicKeyInfoOwned) -> Strength {
+fn key_strength(spki: &SubjectPublicKeyInfo) -> Strength {
     if spki.algorithm.oid == algs::oids::DSA {
         return Strength::Weak(WeakReason::Dsa);
     }
@@ -1183,11 +1139,8 @@ fn key_strength(spki: &SubjectPublicKeyInfoOwned) -> Strength {
         if let Some(bits) = spki
             .subject_public_key
             .as_bytes()
-            .and_then(|b| pkcs1::RsaPublicKey::from_der(b).ok())
-            .map(|k| {
-                let m = k.modulus.as_bytes();
-                m.len() * 8 - m.first().map_or(0, |b| b.leading_zeros() as usize)
-            })
+            .and_then(|b| algs::rsa_public_key(b).ok())
+            .map(|(m, _)| m.len() * 8 - m.first().map_or(0, |b| b.leading_zeros() as usize))
         {
             if bits < algs::MIN_RSA_BITS {
                 return Strength::Weak(WeakReason::RsaKeyTooSmall { bits });
@@ -1208,7 +1161,7 @@ fn validate_inner(
     end_entity: &Certificate,
     opts: &PathOptions,
     crl_depth: u32,
-    pending: Vec<(NameKey, SubjectPublicKeyInfoOwned)>,
+    pending: Vec<(NameKey, SubjectPublicKeyInfo)>,
 ) -> (Result<ValidPath, PathError>, Budget) {
     if opts.intermediates.len() > MAX_CERTS || opts.crls.len() > MAX_CERTS {
         return (Err(PathError::TooManyCerts), opts.budget);
@@ -1239,7 +1192,7 @@ fn validate_inner(
                 PathError::SelfSignedUntrusted
             } else {
                 PathError::UnknownIssuer {
-                    issuer: super::names::display(&end_entity.tbs_certificate.issuer),
+                    issuer: super::names::display(&end_entity.issuer),
                 }
             }
         })),

@@ -200,7 +200,7 @@ impl PolicyState {
             return Ok(());
         }
         let mut issuer_policies: Vec<ObjectIdentifier> = mappings.iter().map(|m| m.0).collect();
-        issuer_policies.sort();
+        crate::sort::sort(&mut issuer_policies);
         issuer_policies.dedup();
         for idp in issuer_policies {
             let subjects: Vec<ObjectIdentifier> = mappings

@@ -17,13 +17,9 @@
 use std::sync::OnceLock;
 
 use base64::Engine;
-use der::{Decode, Encode};
 use serde::Serialize;
-use spki::SubjectPublicKeyInfoOwned;
-use x509_cert::crl::CertificateList;
-use x509_cert::ext::pkix::NameConstraints;
-use x509_cert::name::Name;
-use x509_cert::Certificate;
+
+use super::x509::{self, Certificate, CertificateList, Name, SubjectPublicKeyInfo};
 
 use super::path::{common_name, AnchorSource, TrustAnchor};
 
@@ -187,11 +183,11 @@ fn entry_to_anchor(e: &BundleEntry) -> Result<TrustAnchor, TrustError> {
     Ok(TrustAnchor {
         subject: Name::from_der(&e.subject_der).map_err(bad)?,
         subject_der: e.subject_der.clone(),
-        spki: SubjectPublicKeyInfoOwned::from_der(&e.spki_der).map_err(bad)?,
+        spki: SubjectPublicKeyInfo::from_der(&e.spki_der).map_err(bad)?,
         name_constraints: if e.name_constraints_der.is_empty() {
             None
         } else {
-            Some(NameConstraints::from_der(&e.name_constraints_der).map_err(bad)?)
+            Some(x509::parse_name_constraints(&e.name_constraints_der).map_err(bad)?)
         },
         fingerprint_sha256: e.fingerprint_sha256,
         distrust_after: e.distrust_after,
@@ -327,29 +323,25 @@ impl AnchorInfo {
     /// Describe a certificate for the import preview.
     pub fn from_cert(cert: &Certificate) -> AnchorInfo {
         use sha2::Digest;
-        let tbs = &cert.tbs_certificate;
-        let der = cert.to_der().unwrap_or_default();
+        let tbs = cert;
+        let der = &cert.der;
         let is_ca = tbs
             .extensions
             .iter()
-            .flatten()
-            .filter(|e| e.extn_id == const_oid::db::rfc5280::ID_CE_BASIC_CONSTRAINTS)
-            .filter_map(|e| {
-                x509_cert::ext::pkix::BasicConstraints::from_der(e.extn_value.as_bytes()).ok()
-            })
+            .filter(|e| e.extn_id == x509::ids::BASIC_CONSTRAINTS)
+            .filter_map(|e| x509::parse_basic_constraints(&e.extn_value).ok())
             .any(|b| b.ca);
         AnchorInfo {
             subject: super::names::display(&tbs.subject),
             common_name: common_name(&tbs.subject),
             issuer: super::names::display(&tbs.issuer),
-            fingerprint_sha256: hex_colon(&sha2::Sha256::digest(&der)),
-            not_before: tbs.validity.not_before.to_unix_duration().as_secs(),
-            not_after: tbs.validity.not_after.to_unix_duration().as_secs(),
+            fingerprint_sha256: hex_colon(&sha2::Sha256::digest(der)),
+            not_before: tbs.not_before,
+            not_after: tbs.not_after,
             is_ca,
-            self_issued: tbs.subject == tbs.issuer,
+            self_issued: tbs.subject.rdns == tbs.issuer.rdns,
             serial: tbs
                 .serial_number
-                .as_bytes()
                 .iter()
                 .map(|b| format!("{b:02x}"))
                 .collect(),

@@ -13,11 +13,10 @@
 //! signing-time attribute, which the signer controls: this is what Thunderbird does. The
 //! signing time is reported in the details only.
 
+use super::asn1::Any;
+use super::x509::{self, Certificate, CertificateList};
 use const_oid::ObjectIdentifier;
-use der::{Decode, Encode};
 use sha2::Digest as _;
-use x509_cert::crl::CertificateList;
-use x509_cert::Certificate;
 
 use super::address::{parse_address_list, same_address, Mailbox};
 use super::algs::{self, AlgError, Strength};
@@ -571,10 +570,10 @@ fn check_signer(
     let Some(cert) = certs.iter().find(|c| cms::signer_matches(&info.sid, c)) else {
         return (Some(Reason::MissingCertificate), None, Vec::new(), false);
     };
-    let spki = &cert.tbs_certificate.subject_public_key_info;
+    let spki = &cert.subject_public_key_info;
     let mut sdet = SignerDetails {
-        name: path::common_name(&cert.tbs_certificate.subject)
-            .unwrap_or_else(|| super::names::display(&cert.tbs_certificate.subject)),
+        name: path::common_name(&cert.subject)
+            .unwrap_or_else(|| super::names::display(&cert.subject)),
         addresses: cert_addresses(cert),
         certificate: cert_summary(cert),
         signing_time: None,
@@ -609,11 +608,11 @@ fn check_signer(
     let mut digest_ok = true;
     match (&info.signed_attrs, &signer.signed_attrs_der) {
         (Some(attrs), Some(attrs_der)) => {
-            let get = |oid: ObjectIdentifier| -> Result<Option<der::Any>, Reason> {
+            let get = |oid: ObjectIdentifier| -> Result<Option<Any>, Reason> {
                 let found: Vec<_> = attrs.iter().filter(|a| a.oid == oid).collect();
                 match found.as_slice() {
                     [] => Ok(None),
-                    [a] if a.values.len() == 1 => Ok(a.values.iter().next().cloned()),
+                    [a] if a.values.len() == 1 => Ok(a.values.first().cloned()),
                     _ => Err(Reason::Malformed {
                         what: format!("signed attribute {oid} must occur once with one value"),
                     }),
@@ -631,7 +630,7 @@ fn check_signer(
                 }
                 Err(r) => return fail(r, sdet),
             };
-            match ct.decode_as::<ObjectIdentifier>() {
+            match ct.as_oid() {
                 Ok(o) if o == sd.econtent_type => {}
                 _ => {
                     return fail(
@@ -654,7 +653,7 @@ fn check_signer(
                 }
                 Err(r) => return fail(r, sdet),
             };
-            let Ok(md) = md.decode_as::<der::asn1::OctetString>() else {
+            let Ok(md) = md.as_octet_string() else {
                 return fail(
                     Reason::Malformed {
                         what: "the message-digest attribute is not an OCTET STRING".into(),
@@ -663,15 +662,9 @@ fn check_signer(
                 );
             };
             match get(cms::ID_SIGNING_TIME) {
-                Ok(Some(v)) => match v
-                    .to_der()
-                    .ok()
-                    .and_then(|d| x509_cert::time::Time::from_der(&d).ok())
-                {
-                    Some(t) => {
-                        sdet.signing_time = Some(format_time(t.to_unix_duration().as_secs()))
-                    }
-                    None => {
+                Ok(Some(v)) => match v.as_time() {
+                    Ok(t) => sdet.signing_time = Some(format_time(t)),
+                    Err(_) => {
                         return fail(
                             Reason::Malformed {
                                 what: "the signing-time attribute is not a valid time".into(),
@@ -692,17 +685,15 @@ fn check_signer(
                 .ok()
                 .and_then(|alg| super::digest_offload::request_for(alg, &content.source()));
             let source = match (off, &key) {
-                (Some(o), Some(k)) => {
-                    o.content_digest(k, content.len(), md.as_bytes(), || content.to_offer())
-                }
+                (Some(o), Some(k)) => o.content_digest(k, content.len(), md, || content.to_offer()),
                 _ => DigestSource::Local,
             };
             digest_ok = match source {
-                DigestSource::Answered(d) => d == md.as_bytes(),
+                DigestSource::Answered(d) => d == md,
                 DigestSource::Asked => true,
                 DigestSource::Local => {
                     content.feed(h.as_mut());
-                    h.finalize().as_ref() == md.as_bytes()
+                    h.finalize().as_ref() == md
                 }
             };
             signed_message = attrs_der.clone();
@@ -738,7 +729,7 @@ fn check_signer(
         Some(&info.digest_alg),
         &info.signature_algorithm,
         &signed_message,
-        info.signature.as_bytes(),
+        &info.signature,
     ) {
         Ok(s) => s,
         Err(e) => return fail(alg_reason(e), sdet),
@@ -839,22 +830,20 @@ pub fn path_reason(e: PathError) -> Reason {
 /// The e-mail addresses a certificate vouches for: rfc822Name subjectAltNames and the
 /// legacy `emailAddress` attribute of the subject DN (RFC 8550 §3).
 pub fn cert_addresses(cert: &Certificate) -> Vec<String> {
-    use x509_cert::ext::pkix::name::GeneralName;
+    use x509::GeneralName;
     let mut out = Vec::new();
-    for ext in cert.tbs_certificate.extensions.iter().flatten() {
-        if ext.extn_id == const_oid::db::rfc5280::ID_CE_SUBJECT_ALT_NAME {
-            if let Ok(san) =
-                x509_cert::ext::pkix::SubjectAltName::from_der(ext.extn_value.as_bytes())
-            {
-                for gn in san.0 {
+    for ext in &cert.extensions {
+        if ext.extn_id == x509::ids::SUBJECT_ALT_NAME {
+            if let Ok(san) = x509::parse_general_names(&ext.extn_value) {
+                for gn in san {
                     if let GeneralName::Rfc822Name(n) = gn {
-                        out.push(n.as_str().to_string());
+                        out.push(n);
                     }
                 }
             }
         }
     }
-    for e in super::names::dn_emails(&cert.tbs_certificate.subject) {
+    for e in super::names::dn_emails(&cert.subject) {
         if !out.iter().any(|o| same_address(o, &e)) {
             out.push(e);
         }
@@ -868,14 +857,12 @@ fn hex(bytes: &[u8]) -> String {
 
 /// A certificate as shown in the details.
 pub fn cert_summary(cert: &Certificate) -> CertSummary {
-    let der = cert.to_der().unwrap_or_default();
-    let v = &cert.tbs_certificate.validity;
     CertSummary {
-        subject: super::names::display(&cert.tbs_certificate.subject),
-        issuer: super::names::display(&cert.tbs_certificate.issuer),
-        sha256: hex(&sha2::Sha256::digest(&der)),
-        not_before: Some(format_time(v.not_before.to_unix_duration().as_secs())),
-        not_after: Some(format_time(v.not_after.to_unix_duration().as_secs())),
+        subject: super::names::display(&cert.subject),
+        issuer: super::names::display(&cert.issuer),
+        sha256: hex(&sha2::Sha256::digest(&cert.der)),
+        not_before: Some(format_time(cert.not_before)),
+        not_after: Some(format_time(cert.not_after)),
     }
 }
 
