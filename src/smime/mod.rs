@@ -8,8 +8,6 @@
 pub mod address;
 pub mod algs;
 pub mod asn1;
-#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-mod base64_simd128;
 pub mod cms;
 pub mod crl;
 pub mod digest_offload;

@@ -1,5 +1,5 @@
 //! Base64 decoding of alphabet-only blocks with WebAssembly SIMD (the wasm build's fast path of
-//! `mime::decode_base64`; natively the `base64` crate does it). 16 characters become 12 bytes:
+//! `decode`; natively the `base64` crate does it). 16 characters become 12 bytes:
 //! the characters are checked and translated to their 6-bit values with two nibble lookups (the
 //! method of W. Muła and D. Lemire, "Faster Base64 Encoding and Decoding Using AVX2
 //! Instructions", ACM TOW 2018, §3.2), then packed with shifts and one byte shuffle. A block
