@@ -201,44 +201,52 @@ impl std::error::Error for AlgError {}
 
 /// A human name for an OID: its name for the algorithms named in [`oids`], or the dotted form.
 pub fn oid_name(oid: &ObjectIdentifier) -> String {
-    match *oid {
-        oids::MD5 | oids::MD5_WITH_RSA => return "MD5".into(),
-        oids::MD2 | oids::MD2_WITH_RSA => return "MD2".into(),
-        oids::ED448 => return "Ed448".into(),
-        _ => {}
+    // A table, not a `match` on OID constants: each arm of such a match is a comparison of
+    // the whole 40-byte value, which made this function 8 KB of wasm.
+    const NAMES: [(ObjectIdentifier, &str); 30] = [
+        (oids::RSA_ENCRYPTION, "rsaEncryption"),
+        (oids::SHA1_WITH_RSA, "sha1WithRSAEncryption"),
+        (oids::SHA224_WITH_RSA, "sha224WithRSAEncryption"),
+        (oids::SHA256_WITH_RSA, "sha256WithRSAEncryption"),
+        (oids::SHA384_WITH_RSA, "sha384WithRSAEncryption"),
+        (oids::SHA512_WITH_RSA, "sha512WithRSAEncryption"),
+        (oids::RSASSA_PSS, "id-RSASSA-PSS"),
+        (oids::MGF1, "id-mgf1"),
+        (oids::EC_PUBLIC_KEY, "id-ecPublicKey"),
+        (oids::SECP256R1, "secp256r1"),
+        (oids::SECP384R1, "secp384r1"),
+        (oids::SECP521R1, "secp521r1"),
+        (oids::ECDSA_WITH_SHA1, "ecdsa-with-SHA1"),
+        (oids::ECDSA_WITH_SHA224, "ecdsa-with-SHA224"),
+        (oids::ECDSA_WITH_SHA256, "ecdsa-with-SHA256"),
+        (oids::ECDSA_WITH_SHA384, "ecdsa-with-SHA384"),
+        (oids::ECDSA_WITH_SHA512, "ecdsa-with-SHA512"),
+        (oids::ED25519, "id-Ed25519"),
+        (oids::DSA, "id-dsa"),
+        (oids::DSA_WITH_SHA1, "id-dsa-with-sha1"),
+        (oids::DSA_WITH_SHA224, "id-dsa-with-sha224"),
+        (oids::DSA_WITH_SHA256, "id-dsa-with-sha256"),
+        (oids::SHA1, "id-sha1"),
+        (oids::SHA224, "id-sha224"),
+        (oids::SHA256, "id-sha256"),
+        (oids::SHA384, "id-sha384"),
+        (oids::SHA512, "id-sha512"),
+        // Named by their algorithm alone: unsupported, and the name says enough.
+        (oids::MD5, "MD5"),
+        (oids::MD5_WITH_RSA, "MD5"),
+        (oids::ED448, "Ed448"),
+    ];
+    const SHORT: [(ObjectIdentifier, &str); 2] = [(oids::MD2, "MD2"), (oids::MD2_WITH_RSA, "MD2")];
+    let bytes = oid.as_bytes();
+    if let Some((_, n)) = SHORT.iter().find(|(o, _)| o.as_bytes() == bytes) {
+        return (*n).into();
     }
-    let name = match *oid {
-        oids::RSA_ENCRYPTION => "rsaEncryption",
-        oids::SHA1_WITH_RSA => "sha1WithRSAEncryption",
-        oids::SHA224_WITH_RSA => "sha224WithRSAEncryption",
-        oids::SHA256_WITH_RSA => "sha256WithRSAEncryption",
-        oids::SHA384_WITH_RSA => "sha384WithRSAEncryption",
-        oids::SHA512_WITH_RSA => "sha512WithRSAEncryption",
-        oids::RSASSA_PSS => "id-RSASSA-PSS",
-        oids::MGF1 => "id-mgf1",
-        oids::EC_PUBLIC_KEY => "id-ecPublicKey",
-        oids::SECP256R1 => "secp256r1",
-        oids::SECP384R1 => "secp384r1",
-        oids::SECP521R1 => "secp521r1",
-        oids::ECDSA_WITH_SHA1 => "ecdsa-with-SHA1",
-        oids::ECDSA_WITH_SHA224 => "ecdsa-with-SHA224",
-        oids::ECDSA_WITH_SHA256 => "ecdsa-with-SHA256",
-        oids::ECDSA_WITH_SHA384 => "ecdsa-with-SHA384",
-        oids::ECDSA_WITH_SHA512 => "ecdsa-with-SHA512",
-        oids::ED25519 => "id-Ed25519",
-        oids::DSA => "id-dsa",
-        oids::DSA_WITH_SHA1 => "id-dsa-with-sha1",
-        oids::DSA_WITH_SHA224 => "id-dsa-with-sha224",
-        oids::DSA_WITH_SHA256 => "id-dsa-with-sha256",
-        oids::SHA1 => "id-sha1",
-        oids::SHA224 => "id-sha224",
-        oids::SHA256 => "id-sha256",
-        oids::SHA384 => "id-sha384",
-        oids::SHA512 => "id-sha512",
+    match NAMES.iter().position(|(o, _)| o.as_bytes() == bytes) {
         // The rest by number: the whole OID name database would cost 78 KB of wasm.
-        _ => return oid.to_string(),
-    };
-    format!("{name} ({oid})")
+        None => oid.to_string(),
+        Some(i) if i >= NAMES.len() - 3 => NAMES[i].1.into(),
+        Some(i) => format!("{} ({oid})", NAMES[i].1),
+    }
 }
 
 /// The hash functions we implement.
@@ -374,33 +382,45 @@ enum Scheme {
 }
 
 fn scheme(sig_alg: &AlgorithmIdentifier) -> Result<Scheme, AlgError> {
-    Ok(match sig_alg.oid {
-        oids::RSA_ENCRYPTION => Scheme::RsaPkcs1(None),
-        oids::SHA1_WITH_RSA => Scheme::RsaPkcs1(Some(HashAlg::Sha1)),
-        oids::SHA224_WITH_RSA => Scheme::RsaPkcs1(Some(HashAlg::Sha224)),
-        oids::SHA256_WITH_RSA => Scheme::RsaPkcs1(Some(HashAlg::Sha256)),
-        oids::SHA384_WITH_RSA => Scheme::RsaPkcs1(Some(HashAlg::Sha384)),
-        oids::SHA512_WITH_RSA => Scheme::RsaPkcs1(Some(HashAlg::Sha512)),
-        oids::RSASSA_PSS => {
+    use HashAlg::{Sha1, Sha224, Sha256, Sha384, Sha512};
+    // A table rather than a `match` on OID constants (see `oid_name`).
+    const SCHEMES: [(ObjectIdentifier, Scheme); 17] = [
+        (oids::RSA_ENCRYPTION, Scheme::RsaPkcs1(None)),
+        (oids::SHA1_WITH_RSA, Scheme::RsaPkcs1(Some(Sha1))),
+        (oids::SHA224_WITH_RSA, Scheme::RsaPkcs1(Some(Sha224))),
+        (oids::SHA256_WITH_RSA, Scheme::RsaPkcs1(Some(Sha256))),
+        (oids::SHA384_WITH_RSA, Scheme::RsaPkcs1(Some(Sha384))),
+        (oids::SHA512_WITH_RSA, Scheme::RsaPkcs1(Some(Sha512))),
+        (oids::ECDSA_WITH_SHA1, Scheme::Ecdsa(Sha1)),
+        (oids::ECDSA_WITH_SHA224, Scheme::Ecdsa(Sha224)),
+        (oids::ECDSA_WITH_SHA256, Scheme::Ecdsa(Sha256)),
+        (oids::ECDSA_WITH_SHA384, Scheme::Ecdsa(Sha384)),
+        (oids::ECDSA_WITH_SHA512, Scheme::Ecdsa(Sha512)),
+        (oids::ED25519, Scheme::Ed25519),
+        (oids::DSA, Scheme::Dsa(None)),
+        (oids::DSA_WITH_SHA1, Scheme::Dsa(Some(Sha1))),
+        (oids::DSA_WITH_SHA224, Scheme::Dsa(Some(Sha224))),
+        (oids::DSA_WITH_SHA256, Scheme::Dsa(Some(Sha256))),
+        // Its parameters say the hash and salt; read below.
+        (
+            oids::RSASSA_PSS,
+            Scheme::RsaPss {
+                hash: Sha1,
+                salt_len: 20,
+            },
+        ),
+    ];
+    let bytes = sig_alg.oid.as_bytes();
+    match SCHEMES.iter().find(|(o, _)| o.as_bytes() == bytes) {
+        Some((_, Scheme::RsaPss { .. })) => {
             let (hash, salt_len) = pss_params(sig_alg)?;
-            Scheme::RsaPss { hash, salt_len }
+            Ok(Scheme::RsaPss { hash, salt_len })
         }
-        oids::ECDSA_WITH_SHA1 => Scheme::Ecdsa(HashAlg::Sha1),
-        oids::ECDSA_WITH_SHA224 => Scheme::Ecdsa(HashAlg::Sha224),
-        oids::ECDSA_WITH_SHA256 => Scheme::Ecdsa(HashAlg::Sha256),
-        oids::ECDSA_WITH_SHA384 => Scheme::Ecdsa(HashAlg::Sha384),
-        oids::ECDSA_WITH_SHA512 => Scheme::Ecdsa(HashAlg::Sha512),
-        oids::ED25519 => Scheme::Ed25519,
-        oids::DSA => Scheme::Dsa(None),
-        oids::DSA_WITH_SHA1 => Scheme::Dsa(Some(HashAlg::Sha1)),
-        oids::DSA_WITH_SHA224 => Scheme::Dsa(Some(HashAlg::Sha224)),
-        oids::DSA_WITH_SHA256 => Scheme::Dsa(Some(HashAlg::Sha256)),
-        other => {
-            return Err(AlgError::Unsupported {
-                what: oid_name(&other),
-            })
-        }
-    })
+        Some((_, s)) => Ok(*s),
+        None => Err(AlgError::Unsupported {
+            what: oid_name(&sig_alg.oid),
+        }),
+    }
 }
 
 /// Parse RSASSA-PSS-params (RFC 4055 §3.1): (hash, salt length). Absent parameters mean

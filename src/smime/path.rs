@@ -480,6 +480,45 @@ impl core::fmt::Display for PathError {
 
 impl std::error::Error for PathError {}
 
+/// The certificate extensions path validation understands (RFC 5280 §4.2.1).
+#[derive(Clone, Copy)]
+enum Extn {
+    BasicConstraints,
+    KeyUsage,
+    ExtKeyUsage,
+    NameConstraints,
+    CertificatePolicies,
+    PolicyMappings,
+    PolicyConstraints,
+    InhibitAnyPolicy,
+    SubjectAltName,
+    SubjectKeyIdentifier,
+    AuthorityKeyIdentifier,
+}
+
+/// Which known extension `oid` is. A table rather than a `match` on OID constants, each arm of
+/// which compares the whole 40-byte value (8 KB of wasm).
+fn known_extension(oid: &ObjectIdentifier) -> Option<Extn> {
+    const KNOWN: [(ObjectIdentifier, Extn); 11] = [
+        (ids::BASIC_CONSTRAINTS, Extn::BasicConstraints),
+        (ids::KEY_USAGE, Extn::KeyUsage),
+        (ids::EXT_KEY_USAGE, Extn::ExtKeyUsage),
+        (ids::NAME_CONSTRAINTS, Extn::NameConstraints),
+        (ids::CERTIFICATE_POLICIES, Extn::CertificatePolicies),
+        (ids::POLICY_MAPPINGS, Extn::PolicyMappings),
+        (ids::POLICY_CONSTRAINTS, Extn::PolicyConstraints),
+        (ids::INHIBIT_ANY_POLICY, Extn::InhibitAnyPolicy),
+        (ids::SUBJECT_ALT_NAME, Extn::SubjectAltName),
+        (ids::SUBJECT_KEY_IDENTIFIER, Extn::SubjectKeyIdentifier),
+        (ids::AUTHORITY_KEY_IDENTIFIER, Extn::AuthorityKeyIdentifier),
+    ];
+    let bytes = oid.as_bytes();
+    KNOWN
+        .iter()
+        .find(|(o, _)| o.as_bytes() == bytes)
+        .map(|(_, e)| *e)
+}
+
 /// What validation needs from one certificate, parsed once.
 struct Info<'c> {
     cert: &'c Certificate,
@@ -529,25 +568,33 @@ impl<'c> Info<'c> {
             seen.push(e.extn_id);
             let v = &e.extn_value[..];
             let res: Result<(), x509::DerError> = (|| {
-                match e.extn_id {
-                    ids::BASIC_CONSTRAINTS => info.bc = Some(x509::parse_basic_constraints(v)?),
-                    ids::KEY_USAGE => info.ku = Some(x509::parse_key_usage(v)?),
-                    ids::EXT_KEY_USAGE => info.eku = Some(x509::parse_oid_list(v)?),
-                    ids::NAME_CONSTRAINTS => info.nc = Some(x509::parse_name_constraints(v)?),
-                    ids::CERTIFICATE_POLICIES => {
+                match known_extension(&e.extn_id) {
+                    Some(Extn::BasicConstraints) => {
+                        info.bc = Some(x509::parse_basic_constraints(v)?)
+                    }
+                    Some(Extn::KeyUsage) => info.ku = Some(x509::parse_key_usage(v)?),
+                    Some(Extn::ExtKeyUsage) => info.eku = Some(x509::parse_oid_list(v)?),
+                    Some(Extn::NameConstraints) => info.nc = Some(x509::parse_name_constraints(v)?),
+                    Some(Extn::CertificatePolicies) => {
                         info.policies = Some(x509::parse_certificate_policies(v)?)
                     }
-                    ids::POLICY_MAPPINGS => info.mappings = x509::parse_policy_mappings(v)?,
-                    ids::POLICY_CONSTRAINTS => info.pc = Some(x509::parse_policy_constraints(v)?),
-                    ids::INHIBIT_ANY_POLICY => info.inhibit_any = Some(x509::parse_small_uint(v)?),
-                    ids::SUBJECT_ALT_NAME => info.san = x509::parse_general_names(v)?,
-                    ids::SUBJECT_KEY_IDENTIFIER => info.ski = Some(x509::parse_key_identifier(v)?),
-                    ids::AUTHORITY_KEY_IDENTIFIER => {
+                    Some(Extn::PolicyMappings) => info.mappings = x509::parse_policy_mappings(v)?,
+                    Some(Extn::PolicyConstraints) => {
+                        info.pc = Some(x509::parse_policy_constraints(v)?)
+                    }
+                    Some(Extn::InhibitAnyPolicy) => {
+                        info.inhibit_any = Some(x509::parse_small_uint(v)?)
+                    }
+                    Some(Extn::SubjectAltName) => info.san = x509::parse_general_names(v)?,
+                    Some(Extn::SubjectKeyIdentifier) => {
+                        info.ski = Some(x509::parse_key_identifier(v)?)
+                    }
+                    Some(Extn::AuthorityKeyIdentifier) => {
                         info.aki = x509::parse_authority_key_identifier(v)?
                     }
-                    other => {
+                    None => {
                         if e.critical && info.unknown_critical.is_none() {
-                            info.unknown_critical = Some(other);
+                            info.unknown_critical = Some(e.extn_id);
                         }
                     }
                 }
