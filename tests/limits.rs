@@ -1199,3 +1199,181 @@ fn policy_tree_limit() {
         Err(PolicyFailure::TooManyNodes)
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// The check in rounds (src/smime/offload.rs)
+
+/// A CRL from `issuer` (its Name DER), current at NOW, listing one made-up serial `n` (so each
+/// CRL is different bytes), with a made-up signature: the signature is only *asked* for.
+fn made_up_crl(issuer_der: &[u8], n: u16) -> impalemail::smime::x509::CertificateList {
+    use impalemail::smime::asn1::encode;
+    let sha256_rsa = encode(
+        0x30,
+        &[
+            encode(0x06, algs::oids::SHA256_WITH_RSA.as_bytes()),
+            vec![0x05, 0x00],
+        ]
+        .concat(),
+    );
+    let entry = encode(
+        0x30,
+        &[
+            encode(0x02, &[0x01, (n >> 8) as u8, n as u8]),
+            encode(0x17, b"260101000000Z"),
+        ]
+        .concat(),
+    );
+    let tbs = encode(
+        0x30,
+        &[
+            encode(0x02, &[0x01]),
+            sha256_rsa.clone(),
+            issuer_der.to_vec(),
+            encode(0x17, b"260101000000Z"),
+            encode(0x17, b"280101000000Z"),
+            encode(0x30, &entry),
+        ]
+        .concat(),
+    );
+    let mut sig = vec![0u8];
+    sig.extend(std::iter::repeat(0x5a).take(256));
+    let crl = encode(0x30, &[tbs, sha256_rsa, encode(0x03, &sig)].concat());
+    impalemail::smime::x509::CertificateList::from_der(&crl).unwrap()
+}
+
+/// MAX_SIGNATURE_REQUESTS: one pass asks for at most that many signature checks; the rest are
+/// checked in the core in that pass (natively: RustCrypto; in the wasm they would be
+/// "unsupported"). Extra CRLs each add one request (their signatures are checked even when
+/// another CRL already covers the certificate). The verdict is the one-call verdict either way.
+#[test]
+fn signature_requests_per_pass_limit() {
+    use impalemail::smime::offload::{answer_locally, Step, VerifyJob, MAX_SIGNATURE_REQUESTS};
+    let anchors = test_root();
+    let raw = read("smime/generated/001.eml");
+    let inter = pem_cert("inter");
+    let root = pem_cert("root");
+    // CRLs from the signer's issuer (the intermediate) and from the intermediate's (the root),
+    // at most MAX_CRLS_PER_CERT for either.
+    let crls_for = |k: usize| -> Vec<_> {
+        (0..k)
+            .map(|i| {
+                let issuer = if i % 2 == 0 {
+                    &inter.subject.der
+                } else {
+                    &root.subject.der
+                };
+                made_up_crl(issuer, i as u16)
+            })
+            .collect()
+    };
+    let first_pass = |k: usize| -> (usize, serde_json::Value, serde_json::Value) {
+        let crls = crls_for(k);
+        let mut opts = VerifyOptions::new(NOW, &anchors);
+        opts.crls = &crls;
+        let plain = serde_json::to_value(verify_message(&raw, &opts)).unwrap();
+        let mut job = VerifyJob::new(raw.clone(), usize::MAX);
+        let mut asked_first = None;
+        loop {
+            match job.step(&opts) {
+                Step::Done(v) => {
+                    let v = serde_json::to_value(*v).unwrap();
+                    return (asked_first.unwrap_or(0), v, plain);
+                }
+                Step::Need(n) => {
+                    asked_first.get_or_insert(n.signatures.len());
+                    let answers = n.signatures.iter().map(answer_locally).collect();
+                    let digests = vec![None; n.digests.len()];
+                    job.answer(digests, answers).unwrap();
+                }
+            }
+        }
+    };
+    let (base, v, plain) = first_pass(0);
+    assert_eq!(v, plain);
+    assert!((3..MAX_SIGNATURE_REQUESTS).contains(&base), "{base}");
+    // Exactly at the limit: everything is asked.
+    let at = MAX_SIGNATURE_REQUESTS - base;
+    let (asked, v, plain) = first_pass(at);
+    assert_eq!(asked, MAX_SIGNATURE_REQUESTS);
+    assert_eq!(v, plain);
+    // One more: still MAX_SIGNATURE_REQUESTS asked; the last is checked in the core.
+    let (asked, v, plain) = first_pass(at + 1);
+    assert_eq!(asked, MAX_SIGNATURE_REQUESTS);
+    assert_eq!(v, plain);
+    // The made-up CRLs were looked at: the verdict is not the green one of no CRL at all.
+    assert_ne!(plain["status"], "verified", "{plain}");
+}
+
+/// MAX_CRL_ENTRIES: a CRL with exactly that many entries is read to the end and judged on
+/// (here: its made-up signature); one more entry and it is refused for its size, before any
+/// signature is checked. The CRL is built here (about 22 MB of DER).
+#[test]
+fn crl_entries_limit() {
+    use impalemail::smime::asn1::{encode, encode_len};
+    use impalemail::smime::crl::{self, CertScope, CrlEnv, CrlSigner, CrlStatus, MAX_CRL_ENTRIES};
+    use impalemail::smime::names::NameKey;
+    struct NoKeys;
+    impl CrlEnv for NoKeys {
+        fn signers(&mut self, _: &NameKey) -> Vec<CrlSigner> {
+            Vec::new()
+        }
+        fn take_signature_check(&mut self) -> bool {
+            true
+        }
+    }
+    let inter = pem_cert("inter");
+    let alice = pem_cert("alice-rsa2048");
+    let scope = CertScope::from_cert(&alice, false);
+    let crl_with = |entries: usize| {
+        let sha256_rsa = encode(
+            0x30,
+            &[
+                encode(0x06, algs::oids::SHA256_WITH_RSA.as_bytes()),
+                vec![0x05, 0x00],
+            ]
+            .concat(),
+        );
+        // Entries with serials 0x01000000 + i (not the signer's), all the same date.
+        let mut list = Vec::with_capacity(entries * 23);
+        for i in 0..entries as u32 {
+            let serial = (0x0100_0000 + i).to_be_bytes();
+            list.extend([0x30, 0x15, 0x02, 0x04]);
+            list.extend(serial);
+            list.extend([0x17, 0x0d]);
+            list.extend(b"260101000000Z");
+        }
+        let mut revoked = vec![0x30];
+        encode_len(list.len(), &mut revoked);
+        revoked.extend(list);
+        let tbs = encode(
+            0x30,
+            &[
+                encode(0x02, &[0x01]),
+                sha256_rsa.clone(),
+                inter.subject.der.clone(),
+                encode(0x17, b"260101000000Z"),
+                encode(0x17, b"280101000000Z"),
+                revoked,
+            ]
+            .concat(),
+        );
+        let mut sig = vec![0u8];
+        sig.extend([0x5a; 256]);
+        let der = encode(0x30, &[tbs, sha256_rsa, encode(0x03, &sig)].concat());
+        impalemail::smime::x509::CertificateList::from_der(&der).unwrap()
+    };
+    let at = [crl_with(MAX_CRL_ENTRIES)];
+    assert_eq!(at[0].revoked.len(), MAX_CRL_ENTRIES);
+    assert_eq!(
+        crl::check(&scope, &at, NOW, &mut NoKeys),
+        CrlStatus::Problem("CRL signature does not verify with a key of its issuer".into())
+    );
+    drop(at);
+    let over = [crl_with(MAX_CRL_ENTRIES + 1)];
+    assert_eq!(
+        crl::check(&scope, &over, NOW, &mut NoKeys),
+        CrlStatus::Problem(format!(
+            "CRL has more than {MAX_CRL_ENTRIES} entries (MAX_CRL_ENTRIES)"
+        ))
+    );
+}
