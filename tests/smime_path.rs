@@ -1009,3 +1009,25 @@ mod algs_fixtures {
         ));
     }
 }
+
+/// RFC 5280 §4.1.1.2: the signature algorithm outside the signed part must be the one inside.
+/// Here they differ only by the NULL parameters, which RSA PKCS#1 v1.5 ignores, so the
+/// signature still verifies: the certificate is refused for the mismatch itself.
+#[test]
+fn signature_algorithm_must_match_the_signed_one() {
+    let anchors = vec![pkits_anchor()];
+    let crls = pkits_crls();
+    let mut opts = email_opts(&anchors, &[], &crls, true);
+    opts.usage = RequiredUsage::None;
+    let ca = pkits_cert("GoodCACert.crt");
+    assert!(ca.signature_algorithm.parameters.is_some());
+    assert_eq!(ca.tbs_signature, ca.signature_algorithm);
+    assert!(validate(&ca, &opts).is_ok());
+    let mut altered = ca.clone();
+    altered.signature_algorithm.parameters = None;
+    let res = validate(&altered, &opts);
+    assert!(
+        matches!(&res, Err(PathError::Malformed { detail }) if detail.contains("§4.1.1.2")),
+        "{res:?}"
+    );
+}

@@ -4,8 +4,9 @@
 //! anchors through the given intermediates (matching issuer to subject names, preferring
 //! authorityKeyIdentifier = subjectKeyIdentifier, trying alternatives with loop detection),
 //! and runs the RFC 5280 §6.1 algorithm on each complete candidate: signatures (§6.1.3
-//! (a)(1)), validity (a)(2), revocation by CRLs (a)(3, see [`super::crl`]), name chaining
-//! (a)(4), name constraints (b)(c), certificate policies (d)-(f) and §6.1.4 (a)-(j) (see
+//! (a)(1); the outer signatureAlgorithm must equal the signed one, §4.1.1.2), validity
+//! (a)(2), revocation by CRLs (a)(3, see [`super::crl`]), name chaining (a)(4), name
+//! constraints (b)(c), certificate policies (d)-(f) and §6.1.4 (a)-(j) (see
 //! [`super::policy`]), basicConstraints and pathLenConstraint (§6.1.4 (k)-(m), self-issued
 //! certificates do not count), keyUsage keyCertSign (n), unknown critical extensions (o).
 //! For the signer (end entity): extendedKeyUsage emailProtection or anyExtendedKeyUsage
@@ -560,6 +561,15 @@ impl<'c> Info<'c> {
             unknown_critical: None,
             malformed: None,
         };
+        // RFC 5280 §4.1.1.2: signatureAlgorithm MUST be the same as the TBS's signature field
+        // (refused by OpenSSL and rustls-webpki too): the signed part names the algorithm.
+        if cert.tbs_signature != cert.signature_algorithm {
+            info.malformed = Some(
+                "the signature algorithm outside the signed part differs from the one inside \
+                 (RFC 5280 §4.1.1.2)"
+                    .into(),
+            );
+        }
         let mut seen: Vec<ObjectIdentifier> = Vec::new();
         for e in &cert.extensions {
             if seen.contains(&e.extn_id) {
