@@ -1203,23 +1203,16 @@ fn policy_tree_limit() {
 // ---------------------------------------------------------------------------------------
 // The check in rounds (src/smime/offload.rs)
 
-/// A CRL from `issuer` (its Name DER), current at NOW, listing one made-up serial `n` (so each
-/// CRL is different bytes), with a made-up signature: the signature is only *asked* for.
-fn made_up_crl(issuer_der: &[u8], n: u16) -> impalemail::smime::x509::CertificateList {
+/// A CRL from `issuer` (its Name DER), current at NOW, whose revokedCertificates hold the
+/// entries `entries` (their DER, concatenated), with a made-up signature: the signature is
+/// only *asked* for, or found wrong.
+fn made_up_crl(issuer_der: &[u8], entries: &[u8]) -> impalemail::smime::x509::CertificateList {
     use impalemail::smime::asn1::encode;
     let sha256_rsa = encode(
         0x30,
         &[
             encode(0x06, algs::oids::SHA256_WITH_RSA.as_bytes()),
             vec![0x05, 0x00],
-        ]
-        .concat(),
-    );
-    let entry = encode(
-        0x30,
-        &[
-            encode(0x02, &[0x01, (n >> 8) as u8, n as u8]),
-            encode(0x17, b"260101000000Z"),
         ]
         .concat(),
     );
@@ -1231,14 +1224,23 @@ fn made_up_crl(issuer_der: &[u8], n: u16) -> impalemail::smime::x509::Certificat
             issuer_der.to_vec(),
             encode(0x17, b"260101000000Z"),
             encode(0x17, b"280101000000Z"),
-            encode(0x30, &entry),
+            encode(0x30, entries),
         ]
         .concat(),
     );
     let mut sig = vec![0u8];
-    sig.extend(std::iter::repeat(0x5a).take(256));
+    sig.extend([0x5a; 256]);
     let crl = encode(0x30, &[tbs, sha256_rsa, encode(0x03, &sig)].concat());
     impalemail::smime::x509::CertificateList::from_der(&crl).unwrap()
+}
+
+/// One revokedCertificates entry: `serial` (INTEGER contents), revoked 2026-01-01.
+fn revoked_entry(serial: &[u8]) -> Vec<u8> {
+    use impalemail::smime::asn1::encode;
+    encode(
+        0x30,
+        &[encode(0x02, serial), encode(0x17, b"260101000000Z")].concat(),
+    )
 }
 
 /// MAX_SIGNATURE_REQUESTS: one pass asks for at most that many signature checks; the rest are
@@ -1262,7 +1264,8 @@ fn signature_requests_per_pass_limit() {
                 } else {
                     &root.subject.der
                 };
-                made_up_crl(issuer, i as u16)
+                // A serial of its own, so each CRL is different bytes.
+                made_up_crl(issuer, &revoked_entry(&[0x01, (i >> 8) as u8, i as u8]))
             })
             .collect()
     };
@@ -1309,7 +1312,6 @@ fn signature_requests_per_pass_limit() {
 /// signature is checked. The CRL is built here (about 22 MB of DER).
 #[test]
 fn crl_entries_limit() {
-    use impalemail::smime::asn1::{encode, encode_len};
     use impalemail::smime::crl::{self, CertScope, CrlEnv, CrlSigner, CrlStatus, MAX_CRL_ENTRIES};
     use impalemail::smime::names::NameKey;
     struct NoKeys;
@@ -1325,43 +1327,21 @@ fn crl_entries_limit() {
     let alice = pem_cert("alice-rsa2048");
     let scope = CertScope::from_cert(&alice, false);
     let crl_with = |entries: usize| {
-        let sha256_rsa = encode(
-            0x30,
-            &[
-                encode(0x06, algs::oids::SHA256_WITH_RSA.as_bytes()),
-                vec![0x05, 0x00],
-            ]
-            .concat(),
-        );
-        // Entries with serials 0x01000000 + i (not the signer's), all the same date.
+        // Entries with serials 0x01000000 + i (not the signer's), all the same date; written
+        // directly, as `revoked_entry` would write them, a million times.
         let mut list = Vec::with_capacity(entries * 23);
         for i in 0..entries as u32 {
-            let serial = (0x0100_0000 + i).to_be_bytes();
             list.extend([0x30, 0x15, 0x02, 0x04]);
-            list.extend(serial);
+            list.extend((0x0100_0000 + i).to_be_bytes());
             list.extend([0x17, 0x0d]);
             list.extend(b"260101000000Z");
         }
-        let mut revoked = vec![0x30];
-        encode_len(list.len(), &mut revoked);
-        revoked.extend(list);
-        let tbs = encode(
-            0x30,
-            &[
-                encode(0x02, &[0x01]),
-                sha256_rsa.clone(),
-                inter.subject.der.clone(),
-                encode(0x17, b"260101000000Z"),
-                encode(0x17, b"280101000000Z"),
-                revoked,
-            ]
-            .concat(),
-        );
-        let mut sig = vec![0u8];
-        sig.extend([0x5a; 256]);
-        let der = encode(0x30, &[tbs, sha256_rsa, encode(0x03, &sig)].concat());
-        impalemail::smime::x509::CertificateList::from_der(&der).unwrap()
+        made_up_crl(&inter.subject.der, &list)
     };
+    assert_eq!(
+        crl_with(1).revoked[0].serial_number,
+        made_up_crl(&inter.subject.der, &revoked_entry(&[1, 0, 0, 0])).revoked[0].serial_number
+    );
     let at = [crl_with(MAX_CRL_ENTRIES)];
     assert_eq!(at[0].revoked.len(), MAX_CRL_ENTRIES);
     assert_eq!(

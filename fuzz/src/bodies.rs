@@ -271,10 +271,9 @@ pub fn cert(data: &[u8]) {
         let _ = cert_addresses(c);
         let _ = cert_summary(c);
         let _ = path::common_name(&c.subject);
-        let tbs = c;
         let mut san = Vec::new();
         let mut nc = None;
-        for e in &tbs.extensions {
+        for e in &c.extensions {
             if e.extn_id == x509::ids::SUBJECT_ALT_NAME {
                 if let Ok(s) = x509::parse_general_names(&e.extn_value) {
                     san = s;
@@ -284,10 +283,10 @@ pub fn cert(data: &[u8]) {
                 nc = x509::parse_name_constraints(&e.extn_value).ok();
             }
         }
-        let subject_names = names::SubjectNames::new(&tbs.subject, &san);
+        let subject_names = names::SubjectNames::new(&c.subject, &san);
         assert_eq!(
-            names::name_key(&tbs.subject),
-            names::name_key(&tbs.subject.clone()),
+            names::name_key(&c.subject),
+            names::name_key(&c.subject.clone()),
             "name key is deterministic"
         );
         if let Some(nc) = &nc {

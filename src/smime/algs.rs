@@ -203,7 +203,7 @@ impl std::error::Error for AlgError {}
 pub fn oid_name(oid: &ObjectIdentifier) -> String {
     // A table, not a `match` on OID constants: each arm of such a match is a comparison of
     // the whole 40-byte value, which made this function 8 KB of wasm.
-    const NAMES: [(ObjectIdentifier, &str); 30] = [
+    const NAMES: [(ObjectIdentifier, &str); 27] = [
         (oids::RSA_ENCRYPTION, "rsaEncryption"),
         (oids::SHA1_WITH_RSA, "sha1WithRSAEncryption"),
         (oids::SHA224_WITH_RSA, "sha224WithRSAEncryption"),
@@ -231,21 +231,28 @@ pub fn oid_name(oid: &ObjectIdentifier) -> String {
         (oids::SHA256, "id-sha256"),
         (oids::SHA384, "id-sha384"),
         (oids::SHA512, "id-sha512"),
-        // Named by their algorithm alone: unsupported, and the name says enough.
+    ];
+    // Named by their algorithm alone, without the OID: unsupported, and the name says enough.
+    const BARE: [(ObjectIdentifier, &str); 5] = [
+        (oids::MD2, "MD2"),
+        (oids::MD2_WITH_RSA, "MD2"),
         (oids::MD5, "MD5"),
         (oids::MD5_WITH_RSA, "MD5"),
         (oids::ED448, "Ed448"),
     ];
-    const SHORT: [(ObjectIdentifier, &str); 2] = [(oids::MD2, "MD2"), (oids::MD2_WITH_RSA, "MD2")];
-    let bytes = oid.as_bytes();
-    if let Some((_, n)) = SHORT.iter().find(|(o, _)| o.as_bytes() == bytes) {
-        return (*n).into();
+    let find = |table: &[(ObjectIdentifier, &'static str)]| {
+        table
+            .iter()
+            .find(|(o, _)| o.as_bytes() == oid.as_bytes())
+            .map(|(_, n)| *n)
+    };
+    if let Some(n) = find(&BARE) {
+        return n.into();
     }
-    match NAMES.iter().position(|(o, _)| o.as_bytes() == bytes) {
+    match find(&NAMES) {
+        Some(n) => format!("{n} ({oid})"),
         // The rest by number: the whole OID name database would cost 78 KB of wasm.
         None => oid.to_string(),
-        Some(i) if i >= NAMES.len() - 3 => NAMES[i].1.into(),
-        Some(i) => format!("{} ({oid})", NAMES[i].1),
     }
 }
 

@@ -282,15 +282,22 @@ pub fn uint(value: &[u8]) -> DerResult<&[u8]> {
 
 /// A non-negative INTEGER that fits `u32`.
 pub fn small_uint(value: &[u8]) -> DerResult<u32> {
-    let v = integer(value)?;
-    if v[0] & 0x80 != 0 {
-        return Err(DerError("negative INTEGER"));
-    }
-    let v = if v[0] == 0 { &v[1..] } else { v };
+    let v = uint(value)?;
     if v.len() > 4 {
         return Err(DerError("INTEGER too large"));
     }
     Ok(v.iter().fold(0u32, |acc, b| (acc << 8) | u32::from(*b)))
+}
+
+/// The elements of a SET OF in DER order (X.690 §11.6: sorted by their encodings), each given
+/// with its encoding; two identical encodings are refused (`duplicate` says where), as the der
+/// crate does.
+pub fn set_of<T>(mut items: Vec<(&[u8], T)>, duplicate: &'static str) -> DerResult<Vec<T>> {
+    crate::sort::sort_by(&mut items, |a, b| a.0.cmp(b.0));
+    if items.windows(2).any(|w| w[0].0 == w[1].0) {
+        return Err(DerError(duplicate));
+    }
+    Ok(items.into_iter().map(|(_, t)| t).collect())
 }
 
 /// A BOOLEAN from its contents octets (X.690 §11.1: 0x00 or 0xFF).

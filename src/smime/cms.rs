@@ -146,23 +146,10 @@ fn read_attributes(value: &[u8]) -> DerResult<Vec<Attribute>> {
             let v = set.any()?;
             values.push((v.raw, Any::from_tlv(&v)));
         }
-        crate::sort::sort_by(&mut values, |x, y| x.0.cmp(y.0));
-        if values.windows(2).any(|w| w[0].0 == w[1].0) {
-            return Err(asn1::DerError("duplicate attribute value"));
-        }
-        out.push((
-            a.raw,
-            Attribute {
-                oid,
-                values: values.into_iter().map(|(_, v)| v).collect(),
-            },
-        ));
+        let values = asn1::set_of(values, "duplicate attribute value")?;
+        out.push((a.raw, Attribute { oid, values }));
     }
-    crate::sort::sort_by(&mut out, |x, y| x.0.cmp(y.0));
-    if out.windows(2).any(|w| w[0].0 == w[1].0) {
-        return Err(asn1::DerError("duplicate attribute"));
-    }
-    Ok(out.into_iter().map(|(_, a)| a).collect())
+    asn1::set_of(out, "duplicate attribute")
 }
 
 impl SignerInfo {

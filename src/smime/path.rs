@@ -839,9 +839,9 @@ where
                     detail: format!("{subject}: {m}"),
                 });
             }
-            let tbs = info.cert;
+            let cert = info.cert;
             // (a)(1) signature
-            let own_key = tbs.subject_public_key_info.clone();
+            let own_key = cert.subject_public_key_info.clone();
             // An unsupported algorithm (e.g. MD5) is reported only if nothing more specific
             // fails on this path, so that "expired" or "revoked" still show.
             match self.check_sig(idx, working_issuer_id, &working_key) {
@@ -853,8 +853,8 @@ where
             }
             let info = &self.infos[idx];
             // (a)(2) validity
-            let nb = tbs.not_before;
-            let na = tbs.not_after;
+            let nb = cert.not_before;
+            let na = cert.not_after;
             if time < nb {
                 return Err(PathError::NotYetValid {
                     not_before: nb,
@@ -872,7 +872,7 @@ where
             // (a)(4) name chaining (already matched when building; keep the check).
             if info.issuer != working_issuer_name {
                 return Err(PathError::UnknownIssuer {
-                    issuer: super::names::display(&tbs.issuer),
+                    issuer: super::names::display(&cert.issuer),
                 });
             }
             // (a)(3) revocation (RFC 5280 §6.3, see `crl`).
@@ -925,7 +925,7 @@ where
             }
             // (b), (c) name constraints: not for self-issued intermediates.
             if last || !info.self_issued() {
-                let names = SubjectNames::new(&tbs.subject, &info.san);
+                let names = SubjectNames::new(&cert.subject, &info.san);
                 for nc in &constraints {
                     let mut b = self.budget.name_constraint_checks;
                     let r = names::check(nc, &names, &mut b);
@@ -991,7 +991,7 @@ where
                 policy.inhibit_any_policy = policy.inhibit_any_policy.min(ia as usize);
             }
             // (k) basicConstraints
-            if tbs.version != 2 || !info.is_ca() {
+            if cert.version != 2 || !info.is_ca() {
                 return Err(PathError::NotACa { subject });
             }
             // (l), (m) path length

@@ -323,24 +323,22 @@ impl AnchorInfo {
     /// Describe a certificate for the import preview.
     pub fn from_cert(cert: &Certificate) -> AnchorInfo {
         use sha2::Digest;
-        let tbs = cert;
-        let der = &cert.der;
-        let is_ca = tbs
+        let is_ca = cert
             .extensions
             .iter()
             .filter(|e| e.extn_id == x509::ids::BASIC_CONSTRAINTS)
             .filter_map(|e| x509::parse_basic_constraints(&e.extn_value).ok())
             .any(|b| b.ca);
         AnchorInfo {
-            subject: super::names::display(&tbs.subject),
-            common_name: common_name(&tbs.subject),
-            issuer: super::names::display(&tbs.issuer),
-            fingerprint_sha256: hex_colon(&sha2::Sha256::digest(der)),
-            not_before: tbs.not_before,
-            not_after: tbs.not_after,
+            subject: super::names::display(&cert.subject),
+            common_name: common_name(&cert.subject),
+            issuer: super::names::display(&cert.issuer),
+            fingerprint_sha256: hex_colon(&sha2::Sha256::digest(&cert.der)),
+            not_before: cert.not_before,
+            not_after: cert.not_after,
             is_ca,
-            self_issued: tbs.subject.rdns == tbs.issuer.rdns,
-            serial: tbs
+            self_issued: cert.subject.rdns == cert.issuer.rdns,
+            serial: cert
                 .serial_number
                 .iter()
                 .map(|b| format!("{b:02x}"))

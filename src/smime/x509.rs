@@ -176,30 +176,8 @@ impl Name {
         let mut rdns = Vec::new();
         let mut seq = Der::new(t.value);
         while !seq.is_empty() {
-            let mut set = seq.nested(tag::SET, "expected a RelativeDistinguishedName")?;
-            let mut atvs: Vec<(&[u8], AttributeTypeAndValue)> = Vec::new();
-            while !set.is_empty() {
-                let a = set.any()?;
-                if a.tag != tag::SEQUENCE {
-                    return Err(DerError("expected an AttributeTypeAndValue"));
-                }
-                let mut s = Der::new(a.value);
-                let oid = s.oid()?;
-                let value = Any::from_tlv(&s.any()?);
-                s.finish("unexpected data in an AttributeTypeAndValue")?;
-                atvs.push((a.raw, AttributeTypeAndValue { oid, value }));
-            }
-            if atvs.is_empty() {
-                return Err(DerError("empty RelativeDistinguishedName"));
-            }
-            // SET OF in DER order (X.690 §11.6), duplicates refused, as the der crate does.
-            crate::sort::sort_by(&mut atvs, |a, b| a.0.cmp(b.0));
-            if atvs.windows(2).any(|w| w[0].0 == w[1].0) {
-                return Err(DerError(
-                    "duplicate attribute in a RelativeDistinguishedName",
-                ));
-            }
-            rdns.push(atvs.into_iter().map(|(_, a)| a).collect());
+            let set = seq.expect(tag::SET, "expected a RelativeDistinguishedName")?;
+            rdns.push(read_rdn(set)?);
         }
         Ok(Name {
             rdns,
@@ -219,6 +197,28 @@ impl Name {
     pub fn is_empty(&self) -> bool {
         self.rdns.is_empty()
     }
+}
+
+/// The contents of one `RelativeDistinguishedName ::= SET SIZE (1..MAX) OF
+/// AttributeTypeAndValue`, in DER order.
+fn read_rdn(set: &[u8]) -> DerResult<Vec<AttributeTypeAndValue>> {
+    let mut set = Der::new(set);
+    let mut atvs = Vec::new();
+    while !set.is_empty() {
+        let a = set.any()?;
+        if a.tag != tag::SEQUENCE {
+            return Err(DerError("expected an AttributeTypeAndValue"));
+        }
+        let mut s = Der::new(a.value);
+        let oid = s.oid()?;
+        let value = Any::from_tlv(&s.any()?);
+        s.finish("unexpected data in an AttributeTypeAndValue")?;
+        atvs.push((a.raw, AttributeTypeAndValue { oid, value }));
+    }
+    if atvs.is_empty() {
+        return Err(DerError("empty RelativeDistinguishedName"));
+    }
+    asn1::set_of(atvs, "duplicate attribute in a RelativeDistinguishedName")
 }
 
 /// One extension (RFC 5280 §4.1.2.9): `SEQUENCE { extnID, critical DEFAULT FALSE,
@@ -250,6 +250,17 @@ fn read_extensions(d: &mut Der) -> DerResult<Vec<Extension>> {
             extn_value,
         })
     })
+}
+
+/// Reads `[n] EXPLICIT Extensions OPTIONAL` (certificates: `[3]`, CRLs: `[0]`); none when absent.
+fn explicit_extensions(d: &mut Der, n: u8) -> DerResult<Vec<Extension>> {
+    let Some(e) = d.optional(tag::context_constructed(n))? else {
+        return Ok(Vec::new());
+    };
+    let mut inner = Der::new(e.value);
+    let v = read_extensions(&mut inner)?;
+    inner.finish("unexpected data after the extensions")?;
+    Ok(v)
 }
 
 /// An X.509 certificate (RFC 5280 §4.1).
@@ -327,15 +338,7 @@ impl Certificate {
                     BitString::from_value(uid.value)?;
                 }
             }
-            let extensions = match t.optional(tag::context_constructed(3))? {
-                Some(e) => {
-                    let mut d = Der::new(e.value);
-                    let v = read_extensions(&mut d)?;
-                    d.finish("unexpected data after the extensions")?;
-                    v
-                }
-                None => Vec::new(),
-            };
+            let extensions = explicit_extensions(&mut t, 3)?;
             t.finish("unexpected data in the TBSCertificate")?;
             Ok(Certificate {
                 der: der.to_vec(),
@@ -438,15 +441,7 @@ impl CertificateList {
             } else {
                 Vec::new()
             };
-            let extensions = match t.optional(tag::context_constructed(0))? {
-                Some(e) => {
-                    let mut d = Der::new(e.value);
-                    let v = read_extensions(&mut d)?;
-                    d.finish("unexpected data after the CRL extensions")?;
-                    v
-                }
-                None => Vec::new(),
-            };
+            let extensions = explicit_extensions(&mut t, 0)?;
             t.finish("unexpected data in the TBSCertList")?;
             Ok(CertificateList {
                 der: der.to_vec(),
@@ -801,12 +796,9 @@ pub fn parse_small_uint(der: &[u8]) -> DerResult<u32> {
 /// octets without the sign octet.
 pub fn parse_uint_bytes(der: &[u8]) -> DerResult<Vec<u8>> {
     let mut d = Der::new(der);
-    let v = d.integer()?;
+    let v = asn1::uint(d.integer()?)?;
     d.finish("trailing data after an INTEGER")?;
-    if v[0] & 0x80 != 0 {
-        return Err(DerError("negative INTEGER"));
-    }
-    Ok(if v.len() > 1 && v[0] == 0 { &v[1..] } else { v }.to_vec())
+    Ok(v.to_vec())
 }
 
 /// Parses subjectKeyIdentifier (an OCTET STRING).
@@ -848,16 +840,9 @@ fn read_dp_name(t: asn1::Tlv) -> DerResult<DistributionPointName> {
         0xA0 => Ok(DistributionPointName::FullName(general_names_in(
             &mut Der::new(n.value),
         )?)),
-        0xA1 => {
-            // The RDN is a SET OF AttributeTypeAndValue: read it as a one-RDN name.
-            let name = Name::from_der(&asn1::encode(
-                tag::SEQUENCE,
-                &asn1::encode(tag::SET, n.value),
-            ))?;
-            Ok(DistributionPointName::NameRelativeToCrlIssuer(
-                name.rdns.into_iter().next().unwrap_or_default(),
-            ))
-        }
+        0xA1 => Ok(DistributionPointName::NameRelativeToCrlIssuer(read_rdn(
+            n.value,
+        )?)),
         _ => Err(DerError("unknown DistributionPointName form")),
     }
 }
