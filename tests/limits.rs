@@ -1357,3 +1357,36 @@ fn crl_entries_limit() {
         ))
     );
 }
+
+/// x509::MAX_SERIAL_BYTES: a certificate's serial number of that many octets is read, one more
+/// is refused (RFC 5280 §4.1.2.2 allows 20; the 21st is a tolerated sign octet). The
+/// certificate is the test root with its serial replaced (its signature is then wrong, which
+/// parsing does not look at).
+#[test]
+fn serial_number_length_limit() {
+    use impalemail::smime::asn1::{encode, Der};
+    use impalemail::smime::x509::MAX_SERIAL_BYTES;
+    let root = pem_cert("root");
+    let with_serial = |len: usize| {
+        let mut serial = vec![0x11u8; len];
+        serial[0] = 0x01;
+        let mut cert = Der::new(&root.der).nested(0x30, "cert").unwrap();
+        let mut tbs_in = cert.nested(0x30, "tbs").unwrap();
+        let mut tbs = tbs_in.any().unwrap().raw.to_vec(); // version
+        tbs_in.integer().unwrap(); // the old serial
+        tbs.extend(encode(0x02, &serial));
+        while !tbs_in.is_empty() {
+            tbs.extend(tbs_in.any().unwrap().raw);
+        }
+        let mut out = encode(0x30, &tbs);
+        while !cert.is_empty() {
+            out.extend(cert.any().unwrap().raw);
+        }
+        Certificate::from_der(&encode(0x30, &out))
+    };
+    assert_eq!(
+        with_serial(MAX_SERIAL_BYTES).unwrap().serial_number.len(),
+        MAX_SERIAL_BYTES
+    );
+    assert!(with_serial(MAX_SERIAL_BYTES + 1).is_err());
+}
