@@ -206,14 +206,17 @@ node_tests() {
   rm -f "$log"
 }
 
-suite_unit() { cargo_tests "unit (cargo test)" cargo test --all-targets --quiet; }
+suite_unit() {
+  cargo_tests "unit (cargo test)" cargo test --all-targets --quiet
+  cargo_tests "unit (impalemail-scan)" cargo test -p impalemail-scan --quiet
+}
 suite_fmt() { check "fmt (cargo fmt --check)" cargo fmt --all --check; }
 suite_clippy() {
   check "clippy (native, -D warnings)" cargo clippy -q --all-targets -- -D warnings
   check "clippy (wasm32, -D warnings)" cargo clippy -q --lib --target "$WASM_TARGET" --no-default-features -- -D warnings
-  # The base64 crate compiled for speed (crates/base64), natively and with its SIMD module.
-  check "clippy (impalemail-base64, -D warnings)" cargo clippy -q -p impalemail-base64 --all-targets -- -D warnings
-  check "clippy (impalemail-base64, wasm32, -D warnings)" cargo clippy -q -p impalemail-base64 --target "$WASM_TARGET" -- -D warnings
+  # The hot loops compiled for speed (crates/scan), natively and with its SIMD module.
+  check "clippy (impalemail-scan, -D warnings)" cargo clippy -q -p impalemail-scan --all-targets -- -D warnings
+  check "clippy (impalemail-scan, wasm32, -D warnings)" cargo clippy -q -p impalemail-scan --target "$WASM_TARGET" -- -D warnings
 }
 suite_js() {
   check "tsc --checkJs --strict" tsc -p tsconfig.json

@@ -446,8 +446,13 @@ fn user_anchors(
 ///
 /// `new VerifyJob(raw, now, userRoots)` copies the message in once; `step()` returns
 /// `{ verdict }` when done, or `{ digests, signatures }` to answer: a digest request is
-/// `{ algorithm: "SHA-256", kind: "message" | "canonical" | "econtent", start, end, bytes? }`
-/// (hash `bytes` when present, else `raw.subarray(start, end)` of the caller's buffer); a
+/// `{ algorithm: "SHA-256", kind: "message" | "canonical" | "econtent", start, end, bytes?,
+/// length? }` (hash `bytes` when present, else `raw.subarray(start, end)` of the caller's
+/// buffer). `bytes` is a view of the core's own memory, not a copy (a 25 MB content is not
+/// copied out only for WebCrypto to copy it again): it is valid until the next call into the
+/// core, which may grow the memory and detach it, so the caller hands it to WebCrypto (whose
+/// `digest` copies its input at once) before calling the core again, and answers `null` when
+/// its `byteLength` is not `length` any more (see background/verify-job.js). A
 /// signature request `{ scheme: "RSASSA-PKCS1-v1_5" | "RSA-PSS" | "ECDSA", hash, namedCurve?,
 /// saltLength?, spki, data, signature }` (WebCrypto's names and formats). `answer(digests,
 /// signatures)` takes, in the same order, each digest (`Uint8Array`, or `null`: not computed)
@@ -509,6 +514,10 @@ impl VerifyJobJs {
             Step::Need(n) => n,
         };
         let digests = js_sys::Array::new();
+        // The requests' own bytes, which the job keeps until the answer, as views: made last,
+        // after every allocation of this call, so that no growth of the memory detaches them
+        // before the caller has them.
+        let mut views = Vec::new();
         for r in &needs.digests {
             let o = js_sys::Object::new();
             let (kind, start, end) = match &r.source {
@@ -521,7 +530,8 @@ impl VerifyJobJs {
             set_field(&o, "start", (start as f64).into())?;
             set_field(&o, "end", (end as f64).into())?;
             if let Some(b) = &r.bytes {
-                set_field(&o, "bytes", js_sys::Uint8Array::from(b.as_slice()).into())?;
+                set_field(&o, "length", (b.len() as f64).into())?;
+                views.push((o.clone(), b));
             }
             digests.push(&o);
         }
@@ -558,6 +568,17 @@ impl VerifyJobJs {
         let o = js_sys::Object::new();
         set_field(&o, "digests", digests.into())?;
         set_field(&o, "signatures", signatures.into())?;
+        let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+        let buffer = memory.buffer();
+        for (request, b) in views {
+            // Offsets in a wasm32 memory fit u32.
+            let view = js_sys::Uint8Array::new_with_byte_offset_and_length(
+                &buffer,
+                b.as_ptr() as usize as u32,
+                b.len() as u32,
+            );
+            set_field(&request, "bytes", view.into())?;
+        }
         Ok(o.into())
     }
 

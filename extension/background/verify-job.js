@@ -11,7 +11,7 @@
  */
 
 /**
- * @typedef {{ algorithm: string, kind: string, start: number, end: number, bytes?: Uint8Array }} DigestRequest
+ * @typedef {{ algorithm: string, kind: string, start: number, end: number, bytes?: Uint8Array, length?: number }} DigestRequest
  * @typedef {{ scheme: string, hash: string, namedCurve?: string, saltLength?: number,
  *   spki: Uint8Array, data: Uint8Array, signature: Uint8Array }} SignatureRequest
  * @typedef {{ verdict?: unknown, digests?: DigestRequest[], signatures?: SignatureRequest[] }} StepResult
@@ -22,15 +22,23 @@
 const buf = (b) => /** @type {Uint8Array<ArrayBuffer>} */ (b);
 
 /**
- * The digest a request asks for, or `null` when WebCrypto fails (the core hashes it then).
+ * Starts the digest a request asks for: resolves with it, or `null` when WebCrypto fails (the
+ * core hashes it then). `r.bytes` is a view of the core's memory, valid only until the next
+ * call into the core: this must run in the same turn as the `step()` that made it. WebCrypto
+ * copies its input before `digest` returns; a view that is no longer whole (the memory grew
+ * and detached it) is not hashed but answered `null`.
  * @param {SubtleCrypto} subtle @param {Uint8Array} raw @param {DigestRequest} r
  * @returns {Promise<Uint8Array | null>}
  */
-async function digest(subtle, raw, r) {
+function digest(subtle, raw, r) {
   try {
-    return new Uint8Array(await subtle.digest(r.algorithm, buf(r.bytes ?? raw.subarray(r.start, r.end))));
+    if (r.bytes && r.bytes.byteLength !== r.length) return Promise.resolve(null);
+    return subtle.digest(r.algorithm, buf(r.bytes ?? raw.subarray(r.start, r.end))).then(
+      (d) => new Uint8Array(d),
+      () => null,
+    );
   } catch {
-    return null;
+    return Promise.resolve(null);
   }
 }
 
@@ -68,10 +76,15 @@ async function signature(subtle, r) {
 export async function runJob(job, raw, subtle, run) {
   try {
     for (;;) {
-      const step = /** @type {StepResult} */ (await run(() => job.step()));
+      // The digests start in the same turn as the step (their inputs are views of the core's
+      // memory); the signatures after.
+      const { step, hashing } = await run(() => {
+        const s = /** @type {StepResult} */ (job.step());
+        return { step: s, hashing: Promise.all((s.digests ?? []).map((r) => digest(subtle, raw, r))) };
+      });
       if (step.verdict !== undefined) return step.verdict;
       const [digests, signatures] = await Promise.all([
-        Promise.all((step.digests ?? []).map((r) => digest(subtle, raw, r))),
+        hashing,
         Promise.all((step.signatures ?? []).map((r) => signature(subtle, r))),
       ]);
       await run(() => job.answer(digests, signatures));

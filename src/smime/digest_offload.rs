@@ -33,11 +33,10 @@ pub enum ContentSource {
 impl ContentSource {
     /// The source of a detached content `bytes` found at `range` of the message.
     pub(crate) fn detached(bytes: &[u8], range: Range<usize>) -> Self {
-        let bare_lf = memchr::memchr_iter(b'\n', bytes).any(|i| i == 0 || bytes[i - 1] != b'\r');
-        if bare_lf {
-            Self::Canonical(range)
-        } else {
+        if super::mime::is_canonical(bytes) {
             Self::Message(range)
+        } else {
+            Self::Canonical(range)
         }
     }
 }

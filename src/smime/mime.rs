@@ -663,10 +663,10 @@ fn split_params(s: &str) -> Vec<String> {
 
 /// Decodes base64 (RFC 2045 §6.8) leniently: whitespace, line breaks and characters outside
 /// the alphabet are skipped, decoding stops at the first `=`. The work is done by the
-/// `impalemail-base64` crate (`crates/base64`), compiled for speed while this crate is compiled
+/// `impalemail-scan` crate (`crates/scan`), compiled for speed while this crate is compiled
 /// for size (Cargo.toml).
 pub fn decode_base64(input: &[u8]) -> Vec<u8> {
-    impalemail_base64::decode(input)
+    impalemail_scan::decode(input)
 }
 
 /// Decodes quoted-printable (RFC 2045 §6.7), leniently: bad escapes are kept as they are.
@@ -714,19 +714,25 @@ pub fn decode_quoted_printable(input: &[u8]) -> Vec<u8> {
 /// `CRLF`; bytes are otherwise untouched. Chunks borrow from `data` (no copy of the content).
 pub fn for_each_canonical_chunk(data: &[u8], mut sink: impl FnMut(&[u8])) {
     let mut start = 0;
-    // CRLF-only data (the usual case) reaches the sink as one slice.
-    for lf in memchr::memchr_iter(b'\n', data) {
-        if lf == 0 || data[lf - 1] != b'\r' {
-            if lf > start {
-                sink(&data[start..lf]);
-            }
-            sink(b"\r\n");
-            start = lf + 1;
+    // CRLF-only data (the usual case) reaches the sink as one slice. The search restarts just
+    // after each bare LF, so a LF at the start of the rest is bare too (an LF precedes it).
+    while let Some(k) = impalemail_scan::first_bare_lf(&data[start..]) {
+        let lf = start + k;
+        if lf > start {
+            sink(&data[start..lf]);
         }
+        sink(b"\r\n");
+        start = lf + 1;
     }
     if start < data.len() {
         sink(&data[start..]);
     }
+}
+
+/// Whether `data` is in canonical form already (no bare LF): its digest is then the digest of
+/// its bytes as they are.
+pub fn is_canonical(data: &[u8]) -> bool {
+    impalemail_scan::first_bare_lf(data).is_none()
 }
 
 /// The canonical form of `data` as one buffer (see [`for_each_canonical_chunk`]).
@@ -809,7 +815,7 @@ mod tests {
 
     // ---- Property tests: the fast paths against the previous, simple implementations ----
 
-    use impalemail_base64::{is_base64_char, CHUNK as BASE64_CHUNK};
+    use impalemail_scan::{is_base64_char, CHUNK as BASE64_CHUNK};
 
     /// The byte-by-byte `decode_base64` this module had before the fast path (reference).
     fn decode_base64_reference(input: &[u8]) -> Vec<u8> {

@@ -1,18 +1,23 @@
-//! Lenient base64 decoding of MIME bodies (RFC 2045 §6.8) for ImpaleMail's S/MIME checks: the
-//! one loop over every byte of a large signed message. A crate of its own so that it can be
-//! compiled for speed (`opt-level = 3`) while the rest of the core is compiled for size
-//! (`opt-level = "z"`; the workspace's Cargo.toml): at "z" this loop ran 10-20 ms slower on a
-//! 25 MB message in the wasm, and the core is 34 KB gzipped smaller (2026-11-29).
+//! The loops over every byte of a large signed message, for ImpaleMail's S/MIME checks: lenient
+//! base64 decoding of MIME bodies (RFC 2045 §6.8, [`decode`]) and the search for line breaks
+//! that are not in canonical form (RFC 8551 §3.1.1, [`first_bare_lf`]). A crate of its own so
+//! that it can be compiled for speed (`opt-level = 3`) while the rest of the core is compiled
+//! for size (`opt-level = "z"`; the workspace's Cargo.toml): at "z" the base64 loop ran
+//! 10-20 ms slower on a 25 MB message in the wasm, and the core is 34 KB gzipped smaller
+//! (2026-11-29).
 //!
 //! In the wasm with SIMD, blocks of 16 alphabet characters are decoded with WebAssembly SIMD
 //! ([`simd128`]); elsewhere by the `base64` crate. Tested through `impalemail::smime::mime`
-//! (against a byte-by-byte reference) and in Node against Node's decoder
+//! (against byte-by-byte references) and in Node against Node's decoder
 //! (`tests/wasm/core.test.mjs`).
 
 #![forbid(unsafe_code)]
 
+mod crlf;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 mod simd128;
+
+pub use crlf::first_bare_lf;
 
 /// Size of the stack buffer that collects base64 characters between line breaks. A multiple
 /// of 4, so every full buffer decodes on its own, independently of the next one.
