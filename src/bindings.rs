@@ -28,6 +28,14 @@ pub fn self_test_base64(body: &[u8]) -> Vec<u8> {
     crate::smime::mime::decode_base64(body)
 }
 
+/// Where the first bare LF of `data` is (`smime::mime::is_canonical`'s search), or
+/// `undefined`: for the tests of the wasm's SIMD path (`tests/wasm/core.test.mjs`).
+#[wasm_bindgen(js_name = selfTestBareLf)]
+pub fn self_test_bare_lf(data: &[u8]) -> Option<u32> {
+    // Offsets in a wasm32 memory fit u32.
+    impalemail_scan::first_bare_lf(data).map(|i| i as u32)
+}
+
 /// A self-test the background answers content scripts and pages with: the SHA-256 of
 /// `text` in lower-case hex. It proves that the module is instantiated and computing.
 #[wasm_bindgen(js_name = selfTestDigest)]

@@ -21,6 +21,43 @@ test('selfTestDigest matches SHA-256 over UTF-8, including non-ASCII text', () =
   }
 });
 
+test('the wasm\'s search for a bare LF (its SIMD path) finds what the definition finds', async () => {
+  const { selfTestBareLf } = await import('../../pkg/impalemail.js');
+  /** The first LF not preceded by a CR, byte by byte. @param {Uint8Array} d */
+  const reference = (d) => {
+    for (let i = 0; i < d.length; i++) if (d[i] === 10 && (i === 0 || d[i - 1] !== 13)) return i;
+    return undefined;
+  };
+  let cases = 0;
+  // Every length up to three 64-byte blocks and a bit, CRLF lines of varying width, with an
+  // LF, a CR, a CRLF or two LFs put at every position: block and vector edges included.
+  for (let len = 0; len < 210; len++) {
+    const base = new Uint8Array(len);
+    for (let i = 0, col = 0; i < len; i++, col++) {
+      if (col === 7 + (len % 5) && i + 2 <= len) {
+        base[i] = 13;
+        base[++i] = 10;
+        col = -1;
+      } else base[i] = 97 + (i % 26);
+    }
+    assert.equal(selfTestBareLf(base), reference(base), `len ${len}`);
+    for (let pos = 0; pos < len; pos++) {
+      for (const put of [[10], [13], [13, 10], [10, 10]]) {
+        const d = base.slice();
+        put.forEach((c, k) => { if (pos + k < len) d[pos + k] = c; });
+        assert.equal(selfTestBareLf(d), reference(d), `len ${len} pos ${pos} [${put}]`);
+        cases += 1;
+      }
+    }
+  }
+  // A large CRLF body, then one bare LF near its end.
+  const big = Buffer.from('0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcd\r\n'.repeat(20000), 'latin1');
+  assert.equal(selfTestBareLf(big), undefined);
+  big[big.length - 2] = 120;
+  assert.equal(selfTestBareLf(big), big.length - 1);
+  assert.ok(cases > 80000, `${cases} cases`);
+});
+
 test('the wasm\'s base64 decoding (its SIMD path for large bodies) gives the bytes Node decodes', async () => {
   const { selfTestBase64 } = await import('../../pkg/impalemail.js');
   const rand = (n) => crypto.randomBytes(n);

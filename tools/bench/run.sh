@@ -12,6 +12,7 @@
 #   --build      run ./build.sh first (otherwise pkg/ and dist/chrome must exist)
 #   --only LIST / --skip LIST   comma-separated implementations to run / leave out, from:
 #                native wasm-node wasm-chromium openssl-inproc openssl-cli pkijs
+#                pkijs-chromium
 #   FILTER       only cases whose id contains FILTER (e.g. rsa2048, 25m, opaque, ed25519)
 #   NODE_FLAGS   environment: flags for the Node runners (default none; e.g. --no-liftoff)
 #   BENCH_MANIFEST  environment: the Cargo.toml whose `verify` bench to build (default ours)
@@ -36,7 +37,7 @@ export PATH="$ROOT/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 say() { printf '\033[1m==>\033[0m %s\n' "$*" >&2; }
 die() { printf 'run.sh: %s\n' "$*" >&2; exit 1; }
 
-ALL_IMPLS=(native wasm-node wasm-chromium openssl-inproc openssl-cli pkijs)
+ALL_IMPLS=(native wasm-node wasm-chromium openssl-inproc openssl-cli pkijs pkijs-chromium)
 ROUNDS=3 BUILD=0 FILTER="" QUICK=0 ONLY="" SKIP=""
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -126,6 +127,12 @@ if wanted openssl-inproc; then
 fi
 if wanted openssl-cli && ! command -v openssl >/dev/null; then skip_impl openssl-cli "the openssl command is missing (apt-get install openssl)"; fi
 if wanted pkijs && [ ! -f node_modules/pkijs/package.json ]; then skip_impl pkijs "node_modules/pkijs is missing (npm ci: it is a devDependency)"; fi
+if wanted pkijs-chromium; then
+  if [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then skip_impl pkijs-chromium "${CHROMIUM:-/usr/bin/chromium} is missing (apt-get install chromium)"
+  elif [ ! -f node_modules/pkijs/package.json ] || [ ! -f node_modules/esbuild/package.json ] || [ ! -f node_modules/playwright-core/package.json ]; then
+    skip_impl pkijs-chromium "node_modules/pkijs, esbuild or playwright-core is missing (npm ci: devDependencies)"
+  fi
+fi
 if wanted wasm-chromium; then
   if [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then skip_impl wasm-chromium "${CHROMIUM:-/usr/bin/chromium} is missing (apt-get install chromium)"
   elif [ ! -f "$DIST/manifest.json" ]; then skip_impl wasm-chromium "$DIST is missing (run ./build.sh)"
@@ -210,6 +217,10 @@ fi
 if wanted pkijs && [[ " ${MISSING[*]} " != *" pkijs:"* ]]; then
   say "starting pkijs (warm-up: every 2 KB and 100 KB case)"
   start pkijs 600 node "${NODE_ARGS[@]}" tools/bench/pkijs.mjs --serve --corpus "$CORPUS"
+fi
+if wanted pkijs-chromium && [[ " ${MISSING[*]} " != *" pkijs-chromium:"* ]]; then
+  say "starting pkijs-chromium (its own browser; warm-up: every 2 KB and 100 KB case)"
+  start pkijs-chromium 900 node "${NODE_ARGS[@]}" tools/bench/pkijs-chromium.mjs --serve --corpus "$CORPUS"
 fi
 [ "${#IMPLS[@]}" -gt 0 ] || die "no implementation to run"
 
@@ -315,9 +326,9 @@ extras = {
 json.dump(extras, open(os.path.join(out, "extras.json"), "w"), indent=1)
 
 short = {"native": "native", "wasm-node": "wasm-node", "wasm-chromium": "wasm-chrom",
-         "openssl-inproc": "ossl-inproc", "openssl-cli": "ossl-cli", "pkijs": "pkijs"}
+         "openssl-inproc": "ossl-inproc", "openssl-cli": "ossl-cli", "pkijs": "pkijs", "pkijs-chromium": "pkijs-chrom"}
 tiny = {"native": "nat", "wasm-node": "node", "wasm-chromium": "chrom", "openssl-inproc": "ossl-in",
-        "openssl-cli": "ossl-cli", "pkijs": "pkijs"}
+        "openssl-cli": "ossl-cli", "pkijs": "pkijs", "pkijs-chromium": "pkijs-chr"}
 def cell(impl, cid):
     if (impl, cid) in med:
         return f"{med[(impl, cid)]:.3f}"
@@ -341,6 +352,8 @@ for cid in order:
 ratio_cols = [(i, "native") for i in impls if i != "native" and "native" in impls]
 if "pkijs" in impls:
     ratio_cols += [(i, "pkijs") for i in ("wasm-chromium", "wasm-node") if i in impls]
+if "pkijs-chromium" in impls and "wasm-chromium" in impls:
+    ratio_cols += [("wasm-chromium", "pkijs-chromium")]
 if ratio_cols:
     print()
     print("Ratios (time / time; above 1 = slower than the second)")

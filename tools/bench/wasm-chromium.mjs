@@ -40,7 +40,7 @@
 // "warmup", "median_ms", "samples_ms"}; it prints {"ready": true, "chromium": VERSION} first.
 import fs from 'node:fs';
 import path from 'node:path';
-import readline from 'node:readline';
+import { keptAliveWorker, median, parseArgs, serve, warmupFor } from './runner.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const DIST = process.env.BENCH_DIST ?? path.join(ROOT, 'dist/chrome');
@@ -54,17 +54,7 @@ function die(message) {
   process.exit(1);
 }
 
-const args = { corpus: path.join(ROOT, 'target/bench/corpus'), serve: false, filter: null, iters: null, cold: 0, coldOut: null };
-for (let i = 2; i < process.argv.length; i++) {
-  const a = process.argv[i];
-  if (a === '--serve') args.serve = true;
-  else if (a === '--corpus') args.corpus = process.argv[++i] ?? die('--corpus needs a directory');
-  else if (a === '--iters') args.iters = Number.parseInt(process.argv[++i] ?? '', 10);
-  else if (a === '--cold') args.cold = Number.parseInt(process.argv[++i] ?? '', 10);
-  else if (a === '--cold-out') args.coldOut = process.argv[++i] ?? die('--cold-out needs a file');
-  else if (a.startsWith('-')) die(`unknown option ${a}`);
-  else args.filter = a;
-}
+const args = { cold: 0, coldOut: null, ...parseArgs(process.argv.slice(2), die, { '--cold': 'int:cold', '--cold-out': 'str:coldOut' }) };
 
 let chromeLib;
 try {
@@ -164,20 +154,12 @@ async function inWorker({ file, rootFile, now, iters, warmup, mode, rootCn, time
   return { samples };
 }
 
-const warmupFor = (iters) => Math.max(1, Math.floor(iters / 5));
-
 async function runCase(sw, c, iters, timed = true, warmup = warmupFor(iters)) {
   const r = await sw.evaluate(inWorker, {
     file: c.file, rootFile: manifest.root, now: manifest.now, iters, warmup, mode: c.mode, rootCn: ROOT_CN, timed,
   });
   if (r.error) die(`case ${c.id}: ${r.error}; the benchmark only times green messages`);
   return r.samples;
-}
-
-function median(samples) {
-  const s = [...samples].sort((a, b) => a - b);
-  const n = s.length;
-  return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
 }
 
 async function coldOnce() {
@@ -214,41 +196,19 @@ if (cold.length) {
   else console.log(`cold start: ${JSON.stringify(summary)}`);
 }
 
-const browser = await chromeLib.launch({ extDir: EXT });
-let sw = browser.serviceWorker;
-const stop = async () => {
-  clearInterval(keepAlive);
-  await browser.close();
-};
-process.on('SIGTERM', () => stop().then(() => process.exit(0)));
-// An idle extension service worker is stopped after 30 s; an extension API call resets that
-// timer. The other runners can take longer than that between two of our cases.
-const keepAlive = setInterval(() => {
-  sw.evaluate('chrome.runtime.getPlatformInfo().then(() => true)').catch(() => {});
-}, 10000);
+const { browser, sw, stop, checkSame } = await keptAliveWorker(chromeLib, EXT, die);
 await sw.evaluate('globalThis.__benchCold'); // the startup verdict, then the tier-up warm-up:
-const workerId = await sw.evaluate('globalThis.__benchId ??= Math.random()');
 for (const c of manifest.cases.filter((x) => x.size_bytes <= 102400)) {
   await runCase(sw, c, 0, false, c.size_bytes <= 2048 ? WARMUP_ROUNDS : Math.ceil(WARMUP_ROUNDS / 5));
 }
 
 async function measure(c, iters) {
-  const id = await sw.evaluate('globalThis.__benchId').catch(() => undefined);
-  if (id !== workerId) die('the service worker was restarted during the run (its warm state is gone); rerun');
+  await checkSame();
   return runCase(sw, c, iters);
 }
 
 if (args.serve) {
-  process.stdout.write(`${JSON.stringify({ ready: true, chromium: browser.version })}\n`);
-  const lines = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
-  for await (const line of lines) {
-    const [id, n] = line.trim().split(/\s+/);
-    if (!id) continue;
-    const c = manifest.cases.find((x) => x.id === id) ?? die(`no case \`${id}\` in the corpus`);
-    const iters = n ? Number.parseInt(n, 10) : c.iters;
-    const samples = await measure(c, iters);
-    process.stdout.write(`${JSON.stringify({ id, iters, warmup: warmupFor(iters), median_ms: median(samples), samples_ms: samples })}\n`);
-  }
+  await serve(manifest, async (c, iters) => ({ samples: await measure(c, iters) }), { chromium: browser.version }, die);
 } else {
   console.log(`wasm in Chromium ${browser.version} (the extension's service worker), corpus ${args.corpus}`);
   for (const c of manifest.cases.filter((x) => !args.filter || x.id.includes(args.filter))) {

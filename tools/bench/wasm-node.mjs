@@ -22,7 +22,7 @@
 // {"id", "iters", "warmup", "median_ms", "samples_ms"}; it prints {"ready": true} first.
 import fs from 'node:fs';
 import path from 'node:path';
-import readline from 'node:readline';
+import { median, parseArgs, serve as serveRequests, warmupFor } from './runner.mjs';
 import { performance } from 'node:perf_hooks';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -35,27 +35,7 @@ function die(message) {
   process.exit(1);
 }
 
-function parseArgs(argv) {
-  const args = {
-    corpus: process.env.IMPALEMAIL_BENCH_CORPUS ?? path.join(ROOT, 'target/bench/corpus'),
-    serve: false,
-    filter: null,
-    iters: null,
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--serve') args.serve = true;
-    else if (a === '--corpus') args.corpus = argv[++i] ?? die('--corpus needs a directory');
-    else if (a === '--iters') {
-      args.iters = Number.parseInt(argv[++i] ?? '', 10);
-      if (!(args.iters > 0)) die('--iters needs a positive number');
-    } else if (a.startsWith('-')) die(`unknown option ${a} (use: [FILTER] [--iters N] [--corpus DIR] [--serve])`);
-    else args.filter = a;
-  }
-  return args;
-}
-
-const args = parseArgs(process.argv.slice(2));
+const args = parseArgs(process.argv.slice(2), die);
 let manifest;
 try {
   manifest = JSON.parse(fs.readFileSync(path.join(args.corpus, 'manifest.json'), 'utf8'));
@@ -87,8 +67,6 @@ function checkGreen(c, v) {
   if (kind !== c.mode) fail(`signature kind is ${kind}, expected ${c.mode}`);
 }
 
-const warmupFor = (iters) => Math.max(1, Math.floor(iters / 5));
-
 async function measure(c, iters) {
   const raw = read(c);
   checkGreen(c, await verifyOnce(raw));
@@ -103,12 +81,6 @@ async function measure(c, iters) {
   return samples;
 }
 
-function median(samples) {
-  const s = [...samples].sort((a, b) => a - b);
-  const n = s.length;
-  return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-}
-
 // Global warm-up over the small cases (every algorithm and both modes), checked green.
 async function warmUp() {
   for (const c of manifest.cases.filter((x) => x.size_bytes <= 102400)) {
@@ -121,17 +93,7 @@ async function warmUp() {
 
 async function serve() {
   await warmUp();
-  process.stdout.write(`${JSON.stringify({ ready: true })}\n`);
-  const lines = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
-  for await (const line of lines) {
-    const [id, n] = line.trim().split(/\s+/);
-    if (!id) continue;
-    const c = manifest.cases.find((x) => x.id === id) ?? die(`no case \`${id}\` in the corpus`);
-    const iters = n ? Number.parseInt(n, 10) : c.iters;
-    const samples = await measure(c, iters);
-    const answer = { id, iters, warmup: warmupFor(iters), median_ms: median(samples), samples_ms: samples };
-    process.stdout.write(`${JSON.stringify(answer)}\n`);
-  }
+  await serveRequests(manifest, async (c, iters) => ({ samples: await measure(c, iters) }), {}, die);
 }
 
 async function table() {

@@ -80,7 +80,8 @@ export async function launch({ extDir, headless = true }) {
     closed: () => new Promise((resolve) => ctx.on('close', () => resolve(undefined))),
     async close() {
       await ctx.close().catch(() => {});
-      fs.rmSync(profile, { recursive: true, force: true });
+      // (Retried: Chromium may still be writing to the profile as it exits.)
+      fs.rmSync(profile, { recursive: true, force: true, maxRetries: 5 });
     },
   };
 }

@@ -1,0 +1,99 @@
+// What the Node-driven runners share (wasm-node, wasm-chromium, pkijs, pkijs-chromium): their
+// command line, their protocol with run.sh (medians, the warm-up count, the request loop of
+// `--serve`; see tools/bench/README.md), and a Chromium whose extension worker stays up.
+import path from 'node:path';
+
+/**
+ * `[FILTER] [--iters N] [--corpus DIR] [--serve]` and the runner's own options: `extra` maps an
+ * option to the key it sets, with `int:` or `str:` before the key for its value's kind.
+ * @param {string[]} argv @param {(message: string) => never} die
+ * @param {Record<string, string>} [extra]
+ * @returns {{ corpus: string, serve: boolean, filter: string | null, iters: number | null, [k: string]: any }}
+ */
+export function parseArgs(argv, die, extra = {}) {
+  /** @type {any} */
+  const args = {
+    corpus: process.env.IMPALEMAIL_BENCH_CORPUS ?? path.resolve(import.meta.dirname, '../../target/bench/corpus'),
+    serve: false,
+    filter: null,
+    iters: null,
+  };
+  const usage = ['[FILTER]', '[--iters N]', '[--corpus DIR]', '[--serve]', ...Object.keys(extra).map((o) => `[${o} X]`)].join(' ');
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--serve') args.serve = true;
+    else if (a === '--corpus') args.corpus = argv[++i] ?? die('--corpus needs a directory');
+    else if (a === '--iters') {
+      args.iters = Number.parseInt(argv[++i] ?? '', 10);
+      if (!(args.iters > 0)) die('--iters needs a positive number');
+    } else if (a in extra) {
+      const [kind, key] = extra[a].split(':');
+      const v = argv[++i] ?? die(`${a} needs a value`);
+      args[key] = kind === 'int' ? Number.parseInt(v, 10) : v;
+      if (kind === 'int' && !(args[key] >= 0)) die(`${a} needs a number`);
+    } else if (a.startsWith('-')) die(`unknown option ${a} (use: ${usage})`);
+    else args.filter = a;
+  }
+  return args;
+}
+
+/** The median of `samples` (ms). @param {number[]} samples */
+export function median(samples) {
+  const s = [...samples].sort((a, b) => a - b);
+  const n = s.length;
+  return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+
+/** Untimed calls before `iters` timed ones of a case. @param {number} iters */
+export const warmupFor = (iters) => Math.max(1, Math.floor(iters / 5));
+
+/**
+ * `--serve`: prints `ready` as the first line, then reads `CASE_ID [ITERS]` lines on stdin and
+ * answers each with one JSON line, {"id", "iters", "warmup", "median_ms", "samples_ms"} or
+ * {"id", "na"} (a case the implementation cannot verify, with its reason).
+ * @param {{ cases: { id: string, iters: number }[] }} manifest
+ * @param {(c: any, iters: number) => Promise<{ samples: number[] } | { na: string }>} measure
+ * @param {object} ready @param {(message: string) => never} die
+ */
+export async function serve(manifest, measure, ready, die) {
+  const readline = await import('node:readline');
+  process.stdout.write(`${JSON.stringify({ ready: true, ...ready })}\n`);
+  const lines = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
+  for await (const line of lines) {
+    const [id, n] = line.trim().split(/\s+/);
+    if (!id) continue;
+    const c = manifest.cases.find((x) => x.id === id) ?? die(`no case \`${id}\` in the corpus`);
+    const iters = n ? Number.parseInt(n, 10) : c.iters;
+    const m = await measure(c, iters);
+    const answer = 'na' in m
+      ? { id, na: m.na }
+      : { id, iters, warmup: warmupFor(iters), median_ms: median(m.samples), samples_ms: m.samples };
+    process.stdout.write(`${JSON.stringify(answer)}\n`);
+  }
+}
+
+/**
+ * A headless Chromium with the unpacked extension `extDir` (tests/e2e/lib/chrome.mjs), its
+ * service worker kept from idling out: an idle worker is stopped after 30 s, and the other
+ * runners can take longer than that between two of our cases; an extension API call resets the
+ * timer. `checkSame()` dies if the worker was restarted since (its warm state is gone).
+ * @param {any} chromeLib @param {string} extDir @param {(message: string) => never} die
+ */
+export async function keptAliveWorker(chromeLib, extDir, die) {
+  const browser = await chromeLib.launch({ extDir });
+  const sw = browser.serviceWorker;
+  const keepAlive = setInterval(() => {
+    sw.evaluate('chrome.runtime.getPlatformInfo().then(() => true)').catch(() => {});
+  }, 10000);
+  const stop = async () => {
+    clearInterval(keepAlive);
+    await browser.close();
+  };
+  process.on('SIGTERM', () => stop().then(() => process.exit(0)));
+  const workerId = await sw.evaluate('globalThis.__benchId ??= Math.random()');
+  const checkSame = async () => {
+    const id = await sw.evaluate('globalThis.__benchId').catch(() => undefined);
+    if (id !== workerId) die('the service worker was restarted during the run (its warm state is gone); rerun');
+  };
+  return { browser, sw, stop, checkSame };
+}
