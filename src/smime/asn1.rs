@@ -218,7 +218,7 @@ impl<'a> Der<'a> {
     }
 
     /// Reads a UTCTime or GeneralizedTime as unix seconds.
-    pub fn time(&mut self) -> DerResult<u64> {
+    pub fn time(&mut self) -> DerResult<i64> {
         let t = self.any()?;
         time(t.tag, t.value)
     }
@@ -415,7 +415,7 @@ impl Any {
     }
 
     /// The element as a UTCTime or GeneralizedTime, unix seconds.
-    pub fn as_time(&self) -> DerResult<u64> {
+    pub fn as_time(&self) -> DerResult<i64> {
         time(self.tag, &self.value)
     }
 }
@@ -462,9 +462,16 @@ fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// A validation time (unix seconds, unsigned: the platform's clock or the caller's) on the
+/// signed scale of the times read from certificates and CRLs.
+pub fn signed_time(unix: u64) -> i64 {
+    i64::try_from(unix).unwrap_or(i64::MAX)
+}
+
 /// A UTCTime (tag 0x17) or GeneralizedTime (0x18) as unix seconds (RFC 5280 §4.1.2.5.1-2:
-/// `YYMMDDHHMMSSZ`, years 50-99 are 19xx; `YYYYMMDDHHMMSSZ`, no fractions).
-pub fn time(tag: u8, value: &[u8]) -> DerResult<u64> {
+/// `YYMMDDHHMMSSZ`, years 50-99 are 19xx; `YYYYMMDDHHMMSSZ`, no fractions). Signed: a time
+/// before 1970 is valid (PKITS 4.2.3's notBefore is in 1950).
+pub fn time(tag: u8, value: &[u8]) -> DerResult<i64> {
     let (year, rest) = match (tag, value.len()) {
         (tag::UTC_TIME, 13) => {
             let yy = digits(&value[..2])?;
@@ -510,12 +517,8 @@ pub fn time(tag: u8, value: &[u8]) -> DerResult<u64> {
     {
         return Err(DerError("time out of range"));
     }
-    if year < 1970 {
-        return Err(DerError("time before 1970"));
-    }
     let days = days_from_civil(i64::from(year), month, day);
-    let secs = days * 86_400 + i64::from(hour * 3600 + minute * 60 + second);
-    u64::try_from(secs).map_err(|_| DerError("time before 1970"))
+    Ok(days * 86_400 + i64::from(hour * 3600 + minute * 60 + second))
 }
 
 #[cfg(test)]
@@ -561,7 +564,9 @@ mod tests {
         );
         assert!(time(tag::GENERALIZED_TIME, b"20210229120000Z").is_err());
         assert!(time(tag::UTC_TIME, b"491231235959Z").is_ok());
-        assert!(time(tag::UTC_TIME, b"500101000000Z").is_err());
+        // RFC 5280 §4.1.2.5.1: UTCTime 50-99 is 19xx, before 1970 too (PKITS 4.2.3).
+        assert_eq!(time(tag::UTC_TIME, b"500101000000Z").unwrap(), -631_152_000);
+        assert_eq!(time(tag::UTC_TIME, b"691231235959Z").unwrap(), -1);
         assert!(time(tag::UTC_TIME, b"2001010000Z").is_err());
         assert!(time(tag::UTC_TIME, b"200101000000+0100").is_err());
         assert!(time(tag::GENERALIZED_TIME, b"20200101000060Z").is_err());

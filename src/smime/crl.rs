@@ -145,7 +145,7 @@ pub enum CrlStatus {
         /// reasonCode, if given (e.g. "keyCompromise").
         reason: Option<String>,
         /// revocationDate, unix seconds.
-        date: u64,
+        date: i64,
     },
     /// Neither the issuer nor any cRLIssuer of the certificate has a CRL among those
     /// passed in.
@@ -452,6 +452,7 @@ fn usable(c: &CrlInfo, signers: &mut Signers, time: u64) -> Result<(), Unusable>
             }
         }
     }
+    let time = super::asn1::signed_time(time);
     if crl.this_update > time {
         return no("CRL thisUpdate is in the future".into());
     }
@@ -489,7 +490,7 @@ fn usable(c: &CrlInfo, signers: &mut Signers, time: u64) -> Result<(), Unusable>
 /// (§5.3.3) an entry's certificateIssuer extension names the issuer of that and the
 /// following entries; initially it is the CRL issuer. A direct CRL lists only certificates
 /// of its issuer (a certificateIssuer extension there is ignored).
-fn listed(c: &CrlInfo, cert: &CertScope) -> Result<Option<(Option<CrlReason>, u64)>, String> {
+fn listed(c: &CrlInfo, cert: &CertScope) -> Result<Option<(Option<CrlReason>, i64)>, String> {
     let indirect = c.indirect();
     let mut current = c.issuer.clone();
     for rc in c.crl.revoked.iter().take(MAX_CRL_ENTRIES) {
@@ -519,7 +520,7 @@ fn listed(c: &CrlInfo, cert: &CertScope) -> Result<Option<(Option<CrlReason>, u6
 
 /// What one usable complete CRL (with its deltas) says about the certificate.
 enum Verdict {
-    Listed(Option<CrlReason>, u64),
+    Listed(Option<CrlReason>, i64),
     NotListed,
 }
 

@@ -121,7 +121,7 @@ pub struct TrustAnchor {
     pub label: String,
     /// The anchor certificate's notAfter (unix seconds), when known. Informational only:
     /// RFC 5280 §6.1.1 (d) does not check an anchor's validity.
-    pub not_after: Option<u64>,
+    pub not_after: Option<i64>,
 }
 
 impl TrustAnchor {
@@ -264,7 +264,7 @@ pub enum PathError {
     /// A certificate's notAfter is before the validation time (RFC 5280 §6.1.3 (a)(2)).
     Expired {
         /// notAfter, unix seconds.
-        not_after: u64,
+        not_after: i64,
         /// Validation time.
         time: u64,
         /// Subject of the certificate.
@@ -273,7 +273,7 @@ pub enum PathError {
     /// A certificate's notBefore is after the validation time (§6.1.3 (a)(2)).
     NotYetValid {
         /// notBefore, unix seconds.
-        not_before: u64,
+        not_before: i64,
         /// Validation time.
         time: u64,
         /// Subject of the certificate.
@@ -286,7 +286,7 @@ pub enum PathError {
         /// CRL reasonCode, if any.
         reason: Option<String>,
         /// revocationDate, unix seconds.
-        date: u64,
+        date: i64,
         /// Subject of the certificate.
         subject: String,
     },
@@ -348,7 +348,7 @@ pub enum PathError {
         /// Distrust-after time.
         after: u64,
         /// End-entity notBefore.
-        not_before: u64,
+        not_before: i64,
     },
     /// Not returned by [`validate`] (which reports weakness in [`ValidPath::weak`]); for
     /// callers that treat weak paths as errors.
@@ -819,7 +819,7 @@ where
         // Distrust-after (Mozilla): judged on the end entity's notBefore.
         if let Some(after) = anchor.distrust_after {
             let nb = self.infos[path[0]].cert.not_before;
-            if nb > after {
+            if nb > super::asn1::signed_time(after) {
                 return Err(PathError::Distrusted {
                     anchor: anchor.label.clone(),
                     after,
@@ -855,14 +855,14 @@ where
             // (a)(2) validity
             let nb = cert.not_before;
             let na = cert.not_after;
-            if time < nb {
+            if super::asn1::signed_time(time) < nb {
                 return Err(PathError::NotYetValid {
                     not_before: nb,
                     time,
                     subject,
                 });
             }
-            if time > na {
+            if super::asn1::signed_time(time) > na {
                 return Err(PathError::Expired {
                     not_after: na,
                     time,

@@ -193,7 +193,7 @@ fn entry_to_anchor(e: &BundleEntry) -> Result<TrustAnchor, TrustError> {
         distrust_after: e.distrust_after,
         source: AnchorSource::Builtin,
         label: e.label.clone(),
-        not_after: Some(e.not_after),
+        not_after: Some(super::asn1::signed_time(e.not_after)),
     })
 }
 
@@ -299,9 +299,9 @@ pub struct AnchorInfo {
     /// SHA-256 of the certificate DER, uppercase hex with colons.
     pub fingerprint_sha256: String,
     /// notBefore, unix seconds.
-    pub not_before: u64,
+    pub not_before: i64,
     /// notAfter, unix seconds.
-    pub not_after: u64,
+    pub not_after: i64,
     /// Whether it is a CA certificate (basicConstraints cA).
     pub is_ca: bool,
     /// Whether subject = issuer (a root).

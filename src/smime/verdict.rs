@@ -388,7 +388,7 @@ impl Verdict {
         Verdict::from_reason(
             Reason::InternalError,
             Details {
-                checked_at: format_time(now),
+                checked_at: format_time(super::asn1::signed_time(now)),
                 ..Details::default()
             },
         )
@@ -396,9 +396,9 @@ impl Verdict {
 }
 
 /// Formats unix seconds as RFC 3339 UTC (`2025-06-01T12:00:00Z`).
-pub fn format_time(unix: u64) -> String {
-    let days = (unix / 86_400) as i64;
-    let secs = unix % 86_400;
+pub fn format_time(unix: i64) -> String {
+    let days = unix.div_euclid(86_400);
+    let secs = unix.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
     format!(
         "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
@@ -444,6 +444,8 @@ mod tests {
         assert_eq!(format_time(1_748_779_200), "2025-06-01T12:00:00Z");
         assert_eq!(days_from_civil(2025, 6, 1) * 86_400 + 43_200, 1_748_779_200);
         assert_eq!(format_time(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(format_time(-631_152_000), "1950-01-01T00:00:00Z");
+        assert_eq!(format_time(-1), "1969-12-31T23:59:59Z");
     }
 
     #[test]

@@ -158,7 +158,7 @@ pub(crate) fn verify_message_inner(
     off: Option<&Offload>,
 ) -> Verdict {
     let mut details = Details {
-        checked_at: format_time(opts.now),
+        checked_at: format_time(super::asn1::signed_time(opts.now)),
         ..Details::default()
     };
     let msg = match Message::parse(raw, &opts.limits.mime) {

@@ -279,9 +279,9 @@ pub struct Certificate {
     /// Issuer name.
     pub issuer: Name,
     /// notBefore, unix seconds.
-    pub not_before: u64,
+    pub not_before: i64,
     /// notAfter, unix seconds.
-    pub not_after: u64,
+    pub not_after: i64,
     /// Subject name.
     pub subject: Name,
     /// The public key.
@@ -370,7 +370,7 @@ pub struct RevokedCert {
     /// userCertificate, the serial's contents octets.
     pub serial_number: Vec<u8>,
     /// revocationDate, unix seconds.
-    pub revocation_date: u64,
+    pub revocation_date: i64,
     /// crlEntryExtensions (empty when absent).
     pub extensions: Vec<Extension>,
 }
@@ -385,9 +385,9 @@ pub struct CertificateList {
     /// Issuer name.
     pub issuer: Name,
     /// thisUpdate, unix seconds.
-    pub this_update: u64,
+    pub this_update: i64,
     /// nextUpdate, unix seconds.
-    pub next_update: Option<u64>,
+    pub next_update: Option<i64>,
     /// revokedCertificates.
     pub revoked: Vec<RevokedCert>,
     /// crlExtensions (empty when absent).
