@@ -393,20 +393,29 @@ export const aliasPageHandlers = {
   /** The stored vault document exactly as it is (to save a copy of a damaged one). */
   'vault.rawCopy': async () => (await vault()) ?? '',
   /**
-   * Sets a damaged vault aside: its text is kept under `vault.unreadable` (the newest
-   * MAX_UNREADABLE_KEPT copies) and the list starts empty. Refused while the vault is readable.
+   * Sets a damaged vault aside: its text (and the changes still pending in its journal) is kept
+   * under `vault.unreadable` (the newest MAX_UNREADABLE_KEPT copies), and the list starts again
+   * from those pending changes (an alias made just before the damage is not lost). Refused
+   * while the vault is readable. In the vault's write queue, so no change lands in between.
+   * Answers `{ setAside, restored }`: whether it was set aside, and how many pending changes
+   * the fresh list holds.
    */
   'vault.setAside': async () => {
-    const doc = await vault();
-    if (doc === undefined) return { setAside: false };
-    const readable = await call((c) => c.vaultRecords(doc)).then(() => true, () => false);
-    if (readable) throw fail('BadMessage', 'The stored aliases are readable: nothing to set aside.');
-    const kept = /** @type {unknown[]} */ ((await storageLocal.get(UNREADABLE_KEY))[UNREADABLE_KEY] ?? []);
-    const copies = [...(Array.isArray(kept) ? kept : []), { at: new Date().toISOString(), text: doc }].slice(-MAX_UNREADABLE_KEPT);
-    // The copy first, in its own write: if the worker stops in between, both are kept.
-    await storageLocal.set({ [UNREADABLE_KEY]: copies });
-    await storageLocal.set({ vault: null, 'vault.journal': [] });
-    return { setAside: true };
+    const out = await vaultStore.restart(async (doc, journal) => {
+      if (doc === null) return false;
+      const readable = await call((c) => c.vaultRecords(doc)).then(() => true, () => false);
+      if (readable) throw fail('BadMessage', 'The stored aliases are readable: nothing to set aside.');
+      const kept = /** @type {unknown[]} */ ((await storageLocal.get(UNREADABLE_KEY))[UNREADABLE_KEY] ?? []);
+      /** @type {Record<string, unknown>} */
+      const copy = { at: new Date().toISOString(), text: doc };
+      if (journal.length > 0) copy.pending = journal.map((e) => e.op);
+      const copies = [...(Array.isArray(kept) ? kept : []), copy].slice(-MAX_UNREADABLE_KEPT);
+      // The copy first, in its own write: if the worker stops before the vault is replaced,
+      // both are kept.
+      await storageLocal.set({ [UNREADABLE_KEY]: copies });
+      return true;
+    });
+    return { setAside: out.restarted, restored: out.replayed };
   },
   /** @param {Record<string, unknown>} m */
   'vault.export': async (m) => {

@@ -15,6 +15,9 @@
  * - If the final write fails (storage quota), the operation stays in the journal: the reader
  *   still sees it (`read()` applies the journal), the error is reported, and the next start or
  *   write retries it.
+ * - A document that cannot be read any more is set aside in the queue too (`restart`): the
+ *   caller keeps a copy first, and the operations still in the journal are applied to a fresh
+ *   document, so a change that was not yet folded in survives.
  */
 
 /**
@@ -100,6 +103,25 @@ export function createStore({ storage, key, empty, apply, newId = () => crypto.r
         const out = replay(doc, journal);
         await storage.set({ [key]: out.doc, [journalKey]: [] });
         return { replayed: journal.length - out.dropped.length, dropped: out.dropped };
+      });
+    },
+
+    /**
+     * Starts the document afresh, in the queue: `prepare(doc, journal)` sees the stored
+     * document and the journal's entries; it returns false to leave everything as it is, throws
+     * to refuse (nothing changed), or keeps what it must (its own writes) and returns true. Then
+     * the journal's operations are applied to `empty()` and stored in one write with the
+     * journal emptied; an operation that no longer applies is dropped and reported.
+     * @param {(doc: Doc, journal: JournalEntry[]) => Promise<boolean>} prepare
+     * @returns {Promise<{ restarted: boolean, replayed: number, dropped: string[] }>}
+     */
+    restart(prepare) {
+      return serialise(async () => {
+        const { doc, journal } = await load();
+        if (!(await prepare(doc, journal))) return { restarted: false, replayed: 0, dropped: [] };
+        const out = replay(empty(), journal);
+        await storage.set({ [key]: out.doc, [journalKey]: [] });
+        return { restarted: true, replayed: journal.length - out.dropped.length, dropped: out.dropped };
       });
     },
 

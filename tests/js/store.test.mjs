@@ -113,3 +113,31 @@ test('a journal that keeps growing is refused with a clear error', async () => {
   await storage.set({ 'vault.journal': journal });
   await assert.rejects(mk(storage).write(add('z')), (e) => e.name === 'StorageStuck');
 });
+
+test('restart: in the queue, nothing changed when refused, pending operations kept on a fresh document', async () => {
+  const storage = fakeStorage();
+  const store = mk(storage);
+  await store.write(add('old'));
+  // A pending operation (its document write failed) and a document that is then damaged.
+  storage.failAt(2, new Error('QUOTA_BYTES quota exceeded'));
+  await assert.rejects(store.write(add('pending')), (e) => e.name === 'StorageFull');
+  storage.data.set('vault', JSON.stringify('damaged'));
+  // Declined or refused by `prepare`: nothing changes.
+  assert.equal((await store.restart(async () => false)).restarted, false);
+  await assert.rejects(store.restart(async () => { throw new Error('no'); }), /no/);
+  assert.equal(JSON.parse(storage.data.get('vault')), 'damaged');
+  assert.equal(JSON.parse(storage.data.get('vault.journal')).length, 1);
+  // A write queued behind the restart lands after it, on the fresh document.
+  /** @type {unknown[]} */
+  const seen = [];
+  const restarted = store.restart(async (doc, journal) => {
+    seen.push(doc, journal.map((e) => e.op.record.id));
+    return true;
+  });
+  const after = store.write(add('after'));
+  assert.deepEqual(await restarted, { restarted: true, replayed: 1, dropped: [] });
+  await after;
+  assert.deepEqual(seen, ['damaged', ['pending']]);
+  assert.deepEqual((await mk(storage).read()).records.map((r) => r.id), ['pending', 'after']);
+  assert.deepEqual(JSON.parse(storage.data.get('vault.journal')), []);
+});

@@ -27,16 +27,31 @@ test('a damaged vault: clear errors, nothing changed, a copy, set aside, start a
   // The exact stored text can be saved.
   assert.equal(await h['vault.rawCopy']({}), DAMAGED);
   // Set aside: kept under its own key, the list starts empty and works again.
-  assert.deepEqual(await h['vault.setAside']({}), { setAside: true });
+  assert.deepEqual(await h['vault.setAside']({}), { setAside: true, restored: 0 });
   const kept = local.get(UNREADABLE_KEY);
   assert.equal(kept.length, 1);
   assert.equal(kept[0].text, DAMAGED);
+  assert.equal(kept[0].pending, undefined);
   assert.deepEqual(await h['vault.health']({}), { ok: true, count: 0 });
   const imported = await h['vault.import']({ text: CSV });
   assert.deepEqual(imported, { added: 1, total: 1 });
   // A readable vault is never set aside.
   await assert.rejects(h['vault.setAside']({}), (e) => e.name === 'BadMessage');
   assert.equal(local.get(UNREADABLE_KEY).length, 1);
+});
+
+test('changes still pending when the vault was damaged are kept and restored on the fresh list', async () => {
+  local.delete(UNREADABLE_KEY);
+  // An import whose document write did not complete (it is in the journal), then damage.
+  local.set('vault', DAMAGED);
+  local.set('vault.journal', [{ id: 'j-pending', op: { op: 'import', text: CSV } }]);
+  assert.equal((await h['vault.health']({})).ok, false);
+  assert.deepEqual(await h['vault.setAside']({}), { setAside: true, restored: 1 });
+  const kept = local.get(UNREADABLE_KEY);
+  assert.equal(kept.at(-1).text, DAMAGED);
+  assert.deepEqual(kept.at(-1).pending, [{ op: 'import', text: CSV }]);
+  assert.deepEqual(await h['vault.health']({}), { ok: true, count: 1 });
+  assert.deepEqual(local.get('vault.journal'), []);
 });
 
 test('set-aside copies are capped, the oldest goes first', async () => {
