@@ -68,12 +68,12 @@ pub(crate) fn js_error(name: &str, message: &str) -> JsValue {
 // ------------------------------------------------------------------ aliases
 
 use crate::alias::service::{self, VaultOp};
-use crate::alias::{AliasError, Flow, HttpResponse, Outcome, Provider, Settings, Step, Vault};
+use crate::alias::{AliasError, Flow, HttpResponse, Provider, Settings, Step, Vault};
 
 fn to_js<T: serde::Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| js_error("ConversionError", &e.to_string()))
+    let text =
+        serde_json::to_string(value).map_err(|e| js_error("ConversionError", &e.to_string()))?;
+    js_sys::JSON::parse(&text)
 }
 
 fn from_js<T: serde::de::DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsValue> {
@@ -266,10 +266,21 @@ pub fn alias_record_from_outcome(
     page_url: &str,
     now: f64,
 ) -> Result<JsValue, JsValue> {
+    /// What is read of the outcome: its kind and the alias a creating one carries (not the
+    /// whole `Outcome`, whose every variant's reader the wasm would carry for this).
+    #[derive(serde::Deserialize)]
+    struct Created {
+        kind: String,
+        alias: Option<crate::alias::RemoteAlias>,
+    }
     let settings = settings_from(settings_json)?;
-    let outcome: Outcome = from_js(outcome, "outcome")?;
+    let outcome: Created = from_js(outcome, "outcome")?;
+    let alias = match outcome.kind.as_str() {
+        "created" | "inbox-created" => outcome.alias.as_ref(),
+        _ => None,
+    };
     let record =
-        service::record_from_outcome(&outcome, page_url, settings.default_lifetime, secs(now))
+        service::record_from_created(alias, page_url, settings.default_lifetime, secs(now))
             .map_err(alias_err)?;
     to_js(&record)
 }
@@ -349,7 +360,17 @@ pub fn inbox_flow(
 /// the new stored JSON text, or throws and leaves the caller's document as it was.
 #[wasm_bindgen(js_name = vaultApply)]
 pub fn vault_apply(vault_json: Option<String>, op: JsValue) -> Result<String, JsValue> {
-    let op: VaultOp = from_js(op, "vault operation")?;
+    // As JSON text, read like the stored vault (serde_json's `Value`): one reader of
+    // `AliasRecord` in the wasm for both.
+    if !op.is_object() {
+        return Err(js_error("BadArgument", "vault operation: not an object"));
+    }
+    let text: String = js_sys::JSON::stringify(&op)
+        .map_err(|_| js_error("BadArgument", "vault operation: not JSON"))?
+        .into();
+    let op: VaultOp = serde_json::from_str::<serde_json::Value>(&text)
+        .and_then(serde_json::from_value)
+        .map_err(|e| js_error("BadArgument", &format!("vault operation: {e}")))?;
     service::apply_op(vault_json.as_deref(), &op).map_err(alias_err)
 }
 

@@ -67,6 +67,27 @@ pub enum GeneratorKind {
     PerSite,
 }
 
+impl GeneratorKind {
+    /// All generators.
+    pub const ALL: [GeneratorKind; 4] = [
+        GeneratorKind::CatchAll,
+        GeneratorKind::Plus,
+        GeneratorKind::Subdomain,
+        GeneratorKind::PerSite,
+    ];
+
+    /// The id used in documents (`catch-all`, `plus`, `subdomain`, `per-site`), as serde
+    /// writes it.
+    pub fn id(self) -> &'static str {
+        match self {
+            GeneratorKind::CatchAll => "catch-all",
+            GeneratorKind::Plus => "plus",
+            GeneratorKind::Subdomain => "subdomain",
+            GeneratorKind::PerSite => "per-site",
+        }
+    }
+}
+
 /// 512 plain English words (9 bits each), written for ImpaleMail; all `[a-z]{3,9}`.
 pub const WORDS: [&str; 512] = [
     "acorn", "adobe", "agate", "alarm", "album", "alder", "alley", "alpine", "amber", "amiable",

@@ -7,14 +7,15 @@
 
 use super::error::AliasError;
 use super::generators::{self, GeneratorKind};
-use super::providers::{CreateRequest, Flow, Outcome, Provider, ProviderConfig};
+use super::providers::{CreateRequest, Flow, Outcome, Provider, ProviderConfig, RemoteAlias};
 use super::settings::Settings;
 use super::vault::{AliasRecord, AliasState, Lifetime, Source, Vault};
 use serde::{Deserialize, Serialize};
 
 /// One change to the vault. Every operation is idempotent, so the background may replay
-/// one from its journal after an interrupted write without harm.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// one from its journal after an interrupted write without harm. In JSON, internally tagged:
+/// `{"op": "set-label", "id": ..., "label": ...}` (the `Deserialize` below).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "op", rename_all = "kebab-case")]
 pub enum VaultOp {
     /// Add a record (merged into an existing record with the same address).
@@ -58,6 +59,70 @@ pub enum VaultOp {
         /// The file's text.
         text: String,
     },
+}
+
+/// The operation names, as `Serialize` writes them.
+const VAULT_OPS: &[&str] = &[
+    "add",
+    "set-state",
+    "set-label",
+    "set-note",
+    "remove",
+    "apply-expiry",
+    "import",
+];
+
+/// Reads the internally tagged form through one flat record of every operation's fields, then
+/// builds the variant `op` names; a field that variant needs is missing → `missing field`, as
+/// the derive says it. (serde's derive for internally tagged enums buffers the input in its
+/// private `Content` type and reads each variant again from there: one more instance of every
+/// field type's reader, `AliasRecord`'s included, in the wasm.)
+impl<'de> Deserialize<'de> for VaultOp {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        #[derive(Deserialize)]
+        struct Flat {
+            op: String,
+            record: Option<AliasRecord>,
+            id: Option<String>,
+            state: Option<AliasState>,
+            label: Option<String>,
+            note: Option<String>,
+            now: Option<u64>,
+            text: Option<String>,
+        }
+        let f = Flat::deserialize(d)?;
+        fn need<T, E: Error>(v: Option<T>, field: &'static str) -> Result<T, E> {
+            v.ok_or_else(|| E::missing_field(field))
+        }
+        Ok(match f.op.as_str() {
+            "add" => VaultOp::Add {
+                record: need(f.record, "record")?,
+            },
+            "set-state" => VaultOp::SetState {
+                id: need(f.id, "id")?,
+                state: need(f.state, "state")?,
+            },
+            "set-label" => VaultOp::SetLabel {
+                id: need(f.id, "id")?,
+                label: f.label,
+            },
+            "set-note" => VaultOp::SetNote {
+                id: need(f.id, "id")?,
+                note: f.note,
+            },
+            "remove" => VaultOp::Remove {
+                id: need(f.id, "id")?,
+            },
+            "apply-expiry" => VaultOp::ApplyExpiry {
+                now: need(f.now, "now")?,
+            },
+            "import" => VaultOp::Import {
+                text: need(f.text, "text")?,
+            },
+            other => return Err(D::Error::unknown_variant(other, VAULT_OPS)),
+        })
+    }
 }
 
 /// Applies `op` to the stored vault document (`None`: no vault yet) and returns the new
@@ -203,15 +268,27 @@ pub fn record_from_outcome(
     lifetime: Lifetime,
     now: u64,
 ) -> Result<AliasRecord, AliasError> {
-    let request = CreateRequest::for_url(page_url)?;
     let alias = match outcome {
-        Outcome::Created { alias } | Outcome::InboxCreated { alias, .. } => alias,
-        _ => {
-            return Err(AliasError::Malformed {
-                provider: Provider::MailTm,
-                what: "the flow did not create an alias".into(),
-            })
-        }
+        Outcome::Created { alias } | Outcome::InboxCreated { alias, .. } => Some(alias),
+        _ => None,
+    };
+    record_from_created(alias, page_url, lifetime, now)
+}
+
+/// [`record_from_outcome`] from the alias a creating outcome carries (`None`: the outcome
+/// created nothing, an error).
+pub fn record_from_created(
+    alias: Option<&RemoteAlias>,
+    page_url: &str,
+    lifetime: Lifetime,
+    now: u64,
+) -> Result<AliasRecord, AliasError> {
+    let request = CreateRequest::for_url(page_url)?;
+    let Some(alias) = alias else {
+        return Err(AliasError::Malformed {
+            provider: Provider::MailTm,
+            what: "the flow did not create an alias".into(),
+        });
     };
     let mut record = AliasRecord::from_remote(alias, now, lifetime)?;
     if record.site.is_none() {
@@ -402,6 +479,63 @@ mod tests {
     use super::*;
     use crate::alias::settings::ProviderSettings;
     use crate::alias::Secret;
+
+    #[test]
+    fn vault_ops_read_what_they_write() {
+        let record = AliasRecord::from_remote(
+            &RemoteAlias {
+                provider: Provider::Addy,
+                provider_id: Some("p1".into()),
+                address: "x1@addy.example".into(),
+                enabled: true,
+                note: None,
+                site: Some("shop.example".into()),
+            },
+            100,
+            Lifetime::OneDay,
+        )
+        .unwrap();
+        let ops = [
+            VaultOp::Add { record },
+            VaultOp::SetState {
+                id: "a".into(),
+                state: AliasState::Disabled,
+            },
+            VaultOp::SetLabel {
+                id: "a".into(),
+                label: Some("shop".into()),
+            },
+            VaultOp::SetLabel {
+                id: "a".into(),
+                label: None,
+            },
+            VaultOp::SetNote {
+                id: "a".into(),
+                note: Some("n".into()),
+            },
+            VaultOp::Remove { id: "a".into() },
+            VaultOp::ApplyExpiry { now: 5 },
+            VaultOp::Import { text: "t".into() },
+        ];
+        for op in ops {
+            let text = serde_json::to_string(&op).unwrap();
+            assert_eq!(
+                serde_json::from_str::<VaultOp>(&text).unwrap(),
+                op,
+                "{text}"
+            );
+        }
+        for (text, says) in [
+            (r#"{"op":"set-state","id":"a"}"#, "missing field `state`"),
+            (r#"{"op":"add"}"#, "missing field `record`"),
+            (r#"{"op":"frobnicate"}"#, "unknown variant `frobnicate`"),
+            (r#"{"id":"a"}"#, "missing field `op`"),
+            (r#"{"op":"remove","id":7}"#, "invalid type"),
+        ] {
+            let e = serde_json::from_str::<VaultOp>(text).unwrap_err();
+            assert!(e.to_string().contains(says), "{text}: {e}");
+        }
+    }
 
     fn settings() -> Settings {
         Settings {

@@ -41,9 +41,9 @@ pub const MAX_LIFETIME_SECS: u64 = 10 * 366 * 86_400;
 pub const CSV_HEADER: &str =
     "id,address,source,provider_id,site,origin,created,expires,state,label,note";
 
-/// Where an alias comes from: a provider, or a local generator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(untagged)]
+/// Where an alias comes from: a provider, or a local generator. In documents, its id (a
+/// string: `simplelogin`, `catch-all`, ...; the serde impls below).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
     /// Created at a provider.
     Provider(Provider),
@@ -51,17 +51,43 @@ pub enum Source {
     Generator(GeneratorKind),
 }
 
+impl Serialize for Source {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.id())
+    }
+}
+
+/// (By hand rather than `#[serde(untagged)]`, which buffers the input in serde's private
+/// `Content` and tries each variant's reader in turn: more code in the wasm for one string.)
+impl<'de> Deserialize<'de> for Source {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let id = String::deserialize(d)?;
+        Source::from_id(&id).ok_or_else(|| {
+            serde::de::Error::invalid_value(
+                serde::de::Unexpected::Str(&id),
+                &"a provider or generator id",
+            )
+        })
+    }
+}
+
 impl Source {
     /// The id written in documents (`simplelogin`, `catch-all`, ...).
     pub fn id(self) -> String {
-        match serde_json::to_value(self) {
-            Ok(Value::String(s)) => s,
-            _ => String::new(),
+        match self {
+            Source::Provider(p) => p.id(),
+            Source::Generator(g) => g.id(),
         }
+        .to_string()
     }
     /// The source with this id.
     pub fn from_id(id: &str) -> Option<Source> {
-        serde_json::from_value(Value::String(id.to_string())).ok()
+        Provider::from_id(id).map(Source::Provider).or_else(|| {
+            GeneratorKind::ALL
+                .into_iter()
+                .find(|g| g.id() == id)
+                .map(Source::Generator)
+        })
     }
     /// The provider, if any.
     pub fn provider(self) -> Option<Provider> {
@@ -107,8 +133,9 @@ impl AliasState {
     }
 }
 
-/// How long a new alias lives.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+/// How long a new alias lives. In documents, internally tagged: `{"kind": "one-day"}`,
+/// `{"kind": "custom", "secs": 600}` (the `Deserialize` below).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
 #[serde(rename_all = "kebab-case", tag = "kind")]
 pub enum Lifetime {
     /// Until the user acts.
@@ -125,6 +152,34 @@ pub enum Lifetime {
         /// Seconds.
         secs: u64,
     },
+}
+
+/// The kinds, as `Serialize` writes them.
+const LIFETIME_KINDS: &[&str] = &["never", "one-hour", "one-day", "thirty-days", "custom"];
+
+/// Read through one flat record (`kind`, `secs`) instead of serde's derive for internally
+/// tagged enums, which buffers the input in its private `Content` type first (more code in
+/// the wasm, as for `service::VaultOp`).
+impl<'de> Deserialize<'de> for Lifetime {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        #[derive(Deserialize)]
+        struct Flat {
+            kind: String,
+            secs: Option<u64>,
+        }
+        let f = Flat::deserialize(d)?;
+        Ok(match f.kind.as_str() {
+            "never" => Lifetime::Never,
+            "one-hour" => Lifetime::OneHour,
+            "one-day" => Lifetime::OneDay,
+            "thirty-days" => Lifetime::ThirtyDays,
+            "custom" => Lifetime::Custom {
+                secs: f.secs.ok_or_else(|| D::Error::missing_field("secs"))?,
+            },
+            other => return Err(D::Error::unknown_variant(other, LIFETIME_KINDS)),
+        })
+    }
 }
 
 impl Lifetime {
@@ -933,6 +988,46 @@ pub fn counts(vault: &Vault) -> HashMap<&'static str, usize> {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sources_and_lifetimes_read_what_they_write() {
+        let sources: Vec<Source> = Provider::ALL
+            .into_iter()
+            .map(Source::Provider)
+            .chain(GeneratorKind::ALL.into_iter().map(Source::Generator))
+            .collect();
+        for s in sources {
+            let text = serde_json::to_string(&s).unwrap();
+            assert_eq!(text, format!("\"{}\"", s.id()));
+            assert_eq!(serde_json::from_str::<Source>(&text).unwrap(), s);
+        }
+        let e = serde_json::from_str::<Source>("\"gmail\"").unwrap_err();
+        assert!(e.to_string().contains("a provider or generator id"), "{e}");
+        assert!(serde_json::from_str::<Source>("3").is_err());
+        for l in [
+            Lifetime::Never,
+            Lifetime::OneHour,
+            Lifetime::OneDay,
+            Lifetime::ThirtyDays,
+            Lifetime::Custom { secs: 600 },
+        ] {
+            let text = serde_json::to_string(&l).unwrap();
+            assert_eq!(
+                serde_json::from_str::<Lifetime>(&text).unwrap(),
+                l,
+                "{text}"
+            );
+        }
+        assert_eq!(
+            serde_json::from_str::<Lifetime>(r#"{"kind":"custom","secs":7}"#).unwrap(),
+            Lifetime::Custom { secs: 7 }
+        );
+        let e = serde_json::from_str::<Lifetime>(r#"{"kind":"custom"}"#).unwrap_err();
+        assert!(e.to_string().contains("missing field `secs`"), "{e}");
+        let e = serde_json::from_str::<Lifetime>(r#"{"kind":"forever"}"#).unwrap_err();
+        assert!(e.to_string().contains("unknown variant `forever`"), "{e}");
+        assert!(serde_json::from_str::<Lifetime>(r#"{"secs":7}"#).is_err());
+    }
 
     #[test]
     fn csv_cells_are_quoted_and_guarded() {

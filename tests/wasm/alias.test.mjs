@@ -58,6 +58,11 @@ test('a SimpleLogin flow: the core builds the request, reads the response, hides
   assert.equal(record.address, 'x.y@sl.test');
   assert.equal(record.provider_id, '42');
   assert.equal(record.site, 'example.com');
+  // Only an outcome that created an alias makes a record; anything else is an AliasError.
+  const other = { kind: 'deleted', provider_id: '42' };
+  assert.throws(() => core.aliasRecordFromOutcome(s, other, 'https://shop.example.com/', NOW), (e) => e.name === 'AliasError');
+  assert.throws(() => core.aliasRecordFromOutcome(s, { kind: 'created' }, 'https://shop.example.com/', NOW), (e) => e.name === 'AliasError');
+  assert.throws(() => core.aliasRecordFromOutcome(s, 'created', 'https://shop.example.com/', NOW), (e) => e.name === 'BadArgument');
   flow.free();
 
   const denied = core.aliasCreateFlow(s, 'simplelogin', 'https://shop.example.com/', NOW);
@@ -81,6 +86,9 @@ test('vault operations replay idempotently and bad imports change nothing', () =
   assert.ok(csv.startsWith('id,address,source'));
   assert.throws(() => core.vaultApply(v2, { op: 'import', text: '{"format":"someone-else","records":[]}' }), (e) => e.name === 'AliasError');
   assert.throws(() => core.vaultApply(v2, { op: 'frobnicate' }), (e) => e.name === 'BadArgument');
+  assert.throws(() => core.vaultApply(v2, { op: 'set-label', label: 'x' }), (e) => e.name === 'BadArgument' && /missing field `id`/.test(e.message));
+  assert.throws(() => core.vaultApply(v2, undefined), (e) => e.name === 'BadArgument');
+  assert.throws(() => core.vaultApply(v2, 'add'), (e) => e.name === 'BadArgument');
   const v3 = core.vaultApply(undefined, { op: 'import', text: csv });
   assert.equal(core.vaultRecords(v3, undefined, undefined)[0].address, rec.address);
 });
