@@ -514,6 +514,24 @@ impl VerifyJobJs {
         })
     }
 
+    /// A job that asks for the digest of every content of at least `min_digest_bytes` bytes
+    /// (the constructor's threshold is `OFFLOAD_MIN_BYTES`, 1 MiB): for the tests, which
+    /// run the digest requests, and their views of the core's memory, on small messages.
+    #[wasm_bindgen(js_name = withDigestThreshold)]
+    pub fn with_digest_threshold(
+        raw: Vec<u8>,
+        now: f64,
+        user_roots: Vec<js_sys::Uint8Array>,
+        min_digest_bytes: u32,
+    ) -> Result<VerifyJobJs, JsValue> {
+        Ok(VerifyJobJs {
+            job: crate::smime::offload::VerifyJob::new(raw, min_digest_bytes as usize),
+            now: secs(now),
+            anchors: user_anchors(&user_roots)?,
+            p7m: false,
+        })
+    }
+
     /// A job for a bare `.p7m` file (signed-data in DER, PEM or base64), checked as
     /// `verifyP7m` does: no `From` binding.
     pub fn p7m(

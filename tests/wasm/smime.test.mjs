@@ -8,7 +8,7 @@ import { runJob } from '../../extension/background/verify-job.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const FIX = path.join(ROOT, 'tests/fixtures/smime');
-initSync({ module: fs.readFileSync(path.join(ROOT, 'pkg/impalemail_bg.wasm')) });
+const wasm = initSync({ module: fs.readFileSync(path.join(ROOT, 'pkg/impalemail_bg.wasm')) });
 
 /** The golden files' fixed clock (tests/smime_verify.rs): 2027-01-01T00:00:00Z. */
 const NOW = Date.UTC(2027, 0, 1) / 1000;
@@ -41,6 +41,63 @@ test('every generated mail gets, in wasm with WebCrypto, exactly the golden verd
     const golden = JSON.parse(fs.readFileSync(path.join(FIX, 'generated', f.replace('.eml', '.json')), 'utf8'));
     assert.deepEqual(verdict, golden, f);
   }
+});
+
+test('with every content digest asked of WebCrypto (the core\'s memory views), the same golden verdicts', async () => {
+  const root = rootDer();
+  const files = fs.readdirSync(path.join(FIX, 'generated')).filter((f) => f.endsWith('.eml')).sort();
+  const kinds = new Set();
+  for (const f of files) {
+    const raw = fs.readFileSync(path.join(FIX, 'generated', f));
+    const job = VerifyJob.withDigestThreshold(raw, NOW, [root], 0);
+    /** Records what the core asks for, then answers as the background does. */
+    const seen = {
+      step: () => {
+        const s = job.step();
+        for (const r of s.digests ?? []) {
+          kinds.add(r.kind);
+          if (r.kind !== 'message') {
+            assert.ok(r.bytes instanceof Uint8Array && r.bytes.byteLength === r.length, `${f}: a whole view`);
+          }
+        }
+        return s;
+      },
+      answer: (d, s) => job.answer(d, s),
+      free: () => job.free(),
+    };
+    const verdict = await runJob(seen, raw, crypto.subtle, async (fn) => fn());
+    const golden = JSON.parse(fs.readFileSync(path.join(FIX, 'generated', f.replace('.eml', '.json')), 'utf8'));
+    assert.deepEqual(verdict, golden, f);
+  }
+  // Opaque contents (views of the decoded eContent) and detached ones hashed from the
+  // caller's buffer were both asked for.
+  assert.ok(kinds.has('econtent') && kinds.has('message'), [...kinds].join());
+});
+
+test('a view the memory outgrew is not hashed: answered null, the core hashes the content itself', async () => {
+  const root = rootDer();
+  const opaque = fs.readdirSync(path.join(FIX, 'generated')).filter((f) => f.endsWith('.eml')).sort()
+    .map((f) => ({ f, raw: fs.readFileSync(path.join(FIX, 'generated', f)) }))
+    .find(({ raw }) => raw.includes('application/pkcs7-mime'));
+  assert.ok(opaque, 'an opaque generated mail');
+  const golden = JSON.parse(fs.readFileSync(path.join(FIX, 'generated', opaque.f.replace('.eml', '.json')), 'utf8'));
+  const job = VerifyJob.withDigestThreshold(opaque.raw, NOW, [root], 0);
+  const grown = {
+    step: () => {
+      const s = job.step();
+      // Another call into the core that grows its memory (a message larger than all of it)
+      // before the views are used.
+      if (s.digests?.some((r) => r.bytes)) new VerifyJob(new Uint8Array(wasm.memory.buffer.byteLength + (1 << 20)), NOW, []).free();
+      for (const r of s.digests ?? []) if (r.bytes) assert.notEqual(r.bytes.byteLength, r.length, 'the view was detached');
+      return s;
+    },
+    answer: (d, s) => {
+      assert.ok(d.includes(null), 'the outgrown view was answered null');
+      job.answer(d, s);
+    },
+    free: () => job.free(),
+  };
+  assert.deepEqual(await runJob(grown, opaque.raw, crypto.subtle, async (fn) => fn()), golden);
 });
 
 test('without the user root the test CA is untrusted; a bad user root is refused', async () => {
