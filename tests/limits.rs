@@ -492,6 +492,61 @@ fn path_opts<'a>(
     }
 }
 
+/// Validates the end entity of `tests/fixtures/smime/crl-signers/depth{depth}` (see its
+/// generate.py) with revocation required: each level's CRL is signed by a key of its own,
+/// whose certificate the validator must validate in turn (with its revocation), `depth` deep.
+fn crl_signer_chain(depth: u32, target: &str) -> Result<path::ValidPath, PathError> {
+    let dir = format!("smime/crl-signers/depth{depth}");
+    let cert = |f: &str| Certificate::from_der(&read(&format!("{dir}/{f}"))).unwrap();
+    let levels: Vec<char> = ('A'..).take(depth as usize).collect();
+    let certs: Vec<Certificate> = levels
+        .iter()
+        .flat_map(|l| {
+            [
+                cert(&format!("{l}-certs.der")),
+                cert(&format!("{l}-crls.der")),
+            ]
+        })
+        .collect();
+    let crls: Vec<_> = levels
+        .iter()
+        .map(|l| format!("{l}.crl"))
+        .chain(["root.crl".to_string()])
+        .map(|f| trust::parse_crl_pem_or_der(&read(&format!("{dir}/{f}"))).unwrap())
+        .collect();
+    let anchors =
+        vec![
+            TrustAnchor::from_cert_der(&read(&format!("{dir}/root.der")), AnchorSource::User)
+                .unwrap(),
+        ];
+    let mut opts = path_opts(&anchors, &certs, Budget::default());
+    opts.crls = &crls;
+    opts.require_revocation = true;
+    path::validate(&cert(target), &opts)
+}
+
+#[test]
+fn crl_signer_depth_limit() {
+    // At the limit: A's CRL key (depth 1), then B's (depth 2), whose revocation the root's CRL
+    // tells: valid, revocation checked.
+    let at = crl_signer_chain(path::MAX_CRL_SIGNER_DEPTH, "ee.der").unwrap();
+    assert!(at.revocation_checked);
+    // One more level: C's CRL key would be depth 3 and is not validated, so B's CRL key is
+    // not accepted (its revocation cannot be told), so A's CRL key is not, so no key of A's
+    // may sign the end entity's CRL: not valid.
+    let over = crl_signer_chain(path::MAX_CRL_SIGNER_DEPTH + 1, "ee.der").unwrap_err();
+    assert!(
+        matches!(&over, PathError::CrlProblem { subject, .. } if subject.contains("CN=EE")),
+        "{over:?}"
+    );
+    // The same certificates are sound: from A's CRL key down, each validates as the target (its
+    // chain of CRL signers is one shorter), so only the depth refused the end entity.
+    for target in ["A-crls.der", "B-crls.der", "C-crls.der"] {
+        let v = crl_signer_chain(path::MAX_CRL_SIGNER_DEPTH + 1, target).unwrap();
+        assert!(v.revocation_checked, "{target}");
+    }
+}
+
 #[test]
 fn intermediates_per_validation_limit() {
     let anchors = test_root();
