@@ -365,9 +365,10 @@ pub fn vault_apply(vault_json: Option<String>, op: JsValue) -> Result<String, Js
     if !op.is_object() {
         return Err(js_error("BadArgument", "vault operation: not an object"));
     }
-    let text: String = js_sys::JSON::stringify(&op)
-        .map_err(|_| js_error("BadArgument", "vault operation: not JSON"))?
-        .into();
+    let text = js_sys::JSON::stringify(&op)
+        .ok()
+        .and_then(|t| t.as_string())
+        .ok_or_else(|| js_error("BadArgument", "vault operation: not JSON"))?;
     let op: VaultOp = serde_json::from_str::<serde_json::Value>(&text)
         .and_then(serde_json::from_value)
         .map_err(|e| js_error("BadArgument", &format!("vault operation: {e}")))?;
@@ -506,12 +507,8 @@ impl VerifyJobJs {
         user_roots: Vec<js_sys::Uint8Array>,
     ) -> Result<VerifyJobJs, JsValue> {
         use crate::smime::digest_offload::OFFLOAD_MIN_BYTES;
-        Ok(VerifyJobJs {
-            job: crate::smime::offload::VerifyJob::new(raw, OFFLOAD_MIN_BYTES),
-            now: secs(now),
-            anchors: user_anchors(&user_roots)?,
-            p7m: false,
-        })
+        // (1 MiB fits u32.)
+        Self::with_digest_threshold(raw, now, user_roots, OFFLOAD_MIN_BYTES as u32)
     }
 
     /// A job that asks for the digest of every content of at least `min_digest_bytes` bytes
