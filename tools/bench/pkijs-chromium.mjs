@@ -20,7 +20,7 @@
 // {"ready": true, "chromium": VERSION} first.
 import fs from 'node:fs';
 import path from 'node:path';
-import { keptAliveWorker, median, parseArgs, serve, warmupFor } from './runner.mjs';
+import { keptAliveWorker, linkCorpus, median, parseArgs, readManifest, serve, warmupFor } from './runner.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const EXT = path.join(ROOT, 'target/bench/pkijs-ext');
@@ -42,12 +42,7 @@ try {
   die(`cannot load playwright-core or esbuild from node_modules (${e.message}); they are devDependencies: npm ci`);
 }
 if (!fs.existsSync(chromeLib.CHROMIUM)) die(`${chromeLib.CHROMIUM} is missing: apt-get install chromium (or set CHROMIUM)`);
-let manifest;
-try {
-  manifest = JSON.parse(fs.readFileSync(path.join(args.corpus, 'manifest.json'), 'utf8'));
-} catch (e) {
-  die(`cannot read ${args.corpus}/manifest.json: ${e.message} (tools/bench/make-corpus.sh makes it)`);
-}
+const manifest = readManifest(args.corpus, die);
 let version;
 try {
   version = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules/pkijs/package.json'), 'utf8')).version;
@@ -58,7 +53,7 @@ try {
 // ---------------------------------------------------------------- the bench extension
 async function prepare() {
   fs.rmSync(EXT, { recursive: true, force: true });
-  fs.mkdirSync(path.join(EXT, 'corpus'), { recursive: true });
+  fs.mkdirSync(EXT, { recursive: true });
   fs.writeFileSync(path.join(EXT, 'manifest.json'), JSON.stringify({
     manifest_version: 3, name: 'PKI.js benchmark (not shipped)', version: '1',
     background: { service_worker: 'bench.js', type: 'module' },
@@ -111,14 +106,7 @@ globalThis.__pkijsBench = {
   greenOrReason: (u8) => greenOrReason(pkijs, asn1js, ${JSON.stringify(version)}, mailOf(u8), root, CHECK_DATE),
 };
 `);
-  for (const f of [manifest.root, ...manifest.cases.map((c) => c.file)]) {
-    const from = path.join(args.corpus, f);
-    try {
-      fs.linkSync(from, path.join(EXT, 'corpus', f));
-    } catch {
-      fs.copyFileSync(from, path.join(EXT, 'corpus', f));
-    }
-  }
+  linkCorpus(args.corpus, manifest, path.join(EXT, 'corpus'));
 }
 
 // ---------------------------------------------------------------- in the worker

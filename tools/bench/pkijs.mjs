@@ -21,7 +21,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { webcrypto } from 'node:crypto';
 import { greenOrReason as check, verifyMail } from './pkijs-call.mjs';
-import { median, parseArgs, serve, warmupFor } from './runner.mjs';
+import { median, parseArgs, readManifest, serve, warmupFor } from './runner.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const WARMUP_ROUNDS = 30;
@@ -42,12 +42,7 @@ try {
 pkijs.setEngine('node-webcrypto', new pkijs.CryptoEngine({ name: 'node-webcrypto', crypto: webcrypto }));
 
 const args = parseArgs(process.argv.slice(2), die);
-let manifest;
-try {
-  manifest = JSON.parse(fs.readFileSync(path.join(args.corpus, 'manifest.json'), 'utf8'));
-} catch (e) {
-  die(`cannot read ${args.corpus}/manifest.json: ${e.message} (tools/bench/make-corpus.sh makes it)`);
-}
+const manifest = readManifest(args.corpus, die);
 const rootDer = new Uint8Array(fs.readFileSync(path.join(args.corpus, manifest.root)));
 const checkDate = new Date(manifest.now * 1000);
 

@@ -10,14 +10,16 @@
 #   --quick      a bounded smoke run (a few minutes): 1 round, only the 2 KB and 25 MB
 #                cases, N/5 timed calls (at least 3), 2 cold-start launches, no -Oz size probe
 #   --build      run ./build.sh first (otherwise pkg/ and dist/chrome must exist)
-#   --only LIST / --skip LIST   comma-separated implementations to run / leave out, from:
+#   --only LIST / --skip LIST   comma-separated implementations to run / leave out, from
+#                (wasm-firefox only with --only: see OPT_IN_IMPLS):
 #                native wasm-node wasm-chromium openssl-inproc openssl-cli pkijs
-#                pkijs-chromium
+#                pkijs-chromium wasm-firefox
 #   FILTER       only cases whose id contains FILTER (e.g. rsa2048, 25m, opaque, ed25519)
 #   NODE_FLAGS   environment: flags for the Node runners (default none; e.g. --no-liftoff)
 #   BENCH_MANIFEST  environment: the Cargo.toml whose `verify` bench to build (default ours)
 #   BENCH_PKG    environment: the wasm-bindgen output dir to time (default pkg/)
 #   BENCH_DIST   environment: the unpacked Chrome build to load (default dist/chrome)
+#   BENCH_DIST_FIREFOX  environment: the unpacked Firefox build to load (default dist/firefox)
 #   BENCH_CORPUS environment: the corpus dir (default target/bench/corpus)
 #   BENCH_COLD   environment: cold-start launches (default 5, --quick 2)
 #
@@ -37,7 +39,10 @@ export PATH="$ROOT/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 say() { printf '\033[1m==>\033[0m %s\n' "$*" >&2; }
 die() { printf 'run.sh: %s\n' "$*" >&2; exit 1; }
 
-ALL_IMPLS=(native wasm-node wasm-chromium openssl-inproc openssl-cli pkijs pkijs-chromium)
+ALL_IMPLS=(native wasm-node wasm-chromium wasm-firefox openssl-inproc openssl-cli pkijs pkijs-chromium)
+# Run only when asked (--only ...,wasm-firefox): a headless Firefox left up beside the others took
+# enough of this 2-core machine's time to slow every other column, native included (2026-11-29).
+OPT_IN_IMPLS=(wasm-firefox)
 ROUNDS=3 BUILD=0 FILTER="" QUICK=0 ONLY="" SKIP=""
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -46,7 +51,7 @@ while [ $# -gt 0 ]; do
     --build) BUILD=1; shift ;;
     --only) ONLY="${2:?--only needs a list}"; shift 2 ;;
     --skip) SKIP="${2:?--skip needs a list}"; shift 2 ;;
-    -h|--help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) die "unknown option $1 (see --help)" ;;
     *) FILTER="$1"; shift ;;
   esac
@@ -57,8 +62,9 @@ COLD="${BENCH_COLD:-$([ "$QUICK" = 1 ] && echo 2 || echo 5)}"
 for i in ${ONLY//,/ } ${SKIP//,/ }; do
   [[ " ${ALL_IMPLS[*]} " == *" $i "* ]] || die "unknown implementation $i (one of: ${ALL_IMPLS[*]})"
 done
-wanted() { # IMPL: in --only (if given) and not in --skip
-  { [ -z "$ONLY" ] || [[ ",$ONLY," == *",$1,"* ]]; } && [[ ",$SKIP," != *",$1,"* ]]
+wanted() { # IMPL: in --only (if given; opt-in ones only then) and not in --skip
+  if [ -z "$ONLY" ]; then [[ " ${OPT_IN_IMPLS[*]} " != *" $1 "* ]]; else [[ ",$ONLY," == *",$1,"* ]]; fi \
+    && [[ ",$SKIP," != *",$1,"* ]]
 }
 
 OUT="$ROOT/target/bench"
@@ -127,6 +133,13 @@ if wanted openssl-inproc; then
 fi
 if wanted openssl-cli && ! command -v openssl >/dev/null; then skip_impl openssl-cli "the openssl command is missing (apt-get install openssl)"; fi
 if wanted pkijs && [ ! -f node_modules/pkijs/package.json ]; then skip_impl pkijs "node_modules/pkijs is missing (npm ci: it is a devDependency)"; fi
+if wanted wasm-firefox; then
+  GECKODRIVER_BIN="${GECKODRIVER:-$(command -v geckodriver || echo "${CARGO_HOME:-$HOME/.cargo}/bin/geckodriver")}"
+  if [ ! -x "${FIREFOX_BIN:-/usr/lib/firefox-esr/firefox-esr}" ]; then skip_impl wasm-firefox "Firefox ESR is missing (apt-get install firefox-esr)"
+  elif [ ! -x "$GECKODRIVER_BIN" ]; then skip_impl wasm-firefox "geckodriver is missing (cargo install geckodriver --locked; ./build.sh test installs it)"
+  elif [ ! -f "${BENCH_DIST_FIREFOX:-dist/firefox}/manifest.json" ]; then skip_impl wasm-firefox "${BENCH_DIST_FIREFOX:-dist/firefox} is missing (run ./build.sh)"
+  fi
+fi
 if wanted pkijs-chromium; then
   if [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then skip_impl pkijs-chromium "${CHROMIUM:-/usr/bin/chromium} is missing (apt-get install chromium)"
   elif [ ! -f node_modules/pkijs/package.json ] || [ ! -f node_modules/esbuild/package.json ] || [ ! -f node_modules/playwright-core/package.json ]; then
@@ -206,6 +219,10 @@ if wanted wasm-chromium && [[ " ${MISSING[*]} " != *" wasm-chromium:"* ]]; then
   say "starting wasm-chromium ($COLD cold-start launches, then the timed browser and its warm-up)"
   start wasm-chromium 900 env BENCH_DIST="$DIST" node "${NODE_ARGS[@]}" tools/bench/wasm-chromium.mjs --serve \
     --corpus "$CORPUS" --cold "$COLD" --cold-out "$WORK/cold.json"
+fi
+if wanted wasm-firefox && [[ " ${MISSING[*]} " != *" wasm-firefox:"* ]]; then
+  say "starting wasm-firefox (its own browser; warm-up: every 2 KB and 100 KB case)"
+  start wasm-firefox 900 node "${NODE_ARGS[@]}" tools/bench/wasm-firefox.mjs --serve --corpus "$CORPUS"
 fi
 if wanted openssl-inproc && [ -x "$INPROC" ] && [[ " ${MISSING[*]} " != *" openssl-inproc:"* ]]; then
   start openssl-inproc 60 "$INPROC" --serve --corpus "$CORPUS" \
@@ -319,15 +336,16 @@ extras = {
     "sizes": sizes, "cold_start": cold,
     "openssl_cli_startup_ms_median": statistics.median([x for v in startup.values() for x in v]) if startup else None,
     "environment": {"rounds": int(rounds), "quick": quick == "1", "node": node, "node_flags": flags,
-                    "chromium": ready.get("wasm-chromium", {}).get("chromium"), "openssl": ossl,
+                    "chromium": ready.get("wasm-chromium", {}).get("chromium"),
+                    "firefox": ready.get("wasm-firefox", {}).get("firefox"), "openssl": ossl,
                     "cores": int(cores), "load_start": load0, "load_end": load1, "seconds": int(secs),
                     "now": man["now"]},
 }
 json.dump(extras, open(os.path.join(out, "extras.json"), "w"), indent=1)
 
-short = {"native": "native", "wasm-node": "wasm-node", "wasm-chromium": "wasm-chrom",
+short = {"native": "native", "wasm-node": "wasm-node", "wasm-chromium": "wasm-chrom", "wasm-firefox": "wasm-ffox",
          "openssl-inproc": "ossl-inproc", "openssl-cli": "ossl-cli", "pkijs": "pkijs", "pkijs-chromium": "pkijs-chrom"}
-tiny = {"native": "nat", "wasm-node": "node", "wasm-chromium": "chrom", "openssl-inproc": "ossl-in",
+tiny = {"native": "nat", "wasm-node": "node", "wasm-chromium": "chrom", "wasm-firefox": "ffox", "openssl-inproc": "ossl-in",
         "openssl-cli": "ossl-cli", "pkijs": "pkijs", "pkijs-chromium": "pkijs-chr"}
 def cell(impl, cid):
     if (impl, cid) in med:
@@ -339,7 +357,7 @@ def ratio(a, b, cid):
     return "-"
 print(f"S/MIME verify, raw mail bytes to verdict, chain validation on, now={man['now']}; median of "
       f"{rounds} round(s) x N timed calls after warm-up{' (QUICK)' if quick == '1' else ''}")
-print(f"node {node} (flags: {flags}); chromium {extras['environment']['chromium'] or '-'}; {ossl}; "
+print(f"node {node} (flags: {flags}); chromium {extras['environment']['chromium'] or '-'}; firefox {extras['environment']['firefox'] or '-'}; {ossl}; "
       f"{cores} cores, load average {load0} at start, {load1} at end; {secs} s")
 print()
 print("Medians, ms")
@@ -351,7 +369,7 @@ for cid in order:
     print(f"{c['algorithm']:<9} {c['size']:>6} {c['mode']:<8} {n_:>3}" + "".join(f" {cell(i, cid):>11}" for i in impls))
 ratio_cols = [(i, "native") for i in impls if i != "native" and "native" in impls]
 if "pkijs" in impls:
-    ratio_cols += [(i, "pkijs") for i in ("wasm-chromium", "wasm-node") if i in impls]
+    ratio_cols += [(i, "pkijs") for i in ("wasm-chromium", "wasm-firefox", "wasm-node") if i in impls]
 if "pkijs-chromium" in impls and "wasm-chromium" in impls:
     ratio_cols += [("wasm-chromium", "pkijs-chromium")]
 if ratio_cols:

@@ -1,6 +1,7 @@
 // What the Node-driven runners share (wasm-node, wasm-chromium, pkijs, pkijs-chromium): their
 // command line, their protocol with run.sh (medians, the warm-up count, the request loop of
 // `--serve`; see tools/bench/README.md), and a Chromium whose extension worker stays up.
+import fs from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -96,4 +97,47 @@ export async function keptAliveWorker(chromeLib, extDir, die) {
     if (id !== workerId) die('the service worker was restarted during the run (its warm state is gone); rerun');
   };
   return { browser, sw, stop, checkSame };
+}
+
+/**
+ * The corpus's manifest.json (tools/bench/make-corpus.sh).
+ * @param {string} corpus @param {(message: string) => never} die
+ */
+export function readManifest(corpus, die) {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(corpus, 'manifest.json'), 'utf8'));
+  } catch (e) {
+    return die(`cannot read ${corpus}/manifest.json: ${/** @type {Error} */ (e).message} (tools/bench/make-corpus.sh makes it)`);
+  }
+}
+
+/**
+ * A fresh bench copy of an unpacked build: `dist` copied to `ext`, its wasm replaced by
+ * $IMPALEMAIL_PKG's when run.sh sets it (so that every wasm column times the same file).
+ * @param {string} dist @param {string} ext
+ */
+export function copyExtension(dist, ext) {
+  fs.rmSync(ext, { recursive: true, force: true });
+  fs.cpSync(dist, ext, { recursive: true });
+  if (process.env.IMPALEMAIL_PKG) {
+    for (const f of ['impalemail.js', 'impalemail_bg.wasm']) {
+      fs.copyFileSync(path.join(process.env.IMPALEMAIL_PKG, f), path.join(ext, 'pkg', f));
+    }
+  }
+}
+
+/**
+ * The root and every mail of the corpus into `dir` (made), as hard links where possible.
+ * @param {string} corpus @param {{ root: string, cases: { file: string }[] }} manifest
+ * @param {string} dir
+ */
+export function linkCorpus(corpus, manifest, dir) {
+  fs.mkdirSync(dir, { recursive: true });
+  for (const f of [manifest.root, ...manifest.cases.map((c) => c.file)]) {
+    try {
+      fs.linkSync(path.join(corpus, f), path.join(dir, f));
+    } catch {
+      fs.copyFileSync(path.join(corpus, f), path.join(dir, f));
+    }
+  }
 }

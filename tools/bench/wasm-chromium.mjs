@@ -40,7 +40,7 @@
 // "warmup", "median_ms", "samples_ms"}; it prints {"ready": true, "chromium": VERSION} first.
 import fs from 'node:fs';
 import path from 'node:path';
-import { keptAliveWorker, median, parseArgs, serve, warmupFor } from './runner.mjs';
+import { copyExtension, keptAliveWorker, linkCorpus, median, parseArgs, readManifest, serve, warmupFor } from './runner.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const DIST = process.env.BENCH_DIST ?? path.join(ROOT, 'dist/chrome');
@@ -65,23 +65,12 @@ try {
 if (!fs.existsSync(chromeLib.CHROMIUM)) die(`${chromeLib.CHROMIUM} is missing: apt-get install chromium (or set CHROMIUM)`);
 if (!fs.existsSync(path.join(DIST, 'manifest.json'))) die(`${DIST} is missing: build it with ./build.sh`);
 
-let manifest;
-try {
-  manifest = JSON.parse(fs.readFileSync(path.join(args.corpus, 'manifest.json'), 'utf8'));
-} catch (e) {
-  die(`cannot read ${args.corpus}/manifest.json: ${e.message} (tools/bench/make-corpus.sh makes it)`);
-}
+const manifest = readManifest(args.corpus, die);
 
 // ---------------------------------------------------------------- the bench copy
 function prepare() {
-  fs.rmSync(EXT, { recursive: true, force: true });
-  fs.cpSync(DIST, EXT, { recursive: true });
-  // run.sh passes its private copy of pkg/ (the one wasm-node times): use that very wasm.
-  if (process.env.IMPALEMAIL_PKG) {
-    for (const f of ['impalemail.js', 'impalemail_bg.wasm']) {
-      fs.copyFileSync(path.join(process.env.IMPALEMAIL_PKG, f), path.join(EXT, 'pkg', f));
-    }
-  }
+  // run.sh passes its private copy of pkg/ (the one wasm-node times): that very wasm.
+  copyExtension(DIST, EXT);
   const m = JSON.parse(fs.readFileSync(path.join(EXT, 'manifest.json'), 'utf8'));
   if (m.background?.service_worker !== 'background/background.js') {
     die(`unexpected background in ${DIST}/manifest.json: ${JSON.stringify(m.background)}`);
@@ -112,16 +101,7 @@ globalThis.__benchCold = verifyAt(bytes(MAIL_B64), NOW, [root]).then(
 );
 globalThis.__impalemailBench = { call, verifyAt };
 `);
-  const dir = path.join(EXT, 'bench-corpus');
-  fs.mkdirSync(dir);
-  for (const f of [manifest.root, ...manifest.cases.map((c) => c.file)]) {
-    const from = path.join(args.corpus, f);
-    try {
-      fs.linkSync(from, path.join(dir, f));
-    } catch {
-      fs.copyFileSync(from, path.join(dir, f));
-    }
-  }
+  linkCorpus(args.corpus, manifest, path.join(EXT, 'bench-corpus'));
 }
 
 // ---------------------------------------------------------------- in the worker

@@ -22,7 +22,7 @@
 // {"id", "iters", "warmup", "median_ms", "samples_ms"}; it prints {"ready": true} first.
 import fs from 'node:fs';
 import path from 'node:path';
-import { median, parseArgs, serve as serveRequests, warmupFor } from './runner.mjs';
+import { median, parseArgs, readManifest, serve as serveRequests, warmupFor } from './runner.mjs';
 import { performance } from 'node:perf_hooks';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -36,12 +36,7 @@ function die(message) {
 }
 
 const args = parseArgs(process.argv.slice(2), die);
-let manifest;
-try {
-  manifest = JSON.parse(fs.readFileSync(path.join(args.corpus, 'manifest.json'), 'utf8'));
-} catch (e) {
-  die(`cannot read ${args.corpus}/manifest.json: ${e.message} (generate it with tools/bench/make-corpus.sh)`);
-}
+const manifest = readManifest(args.corpus, die);
 const rootDer = new Uint8Array(fs.readFileSync(path.join(args.corpus, manifest.root)));
 const now = manifest.now;
 

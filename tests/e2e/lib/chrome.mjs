@@ -80,8 +80,13 @@ export async function launch({ extDir, headless = true }) {
     closed: () => new Promise((resolve) => ctx.on('close', () => resolve(undefined))),
     async close() {
       await ctx.close().catch(() => {});
-      // (Retried: Chromium may still be writing to the profile as it exits.)
-      fs.rmSync(profile, { recursive: true, force: true, maxRetries: 5 });
+      // Chromium may still be writing to the profile as it exits: retried, and a profile that
+      // still cannot be removed is left in the temporary directory rather than failing.
+      try {
+        fs.rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+      } catch {
+        // left behind in os.tmpdir()
+      }
     },
   };
 }

@@ -58,9 +58,10 @@ function pageHandle(wd, handle) {
 }
 
 /**
- * @param {{ extDir: string, headless?: boolean, logDir?: string }} opts
+ * @param {{ extDir: string, headless?: boolean, logDir?: string, prefs?: Record<string, unknown> }} opts
+ * `prefs`: more Firefox preferences for the profile (the benchmark turns off timer coarsening).
  */
-export async function launch({ extDir, headless = true, logDir = os.tmpdir() }) {
+export async function launch({ extDir, headless = true, logDir = os.tmpdir(), prefs = {} }) {
   const port = await freePort();
   const env = { ...process.env };
   if (headless) env.MOZ_HEADLESS = '1';
@@ -86,6 +87,7 @@ export async function launch({ extDir, headless = true, logDir = os.tmpdir() }) 
           'browser.shell.checkDefaultBrowser': false,
           'datareporting.policy.dataSubmissionEnabled': false,
           'devtools.console.stdout.chrome': true,
+          ...prefs,
         },
       },
     });
