@@ -3,7 +3,7 @@
 //!
 //! Every keyword is written in the form the normaliser produces (see [`super::normalize`]):
 //! lowercase, Latin diacritics stripped (`ü`→`u`, `ł`→`l`, `ı`→`i`, `ß`→`ss`), Cyrillic `ё`→`е`,
-//! punctuation turned into single spaces. Matching rules (in [`super::rules::matches`]):
+//! punctuation turned into single spaces. Matching rules (in [`super::text::matches`]):
 //! - a keyword of Latin/Cyrillic words matches whole tokens; a multi-word keyword matches
 //!   the same tokens in a row (`"sign up"` matches "Sign-up now" but not "design update");
 //! - a trailing `*` makes the last word a prefix (`"regist*"`: register, registration,
