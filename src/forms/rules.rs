@@ -1,6 +1,6 @@
 //! The matching rules, as data: which keyword list, found where, pushes which decision by
 //! how much. Modelled on duckduckgo-autofill's matching config: the classifier in
-//! [`super::classify`] only adds up the weights listed here and applies the thresholds at
+//! `super::classify` only adds up the weights listed here and applies the thresholds at
 //! the end of this file, so tuning never touches code.
 //!
 //! Weights are small integers. A form's type is the one with the highest total (ties go to

@@ -361,7 +361,7 @@ pub fn digest(alg: &AlgorithmIdentifier, data: &[u8]) -> Result<Vec<u8>, AlgErro
     Ok(HashAlg::from_oid(&alg.oid)?.digest(data))
 }
 
-/// Incremental variant of [`digest`] for big content: a boxed hasher for `alg`.
+/// Incremental variant of [`digest()`] for big content: a boxed hasher for `alg`.
 pub fn hasher(alg: &AlgorithmIdentifier) -> Result<Box<dyn DynDigest>, AlgError> {
     let h: Box<dyn DynDigest> = match HashAlg::from_oid(&alg.oid)? {
         HashAlg::Sha1 => Box::new(sha1::Sha1::default()),
