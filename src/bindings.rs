@@ -266,21 +266,10 @@ pub fn alias_record_from_outcome(
     page_url: &str,
     now: f64,
 ) -> Result<JsValue, JsValue> {
-    /// What is read of the outcome: its kind and the alias a creating one carries (not the
-    /// whole `Outcome`, whose every variant's reader the wasm would carry for this).
-    #[derive(serde::Deserialize)]
-    struct Created {
-        kind: String,
-        alias: Option<crate::alias::RemoteAlias>,
-    }
     let settings = settings_from(settings_json)?;
-    let outcome: Created = from_js(outcome, "outcome")?;
-    let alias = match outcome.kind.as_str() {
-        "created" | "inbox-created" => outcome.alias.as_ref(),
-        _ => None,
-    };
+    let outcome: service::CreatedOutcome = from_js(outcome, "outcome")?;
     let record =
-        service::record_from_created(alias, page_url, settings.default_lifetime, secs(now))
+        service::record_from_outcome(&outcome, page_url, settings.default_lifetime, secs(now))
             .map_err(alias_err)?;
     to_js(&record)
 }

@@ -85,6 +85,16 @@ export function createStore({ storage, key, empty, apply, newId = () => crypto.r
     return { doc, dropped };
   }
 
+  /**
+   * Applies the journal to `base` and stores the result with the journal emptied, in one write.
+   * @param {Doc} base @param {JournalEntry[]} journal
+   */
+  async function fold(base, journal) {
+    const out = replay(base, journal);
+    await storage.set({ [key]: out.doc, [journalKey]: [] });
+    return { replayed: journal.length - out.dropped.length, dropped: out.dropped };
+  }
+
   return {
     /** The document as the user should see it: the stored one plus any pending operations. */
     async read() {
@@ -100,9 +110,7 @@ export function createStore({ storage, key, empty, apply, newId = () => crypto.r
       return serialise(async () => {
         const { doc, journal } = await load();
         if (journal.length === 0) return { replayed: 0, dropped: [] };
-        const out = replay(doc, journal);
-        await storage.set({ [key]: out.doc, [journalKey]: [] });
-        return { replayed: journal.length - out.dropped.length, dropped: out.dropped };
+        return fold(doc, journal);
       });
     },
 
@@ -119,9 +127,7 @@ export function createStore({ storage, key, empty, apply, newId = () => crypto.r
       return serialise(async () => {
         const { doc, journal } = await load();
         if (!(await prepare(doc, journal))) return { restarted: false, replayed: 0, dropped: [] };
-        const out = replay(empty(), journal);
-        await storage.set({ [key]: out.doc, [journalKey]: [] });
-        return { restarted: true, replayed: journal.length - out.dropped.length, dropped: out.dropped };
+        return { restarted: true, ...(await fold(empty(), journal)) };
       });
     },
 

@@ -22,23 +22,20 @@
 const buf = (b) => /** @type {Uint8Array<ArrayBuffer>} */ (b);
 
 /**
- * Starts the digest a request asks for: resolves with it, or `null` when WebCrypto fails (the
- * core hashes it then). `r.bytes` is a view of the core's memory, valid only until the next
- * call into the core: this must run in the same turn as the `step()` that made it. WebCrypto
- * copies its input before `digest` returns; a view that is no longer whole (the memory grew
- * and detached it) is not hashed but answered `null`.
+ * The digest a request asks for, or `null` when WebCrypto fails (the core hashes it then).
+ * `r.bytes` is a view of the core's memory, valid only until the next call into the core: this
+ * must be called in the same turn as the `step()` that made it (everything before the `await`
+ * runs at once, and WebCrypto copies its input before `digest` returns). A view that is no
+ * longer whole (the memory grew and detached it) is not hashed but answered `null`.
  * @param {SubtleCrypto} subtle @param {Uint8Array} raw @param {DigestRequest} r
  * @returns {Promise<Uint8Array | null>}
  */
-function digest(subtle, raw, r) {
+async function digest(subtle, raw, r) {
+  if (r.bytes && r.bytes.byteLength !== r.length) return null;
   try {
-    if (r.bytes && r.bytes.byteLength !== r.length) return Promise.resolve(null);
-    return subtle.digest(r.algorithm, buf(r.bytes ?? raw.subarray(r.start, r.end))).then(
-      (d) => new Uint8Array(d),
-      () => null,
-    );
+    return new Uint8Array(await subtle.digest(r.algorithm, buf(r.bytes ?? raw.subarray(r.start, r.end))));
   } catch {
-    return Promise.resolve(null);
+    return null;
   }
 }
 

@@ -53,9 +53,9 @@ pub enum Style {
     Hex,
 }
 
-/// Which local generator made an alias.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+/// Which local generator made an alias. In documents it is written by its [`id`](Self::id)
+/// (as a `vault::Source`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GeneratorKind {
     /// Random local part at the user's catch-all domain.
     CatchAll,
@@ -76,8 +76,7 @@ impl GeneratorKind {
         GeneratorKind::PerSite,
     ];
 
-    /// The id used in documents (`catch-all`, `plus`, `subdomain`, `per-site`), as serde
-    /// writes it.
+    /// The id used in documents (`catch-all`, `plus`, `subdomain`, `per-site`).
     pub fn id(self) -> &'static str {
         match self {
             GeneratorKind::CatchAll => "catch-all",

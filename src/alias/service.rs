@@ -7,7 +7,7 @@
 
 use super::error::AliasError;
 use super::generators::{self, GeneratorKind};
-use super::providers::{CreateRequest, Flow, Outcome, Provider, ProviderConfig, RemoteAlias};
+use super::providers::{CreateRequest, Flow, Provider, ProviderConfig, RemoteAlias};
 use super::settings::Settings;
 use super::vault::{AliasRecord, AliasState, Lifetime, Source, Vault};
 use serde::{Deserialize, Serialize};
@@ -261,30 +261,34 @@ pub fn create_flow(
     Flow::create(&config, &CreateRequest::for_url(page_url)?, now)
 }
 
-/// The vault record for what a create flow returned.
-pub fn record_from_outcome(
-    outcome: &Outcome,
-    page_url: &str,
-    lifetime: Lifetime,
-    now: u64,
-) -> Result<AliasRecord, AliasError> {
-    let alias = match outcome {
-        Outcome::Created { alias } | Outcome::InboxCreated { alias, .. } => Some(alias),
-        _ => None,
-    };
-    record_from_created(alias, page_url, lifetime, now)
+/// What a record needs of a flow's [`Outcome`](super::providers::Outcome) as the caller hands
+/// it back (its JSON form): the kind, and the alias of one that created it. Read instead of the whole `Outcome`, whose every
+/// variant's reader the wasm would otherwise carry for this.
+#[derive(Debug, Deserialize)]
+pub struct CreatedOutcome {
+    kind: String,
+    alias: Option<RemoteAlias>,
 }
 
-/// [`record_from_outcome`] from the alias a creating outcome carries (`None`: the outcome
-/// created nothing, an error).
-pub fn record_from_created(
-    alias: Option<&RemoteAlias>,
+impl CreatedOutcome {
+    /// The alias, when the outcome is `Created` or `InboxCreated`.
+    fn alias(&self) -> Option<&RemoteAlias> {
+        match self.kind.as_str() {
+            "created" | "inbox-created" => self.alias.as_ref(),
+            _ => None,
+        }
+    }
+}
+
+/// The vault record for what a create flow returned.
+pub fn record_from_outcome(
+    outcome: &CreatedOutcome,
     page_url: &str,
     lifetime: Lifetime,
     now: u64,
 ) -> Result<AliasRecord, AliasError> {
     let request = CreateRequest::for_url(page_url)?;
-    let Some(alias) = alias else {
+    let Some(alias) = outcome.alias() else {
         return Err(AliasError::Malformed {
             provider: Provider::MailTm,
             what: "the flow did not create an alias".into(),
@@ -477,8 +481,39 @@ pub fn aliases_addressed(
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::alias::providers::Outcome;
     use crate::alias::settings::ProviderSettings;
     use crate::alias::Secret;
+
+    #[test]
+    fn a_created_outcome_is_read_from_what_outcome_writes() {
+        let alias = RemoteAlias {
+            provider: Provider::Addy,
+            provider_id: Some("p1".into()),
+            address: "x1@addy.example".into(),
+            enabled: true,
+            note: None,
+            site: None,
+        };
+        let read = |o: &Outcome| {
+            let json = serde_json::to_string(o).unwrap();
+            serde_json::from_str::<CreatedOutcome>(&json).unwrap()
+        };
+        let created = read(&Outcome::Created {
+            alias: alias.clone(),
+        });
+        assert_eq!(created.alias(), Some(&alias));
+        let deleted = read(&Outcome::Deleted {
+            provider_id: "p1".into(),
+        });
+        assert_eq!(deleted.alias(), None);
+        assert!(
+            record_from_outcome(&deleted, "https://shop.example/", Lifetime::Never, 1).is_err()
+        );
+        let record =
+            record_from_outcome(&created, "https://shop.example/", Lifetime::Never, 1).unwrap();
+        assert_eq!(record.address, alias.address);
+    }
 
     #[test]
     fn vault_ops_read_what_they_write() {

@@ -795,6 +795,8 @@ where
         let anchor = &opts.anchors[a];
         let n = path.len();
         let time = opts.time;
+        // The same time on the signed scale of certificate times (which may be before 1970).
+        let now = super::asn1::signed_time(time);
         let ps = &opts.policy;
         let mut policy = PolicyState::new(
             n,
@@ -855,14 +857,14 @@ where
             // (a)(2) validity
             let nb = cert.not_before;
             let na = cert.not_after;
-            if super::asn1::signed_time(time) < nb {
+            if now < nb {
                 return Err(PathError::NotYetValid {
                     not_before: nb,
                     time,
                     subject,
                 });
             }
-            if super::asn1::signed_time(time) > na {
+            if now > na {
                 return Err(PathError::Expired {
                     not_after: na,
                     time,

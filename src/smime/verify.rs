@@ -374,9 +374,10 @@ impl Content<'_> {
             Content::Canonicalise(b, _) | Content::Exact(b) => b.len(),
         }
     }
-    /// The bytes a digest request carries: none when the caller hashes its own buffer.
-    fn to_offer(&self) -> Option<Vec<u8>> {
-        match self.source() {
+    /// The bytes a digest request for it (named `source`, from [`Content::source`]) carries:
+    /// none when the caller hashes its own buffer.
+    fn to_offer(&self, source: &super::digest_offload::ContentSource) -> Option<Vec<u8>> {
+        match source {
             super::digest_offload::ContentSource::Message(_) => None,
             _ => Some(self.to_bytes()),
         }
@@ -681,12 +682,18 @@ fn check_signer(
                 Err(e) => return fail(alg_reason(e), sdet),
             };
             // The caller's digest (WebCrypto) when it answered this very request; else ours.
-            let key = algs::HashAlg::from_oid(&info.digest_alg.oid)
-                .ok()
-                .and_then(|alg| super::digest_offload::request_for(alg, &content.source()));
-            let source = match (off, &key) {
-                (Some(o), Some(k)) => o.content_digest(k, content.len(), md, || content.to_offer()),
-                _ => DigestSource::Local,
+            // (The request's source is worked out once, and only when there is a caller to ask:
+            // for a detached content it is a scan of the whole content.)
+            let key = off.and_then(|o| {
+                let alg = algs::HashAlg::from_oid(&info.digest_alg.oid).ok()?;
+                Some((
+                    o,
+                    super::digest_offload::request_for(alg, &content.source())?,
+                ))
+            });
+            let source = match &key {
+                Some((o, k)) => o.content_digest(k, content.len(), md, || content.to_offer(&k.1)),
+                None => DigestSource::Local,
             };
             digest_ok = match source {
                 DigestSource::Answered(d) => d == md,
