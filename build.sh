@@ -112,9 +112,16 @@ build_wasm() {
 assemble() {
   local browser="$1" out="dist/$1"
   rm -rf "$out"
-  mkdir -p "$out/pkg" "$out/content"
-  cp -r extension/_locales extension/icons extension/shared extension/background extension/ui "$out/"
-  cp pkg/impalemail.js pkg/impalemail_bg.wasm "$out/pkg/"
+  mkdir -p "$out/pkg" "$out/content" "$out/background"
+  cp -r extension/_locales extension/icons extension/shared extension/ui "$out/"
+  cp pkg/impalemail_bg.wasm "$out/pkg/"
+  # The background as one module file (its modules and wasm-bindgen's glue, not minified). A
+  # stopped worker that a message wakes (Chromium stops an idle one after 30 s) then fetches,
+  # parses and links one file instead of eleven: in a fresh Chromium its first statement ran
+  # 60-86 ms after the worker started with the modules apart, 13-35 ms bundled (2026-11-29,
+  # tools/bench/README.md "cold start").
+  esbuild extension/background/background.js --bundle --format=esm --target=es2022 --log-level=warning \
+    --outfile="$out/background/background.js"
   # Content scripts cannot be ES modules: bundle the entry point into one classic script.
   esbuild extension/content/main.js --bundle --format=iife --target=es2022 --log-level=warning \
     --outfile="$out/content/content.js"

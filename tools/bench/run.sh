@@ -11,9 +11,10 @@
 #                cases, N/5 timed calls (at least 3), 2 cold-start launches, no -Oz size probe
 #   --build      run ./build.sh first (otherwise pkg/ and dist/chrome must exist)
 #   --only LIST / --skip LIST   comma-separated implementations to run / leave out, from
-#                (wasm-firefox only with --only: see OPT_IN_IMPLS):
 #                native wasm-node wasm-chromium openssl-inproc openssl-cli pkijs
 #                pkijs-chromium wasm-firefox
+#                wasm-firefox runs in a phase of its own after the others, interleaved with
+#                native only (see FIREFOX PHASE below)
 #   FILTER       only cases whose id contains FILTER (e.g. rsa2048, 25m, opaque, ed25519)
 #   NODE_FLAGS   environment: flags for the Node runners (default none; e.g. --no-liftoff)
 #   BENCH_MANIFEST  environment: the Cargo.toml whose `verify` bench to build (default ours)
@@ -40,9 +41,6 @@ say() { printf '\033[1m==>\033[0m %s\n' "$*" >&2; }
 die() { printf 'run.sh: %s\n' "$*" >&2; exit 1; }
 
 ALL_IMPLS=(native wasm-node wasm-chromium wasm-firefox openssl-inproc openssl-cli pkijs pkijs-chromium)
-# Run only when asked (--only ...,wasm-firefox): a headless Firefox left up beside the others took
-# enough of this 2-core machine's time to slow every other column, native included (2026-11-29).
-OPT_IN_IMPLS=(wasm-firefox)
 ROUNDS=3 BUILD=0 FILTER="" QUICK=0 ONLY="" SKIP=""
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -51,7 +49,7 @@ while [ $# -gt 0 ]; do
     --build) BUILD=1; shift ;;
     --only) ONLY="${2:?--only needs a list}"; shift 2 ;;
     --skip) SKIP="${2:?--skip needs a list}"; shift 2 ;;
-    -h|--help) sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) die "unknown option $1 (see --help)" ;;
     *) FILTER="$1"; shift ;;
   esac
@@ -62,9 +60,8 @@ COLD="${BENCH_COLD:-$([ "$QUICK" = 1 ] && echo 2 || echo 5)}"
 for i in ${ONLY//,/ } ${SKIP//,/ }; do
   [[ " ${ALL_IMPLS[*]} " == *" $i "* ]] || die "unknown implementation $i (one of: ${ALL_IMPLS[*]})"
 done
-wanted() { # IMPL: in --only (if given; opt-in ones only then) and not in --skip
-  if [ -z "$ONLY" ]; then [[ " ${OPT_IN_IMPLS[*]} " != *" $1 "* ]]; else [[ ",$ONLY," == *",$1,"* ]]; fi \
-    && [[ ",$SKIP," != *",$1,"* ]]
+wanted() { # IMPL: in --only (if given) and not in --skip
+  { [ -z "$ONLY" ] || [[ ",$ONLY," == *",$1,"* ]]; } && [[ ",$SKIP," != *",$1,"* ]]
 }
 
 OUT="$ROOT/target/bench"
@@ -220,10 +217,6 @@ if wanted wasm-chromium && [[ " ${MISSING[*]} " != *" wasm-chromium:"* ]]; then
   start wasm-chromium 900 env BENCH_DIST="$DIST" node "${NODE_ARGS[@]}" tools/bench/wasm-chromium.mjs --serve \
     --corpus "$CORPUS" --cold "$COLD" --cold-out "$WORK/cold.json"
 fi
-if wanted wasm-firefox && [[ " ${MISSING[*]} " != *" wasm-firefox:"* ]]; then
-  say "starting wasm-firefox (its own browser; warm-up: every 2 KB and 100 KB case)"
-  start wasm-firefox 900 node "${NODE_ARGS[@]}" tools/bench/wasm-firefox.mjs --serve --corpus "$CORPUS"
-fi
 if wanted openssl-inproc && [ -x "$INPROC" ] && [[ " ${MISSING[*]} " != *" openssl-inproc:"* ]]; then
   start openssl-inproc 60 "$INPROC" --serve --corpus "$CORPUS" \
     --now "$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["now"])' "$CORPUS/manifest.json")"
@@ -239,14 +232,28 @@ if wanted pkijs-chromium && [[ " ${MISSING[*]} " != *" pkijs-chromium:"* ]]; the
   say "starting pkijs-chromium (its own browser; warm-up: every 2 KB and 100 KB case)"
   start pkijs-chromium 900 node "${NODE_ARGS[@]}" tools/bench/pkijs-chromium.mjs --serve --corpus "$CORPUS"
 fi
-[ "${#IMPLS[@]}" -gt 0 ] || die "no implementation to run"
+FIREFOX=0
+wanted wasm-firefox && [[ " ${MISSING[*]} " != *" wasm-firefox:"* ]] && FIREFOX=1
+[ "${#IMPLS[@]}" -gt 0 ] || [ "$FIREFOX" = 1 ] || die "no implementation to run"
+
+# stop IMPL: close a runner's pipes and wait for it to end.
+stop() {
+  local impl=$1
+  local t
+  eval "exec ${WFD[$impl]}>&- ${RFD[$impl]}<&-" 2>/dev/null || true
+  # End of input is the runners' signal to close their browsers; give them time for it.
+  for ((t = 0; t < 60; t++)); do kill -0 "${PID[$impl]}" 2>/dev/null || break; sleep 0.5; done
+  kill "${PID[$impl]}" 2>/dev/null || true
+  wait "${PID[$impl]}" 2>/dev/null || true
+  PID[$impl]=""
+}
 
 # ask IMPL CASE ITERS: one request, one JSON answer line (appended to the results)
 ask() {
   local impl=$1 id=$2 iters=$3 line
   printf '%s %s\n' "$id" "$iters" >&"${WFD[$impl]}" 2>/dev/null || die "the $impl runner has stopped (see the error above)"
   IFS= read -r -t 900 line <&"${RFD[$impl]}" || die "$impl runner gave no answer for $id (see the error above)"
-  printf '{"implementation":"%s","round":%s,"answer":%s}\n' "$impl" "$round" "$line" >>"$WORK/results.jsonl"
+  printf '{"implementation":"%s","phase":"%s","round":%s,"answer":%s}\n' "$impl" "$PHASE" "$round" "$line" >>"$WORK/results.jsonl"
   if [[ "$line" =~ \"median_ms\":\ ?([0-9.eE+-]+) ]]; then
     printf '  %-15s %-24s %10.3f ms\n' "$impl" "$id" "${BASH_REMATCH[1]}" >&2
   elif [[ "$line" == *'"na"'* ]]; then
@@ -256,18 +263,44 @@ ask() {
   fi
 }
 
-say "running ${#CASES[@]} cases x $ROUNDS rounds x ${#IMPLS[@]} implementations, interleaved (node flags: ${NODE_FLAGS:-none})"
-LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
-n=${#IMPLS[@]}
-for ((round = 1; round <= ROUNDS; round++)); do
-  say "round $round/$ROUNDS ($((SECONDS - T_START)) s, load $(cut -d' ' -f1-3 /proc/loadavg))"
-  k=0
-  for entry in "${CASES[@]}"; do
-    read -r id iters <<<"$entry"
-    for ((j = 0; j < n; j++)); do ask "${IMPLS[$(((j + round - 1 + k) % n))]}" "$id" "$iters"; done
-    k=$((k + 1))
+# rounds IMPL...: ROUNDS rounds, every case once in every IMPL per round, the order rotating
+rounds() {
+  local n=$# k j entry id iters
+  local -a these=("$@")
+  for ((round = 1; round <= ROUNDS; round++)); do
+    say "$PHASE: round $round/$ROUNDS ($((SECONDS - T_START)) s, load $(cut -d' ' -f1-3 /proc/loadavg))"
+    k=0
+    for entry in "${CASES[@]}"; do
+      read -r id iters <<<"$entry"
+      for ((j = 0; j < n; j++)); do ask "${these[$(((j + round - 1 + k) % n))]}" "$id" "$iters"; done
+      k=$((k + 1))
+    done
   done
-done
+}
+
+LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
+PHASE=main
+MAIN_IMPLS=("${IMPLS[@]}")
+if [ "${#MAIN_IMPLS[@]}" -gt 0 ]; then
+  say "running ${#CASES[@]} cases x $ROUNDS rounds x ${#MAIN_IMPLS[@]} implementations, interleaved (node flags: ${NODE_FLAGS:-none})"
+  rounds "${MAIN_IMPLS[@]}"
+fi
+# FIREFOX PHASE. A headless Firefox up beside the other runners took enough of this 2-core
+# machine to slow every other column, native included (2026-11-29: native RSA-4096 25 MB opaque
+# 33 -> 46 ms). So Firefox runs after them, with every runner but native stopped, interleaved
+# with native again; its ratio is to the native medians of this phase (kept apart from the
+# main phase's, which the other ratios and results.json's native cells use).
+if [ "$FIREFOX" = 1 ]; then
+  PHASE=firefox
+  FX_IMPLS=()
+  for i in "${MAIN_IMPLS[@]}"; do
+    if [ "$i" = native ]; then FX_IMPLS+=(native); else stop "$i"; fi
+  done
+  say "firefox phase: starting wasm-firefox, the other runners but native stopped (warm-up: every 2 KB and 100 KB case)"
+  start wasm-firefox 900 node "${NODE_ARGS[@]}" tools/bench/wasm-firefox.mjs --serve --corpus "$CORPUS"
+  FX_IMPLS+=(wasm-firefox)
+  rounds "${FX_IMPLS[@]}"
+fi
 LOAD_END="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 # ---------------------------------------------------------------- sizes
@@ -301,6 +334,8 @@ samples, na, order, startup = {}, {}, [], {}
 for line in open(os.path.join(work, "results.jsonl")):
     r = json.loads(line)
     a, impl = r["answer"], r["implementation"]
+    if r.get("phase", "main") != "main" and impl == "native":
+        impl = "native@" + r["phase"]  # the reference timed beside Firefox, kept apart
     if a["id"] not in order:
         order.append(a["id"])
     if "na" in a:
@@ -320,6 +355,8 @@ for cid in order:
         elif (impl, cid) in na:
             nas.append({**key, "reason": na[(impl, cid)]})
 json.dump(doc, open(os.path.join(out, "results.json"), "w"), indent=1)
+firefox_native = [{"algorithm": cases[cid]["algorithm"], "size": cases[cid]["size"], "mode": cases[cid]["mode"],
+                   "median_ms": round(med[("native@firefox", cid)], 4)} for cid in order if ("native@firefox", cid) in med]
 
 sizes = json.load(open(os.path.join(work, "sizes.json")))
 cold = json.load(open(os.path.join(work, "cold.json")))
@@ -334,6 +371,7 @@ for impl in impls:
 extras = {
     "not_available": nas, "left_out": missing, "warnings": warnings,
     "sizes": sizes, "cold_start": cold,
+    "firefox_phase_native": firefox_native,
     "openssl_cli_startup_ms_median": statistics.median([x for v in startup.values() for x in v]) if startup else None,
     "environment": {"rounds": int(rounds), "quick": quick == "1", "node": node, "node_flags": flags,
                     "chromium": ready.get("wasm-chromium", {}).get("chromium"),
@@ -352,6 +390,8 @@ def cell(impl, cid):
         return f"{med[(impl, cid)]:.3f}"
     return "n/a" if (impl, cid) in na else "-"
 def ratio(a, b, cid):
+    if a == "wasm-firefox" and b == "native":
+        b = "native@firefox"  # the native medians of the Firefox phase
     if (a, cid) in med and (b, cid) in med and med[(b, cid)] > 0:
         return f"{med[(a, cid)] / med[(b, cid)]:.2f}"
     return "-"
@@ -379,6 +419,8 @@ if ratio_cols:
     for cid in order:
         c = cases[cid]
         print(f"{c['algorithm']:<9} {c['size']:>6} {c['mode']:<8}" + "".join(f" {ratio(a, b, cid):>12}" for a, b in ratio_cols))
+    if "wasm-firefox" in impls and "native" in impls:
+        print("(ffox/nat: to native's medians of the Firefox phase, timed beside Firefox alone)")
 print()
 if sizes.get("wasm_shipped_bytes"):
     kb = lambda n: f"{n / 1024:.1f} KB"
@@ -398,10 +440,10 @@ if sizes.get("wasm_shipped_bytes"):
     print(f"content script: {kb(sizes['content_script_bytes'])}, {kb(sizes['content_script_gzip9_bytes'])} gzip -9 ({sizes['content_script_file']})")
 if cold.get("launches"):
     print(f"cold start (Chromium, fresh profile, {cold['launches']} launches, {cold['case']}): first verdict "
-          f"{cold['median_verdict_ms']:.1f} ms after the worker's first statement (median; "
-          f"{cold['median_total_ms']:.1f} ms after the worker started, of which module loading "
-          f"{cold['median_first_statement_ms']:.1f} ms); the {cold['median_verdict_ms']:.1f} ms: core ready (fetch, compile, "
-          f"instantiate, initCore) {cold['median_core_ready_ms']:.1f} ms, then the first verify {cold['median_first_verify_ms']:.1f} ms")
+          f"{cold['median_total_ms']:.1f} ms after the worker started (median; the budget's figure). Of that, "
+          f"module loading to the worker's first statement {cold['median_first_statement_ms']:.1f} ms, then "
+          f"{cold['median_verdict_ms']:.1f} ms to the verdict: core ready (fetch, compile, instantiate, initCore) "
+          f"{cold['median_core_ready_ms']:.1f} ms, the first verify {cold['median_first_verify_ms']:.1f} ms")
 if extras["openssl_cli_startup_ms_median"] is not None:
     print(f"openssl-cli: process start-up subtracted, median of `openssl version` runs: {extras['openssl_cli_startup_ms_median']:.2f} ms")
 if nas:

@@ -1,6 +1,7 @@
-// What the Node-driven runners share (wasm-node, wasm-chromium, pkijs, pkijs-chromium): their
-// command line, their protocol with run.sh (medians, the warm-up count, the request loop of
-// `--serve`; see tools/bench/README.md), and a Chromium whose extension worker stays up.
+// What the Node-driven runners share (wasm-node, wasm-chromium, wasm-firefox, pkijs,
+// pkijs-chromium): their command line, their protocol with run.sh (medians, the warm-up count,
+// the request loop of `--serve`; see tools/bench/README.md), the bench copy of a build with its
+// entry bundled as build.sh bundles the background, and a Chromium whose extension worker stays up.
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -120,10 +121,26 @@ export function copyExtension(dist, ext) {
   fs.rmSync(ext, { recursive: true, force: true });
   fs.cpSync(dist, ext, { recursive: true });
   if (process.env.IMPALEMAIL_PKG) {
-    for (const f of ['impalemail.js', 'impalemail_bg.wasm']) {
-      fs.copyFileSync(path.join(process.env.IMPALEMAIL_PKG, f), path.join(ext, 'pkg', f));
-    }
+    fs.copyFileSync(path.join(process.env.IMPALEMAIL_PKG, 'impalemail_bg.wasm'), path.join(ext, 'pkg', 'impalemail_bg.wasm'));
   }
+}
+
+/**
+ * A bench entry bundled into one module file, as build.sh bundles the shipped background
+ * (esbuild, ESM, es2022, not minified): `entry` is the entry's source, its relative imports
+ * resolved from extension/background/. wasm-bindgen's glue comes from $IMPALEMAIL_PKG when
+ * run.sh sets it (else pkg/), so that it matches the wasm timed.
+ * @param {string} entry @param {string} outfile
+ */
+export async function bundleEntry(entry, outfile) {
+  const root = path.resolve(import.meta.dirname, '../..');
+  const glue = path.join(process.env.IMPALEMAIL_PKG ?? path.join(root, 'pkg'), 'impalemail.js');
+  const esbuild = await import('esbuild');
+  await esbuild.build({
+    stdin: { contents: entry, resolveDir: path.join(root, 'extension/background'), sourcefile: 'bench-entry.js' },
+    bundle: true, format: 'esm', target: 'es2022', outfile, logLevel: 'warning',
+    plugins: [{ name: 'glue', setup: (b) => { b.onResolve({ filter: /\/pkg\/impalemail\.js$/ }, () => ({ path: glue })); } }],
+  });
 }
 
 /**

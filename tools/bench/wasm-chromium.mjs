@@ -5,11 +5,12 @@
 //   node tools/bench/wasm-chromium.mjs --serve [--cold K] [--cold-out FILE]   (run.sh)
 //
 // The extension: a copy of dist/chrome (BENCH_DIST to use another build) in
-// target/bench/chrome-ext/ (with pkg/ replaced by $IMPALEMAIL_PKG when run.sh sets it, so
-// that both wasm columns time the same file), unchanged except for a bench entry point that the copy's
-// manifest names as its service worker, background/bench.js:
+// target/bench/chrome-ext/ (with its wasm replaced by $IMPALEMAIL_PKG's when run.sh sets it, so
+// that both wasm columns time the same file), unchanged except for a bench entry point that the
+// copy's manifest names as its service worker, background/bench.js, bundled into one file from
+// extension/background/ as build.sh bundles the shipped background.js (runner.mjs bundleEntry):
 //
-//   import './bench-t0.js';      // first statement of the worker: globalThis.__benchT0 = performance.now()
+//   import '.../bench-t0.js';    // first statement of the worker: globalThis.__benchT0 = performance.now()
 //   import './background.js';    // the real background, untouched (starts loading the core)
 //   import { call } from './core.js';   // the same module instances the background uses
 //   ... starts the cold-start verdict, then exposes { call } as globalThis.__impalemailBench
@@ -40,7 +41,7 @@
 // "warmup", "median_ms", "samples_ms"}; it prints {"ready": true, "chromium": VERSION} first.
 import fs from 'node:fs';
 import path from 'node:path';
-import { copyExtension, keptAliveWorker, linkCorpus, median, parseArgs, readManifest, serve, warmupFor } from './runner.mjs';
+import { bundleEntry, copyExtension, keptAliveWorker, linkCorpus, median, parseArgs, readManifest, serve, warmupFor } from './runner.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const DIST = process.env.BENCH_DIST ?? path.join(ROOT, 'dist/chrome');
@@ -68,7 +69,7 @@ if (!fs.existsSync(path.join(DIST, 'manifest.json'))) die(`${DIST} is missing: b
 const manifest = readManifest(args.corpus, die);
 
 // ---------------------------------------------------------------- the bench copy
-function prepare() {
+async function prepare() {
   // run.sh passes its private copy of pkg/ (the one wasm-node times): that very wasm.
   copyExtension(DIST, EXT);
   const m = JSON.parse(fs.readFileSync(path.join(EXT, 'manifest.json'), 'utf8'));
@@ -84,12 +85,12 @@ function prepare() {
   fs.writeFileSync(path.join(EXT, 'background/bench-input.js'),
     `// Bench only: the cold-start mail (${COLD_CASE}) and the bench root.\n` +
     `export const NOW = ${manifest.now};\nexport const MAIL_B64 = '${b64(cold.file)}';\nexport const ROOT_B64 = '${b64(manifest.root)}';\n`);
-  fs.writeFileSync(path.join(EXT, 'background/bench.js'), `// Bench only (tools/bench/wasm-chromium.mjs): the real background plus a handle on its core.
-import './bench-t0.js';
+  await bundleEntry(`// Bench only (tools/bench/wasm-chromium.mjs): the real background plus a handle on its core.
+import ${JSON.stringify(path.join(EXT, 'background/bench-t0.js'))};
 import './background.js';
 import { call, core } from './core.js';
 import { verifyAt } from './smime.js';
-import { MAIL_B64, NOW, ROOT_B64 } from './bench-input.js';
+import { MAIL_B64, NOW, ROOT_B64 } from ${JSON.stringify(path.join(EXT, 'background/bench-input.js'))};
 
 const bytes = (b64) => Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
 const root = bytes(ROOT_B64);
@@ -100,7 +101,7 @@ globalThis.__benchCold = verifyAt(bytes(MAIL_B64), NOW, [root]).then(
   (e) => ({ error: String(e) }),
 );
 globalThis.__impalemailBench = { call, verifyAt };
-`);
+`, path.join(EXT, 'background/bench.js'));
   linkCorpus(args.corpus, manifest, path.join(EXT, 'bench-corpus'));
 }
 

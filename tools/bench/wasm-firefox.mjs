@@ -9,7 +9,8 @@
 // target/bench/firefox-ext/, with pkg/ replaced by $IMPALEMAIL_PKG when run.sh sets it (the
 // wasm the other columns time), plus an empty page (bench.html) and the mails as hard links
 // (bench-corpus/). In Firefox the background is an event page, not a worker: the bench page
-// is the same kind of context. It imports background/smime.js, so the core is loaded and
+// is the same kind of context. It imports background/bench-page.js, background/smime.js's
+// `verifyAt` bundled as build.sh bundles the background (runner.mjs bundleEntry), so the core is loaded and
 // called by the extension's own modules (core.js's `call`, verify-job.js's rounds, Firefox's
 // WebCrypto), and a timed call is `verifyAt(raw, now, [root])`, as wasm-chromium.mjs times it.
 // The mail is fetched into a Uint8Array before timing. Firefox coarsens performance.now() to
@@ -20,7 +21,7 @@
 // {"ready": true, "firefox": VERSION} first.
 import fs from 'node:fs';
 import path from 'node:path';
-import { copyExtension, linkCorpus, median, parseArgs, readManifest, serve, warmupFor } from './runner.mjs';
+import { bundleEntry, copyExtension, linkCorpus, median, parseArgs, readManifest, serve, warmupFor } from './runner.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const DIST = process.env.BENCH_DIST_FIREFOX ?? path.join(ROOT, 'dist/firefox');
@@ -44,8 +45,10 @@ if (!fs.existsSync(ff.FIREFOX)) die(`${ff.FIREFOX} is missing: apt-get install f
 if (!fs.existsSync(path.join(DIST, 'manifest.json'))) die(`${DIST} is missing: build it with ./build.sh`);
 const manifest = readManifest(args.corpus, die);
 
-function prepare() {
+async function prepare() {
   copyExtension(DIST, EXT);
+  // The page's own instance of the background's check, bundled as build.sh bundles background.js.
+  await bundleEntry("export { verifyAt } from './smime.js';\n", path.join(EXT, 'background/bench-page.js'));
   fs.writeFileSync(path.join(EXT, 'bench.html'), '<!doctype html><meta charset="utf-8"><title>bench (not shipped)</title>\n');
   linkCorpus(args.corpus, manifest, path.join(EXT, 'bench-corpus'));
 }
@@ -54,7 +57,7 @@ function prepare() {
 function inPage({ file, iters, warmup, timed, mode }) {
   return `(async () => {
     const p = ${JSON.stringify({ file, rootFile: manifest.root, now: manifest.now, iters, warmup, timed, mode, rootCn: ROOT_CN })};
-    globalThis.__bench ??= await import('/background/smime.js');
+    globalThis.__bench ??= await import('/background/bench-page.js');
     const load = async (f) => new Uint8Array(await (await fetch('/bench-corpus/' + f)).arrayBuffer());
     const raw = await load(p.file);
     const root = await load(p.rootFile);
@@ -78,7 +81,7 @@ function inPage({ file, iters, warmup, timed, mode }) {
   })()`;
 }
 
-prepare();
+await prepare();
 const browser = await ff.launch({ extDir: EXT, prefs: { 'privacy.reduceTimerPrecision': false } });
 const stop = () => browser.close();
 process.on('SIGTERM', () => stop().then(() => process.exit(0)));
