@@ -195,7 +195,12 @@ start() {
   local impl=$1 timeout=$2 w r line
   shift 2
   mkfifo "$WORK/$impl.in" "$WORK/$impl.out"
-  "$@" <"$WORK/$impl.in" >"$WORK/$impl.out" &
+  # Without the other runners' pipe ends, so that closing a runner's input is its end of input
+  # (a runner started later would otherwise hold it open).
+  (
+    for fd in "${WFD[@]}" "${RFD[@]}"; do eval "exec $fd>&-"; done
+    exec "$@"
+  ) <"$WORK/$impl.in" >"$WORK/$impl.out" &
   PID[$impl]=$!
   exec {w}>"$WORK/$impl.in" {r}<"$WORK/$impl.out"
   WFD[$impl]=$w RFD[$impl]=$r
