@@ -449,6 +449,11 @@ if cold.get("launches"):
           f"module loading to the worker's first statement {cold['median_first_statement_ms']:.1f} ms, then "
           f"{cold['median_verdict_ms']:.1f} ms to the verdict: core ready (fetch, compile, instantiate, initCore) "
           f"{cold['median_core_ready_ms']:.1f} ms, the first verify {cold['median_first_verify_ms']:.1f} ms")
+    if cold.get("restarts"):
+        print(f"  worker restart in a running browser ({cold['restarts']} times: stopped as an idle worker is, woken by a "
+              f"message): first verdict {cold['restart_median_total_ms']:.1f} ms after the worker started (module loading "
+              f"{cold['restart_median_first_statement_ms']:.1f}, core ready {cold['restart_median_core_ready_ms']:.1f}, "
+              f"first verify {cold['restart_median_first_verify_ms']:.1f})")
 if extras["openssl_cli_startup_ms_median"] is not None:
     print(f"openssl-cli: process start-up subtracted, median of `openssl version` runs: {extras['openssl_cli_startup_ms_median']:.2f} ms")
 if nas:
