@@ -5,7 +5,7 @@
 #   ./build.sh run [chrome|firefox] [--headless]
 #                                   start a browser with the extension on the local demo site
 #   ./build.sh test [SUITE...]      all tests (or the named suites); ends with "N passed, N failed"
-#                                   suites: unit fmt clippy js node lint webmail e2e (e2e-chrome, e2e-firefox)
+#                                   suites: unit fmt doc clippy js node lint webmail e2e (e2e-chrome, e2e-firefox)
 #   ./build.sh eval-forms DIR [--label-attr NAME] [--ledger FILE] [--quiet]
 #                                   what the real extension (dist/chrome) decides for every field of the
 #                                   .html files in DIR; the corpus: tests/forms/corpus --label-attr data-label-field
@@ -218,6 +218,8 @@ suite_unit() {
   cargo_tests "unit (impalemail-scan)" cargo test -p impalemail-scan --quiet
 }
 suite_fmt() { check "fmt (cargo fmt --check)" cargo fmt --all --check; }
+# The API docs build without a warning (broken intra-doc links, unclosed HTML tags...).
+suite_doc() { check "cargo doc (-D warnings)" env RUSTDOCFLAGS="-D warnings" cargo doc -q --no-deps --lib; }
 suite_clippy() {
   check "clippy (native, -D warnings)" cargo clippy -q --all-targets -- -D warnings
   check "clippy (wasm32, -D warnings)" cargo clippy -q --lib --target "$WASM_TARGET" --no-default-features -- -D warnings
@@ -246,13 +248,14 @@ suite_e2e_firefox() { ensure_firefox; E2E_BROWSERS=firefox node_tests "e2e (fire
 
 run_tests() {
   local suites=("$@")
-  [ "${#suites[@]}" -gt 0 ] || suites=(unit fmt clippy js node lint webmail e2e)
+  [ "${#suites[@]}" -gt 0 ] || suites=(unit fmt doc clippy js node lint webmail e2e)
   local t0=$SECONDS
   build
   for s in "${suites[@]}"; do
     case "$s" in
       unit) suite_unit ;;
       fmt) suite_fmt ;;
+      doc) suite_doc ;;
       clippy) suite_clippy ;;
       js) suite_js ;;
       node|wasm) suite_node ;;
@@ -261,7 +264,7 @@ run_tests() {
       e2e) suite_e2e_chrome; suite_e2e_firefox ;;
       e2e-chrome) suite_e2e_chrome ;;
       e2e-firefox) suite_e2e_firefox ;;
-      *) die "test: unknown suite $s (unit fmt clippy js node lint webmail e2e e2e-chrome e2e-firefox)" ;;
+      *) die "test: unknown suite $s (unit fmt doc clippy js node lint webmail e2e e2e-chrome e2e-firefox)" ;;
     esac
   done
   say "tests took $((SECONDS - t0)) s"
