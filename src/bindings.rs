@@ -496,12 +496,12 @@ impl VerifyJobJs {
         user_roots: Vec<js_sys::Uint8Array>,
     ) -> Result<VerifyJobJs, JsValue> {
         use crate::smime::digest_offload::OFFLOAD_MIN_BYTES;
-        // (1 MiB fits u32.)
+        // (64 KiB fits u32.)
         Self::with_digest_threshold(raw, now, user_roots, OFFLOAD_MIN_BYTES as u32)
     }
 
     /// A job that asks for the digest of every content of at least `min_digest_bytes` bytes
-    /// (the constructor's threshold is `OFFLOAD_MIN_BYTES`, 1 MiB): for the tests, which
+    /// (the constructor's threshold is `OFFLOAD_MIN_BYTES`, 64 KiB): for the tests, which
     /// run the digest requests, and their views of the core's memory, on small messages.
     #[wasm_bindgen(js_name = withDigestThreshold)]
     pub fn with_digest_threshold(

@@ -243,7 +243,7 @@ for (const name of BROWSERS) {
         const key = (/** @type {any} */ x) => [x.status, x.reason?.kind ?? null, x.details?.signer?.algorithms ?? null];
         assert.deepEqual(key(v), key(golden), f);
       }
-      // A large message (1.6 MB, above the 1 MiB from which WebCrypto hashes the content) with
+      // A large message (1.6 MB, above the 64 KiB from which WebCrypto hashes the content) with
       // bare LF line ends: the core hands the canonical (CRLF) form over as a view of its
       // memory, this browser's WebCrypto hashes it. Verified, as the CRLF original is.
       const large = Buffer.from(read('large/large-detached.eml').toString('latin1').replaceAll('\r\n', '\n'), 'latin1');

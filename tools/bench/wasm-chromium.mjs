@@ -116,7 +116,7 @@ async function inWorker({ file, rootFile, now, iters, warmup, mode, rootCn, time
   const load = async (f) => new Uint8Array(await (await fetch(globalThis.chrome.runtime.getURL(`bench-corpus/${f}`))).arrayBuffer());
   const raw = await load(file);
   const root = await load(rootFile);
-  // The background's own check (smime.js verifyAt): from 1 MiB of content up, WebCrypto
+  // The background's own check (smime.js verifyAt): from 64 KiB of content up, WebCrypto
   // hashes the content and the core checks the answer.
   const once = () => bench.verifyAt(raw, now, [root]);
   const v = await once();
