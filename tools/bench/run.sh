@@ -14,7 +14,7 @@
 #                native wasm-node wasm-chromium openssl-inproc openssl-cli pkijs
 #                pkijs-chromium wasm-firefox
 #                wasm-firefox runs in a phase of its own after the others, interleaved with
-#                native only (see FIREFOX PHASE below)
+#                native and pkijs only (see FIREFOX PHASE below)
 #   FILTER       only cases whose id contains FILTER (e.g. rsa2048, 25m, opaque, ed25519)
 #   NODE_FLAGS   environment: flags for the Node runners (default none; e.g. --no-liftoff)
 #   BENCH_MANIFEST  environment: the Cargo.toml whose `verify` bench to build (default ours)
@@ -292,14 +292,15 @@ if [ "${#MAIN_IMPLS[@]}" -gt 0 ]; then
 fi
 # FIREFOX PHASE. A headless Firefox up beside the other runners took enough of this 2-core
 # machine to slow every other column, native included (2026-11-29: native RSA-4096 25 MB opaque
-# 33 -> 46 ms). So Firefox runs after them, with every runner but native stopped, interleaved
-# with native again; its ratio is to the native medians of this phase (kept apart from the
-# main phase's, which the other ratios and results.json's native cells use).
+# 33 -> 46 ms). So Firefox runs after them, with every runner but native and PKI.js in Node
+# stopped, interleaved with those two again; its ratios are to their medians of this phase
+# (kept apart from the main phase's, which the other ratios and results.json use).
 if [ "$FIREFOX" = 1 ]; then
   PHASE=firefox
   FX_IMPLS=()
   for i in "${MAIN_IMPLS[@]}"; do
-    if [ "$i" = native ]; then FX_IMPLS+=(native); else stop "$i"; fi
+    # native and PKI.js in Node stay (the references of the ratios; idle between requests).
+    if [ "$i" = native ] || [ "$i" = pkijs ]; then FX_IMPLS+=("$i"); else stop "$i"; fi
   done
   say "firefox phase: starting wasm-firefox, the other runners but native stopped (warm-up: every 2 KB and 100 KB case)"
   start wasm-firefox 900 node "${NODE_ARGS[@]}" tools/bench/wasm-firefox.mjs --serve --corpus "$CORPUS"
@@ -339,8 +340,8 @@ samples, na, order, startup = {}, {}, [], {}
 for line in open(os.path.join(work, "results.jsonl")):
     r = json.loads(line)
     a, impl = r["answer"], r["implementation"]
-    if r.get("phase", "main") != "main" and impl == "native":
-        impl = "native@" + r["phase"]  # the reference timed beside Firefox, kept apart
+    if r.get("phase", "main") != "main" and impl != "wasm-firefox":
+        impl += "@" + r["phase"]  # a reference timed beside Firefox, kept apart
     if a["id"] not in order:
         order.append(a["id"])
     if "na" in a:
@@ -360,8 +361,9 @@ for cid in order:
         elif (impl, cid) in na:
             nas.append({**key, "reason": na[(impl, cid)]})
 json.dump(doc, open(os.path.join(out, "results.json"), "w"), indent=1)
-firefox_native = [{"algorithm": cases[cid]["algorithm"], "size": cases[cid]["size"], "mode": cases[cid]["mode"],
-                   "median_ms": round(med[("native@firefox", cid)], 4)} for cid in order if ("native@firefox", cid) in med]
+firefox_refs = [{"implementation": ref, "algorithm": cases[cid]["algorithm"], "size": cases[cid]["size"],
+                 "mode": cases[cid]["mode"], "median_ms": round(med[(ref + "@firefox", cid)], 4)}
+                for ref in ("native", "pkijs") for cid in order if (ref + "@firefox", cid) in med]
 
 sizes = json.load(open(os.path.join(work, "sizes.json")))
 cold = json.load(open(os.path.join(work, "cold.json")))
@@ -376,7 +378,7 @@ for impl in impls:
 extras = {
     "not_available": nas, "left_out": missing, "warnings": warnings,
     "sizes": sizes, "cold_start": cold,
-    "firefox_phase_native": firefox_native,
+    "firefox_phase_references": firefox_refs,
     "openssl_cli_startup_ms_median": statistics.median([x for v in startup.values() for x in v]) if startup else None,
     "environment": {"rounds": int(rounds), "quick": quick == "1", "node": node, "node_flags": flags,
                     "chromium": ready.get("wasm-chromium", {}).get("chromium"),
@@ -395,8 +397,8 @@ def cell(impl, cid):
         return f"{med[(impl, cid)]:.3f}"
     return "n/a" if (impl, cid) in na else "-"
 def ratio(a, b, cid):
-    if a == "wasm-firefox" and b == "native":
-        b = "native@firefox"  # the native medians of the Firefox phase
+    if a == "wasm-firefox" and (b + "@firefox", cid) in med:
+        b += "@firefox"  # the reference's medians of the Firefox phase
     if (a, cid) in med and (b, cid) in med and med[(b, cid)] > 0:
         return f"{med[(a, cid)] / med[(b, cid)]:.2f}"
     return "-"
@@ -425,7 +427,7 @@ if ratio_cols:
         c = cases[cid]
         print(f"{c['algorithm']:<9} {c['size']:>6} {c['mode']:<8}" + "".join(f" {ratio(a, b, cid):>12}" for a, b in ratio_cols))
     if "wasm-firefox" in impls and "native" in impls:
-        print("(ffox/nat: to native's medians of the Firefox phase, timed beside Firefox alone)")
+        print("(ffox/nat and ffox/pkijs: to native's and PKI.js's medians of the Firefox phase, timed beside Firefox alone)")
 print()
 if sizes.get("wasm_shipped_bytes"):
     kb = lambda n: f"{n / 1024:.1f} KB"
