@@ -117,7 +117,7 @@ assemble() {
   cp pkg/impalemail_bg.wasm "$out/pkg/"
   # The background as one module file (its modules and wasm-bindgen's glue, not minified). A
   # stopped worker that a message wakes (Chromium stops an idle one after 30 s) then fetches,
-  # parses and links one file instead of eleven: in a fresh Chromium its first statement ran
+  # parses and links one file instead of fourteen: in a fresh Chromium its first statement ran
   # 60-86 ms after the worker started with the modules apart, 13-35 ms bundled (2026-11-29,
   # tools/bench/README.md "cold start").
   esbuild extension/background/background.js --bundle --format=esm --target=es2022 --log-level=warning \
