@@ -119,9 +119,8 @@ assemble() {
   # stopped worker that a message wakes (Chromium stops an idle one after 30 s) then fetches,
   # parses and links one file instead of fourteen: in a fresh Chromium its first statement ran
   # 60-86 ms after the worker started with the modules apart, 13-35 ms bundled (2026-11-29,
-  # tools/bench/README.md "cold start").
-  esbuild extension/background/background.js --bundle --format=esm --target=es2022 --log-level=warning \
-    --outfile="$out/background/background.js"
+  # tools/bench/README.md "cold start"). The bench bundles its entries with the same options.
+  node tools/bundle-background.mjs "$out/background/background.js"
   # Content scripts cannot be ES modules: bundle the entry point into one classic script.
   esbuild extension/content/main.js --bundle --format=iife --target=es2022 --log-level=warning \
     --outfile="$out/content/content.js"

@@ -302,7 +302,7 @@ if [ "$FIREFOX" = 1 ]; then
     # native and PKI.js in Node stay (the references of the ratios; idle between requests).
     if [ "$i" = native ] || [ "$i" = pkijs ]; then FX_IMPLS+=("$i"); else stop "$i"; fi
   done
-  say "firefox phase: starting wasm-firefox, the other runners but native stopped (warm-up: every 2 KB and 100 KB case)"
+  say "firefox phase: starting wasm-firefox, every runner but native and pkijs stopped (warm-up: every 2 KB and 100 KB case)"
   start wasm-firefox 900 node "${NODE_ARGS[@]}" tools/bench/wasm-firefox.mjs --serve --corpus "$CORPUS"
   FX_IMPLS+=(wasm-firefox)
   rounds "${FX_IMPLS[@]}"

@@ -126,8 +126,8 @@ export function copyExtension(dist, ext) {
 }
 
 /**
- * A bench entry bundled into one module file, as build.sh bundles the shipped background
- * (esbuild, ESM, es2022, not minified): `entry` is the entry's source, its relative imports
+ * A bench entry bundled into one module file with the shipped background's options
+ * (tools/bundle-background.mjs): `entry` is the entry's source, its relative imports
  * resolved from extension/background/. wasm-bindgen's glue comes from $IMPALEMAIL_PKG when
  * run.sh sets it (else pkg/), so that it matches the wasm timed.
  * @param {string} entry @param {string} outfile
@@ -136,9 +136,11 @@ export async function bundleEntry(entry, outfile) {
   const root = path.resolve(import.meta.dirname, '../..');
   const glue = path.join(process.env.IMPALEMAIL_PKG ?? path.join(root, 'pkg'), 'impalemail.js');
   const esbuild = await import('esbuild');
+  const { BACKGROUND_BUNDLE } = await import('../bundle-background.mjs');
   await esbuild.build({
+    ...BACKGROUND_BUNDLE,
     stdin: { contents: entry, resolveDir: path.join(root, 'extension/background'), sourcefile: 'bench-entry.js' },
-    bundle: true, format: 'esm', target: 'es2022', outfile, logLevel: 'warning',
+    outfile,
     plugins: [{ name: 'glue', setup: (b) => { b.onResolve({ filter: /\/pkg\/impalemail\.js$/ }, () => ({ path: glue })); } }],
   });
 }

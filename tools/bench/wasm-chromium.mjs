@@ -145,16 +145,26 @@ async function runCase(sw, c, iters, timed = true, warmup = warmupFor(iters)) {
   return r.samples;
 }
 
+/** The figures of one start from the bench entry's `__benchCold` record (times from the worker's start). */
+function startFigures(r, what) {
+  if (!r || r.error) die(`${what}: ${r?.error ?? 'no result'}`);
+  if (r.status !== 'verified' || r.chain !== 3) die(`${what}: the first verdict is ${r.status} (chain ${r.chain})`);
+  return {
+    first_statement_ms: r.t0, verdict_ms: r.verdict - r.t0, total_ms: r.verdict,
+    core_ready_ms: r.core - r.t0, first_verify_ms: r.verdict - r.core,
+  };
+}
+
+/** The medians of a list of starts' figures, each key prefixed with `prefix`. */
+function startMedians(runs, prefix) {
+  const keys = ['first_statement_ms', 'verdict_ms', 'total_ms', 'core_ready_ms', 'first_verify_ms'];
+  return Object.fromEntries(keys.map((k) => [`${prefix}median_${k}`, median(runs.map((x) => x[k]))]));
+}
+
 async function coldOnce() {
   const b = await chromeLib.launch({ extDir: EXT });
   try {
-    const r = await b.serviceWorker.evaluate('globalThis.__benchCold');
-    if (!r || r.error) die(`cold start: ${r?.error ?? 'no result'}`);
-    if (r.status !== 'verified' || r.chain !== 3) die(`cold start: the first verdict is ${r.status} (chain ${r.chain})`);
-    return {
-      first_statement_ms: r.t0, verdict_ms: r.verdict - r.t0, total_ms: r.verdict,
-      core_ready_ms: r.core - r.t0, first_verify_ms: r.verdict - r.core, chromium: b.version,
-    };
+    return { ...startFigures(await b.serviceWorker.evaluate('globalThis.__benchCold'), 'cold start'), chromium: b.version };
   } finally {
     await b.close();
   }
@@ -180,8 +190,8 @@ async function restarts(k) {
   const b = await chromeLib.launch({ extDir: EXT });
   try {
     await b.serviceWorker.evaluate('globalThis.__benchCold');
-    const page = (await b.openExtensionPage('ui/options.html')).raw;
-    const cdp = await page.context().newCDPSession(page);
+    const page = await b.openExtensionPage('ui/options.html');
+    const cdp = await page.raw.context().newCDPSession(page.raw);
     /** @type {Map<string, any>} */
     const versions = new Map();
     cdp.on('ServiceWorker.workerVersionUpdated', (e) => { for (const v of e.versions) versions.set(v.versionId, v); });
@@ -194,13 +204,9 @@ async function restarts(k) {
       for (const v of ours()) if (v.runningStatus === 'running') await cdp.send('ServiceWorker.stopWorker', { versionId: v.versionId });
       await until(() => ours().every((v) => v.runningStatus === 'stopped'), 10000, 'the worker to stop');
       const since = Date.now();
-      await page.evaluate("chrome.runtime.sendMessage({ type: 'bench.wake' }).catch(() => null)");
-      const r = await until(async () => {
-        const s = await page.evaluate("chrome.storage.local.get('benchCold')");
-        return s.benchCold?.at >= since ? s.benchCold : null;
-      }, 20000, 'the restarted worker\'s verdict');
-      if (r.status !== 'verified' || r.chain !== 3) die(`restart: the first verdict is ${r.status} (chain ${r.chain})`);
-      out.push({ first_statement_ms: r.t0, verdict_ms: r.verdict - r.t0, total_ms: r.verdict, core_ready_ms: r.core - r.t0, first_verify_ms: r.verdict - r.core });
+      await page.eval("chrome.runtime.sendMessage({ type: 'bench.wake' }).catch(() => null)");
+      const r = await page.waitFor(`chrome.storage.local.get('benchCold').then((s) => s.benchCold?.at >= ${since} && s.benchCold)`, 20000);
+      out.push(startFigures(r, 'restart'));
     }
     return out;
   } finally {
@@ -213,25 +219,11 @@ await prepare();
 const cold = [];
 for (let i = 0; i < args.cold; i++) cold.push(await coldOnce());
 if (cold.length) {
-  const summary = {
-    case: COLD_CASE,
-    launches: cold.length,
-    median_first_statement_ms: median(cold.map((x) => x.first_statement_ms)),
-    median_verdict_ms: median(cold.map((x) => x.verdict_ms)),
-    median_total_ms: median(cold.map((x) => x.total_ms)),
-    median_core_ready_ms: median(cold.map((x) => x.core_ready_ms)),
-    median_first_verify_ms: median(cold.map((x) => x.first_verify_ms)),
-    runs: cold,
-  };
   const warm = await restarts(args.cold);
-  Object.assign(summary, {
-    restarts: warm.length,
-    restart_median_first_statement_ms: median(warm.map((x) => x.first_statement_ms)),
-    restart_median_total_ms: median(warm.map((x) => x.total_ms)),
-    restart_median_core_ready_ms: median(warm.map((x) => x.core_ready_ms)),
-    restart_median_first_verify_ms: median(warm.map((x) => x.first_verify_ms)),
-    restart_runs: warm,
-  });
+  const summary = {
+    case: COLD_CASE, launches: cold.length, ...startMedians(cold, ''), runs: cold,
+    restarts: warm.length, ...startMedians(warm, 'restart_'), restart_runs: warm,
+  };
   if (args.coldOut) fs.writeFileSync(args.coldOut, JSON.stringify(summary, null, 1));
   else console.log(`cold start: ${JSON.stringify(summary)}`);
 }
