@@ -173,6 +173,18 @@ pub fn alias_resolve_source(
     to_js(&serde_json::json!({ "id": source.id(), "provider": source.provider().map(|p| p.id()) }))
 }
 
+/// The ids of the sources that can make an alias now, the default first
+/// ([`Settings::ready_sources`]).
+#[wasm_bindgen(js_name = aliasReadySources)]
+pub fn alias_ready_sources(settings_json: &str) -> Result<JsValue, JsValue> {
+    let ids: Vec<String> = settings_from(settings_json)?
+        .ready_sources()
+        .into_iter()
+        .map(|s| s.id())
+        .collect();
+    to_js(&ids)
+}
+
 /// Makes an alias with a local generator (`kind`: catch-all, plus, subdomain, per-site) for
 /// the page at `page_url`; returns the vault record.
 #[wasm_bindgen(js_name = aliasCreateLocal)]

@@ -214,8 +214,28 @@ export async function runExpiry() {
   const due = /** @type {{ id: string, source: string, provider_id?: string | null }[]} */ (c.vaultDue(await vault(), nowSecs()));
   /** @type {{ id: string, error: string }[]} */
   const failed = [];
+  const inboxes = await inboxStore.read();
+  /** Temporary inboxes deleted at the service, whose credentials go with them. */
+  const deletedInboxes = [];
   for (const r of due) {
     const provider = c.aliasResolveSource(s, r.source).provider;
+    if (provider === TEMPORARY_INBOX) {
+      // A temporary inbox ends with its account at the service (its mail goes with it); the
+      // record stays, expired. An account the service no longer knows is already gone.
+      const creds = inboxes[r.id];
+      if (!creds) continue;
+      try {
+        await runFlow(c.inboxFlow(s, creds, 'delete', undefined, nowSecs()));
+      } catch (e) {
+        const variant = /** @type {{ variant?: string }} */ (e).variant;
+        if (variant !== 'Unauthorized' && variant !== 'NotFound') {
+          failed.push({ id: r.id, error: e instanceof Error ? e.message : String(e) });
+          continue;
+        }
+      }
+      deletedInboxes.push(r.id);
+      continue;
+    }
     if (!provider || !r.provider_id) continue;
     const caps = capabilities(c, provider);
     if (!caps?.disable) continue;
@@ -228,6 +248,7 @@ export async function runExpiry() {
   const failedIds = new Set(failed.map((f) => f.id));
   // Only the records that were disabled (or need no provider call) become expired now.
   for (const r of due) if (!failedIds.has(r.id)) await vaultStore.write({ op: 'set-state', id: r.id, state: 'expired' });
+  for (const id of deletedInboxes) await inboxStore.write({ kind: 'remove', id });
   await scheduleExpiry();
   return { expired: due.length - failed.length, failed };
 }
@@ -254,6 +275,40 @@ export async function createAlias(url, source) {
   await vaultStore.write({ op: 'add', record });
   await scheduleExpiry();
   return record;
+}
+
+/** The provider id of the no-account temporary inbox, a fresh install's default source. */
+export const TEMPORARY_INBOX = 'mailtm';
+
+/**
+ * What can make an alias now: the ids of the sources that are set up (the default first), the
+ * default's id (set up or not), and whether the temporary inbox may be offered: it is set up, or it was never configured (an
+ * install from before it was the default), so choosing it turns it on. A temporary inbox the
+ * user switched off is not offered.
+ * @returns {Promise<{ ready: string[], temporaryInbox: boolean, defaultSource: string }>}
+ */
+export async function aliasSources() {
+  const c = await core();
+  const s = await settings();
+  const ready = /** @type {string[]} */ (c.aliasReadySources(s));
+  const view = /** @type {{ default_generator: string, providers: { provider: string }[] }} */ (c.settingsView(s));
+  return {
+    ready,
+    temporaryInbox: ready.includes(TEMPORARY_INBOX) || !view.providers.some((p) => p.provider === TEMPORARY_INBOX),
+    defaultSource: view.default_generator,
+  };
+}
+
+/**
+ * Turns the temporary inbox on when it was never configured: the user chose it from the
+ * in-page menu. One it was switched off for stays off (see `aliasSources`).
+ */
+export async function enableTemporaryInbox() {
+  const c = await core();
+  const s = await settings();
+  const view = /** @type {{ providers: { provider: string }[] }} */ (c.settingsView(s));
+  if (view.providers.some((p) => p.provider === TEMPORARY_INBOX)) return;
+  await settingsStore.write({ kind: 'update', patch: { ...view, providers: [...view.providers, { provider: TEMPORARY_INBOX, enabled: true }] } });
 }
 
 /** @param {string} id */

@@ -4,11 +4,14 @@
  * script. It registers the one message listener synchronously (a message that wakes a stopped
  * service worker must find it), and starts loading the core right away.
  */
-import { alarms, contextMenu, i18n, onCommand, onMessage } from '../shared/ext.js';
+import { alarms, contextMenu, i18n, onCommand, onFirstInstall, onMessage, openExtensionTab } from '../shared/ext.js';
 import { onAlarm, startAliases } from './aliases.js';
 import { core } from './core.js';
 import { MENU_FILL_NEW, onFormsCommand, onFormsMenuClick } from './forms.js';
 import { route } from './router.js';
+
+/** The page a fresh install opens; the popup links to it too. */
+const WELCOME_PAGE = 'ui/welcome.html';
 
 onMessage(route);
 alarms.onAlarm(onAlarm);
@@ -16,6 +19,8 @@ alarms.onAlarm(onAlarm);
 contextMenu.createOnInstall(MENU_FILL_NEW, i18n('formsMenuFillNew'));
 contextMenu.onClick(onFormsMenuClick);
 onCommand(onFormsCommand);
+// A fresh install opens the welcome page (not an update: the user has seen it).
+onFirstInstall(() => void openExtensionTab(WELCOME_PAGE).catch(() => {}));
 
 // Warm the core so that the first verdict does not pay for compilation. A failure here is
 // reported by the first call that needs the core.

@@ -11,7 +11,7 @@
  * bounds what a confused script could create.
  */
 import { allTabIds, openOptionsPage, sendToTab, storageLocal } from '../shared/ext.js';
-import { createAlias, siteOf, vault } from './aliases.js';
+import { TEMPORARY_INBOX, aliasSources, createAlias, enableTemporaryInbox, siteOf, vault } from './aliases.js';
 import { call, core } from './core.js';
 import { createStore } from './store.js';
 
@@ -19,6 +19,8 @@ import { createStore } from './store.js';
 export const MAX_CREATIONS_PER_TAB_PER_MINUTE = 10;
 /** Most times one tab may open the options page from the in-page menu per minute. */
 export const MAX_OPTIONS_PER_TAB_PER_MINUTE = 3;
+/** Most other sources the in-page menu offers after a failure (besides the temporary inbox). */
+export const MAX_ALTERNATIVES_OFFERED = 3;
 /** Largest form batch accepted, in characters of JSON (the extractor sends far less). */
 export const MAX_BATCH_CHARS = 512 * 1024;
 /** Most existing aliases offered on one site (newest first). */
@@ -43,6 +45,56 @@ function fail(name, message) {
   const e = new Error(message);
   e.name = name;
   return e;
+}
+
+/** The options page's sections the in-page menu may open: new aliases, own addresses, one provider. */
+const OPTIONS_SECTION = /^(h-new|h-own|provider-[a-z-]{1,20})$/;
+
+/**
+ * Why no alias was made, by the core's error variant: the reasons the in-page menu explains in
+ * plain words (`_locales`: formsWhy<Reason>), each with its next step. Anything not listed is
+ * `other` (try again, or another source).
+ * @type {Record<string, string>}
+ */
+const FAILURE_REASON = {
+  InvalidSettings: 'setup', // a generator's domain or address, or the account, is not set up
+  MissingSetting: 'setup', // an API key or a domain the provider needs
+  InvalidBaseUrl: 'setup',
+  Network: 'offline', // fetch failed: offline, DNS, TLS, or the host is not allowed
+  ServerError: 'down', // HTTP 5xx
+  Malformed: 'down', // an answer that is not the service's API (a portal page, a changed API)
+  RateLimited: 'busy', // HTTP 429
+  NoDomain: 'no-domain', // the temporary-inbox service offers no domain right now
+  Unauthorized: 'key', // the key was refused: expired or revoked
+  PlanLimit: 'plan', // the account's plan allows no more aliases
+};
+
+/** A generator's settings live in "Your own addresses"; a provider's in its own card. */
+function sectionOf(/** @type {string} */ source) {
+  return ['catch-all', 'plus', 'subdomain', 'per-site'].includes(source) ? 'h-own' : `provider-${source}`;
+}
+
+/**
+ * The in-page menu's account of a failed creation: `reason` (see FAILURE_REASON), the source
+ * that failed, the other sources set up (the menu offers them), whether the temporary inbox
+ * can be offered, the options section that fixes it, and how long to wait when the service
+ * said. No message text from the service or the core crosses to the page.
+ * @param {unknown} e @param {string} source @param {{ ready: string[], temporaryInbox: boolean }} sources
+ */
+function aliasFailure(e, source, sources) {
+  const variant = /** @type {{ variant?: unknown }} */ (e)?.variant;
+  const reason = (typeof variant === 'string' && Object.hasOwn(FAILURE_REASON, variant) && FAILURE_REASON[variant]) || 'other';
+  const retry = /** @type {{ retryAfterSecs?: unknown }} */ (e)?.retryAfterSecs;
+  // The error stays in the background's console, for whoever debugs; the page gets the reason.
+  console.warn('ImpaleMail: no alias was made:', e);
+  return {
+    reason,
+    source,
+    alternatives: sources.ready.filter((id) => id !== source && id !== TEMPORARY_INBOX).slice(0, MAX_ALTERNATIVES_OFFERED),
+    temporaryInbox: source !== TEMPORARY_INBOX && sources.temporaryInbox,
+    section: ['setup', 'key', 'plan', 'other'].includes(reason) ? sectionOf(source) : null,
+    retryAfterSecs: typeof retry === 'number' && retry > 0 ? Math.min(retry, 3600) : null,
+  };
 }
 
 /**
@@ -141,25 +193,41 @@ export const formsContentHandlers = {
       existing: wanted ? await existingAddresses(url) : [],
     };
   },
-  /** Creates an alias for the sender's page with the default source; returns `{ address }`. */
-  'forms.createAlias': async (_message, sender) => {
+  /**
+   * Creates an alias for the sender's page with the default source, or with `source` when the
+   * menu offers another one after a failure (only a source that is set up, or the temporary
+   * inbox). Answers `{ address }`, or `{ failure }` (see `aliasFailure`): a source that cannot
+   * make an alias is an answer the menu explains, not an error.
+   */
+  'forms.createAlias': async (message, sender) => {
     const url = senderPage(sender);
     const tabId = /** @type {number} */ (sender.tabId);
+    const sources = await aliasSources();
+    const source = message.source === undefined || message.source === null ? null : message.source;
+    const allowed = source === null || (typeof source === 'string' && (sources.ready.includes(source) || (source === TEMPORARY_INBOX && sources.temporaryInbox)));
+    if (!allowed) throw fail('BadMessage', 'forms.createAlias: "source" must be one of the sources that are set up');
+    const tried = source ?? sources.defaultSource;
     if (!creations.take(tabId, Date.now())) {
-      throw fail(
-        'RateLimited',
-        `This tab made ${MAX_CREATIONS_PER_TAB_PER_MINUTE} aliases in the last minute, the most allowed; wait a minute and try again.`,
-      );
+      return { failure: { reason: 'tab-limit', source: tried, alternatives: [], temporaryInbox: false, section: null, retryAfterSecs: 60 } };
     }
-    const record = /** @type {{ address: string }} */ (await createAlias(url, null));
-    return { address: record.address };
+    try {
+      if (source === TEMPORARY_INBOX) await enableTemporaryInbox();
+      const record = /** @type {{ address: string }} */ (await createAlias(url, source));
+      return { address: record.address };
+    } catch (e) {
+      return { failure: aliasFailure(e, tried, sources) };
+    }
   },
-  /** Opens the options page (the in-page menu's "Settings"). */
-  'forms.openOptions': async (_message, sender) => {
+  /**
+   * Opens the options page (the in-page menu's "Settings"), at `section` when the menu names
+   * one of the page's sections (after a failure: the source's own settings).
+   */
+  'forms.openOptions': async (message, sender) => {
     if (!optionsOpens.take(/** @type {number} */ (sender.tabId), Date.now())) {
       throw fail('RateLimited', `The options were opened ${MAX_OPTIONS_PER_TAB_PER_MINUTE} times from this tab in the last minute.`);
     }
-    await openOptionsPage();
+    const section = typeof message.section === 'string' && OPTIONS_SECTION.test(message.section) ? message.section : undefined;
+    await openOptionsPage(section);
     return {};
   },
 };

@@ -136,9 +136,33 @@ export async function runsInTab() {
   }
 }
 
-/** Opens the options page (`options_ui` in the manifest) in a tab. */
-export function openOptionsPage() {
-  return api.runtime.openOptionsPage();
+/**
+ * Opens the options page (`options_ui` in the manifest) in a tab; with `section`, at that
+ * element (`ui/options.html#<section>`, a new tab: `openOptionsPage` takes no fragment).
+ * @param {string} [section]
+ */
+export async function openOptionsPage(section) {
+  if (!section) return api.runtime.openOptionsPage();
+  await api.tabs.create({ url: api.runtime.getURL(`ui/options.html#${encodeURIComponent(section)}`) });
+}
+
+/**
+ * Opens one of the extension's own pages in a new tab (`path` relative to the extension root).
+ * @param {string} path
+ */
+export async function openExtensionTab(path) {
+  await api.tabs.create({ url: api.runtime.getURL(path) });
+}
+
+/**
+ * Runs `listener` when the extension is first installed (not on updates or browser updates).
+ * Register it at the top level of the background, like `onMessage`.
+ * @param {() => void} listener
+ */
+export function onFirstInstall(listener) {
+  api.runtime.onInstalled.addListener((details) => {
+    if (details.reason === 'install') listener();
+  });
 }
 
 /**

@@ -9,6 +9,7 @@ import { i18n, send } from '../shared/ext.js';
 import { MARK_COLORS } from '../shared/mark.js';
 import { blobToBase64 } from '../shared/base64.js';
 import { byId, formatDate, h, showError } from './components.js';
+import { startSites } from './webmail-sites.js';
 
 /** Largest certificate file read (bytes; the background refuses more too). */
 export const MAX_ROOT_FILE_BYTES = 1 << 20;
@@ -155,63 +156,6 @@ async function startRoots() {
     close();
     renderRoots(/** @type {RootInfo[]} */ (r.value));
     byId('roots-status').textContent = i18n('optRootsAdded', [String(n)]);
-  });
-}
-
-// ------------------------------------------------------------------ webmail sites
-
-/** @typedef {{ origin: string, adapter: string }} WebmailSite */
-
-/** @param {{ builtin: WebmailSite[], user: WebmailSite[] }} sites */
-function renderSites(sites) {
-  const name = (/** @type {string} */ a) => ({ roundcube: 'Roundcube', gmail: 'Gmail', outlook: 'Outlook' })[a] ?? a;
-  byId('webmail-list').replaceChildren(
-    ...sites.builtin.map((s) => h('li', { data: { origin: s.origin } }, [`${s.origin} — ${name(s.adapter)} `, h('span', { className: 'help', text: i18n('optWebmailBuiltin') })])),
-    ...sites.user.map((s) => h('li', { data: { origin: s.origin } }, [`${s.origin} — ${name(s.adapter)} `, h('button', {
-      type: 'button', className: 'danger', text: i18n('optRootRemove'),
-      attrs: { 'aria-label': i18n('optWebmailRemove', [s.origin]) },
-      on: {
-        click: async () => {
-          const r = await send({ type: 'webmail.disableSite', origin: s.origin });
-          showError(byId('webmail-error'), r.ok ? null : r.error);
-          if (r.ok) renderSites({ builtin: sites.builtin, user: /** @type {WebmailSite[]} */ (r.value) });
-        },
-      },
-    })])),
-  );
-}
-
-async function startSites() {
-  const got = await send({ type: 'webmail.sites' });
-  if (!got.ok) {
-    showError(byId('webmail-error'), got.error);
-    return;
-  }
-  let sites = /** @type {{ builtin: WebmailSite[], user: WebmailSite[] }} */ (got.value);
-  renderSites(sites);
-  byId('webmail-form').addEventListener('submit', async (e) => {
-    e.preventDefault();
-    const input = /** @type {HTMLInputElement} */ (byId('webmail-origin'));
-    let origin = '';
-    try {
-      origin = new URL(input.value.trim()).origin;
-    } catch {
-      /* below */
-    }
-    if (!/^https?:\/\//.test(origin)) {
-      showError(byId('webmail-error'), { name: 'BadInput', message: i18n('optWebmailBadOrigin') });
-      input.setAttribute('aria-invalid', 'true');
-      input.focus();
-      return;
-    }
-    input.removeAttribute('aria-invalid');
-    const adapter = /** @type {HTMLSelectElement} */ (byId('webmail-adapter')).value;
-    const r = await send({ type: 'webmail.enableSite', origin, adapter });
-    showError(byId('webmail-error'), r.ok ? null : r.error);
-    if (!r.ok) return;
-    sites = { builtin: sites.builtin, user: /** @type {WebmailSite[]} */ (r.value) };
-    renderSites(sites);
-    input.value = '';
   });
 }
 

@@ -22,7 +22,9 @@ export const MAX_IMPORT_BYTES = 8 * 1024 * 1024;
 export const EXPORT_URL_LIFETIME_MS = 60_000;
 
 /** The lifetimes with a fixed length; anything else is `custom`. */
-const FIXED_LIFETIMES = ['never', 'one-hour', 'one-day', 'thirty-days'];
+/** The provider id of the no-account temporary inbox, a fresh install's default source. */
+const TEMPORARY_INBOX = 'mailtm';
+const FIXED_LIFETIMES = ['never', 'one-hour', 'one-day', 'seven-days', 'thirty-days'];
 const HOUR = 3600;
 const DAY = 86400;
 
@@ -222,7 +224,9 @@ function collect() {
     if (key) entry.key = key;
     providers.push(entry);
     // The provider's API host is an optional permission: asked for when the provider is on.
-    const apiBase = baseUrl ?? (enabled ? p.default_base_url : null);
+    // The temporary inbox's public service is a required host (manifest `host_permissions`):
+    // a fresh install makes its first alias there with nothing to allow.
+    const apiBase = baseUrl ?? (enabled && p.id !== TEMPORARY_INBOX ? p.default_base_url : null);
     if (apiBase) {
       try {
         const u = new URL(apiBase);
@@ -441,7 +445,23 @@ async function start() {
     e.preventDefault();
     save();
   });
+  showSection(location.hash.slice(1));
   document.body.dataset.ready = '1';
+}
+
+/**
+ * Brings the section the page was opened at into view (the in-page menu and the welcome page
+ * open `options.html#provider-simplelogin`, `#h-own`...): the form was hidden while loading,
+ * so the browser's own jump to the fragment found nothing. A provider's card opens and its
+ * first field takes the focus.
+ * @param {string} id
+ */
+function showSection(id) {
+  const target = id ? document.getElementById(decodeURIComponent(id)) : null;
+  if (!target) return;
+  target.scrollIntoView({ block: 'start' });
+  const field = /** @type {HTMLElement | null} */ (target.closest('section, .card, [id^="provider-"]')?.querySelector('input:not([type="hidden"]), select') ?? null);
+  (field ?? target).focus({ preventScroll: true });
 }
 
 start();

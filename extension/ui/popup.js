@@ -13,7 +13,7 @@
  * toolbar popup's URL (`default_popup`) has no query string, and web pages cannot navigate to
  * extension pages, so this seam cannot be used to make the popup act for another site.
  */
-import { activeTabUrl, getURL, i18n, openOptionsPage, runsInTab, send } from '../shared/ext.js';
+import { activeTabUrl, getURL, i18n, openExtensionTab, openOptionsPage, runsInTab, send } from '../shared/ext.js';
 import { byId, errorText, GENERATORS, generatorReady, h, showError, sourceName, timeElement } from './components.js';
 import { localize } from './i18n.js';
 import { startMail } from './popup-mail.js';
@@ -595,6 +595,7 @@ function start() {
   });
   byId('create-form').addEventListener('submit', onCreate);
   byId('open-options').addEventListener('click', openOptions);
+  byId('open-welcome').addEventListener('click', () => void openExtensionTab('ui/welcome.html'));
   byId('inbox-back').addEventListener('click', closeInbox);
   byId('inbox-refresh').addEventListener('click', () => { loadMessages(); });
   byId('inbox-view').addEventListener('keydown', (e) => { if (e.key === 'Escape') closeInbox(); });

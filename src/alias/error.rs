@@ -105,6 +105,12 @@ pub enum AliasError {
         /// The provider's own words, shortened and scrubbed.
         message: Option<String>,
     },
+    /// The service offers no domain to make an address on right now (mail.tm: no active
+    /// public domain in `GET /domains`). Transient: the service adds domains again.
+    NoDomain {
+        /// Provider.
+        provider: Provider,
+    },
     /// The provider failed (HTTP 5xx).
     ServerError {
         /// Provider.
@@ -205,6 +211,7 @@ impl AliasError {
             AliasError::PlanLimit { .. } => "PlanLimit",
             AliasError::NotFound { .. } => "NotFound",
             AliasError::Rejected { .. } => "Rejected",
+            AliasError::NoDomain { .. } => "NoDomain",
             AliasError::ServerError { .. } => "ServerError",
             AliasError::Network { .. } => "Network",
             AliasError::Malformed { .. } => "Malformed",
@@ -236,6 +243,7 @@ impl AliasError {
             self,
             AliasError::RateLimited { .. }
                 | AliasError::ServerError { .. }
+                | AliasError::NoDomain { .. }
                 | AliasError::Network { .. }
         )
     }
@@ -325,6 +333,10 @@ impl fmt::Display for AliasError {
                 status,
                 message,
             } => write!(f, "{provider} refused the request (HTTP {status}){}", said(message)),
+            NoDomain { provider } => write!(
+                f,
+                "{provider} has no address domain available right now; try again later"
+            ),
             ServerError { provider, status } => write!(
                 f,
                 "{provider} had a server error (HTTP {status}); try again later"

@@ -659,13 +659,16 @@ mod tests {
     #[test]
     fn settings_view_hides_credentials_and_update_keeps_them() {
         let mut s = settings();
-        s.providers.push(ProviderSettings {
-            provider: Provider::SimpleLogin,
-            enabled: true,
-            base_url: None,
-            key: Secret::new("sl-secret-key"),
-            domain: None,
-        });
+        s.providers.insert(
+            0,
+            ProviderSettings {
+                provider: Provider::SimpleLogin,
+                enabled: true,
+                base_url: None,
+                key: Secret::new("sl-secret-key"),
+                domain: None,
+            },
+        );
         let view = settings_view(&s);
         let text = view.to_string();
         assert!(

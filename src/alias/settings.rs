@@ -77,18 +77,28 @@ pub struct Settings {
     pub providers: Vec<ProviderSettings>,
 }
 
+/// A fresh install's settings make an alias on the first click with nothing set up: the
+/// no-account temporary inbox (mail.tm: one inbox per alias, readable in the popup) is on
+/// and is the default source, and new aliases expire after seven days (the inbox account is
+/// then deleted at the service and the record kept as expired).
 impl Default for Settings {
     fn default() -> Self {
         Settings {
-            default_generator: Source::Generator(GeneratorKind::CatchAll),
-            default_lifetime: Lifetime::Never,
+            default_generator: Source::Provider(Provider::MailTm),
+            default_lifetime: Lifetime::SevenDays,
             style: Style::Words,
             catch_all_domain: None,
             own_address: None,
             subdomain: None,
             site_in_tag: false,
             per_site_secret: Secret::default(),
-            providers: Vec::new(),
+            providers: vec![ProviderSettings {
+                provider: Provider::MailTm,
+                enabled: true,
+                base_url: None,
+                key: Secret::default(),
+                domain: None,
+            }],
         }
     }
 }
@@ -170,6 +180,43 @@ impl Settings {
         }
     }
 
+    /// Every source that has what it needs to make an alias now, the default first: the
+    /// generators whose setting is filled in and the enabled provider accounts (with their
+    /// key, where the provider needs one). The in-page menu offers these when the default
+    /// fails.
+    pub fn ready_sources(&self) -> Vec<Source> {
+        let mut out = Vec::new();
+        for kind in GeneratorKind::ALL {
+            let ready = match kind {
+                GeneratorKind::CatchAll => self.catch_all_domain.is_some(),
+                GeneratorKind::PerSite => {
+                    self.catch_all_domain.is_some() && !self.per_site_secret.is_empty()
+                }
+                GeneratorKind::Plus => self.own_address.is_some(),
+                GeneratorKind::Subdomain => self.subdomain.is_some(),
+            };
+            if ready {
+                out.push(Source::Generator(kind));
+            }
+        }
+        for p in &self.providers {
+            let caps = p.provider.capabilities();
+            let has_domain = p.domain.as_deref().is_some_and(|d| !d.trim().is_empty());
+            if p.enabled
+                && caps.create
+                && (!caps.needs_key || !p.key.is_empty())
+                && (!caps.needs_domain || has_domain)
+            {
+                out.push(Source::Provider(p.provider));
+            }
+        }
+        if let Some(i) = out.iter().position(|s| *s == self.default_generator) {
+            let d = out.remove(i);
+            out.insert(0, d);
+        }
+        out
+    }
+
     /// The settings of one provider.
     pub fn provider(&self, provider: Provider) -> Option<&ProviderSettings> {
         self.providers.iter().find(|p| p.provider == provider)
@@ -245,6 +292,7 @@ mod tests {
 
     fn sample() -> Settings {
         Settings {
+            default_generator: Source::Generator(GeneratorKind::CatchAll),
             catch_all_domain: Some("mine.example".into()),
             per_site_secret: Secret::new("ab".repeat(32)),
             providers: vec![ProviderSettings {
@@ -256,6 +304,47 @@ mod tests {
             }],
             ..Settings::default()
         }
+    }
+
+    #[test]
+    fn a_fresh_install_makes_temporary_inboxes_that_expire_in_seven_days() {
+        let s = Settings::default();
+        assert_eq!(s.default_generator, Source::Provider(Provider::MailTm));
+        assert_eq!(s.default_lifetime, Lifetime::SevenDays);
+        s.validate().unwrap();
+        assert_eq!(s.ready_sources(), vec![Source::Provider(Provider::MailTm)]);
+        // Stored and read back, it is still ready (nothing to set up).
+        Settings::from_json(&s.to_json())
+            .unwrap()
+            .validate()
+            .unwrap();
+    }
+
+    #[test]
+    fn ready_sources_list_what_is_set_up_default_first() {
+        let mut s = sample();
+        s.providers.push(ProviderSettings {
+            provider: Provider::ForwardEmail,
+            enabled: true,
+            base_url: None,
+            key: Secret::new("k"),
+            domain: None, // needs a domain: not ready
+        });
+        s.providers.push(ProviderSettings {
+            provider: Provider::Addy,
+            enabled: false, // off: not ready
+            base_url: None,
+            key: Secret::new("k"),
+            domain: None,
+        });
+        s.default_generator = Source::Provider(Provider::SimpleLogin);
+        let ids: Vec<String> = s.ready_sources().into_iter().map(Source::id).collect();
+        assert_eq!(ids, ["simplelogin", "catch-all", "per-site"]);
+        s.providers[0].key = Secret::default();
+        s.per_site_secret = Secret::default();
+        s.own_address = Some("me@example.org".into());
+        let ids: Vec<String> = s.ready_sources().into_iter().map(Source::id).collect();
+        assert_eq!(ids, ["catch-all", "plus"]);
     }
 
     #[test]

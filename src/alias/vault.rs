@@ -145,6 +145,9 @@ pub enum Lifetime {
     OneHour,
     /// One day.
     OneDay,
+    /// Seven days: a fresh install's default (a signup's confirmation mail and the first
+    /// weeks' newsletters arrive; a forgotten alias does not live on).
+    SevenDays,
     /// Thirty days.
     ThirtyDays,
     /// A custom number of seconds (1 ..= [`MAX_LIFETIME_SECS`]).
@@ -155,7 +158,14 @@ pub enum Lifetime {
 }
 
 /// The kinds, as `Serialize` writes them.
-const LIFETIME_KINDS: &[&str] = &["never", "one-hour", "one-day", "thirty-days", "custom"];
+const LIFETIME_KINDS: &[&str] = &[
+    "never",
+    "one-hour",
+    "one-day",
+    "seven-days",
+    "thirty-days",
+    "custom",
+];
 
 /// Read through one flat record (`kind`, `secs`) instead of serde's derive for internally
 /// tagged enums, which buffers the input in its private `Content` type first (more code in
@@ -173,6 +183,7 @@ impl<'de> Deserialize<'de> for Lifetime {
             "never" => Lifetime::Never,
             "one-hour" => Lifetime::OneHour,
             "one-day" => Lifetime::OneDay,
+            "seven-days" => Lifetime::SevenDays,
             "thirty-days" => Lifetime::ThirtyDays,
             "custom" => Lifetime::Custom {
                 secs: f.secs.ok_or_else(|| D::Error::missing_field("secs"))?,
@@ -189,6 +200,7 @@ impl Lifetime {
             Lifetime::Never => None,
             Lifetime::OneHour => Some(3600),
             Lifetime::OneDay => Some(86_400),
+            Lifetime::SevenDays => Some(7 * 86_400),
             Lifetime::ThirtyDays => Some(30 * 86_400),
             Lifetime::Custom { secs } => Some(secs),
         }
@@ -1008,6 +1020,7 @@ mod tests {
             Lifetime::Never,
             Lifetime::OneHour,
             Lifetime::OneDay,
+            Lifetime::SevenDays,
             Lifetime::ThirtyDays,
             Lifetime::Custom { secs: 600 },
         ] {
@@ -1071,6 +1084,7 @@ mod tests {
         assert_eq!(Lifetime::Never.expires(100), None);
         assert_eq!(Lifetime::OneHour.expires(100), Some(3700));
         assert_eq!(Lifetime::OneDay.expires(0), Some(86_400));
+        assert_eq!(Lifetime::SevenDays.expires(10), Some(10 + 7 * 86_400));
         assert_eq!(Lifetime::ThirtyDays.expires(0), Some(2_592_000));
         assert_eq!(Lifetime::Custom { secs: 5 }.expires(10), Some(15));
         assert!(Lifetime::Custom { secs: 0 }.validate().is_err());

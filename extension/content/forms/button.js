@@ -144,18 +144,58 @@ function setStyles(el, props) {
 }
 
 /**
+ * Why no alias was made (the background's `aliasFailure`): `reason` picks the plain words
+ * (`formsWhy<Reason>`), the others the next steps the menu offers.
+ * @typedef {{
+ *   reason: string,
+ *   source: string,
+ *   alternatives: string[],
+ *   temporaryInbox: boolean,
+ *   section: string | null,
+ *   retryAfterSecs: number | null,
+ * }} AliasFailure
+ */
+
+/**
  * @typedef {{
  *   mode: 'new' | 'existing',
  *   existing: string[],
- *   onNew: () => Promise<string>,
+ *   onNew: (source?: string) => Promise<{ address: string } | { failure: AliasFailure }>,
  *   onExisting: (address: string) => Promise<void>,
- *   onSettings: () => void,
+ *   onSettings: (section?: string) => void,
  *   onNotHere: () => void,
  * }} ButtonOptions
  * `mode` 'new' offers "New alias" and the site's existing aliases; 'existing' (login fields)
- * offers only the existing ones. `onNew` creates and fills, resolving with the address.
- * `onNotHere` is the menu's "Not on this site" (the buttons of the site go away).
+ * offers only the existing ones. `onNew` creates (with the default source, or `source`) and
+ * fills, resolving with the address or with why none was made. `onNotHere` is the menu's
+ * "Not on this site" (the buttons of the site go away).
  */
+
+/** Reasons after which the same source is worth trying again (the others need the settings). */
+const RETRYABLE = new Set(['offline', 'down', 'busy', 'no-domain', 'tab-limit', 'other']);
+
+/**
+ * A source's name in the user's language ("the temporary inbox", "your catch-all domain",
+ * "SimpleLogin"): `_locales` key `src<Id in camel case>`; an unknown id is shown as it is.
+ * @param {string} id
+ */
+export function sourceName(id) {
+  const key = `src${id.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('')}`;
+  const name = i18n(key);
+  return name && name !== key ? name : id;
+}
+
+/**
+ * The menu's sentence for a failure, with the wait the service asked for.
+ * @param {AliasFailure} f
+ */
+export function failureText(f) {
+  const reason = f.reason.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+  let text = i18n(`formsWhy${reason}`, sourceName(f.source));
+  if (text === `formsWhy${reason}`) text = i18n('formsWhyOther', sourceName(f.source));
+  if (f.retryAfterSecs) text += ` ${i18n('formsWaitSeconds', String(Math.ceil(f.retryAfterSecs)))}`;
+  return text;
+}
 
 /** The button on one field. */
 export class FieldButton {
@@ -197,6 +237,8 @@ export class FieldButton {
     this.root.append(wrap);
     /** @type {{ text: string, error: boolean } | null} */
     this.status = null;
+    /** @type {AliasFailure | null} why the last "New alias" made none, until the menu closes */
+    this.failure = null;
     this.busy = false;
     this.shown = false;
     this.left = 0;
@@ -280,7 +322,21 @@ export class FieldButton {
     const head = doc.createElement('div');
     head.className = 'head';
     head.textContent = i18n('extName');
-    if (this.options.mode === 'new') item(i18n('formsNewAlias'), 'new', () => this.createNew());
+    const f = this.failure;
+    if (f) {
+      // The next steps after a failure: the same source again, the temporary inbox, the
+      // other sources set up, the settings where it is fixed.
+      if (RETRYABLE.has(f.reason)) item(i18n('formsTryAgain'), 'retry', () => this.createNew(f.source));
+      if (f.temporaryInbox) item(i18n('formsUseTemporaryInbox'), 'use-temporary', () => this.createNew('mailtm'));
+      for (const id of f.alternatives) item(i18n('formsUseSource', sourceName(id)), 'use-source', () => this.createNew(id)).dataset.source = id;
+      if (f.section) {
+        const section = f.section;
+        item(i18n('formsFixInSettings'), 'fix', () => {
+          this.close(true);
+          this.options.onSettings(section);
+        });
+      }
+    } else if (this.options.mode === 'new') item(i18n('formsNewAlias'), 'new', () => this.createNew());
     if (this.options.existing.length) {
       const h = doc.createElement('div');
       h.className = 'head';
@@ -299,16 +355,21 @@ export class FieldButton {
       this.close(true);
       this.options.onNotHere();
     });
-    item(i18n('formsSettings'), 'settings', () => {
-      this.close(true);
-      this.options.onSettings();
-    });
+    // After a failure with a settings section, "Open the settings" above already goes there.
+    if (!f?.section) {
+      item(i18n('formsSettings'), 'settings', () => {
+        this.close(true);
+        this.options.onSettings();
+      });
+    }
     const status = doc.createElement('div');
     status.className = `status${this.status?.error ? ' error' : ''}`;
     status.setAttribute('role', this.status?.error ? 'alert' : 'status');
     status.textContent = this.status?.text ?? '';
     status.hidden = !this.status;
-    this.menu.replaceChildren(head, ...items, status);
+    // Why no alias was made comes first, then the next steps; progress goes last.
+    if (f) this.menu.replaceChildren(head, status, ...items);
+    else this.menu.replaceChildren(head, ...items, status);
   }
 
   /** Menu items that can take the focus. */
@@ -319,6 +380,7 @@ export class FieldButton {
   open() {
     if (!this.shown) return;
     this.status = null;
+    this.failure = null;
     this.render();
     this.menu.hidden = false;
     this.button.setAttribute('aria-expanded', 'true');
@@ -363,20 +425,49 @@ export class FieldButton {
     }
   }
 
-  async createNew() {
+  /**
+   * Makes an alias with the default source (or `source`) and fills it; on failure the menu
+   * stays open and says why, with the next steps.
+   * @param {string} [source]
+   */
+  async createNew(source) {
     this.busy = true;
+    this.failure = null;
     this.status = { text: i18n('formsCreating'), error: false };
     this.render();
+    /** @type {{ address: string } | { failure: AliasFailure }} */
+    let result;
     try {
-      await this.options.onNew();
-      this.busy = false;
-      this.close(true);
+      result = await this.options.onNew(source);
     } catch (e) {
-      this.busy = false;
-      this.status = { text: i18n('formsFailed', e instanceof Error ? e.message : String(e)), error: true };
+      // No answer at all (the extension was updated or stopped under the page): the error
+      // goes to the console, the menu offers to try again.
+      console.warn('ImpaleMail:', e);
+      result = { failure: { reason: 'other', source: source ?? 'mailtm', alternatives: [], temporaryInbox: false, section: null, retryAfterSecs: null } };
+    }
+    this.busy = false;
+    if ('failure' in result) {
+      this.failure = result.failure;
+      this.status = { text: failureText(result.failure), error: true };
       this.render();
       this.menuItems()[0]?.focus();
+      return;
     }
+    this.close(true);
+  }
+
+  /**
+   * Opens the menu on a failure that happened elsewhere (the context menu, the keyboard
+   * command): why, and the next steps.
+   * @param {AliasFailure} f
+   */
+  showFailure(f) {
+    this.open();
+    if (this.menu.hidden) return;
+    this.failure = f;
+    this.status = { text: failureText(f), error: true };
+    this.render();
+    this.menuItems()[0]?.focus();
   }
 
   /** @param {string} address */

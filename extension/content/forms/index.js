@@ -137,9 +137,9 @@ export function startForms(doc, send) {
       const options = {
         mode: t.mode,
         existing,
-        onNew: () => createAndFill(t),
+        onNew: (/** @type {string | undefined} */ source) => createAndFill(t, source),
         onExisting: async (/** @type {string} */ address) => fillFields(t.fills, address),
-        onSettings: () => void send({ type: 'forms.openOptions' }),
+        onSettings: (/** @type {string | undefined} */ section) => void send({ type: 'forms.openOptions', ...(section ? { section } : {}) }),
         onNotHere: () => void notHere(),
       };
       const b = buttons.get(t.el);
@@ -153,18 +153,22 @@ export function startForms(doc, send) {
   }
 
   /**
-   * Asks the background for a new alias and fills it in.
-   * @param {Target} t
+   * Asks the background for a new alias (from the default source, or `source`) and fills it
+   * in; answers why none was made when the background says so.
+   * @param {Target} t @param {string} [source]
+   * @returns {Promise<{ address: string } | { failure: import('./button.js').AliasFailure }>}
    */
-  async function createAndFill(t) {
-    const reply = await send({ type: 'forms.createAlias' });
+  async function createAndFill(t, source) {
+    const reply = await send({ type: 'forms.createAlias', ...(source ? { source } : {}) });
     if (!reply.ok) throw replyError(reply);
-    const address = /** @type {{ address?: unknown }} */ (reply.value)?.address;
+    const value = /** @type {{ address?: unknown, failure?: import('./button.js').AliasFailure }} */ (reply.value);
+    if (value?.failure) return { failure: value.failure };
+    const address = value?.address;
     if (typeof address !== 'string') throw new Error('no address in the reply');
     fillFields(t.fills, address);
     existing = [address, ...existing.filter((a) => a !== address)].slice(0, MAX_EXISTING_SHOWN);
     for (const b of buttons.values()) b.update({ existing });
-    return address;
+    return { address };
   }
 
   /** "Not on this site": the background remembers the site; the buttons go at once. */
@@ -306,8 +310,11 @@ export function startForms(doc, send) {
     if (!el || !isGestureField(el) || !el.isConnected || el.disabled || el.readOnly) return { filled: false };
     const paired = last?.targets.find((t) => t.el === el || (t.mode === 'new' && t.fills.includes(el)));
     const fills = paired && paired.mode === 'new' ? [el, ...paired.fills.filter((f) => f !== el)] : [el];
-    await createAndFill({ el, mode: 'new', fills });
-    return { filled: true };
+    const result = await createAndFill({ el, mode: 'new', fills });
+    if ('address' in result) return { filled: true };
+    // No alias was made: the field's own menu says why and offers the next steps.
+    buttons.get(el)?.showFailure(result.failure);
+    return { filled: false, failure: result.failure };
   }
 
   /**

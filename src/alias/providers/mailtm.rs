@@ -132,7 +132,9 @@ pub(crate) fn step(
                 .filter(|d| get_bool(d, &["isActive"]).unwrap_or(true))
                 .filter(|d| !get_bool(d, &["isPrivate"]).unwrap_or(false))
                 .find_map(|d| get_str(d, &["domain"]))
-                .ok_or_else(|| missing(c, "an active domain"))?;
+                .ok_or(AliasError::NoDomain {
+                    provider: c.provider,
+                })?;
             let local = match &r.local_part {
                 Some(l) => l.to_ascii_lowercase(),
                 None => generators::catch_all("x.example", generators::Style::Words)?
@@ -276,6 +278,21 @@ mod tests {
 
     fn cfg() -> ProviderConfig {
         ProviderConfig::new(Provider::MailTm, "")
+    }
+
+    #[test]
+    fn no_public_domain_is_its_own_error() {
+        let mut f = Flow::create(&cfg(), &create_req(), NOW).unwrap();
+        request(&mut f, None);
+        let e = done(
+            &mut f,
+            200,
+            r#"{"hydra:member":[{"domain":"p.example","isActive":true,"isPrivate":true}]}"#,
+        )
+        .unwrap_err();
+        assert!(matches!(e, AliasError::NoDomain { .. }), "{e:?}");
+        assert!(e.is_transient());
+        assert!(e.to_string().contains("no address domain"), "{e}");
     }
 
     #[test]

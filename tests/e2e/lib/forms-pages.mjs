@@ -110,7 +110,8 @@ export function contentScriptReady(page) {
 }
 
 /**
- * Sets the catch-all domain in the options page (the default generator is catch-all).
+ * Sets the catch-all domain in the options page and makes catch-all the default source (a
+ * fresh install's default is the temporary inbox, which needs a network the tests do not have).
  * @param {any} browser @param {string} domain @param {string} savedText the "saved" status
  */
 export async function setCatchAll(browser, domain, savedText) {
@@ -119,6 +120,8 @@ export async function setCatchAll(browser, domain, savedText) {
   await waitFor(page, `!!document.getElementById('catch_all_domain')`);
   const u = input(browser, page);
   await u.fill('#catch_all_domain', domain);
+  // Catch-all as the default source: the core checks it has its domain when saving.
+  await page.eval(`document.getElementById('default_generator').value = 'catch-all'`);
   await u.click('#save');
   await waitFor(page, `(document.getElementById('save-status')?.textContent ?? '') === ${js(savedText)}`, 'the options to save');
   await page.close();

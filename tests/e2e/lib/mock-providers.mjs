@@ -203,7 +203,13 @@ function describeMessage(raw) {
  * `expireTokens` (the core must then get a new one once).
  * @param {{ host?: string, domain?: string }} [opts]
  */
-export async function startMailTmMock({ host = '127.0.0.1', domain = 'inbox.mailtm.test' } = {}) {
+export async function startMailTmMock({ host = '127.0.0.1', domain = 'inbox.mailtm.test', port = 0 } = {}) {
+  /**
+   * While set, every request gets this answer (a service that is down or rate-limited):
+   * `{ status, headers?, json? }`. For the first-run tests' failure cases.
+   * @type {{ status: number, headers?: Record<string, string>, json?: unknown } | null}
+   */
+  let fault = null;
   /** @type {MailTmRecorded[]} */
   const requests = [];
   /** @type {Map<string, { id: string, address: string, password: string, createdAt: string }>} */
@@ -277,6 +283,12 @@ export async function startMailTmMock({ host = '127.0.0.1', domain = 'inbox.mail
       return json && b && typeof b.address === 'string' && typeof b.password === 'string' ? { address: b.address, password: b.password } : null;
     };
 
+    if (fault) {
+      res.writeHead(fault.status, { ...CORS, 'content-type': 'application/json', ...(fault.headers ?? {}) });
+      res.end(JSON.stringify(fault.json ?? { code: fault.status, message: 'fault' }));
+      entry.status = fault.status;
+      return;
+    }
     if (req.method === 'GET' && url.pathname === '/domains') return reply(200, hydra(domains, 'Domain'));
     if (req.method === 'POST' && url.pathname === '/accounts') {
       const c = credentials();
@@ -344,12 +356,17 @@ export async function startMailTmMock({ host = '127.0.0.1', domain = 'inbox.mail
   });
   await new Promise((resolve, reject) => {
     server.on('error', reject);
-    server.listen(0, host, () => resolve(undefined));
+    server.listen(port, host, () => resolve(undefined));
   });
-  const port = /** @type {import('node:net').AddressInfo} */ (server.address()).port;
+  const bound = /** @type {import('node:net').AddressInfo} */ (server.address()).port;
   return {
-    origin: `http://${host}:${port}`,
+    origin: `http://${host}:${bound}`,
+    port: bound,
     domain,
+    /** Answers every request with this failure until `null`. @param {typeof fault} f */
+    setFault(f) { fault = f; },
+    /** Makes every domain private (none to make an address on) or public again. @param {boolean} on */
+    setNoPublicDomain(on) { domains[1].isPrivate = on; },
     requests,
     accounts,
     messages,
