@@ -40,7 +40,8 @@
 // fills=1 inside forms labelled signup that a click filled); fills precision and recall over
 // every field; false offers on login forms (fields of forms labelled login that are not
 // fills=1 and got a button or a fill, over all such fields); pages where the extension
-// answered nothing (no reply within PAGE_TIMEOUT_MS, e.g. the content script threw); form-type
+// answered nothing (no reply within PAGE_TIMEOUT_MS, e.g. the content script threw; their
+// fields count as given no button and no fill, their forms as unclassified); form-type
 // and field-type accuracy; the content script's scan time; the part's wall-clock time.
 //
 // Labels are checked: an unknown label value, an input/textarea/select without a label, a
@@ -202,19 +203,46 @@ async function fieldFormLabels(page, formAttr) {
     const out = [];
     for (const root of m.collectRoots(document)) {
       for (const el of Array.from(root.querySelectorAll('input, textarea, select'))) {
+        // Through the prototypes: pages clobber form properties (an input named getAttribute
+        // or parentNode shadows the method on its form).
+        const getAttr = Element.prototype.getAttribute;
+        const parentOf = /** @type {() => Node | null} */ (Object.getOwnPropertyDescriptor(Node.prototype, 'parentNode')?.get);
         /** @type {any} */
         let n = el;
         let label = null;
         while (n) {
-          if (n.nodeType === 1 && n.hasAttribute(attr)) { label = n.getAttribute(attr); break; }
-          n = n.parentNode ?? null;
-          if (n && n.nodeType === 11 && n.host) n = n.host;
+          if (n instanceof Element && getAttr.call(n, attr) !== null) { label = getAttr.call(n, attr); break; }
+          n = parentOf.call(n);
+          if (n instanceof ShadowRoot) n = n.host;
         }
         out.push(label);
       }
     }
     return out;
   }, formAttr);
+}
+
+/**
+ * The labels of a page the extension did not answer for, read from the page itself in the
+ * same order as an answer: fields with no decision, forms with no type.
+ */
+async function pageLabels(page, attrs, formAttr) {
+  return page.raw.evaluate(async ({ attrs, formAttr }) => {
+    const m = await import('/__extract.js');
+    const fields = [];
+    const forms = [];
+    for (const root of m.collectRoots(document)) {
+      for (const el of Array.from(root.querySelectorAll('input, textarea, select'))) {
+        fields.push({
+          name: el.getAttribute('name'), id: el.id || null,
+          attrs: Object.fromEntries(attrs.map((a) => [a, el.getAttribute(a)])),
+          field_type: 'other', form_type: null, button: false, fills: false,
+        });
+      }
+      if (formAttr) for (const f of Array.from(root.querySelectorAll(`[${formAttr}]`))) forms.push({ label: Element.prototype.getAttribute.call(f, formAttr), form_type: null });
+    }
+    return { fields, forms };
+  }, { attrs, formAttr });
 }
 
 /** Opens every page of one part and asks the extension what it decided. */
@@ -238,11 +266,13 @@ async function runPart(browser, ctl, part, opt) {
         let got;
         try {
           got = await inspect(ctl, page.raw.url(), attrs, formAttr);
+          if (!got.settled && (!part.holdout || opt.showHoldout)) console.error(`${file}: the page was still changing after the inspection's wait`);
         } catch (e) {
+          // No answer: every field counts as undecided (no button, no fill) and every form as
+          // unclassified, so the page's labelled fields still weigh in recall and accuracy.
           unanswered.push({ file, error: String(e instanceof Error ? e.message : e) });
-          continue;
+          got = { settled: false, scan_ms: null, ...(await pageLabels(page, attrs, formAttr)) };
         }
-        if (!got.settled && (!part.holdout || opt.showHoldout)) console.error(`${file}: the page was still changing after the inspection's wait`);
         const formLabels = formAttr ? await fieldFormLabels(page, formAttr) : [];
         pages.push({ file, ...got, formLabels });
       } finally {

@@ -43,7 +43,12 @@ function check() {
       add(`${part} pages by language`, lang);
       add(`${part} forms by language`, lang, forms.length);
       for (const t of forms) add(`${part} forms by type`, t);
-      if (!/<form[\s>]/.test(html.replace(/<!--[\s\S]*?-->/g, '')) && forms.length) add(part, 'formless pages');
+      const body = html.replace(/<!--[\s\S]*?-->/g, '');
+      // Form-like containers that are not a <form> (React/Vue apps, hosted widgets).
+      add(part, 'formless containers', [...body.matchAll(/<(?!form\b)[a-z][\w-]*\b[^>]*\sdata-label-form="/g)].length);
+      // Pages whose header comment names an e-mail-first / multi-step flow.
+      if (/multi-step/i.test(/^<!--[\s\S]*?-->/.exec(html)?.[0] ?? '')) add(part, 'multi-step pages');
+      if (!BEFORE_SPLIT.has(f.replace(/\.html$/, ''))) add(part, 'pages from real sites (one site each)');
     }
   }
   for (const [k, v] of Object.entries(counts)) console.log(`${k}: ${Object.entries(v).map(([a, b]) => `${a} ${b}`).join(', ')}`);
