@@ -6,9 +6,10 @@
 #                                   start a browser with the extension on the local demo site
 #   ./build.sh test [SUITE...]      all tests (or the named suites); ends with "N passed, N failed"
 #                                   suites: unit fmt doc clippy js node lint webmail e2e (e2e-chrome, e2e-firefox)
-#   ./build.sh eval-forms DIR [--label-attr NAME] [--ledger FILE] [--quiet]
+#   ./build.sh eval-forms [DIR] [--label-attr NAME] [--ledger FILE] [--quiet] [--show-holdout]
 #                                   what the real extension (dist/chrome) decides for every field of the
-#                                   .html files in DIR; the corpus: tests/forms/corpus --label-attr data-label-field
+#                                   .html files in DIR; without DIR both parts of the forms corpus
+#                                   (tests/forms/corpus, tests/forms/holdout), figures for each
 #   ./build.sh bench [ARGS]         S/MIME verify side by side: native, wasm (Node, Chromium), OpenSSL, PKI.js; --quick (tools/bench/README.md)
 #
 # Installs are idempotent and quiet when everything is present.
@@ -278,13 +279,15 @@ run_tests() {
 # ---------------------------------------------------------------- eval-forms
 
 eval_forms() {
-  [ $# -ge 1 ] || die "eval-forms: usage: ./build.sh eval-forms DIR [--label-attr NAME] [--ledger FILE] [--quiet]"
-  local dir="$1"; shift
+  # No DIR (or options only): both parts of the corpus, tuned and held-out, each measured on its
+  # own (tests/forms/README.md, "The split"). With a DIR: that directory only, as before.
+  local args=()
+  if [ $# -ge 1 ] && [ "${1#--}" = "$1" ]; then args=(--dir "$1"); shift; fi
   # The whole extension decides: its content script, background and wasm classifier, loaded
   # into headless Chromium from dist/chrome (built here, so it is the current code).
   build >&2
   ensure_chromium >&2
-  node tests/forms/eval.mjs --dir "$dir" "$@"
+  node tests/forms/eval.mjs "${args[@]}" "$@"
 }
 
 bench() {
@@ -299,6 +302,6 @@ case "${1:-build}" in
   run) shift; run "$@" ;;
   test) shift; run_tests "$@" ;;
   eval-forms) shift; eval_forms "$@" ;;
-  -h|--help|help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' ;;
+  -h|--help|help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//' ;;
   *) die "unknown command $1 (build, run, test, eval-forms, bench; see ./build.sh --help)" ;;
 esac
