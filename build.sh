@@ -2,8 +2,10 @@
 # ImpaleMail's one entry point.
 #
 #   ./build.sh                      install what is missing, build pkg/ and dist/{chrome,firefox} + zips
-#   ./build.sh run [chrome|firefox] [--headless]
-#                                   start a browser with the extension on the local demo site
+#   ./build.sh run [chrome|firefox] [--headless] [--docs]
+#                                   both jobs end to end, offline: the demo site, a local temporary-inbox
+#                                   service and the Roundcube test bed; --headless clicks through and saves
+#                                   screenshots; --docs (headless) also rewrites the README's docs/*.png
 #   ./build.sh test [SUITE...]      all tests (or the named suites); ends with "N passed, N failed"
 #                                   suites: unit fmt doc clippy js node lint webmail e2e (e2e-chrome, e2e-firefox)
 #   ./build.sh eval-forms DIR [--label-attr NAME] [--ledger FILE] [--quiet]
@@ -143,21 +145,25 @@ build() {
 # ---------------------------------------------------------------- run
 
 run() {
-  local browser=chrome headless=0
+  local browser=chrome headless=0 docs=0
   for a in "$@"; do
     case "$a" in
       chrome|firefox) browser="$a" ;;
       --headless) headless=1 ;;
-      *) die "run: unknown argument $a (use: run [chrome|firefox] [--headless])" ;;
+      --docs) docs=1 headless=1 ;;
+      *) die "run: unknown argument $a (use: run [chrome|firefox] [--headless] [--docs])" ;;
     esac
   done
   build
-  if [ "$browser" = chrome ]; then ensure_chromium; else ensure_firefox; fi
+  # The docs' pictures are scaled down in Chromium, whichever browser ran the demo.
+  if [ "$browser" = chrome ] || [ "$docs" = 1 ]; then ensure_chromium; fi
+  if [ "$browser" = firefox ]; then ensure_firefox; fi
+  ensure_webmail
   if [ "$headless" = 0 ] && [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
     say "no display found: running headless"
     headless=1
   fi
-  DEMO_HEADLESS="$headless" node tests/e2e/demo.mjs "$browser"
+  DEMO_HEADLESS="$headless" DEMO_DOCS="$docs" node tests/e2e/demo.mjs "$browser"
 }
 
 # ---------------------------------------------------------------- test
@@ -296,6 +302,6 @@ case "${1:-build}" in
   run) shift; run "$@" ;;
   test) shift; run_tests "$@" ;;
   eval-forms) shift; eval_forms "$@" ;;
-  -h|--help|help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' ;;
+  -h|--help|help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' ;;
   *) die "unknown command $1 (build, run, test, eval-forms, bench; see ./build.sh --help)" ;;
 esac
