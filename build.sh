@@ -145,7 +145,7 @@ build() {
 # ---------------------------------------------------------------- run
 
 run() {
-  local browser=chrome headless=0 docs=0
+  local browser=chrome headless=0 docs=0 t0=$SECONDS
   for a in "$@"; do
     case "$a" in
       chrome|firefox) browser="$a" ;;
@@ -164,6 +164,7 @@ run() {
     headless=1
   fi
   DEMO_HEADLESS="$headless" DEMO_DOCS="$docs" node tests/e2e/demo.mjs "$browser"
+  say "build and demo took $((SECONDS - t0)) s"
 }
 
 # ---------------------------------------------------------------- test

@@ -123,6 +123,7 @@ for (const name of BROWSERS) {
 
       /** @type {number | undefined} */ let tabId;
       for (const [i, m] of MAILS.entries()) {
+        /** @type {import('./lib/roundcube.mjs').StoredMessage | undefined} */
         const stored = rc.messages.find((x) => path.basename(x.file) === m.file);
         assert.ok(stored, `${m.file} is in the mailbox`);
         // Clear the toolbar first, so that what is read next was drawn for this message.

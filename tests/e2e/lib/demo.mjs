@@ -198,8 +198,12 @@ export async function runDemo({ name, headless, log = (line) => console.log(line
       log('In the signup tab: click the envelope in the e-mail field, then "New alias"; both e-mail fields are filled.');
       log('Press "Create account": the shop sends a welcome mail, which the ImpaleMail popup shows under the alias ("Inbox").');
       log('In the Roundcube tab: open each message; the badge above it and the toolbar button give the verdict.');
-      log('Close the browser to stop.');
-      await browser.closed();
+      log('Close the browser (or press Ctrl-C here) to stop.');
+      // Ctrl-C must stop Roundcube and Dovecot too: the cleanup below runs on either.
+      const stopped = new Promise((resolve) => {
+        for (const sig of /** @type {const} */ (['SIGINT', 'SIGTERM'])) process.once(sig, () => resolve(undefined));
+      });
+      await Promise.race([browser.closed(), stopped]);
       return null;
     }
 
@@ -227,7 +231,8 @@ export async function runDemo({ name, headless, log = (line) => console.log(line
     const u = input(browser, signup);
     await contentScriptReady(signup);
     const [button] = await waitFor(signup, visibleHosts(), 15000);
-    await u.clickAt(...centre(button));
+    const [bx, by] = centre(button);
+    await u.clickAt(bx, by);
     await sleep(PAINT_MS);
     let file = shotFile('menu');
     await signup.screenshot(file);
@@ -257,7 +262,9 @@ export async function runDemo({ name, headless, log = (line) => console.log(line
     const row = `#site-list li.alias[data-source="mailtm"]`;
     await pu.click(`${row} [data-action="inbox"]`);
     await waitFor(popup, `${visible('#inbox-list')} && document.querySelectorAll('#inbox-list li').length > 0`);
+    /** @type {string[]} */
     const subjects = await popup.eval(`[...document.querySelectorAll('#inbox-list .message-subject')].map((e) => e.textContent)`);
+    /** @type {string[]} */
     const from = await popup.eval(`[...document.querySelectorAll('#inbox-list .message-from')].map((e) => e.textContent)`);
     file = shotFile('popup-inbox');
     await pu.shot('body', file);
@@ -320,7 +327,6 @@ export async function runDemo({ name, headless, log = (line) => console.log(line
     await tools.close();
     mark('toolbar');
 
-    for (const s of skipped) log(`skipped: ${s}`);
     return {
       browser: name, version: browser.version, alias, confirm,
       inbox: { subjects, from, ...inboxVerdict },

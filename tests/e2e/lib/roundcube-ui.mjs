@@ -125,7 +125,7 @@ export function toolbar(ext, name) {
     colorOf: (tabId) => ext.eval(`${api}.action.getBadgeBackgroundColor({ tabId: ${tabId} })`),
     /** Clears a tab's badge, so that what is read next was drawn afterwards. @param {number} tabId */
     clear: (tabId) => ext.eval(`${api}.action.setBadgeText({ tabId: ${tabId}, text: '' })`),
-    /** The one tab with a badge (the webmail's): waits for it. */
+    /** The one tab with a badge (the webmail's): waits for it. @returns {Promise<number>} */
     badgedTab: () => until(async () => {
       const withBadge = [];
       for (const id of await allTabs()) if ((await badgeOf(id))[0] !== '') withBadge.push(id);
@@ -137,9 +137,9 @@ export function toolbar(ext, name) {
      * calls: both must be final). @param {number} tabId @param {string} what
      * @returns {Promise<[string, string]>}
      */
-    verdict: (tabId, what) => until(async () => {
+    verdict: (tabId, what) => /** @type {Promise<[string, string]>} */ (until(async () => {
       const b = await badgeOf(tabId);
       return b[0] !== '' && b[0] !== '…' && !/^ImpaleMail(: checking|$)/.test(b[1]) ? b : null;
-    }, `the toolbar verdict of ${what}`),
+    }, `the toolbar verdict of ${what}`)),
   };
 }
