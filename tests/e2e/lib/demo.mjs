@@ -58,6 +58,8 @@ const NEW_ALIAS_ITEM = { dx: -100, dy: 50 };
 const SIGNUP_CROP = { x: 100, y: 20, width: 640, height: 365 };
 /** The README's part of Roundcube: the message list and the message with its badge. */
 const WEBMAIL_CROP = { x: 298, y: 0, width: WEBMAIL_SIZE.width - 298, height: 440 };
+/** Height of the window a popup page is shot in (CSS px; its body is about 850 px tall). */
+const POPUP_TAB_HEIGHT = 1100;
 /** Time for a frame to paint what was just drawn, before a screenshot (ms). */
 const PAINT_MS = 300;
 
@@ -319,6 +321,8 @@ export async function runDemo({ name, headless, log = (line) => console.log(line
     const forTab = await browser.openExtensionPage(`ui/popup.html?tab=${tabId}&for=${encodeURIComponent(await page.url())}`);
     await ready(forTab);
     const popupLabel = await waitFor(forTab, text('#mail-verdict .verdict-label'));
+    // Tall enough for the whole popup: Firefox's element screenshot keeps to the viewport.
+    await driver(browser, forTab).setSize(WEBMAIL_SIZE.width, POPUP_TAB_HEIGHT);
     file = shotFile('toolbar-popup');
     await ui(browser, forTab).shot('body', file);
     shots.push({ file, what: `the toolbar button's popup for the webmail tab: ${popupLabel}; the button's badge reads "${badge}", its tooltip "${title}"` });
