@@ -18,7 +18,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { launchBrowser, ROOT } from './harness.mjs';
-import { centre, contentScriptReady, input, sleep, visibleHosts } from './forms-pages.mjs';
+import { centre, contentScriptReady, input, sleep, tabUrls, visibleHosts } from './forms-pages.mjs';
 import { startMailTmMock } from './mock-providers.mjs';
 import { js, popupReady, ready, sendFrom, text, ui, visible, waitFor } from './pages.mjs';
 import { roundcubeInstalled, startRoundcube } from './roundcube.mjs';
@@ -191,8 +191,10 @@ export async function runDemo({ name, headless, log = (line) => console.log(line
     const signupUrl = `${site.origin}/signup.html`;
 
     if (!headless) {
+      // The extension opens its welcome page on install; opened here when it has not (yet).
+      const welcomeOpen = (await tabUrls(browser, ext)).some((u) => u.startsWith(`${browser.extensionOrigin}/${WELCOME_PAGE}`));
       await ext.close();
-      if (hasWelcome) await browser.openExtensionPage(WELCOME_PAGE);
+      if (hasWelcome && !welcomeOpen) await browser.openExtensionPage(WELCOME_PAGE);
       await browser.open(signupUrl);
       const page = await browser.open(`${rc.origin}/?_task=login`);
       await logIn(driver(browser, page), page, rc);
