@@ -5,7 +5,7 @@
 #   ./build.sh run [chrome|firefox] [--headless] [--docs]
 #                                   both jobs end to end, offline: the demo site, a local temporary-inbox
 #                                   service and the Roundcube test bed; --headless clicks through and saves
-#                                   screenshots; --docs (headless) also rewrites the README's docs/*.png
+#                                   screenshots; --docs (headless, Firefox) also rewrites the README's docs/*.png
 #   ./build.sh test [SUITE...]      all tests (or the named suites); ends with "N passed, N failed"
 #                                   suites: unit fmt doc clippy js node lint webmail e2e (e2e-chrome, e2e-firefox)
 #   ./build.sh eval-forms DIR [--label-attr NAME] [--ledger FILE] [--quiet]
@@ -145,7 +145,7 @@ build() {
 # ---------------------------------------------------------------- run
 
 run() {
-  local browser=chrome headless=0 docs=0 t0=$SECONDS
+  local browser='' headless=0 docs=0 t0=$SECONDS
   for a in "$@"; do
     case "$a" in
       chrome|firefox) browser="$a" ;;
@@ -154,6 +154,12 @@ run() {
       *) die "run: unknown argument $a (use: run [chrome|firefox] [--headless] [--docs])" ;;
     esac
   done
+  # The README's pictures come from Firefox: headless, it still draws its toolbar.
+  if [ "$docs" = 1 ]; then
+    [ "${browser:-firefox}" = firefox ] || die "run --docs: the README's pictures come from Firefox, whose toolbar shows in a headless screenshot"
+    browser=firefox
+  fi
+  browser="${browser:-chrome}"
   build
   # The docs' pictures are scaled down in Chromium, whichever browser ran the demo.
   if [ "$browser" = chrome ] || [ "$docs" = 1 ]; then ensure_chromium; fi

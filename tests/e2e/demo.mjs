@@ -21,7 +21,7 @@ const docs = process.env.DEMO_DOCS === '1';
 
 /**
  * Writes each screenshot to docs/, cut to the part the README needs (`crop`, CSS px of the
- * screenshot) and at most DOCS_WIDTH wide, through a plain headless Chromium (the picture
+ * screenshot) and at most DOCS_WIDTH wide unless it asks for a `zoom`, through a plain headless Chromium (the picture
  * drawn at the smaller size and captured; no image library needed).
  * @param {import('./lib/demo.mjs').Shot[]} shots
  */
@@ -31,13 +31,13 @@ async function writeDocs(shots) {
   try {
     const page = await browser.newPage();
     const out = [];
-    for (const { file, crop } of shots) {
+    for (const { file, crop, zoom } of shots) {
       const data = fs.readFileSync(file).toString('base64');
       await page.setContent(`<body style="margin:0"><div id="c" style="position:relative;overflow:hidden"><img id="i" style="position:absolute" src="data:image/png;base64,${data}"></div></body>`);
       const size = await page.evaluate(`(() => { const img = document.getElementById('i');
         return img.decode().then(() => ({ w: img.naturalWidth, h: img.naturalHeight })); })()`);
       const c = crop ?? { x: 0, y: 0, width: size.w, height: size.h };
-      const scale = Math.min(1, DOCS_WIDTH / c.width);
+      const scale = zoom ?? Math.min(1, DOCS_WIDTH / c.width);
       const width = Math.round(c.width * scale);
       const height = Math.round(c.height * scale);
       await page.setViewportSize({ width, height });

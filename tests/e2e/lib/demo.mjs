@@ -58,6 +58,8 @@ const NEW_ALIAS_ITEM = { dx: -100, dy: 50 };
 const SIGNUP_CROP = { x: 100, y: 20, width: 640, height: 365 };
 /** The README's part of Roundcube: the message list and the message with its badge. */
 const WEBMAIL_CROP = { x: 298, y: 0, width: WEBMAIL_SIZE.width - 298, height: 440 };
+/** The README's part of a browser window, shown a little larger: the toolbar's right end above the message and its badge. */
+const TOOLBAR_CROP = { x: WEBMAIL_SIZE.width - 660, y: 0, width: 660, height: 250 };
 /** Height of the window a popup page is shot in (CSS px; its body is about 850 px tall). */
 const POPUP_TAB_HEIGHT = 1100;
 /** Time for a frame to paint what was just drawn, before a screenshot (ms). */
@@ -128,8 +130,9 @@ async function setUpProfile(ext, origins) {
 
 /**
  * @typedef {{ x: number, y: number, width: number, height: number }} Rect
- * @typedef {{ file: string, what: string, crop?: Rect }} Shot
- *   `crop`: the part the README shows (docs/), in CSS px of the screenshot
+ * @typedef {{ file: string, what: string, crop?: Rect, zoom?: number }} Shot
+ *   `crop`: the part the README shows (docs/), in CSS px of the screenshot; `zoom`: its scale there
+ *   (default: as large as fits the README's width, never larger than taken)
  * @typedef {{ file: string, what: string, badge: string, title: string, color: number[] }} WebmailVerdict
  * @typedef {{
  *   browser: string, version: string, alias: string, confirm: string,
@@ -320,6 +323,15 @@ export async function runDemo({ name, headless, log = (line) => console.log(line
     await bar.clear(/** @type {number} */ (tabId));
     await openMessage(d, first, WEBMAIL_MAILS[0].what);
     const [badge, title] = await bar.verdict(/** @type {number} */ (tabId), WEBMAIL_MAILS[0].what);
+    if ('windowScreenshot' in browser) {
+      // Firefox draws its toolbar headless too: the button with its badge, as it is.
+      await sleep(PAINT_MS);
+      file = shotFile('toolbar');
+      await browser.windowScreenshot(page, file);
+      shots.push({ file, what: `the browser window with its toolbar: the ImpaleMail button's badge reads "${badge}" for the message shown`, crop: TOOLBAR_CROP, zoom: 1.2 });
+    } else {
+      skipped.push('the toolbar itself (headless Chromium does not draw it; run firefox for that picture)');
+    }
     const forTab = await browser.openExtensionPage(`ui/popup.html?tab=${tabId}&for=${encodeURIComponent(await page.url())}`);
     await ready(forTab);
     const popupLabel = await waitFor(forTab, text('#mail-verdict .verdict-label'));
