@@ -67,7 +67,12 @@ ensure_rust() {
 ensure_node() {
   command -v node >/dev/null || apt_install nodejs npm
   local stamp=node_modules/.package-lock.json
-  if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
+  if [ -L node_modules ]; then
+    # A worktree sharing another checkout's node_modules through a link: `npm ci` would empty
+    # the folder it points to (seen 2026-12-06: a fresh worktree's package-lock.json is newer
+    # than the shared stamp). Installing there is that checkout's business.
+    [ -f "$stamp" ] || die "node_modules links to $(readlink node_modules), which has no installed packages: run npm ci there"
+  elif [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
     say "installing npm dev dependencies (package-lock.json)"
     npm ci --no-audit --no-fund --loglevel=error >/dev/null
   fi
