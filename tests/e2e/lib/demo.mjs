@@ -4,11 +4,12 @@
 // - the demo site (tests/site/) on 127.0.0.1, whose signup form "sends" a welcome mail to the
 //   address it is given when that address is an inbox of the stand-in below;
 // - a stand-in of the temporary-inbox service's documented API (mail.tm, `startMailTmMock`),
-//   which the demo profile's settings point mail.tm at: the profile's one difference from a
-//   real install, so the first click in the signup page's e-mail field makes an inbox alias;
+//   which the demo profile's settings point mail.tm at, so the first click in the signup
+//   page's e-mail field makes an inbox alias there;
 // - the real Roundcube + Dovecot test bed (tests/webmail/) with three messages (signed,
 //   tampered, unsigned), turned on as a webmail site in the demo profile, which also trusts
-//   the project's test root (tests/fixtures/smime/pki/root.pem) that signed them.
+//   the project's test root (tests/fixtures/smime/pki/root.pem) that signed them. These three
+//   settings are all that tell the demo profile from a fresh install.
 //
 // Headless (`runDemo({ headless: true })`) it goes through every step with real clicks, saves a
 // screenshot of each and answers what it saw, for `tests/e2e/demo.mjs` to print and
@@ -35,13 +36,13 @@ export const TEST_ROOT = path.join(ROOT, 'tests/fixtures/smime/pki/root.pem');
  * copy is not needed).
  */
 export const WELCOME_MAIL = path.join(MAILS, 'welcome.eml');
-/** The demo user's Roundcube INBOX, in order, with the toolbar badge each must get. */
+/** The demo user's Roundcube INBOX, in order. */
 export const WEBMAIL_MAILS = [
-  { file: '01-signed.eml', what: 'a signed message', badge: '✓' },
-  { file: '02-tampered.eml', what: 'a signed invoice whose bank account was changed after signing', badge: '!' },
-  { file: '03-unsigned.eml', what: 'an unsigned message', badge: '?' },
+  { file: '01-signed.eml', what: 'a signed message' },
+  { file: '02-tampered.eml', what: 'a signed invoice whose bank account was changed after signing' },
+  { file: '03-unsigned.eml', what: 'an unsigned message' },
 ];
-/** The welcome page the extension opens on install (issue #16 part 2; absent before it lands). */
+/** The welcome page the extension opens on install (issue #16's first-run work; absent until it lands). */
 const WELCOME_PAGE = 'ui/welcome.html';
 /** Window size for the webmail: Roundcube's elastic skin shows folders, list and message side by side. */
 const WEBMAIL_SIZE = { width: 1280, height: 800 };
@@ -311,20 +312,20 @@ export async function runDemo({ name, headless, log = (line) => console.log(line
       await sleep(PAINT_MS);
       file = shotFile(`webmail-${m.file.replace(/^\d+-|\.eml$/g, '')}`);
       await page.screenshot(file);
-      shots.push({ file, what: `Roundcube showing ${m.what}; the badge above it: ${title.replace(/^ImpaleMail: /, '')}`, crop: WEBMAIL_CROP });
+      shots.push({ file, what: `Roundcube showing ${m.what}, and the extension's badge above it: ${title.replace(/^ImpaleMail: /, '')}`, crop: WEBMAIL_CROP });
       log(`webmail, ${m.what}: toolbar badge "${badge}" (rgb ${color.slice(0, 3).join(', ')}), "${title}"`);
     }
     mark('webmail verdicts');
 
-    // 9. The toolbar verdict: headless browsers draw no toolbar, so the toolbar button's popup
-    // is opened as a page for the webmail tab and its address (what a click on the button
-    // shows there), with the first message shown.
+    // 9. The toolbar verdict, with the first message shown again. Headless Firefox draws its
+    // toolbar, so its window is pictured; headless Chromium does not. In both, the toolbar
+    // button's popup is then opened as a page for the webmail tab and its address: what a
+    // click on the button shows there.
     const first = /** @type {{ uid: number }} */ (rc.messages.find((x) => path.basename(x.file) === WEBMAIL_MAILS[0].file));
     await bar.clear(/** @type {number} */ (tabId));
     await openMessage(d, first, WEBMAIL_MAILS[0].what);
     const [badge, title] = await bar.verdict(/** @type {number} */ (tabId), WEBMAIL_MAILS[0].what);
     if ('windowScreenshot' in browser) {
-      // Firefox draws its toolbar headless too: the button with its badge, as it is.
       await sleep(PAINT_MS);
       file = shotFile('toolbar');
       await browser.windowScreenshot(page, file);
