@@ -2,8 +2,10 @@
 # ImpaleMail's one entry point.
 #
 #   ./build.sh                      install what is missing, build pkg/ and dist/{chrome,firefox} + zips
-#   ./build.sh run [chrome|firefox] [--headless]
-#                                   start a browser with the extension on the local demo site
+#   ./build.sh run [chrome|firefox] [--headless] [--docs]
+#                                   both jobs end to end, offline: the demo site, a local temporary-inbox
+#                                   service and the Roundcube test bed; --headless clicks through and saves
+#                                   screenshots; --docs (headless, Firefox) also rewrites the README's docs/*.png
 #   ./build.sh test [SUITE...]      all tests (or the named suites); ends with "N passed, N failed"
 #                                   suites: unit fmt doc clippy js node lint webmail e2e (e2e-chrome, e2e-firefox)
 #   ./build.sh eval-forms [DIR] [--label-attr NAME] [--ledger FILE] [--quiet] [--show-holdout]
@@ -66,7 +68,12 @@ ensure_rust() {
 ensure_node() {
   command -v node >/dev/null || apt_install nodejs npm
   local stamp=node_modules/.package-lock.json
-  if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
+  if [ -L node_modules ]; then
+    # A worktree sharing another checkout's node_modules through a link: `npm ci` would empty
+    # the folder it points to (seen 2026-12-06: a fresh worktree's package-lock.json is newer
+    # than the shared stamp). Installing there is that checkout's business.
+    [ -f "$stamp" ] || die "node_modules links to $(readlink node_modules), which has no installed packages: run npm ci there"
+  elif [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
     say "installing npm dev dependencies (package-lock.json)"
     npm ci --no-audit --no-fund --loglevel=error >/dev/null
   fi
@@ -147,21 +154,32 @@ build() {
 # ---------------------------------------------------------------- run
 
 run() {
-  local browser=chrome headless=0
+  local browser='' headless=0 docs=0 t0=$SECONDS
   for a in "$@"; do
     case "$a" in
       chrome|firefox) browser="$a" ;;
       --headless) headless=1 ;;
-      *) die "run: unknown argument $a (use: run [chrome|firefox] [--headless])" ;;
+      --docs) docs=1 headless=1 ;;
+      *) die "run: unknown argument $a (use: run [chrome|firefox] [--headless] [--docs])" ;;
     esac
   done
+  # The README's pictures come from Firefox: headless, it still draws its toolbar.
+  if [ "$docs" = 1 ]; then
+    [ "${browser:-firefox}" = firefox ] || die "run --docs: the README's pictures come from Firefox, whose toolbar shows in a headless screenshot"
+    browser=firefox
+  fi
+  browser="${browser:-chrome}"
   build
-  if [ "$browser" = chrome ]; then ensure_chromium; else ensure_firefox; fi
+  # The docs' pictures are scaled down in Chromium, whichever browser ran the demo.
+  if [ "$browser" = chrome ] || [ "$docs" = 1 ]; then ensure_chromium; fi
+  if [ "$browser" = firefox ]; then ensure_firefox; fi
+  ensure_webmail
   if [ "$headless" = 0 ] && [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
     say "no display found: running headless"
     headless=1
   fi
-  DEMO_HEADLESS="$headless" node tests/e2e/demo.mjs "$browser"
+  DEMO_HEADLESS="$headless" DEMO_DOCS="$docs" node tests/e2e/demo.mjs "$browser"
+  say "build and demo took $((SECONDS - t0)) s"
 }
 
 # ---------------------------------------------------------------- test
@@ -302,6 +320,6 @@ case "${1:-build}" in
   run) shift; run "$@" ;;
   test) shift; run_tests "$@" ;;
   eval-forms) shift; eval_forms "$@" ;;
-  -h|--help|help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//' ;;
+  -h|--help|help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' ;;
   *) die "unknown command $1 (build, run, test, eval-forms, bench; see ./build.sh --help)" ;;
 esac

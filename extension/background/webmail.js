@@ -21,7 +21,7 @@
 import { onTabLoading, onTabRemoved, setTabBadge, storageLocal, storageSession } from '../shared/ext.js';
 import { base64ToBytes, isBase64 } from '../shared/base64.js';
 import { isMarkColor, MARK_COLORS } from '../shared/mark.js';
-import { aliasUseText, continuityText, localised, verdictWords } from '../shared/words.js';
+import { aliasUseText, continuityText, localised, verdictLook, verdictWords } from '../shared/words.js';
 import { vault } from './aliases.js';
 import { call } from './core.js';
 import { verifyBytes, verifyP7mBytes } from './smime.js';
@@ -89,6 +89,7 @@ const BADGE = {
   verified: { text: '✓', color: '#1a7f37' },
   invalid: { text: '!', color: '#c62828' },
   not_verified: { text: '?', color: '#b26a00' },
+  unsigned: { text: '–', color: '#6b7280' },
   pending: { text: '…', color: '#6b7280' },
   failed: { text: '?', color: '#6b7280' },
 };
@@ -176,7 +177,7 @@ function badgeFor(view) {
   }
   const note = view.continuity ? ` ${continuityText(view.continuity)}` : '';
   const leak = (view.aliases ?? []).filter((a) => a.other_sender).map((a) => ` ${aliasUseText(a)}`).join('');
-  return { ...BADGE[view.verdict.status], title: `ImpaleMail: ${verdictWords(view.verdict).summary}${note}${leak}` };
+  return { ...BADGE[verdictLook(view.verdict, view.continuity)], title: `ImpaleMail: ${verdictWords(view.verdict).summary}${note}${leak}` };
 }
 
 /**

@@ -43,6 +43,20 @@ export function localised(key, subs, fallback) {
 }
 
 /**
+ * How a verdict looks (badge colour and icon): its status, except that a message with no
+ * signature at all, from a sender with no signed history here, is `unsigned`: grey, with no
+ * warning. Most mail is unsigned, and amber on all of it would teach people to ignore amber.
+ * Unsigned mail from a sender whose earlier mail was signed stays amber (the continuity note
+ * says why).
+ * @param {{ status: string, reason?: { kind?: unknown } | null }} v @param {unknown} [continuity]
+ * @returns {'verified' | 'invalid' | 'not_verified' | 'unsigned'}
+ */
+export function verdictLook(v, continuity) {
+  if (v.status === 'verified' || v.status === 'invalid') return v.status;
+  return v.reason?.kind === 'unsigned' && !continuity ? 'unsigned' : 'not_verified';
+}
+
+/**
  * The summary and explanation in the user's language.
  * @param {{ status: string, reason: ({ kind: string } & Record<string, unknown>) | null, summary: string, explanation: string, details?: any }} v
  */

@@ -56,7 +56,7 @@ function verdictBlock(verdict, id, { continuity = null, aliases = [], mark = nul
   for (const a of aliases) {
     notes.push(h('p', { className: a.other_sender ? 'warning' : 'note', data: { alias: a.alias, leak: String(a.other_sender) }, text: aliasUseText(a) }));
   }
-  const block = verdictElement(verdict, id);
+  const block = verdictElement(verdict, id, continuity);
   if (mark) {
     const chip = h('span', { className: 'mark', text: mark.phrase });
     chip.style.background = markColor(mark.color);

@@ -9,7 +9,7 @@
  * does not know yet (the core's `Reason` is non-exhaustive) shows the core's English text.
  */
 import { i18n } from '../shared/ext.js';
-import { camel, fingerprint, localised, verdictWords } from '../shared/words.js';
+import { camel, fingerprint, localised, verdictLook, verdictWords } from '../shared/words.js';
 import { formatDate, h } from './components.js';
 
 export { fingerprint, verdictWords };
@@ -45,6 +45,7 @@ const STATUS = {
   verified: { key: 'verdictVerified', icon: '\u2713' },
   invalid: { key: 'verdictInvalid', icon: '\u2717' },
   not_verified: { key: 'verdictNotVerified', icon: '!' },
+  unsigned: { key: 'verdictUnsigned', icon: '\u2013' },
 };
 
 /** @type {Record<string, string[]>} */
@@ -132,13 +133,15 @@ function detailsElement(v) {
  * (styling, tests); everything the reader sees is localised text.
  * @param {Verdict} v
  * @param {string} id a unique id prefix for the block's labelled parts
+ * @param {unknown} [continuity] the sender's history note, if any (`verdictLook`)
  */
-export function verdictElement(v, id) {
-  const status = STATUS[v.status] ?? STATUS.not_verified;
+export function verdictElement(v, id, continuity) {
+  const look = verdictLook(v, continuity);
+  const status = STATUS[look] ?? STATUS.not_verified;
   const { summary, explanation } = verdictWords(v);
   const statusId = `${id}-status`;
   return h('section', {
-    className: `verdict verdict-${v.status}`, id,
+    className: `verdict verdict-${look}`, id,
     attrs: { 'aria-labelledby': statusId },
     data: { status: v.status, reason: v.reason?.kind ?? '' },
   }, [

@@ -14,8 +14,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { BROWSERS, ROOT, launchBrowser } from './lib/harness.mjs';
-import { until } from './lib/pages.mjs';
+import { js, until } from './lib/pages.mjs';
 import { roundcubeInstalled, startRoundcube } from './lib/roundcube.mjs';
+import { driver, logIn, openMessage, toolbar } from './lib/roundcube-ui.mjs';
 
 const SKIP = process.env.WEBMAIL_E2E === '0';
 const FIX = path.join(ROOT, 'tests/fixtures/smime');
@@ -63,86 +64,7 @@ const MAILS = [
   { file: '09-fake-badge.eml', bytes: FAKE_BADGE_MAIL, badge: '?', title: 'The message is not signed.', continuity: 'were signed; this one is not' },
 ];
 
-const js = (/** @type {unknown} */ v) => JSON.stringify(v);
 const sleep = (/** @type {number} */ ms) => new Promise((r) => setTimeout(r, ms));
-const W3C_ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
-
-/** Roundcube's row id for a UID: `rcmrow` + base64 without padding (rcube_utils::html_identifier). @param {number} uid */
-const rowId = (uid) => `rcmrow${Buffer.from(String(uid)).toString('base64').replace(/=+$/, '')}`;
-
-
-/**
- * Real input and frame access in each browser: Playwright in Chromium, WebDriver in Firefox.
- * @param {{ name: string }} browser @param {import('./lib/chrome.mjs').PageHandle} page
- */
-function driver(browser, page) {
-  if (browser.name === 'chrome') {
-    /** @type {import('playwright-core').Page} */
-    const p = page.raw;
-    const previewFrame = () => p.frames().find((f) => /[?&]_action=(preview|show)\b/.test(f.url()));
-    return {
-      fill: async (/** @type {string} */ sel, /** @type {string} */ text) => { await p.waitForSelector(sel); await p.fill(sel, text); },
-      click: async (/** @type {string} */ sel) => { await p.waitForSelector(sel); await p.click(sel); },
-      /** Evaluates `expr` in the frame that shows the message (or null when there is none). @param {string} expr */
-      async inPreview(expr) {
-        const f = previewFrame();
-        return f ? f.evaluate(expr) : null;
-      },
-      async clickBadge() {
-        const f = previewFrame();
-        assert.ok(f, 'no preview frame');
-        await f.locator('impalemail-verdict').click({ position: { x: 40, y: 14 } });
-      },
-      setSize: (/** @type {number} */ width, /** @type {number} */ height) => p.setViewportSize({ width, height }),
-      focus: () => p.bringToFront(),
-    };
-  }
-  const wd = page.raw;
-  const find = async (/** @type {string} */ sel) => {
-    await until(() => page.eval(`!!document.querySelector(${js(sel)})`), sel);
-    const v = await wd.req('POST', wd.s('/element'), { using: 'css selector', value: sel });
-    return v[W3C_ELEMENT];
-  };
-  /** Runs `fn` inside the message frame (the preview iframe, or the page itself for _action=show). @template T @param {() => Promise<T>} fn */
-  const withPreview = async (fn) => {
-    await page.eval('1'); // focuses this tab
-    const inTop = await wd.exec('return /[?&]_action=(preview|show)\\b/.test(location.search);');
-    if (inTop) return fn();
-    const frame = await wd.exec(`return document.getElementById('messagecontframe');`).catch(() => null);
-    if (!frame) return null;
-    await wd.req('POST', wd.s('/frame'), { id: frame });
-    try {
-      // The frame stays when no message is shown (Roundcube's blank page): then there is none.
-      if (!(await wd.exec('return /[?&]_action=(preview|show)\\b/.test(location.search);'))) return null;
-      return await fn();
-    } finally {
-      await wd.req('POST', wd.s('/frame/parent'), {});
-    }
-  };
-  return {
-    async fill(/** @type {string} */ sel, /** @type {string} */ text) {
-      const id = await find(sel);
-      await wd.req('POST', wd.s(`/element/${id}/clear`), {});
-      await wd.req('POST', wd.s(`/element/${id}/value`), { text });
-    },
-    click: async (/** @type {string} */ sel) => wd.req('POST', wd.s(`/element/${await find(sel)}/click`), {}),
-    /** @param {string} expr */
-    inPreview: (expr) => withPreview(() => wd.exec(`return (${expr});`)),
-    // Clicks the badge's first line (the status button), not the centre of the host, which
-    // may be a note below it: a pointer action relative to the host's centre.
-    clickBadge: () => withPreview(async () => {
-      const v = await wd.req('POST', wd.s('/element'), { using: 'css selector', value: 'impalemail-verdict' });
-      const rect = await wd.req('GET', wd.s(`/element/${v[W3C_ELEMENT]}/rect`));
-      const origin = { [W3C_ELEMENT]: v[W3C_ELEMENT] };
-      await wd.req('POST', wd.s('/actions'), { actions: [{ type: 'pointer', id: 'mouse', parameters: { pointerType: 'mouse' }, actions: [
-        { type: 'pointerMove', origin, x: Math.round(40 - rect.width / 2), y: Math.round(14 - rect.height / 2) },
-        { type: 'pointerDown', button: 0 }, { type: 'pointerUp', button: 0 },
-      ] }] });
-    }),
-    setSize: (/** @type {number} */ width, /** @type {number} */ height) => wd.req('POST', wd.s('/window/rect'), { width, height }),
-    focus: () => page.eval('1'),
-  };
-}
 
 for (const name of BROWSERS) {
   describe(`S/MIME verdicts in Roundcube, ${name}`, () => {
@@ -191,43 +113,25 @@ for (const name of BROWSERS) {
       // popup's offer; tests/e2e/webmail-replicas.test.mjs goes through that flow).
       await ext.eval(`${api}.runtime.sendMessage({ type: 'webmail.enableSite', origin: ${js(rc.origin)}, adapter: 'roundcube' })`);
       assert.deepEqual(await ext.eval(`${api}.storage.local.get('trust.userRoots').then((g) => g['trust.userRoots'])`), [ROOT_B64]);
-      /** @param {number} tabId */
-      const badgeOf = async (tabId) => ext.eval(`Promise.all([${api}.action.getBadgeText({ tabId: ${tabId} }), ${api}.action.getTitle({ tabId: ${tabId} })])`);
-      const allTabs = () => ext.eval(`${api}.tabs.query({}).then((ts) => ts.map((t) => t.id))`);
+      const bar = toolbar(ext, name);
+      const { badgeOf } = bar;
 
       const page = await browser.open(`${rc.origin}/?_task=login`);
       const d = driver(browser, page);
       await d.setSize(1400, 900);
-      await d.fill('#rcmloginuser', rc.user);
-      await d.fill('#rcmloginpwd', rc.password);
-      await d.click('#rcmloginsubmit');
-      await until(() => page.eval(`!!document.getElementById(${js(rowId(rc?.messages[0].uid ?? 1))})`), 'the message list');
+      await logIn(d, page, rc);
 
       /** @type {number | undefined} */ let tabId;
       for (const [i, m] of MAILS.entries()) {
+        /** @type {import('./lib/roundcube.mjs').StoredMessage | undefined} */
         const stored = rc.messages.find((x) => path.basename(x.file) === m.file);
         assert.ok(stored, `${m.file} is in the mailbox`);
         // Clear the toolbar first, so that what is read next was drawn for this message.
-        if (tabId !== undefined) await ext.eval(`${api}.action.setBadgeText({ tabId: ${tabId}, text: '' })`);
-        await d.focus();
-        await d.click(`#${rowId(stored.uid)} td.subject`);
-        await until(() => d.inPreview(`new URLSearchParams(location.search).get('_uid') === ${js(String(stored.uid))} && !!document.querySelector('impalemail-verdict')`),
-          `the preview of ${m.file} with its badge`);
-        if (tabId === undefined) {
-          // The one tab with a badge is the webmail's.
-          tabId = await until(async () => {
-            const withBadge = [];
-            for (const id of await allTabs()) if ((await badgeOf(id))[0] !== '') withBadge.push(id);
-            assert.ok(withBadge.length <= 1, `only the webmail tab has a badge, not ${withBadge.length} tabs`);
-            return withBadge[0];
-          }, 'a toolbar badge');
-        }
-        const id = /** @type {number} */ (tabId);
-        const [text, title] = await until(async () => {
-          // Text and title are set by separate calls: wait until both are final.
-          const b = await badgeOf(id);
-          return b[0] !== '' && b[0] !== '…' && !/^ImpaleMail(: checking|$)/.test(b[1]) ? b : null;
-        }, `the toolbar verdict of ${m.file}`);
+        if (tabId !== undefined) await bar.clear(tabId);
+        await openMessage(d, stored, m.file);
+        // The one tab with a badge is the webmail's.
+        if (tabId === undefined) tabId = await bar.badgedTab();
+        const [text, title] = await bar.verdict(tabId, m.file);
         assert.equal(text, m.badge, `${m.file}: toolbar badge (title: ${title})`);
         assert.ok(title.includes(m.title), `${m.file}: toolbar title "${title}" should say "${m.title}"`);
         if (m.continuity) assert.ok(title.includes(m.continuity), `${m.file}: toolbar title "${title}" should note "${m.continuity}"`);
@@ -260,10 +164,7 @@ for (const name of BROWSERS) {
       const showUrl = `${rc.origin}/?_task=mail&_action=show&_uid=${valid.uid}&_mbox=${encodeURIComponent(valid.mbox)}`;
       await d.focus(); // WebDriver navigates the focused tab
       if (name === 'chrome') await page.raw.goto(showUrl); else await page.raw.go(showUrl);
-      const [showText, showTitle] = await until(async () => {
-        const b = await badgeOf(/** @type {number} */ (tabId));
-        return b[0] !== '' && b[0] !== '…' && !/^ImpaleMail(: checking|$)/.test(b[1]) ? b : null;
-      }, 'the toolbar verdict of the full view');
+      const [showText, showTitle] = await bar.verdict(/** @type {number} */ (tabId), 'the full view');
       assert.equal(showText, '✓', showTitle);
       assert.equal(await d.inPreview(`document.querySelectorAll('impalemail-verdict').length`), 1);
       await page.screenshot(path.join(shots, 'webmail-show-01-valid.png'));
@@ -282,10 +183,7 @@ for (const name of BROWSERS) {
           await route.fulfill({ response: res, body });
         });
         await p.goto(`${rc.origin}/?_task=mail&_action=show&_uid=${tampered.uid}&_mbox=${encodeURIComponent(tampered.mbox)}`);
-        const [failText, failTitle] = await until(async () => {
-          const b = await badgeOf(/** @type {number} */ (tabId));
-          return b[0] !== '' && b[0] !== '…' && !/^ImpaleMail(: checking|$)/.test(b[1]) ? b : null;
-        }, 'the toolbar state after a refused fetch');
+        const [failText, failTitle] = await bar.verdict(/** @type {number} */ (tabId), 'the toolbar state after a refused fetch');
         assert.equal(failText, '?', failTitle);
         assert.match(failTitle, /session check failed/);
         await p.unroute(isShow);

@@ -14,7 +14,7 @@
  */
 import { i18n } from '../../shared/ext.js';
 import { markColor } from '../../shared/mark.js';
-import { aliasUseText, continuityText, fingerprint, verdictWords as words } from '../../shared/words.js';
+import { aliasUseText, continuityText, fingerprint, verdictLook, verdictWords as words } from '../../shared/words.js';
 
 /** Tag of the host element (a custom-element name, so `attachShadow` is allowed). */
 const HOST_TAG = 'impalemail-verdict';
@@ -29,6 +29,11 @@ const MAX_CHAIN_SHOWN = 10;
  *   | { state: 'done', verdict: any, continuity: any, mark: Mark, aliases?: import('../../shared/words.js').AliasUse[] }} BadgeState
  */
 
+/** A verdict's icon and title by its look (`verdictLook`). @type {Record<string, string>} */
+const ICON = { verified: '✓', invalid: '!', unsigned: '–', not_verified: '?' };
+/** @type {Record<string, string>} */
+const TITLE = { verified: 'wmBadgeVerified', invalid: 'wmBadgeInvalid', unsigned: 'wmBadgeUnsigned', not_verified: 'wmBadgeNotVerified' };
+
 const STYLE = `
 :host { all: initial !important; display: block !important; margin: 6px 0 !important; contain: content; }
 * { box-sizing: border-box; }
@@ -37,6 +42,7 @@ const STYLE = `
 .box.verified { border-color: #1a7f37; background: #e9f7ee; }
 .box.invalid { border-color: #c62828; background: #fdecec; }
 .box.not_verified, .box.failed { border-color: #b26a00; background: #fff5e0; }
+.box.unsigned { border-color: #8a8f98; background: #f3f4f6; }
 .row { display: flex; align-items: center; gap: 8px; flex-wrap: wrap; }
 button.toggle { all: unset; cursor: pointer; display: flex; align-items: center; gap: 8px; flex: 1; min-width: 0; }
 button.toggle:focus-visible { outline: 2px solid #1d4ed8; outline-offset: 2px; }
@@ -120,7 +126,7 @@ export function createBadge(doc) {
     show(state) {
       details.replaceChildren();
       alert.hidden = true;
-      const cls = state.state === 'done' ? String(state.verdict?.status) : state.state;
+      const cls = state.state === 'done' ? verdictLook(state.verdict, state.continuity) : state.state;
       box.className = `box ${cls}`;
       if (state.state === 'pending') {
         icon.textContent = '…';
@@ -137,8 +143,8 @@ export function createBadge(doc) {
         return;
       }
       const v = state.verdict;
-      icon.textContent = v.status === 'verified' ? '✓' : v.status === 'invalid' ? '!' : '?';
-      title.textContent = i18n(v.status === 'verified' ? 'wmBadgeVerified' : v.status === 'invalid' ? 'wmBadgeInvalid' : 'wmBadgeNotVerified');
+      icon.textContent = ICON[cls] ?? '?';
+      title.textContent = i18n(TITLE[cls] ?? 'wmBadgeNotVerified');
       summary.textContent = words(v).summary;
       // Warnings the reader must see without a click: a changed certificate, and an alias that
       // reached someone other than the site it was made for. Which site an alias belongs to

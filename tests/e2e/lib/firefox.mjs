@@ -12,6 +12,10 @@ import { WebDriver } from './wd.mjs';
 export const FIREFOX = process.env.FIREFOX_BIN || '/usr/lib/firefox-esr/firefox-esr';
 export const ADDON_ID = 'impalemail@impalemail.org';
 export const FIXED_UUID = '5c1f3e0a-7b2d-4c9e-8f61-2a4d6b8c0e17';
+/** The toolbar button's widget id: the add-on id with every character but [a-z0-9_-] as `_` (Firefox's makeWidgetId). */
+const ACTION_WIDGET = `${ADDON_ID.toLowerCase().replace(/[^a-z0-9_-]/g, '_')}-browser-action`;
+/** Time for a toolbar button just placed to draw its icon (ms). */
+const ICON_PAINT_MS = 1000;
 
 function geckodriverPath() {
   if (process.env.GECKODRIVER) return process.env.GECKODRIVER;
@@ -141,6 +145,27 @@ export async function launch({ extDir, headless = true, logDir = os.tmpdir(), pr
         await sleep(100);
       }
       return pageHandle(wd, handle);
+    },
+    /**
+     * Saves the whole browser window, its toolbar included, as shown with `page`'s tab
+     * selected. Headless Firefox draws its own interface too; the extension's toolbar button
+     * is put on the toolbar first (a new profile keeps it in the extensions menu).
+     * @param {import('./chrome.mjs').PageHandle} page @param {string} file
+     */
+    async windowScreenshot(page, file) {
+      await page.eval('1'); // selects the page's tab
+      await wd.setContext('chrome');
+      try {
+        const added = await wd.exec(`const { CustomizableUI } = Services.wm.getMostRecentWindow('navigator:browser');
+          if (CustomizableUI.getPlacementOfWidget(arguments[0])?.area === CustomizableUI.AREA_NAVBAR) return false;
+          CustomizableUI.addWidgetToArea(arguments[0], CustomizableUI.AREA_NAVBAR);
+          return true;`, [ACTION_WIDGET]);
+        // A button just moved draws its icon a moment later (seen without this pause).
+        if (added) await sleep(ICON_PAINT_MS);
+        fs.writeFileSync(file, Buffer.from(await wd.screenshot(), 'base64'));
+      } finally {
+        await wd.setContext('content');
+      }
     },
     closed: () => new Promise((resolve) => gd.on('exit', () => resolve(undefined))),
     async close() {

@@ -20,5 +20,5 @@ export async function launchBrowser(name, { headless = true } = {}) {
   fs.mkdirSync(outDir, { recursive: true });
   const mod = name === 'chrome' ? await import('./chrome.mjs') : await import('./firefox.mjs');
   const browser = await mod.launch({ extDir, headless, logDir: outDir });
-  return Object.assign(browser, { outDir });
+  return Object.assign(browser, { outDir, extDir });
 }

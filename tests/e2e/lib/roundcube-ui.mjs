@@ -1,0 +1,145 @@
+// Roundcube in a real browser, for the end-to-end test (tests/e2e/webmail-roundcube.test.mjs)
+// and the demo (lib/demo.mjs): real input and frame access in each browser, logging in
+// through Roundcube's own form, opening a message by clicking its row, and reading the
+// toolbar verdict of a tab from an extension page (where `action.getBadgeText` may be
+// called; a page cannot draw there, and headless browsers do not show the toolbar).
+import assert from 'node:assert/strict';
+import { js, until } from './pages.mjs';
+
+const W3C_ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
+
+/** Roundcube's row id for a UID: `rcmrow` + base64 without padding (rcube_utils::html_identifier). @param {number} uid */
+export const rowId = (uid) => `rcmrow${Buffer.from(String(uid)).toString('base64').replace(/=+$/, '')}`;
+
+
+/**
+ * Real input and frame access in each browser: Playwright in Chromium, WebDriver in Firefox.
+ * @param {{ name: string }} browser @param {import('./chrome.mjs').PageHandle} page
+ */
+export function driver(browser, page) {
+  if (browser.name === 'chrome') {
+    /** @type {import('playwright-core').Page} */
+    const p = page.raw;
+    const previewFrame = () => p.frames().find((f) => /[?&]_action=(preview|show)\b/.test(f.url()));
+    return {
+      fill: async (/** @type {string} */ sel, /** @type {string} */ text) => { await p.waitForSelector(sel); await p.fill(sel, text); },
+      click: async (/** @type {string} */ sel) => { await p.waitForSelector(sel); await p.click(sel); },
+      /** Evaluates `expr` in the frame that shows the message (or null when there is none). @param {string} expr */
+      async inPreview(expr) {
+        const f = previewFrame();
+        return f ? f.evaluate(expr) : null;
+      },
+      async clickBadge() {
+        const f = previewFrame();
+        assert.ok(f, 'no preview frame');
+        await f.locator('impalemail-verdict').click({ position: { x: 40, y: 14 } });
+      },
+      setSize: (/** @type {number} */ width, /** @type {number} */ height) => p.setViewportSize({ width, height }),
+      focus: () => p.bringToFront(),
+    };
+  }
+  const wd = page.raw;
+  const find = async (/** @type {string} */ sel) => {
+    await until(() => page.eval(`!!document.querySelector(${js(sel)})`), sel);
+    const v = await wd.req('POST', wd.s('/element'), { using: 'css selector', value: sel });
+    return v[W3C_ELEMENT];
+  };
+  /** Runs `fn` inside the message frame (the preview iframe, or the page itself for _action=show). @template T @param {() => Promise<T>} fn */
+  const withPreview = async (fn) => {
+    await page.eval('1'); // focuses this tab
+    const inTop = await wd.exec('return /[?&]_action=(preview|show)\\b/.test(location.search);');
+    if (inTop) return fn();
+    const frame = await wd.exec(`return document.getElementById('messagecontframe');`).catch(() => null);
+    if (!frame) return null;
+    await wd.req('POST', wd.s('/frame'), { id: frame });
+    try {
+      // The frame stays when no message is shown (Roundcube's blank page): then there is none.
+      if (!(await wd.exec('return /[?&]_action=(preview|show)\\b/.test(location.search);'))) return null;
+      return await fn();
+    } finally {
+      await wd.req('POST', wd.s('/frame/parent'), {});
+    }
+  };
+  return {
+    async fill(/** @type {string} */ sel, /** @type {string} */ text) {
+      const id = await find(sel);
+      await wd.req('POST', wd.s(`/element/${id}/clear`), {});
+      await wd.req('POST', wd.s(`/element/${id}/value`), { text });
+    },
+    click: async (/** @type {string} */ sel) => wd.req('POST', wd.s(`/element/${await find(sel)}/click`), {}),
+    /** @param {string} expr */
+    inPreview: (expr) => withPreview(() => wd.exec(`return (${expr});`)),
+    // Clicks the badge's first line (the status button), not the centre of the host, which
+    // may be a note below it: a pointer action relative to the host's centre.
+    clickBadge: () => withPreview(async () => {
+      const v = await wd.req('POST', wd.s('/element'), { using: 'css selector', value: 'impalemail-verdict' });
+      const rect = await wd.req('GET', wd.s(`/element/${v[W3C_ELEMENT]}/rect`));
+      const origin = { [W3C_ELEMENT]: v[W3C_ELEMENT] };
+      await wd.req('POST', wd.s('/actions'), { actions: [{ type: 'pointer', id: 'mouse', parameters: { pointerType: 'mouse' }, actions: [
+        { type: 'pointerMove', origin, x: Math.round(40 - rect.width / 2), y: Math.round(14 - rect.height / 2) },
+        { type: 'pointerDown', button: 0 }, { type: 'pointerUp', button: 0 },
+      ] }] });
+    }),
+    setSize: (/** @type {number} */ width, /** @type {number} */ height) => wd.req('POST', wd.s('/window/rect'), { width, height }),
+    focus: () => page.eval('1'),
+  };
+}
+
+/**
+ * Logs in through Roundcube's login form and waits for the message list.
+ * @param {ReturnType<typeof driver>} d @param {import('./chrome.mjs').PageHandle} page
+ * @param {{ user: string, password: string, messages: { uid: number }[] }} rc
+ */
+export async function logIn(d, page, rc) {
+  await d.fill('#rcmloginuser', rc.user);
+  await d.fill('#rcmloginpwd', rc.password);
+  await d.click('#rcmloginsubmit');
+  await until(() => page.eval(`!!document.getElementById(${js(rowId(rc.messages[0]?.uid ?? 1))})`), 'the message list');
+}
+
+/**
+ * Opens a message by clicking its row and waits until its preview shows the verdict badge.
+ * @param {ReturnType<typeof driver>} d @param {{ uid: number }} message @param {string} what
+ */
+export async function openMessage(d, message, what) {
+  await d.focus();
+  await d.click(`#${rowId(message.uid)} td.subject`);
+  await until(() => d.inPreview(`new URLSearchParams(location.search).get('_uid') === ${js(String(message.uid))} && !!document.querySelector('impalemail-verdict')`),
+    `the preview of ${what} with its badge`);
+}
+
+/**
+ * The toolbar button as an extension page reads it, per tab.
+ * @param {import('./chrome.mjs').PageHandle} ext an extension page (options, popup)
+ * @param {string} name the browser's name
+ */
+export function toolbar(ext, name) {
+  const api = name === 'firefox' ? 'browser' : 'chrome';
+  /** `[text, title]` of the badge of a tab. @param {number} tabId @returns {Promise<[string, string]>} */
+  const badgeOf = async (tabId) => ext.eval(`Promise.all([${api}.action.getBadgeText({ tabId: ${tabId} }), ${api}.action.getTitle({ tabId: ${tabId} })])`);
+  /** @returns {Promise<number[]>} */
+  const allTabs = () => ext.eval(`${api}.tabs.query({}).then((ts) => ts.map((t) => t.id))`);
+  return {
+    badgeOf,
+    /** The badge's colour, `[r, g, b, a]`. @param {number} tabId @returns {Promise<number[]>} */
+    colorOf: (tabId) => ext.eval(`${api}.action.getBadgeBackgroundColor({ tabId: ${tabId} })`),
+    /** Clears a tab's badge, so that what is read next was drawn afterwards. @param {number} tabId */
+    clear: (tabId) => ext.eval(`${api}.action.setBadgeText({ tabId: ${tabId}, text: '' })`),
+    /** The one tab with a badge (the webmail's): waits for it. @returns {Promise<number>} */
+    badgedTab: () => until(async () => {
+      const withBadge = [];
+      for (const id of await allTabs()) if ((await badgeOf(id))[0] !== '') withBadge.push(id);
+      assert.ok(withBadge.length <= 1, `only the webmail tab has a badge, not ${withBadge.length} tabs`);
+      return withBadge[0];
+    }, 'a toolbar badge'),
+    /**
+     * Waits until the tab's badge shows a final verdict (text and title are set by separate
+     * calls: both must be final). @param {number} tabId @param {string} what
+     * @returns {Promise<[string, string]>}
+     */
+    verdict: (tabId, what) => /** @type {Promise<[string, string]>} */ (until(async () => {
+      const b = await badgeOf(tabId);
+      return b[0] !== '' && b[0] !== '…' && !/^ImpaleMail(: checking|$)/.test(b[1]) ? b : null;
+    }, `the toolbar verdict of ${what}`)),
+  };
+}
