@@ -251,6 +251,10 @@ for (const name of BROWSERS) {
 }
 
 // ------------------------------------------------------------------ the webmail adapters
+//
+// Gmail and Outlook: the local replicas (tests/e2e/lib/webmail-replicas.mjs), which show a
+// mail's HTML in the page as the services do. Roundcube: a look-alike message page served
+// here (the adapter's hooks only), not the shared Roundcube test bed.
 
 const FIX = path.join(ROOT, 'tests/fixtures/smime');
 const ROOT_B64 = fs.readFileSync(path.join(FIX, 'pki/root.pem'), 'utf8').replace(/-----(BEGIN|END) CERTIFICATE-----|\s+/g, '');
@@ -268,6 +272,14 @@ const CLOBBERING_MAIL = '<p>Hello Bob</p>'
     .map((n, i) => (i % 2 ? `<img name="${n}" alt="">` : `<embed name="${n}" type="text/plain">`)).join('')
   + '<form name="cookie"></form><form name="addEventListener"></form>';
 
+/** A Roundcube message page (the adapter's hooks: set_env's token, #messagebody, the header), showing that mail. */
+const ROUNDCUBE_TOKEN = 'ClobberToken0123456789';
+const ROUNDCUBE_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Roundcube Webmail :: Clobbering</title>
+<script>rcmail.set_env({"request_token":"${ROUNDCUBE_TOKEN}"});</script></head>
+<body><div id="message-header"><h2 class="subject">Clobbering</h2></div>
+<div id="messagebody">${CLOBBERING_MAIL}</div></body></html>`;
+
 const GMAIL = [{ id: '18c0ffee0000c001', thread: 'c1', subject: 'Clobbering', from: 'Alice Example', bodyHtml: CLOBBERING_MAIL, raw: VALID }];
 const OUTLOOK = [{ id: 'AAMkAGI2Q0xPQkJFUg==', thread: 'c', subject: 'Clobbering', from: 'Alice Example', bodyHtml: CLOBBERING_MAIL, raw: VALID }];
 
@@ -276,16 +288,38 @@ for (const name of BROWSERS) {
     /** @type {Awaited<ReturnType<typeof launchBrowser>>} */ let browser;
     /** @type {Awaited<ReturnType<typeof startGmailReplica>>} */ let gmail;
     /** @type {Awaited<ReturnType<typeof startOutlookReplica>>} */ let outlook;
+    /** A Roundcube look-alike (the shared Roundcube test bed is not used here). */
+    /** @type {Awaited<ReturnType<typeof startServer>>} */ let roundcube;
+    /** The raw-source requests it answered. @type {string[]} */
+    const viewsource = [];
     /** @type {any} */ let ext;
     const api = name === 'firefox' ? 'browser' : 'chrome';
     before(async () => {
       gmail = await startGmailReplica({ messages: GMAIL });
       outlook = await startOutlookReplica({ messages: OUTLOOK });
+      roundcube = await startServer({
+        routes: {
+          '/': (req, res) => {
+            const q = new URL(req.url ?? '/', 'http://127.0.0.1').searchParams;
+            if (q.get('_action') === 'viewsource') {
+              viewsource.push(q.toString());
+              if (q.get('_token') !== ROUNDCUBE_TOKEN || q.get('_save') !== '1') {
+                res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+                return res.end('<html><body>Request Check Failed</body></html>');
+              }
+              res.writeHead(200, { 'content-type': 'text/plain; charset=us-ascii', 'content-disposition': 'attachment; filename="message.eml"' });
+              return res.end(VALID);
+            }
+            res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'self'; object-src 'none'; base-uri 'none'" });
+            res.end(ROUNDCUBE_PAGE);
+          },
+        },
+      });
       browser = await launchBrowser(name);
       ext = await browser.openExtensionPage('ui/options.html');
       await ready(ext);
       await ext.eval(`${api}.storage.local.set({ 'trust.userRoots': [${js(ROOT_B64)}] })`);
-      for (const [origin, adapter] of [[gmail.origin, 'gmail'], [outlook.origin, 'outlook']]) {
+      for (const [origin, adapter] of [[gmail.origin, 'gmail'], [outlook.origin, 'outlook'], [roundcube.origin, 'roundcube']]) {
         const on = await sendFrom(ext, { type: 'webmail.enableSite', origin, adapter });
         assert.equal(on.ok, true, js(on));
       }
@@ -295,7 +329,11 @@ for (const name of BROWSERS) {
       await browser?.close();
       gmail?.close();
       outlook?.close();
+      roundcube?.close();
     });
+
+    /** Clears every tab's toolbar verdict, so the next one read is the next page's. */
+    const clearToolbar = () => ext.eval(`${api}.tabs.query({}).then((ts) => Promise.all(ts.map((t) => ${api}.action.setBadgeText({ tabId: t.id, text: '' }))))`);
 
     /** The toolbar text of the one tab that has a verdict ('' while checking). */
     const toolbar = async () => {
@@ -304,7 +342,7 @@ for (const name of BROWSERS) {
     };
     /** Where the page's verdict badges are (read through the prototypes: the page is clobbered). */
     const badges = `(() => { ${SAFE} return all('impalemail-verdict').map((h) => ({
-      inBody: !!Element.prototype.closest.call(h, 'div.ii.gt div, div.a3s, [aria-label="Message body"]'),
+      inBody: !!Element.prototype.closest.call(h, 'div.ii.gt, div.a3s, [aria-label="Message body"], #messagebody'),
       after: attr(Element.prototype.__lookupGetter__('previousElementSibling').call(h) ?? h, 'class') ?? attr(Element.prototype.__lookupGetter__('previousElementSibling').call(h) ?? h, 'role') })); })()`;
 
     test('Gmail: a mail that clobbers the document and hides message ids in forms still gets its verdict', async () => {
@@ -318,12 +356,23 @@ for (const name of BROWSERS) {
     });
 
     test('Outlook: a mail that clobbers the document (cookie, querySelector, body) still gets its verdict', async () => {
-      await ext.eval(`${api}.tabs.query({}).then((ts) => Promise.all(ts.map((t) => ${api}.action.setBadgeText({ tabId: t.id, text: '' }))))`);
+      await clearToolbar();
       const page = await browser.open(`${outlook.app}/id/${encodeURIComponent(OUTLOOK[0].id)}`);
       assert.equal(await until(toolbar, 'the toolbar verdict'), '✓');
       const placed = await until(async () => { const b = await page.eval(badges); return b.length ? b : null; }, 'the in-page badge');
       assert.deepEqual(placed, [{ inBody: false, after: 'subject' }], 'one badge, right after the subject');
       assert.equal(await page.eval(`document.cookie instanceof HTMLFormElement`), true, 'the page is clobbered for its own scripts');
+      await page.close();
+    });
+
+    test('Roundcube: a mail that clobbers the document (scripts, getElementById, querySelector) still gets its verdict', async () => {
+      await clearToolbar();
+      const page = await browser.open(`${roundcube.origin}/?_task=mail&_action=show&_uid=7&_mbox=INBOX`);
+      assert.equal(await until(toolbar, 'the toolbar verdict'), '✓');
+      const placed = await until(async () => { const b = await page.eval(badges); return b.length ? b : null; }, 'the in-page badge');
+      assert.deepEqual(placed, [{ inBody: false, after: 'subject' }], 'one badge, right after the subject');
+      assert.equal(await page.eval(`typeof document.getElementById === 'object' && document.scripts instanceof HTMLEmbedElement`), true, 'the page is clobbered for its own scripts');
+      assert.deepEqual(viewsource, [`_task=mail&_action=viewsource&_uid=7&_mbox=INBOX&_save=1&_token=${ROUNDCUBE_TOKEN}`], 'the one raw-source request, with the page\'s token');
       await page.close();
     });
   });

@@ -45,9 +45,9 @@ const PM_MARKERS =
 const PM_MARKER_LEVELS = 3;
 
 /**
- * The open modal dialog or popover holding `el` (in its own tree), if any. (`el` is the field:
- * a field's own properties cannot be shadowed by markup, a form's and the document's can, so
- * those are read through dom.js.)
+ * The open modal dialog or popover holding `el` (in its own tree), if any. `el` is the field,
+ * whose own properties page markup cannot shadow (a form's and the document's it can: those
+ * are read through dom.js, as is the document through `this.doc`).
  * @param {Element} el
  * @returns {Element | null}
  */
