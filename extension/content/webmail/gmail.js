@@ -17,7 +17,7 @@
  * The badge goes between a message's header and its body (`div.ii.gt`), never inside the
  * body, whose HTML is the sender's.
  */
-import { attr, body, closest, defaultView, documentElement, parentElement, query, queryAll } from '../dom.js';
+import { attr, body, closest, contained, defaultView, documentElement, parentElement, query, queryAll } from '../dom.js';
 import { fetchFromWebmail, messageFromResponse } from './fetch.js';
 
 /** Gmail's own origin; anywhere else the adapter runs only where the user turned it on. */
@@ -54,12 +54,13 @@ function inBody(el) {
 
 /**
  * Expanded messages on screen, in document order. A `div.adn` inside a message body is the
- * mail's own markup (an attempt to get another message's verdict drawn next to it): skipped.
+ * mail's own markup (an attempt to get another message's verdict drawn next to it): skipped,
+ * as is one whose reading throws (the others are still checked).
  * @param {Document} doc
  */
 function messages(doc) {
   return queryAll(doc, 'div.adn')
-    .filter((el) => !inBody(el) && idOf(el) !== null)
+    .filter((el) => contained('a message', () => !inBody(el) && idOf(el) !== null))
     .slice(0, MAX_MESSAGES_PER_SCAN);
 }
 
