@@ -70,7 +70,7 @@ const E = Element.prototype;
 const D = HTMLDocument.prototype;
 
 /** @type {(n: Node) => number} */
-export const nodeType = getter(N, 'nodeType');
+const nodeType = getter(N, 'nodeType');
 /** @type {(n: Node) => ParentNode | null} */
 export const parentNode = getter(N, 'parentNode');
 /** @type {(n: Node) => HTMLElement | null} */
@@ -83,8 +83,6 @@ export const ownerDocument = getter(N, 'ownerDocument');
 export const textContent = getter(N, 'textContent');
 /** @type {(n: Node) => string} */
 export const baseURI = getter(N, 'baseURI');
-/** @type {(n: Node) => boolean} */
-export const isConnected = getter(N, 'isConnected');
 /** @type {(n: Node) => Node} */
 export const getRootNode = method(Node, 'getRootNode');
 /** @type {(n: Node, other: Node | null) => boolean} */
@@ -128,15 +126,15 @@ export const hasFocus = method(Document, 'hasFocus');
 /** @type {(doc: Document, root: Node, whatToShow: number) => TreeWalker} */
 export const createTreeWalker = method(Document, 'createTreeWalker');
 /** @type {(doc: Document, x: number, y: number) => Element[]} */
-export const docElementsFromPoint = method(Document, 'elementsFromPoint');
+const docElementsFromPoint = method(Document, 'elementsFromPoint');
 /** @type {{ <K extends keyof HTMLElementTagNameMap>(doc: Document, tag: K): HTMLElementTagNameMap[K], (doc: Document, tag: string): HTMLElement }} */
 export const createElement = /** @type {any} */ (method(Document, 'createElement'));
 /** @type {(doc: Document, ns: string, tag: string) => Element} */
-export const createElementNS = method(Document, 'createElementNS');
+const createElementNS = method(Document, 'createElementNS');
 /** @type {(t: EventTarget, type: string, fn: EventListener, options?: boolean | AddEventListenerOptions) => void} */
 export const listen = method(EventTarget, 'addEventListener');
 /** @type {(t: EventTarget, type: string, fn: EventListener, options?: boolean | EventListenerOptions) => void} */
-export const unlisten = method(EventTarget, 'removeEventListener');
+const unlisten = method(EventTarget, 'removeEventListener');
 
 const DOCUMENT_NODE = 9;
 const FRAGMENT_NODE = 11;
