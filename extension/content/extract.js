@@ -11,8 +11,19 @@
  * the cheap attribute checks. This module only reads the DOM, so the browser lays the
  * page out at most once per scan. It does not use any browser extension API.
  *
+ * Page markup can shadow the properties of forms and of the document (`<input name="id">`
+ * makes `form.id` an element): every node that may be one is read through dom.js. A form
+ * (or a field) whose reading still throws is left out of the batch, with a line in the
+ * console, and the frame's other forms are sent as usual.
+ *
  * @module extract
  */
+
+import {
+  attr, baseURI, byId, clientRects, closest, contained, createTreeWalker, defaultView, docTitle, getRootNode,
+  isDocument, matches, ownerDocument, parentElement, previousElementSibling, previousSibling, query, queryAll,
+  rectOf, shadowRoot, tagName, textContent,
+} from './dom.js';
 
 /** Most candidate fields sent per scan; a page with more is a data grid, not a signup form. */
 export const MAX_INPUTS_PER_SCAN = 500;
@@ -87,7 +98,7 @@ function clean(s) {
  */
 function textOf(n) {
   if (!n) return '';
-  const t = n.textContent || '';
+  const t = textContent(n) || '';
   return clean(t.length > 4 * MAX_TEXT_LEN ? t.slice(0, 4 * MAX_TEXT_LEN) : t);
 }
 
@@ -99,7 +110,8 @@ function textOf(n) {
 function classTokens(el) {
   /** @type {string[]} */
   const out = [];
-  for (const c of Array.from(el.classList)) {
+  // The class attribute's tokens, as `classList` has them (a form's `classList` can be shadowed).
+  for (const c of new Set((attr(el, 'class') ?? '').split(/[\t\n\f\r ]+/).filter(Boolean))) {
     if (/^(css|sc|jsx|svelte|emotion)-/.test(c) || (/\d/.test(c) && c.length >= 6)) continue;
     out.push(c.slice(0, MAX_TEXT_LEN));
     if (out.length >= MAX_LIST_LEN) break;
@@ -121,10 +133,10 @@ export function collectRoots(root) {
    */
   const walk = (scope, depth) => {
     if (depth >= MAX_SHADOW_DEPTH) return;
-    const doc = scope.ownerDocument || /** @type {Document} */ (scope);
-    const walker = doc.createTreeWalker(scope, 1 /* NodeFilter.SHOW_ELEMENT */);
+    const doc = ownerDocument(scope) || /** @type {Document} */ (scope);
+    const walker = createTreeWalker(doc, scope, 1 /* NodeFilter.SHOW_ELEMENT */);
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      const sr = /** @type {Element} */ (n).shadowRoot;
+      const sr = shadowRoot(/** @type {Element} */ (n));
       if (sr) {
         out.push(sr);
         walk(sr, depth + 1);
@@ -136,17 +148,26 @@ export function collectRoots(root) {
 }
 
 /**
- * Cheap attribute checks, no layout.
+ * Whether an element matched by `input, textarea, select` is an HTML field: the selector
+ * also matches elements of those names in SVG or MathML, which have none of a field's
+ * properties. A field cannot be shadowed by markup, so its own properties are read directly.
  * @param {Element} el
+ * @returns {el is Field}
+ */
+function isField(el) {
+  return el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement;
+}
+
+/**
+ * Cheap attribute checks, no layout.
+ * @param {Field} el
  * @returns {boolean}
  */
 function passesAttributes(el) {
-  const f = /** @type {Field} */ (el);
-  if (f.disabled) return false;
-  if (el.tagName === 'INPUT') {
-    const inp = /** @type {HTMLInputElement} */ (el);
-    if (SKIP_TYPES.has(inp.type) || inp.readOnly) return false;
-  } else if (el.tagName === 'TEXTAREA' && /** @type {HTMLTextAreaElement} */ (el).readOnly) {
+  if (el.disabled) return false;
+  if (el instanceof HTMLInputElement) {
+    if (SKIP_TYPES.has(el.type) || el.readOnly) return false;
+  } else if (el instanceof HTMLTextAreaElement && el.readOnly) {
     return false;
   }
   return !el.closest('[aria-hidden="true"], [hidden], [inert]');
@@ -158,9 +179,10 @@ function passesAttributes(el) {
  * @returns {boolean}
  */
 export function isVisible(el) {
-  const r = el.getBoundingClientRect();
+  const r = rectOf(el);
   if (r.width < 1 || r.height < 1) return false;
-  const view = el.ownerDocument.defaultView;
+  const doc = ownerDocument(el);
+  const view = doc && defaultView(doc);
   if (!view) return true;
   const st = view.getComputedStyle(el);
   return st.visibility !== 'hidden' && st.display !== 'none' && st.opacity !== '0';
@@ -169,15 +191,14 @@ export function isVisible(el) {
 /**
  * Texts of the elements named by an id list attribute (aria-labelledby / describedby).
  * @param {Element} el
- * @param {string} attr
+ * @param {string} name the attribute
  * @returns {string}
  */
-function idrefText(el, attr) {
-  const ids = el.getAttribute(attr);
+function idrefText(el, name) {
+  const ids = attr(el, name);
   if (!ids) return '';
-  const scope = /** @type {Document | ShadowRoot} */ (el.getRootNode());
-  if (typeof scope.getElementById !== 'function') return '';
-  return clean(ids.split(/\s+/).map((id) => textOf(scope.getElementById(id))).join(' '));
+  const scope = getRootNode(el);
+  return clean(ids.split(/\s+/).map((id) => textOf(byId(scope, id))).join(' '));
 }
 
 /**
@@ -191,16 +212,13 @@ function textBefore(el) {
   let n = el;
   for (let level = 0; level < 2 && n; level++) {
     let steps = 0;
-    for (let p = n.previousSibling; p && steps < MAX_NEARBY_STEPS; p = p.previousSibling) {
-      if (p.nodeType === 1) {
-        const e = /** @type {Element} */ (p);
-        if (e.matches(FIELD_OR_HEADING) || e.querySelector(FIELD_OR_HEADING)) return '';
-      }
+    for (let p = previousSibling(n); p && steps < MAX_NEARBY_STEPS; p = previousSibling(p)) {
+      if (p instanceof Element && (matches(p, FIELD_OR_HEADING) || query(p, FIELD_OR_HEADING))) return '';
       const t = textOf(p);
       if (t) return t;
       steps++;
     }
-    n = n.parentElement;
+    n = parentElement(n);
   }
   return '';
 }
@@ -226,9 +244,9 @@ function labelText(el) {
  * @returns {string}
  */
 function nearbyText(el) {
-  let p = el.parentElement;
-  for (let i = 0; i < 2 && p; i++, p = p.parentElement) {
-    if (p.querySelectorAll('input, select, textarea').length > 1) return '';
+  let p = parentElement(el);
+  for (let i = 0; i < 2 && p; i++, p = parentElement(p)) {
+    if (queryAll(p, 'input, select, textarea').length > 1) return '';
     const t = textOf(p);
     if (t) return t;
   }
@@ -241,10 +259,8 @@ function nearbyText(el) {
  * @returns {string}
  */
 function buttonText(b) {
-  const inp = /** @type {HTMLInputElement} */ (b);
   return clean(
-    textOf(b) || (b.tagName === 'INPUT' ? inp.value : '') || b.getAttribute('aria-label') ||
-      b.getAttribute('title'),
+    textOf(b) || (b instanceof HTMLInputElement ? b.value : '') || attr(b, 'aria-label') || attr(b, 'title'),
   );
 }
 
@@ -256,11 +272,11 @@ function buttonText(b) {
  * @returns {Element}
  */
 function findContainer(el, cache) {
-  let p = el.parentElement;
-  for (let i = 0; i < MAX_CONTAINER_DEPTH && p && p.tagName !== 'BODY'; i++, p = p.parentElement) {
+  let p = parentElement(el);
+  for (let i = 0; i < MAX_CONTAINER_DEPTH && p && tagName(p) !== 'BODY'; i++, p = parentElement(p)) {
     let has = cache.get(p);
     if (has === undefined) {
-      has = Array.from(p.querySelectorAll(BUTTON_SELECTOR)).some((b) => {
+      has = queryAll(p, BUTTON_SELECTOR).some((b) => {
         const t = buttonText(b);
         return t.length > 1 && !TOGGLE_BUTTON.test(t);
       });
@@ -268,7 +284,7 @@ function findContainer(el, cache) {
     }
     if (has) return p;
   }
-  return el.parentElement || el;
+  return parentElement(el) || el;
 }
 
 /**
@@ -278,21 +294,21 @@ function findContainer(el, cache) {
  * @returns {string}
  */
 function headingFor(c) {
-  const inside = c.querySelector(HEADING_SELECTOR);
+  const inside = query(c, HEADING_SELECTOR);
   if (inside) return textOf(inside);
   /** @type {Element | null} */
   let n = c;
   let steps = 0;
   while (n && steps < MAX_HEADING_STEPS) {
-    for (let p = n.previousElementSibling; p && steps < MAX_HEADING_STEPS; p = p.previousElementSibling) {
+    for (let p = previousElementSibling(n); p && steps < MAX_HEADING_STEPS; p = previousElementSibling(p)) {
       steps++;
-      if (p.matches(HEADING_SELECTOR)) return textOf(p);
+      if (matches(p, HEADING_SELECTOR)) return textOf(p);
       // A heading beside other fields titles those fields, not ours.
-      if (p.querySelector('input, select, textarea')) return dialogTitle(c);
-      const hs = p.querySelectorAll(HEADING_SELECTOR);
+      if (query(p, 'input, select, textarea')) return dialogTitle(c);
+      const hs = queryAll(p, HEADING_SELECTOR);
       if (hs.length) return textOf(hs[hs.length - 1]);
     }
-    n = n.parentElement;
+    n = parentElement(n);
     steps++;
   }
   return dialogTitle(c);
@@ -304,8 +320,8 @@ function headingFor(c) {
  * @returns {string}
  */
 function dialogTitle(c) {
-  const dialog = c.closest('dialog, [role=dialog], [aria-modal=true]');
-  return dialog ? idrefText(dialog, 'aria-labelledby') || clean(dialog.getAttribute('aria-label')) : '';
+  const dialog = closest(c, 'dialog, [role=dialog], [aria-modal=true]');
+  return dialog ? idrefText(dialog, 'aria-labelledby') || clean(attr(dialog, 'aria-label')) : '';
 }
 
 /**
@@ -314,10 +330,10 @@ function dialogTitle(c) {
  * @returns {string}
  */
 function actionPath(c) {
-  const a = c.getAttribute('action');
+  const a = attr(c, 'action');
   if (!a) return '';
   try {
-    const u = new URL(a, c.ownerDocument.baseURI);
+    const u = new URL(a, baseURI(c));
     // SvelteKit names its form actions in the query ("?/login"); other queries may hold
     // tokens and are dropped.
     return clean(u.pathname + (u.search.startsWith('?/') ? ' ' + u.search.slice(2) : ''));
@@ -336,28 +352,27 @@ function checkboxText(cb) {
 }
 
 /**
- * Builds the record of one form or container.
+ * Builds the record of one form or container (its `index` is set by the caller).
  * @param {Element} c
- * @param {number} index
- * @param {Element[]} fields candidate fields of this container
- * @returns {FormFeatures}
+ * @param {Field[]} fields candidate fields of this container
+ * @returns {Omit<FormFeatures, 'index'>}
  */
-function formFeatures(c, index, fields) {
+function formFeatures(c, fields) {
   /** @type {string[]} */
   const submits = [];
   /** @type {string[]} */
   const others = [];
-  for (const b of Array.from(c.querySelectorAll(BUTTON_SELECTOR))) {
-    if (b.getClientRects().length === 0) continue;
+  for (const b of queryAll(c, BUTTON_SELECTOR)) {
+    if (clientRects(b).length === 0) continue;
     const t = buttonText(b);
     if (!t || TOGGLE_BUTTON.test(t)) continue;
-    const type = (b.getAttribute('type') || (b.tagName === 'BUTTON' ? 'submit' : '')).toLowerCase();
+    const type = (attr(b, 'type') || (tagName(b) === 'BUTTON' ? 'submit' : '')).toLowerCase();
     (type === 'submit' || type === 'image' ? submits : others).push(t);
   }
   const buttons = submits.concat(others).slice(0, MAX_LIST_LEN);
   /** @type {string[]} */
   const links = [];
-  for (const a of Array.from(c.querySelectorAll('a'))) {
+  for (const a of queryAll(c, 'a')) {
     const t = textOf(a);
     if (t) links.push(t);
     if (links.length >= MAX_LIST_LEN) break;
@@ -365,20 +380,19 @@ function formFeatures(c, index, fields) {
   /** @type {string[]} */
   const checkboxes = [];
   let visibleCheckboxes = 0;
-  for (const cb of Array.from(c.querySelectorAll('input[type=checkbox]'))) {
-    const inp = /** @type {HTMLInputElement} */ (cb);
+  for (const cb of queryAll(c, 'input[type=checkbox]')) {
     // Custom checkboxes hide the real input; count it when its label shows.
-    if (checkboxes.length < MAX_LIST_LEN) checkboxes.push(checkboxText(inp));
+    if (checkboxes.length < MAX_LIST_LEN && cb instanceof HTMLInputElement) checkboxes.push(checkboxText(cb));
     visibleCheckboxes++;
   }
-  const passwords = fields.filter((f) => /** @type {HTMLInputElement} */ (f).type === 'password');
+  const passwords = fields.filter((f) => f.type === 'password');
+  const isForm = tagName(c) === 'FORM';
   return {
-    index,
-    isForm: c.tagName === 'FORM',
-    action: c.tagName === 'FORM' ? actionPath(c) : '',
-    method: clean(c.getAttribute('method')).toLowerCase(),
-    id: clean(c.id),
-    name: clean(c.getAttribute('name')),
+    isForm,
+    action: isForm ? actionPath(c) : '',
+    method: clean(attr(c, 'method')).toLowerCase(),
+    id: clean(attr(c, 'id')),
+    name: clean(attr(c, 'name')),
     classes: classTokens(c),
     heading: headingFor(c),
     buttons,
@@ -391,20 +405,16 @@ function formFeatures(c, index, fields) {
 }
 
 /**
- * Builds the record of one field.
+ * Builds the record of one field (its `index` and `formIndex` are set by the caller).
  * @param {Field} el
- * @param {number} index
- * @param {number} formIndex
- * @returns {FieldFeatures}
+ * @returns {Omit<FieldFeatures, 'index' | 'formIndex'>}
  */
-function fieldFeatures(el, index, formIndex) {
+function fieldFeatures(el) {
   const label = labelText(el);
   const ml = el.getAttribute('maxlength');
   return {
-    index,
-    formIndex,
     tag: el.tagName.toLowerCase(),
-    type: el.tagName === 'INPUT' ? /** @type {HTMLInputElement} */ (el).type : '',
+    type: el instanceof HTMLInputElement ? el.type : '',
     autocomplete: clean(el.getAttribute('autocomplete')).toLowerCase(),
     name: clean(el.getAttribute('name')),
     id: clean(el.id),
@@ -421,7 +431,19 @@ function fieldFeatures(el, index, formIndex) {
 }
 
 /**
- * Scans `root` and returns the batch with the elements behind it.
+ * The form or form-like container of a field: its form owner (`form` attribute included),
+ * the form around it, or the nearest ancestor with a real button.
+ * @param {Field} el
+ * @param {Map<Element, boolean>} cache
+ * @returns {Element}
+ */
+function containerOf(el, cache) {
+  return el.form || el.closest('form') || findContainer(el, cache);
+}
+
+/**
+ * Scans `root` and returns the batch with the elements behind it. Each field, and each form
+ * with its fields, is read on its own: one that throws is left out (`contained`).
  * @param {ScanRoot} root
  * @returns {Scan}
  */
@@ -430,49 +452,76 @@ export function scan(root) {
   const candidates = [];
   let truncated = false;
   outer: for (const scope of collectRoots(root)) {
-    for (const el of Array.from(scope.querySelectorAll('input, textarea, select'))) {
-      if (!passesAttributes(el) || !isVisible(el)) continue;
+    for (const el of queryAll(scope, 'input, textarea, select')) {
+      if (!isField(el) || !contained('a field', () => passesAttributes(el) && isVisible(el))) continue;
       if (candidates.length >= MAX_INPUTS_PER_SCAN) {
         truncated = true;
         break outer;
       }
-      candidates.push(/** @type {Field} */ (el));
+      candidates.push(el);
     }
   }
   /** @type {Map<Element, boolean>} */
   const cache = new Map();
   /** @type {Element[]} */
-  const formElements = [];
-  /** @type {Map<Element, Element[]>} */
+  const containers = [];
+  /** @type {Map<Element, Field[]>} */
   const members = new Map();
-  const owner = candidates.map((el) => {
-    const c = el.form || el.closest('form') || findContainer(el, cache);
+  /** The container of each field; null past MAX_FORMS_PER_SCAN (the field is sent without one). */
+  /** @type {Map<Field, Element | null>} */
+  const owner = new Map();
+  for (const el of candidates) {
+    const c = contained('a field', () => containerOf(el, cache));
+    if (!c) continue;
     let list = members.get(c);
+    if (!list && containers.length >= MAX_FORMS_PER_SCAN) {
+      truncated = true;
+      owner.set(el, null);
+      continue;
+    }
     if (!list) {
-      if (formElements.length >= MAX_FORMS_PER_SCAN) {
-        truncated = true;
-        return null;
-      }
       list = [];
       members.set(c, list);
-      formElements.push(c);
+      containers.push(c);
     }
     list.push(el);
-    return c;
-  });
-  const forms = formElements.map((c, i) => formFeatures(c, i, members.get(c) || []));
-  /** @type {Map<Element, number>} */
-  const formIndex = new Map(formElements.map((c, i) => [c, i]));
-  const fields = candidates.map((el, i) => {
-    const c = owner[i];
-    return fieldFeatures(el, i, c ? formIndex.get(c) ?? -1 : -1);
-  });
-  const doc = 'nodeType' in root && root.nodeType === 9 ? /** @type {Document} */ (root) : root.ownerDocument;
+    owner.set(el, c);
+  }
+  /** @type {FormFeatures[]} */
+  const forms = [];
+  /** @type {Element[]} */
+  const formElements = [];
+  /** The records of the fields of each container read without a throw, and its index. */
+  /** @type {Map<Element, { index: number, fields: Map<Field, Omit<FieldFeatures, 'index' | 'formIndex'>> }>} */
+  const read = new Map();
+  for (const c of containers) {
+    const list = members.get(c) ?? [];
+    const got = contained('a form', () => ({ form: formFeatures(c, list), fields: new Map(list.map((el) => [el, fieldFeatures(el)])) }));
+    if (!got) continue;
+    read.set(c, { index: forms.length, fields: got.fields });
+    forms.push({ index: forms.length, ...got.form });
+    formElements.push(c);
+  }
+  /** @type {FieldFeatures[]} */
+  const fields = [];
+  /** @type {Field[]} */
+  const elements = [];
+  for (const el of candidates) {
+    const c = owner.get(el);
+    if (c === undefined) continue; // its container could not be found
+    const form = c && read.get(c);
+    const record = c ? form?.fields.get(el) : contained('a field', () => fieldFeatures(el));
+    if (!record) continue; // its form was left out, or it threw
+    fields.push({ index: fields.length, formIndex: form ? form.index : -1, ...record });
+    elements.push(el);
+  }
+  const doc = isDocument(root) ? root : ownerDocument(root);
   const page = {
+    // `location` is unforgeable (an own property of the document): markup cannot shadow it.
     urlPath: doc && doc.location ? clean(doc.location.pathname) : '',
-    title: doc ? clean(doc.title) : '',
+    title: doc ? clean(docTitle(doc)) : '',
   };
-  return { batch: { fields, forms, page }, elements: candidates, formElements, truncated };
+  return { batch: { fields, forms, page }, elements, formElements, truncated };
 }
 
 /**

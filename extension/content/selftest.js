@@ -8,6 +8,8 @@
  * the extension.
  */
 
+import { query } from './dom.js';
+
 /** Hosts the self-test answers on. */
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
@@ -18,7 +20,7 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
  */
 export async function runSelfTest(doc, loc, send) {
   if (!LOOPBACK_HOSTS.has(loc.hostname)) return;
-  const el = doc.querySelector('[data-impalemail-selftest]');
+  const el = query(doc, '[data-impalemail-selftest]'); // the document's own can be shadowed
   if (!(el instanceof HTMLElement)) return;
   const reply = await send({ type: 'core.selftest', input: el.dataset.input ?? '' });
   if (reply.ok) {

@@ -10,6 +10,7 @@ import { BROWSERS, ROOT, launchBrowser } from './lib/harness.mjs';
 import { startServer } from './lib/server.mjs';
 
 const EXTRACT = fs.readFileSync(path.join(ROOT, 'extension/content/extract.js'), 'utf8');
+const DOM = fs.readFileSync(path.join(ROOT, 'extension/content/dom.js'), 'utf8');
 const limit = (/** @type {string} */ name) => Number(new RegExp(`export const ${name} = (\\d+);`).exec(EXTRACT)?.[1]);
 const MAX_INPUTS_PER_SCAN = limit('MAX_INPUTS_PER_SCAN');
 const MAX_FORMS_PER_SCAN = limit('MAX_FORMS_PER_SCAN');
@@ -65,6 +66,7 @@ for (const name of BROWSERS) {
         routes: {
           '/limits.html': (_req, res) => { res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }); res.end('<!doctype html><title>limits</title><body></body>'); },
           '/extract.js': (_req, res) => { res.writeHead(200, { 'content-type': 'text/javascript' }); res.end(EXTRACT); },
+          '/dom.js': (_req, res) => { res.writeHead(200, { 'content-type': 'text/javascript' }); res.end(DOM); },
         },
       });
       browser = await launchBrowser(name);

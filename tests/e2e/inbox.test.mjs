@@ -265,7 +265,7 @@ for (const name of BROWSERS) {
       mark = tm.requests.length;
       const none = await check();
       assert.deepEqual([none.status, none.reason], ['not_verified', 'unsigned']);
-      assert.equal(none.label, msg('verdictNotVerified'));
+      assert.equal(none.label, msg('verdictUnsigned'), 'an unsigned message with no signed history is "Not signed" (grey)');
       assert.equal(none.summary, UNSIGNED.golden.summary);
       assert.equal(none.summary, msg('reasonUnsigned'));
       assert.equal(await popup.eval(`document.querySelector('#inbox-verdict-block details')`), null, 'nothing to detail');

@@ -102,9 +102,12 @@ function parseArgs(argv) {
   return o;
 }
 
+/** The extractor's modules, served under /__content/ for the benchmark page (extract.js imports ./dom.js). */
+const CONTENT_MODULES = ['extract.js', 'dom.js'];
+
 /** Serves DIR and the extractor (for the benchmark page); only on the loopback address. */
 async function serve(dir) {
-  const extractJs = await readFile(path.join(ROOT, 'extension', 'content', 'extract.js'));
+  const modules = new Map(await Promise.all(CONTENT_MODULES.map(async (f) => [`/__content/${f}`, await readFile(path.join(ROOT, 'extension', 'content', f))])));
   const server = createServer(async (req, res) => {
     const url = new URL(req.url || '/', 'http://127.0.0.1');
     try {
@@ -113,9 +116,10 @@ async function serve(dir) {
         res.end('<!doctype html><title>bench</title><body></body>');
         return;
       }
-      if (url.pathname === '/__extract.js') {
+      const module = modules.get(url.pathname);
+      if (module) {
         res.writeHead(200, { 'content-type': 'text/javascript' });
-        res.end(extractJs);
+        res.end(module);
         return;
       }
       const name = path.basename(decodeURIComponent(url.pathname));
@@ -148,7 +152,7 @@ async function bench(browser, base) {
   const page = await browser.open(`${base}/__bench.html`);
   try {
     return await page.raw.evaluate(async (n) => {
-      const m = await import('/__extract.js');
+      const m = await import('/__content/extract.js');
       const forms = [];
       for (let f = 0; f < 100; f++) {
         const rows = [];

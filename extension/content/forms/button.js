@@ -20,6 +20,7 @@
  *   handler does not close the form the user is filling.
  */
 import { i18n } from '../../shared/ext.js';
+import { createElement, pageDocument, parentElement, parentNode, queryAll, rectOf } from '../dom.js';
 import { isVisible } from '../extract.js';
 
 /** Tag name of the host element (a valid custom element name, so it can hold a shadow root). */
@@ -44,7 +45,9 @@ const PM_MARKERS =
 const PM_MARKER_LEVELS = 3;
 
 /**
- * The open modal dialog or popover holding `el` (in its own tree), if any.
+ * The open modal dialog or popover holding `el` (in its own tree), if any. `el` is the field,
+ * whose own properties page markup cannot shadow (a form's and the document's it can: those
+ * are read through dom.js, as is the document through `this.doc`).
  * @param {Element} el
  * @returns {Element | null}
  */
@@ -93,7 +96,7 @@ const CSS = `
 
 /**
  * An SVG element (built with createElementNS: no markup parsing).
- * @param {Document} doc @param {string} tag @param {Record<string, string>} attrs
+ * @param {import('../dom.js').PageDocument} doc @param {string} tag @param {Record<string, string>} attrs
  */
 function svg(doc, tag, attrs) {
   const el = doc.createElementNS('http://www.w3.org/2000/svg', tag);
@@ -103,7 +106,7 @@ function svg(doc, tag, attrs) {
 
 /**
  * The icon: an envelope with a mask slit.
- * @param {Document} doc
+ * @param {import('../dom.js').PageDocument} doc
  */
 function icon(doc) {
   const s = svg(doc, 'svg', { viewBox: '0 0 24 24', 'aria-hidden': 'true', focusable: 'false' });
@@ -129,7 +132,7 @@ function style(root) {
   } catch {
     // fall through
   }
-  const el = root.ownerDocument.createElement('style');
+  const el = createElement(root.ownerDocument, 'style');
   el.textContent = CSS;
   root.append(el);
 }
@@ -206,7 +209,7 @@ export class FieldButton {
   constructor(field, options) {
     this.field = field;
     this.options = options;
-    const doc = field.ownerDocument;
+    const doc = pageDocument(field.ownerDocument);
     this.doc = doc;
     this.host = /** @type {HTMLElement} */ (doc.createElement(HOST_TAG));
     ownHosts.add(this.host);
@@ -501,11 +504,11 @@ export class FieldButton {
     if (cs.backgroundImage && cs.backgroundImage !== 'none' && !cs.backgroundImage.includes('gradient')) {
       inset = Math.max(inset, r.height);
     }
-    let p = this.field.parentElement;
-    for (let level = 0; level < PM_MARKER_LEVELS && p; level++, p = p.parentElement) {
-      for (const m of Array.from(p.querySelectorAll(PM_MARKERS))) {
+    let p = parentElement(this.field);
+    for (let level = 0; level < PM_MARKER_LEVELS && p; level++, p = parentElement(p)) {
+      for (const m of queryAll(p, PM_MARKERS)) {
         if (m === this.field || ownHosts.has(m)) continue;
-        const mr = m.getBoundingClientRect();
+        const mr = rectOf(m);
         if (mr.width && mr.bottom > r.top && mr.top < r.bottom && mr.left < r.right && mr.right > r.left + r.width / 2) {
           inset = Math.max(inset, r.right - mr.left + GAP_PX);
         }
@@ -524,8 +527,8 @@ export class FieldButton {
     // The field's own tree finds what its component draws over it (a show-password eye);
     // the document finds what a password manager appends to the body. Browsers differ in
     // what a shadow root's elementsFromPoint returns from outside it, so ask both.
-    const scope = /** @type {Document | ShadowRoot} */ (this.field.getRootNode());
-    const scopes = scope === this.doc || typeof scope.elementsFromPoint !== 'function' ? [this.doc] : [scope, this.doc];
+    const scope = this.field.getRootNode();
+    const scopes = scope instanceof ShadowRoot ? [scope, this.doc] : [this.doc];
     for (const at of scopes) {
       for (const h of at.elementsFromPoint(x, y)) {
         if (ownHosts.has(h)) continue;
@@ -546,7 +549,7 @@ export class FieldButton {
     let n = this.field;
     while (n) {
       if (n === el) return true;
-      n = n.parentNode ?? (n instanceof ShadowRoot ? n.host : null);
+      n = parentNode(n) ?? (n instanceof ShadowRoot ? n.host : null);
     }
     return false;
   }
@@ -565,7 +568,7 @@ export class FieldButton {
     for (let step = 0; inView && step < MAX_OVERLAY_STEPS; step++) {
       const over = this.overlayAt(x + size / 2, y + size / 2);
       if (!over) break;
-      const o = over.getBoundingClientRect();
+      const o = rectOf(over);
       // Something covers the whole field (a modal's backdrop, a cookie banner): no button.
       if (o.left <= r.left && o.right >= r.right && o.top <= r.top && o.bottom >= r.bottom) return this.hide();
       x = o.left - GAP_PX - size;

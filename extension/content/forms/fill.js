@@ -13,20 +13,19 @@
  *
  * A framework that re-renders from stale state can still put the old value back; the
  * filler checks once after the next frames and fills again (`REFILL_DELAY_MS`).
+ *
+ * The fields themselves cannot be shadowed by page markup (only forms and the document can:
+ * dom.js), so their properties and methods are used directly; the document's `activeElement`
+ * is read through dom.js.
  */
+import { activeElement } from '../dom.js';
 
 /** How long after a fill the value is checked, and filled again if the page reverted it (ms). */
 export const REFILL_DELAY_MS = 150;
 
-/**
- * The native `value` setter for this element's kind.
- * @param {HTMLInputElement | HTMLTextAreaElement} el
- */
-function nativeSetter(el) {
-  const proto = el.tagName === 'TEXTAREA' ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
-  const desc = Object.getOwnPropertyDescriptor(proto, 'value');
-  return desc && desc.set;
-}
+/** The native `value` setters, taken when the content script starts. */
+const INPUT_VALUE = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')?.set;
+const TEXTAREA_VALUE = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value')?.set;
 
 /**
  * Sets the value and dispatches the events of typing it.
@@ -37,7 +36,7 @@ function fillOnce(el, value) {
   const opts = { bubbles: true, composed: true, cancelable: true };
   el.focus({ preventScroll: true });
   el.dispatchEvent(new KeyboardEvent('keydown', { ...opts, key: 'Unidentified' }));
-  const set = nativeSetter(el);
+  const set = el instanceof HTMLTextAreaElement ? TEXTAREA_VALUE : INPUT_VALUE;
   if (set) set.call(el, value);
   else el.value = value;
   el.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true, inputType: 'insertReplacementText', data: value }));
@@ -61,7 +60,7 @@ export function fillFields(fields, value) {
   setTimeout(() => {
     const reverted = live.filter((f) => f.isConnected && f.value !== value);
     if (!reverted.length) return;
-    const focused = live[0] && live[0].ownerDocument.activeElement === live[0];
+    const focused = live[0] && activeElement(live[0].ownerDocument) === live[0];
     for (const f of reverted) fillOnce(f, value);
     if (focused) live[0].focus({ preventScroll: true });
   }, REFILL_DELAY_MS);

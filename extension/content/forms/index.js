@@ -14,7 +14,9 @@
  * `all_frames`), and the background makes aliases for the frame's own page.
  *
  * Nothing is put on `window` and the page's elements get no attributes: the only thing a
- * page can see is the host element of a drawn button.
+ * page can see is the host element of a drawn button. The document is read through dom.js
+ * (page markup can shadow its properties), and one button that fails to draw does not stop
+ * the others.
  *
  * Messages from the extension (tabs.sendMessage, which pages cannot send): `forms.gesture`
  * (the context-menu entry or the keyboard command was used: fill the right-clicked or focused
@@ -23,6 +25,7 @@
  * decided for every field: `./build.sh eval-forms`).
  */
 import { onExtensionMessage } from '../../shared/ext.js';
+import { activeElement, attr, contained, contains, defaultView, docUrl, documentElement, hasFocus, listen, queryAll, shadowRoot } from '../dom.js';
 import { scan, collectRoots } from '../extract.js';
 import { FieldButton, ownHosts } from './button.js';
 import { fillFields } from './fill.js';
@@ -83,9 +86,11 @@ function isTextField(el) {
  * @param {Send} send
  */
 export function startForms(doc, send) {
-  if (!doc.documentElement || doc.documentElement.nodeName !== 'HTML') return; // XML, SVG documents
-  if (!doc.defaultView) return;
-  const view = doc.defaultView;
+  // XML, SVG documents. (The root element is not a form: its own properties are the browser's.)
+  if (documentElement(doc)?.nodeName !== 'HTML') return;
+  const found = defaultView(doc);
+  if (!found) return;
+  const view = found;
 
   /** @type {Map<TextField, FieldButton>} */
   const buttons = new Map();
@@ -119,7 +124,7 @@ export function startForms(doc, send) {
     if (frame || !buttons.size) return;
     frame = view.requestAnimationFrame(() => {
       frame = 0;
-      for (const b of buttons.values()) b.position();
+      for (const b of buttons.values()) contained('a button', () => b.position());
     });
   }
 
@@ -145,11 +150,13 @@ export function startForms(doc, send) {
       const b = buttons.get(t.el);
       if (b) b.update(options);
       else {
-        buttons.set(t.el, new FieldButton(t.el, options));
+        const made = contained('a button', () => new FieldButton(t.el, options));
+        if (!made) continue;
+        buttons.set(t.el, made);
         resize.observe(t.el);
       }
     }
-    for (const b of buttons.values()) b.position();
+    for (const b of buttons.values()) contained('a button', () => b.position());
   }
 
   /**
@@ -286,7 +293,7 @@ export function startForms(doc, send) {
   view.addEventListener('load', reposition);
 
   // The field of the last trusted right-click, for the context menu's entry.
-  doc.addEventListener('contextmenu', (e) => {
+  listen(doc, 'contextmenu', (e) => {
     if (!e.isTrusted) return;
     const el = e.composedPath()[0];
     contextTarget = isGestureField(el) ? { el, at: Date.now() } : null;
@@ -304,7 +311,7 @@ export function startForms(doc, send) {
     if (via === 'menu') {
       if (contextTarget && Date.now() - contextTarget.at < CONTEXT_TARGET_MAX_AGE_MS) el = contextTarget.el;
       contextTarget = null;
-    } else if (via === 'command' && doc.hasFocus()) {
+    } else if (via === 'command' && hasFocus(doc)) {
       el = deepActiveElement(doc);
     }
     if (!el || !isGestureField(el) || !el.isConnected || el.disabled || el.readOnly) return { filled: false };
@@ -353,14 +360,14 @@ export function startForms(doc, send) {
     const forms = [];
     const formAttr = typeof message.formAttr === 'string' && /^[a-z][a-z0-9_.:-]*$/i.test(message.formAttr) ? message.formAttr : null;
     for (const root of collectRoots(doc)) {
-      for (const el of Array.from(root.querySelectorAll('input, textarea, select'))) {
+      for (const el of queryAll(root, 'input, textarea, select')) {
         const i = s.elements.indexOf(el);
         const fr = i >= 0 ? byIndex.get(i) : undefined;
         const fi = i >= 0 ? s.batch.fields[i].formIndex : -1;
         fields.push({
-          name: el.getAttribute('name'),
-          id: el.id || null,
-          attrs: Object.fromEntries(attrs.map((a) => [a, el.getAttribute(a)])),
+          name: attr(el, 'name'),
+          id: attr(el, 'id') || null,
+          attrs: Object.fromEntries(attrs.map((a) => [a, attr(el, a)])),
           field_type: fr ? fr.field_type : 'other',
           form_type: fi >= 0 ? (cls?.forms[fi]?.form_type ?? null) : null,
           button: shown.has(el),
@@ -368,20 +375,20 @@ export function startForms(doc, send) {
         });
       }
       if (!formAttr) continue;
-      for (const f of Array.from(root.querySelectorAll(`[${formAttr}]`))) {
+      for (const f of queryAll(root, `[${formAttr}]`)) {
         let fi = s.formElements.indexOf(f);
-        if (fi < 0) fi = s.formElements.findIndex((fe) => f.contains(fe) || fe.contains(f));
-        forms.push({ label: f.getAttribute(formAttr), form_type: fi >= 0 ? (cls?.forms[fi]?.form_type ?? null) : null });
+        if (fi < 0) fi = s.formElements.findIndex((fe) => contains(f, fe) || contains(fe, f));
+        forms.push({ label: attr(f, formAttr), form_type: fi >= 0 ? (cls?.forms[fi]?.form_type ?? null) : null });
       }
     }
-    return { url: doc.URL, settled, paused, scan_ms: last?.ms ?? null, fields, forms };
+    return { url: docUrl(doc), settled, paused, scan_ms: last?.ms ?? null, fields, forms };
   }
 
   onExtensionMessage((message) => {
     const m = /** @type {Record<string, unknown>} */ (message && typeof message === 'object' ? message : {});
     if (m.type === 'forms.gesture') {
       // Every frame of the tab hears the command; only the focused one answers.
-      if (m.via === 'command' && !(doc.hasFocus() && deepActiveElement(doc))) return undefined;
+      if (m.via === 'command' && !(hasFocus(doc) && deepActiveElement(doc))) return undefined;
       return onGesture(m.via);
     }
     if (m.type === 'forms.prefsChanged') {
@@ -389,7 +396,7 @@ export function startForms(doc, send) {
       schedule();
       return undefined;
     }
-    if (m.type === 'forms.inspect' && m.url === doc.URL) return inspect(m);
+    if (m.type === 'forms.inspect' && m.url === docUrl(doc)) return inspect(m);
     return undefined;
   });
   void tick();
@@ -412,7 +419,8 @@ function isGestureField(el) {
  */
 function deepActiveElement(doc) {
   /** @type {Element | null} */
-  let a = doc.activeElement;
-  while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;
+  let a = activeElement(doc);
+  // A focused element may be a form (with a tabindex): its `shadowRoot` can be shadowed.
+  for (let sr = a && shadowRoot(a); sr && sr.activeElement; sr = shadowRoot(a)) a = sr.activeElement;
   return isGestureField(a) ? a : null;
 }

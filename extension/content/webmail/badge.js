@@ -13,6 +13,7 @@
  * DOM is built with `textContent` only.
  */
 import { i18n } from '../../shared/ext.js';
+import { createElement } from '../dom.js';
 import { markColor } from '../../shared/mark.js';
 import { aliasUseText, continuityText, fingerprint, verdictLook, verdictWords as words } from '../../shared/words.js';
 
@@ -63,7 +64,7 @@ ol { margin: 0; padding-left: 1.2em; }
 
 /** @param {Document} doc @param {string} tag @param {string} [cls] @param {string} [text] */
 function el(doc, tag, cls, text) {
-  const e = doc.createElement(tag);
+  const e = createElement(doc, tag); // a mail's `<img name="createElement">` shadows the document's
   if (cls) e.className = cls;
   if (text !== undefined) e.textContent = text;
   return e;
@@ -89,7 +90,7 @@ function warningText(w) {
  * @returns {{ host: HTMLElement, show(state: BadgeState): void }}
  */
 export function createBadge(doc) {
-  const host = doc.createElement(HOST_TAG);
+  const host = createElement(doc, HOST_TAG);
   const root = host.attachShadow({ mode: 'closed' });
   const style = el(doc, 'style');
   style.textContent = STYLE;

@@ -17,6 +17,7 @@
  * The badge goes between a message's header and its body (`div.ii.gt`), never inside the
  * body, whose HTML is the sender's.
  */
+import { attr, body, closest, contained, defaultView, documentElement, parentElement, query, queryAll } from '../dom.js';
 import { fetchFromWebmail, messageFromResponse } from './fetch.js';
 
 /** Gmail's own origin; anywhere else the adapter runs only where the user turned it on. */
@@ -34,10 +35,10 @@ const MAX_MESSAGES_PER_SCAN = 20;
 
 /** @param {Element} el @returns {{ param: 'th' | 'permmsgid', id: string } | null} */
 function idOf(el) {
-  const legacy = el.getAttribute('data-legacy-message-id') ?? '';
+  const legacy = attr(el, 'data-legacy-message-id') ?? '';
   if (LEGACY_ID_RE.test(legacy)) return { param: 'th', id: legacy };
-  const inner = Array.from(el.querySelectorAll('[data-message-id]')).find((x) => !x.closest(BODY));
-  const perm = inner?.getAttribute('data-message-id') ?? el.getAttribute('data-message-id') ?? '';
+  const inner = queryAll(el, '[data-message-id]').find((x) => !closest(x, BODY));
+  const perm = (inner && attr(inner, 'data-message-id')) ?? attr(el, 'data-message-id') ?? '';
   const m = PERM_ID_RE.exec(perm);
   return m ? { param: 'permmsgid', id: m[1] } : null;
 }
@@ -45,14 +46,21 @@ function idOf(el) {
 /** A message body: the sender's HTML, which may imitate anything, including a message. */
 const BODY = 'div.ii.gt, div.a3s';
 
+/** Whether `el` is inside a message body (its parent may be any element, a form too). @param {Element} el */
+function inBody(el) {
+  const p = parentElement(el);
+  return !!p && !!closest(p, BODY);
+}
+
 /**
  * Expanded messages on screen, in document order. A `div.adn` inside a message body is the
- * mail's own markup (an attempt to get another message's verdict drawn next to it): skipped.
+ * mail's own markup (an attempt to get another message's verdict drawn next to it): skipped,
+ * as is one whose reading throws (the others are still checked).
  * @param {Document} doc
  */
 function messages(doc) {
-  return Array.from(doc.querySelectorAll('div.adn'))
-    .filter((el) => !el.parentElement?.closest(BODY) && idOf(el) !== null)
+  return queryAll(doc, 'div.adn')
+    .filter((el) => contained('a message', () => !inBody(el) && idOf(el) !== null))
     .slice(0, MAX_MESSAGES_PER_SCAN);
 }
 
@@ -65,7 +73,7 @@ export const gmail = {
     if (!ACCOUNT_PATH_RE.test(loc.pathname)) return false;
     // On Gmail's own host the path says enough; elsewhere (a replica the user turned on) the
     // page must carry Gmail's main region too.
-    return loc.hostname === GMAIL_HOST || !!doc.querySelector('div[role="main"]');
+    return loc.hostname === GMAIL_HOST || !!query(doc, 'div[role="main"]');
   },
 
   watch(doc, _loc, onMessageShown, onMessageHidden) {
@@ -89,8 +97,8 @@ export const gmail = {
     const later = () => {
       if (timer === undefined) timer = setTimeout(scan, SCAN_DEBOUNCE_MS);
     };
-    new MutationObserver(later).observe(doc.body ?? doc.documentElement, { childList: true, subtree: true });
-    doc.defaultView?.addEventListener('hashchange', later);
+    new MutationObserver(later).observe(body(doc) ?? documentElement(doc), { childList: true, subtree: true });
+    defaultView(doc)?.addEventListener('hashchange', later);
     scan();
   },
 
@@ -118,9 +126,10 @@ export const gmail = {
   placeBadge(_doc, host, ref) {
     const msg = ref.element;
     if (!msg || !msg.isConnected) return false;
-    const body = Array.from(msg.querySelectorAll('div.ii.gt')).find((b) => !b.parentElement?.closest(BODY));
-    if (body) {
-      body.insertAdjacentElement('beforebegin', host);
+    // `msg` and what is found in it are divs, which markup cannot shadow.
+    const bodyDiv = Array.from(msg.querySelectorAll('div.ii.gt')).find((b) => !inBody(b));
+    if (bodyDiv) {
+      bodyDiv.insertAdjacentElement('beforebegin', host);
       return true;
     }
     const header = msg.querySelector('div.gE');

@@ -10,6 +10,7 @@
  * a closed shadow root).
  */
 import { blobToBase64 } from '../../shared/base64.js';
+import { contained } from '../dom.js';
 import { createBadge } from './badge.js';
 import { gmail } from './gmail.js';
 import { outlook } from './outlook.js';
@@ -60,7 +61,7 @@ const ADAPTERS = [roundcube, gmail, outlook];
  * @param {typeof import('../../shared/ext.js').send} send
  */
 export async function startWebmail(doc, loc, send) {
-  const adapter = ADAPTERS.find((a) => a.matches(loc, doc));
+  const adapter = ADAPTERS.find((a) => contained('a webmail adapter', () => a.matches(loc, doc)));
   if (!adapter) return;
   // The background decides whether this adapter may run on this origin: the service's own
   // origins, or one the user turned on (the popup offers it when it is off).

@@ -17,6 +17,7 @@
  *
  * The badge goes right after the reading pane's subject heading, never inside the body.
  */
+import { body, contains, cookie, defaultView, documentElement, insertAdjacent, query } from '../dom.js';
 import { fetchFromWebmail, looksLikeMessage, maxJsonBytes } from './fetch.js';
 
 /** Outlook's own hosts; anywhere else the adapter runs only where the user turned it on. */
@@ -53,7 +54,7 @@ function itemIdOf(loc) {
 
 /** @param {Document} doc */
 function canary(doc) {
-  for (const part of doc.cookie.split(';')) {
+  for (const part of cookie(doc).split(';')) {
     const [k, ...v] = part.trim().split('=');
     if (k === CANARY_COOKIE) {
       const value = v.join('=');
@@ -83,7 +84,7 @@ export const outlook = {
   matches(loc, doc) {
     if (loc.protocol !== 'https:' && loc.protocol !== 'http:') return false;
     if (!MAIL_PATH_RE.test(loc.pathname) || /^\/mail\/u\//.test(loc.pathname)) return false;
-    return OUTLOOK_HOSTS.includes(loc.hostname) || !!doc.querySelector('#app [role="main"], div#app');
+    return OUTLOOK_HOSTS.includes(loc.hostname) || !!query(doc, '#app [role="main"], div#app');
   },
 
   watch(doc, loc, onMessageShown, onMessageHidden) {
@@ -93,7 +94,7 @@ export const outlook = {
     const scan = () => {
       timer = undefined;
       const id = itemIdOf(loc);
-      const ready = !!id && !!doc.querySelector(SUBJECT);
+      const ready = !!id && !!query(doc, SUBJECT);
       const key = ready ? /** @type {string} */ (id) : '';
       if (key === last) return;
       if (last && !key) onMessageHidden();
@@ -103,8 +104,8 @@ export const outlook = {
     const later = () => {
       if (timer === undefined) timer = setTimeout(scan, SCAN_DEBOUNCE_MS);
     };
-    new MutationObserver(later).observe(doc.body ?? doc.documentElement, { childList: true, subtree: true });
-    doc.defaultView?.addEventListener('popstate', later);
+    new MutationObserver(later).observe(body(doc) ?? documentElement(doc), { childList: true, subtree: true });
+    defaultView(doc)?.addEventListener('popstate', later);
     scan();
   },
 
@@ -147,10 +148,10 @@ export const outlook = {
   },
 
   placeBadge(doc, host) {
-    const subject = doc.querySelector(SUBJECT);
-    const body = doc.querySelector(BODY);
-    if (!subject || (body && body.contains(subject))) return false;
-    subject.insertAdjacentElement('afterend', host);
+    const subject = query(doc, SUBJECT);
+    const mailBody = query(doc, BODY);
+    if (!subject || (mailBody && contains(mailBody, subject))) return false;
+    insertAdjacent(subject, 'afterend', host);
     return true;
   },
 };

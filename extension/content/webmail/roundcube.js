@@ -17,6 +17,7 @@
  * bodies cannot add either: Roundcube's washtml drops scripts and forms from mail HTML.
  */
 
+import { byId, contains, defaultView, insertAdjacent, query, queryAll } from '../dom.js';
 import { fetchFromWebmail, messageFromResponse } from './fetch.js';
 
 /** The id of the iframe Roundcube shows the selected message in (skins elastic and larry). */
@@ -49,14 +50,14 @@ function params(loc) {
 
 /** @param {Document} doc */
 function requestToken(doc) {
-  for (const s of Array.from(doc.scripts)) {
+  for (const s of /** @type {HTMLScriptElement[]} */ (queryAll(doc, 'script'))) {
     if (s.src) continue;
     const text = s.textContent ?? '';
     if (text.length > MAX_SCRIPT_SCAN || !text.includes('rcmail')) continue;
     const m = TOKEN_RE.exec(text);
     if (m) return m[1];
   }
-  const input = doc.querySelector('form input[type="hidden"][name="_token"]');
+  const input = query(doc, 'form input[type="hidden"][name="_token"]');
   const v = input instanceof HTMLInputElement ? input.value : '';
   return /^[A-Za-z0-9_-]{8,128}$/.test(v) ? v : null;
 }
@@ -72,14 +73,14 @@ export const roundcube = {
     const action = p.get('_action') ?? '';
     // Roundcube's own markup: the client's set_env script, and the message body container (a
     // message page) or the preview frame (the mailbox page, which only clears the verdict).
-    if (action === 'preview' || action === 'show') return !!doc.getElementById('messagebody') && requestToken(doc) !== null;
-    if (action === '' || action === 'list') return !!doc.getElementById(PREVIEW_FRAME_ID) && requestToken(doc) !== null;
+    if (action === 'preview' || action === 'show') return !!byId(doc, 'messagebody') && requestToken(doc) !== null;
+    if (action === '' || action === 'list') return !!byId(doc, PREVIEW_FRAME_ID) && requestToken(doc) !== null;
     return false;
   },
 
   watch(doc, loc, onMessageShown, onMessageHidden) {
-    const frame = doc.getElementById(PREVIEW_FRAME_ID);
-    if (frame instanceof HTMLIFrameElement && !doc.getElementById('messagebody')) {
+    const frame = byId(doc, PREVIEW_FRAME_ID);
+    if (frame instanceof HTMLIFrameElement && !byId(doc, 'messagebody')) {
       // The mailbox page: when the preview frame loads something that is not a message
       // (Roundcube's blank watermark page after a delete or a folder change), the verdict of
       // the message shown before must go. A message page in the frame reports for itself.
@@ -102,7 +103,7 @@ export const roundcube = {
     };
     fire();
     // Back/forward cache: the page comes back without a new content script.
-    doc.defaultView?.addEventListener('pageshow', (e) => { if (e.persisted) fire(); });
+    defaultView(doc)?.addEventListener('pageshow', (e) => { if (e.persisted) fire(); });
   },
 
   messageId(_doc, loc) {
@@ -135,11 +136,11 @@ export const roundcube = {
   },
 
   placeBadge(doc, host) {
-    const body = doc.getElementById('messagebody');
+    const body = byId(doc, 'messagebody');
     for (const { selector, where } of BADGE_PLACES) {
-      const anchor = doc.querySelector(selector);
-      if (!anchor || (body && body !== anchor && body.contains(anchor))) continue;
-      anchor.insertAdjacentElement(where, host);
+      const anchor = query(doc, selector);
+      if (!anchor || (body && body !== anchor && contains(body, anchor))) continue;
+      insertAdjacent(anchor, where, host);
       return true;
     }
     return false;
