@@ -1258,8 +1258,8 @@ fn policy_tree_limit() {
 // ---------------------------------------------------------------------------------------
 // The check in rounds (src/smime/offload.rs)
 
-/// A CRL from `issuer` (its Name DER), current at NOW, whose revokedCertificates hold the
-/// entries `entries` (their DER, concatenated), with a made-up signature: the signature is
+/// A CRL from `issuer` (its Name DER), current at NOW, numbered 1, whose revokedCertificates
+/// hold the entries `entries` (their DER, concatenated), with a made-up signature: the signature is
 /// only *asked* for, or found wrong.
 fn made_up_crl(issuer_der: &[u8], entries: &[u8]) -> impalemail::smime::x509::CertificateList {
     use impalemail::smime::asn1::encode;
@@ -1280,6 +1280,21 @@ fn made_up_crl(issuer_der: &[u8], entries: &[u8]) -> impalemail::smime::x509::Ce
             encode(0x17, b"260101000000Z"),
             encode(0x17, b"280101000000Z"),
             encode(0x30, entries),
+            // crlExtensions: cRLNumber 1 (a conforming CRL, RFC 5280 §5.2.3).
+            encode(
+                0xa0,
+                &encode(
+                    0x30,
+                    &encode(
+                        0x30,
+                        &[
+                            encode(0x06, &[0x55, 0x1d, 0x14]),
+                            encode(0x04, &encode(0x02, &[0x01])),
+                        ]
+                        .concat(),
+                    ),
+                ),
+            ),
         ]
         .concat(),
     );

@@ -119,9 +119,24 @@ pub struct TrustAnchor {
     pub source: AnchorSource,
     /// A display label (Mozilla's CKA_LABEL, or the subject CN).
     pub label: String,
-    /// The anchor certificate's notAfter (unix seconds), when known. Informational only:
-    /// RFC 5280 §6.1.1 (d) does not check an anchor's validity.
+    /// The anchor certificate's notAfter (unix seconds), when known. Informational for the
+    /// builtin anchors (RFC 5280 §6.1.1 (d) does not check an anchor's validity); an anchor
+    /// made from a certificate is held to its whole validity ([`AnchorCert`]).
     pub not_after: Option<i64>,
+    /// When the anchor was made from a certificate ([`TrustAnchor::from_cert`]): what that
+    /// certificate says. `None` for the builtin anchors (a name and a key from Mozilla's
+    /// store, RFC 5280 §6.1.1 (d)).
+    pub certificate: Option<AnchorCert>,
+}
+
+/// What an anchor made from a certificate keeps of it: the certificate still limits what its
+/// key may do (RFC 5937 §2 and §3: an anchor taken from a certificate is held to that
+/// certificate's constraints).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnchorCert {
+    /// keyUsage bits ([`key_usage`]), when present: a CRL the anchor signs counts only
+    /// with cRLSign (§6.3.3 (f), §4.2.1.3).
+    pub key_usage: Option<u16>,
 }
 
 impl TrustAnchor {
@@ -161,8 +176,24 @@ impl TrustAnchor {
             label: common_name(&cert.subject)
                 .unwrap_or_else(|| super::names::display(&cert.subject)),
             not_after: Some(cert.not_after),
+            certificate: Some(AnchorCert {
+                key_usage: Info::new(cert).ku,
+            }),
         })
     }
+
+    /// Whether the anchor's key may sign CRLs: keyUsage absent or with cRLSign (§6.3.3 (f)).
+    fn may_sign_crls(&self) -> bool {
+        ku_allows(
+            self.certificate.as_ref().and_then(|c| c.key_usage),
+            key_usage::CRL_SIGN,
+        )
+    }
+}
+
+/// Whether a keyUsage (absent: any use) allows the usage bit `bit`.
+fn ku_allows(ku: Option<u16>, bit: u16) -> bool {
+    ku.map_or(true, |k| k & bit != 0)
 }
 
 /// The commonName of a name, if any.
@@ -806,7 +837,8 @@ where
         );
         let mut working_key = anchor.spki.clone();
         let mut working_issuer_id = self.infos.len() + a;
-        let mut working_issuer_ku: Option<u16> = None;
+        let mut working_issuer_ku: Option<u16> =
+            anchor.certificate.as_ref().and_then(|c| c.key_usage);
         let mut working_issuer_name = self.anchor_keys[a].clone();
         let mut constraints: Vec<NameConstraints> =
             anchor.name_constraints.iter().cloned().collect();
@@ -883,9 +915,7 @@ where
                 issuer: working_issuer_name.clone(),
                 issuer_signer: CrlSigner {
                     spki: working_key.clone(),
-                    may_sign_crls: working_issuer_ku
-                        .as_ref()
-                        .map_or(true, |k| k & key_usage::CRL_SIGN != 0),
+                    may_sign_crls: ku_allows(working_issuer_ku, key_usage::CRL_SIGN),
                 },
                 issuer_id: working_issuer_id,
                 anchor: a,
@@ -902,6 +932,15 @@ where
                     revocation_checked = false;
                     if opts.require_revocation {
                         unknown_revocation.get_or_insert(PathError::RevocationUnknown {
+                            subject: info.subject_str(),
+                        });
+                    }
+                }
+                CrlStatus::NotConforming(detail) => {
+                    revocation_checked = false;
+                    if opts.require_revocation {
+                        unknown_revocation.get_or_insert(PathError::CrlProblem {
+                            detail,
                             subject: info.subject_str(),
                         });
                     }
@@ -1085,9 +1124,10 @@ where
     fn crl_signers(&mut self, name: &NameKey, exclude: usize, anchor: usize) -> Vec<CrlSigner> {
         let mut out = Vec::new();
         if exclude != self.infos.len() + anchor && &self.anchor_keys[anchor] == name {
+            let a = &self.opts.anchors[anchor];
             out.push(CrlSigner {
-                spki: self.opts.anchors[anchor].spki.clone(),
-                may_sign_crls: true,
+                spki: a.spki.clone(),
+                may_sign_crls: a.may_sign_crls(),
             });
         }
         for (k, spki) in &self.pending {
@@ -1100,12 +1140,7 @@ where
         }
         let cands: Vec<usize> = (1..self.infos.len())
             .filter(|&i| i != exclude && &self.infos[i].subject == name)
-            .filter(|&i| {
-                self.infos[i]
-                    .ku
-                    .as_ref()
-                    .map_or(true, |k| k & key_usage::CRL_SIGN != 0)
-            })
+            .filter(|&i| ku_allows(self.infos[i].ku, key_usage::CRL_SIGN))
             .filter(|&i| {
                 let key = &self.infos[i].cert.subject_public_key_info;
                 !self.pending.iter().any(|(_, p)| p == key)

@@ -1,0 +1,282 @@
+//! RFC 5280 rules the path validator enforces beyond NIST PKITS (issue 23), each on a chain
+//! built here, and each chain also given to `openssl verify -x509_strict` (with `-crl_check`
+//! where a CRL is involved) so that our judgement and OpenSSL's agree, or the difference is
+//! listed with its RFC clause ([`OpenSsl::Differs`]; the test fails if OpenSSL starts to
+//! agree, so the list stays true).
+//!
+//! The chains come from the tests' generator (`tests/x509_gen`: DER by hand, Ed25519 keys
+//! from fixed seeds), checked at 2027-01-01.
+
+#![allow(clippy::unwrap_used)]
+
+use std::path::PathBuf;
+use std::process::Command;
+
+mod x509_gen;
+use impalemail::smime::path::{
+    validate, AnchorSource, Budget, PathError, PathOptions, PolicySettings, RequiredUsage,
+    TrustAnchor, ValidPath,
+};
+use impalemail::smime::x509::{Certificate, CertificateList};
+use x509_gen::*;
+
+/// 2027-01-01T00:00:00Z.
+const NOW: u64 = 1_798_761_600;
+
+// ---------------------------------------------------------------------------------------
+// Running a chain through our validator and through OpenSSL.
+
+/// A chain: the root (a trust anchor made from its certificate), intermediates, the signer's
+/// certificate and CRLs.
+struct Chain {
+    root: Cert,
+    inters: Vec<Cert>,
+    leaf: Cert,
+    crls: Vec<Vec<u8>>,
+    /// [`PathOptions::require_revocation`].
+    require_revocation: bool,
+}
+
+impl Chain {
+    /// Root -> Inter -> Alice.
+    fn two_level() -> Chain {
+        Chain {
+            root: root(),
+            inters: vec![inter()],
+            leaf: leaf("Inter", 2),
+            crls: Vec::new(),
+            require_revocation: false,
+        }
+    }
+
+    fn ours(&self) -> Result<ValidPath, PathError> {
+        let anchor = TrustAnchor::from_cert_der(&self.root.der(), AnchorSource::User)?;
+        let inters: Vec<Certificate> = self
+            .inters
+            .iter()
+            .map(|c| Certificate::from_der(&c.der()).unwrap())
+            .collect();
+        let crls: Vec<CertificateList> = self
+            .crls
+            .iter()
+            .map(|c| CertificateList::from_der(c).unwrap())
+            .collect();
+        let anchors = [anchor];
+        let opts = PathOptions {
+            time: NOW,
+            anchors: &anchors,
+            intermediates: &inters,
+            crls: &crls,
+            policy: PolicySettings::default(),
+            usage: RequiredUsage::EmailSigner,
+            budget: Budget::default(),
+            require_revocation: self.require_revocation,
+            offload: None,
+        };
+        let leaf = Certificate::from_der(&self.leaf.der()).unwrap();
+        validate(&leaf, &opts)
+    }
+
+    /// `openssl verify -x509_strict -purpose smimesign` at [`NOW`] (with `-crl_check` or
+    /// `-crl_check_all` when there are CRLs): Ok, or OpenSSL's error line.
+    fn openssl(&self, case: &str) -> Result<(), String> {
+        let dir = std::env::temp_dir().join(format!(
+            "impalemail-x509-rules-{}-{case}",
+            std::process::id()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let pem = |label: &str, ders: &[Vec<u8>]| -> String {
+            use base64::Engine;
+            ders.iter()
+                .map(|d| {
+                    let b64 = base64::engine::general_purpose::STANDARD.encode(d);
+                    let lines: Vec<&str> = b64
+                        .as_bytes()
+                        .chunks(64)
+                        .map(|c| std::str::from_utf8(c).unwrap())
+                        .collect();
+                    format!(
+                        "-----BEGIN {label}-----\n{}\n-----END {label}-----\n",
+                        lines.join("\n")
+                    )
+                })
+                .collect()
+        };
+        let write = |f: &str, text: String| -> PathBuf {
+            let p = dir.join(f);
+            std::fs::write(&p, text).unwrap();
+            p
+        };
+        let root = write("root.pem", pem("CERTIFICATE", &[self.root.der()]));
+        let leaf = write("leaf.pem", pem("CERTIFICATE", &[self.leaf.der()]));
+        let mut cmd = Command::new("openssl");
+        cmd.args(["verify", "-x509_strict", "-purpose", "smimesign"])
+            .args(["-attime", &NOW.to_string()])
+            .arg("-CAfile")
+            .arg(&root);
+        if !self.inters.is_empty() {
+            let ders: Vec<Vec<u8>> = self.inters.iter().map(Cert::der).collect();
+            cmd.arg("-untrusted")
+                .arg(write("inters.pem", pem("CERTIFICATE", &ders)));
+        }
+        // One CRL: the signer's issuer's (`-crl_check`); more: every certificate's, the root's
+        // included (`-crl_check_all`).
+        if !self.crls.is_empty() {
+            cmd.arg(if self.crls.len() == 1 {
+                "-crl_check"
+            } else {
+                "-crl_check_all"
+            })
+            .arg("-CRLfile")
+            .arg(write("crls.pem", pem("X509 CRL", &self.crls)));
+        }
+        let out = cmd.arg(&leaf).output().expect("openssl is needed");
+        std::fs::remove_dir_all(&dir).unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).into_owned()
+            + &String::from_utf8_lossy(&out.stderr);
+        if out.status.success() {
+            Ok(())
+        } else {
+            Err(text
+                .lines()
+                .find(|l| l.contains("error "))
+                .unwrap_or(&text)
+                .to_string())
+        }
+    }
+}
+
+/// What OpenSSL says about a chain, compared with us.
+enum OpenSsl {
+    /// It accepts what we accept and refuses what we refuse.
+    Agrees,
+    /// It judges the other way, for the reason given (the RFC clause we follow).
+    Differs(&'static str),
+}
+
+/// Our judgement on `chain` must satisfy `ours`; OpenSSL's must agree or differ as `openssl`
+/// says.
+fn check(
+    case: &str,
+    chain: &Chain,
+    ours: impl Fn(&Result<ValidPath, PathError>) -> bool,
+    openssl: OpenSsl,
+) {
+    let r = chain.ours();
+    assert!(ours(&r), "{case}: ours {r:?}");
+    let theirs = chain.openssl(case);
+    let agree = r.is_ok() == theirs.is_ok();
+    match openssl {
+        OpenSsl::Agrees => assert!(agree, "{case}: ours {r:?}, OpenSSL {theirs:?}"),
+        OpenSsl::Differs(why) => assert!(
+            !agree,
+            "{case}: listed as a difference ({why}) but OpenSSL agrees: {theirs:?}"
+        ),
+    }
+}
+
+fn crl_problem(r: &Result<ValidPath, PathError>, what: &str) -> bool {
+    matches!(r, Err(PathError::CrlProblem { detail, .. }) if detail.contains(what))
+}
+
+// ---------------------------------------------------------------------------------------
+// The rules.
+
+#[test]
+fn sound_chain_is_valid_for_both() {
+    check("sound", &Chain::two_level(), |r| r.is_ok(), OpenSsl::Agrees);
+    let mut c = Chain::two_level();
+    c.crls = vec![
+        crl("Inter", 2, &[], &[(CRL_NUMBER, false, crl_number(1))]),
+        crl("Root", 1, &[], &[(CRL_NUMBER, false, crl_number(1))]),
+    ];
+    check(
+        "sound-crl",
+        &c,
+        |r| r.as_ref().is_ok_and(|v| v.revocation_checked),
+        OpenSsl::Agrees,
+    );
+}
+
+/// RFC 5280 §6.3.3 (f), §4.2.1.3: a CRL counts only when its signer's keyUsage is absent or
+/// has cRLSign, the trust anchor's too when it came from a certificate.
+#[test]
+fn crl_signer_needs_crl_sign() {
+    let numbered = [(CRL_NUMBER, false, crl_number(1))];
+    // The intermediate may sign certificates, not CRLs.
+    let mut c = Chain::two_level();
+    c.inters = vec![inter().set(KU, true, ku(&[5]))];
+    c.leaf = leaf("Inter", 2);
+    c.crls = vec![crl("Inter", 2, &[], &numbered)];
+    check(
+        "crl-issuer-without-crlsign",
+        &c,
+        |r| crl_problem(r, "cRLSign"),
+        OpenSsl::Agrees,
+    );
+    // The anchor (from a certificate) signs the CRL of the intermediate it issued.
+    let mut c = Chain::two_level();
+    c.root = root().set(KU, true, ku(&[5]));
+    c.crls = vec![
+        crl("Inter", 2, &[], &numbered),
+        crl("Root", 1, &[], &numbered),
+    ];
+    check(
+        "anchor-without-crlsign",
+        &c,
+        |r| crl_problem(r, "cRLSign"),
+        OpenSsl::Agrees,
+    );
+}
+
+/// RFC 5280 §5.2.3: conforming CRL issuers MUST include the cRLNumber and MUST mark it
+/// non-critical. A CRL without it, or with it critical, cannot tell "good": the status cannot
+/// be established (not checked; with revocation required, refused). It still proves a
+/// revocation it lists.
+#[test]
+fn crl_without_conforming_number_cannot_tell_good() {
+    let mut c = Chain::two_level();
+    c.crls = vec![crl("Inter", 2, &[], &[])];
+    check(
+        "crl-without-number",
+        &c,
+        |r| r.as_ref().is_ok_and(|v| !v.revocation_checked),
+        OpenSsl::Agrees,
+    );
+    // With revocation required (and the root's CRL, numbered, for the intermediate).
+    c.crls.push(crl("Root", 1, &[], &[(CRL_NUMBER, false, crl_number(1))]));
+    c.require_revocation = true;
+    check(
+        "crl-without-number-required",
+        &c,
+        |r| crl_problem(r, "no CRL number"),
+        OpenSsl::Differs("OpenSSL takes a CRL without the cRLNumber of RFC 5280 §5.2.3 as good"),
+    );
+    let mut c = Chain::two_level();
+    c.crls = vec![crl("Inter", 2, &[], &[(CRL_NUMBER, true, crl_number(1))])];
+    check(
+        "crl-number-critical",
+        &c,
+        |r| r.as_ref().is_ok_and(|v| !v.revocation_checked),
+        OpenSsl::Differs(
+            "OpenSSL refuses the path for a critical cRLNumber; RFC 5280 §6.3.3 makes the \
+             status undetermined, which is not checked by default",
+        ),
+    );
+    c.crls.push(crl("Root", 1, &[], &[(CRL_NUMBER, false, crl_number(1))]));
+    c.require_revocation = true;
+    check(
+        "crl-number-critical-required",
+        &c,
+        |r| crl_problem(r, "marked critical"),
+        OpenSsl::Agrees,
+    );
+    let mut c = Chain::two_level();
+    c.crls = vec![crl("Inter", 2, &[0x10], &[])];
+    check(
+        "crl-without-number-revokes",
+        &c,
+        |r| matches!(r, Err(PathError::Revoked { .. })),
+        OpenSsl::Agrees,
+    );
+}
