@@ -244,7 +244,8 @@ fn crl_without_conforming_number_cannot_tell_good() {
         OpenSsl::Agrees,
     );
     // With revocation required (and the root's CRL, numbered, for the intermediate).
-    c.crls.push(crl("Root", 1, &[], &[(CRL_NUMBER, false, crl_number(1))]));
+    c.crls
+        .push(crl("Root", 1, &[], &[(CRL_NUMBER, false, crl_number(1))]));
     c.require_revocation = true;
     check(
         "crl-without-number-required",
@@ -263,7 +264,8 @@ fn crl_without_conforming_number_cannot_tell_good() {
              status undetermined, which is not checked by default",
         ),
     );
-    c.crls.push(crl("Root", 1, &[], &[(CRL_NUMBER, false, crl_number(1))]));
+    c.crls
+        .push(crl("Root", 1, &[], &[(CRL_NUMBER, false, crl_number(1))]));
     c.require_revocation = true;
     check(
         "crl-number-critical-required",
@@ -277,6 +279,41 @@ fn crl_without_conforming_number_cannot_tell_good() {
         "crl-without-number-revokes",
         &c,
         |r| matches!(r, Err(PathError::Revoked { .. })),
+        OpenSsl::Agrees,
+    );
+}
+
+fn malformed(r: &Result<ValidPath, PathError>, what: &str) -> bool {
+    matches!(r, Err(PathError::Malformed { detail }) if detail.contains(what))
+}
+
+/// RFC 5280 §4.2.1.12 (KeyPurposeId SIZE (1..MAX)) and §4.2.1.3 (keyCertSign only when cA
+/// is TRUE): extensions that parse but say what the profile forbids refuse the path.
+#[test]
+fn malformed_extensions_refuse() {
+    let mut c = Chain::two_level();
+    c.leaf = c.leaf.set(EKU, false, seq(&[]));
+    check(
+        "eku-empty",
+        &c,
+        |r| malformed(r, "no purpose"),
+        OpenSsl::Agrees,
+    );
+    let mut c = Chain::two_level();
+    c.leaf = c.leaf.set(KU, true, ku(&[0, 5]));
+    check(
+        "keycertsign-on-leaf",
+        &c,
+        |r| malformed(r, "not a CA certificate"),
+        OpenSsl::Agrees,
+    );
+    // The same with basicConstraints present, cA FALSE.
+    let mut c = Chain::two_level();
+    c.leaf = c.leaf.set(KU, true, ku(&[0, 5])).set(BC, true, bc(false));
+    check(
+        "keycertsign-ca-false",
+        &c,
+        |r| malformed(r, "not a CA certificate"),
         OpenSsl::Agrees,
     );
 }

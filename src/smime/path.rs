@@ -645,6 +645,20 @@ impl<'c> Info<'c> {
                 info.malformed = Some(format!("extension {}: {err}", e.extn_id));
             }
         }
+        // Extensions that parse but say what RFC 5280 forbids.
+        if info.eku.as_ref().is_some_and(|p| p.is_empty()) {
+            // §4.2.1.12: KeyPurposeId SIZE (1..MAX).
+            info.malformed =
+                Some("its extended key usage lists no purpose (RFC 5280 §4.2.1.12)".into());
+        }
+        if !info.is_ca() && info.ku.is_some_and(|k| k & key_usage::KEY_CERT_SIGN != 0) {
+            // §4.2.1.3: keyCertSign only with basicConstraints cA TRUE.
+            info.malformed = Some(
+                "its key usage allows signing certificates but it is not a CA certificate \
+                 (RFC 5280 §4.2.1.3)"
+                    .into(),
+            );
+        }
         info
     }
 
