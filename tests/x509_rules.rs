@@ -317,3 +317,59 @@ fn malformed_extensions_refuse() {
         OpenSsl::Agrees,
     );
 }
+
+fn bad_anchor(r: &Result<ValidPath, PathError>, what: &str) -> bool {
+    matches!(r, Err(e @ PathError::BadAnchor { anchor, detail })
+        if anchor == "Root" && detail.contains(what) && e.to_string().contains("root certificate Root"))
+}
+
+/// A trust anchor made from a certificate is held to the certificate (RFC 5937 §3; RFC 5280
+/// §4.2.1.9, §4.2.1.3, §6.1.4 (o)), and to its validity, with a message naming the root.
+#[test]
+fn anchor_from_certificate_is_held_to_it() {
+    let with_root = |root: Cert| {
+        let mut c = Chain::two_level();
+        c.root = root;
+        c
+    };
+    check(
+        "anchor-unknown-critical",
+        &with_root(root().set("1.2.3.4", true, tlv(0x05, &[]))),
+        |r| bad_anchor(r, "not understood (1.2.3.4)"),
+        OpenSsl::Agrees,
+    );
+    check(
+        "anchor-without-basic-constraints",
+        &with_root(root().without(BC).without(KU)),
+        |r| bad_anchor(r, "no basic constraints"),
+        OpenSsl::Agrees,
+    );
+    check(
+        "anchor-basic-constraints-not-critical",
+        &with_root(root().set(BC, false, bc(true))),
+        |r| bad_anchor(r, "not marked critical"),
+        OpenSsl::Agrees,
+    );
+    check(
+        "anchor-ca-false-keycertsign",
+        &with_root(root().set(BC, true, bc(false))),
+        |r| bad_anchor(r, "not a CA certificate"),
+        OpenSsl::Agrees,
+    );
+    let mut expired = root();
+    expired.not_after = "261231000000Z";
+    check(
+        "anchor-expired",
+        &with_root(expired),
+        |r| bad_anchor(r, "expired"),
+        OpenSsl::Agrees,
+    );
+    let mut early = root();
+    early.not_before = "270601000000Z";
+    check(
+        "anchor-not-yet-valid",
+        &with_root(early),
+        |r| bad_anchor(r, "not valid yet"),
+        OpenSsl::Agrees,
+    );
+}

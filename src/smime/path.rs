@@ -137,6 +137,50 @@ pub struct AnchorCert {
     /// keyUsage bits ([`key_usage`]), when present: a CRL the anchor signs counts only
     /// with cRLSign (§6.3.3 (f), §4.2.1.3).
     pub key_usage: Option<u16>,
+    /// notBefore and notAfter (unix seconds): outside them the anchor is refused, as
+    /// Thunderbird refuses an expired root.
+    pub validity: (i64, i64),
+    /// Why the certificate cannot be a trust anchor, if so ([`PathError::BadAnchor`]): a
+    /// malformed or unknown critical extension (§4.2, §6.1.4 (o)), basicConstraints absent,
+    /// not critical or cA FALSE (§4.2.1.9: a CA MUST include it, critical, when its key
+    /// verifies certificate signatures), or a keyUsage without keyCertSign (§4.2.1.3).
+    pub problem: Option<String>,
+}
+
+impl AnchorCert {
+    /// What `cert` says, as an anchor.
+    fn new(cert: &Certificate) -> AnchorCert {
+        let info = Info::new(cert);
+        let bc = cert
+            .extensions
+            .iter()
+            .find(|e| e.extn_id == ids::BASIC_CONSTRAINTS);
+        let problem = if let Some(m) = info.malformed {
+            Some(m)
+        } else if let Some(oid) = info.unknown_critical {
+            Some(format!(
+                "it has a critical extension that is not understood ({oid})"
+            ))
+        } else if bc.is_none() {
+            Some(
+                "it has no basic constraints, so it does not say it is a CA (RFC 5280 §4.2.1.9)"
+                    .into(),
+            )
+        } else if bc.is_some_and(|e| !e.critical) {
+            Some("its basic constraints are not marked critical (RFC 5280 §4.2.1.9)".into())
+        } else if !info.is_ca() {
+            Some("it is not a CA certificate (RFC 5280 §4.2.1.9)".into())
+        } else if !ku_allows(info.ku, key_usage::KEY_CERT_SIGN) {
+            Some("its key usage does not allow signing certificates (RFC 5280 §4.2.1.3)".into())
+        } else {
+            None
+        };
+        AnchorCert {
+            key_usage: info.ku,
+            validity: (cert.not_before, cert.not_after),
+            problem,
+        }
+    }
 }
 
 impl TrustAnchor {
@@ -176,9 +220,7 @@ impl TrustAnchor {
             label: common_name(&cert.subject)
                 .unwrap_or_else(|| super::names::display(&cert.subject)),
             not_after: Some(cert.not_after),
-            certificate: Some(AnchorCert {
-                key_usage: Info::new(cert).ku,
-            }),
+            certificate: Some(AnchorCert::new(cert)),
         })
     }
 
@@ -371,6 +413,14 @@ pub enum PathError {
         /// The extension OID.
         oid: ObjectIdentifier,
     },
+    /// A trust anchor made from a certificate that cannot be one (see [`AnchorCert`]), or
+    /// outside its validity period: the user learns which root.
+    BadAnchor {
+        /// Anchor label.
+        anchor: String,
+        /// Why, in plain words.
+        detail: String,
+    },
     /// The anchor is distrusted for certificates issued after a date (Mozilla
     /// distrust-after).
     Distrusted {
@@ -438,6 +488,7 @@ impl PathError {
             PathError::Expired { .. } | PathError::NotYetValid { .. } => 30,
             PathError::RevocationUnknown { .. } => 34,
             PathError::CrlProblem { .. } => 35,
+            PathError::BadAnchor { .. } => 38,
             PathError::NotACa { .. }
             | PathError::PathLenExceeded
             | PathError::UnknownCriticalExtension { .. } => 40,
@@ -487,6 +538,12 @@ impl core::fmt::Display for PathError {
             PathError::Policy { detail } => write!(f, "certificate policy check failed: {detail}"),
             PathError::UnknownCriticalExtension { oid } => {
                 write!(f, "unknown critical extension {oid}")
+            }
+            PathError::BadAnchor { anchor, detail } => {
+                write!(
+                    f,
+                    "the root certificate {anchor} cannot be trusted: {detail}"
+                )
             }
             PathError::Distrusted { anchor, .. } => write!(
                 f,
@@ -864,6 +921,22 @@ where
         // end, so that a failure that proves something wins over "unknown".
         let mut unknown_revocation: Option<PathError> = None;
 
+        // An anchor made from a certificate is held to it (RFC 5937 §3).
+        if let Some(ac) = &anchor.certificate {
+            let bad = |detail: String| PathError::BadAnchor {
+                anchor: anchor.label.clone(),
+                detail,
+            };
+            if let Some(p) = &ac.problem {
+                return Err(bad(p.clone()));
+            }
+            if now < ac.validity.0 {
+                return Err(bad("it is not valid yet".into()));
+            }
+            if now > ac.validity.1 {
+                return Err(bad("it has expired".into()));
+            }
+        }
         // Distrust-after (Mozilla): judged on the end entity's notBefore.
         if let Some(after) = anchor.distrust_after {
             let nb = self.infos[path[0]].cert.not_before;
