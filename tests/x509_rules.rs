@@ -373,3 +373,176 @@ fn anchor_from_certificate_is_held_to_it() {
         OpenSsl::Agrees,
     );
 }
+
+fn nc_refused(r: &Result<ValidPath, PathError>, what: &str) -> bool {
+    matches!(r, Err(PathError::NameConstraints { detail }) if detail.contains(what))
+}
+
+/// Root -> Inter (with `nc`, critical) -> Alice with SANs `san` (and subject `subject`).
+fn constrained(nc: Vec<u8>, san: &[Vec<u8>], subject: Option<Vec<u8>>) -> Chain {
+    let mut c = Chain::two_level();
+    c.inters = vec![inter().set(NC, true, nc)];
+    c.leaf = c.leaf.set(SAN, false, seq(san));
+    if let Some(s) = subject {
+        c.leaf.subject = s;
+    }
+    c
+}
+
+/// Name constraints on every name form (RFC 5280 §4.2.1.10, §6.1.3 (b)-(c)): rfc822Name
+/// first (the signer's mailbox), the emailAddress attribute of the subject DN, dNSName with
+/// wildcards judged defensively, iPAddress and directoryName.
+#[test]
+fn name_constraints_on_every_form() {
+    let alice = gn_email("alice@example.com");
+    let permit_mail = name_constraints(&[gn_email("example.com")], &[]);
+    check(
+        "nc-rfc822-permitted",
+        &constrained(permit_mail.clone(), std::slice::from_ref(&alice), None),
+        |r| r.is_ok(),
+        OpenSsl::Agrees,
+    );
+    check(
+        "nc-rfc822-not-permitted",
+        &constrained(
+            permit_mail.clone(),
+            &[gn_email("mallory@evil.example")],
+            None,
+        ),
+        |r| nc_refused(r, "mallory@evil.example is not permitted"),
+        OpenSsl::Agrees,
+    );
+    check(
+        "nc-rfc822-mailbox-excluded",
+        &constrained(
+            name_constraints(&[], &[gn_email("alice@example.com")]),
+            std::slice::from_ref(&alice),
+            None,
+        ),
+        |r| nc_refused(r, "alice@example.com is excluded"),
+        OpenSsl::Agrees,
+    );
+    // The legacy emailAddress in the subject DN is held to rfc822Name constraints too.
+    let dn_mail = name(&[
+        (O, "ImpaleMail rules test"),
+        (EMAIL, "mallory@evil.example"),
+    ]);
+    check(
+        "nc-subject-email-not-permitted",
+        &constrained(permit_mail, std::slice::from_ref(&alice), Some(dn_mail)),
+        |r| nc_refused(r, "mallory@evil.example is not permitted"),
+        OpenSsl::Agrees,
+    );
+    // dNSName: an excluded name also excludes a wildcard that may stand for it; a permitted
+    // subtree does not admit a wildcard reaching outside it.
+    check(
+        "nc-dns-excluded-wildcard",
+        &constrained(
+            name_constraints(&[], &[gn_dns("bar.example.com")]),
+            &[alice.clone(), gn_dns("*.example.com")],
+            None,
+        ),
+        |r| nc_refused(r, "*.example.com is excluded"),
+        OpenSsl::Differs(
+            "OpenSSL compares the wildcard as a literal name; a wildcard may stand for the \
+             excluded bar.example.com (RFC 5280 §4.2.1.10, RFC 6125 §6.4.3)",
+        ),
+    );
+    check(
+        "nc-dns-permitted-wildcard-outside",
+        &constrained(
+            name_constraints(&[gn_dns("bar.example.com")], &[]),
+            &[alice.clone(), gn_dns("*.example.com")],
+            None,
+        ),
+        |r| nc_refused(r, "*.example.com is not permitted"),
+        OpenSsl::Agrees,
+    );
+    check(
+        "nc-dns-leading-period",
+        &constrained(
+            name_constraints(&[gn_dns(".example.com")], &[]),
+            std::slice::from_ref(&alice),
+            None,
+        ),
+        |r| malformed(r, "starts with a period"),
+        OpenSsl::Differs(
+            "OpenSSL reads .example.com as a DNS constraint; RFC 5280 §4.2.1.10's dNSName \
+             syntax has no leading period",
+        ),
+    );
+    // iPAddress.
+    check(
+        "nc-ip-not-permitted",
+        &constrained(
+            name_constraints(&[gn_ip(&[10, 0, 0, 0, 255, 0, 0, 0])], &[]),
+            &[alice.clone(), gn_ip(&[192, 168, 1, 1])],
+            None,
+        ),
+        |r| nc_refused(r, "not permitted"),
+        OpenSsl::Agrees,
+    );
+    check(
+        "nc-ip-mask-not-prefix",
+        &constrained(
+            name_constraints(&[gn_ip(&[10, 0, 0, 0, 255, 0, 255, 0])], &[]),
+            std::slice::from_ref(&alice),
+            None,
+        ),
+        |r| malformed(r, "prefix mask"),
+        OpenSsl::Differs(
+            "OpenSSL does not look at a constraint's mask; RFC 5280 §4.2.1.10 reads it as \
+             CIDR (RFC 4632)",
+        ),
+    );
+    // directoryName: the subject DN.
+    check(
+        "nc-dirname-excluded",
+        &constrained(
+            name_constraints(&[], &[gn_dir(cn("Alice"))]),
+            std::slice::from_ref(&alice),
+            None,
+        ),
+        |r| nc_refused(r, "is excluded"),
+        OpenSsl::Agrees,
+    );
+    check(
+        "nc-dirname-not-permitted",
+        &constrained(
+            name_constraints(&[gn_dir(name(&[(O, "Elsewhere")]))], &[]),
+            std::slice::from_ref(&alice),
+            None,
+        ),
+        |r| nc_refused(r, "is not permitted"),
+        OpenSsl::Agrees,
+    );
+}
+
+/// A nameConstraints extension must be critical and only in a CA certificate (RFC 5280
+/// §4.2.1.10).
+#[test]
+fn name_constraints_misplaced_refuse() {
+    let nc = name_constraints(&[gn_email("example.com")], &[]);
+    let mut c = Chain::two_level();
+    c.inters = vec![inter().set(NC, false, nc.clone())];
+    check(
+        "nc-not-critical",
+        &c,
+        |r| malformed(r, "name constraints are not marked critical"),
+        OpenSsl::Differs(
+            "OpenSSL -x509_strict applies non-critical name constraints; RFC 5280 §4.2.1.10: \
+             conforming CAs MUST mark them critical",
+        ),
+    );
+    let mut c = Chain::two_level();
+    c.leaf = c.leaf.set(NC, true, nc);
+    check(
+        "nc-in-end-entity",
+        &c,
+        |r| malformed(r, "carries name constraints but is not a CA"),
+        OpenSsl::Differs(
+            "OpenSSL 3.0 ignores name constraints in an end entity; RFC 5280 §4.2.1.10: the \
+             extension MUST be used only in a CA certificate",
+        ),
+    );
+}

@@ -703,6 +703,28 @@ impl<'c> Info<'c> {
             }
         }
         // Extensions that parse but say what RFC 5280 forbids.
+        // §4.2.1.10: conforming CAs MUST mark nameConstraints critical, and RFC 3280 already
+        // said so, unlike policyConstraints (MAY be non-critical in RFC 3280 §4.2.1.12, as
+        // in NIST PKITS' valid paths): that one is a profile rule.
+        if cert
+            .extensions
+            .iter()
+            .any(|e| e.extn_id == ids::NAME_CONSTRAINTS && !e.critical)
+        {
+            info.malformed =
+                Some("its name constraints are not marked critical (RFC 5280 §4.2.1.10)".into());
+        }
+        if let Some(nc) = &info.nc {
+            if let Some(p) = names::constraint_problem(nc) {
+                info.malformed = Some(p);
+            } else if !info.is_ca() {
+                info.malformed = Some(
+                    "it carries name constraints but is not a CA certificate (RFC 5280 \
+                     §4.2.1.10)"
+                        .into(),
+                );
+            }
+        }
         if info.eku.as_ref().is_some_and(|p| p.is_empty()) {
             // §4.2.1.12: KeyPurposeId SIZE (1..MAX).
             info.malformed =

@@ -287,3 +287,39 @@ pub fn crl(issuer_cn: &str, signer: u8, revoked: &[u8], exts: &[Ext]) -> Vec<u8>
 pub fn crl_number(n: u8) -> Vec<u8> {
     tlv(0x02, &[n])
 }
+
+/// nameConstraints from GeneralNames (DER) permitted and excluded (RFC 5280 §4.2.1.10).
+pub fn name_constraints(permitted: &[Vec<u8>], excluded: &[Vec<u8>]) -> Vec<u8> {
+    let subtrees = |tag: u8, names: &[Vec<u8>]| {
+        let s: Vec<Vec<u8>> = names.iter().map(|n| seq(std::slice::from_ref(n))).collect();
+        tlv(tag, &s.concat())
+    };
+    let mut parts = Vec::new();
+    if !permitted.is_empty() {
+        parts.push(subtrees(0xa0, permitted));
+    }
+    if !excluded.is_empty() {
+        parts.push(subtrees(0xa1, excluded));
+    }
+    seq(&parts)
+}
+
+/// GeneralName rfc822Name.
+pub fn gn_email(v: &str) -> Vec<u8> {
+    tlv(0x81, v.as_bytes())
+}
+
+/// GeneralName dNSName.
+pub fn gn_dns(v: &str) -> Vec<u8> {
+    tlv(0x82, v.as_bytes())
+}
+
+/// GeneralName directoryName.
+pub fn gn_dir(name_der: Vec<u8>) -> Vec<u8> {
+    tlv(0xa4, &name_der)
+}
+
+/// GeneralName iPAddress (4 or 16 octets; 8 or 32 with a mask in a constraint).
+pub fn gn_ip(v: &[u8]) -> Vec<u8> {
+    tlv(0x87, v)
+}
