@@ -65,7 +65,9 @@ pub struct Budget {
     pub signature_checks: u32,
     /// Path-building steps.
     pub build_calls: u32,
-    /// Name-constraint comparisons.
+    /// Name-constraint comparisons: one per name of the constrained form and subtree, and
+    /// for directoryName subtrees one per attribute of the name compared (the subject DN's
+    /// too).
     pub name_constraint_checks: u32,
 }
 
@@ -551,7 +553,15 @@ impl core::fmt::Display for PathError {
             ),
             PathError::Weak(r) => write!(f, "weak algorithm: {r}"),
             PathError::Unsupported { what } => write!(f, "unsupported: {what}"),
-            PathError::BudgetExceeded(k) => write!(f, "path validation limit reached: {k:?}"),
+            PathError::BudgetExceeded(k) => write!(
+                f,
+                "the certificate chain is too complex to check: {}",
+                match k {
+                    BudgetKind::SignatureChecks => "too many signatures to check",
+                    BudgetKind::BuildCalls => "too many possible paths",
+                    BudgetKind::NameConstraintChecks => "too many name constraint comparisons",
+                }
+            ),
             PathError::TooManyCerts => write!(f, "more than {MAX_CERTS} certificates or CRLs"),
             PathError::ChainTooLong => write!(f, "chain longer than {MAX_CHAIN_LEN}"),
             PathError::Malformed { detail } => write!(f, "malformed certificate: {detail}"),
