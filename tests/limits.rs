@@ -491,6 +491,7 @@ fn path_opts<'a>(
         budget,
         require_revocation: false,
         offload: None,
+        strict: false,
     }
 }
 

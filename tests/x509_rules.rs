@@ -14,8 +14,8 @@ use std::process::Command;
 
 mod x509_gen;
 use impalemail::smime::path::{
-    validate, AnchorSource, Budget, PathError, PathOptions, PolicySettings, RequiredUsage,
-    TrustAnchor, ValidPath,
+    validate, AnchorSource, Budget, PathError, PathOptions, PolicySettings, ProfileRule,
+    RequiredUsage, TrustAnchor, ValidPath,
 };
 use impalemail::smime::x509::{Certificate, CertificateList};
 use x509_gen::*;
@@ -35,6 +35,8 @@ struct Chain {
     crls: Vec<Vec<u8>>,
     /// [`PathOptions::require_revocation`].
     require_revocation: bool,
+    /// [`PathOptions::strict`].
+    strict: bool,
 }
 
 impl Chain {
@@ -46,6 +48,7 @@ impl Chain {
             leaf: leaf("Inter", 2),
             crls: Vec::new(),
             require_revocation: false,
+            strict: false,
         }
     }
 
@@ -72,6 +75,7 @@ impl Chain {
             budget: Budget::default(),
             require_revocation: self.require_revocation,
             offload: None,
+            strict: self.strict,
         };
         let leaf = Certificate::from_der(&self.leaf.der()).unwrap();
         validate(&leaf, &opts)
@@ -545,4 +549,152 @@ fn name_constraints_misplaced_refuse() {
              extension MUST be used only in a CA certificate",
         ),
     );
+}
+
+const SERIAL_DIFFERS: &str = "OpenSSL 3.0's -x509_strict does not look at the serial number; \
+    RFC 5280 §4.1.2.2: it MUST be a positive integer";
+
+/// RFC 5280 profile rules whose breach proves nothing against the path: by default a warning
+/// on the valid path, naming the certificate in plain words; in strict mode an error
+/// (OpenSSL's `-x509_strict` is the model: it refuses what strict mode refuses, except where
+/// listed).
+#[test]
+fn profile_rules_warn_by_default_and_refuse_when_strict() {
+    let cases: Vec<(&str, Chain, &str, ProfileRule, OpenSsl)> = vec![
+        {
+            let mut c = Chain::two_level();
+            c.leaf = c.leaf.without(AKI);
+            (
+                "no-aki",
+                c,
+                "CN=Alice",
+                ProfileRule::NoAuthorityKeyId,
+                OpenSsl::Agrees,
+            )
+        },
+        {
+            let mut c = Chain::two_level();
+            c.inters = vec![inter().without(SKI)];
+            (
+                "ca-no-ski",
+                c,
+                "CN=Inter",
+                ProfileRule::NoSubjectKeyId,
+                OpenSsl::Agrees,
+            )
+        },
+        {
+            let mut c = Chain::two_level();
+            c.leaf = c.leaf.set(AKI, true, aki(2));
+            (
+                "aki-critical",
+                c,
+                "CN=Alice",
+                ProfileRule::KeyIdCritical,
+                OpenSsl::Agrees,
+            )
+        },
+        {
+            let mut c = Chain::two_level();
+            c.inters = vec![inter().set(SKI, true, ski(2))];
+            (
+                "ski-critical",
+                c,
+                "CN=Inter",
+                ProfileRule::KeyIdCritical,
+                OpenSsl::Agrees,
+            )
+        },
+        {
+            let mut c = Chain::two_level();
+            c.leaf.serial = vec![0];
+            (
+                "serial-zero",
+                c,
+                "CN=Alice",
+                ProfileRule::SerialNotPositive,
+                OpenSsl::Differs(SERIAL_DIFFERS),
+            )
+        },
+        {
+            let mut c = Chain::two_level();
+            c.leaf.serial = vec![0xff, 0x01];
+            (
+                "serial-negative",
+                c,
+                "CN=Alice",
+                ProfileRule::SerialNotPositive,
+                OpenSsl::Differs(SERIAL_DIFFERS),
+            )
+        },
+        {
+            let mut c = Chain::two_level();
+            c.leaf.subject = seq(&[]);
+            (
+                "empty-subject-san-not-critical",
+                c,
+                "the certificate  does not",
+                ProfileRule::EmptySubject,
+                OpenSsl::Agrees,
+            )
+        },
+        {
+            // A CA with an empty subject can only be an issuer by name if its leaf's issuer is
+            // empty too.
+            let mut c = Chain::two_level();
+            let mut i = inter();
+            i.subject = seq(&[]);
+            c.inters = vec![i];
+            c.leaf.issuer = seq(&[]);
+            (
+                "ca-empty-subject",
+                c,
+                "the certificate  does not",
+                ProfileRule::CaEmptySubject,
+                OpenSsl::Agrees,
+            )
+        },
+        {
+            let mut c = Chain::two_level();
+            c.inters = vec![inter().set(PC, false, seq(&[tlv(0x81, &[5])]))];
+            (
+                "policy-constraints-not-critical",
+                c,
+                "CN=Inter",
+                ProfileRule::PolicyConstraintsNotCritical,
+                OpenSsl::Differs(
+                    "OpenSSL 3.0's -x509_strict takes non-critical policy constraints; RFC \
+                     5280 §4.2.1.11: conforming CAs MUST mark them critical",
+                ),
+            )
+        },
+    ];
+    for (case, mut chain, who, rule, openssl) in cases {
+        // Default: valid, with the warning in plain words.
+        let r = chain.ours();
+        let v = r
+            .as_ref()
+            .unwrap_or_else(|e| panic!("{case}: refused by default: {e}"));
+        let w = v
+            .warnings
+            .iter()
+            .find(|w| w.rule == rule)
+            .unwrap_or_else(|| panic!("{case}: no {rule:?} warning in {:?}", v.warnings));
+        let text = w.to_string();
+        assert!(
+            text.contains(who) && text.contains("does not follow the X.509 rules"),
+            "{case}: {text}"
+        );
+        // Strict: refused, for that rule; OpenSSL -x509_strict as listed.
+        chain.strict = true;
+        check(
+            case,
+            &chain,
+            |r| matches!(r, Err(PathError::Profile(w)) if w.rule == rule),
+            openssl,
+        );
+    }
+    // A sound chain has no warning.
+    let v = Chain::two_level().ours().unwrap();
+    assert!(v.warnings.is_empty(), "{:?}", v.warnings);
 }

@@ -315,6 +315,11 @@ pub struct PathOptions<'a> {
     pub require_revocation: bool,
     /// The caller's signature checks ([`super::offload`]); `None`: all in the core.
     pub offload: Option<&'a super::offload::Offload>,
+    /// When true, a certificate of the path that breaks a profile rule ([`ProfileRule`]) is
+    /// [`PathError::Profile`], as OpenSSL's `-x509_strict` does; when false (the default:
+    /// CAs of the past broke these rules without deceiving anyone, and old signed mail must
+    /// not turn red), it is a warning on the valid path ([`ValidPath::warnings`]).
+    pub strict: bool,
 }
 
 /// A validated path.
@@ -330,6 +335,73 @@ pub struct ValidPath {
     pub revocation_checked: bool,
     /// Certificate policies valid for the path (empty when none or any).
     pub policies: Vec<ObjectIdentifier>,
+    /// The profile rules certificates of the path break (not in strict mode, where each is
+    /// an error), end entity first.
+    pub warnings: Vec<ProfileWarning>,
+}
+
+/// A rule of the RFC 5280 certificate profile whose breach proves nothing against the path:
+/// a warning by default, an error with [`PathOptions::strict`]. (The rules whose breach
+/// could deceive, such as name constraints or a CA's basicConstraints, are errors always.)
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProfileRule {
+    /// authorityKeyIdentifier absent from a certificate that is not self-issued (§4.2.1.1:
+    /// MUST be included, except in self-signed certificates).
+    NoAuthorityKeyId,
+    /// subjectKeyIdentifier absent from a CA certificate (§4.2.1.2: MUST appear).
+    NoSubjectKeyId,
+    /// authorityKeyIdentifier or subjectKeyIdentifier marked critical (§4.2.1.1-2: MUST be
+    /// non-critical).
+    KeyIdCritical,
+    /// serialNumber zero or negative (§4.1.2.2: MUST be a positive integer).
+    SerialNotPositive,
+    /// An empty subject without a critical subjectAltName (§4.1.2.6, §4.2.1.6).
+    EmptySubject,
+    /// A CA certificate with an empty subject (§4.1.2.6: MUST be non-empty).
+    CaEmptySubject,
+    /// policyConstraints not marked critical (§4.2.1.11: MUST be critical; RFC 3280 allowed
+    /// either, and NIST PKITS' valid paths carry it non-critical).
+    PolicyConstraintsNotCritical,
+}
+
+impl core::fmt::Display for ProfileRule {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            ProfileRule::NoAuthorityKeyId => "it has no authority key identifier",
+            ProfileRule::NoSubjectKeyId => {
+                "it is a CA certificate without a subject key identifier"
+            }
+            ProfileRule::KeyIdCritical => "its key identifier is marked critical",
+            ProfileRule::SerialNotPositive => "its serial number is zero or negative",
+            ProfileRule::EmptySubject => {
+                "its subject is empty and its other names are not marked critical"
+            }
+            ProfileRule::CaEmptySubject => "it is a CA certificate with an empty subject",
+            ProfileRule::PolicyConstraintsNotCritical => {
+                "its policy constraints are not marked critical"
+            }
+        })
+    }
+}
+
+/// A profile rule broken by one certificate of a path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileWarning {
+    /// Subject of the certificate.
+    pub subject: String,
+    /// The rule.
+    pub rule: ProfileRule,
+}
+
+impl core::fmt::Display for ProfileWarning {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(
+            f,
+            "the certificate {} does not follow the X.509 rules: {}",
+            self.subject, self.rule
+        )
+    }
 }
 
 /// Why no valid path was found. `Display` gives a sentence for the verdict's details.
@@ -441,6 +513,8 @@ pub enum PathError {
         /// What (named algorithm).
         what: String,
     },
+    /// A certificate breaks a profile rule, in strict mode ([`PathOptions::strict`]).
+    Profile(ProfileWarning),
     /// A work budget ran out.
     BudgetExceeded(BudgetKind),
     /// More than [`MAX_CERTS`] intermediates or CRLs were passed.
@@ -484,6 +558,7 @@ impl PathError {
             PathError::ChainTooLong => 2,
             PathError::TooManyCerts => 3,
             PathError::Malformed { .. } => 10,
+            PathError::Profile(_) => 11,
             PathError::Unsupported { .. } => 12,
             PathError::BadSignature { .. } => 20,
             PathError::Weak(_) => 21,
@@ -565,6 +640,7 @@ impl core::fmt::Display for PathError {
             PathError::TooManyCerts => write!(f, "more than {MAX_CERTS} certificates or CRLs"),
             PathError::ChainTooLong => write!(f, "chain longer than {MAX_CHAIN_LEN}"),
             PathError::Malformed { detail } => write!(f, "malformed certificate: {detail}"),
+            PathError::Profile(w) => w.fmt(f),
             PathError::CrlProblem { detail, subject } => {
                 write!(f, "revocation status unknown for {subject}: {detail}")
             }
@@ -637,6 +713,8 @@ struct Info<'c> {
     san: Vec<GeneralName>,
     unknown_critical: Option<ObjectIdentifier>,
     malformed: Option<String>,
+    /// Profile rules broken ([`ProfileRule`]).
+    profile: Vec<ProfileRule>,
 }
 
 impl<'c> Info<'c> {
@@ -658,6 +736,7 @@ impl<'c> Info<'c> {
             san: Vec::new(),
             unknown_critical: None,
             malformed: None,
+            profile: Vec::new(),
         };
         // RFC 5280 §4.1.1.2: signatureAlgorithm MUST be the same as the TBS's signature field
         // (refused by OpenSSL and rustls-webpki too): the signed part names the algorithm.
@@ -724,6 +803,7 @@ impl<'c> Info<'c> {
             info.malformed =
                 Some("its name constraints are not marked critical (RFC 5280 §4.2.1.10)".into());
         }
+        info.profile = profile_rules(&info);
         if let Some(nc) = &info.nc {
             if let Some(p) = names::constraint_problem(nc) {
                 info.malformed = Some(p);
@@ -762,6 +842,43 @@ impl<'c> Info<'c> {
     fn is_ca(&self) -> bool {
         self.bc.as_ref().is_some_and(|b| b.ca)
     }
+}
+
+/// The profile rules `info`'s certificate breaks (RFC 5280 §4.1.2.2, §4.1.2.6, §4.2.1.1-2,
+/// §4.2.1.6, §4.2.1.11).
+fn profile_rules(info: &Info) -> Vec<ProfileRule> {
+    let cert = info.cert;
+    let ext = |id: ObjectIdentifier| cert.extensions.iter().find(|e| e.extn_id == id);
+    let mut out = Vec::new();
+    if !info.self_issued() && info.aki.is_none() {
+        out.push(ProfileRule::NoAuthorityKeyId);
+    }
+    if info.is_ca() && info.ski.is_none() {
+        out.push(ProfileRule::NoSubjectKeyId);
+    }
+    let key_ids = [ids::AUTHORITY_KEY_IDENTIFIER, ids::SUBJECT_KEY_IDENTIFIER];
+    if key_ids
+        .into_iter()
+        .any(|id| ext(id).is_some_and(|e| e.critical))
+    {
+        out.push(ProfileRule::KeyIdCritical);
+    }
+    // Contents octets of a minimal INTEGER: negative when the sign bit is set, zero as 00.
+    let serial = &cert.serial_number;
+    if serial.first().map_or(true, |b| b & 0x80 != 0) || serial.iter().all(|b| *b == 0) {
+        out.push(ProfileRule::SerialNotPositive);
+    }
+    if cert.subject.is_empty() {
+        if info.is_ca() {
+            out.push(ProfileRule::CaEmptySubject);
+        } else if !ext(ids::SUBJECT_ALT_NAME).is_some_and(|e| e.critical) {
+            out.push(ProfileRule::EmptySubject);
+        }
+    }
+    if ext(ids::POLICY_CONSTRAINTS).is_some_and(|e| !e.critical) {
+        out.push(ProfileRule::PolicyConstraintsNotCritical);
+    }
+    out
 }
 
 /// Search state for one [`validate`] call.
@@ -952,6 +1069,7 @@ where
         // With `require_revocation`: the first certificate without any CRL. Reported at the
         // end, so that a failure that proves something wins over "unknown".
         let mut unknown_revocation: Option<PathError> = None;
+        let mut warnings: Vec<ProfileWarning> = Vec::new();
 
         // An anchor made from a certificate is held to it (RFC 5937 §3).
         if let Some(ac) = &anchor.certificate {
@@ -992,6 +1110,17 @@ where
                     detail: format!("{subject}: {m}"),
                 });
             }
+            let broken = info.profile.iter().map(|&rule| ProfileWarning {
+                subject: subject.clone(),
+                rule,
+            });
+            if opts.strict {
+                if let Some(w) = broken.clone().next() {
+                    return Err(PathError::Profile(w));
+                }
+            }
+            // End entity first: each certificate's before its issuer's.
+            warnings.splice(0..0, broken);
             let cert = info.cert;
             // (a)(1) signature
             let own_key = cert.subject_public_key_info.clone();
@@ -1228,6 +1357,7 @@ where
             weak,
             revocation_checked,
             policies: Vec::new(),
+            warnings,
         })
     }
 
@@ -1280,6 +1410,7 @@ where
                 budget: self.budget,
                 require_revocation: self.opts.require_revocation,
                 offload: self.opts.offload,
+                strict: self.opts.strict,
             };
             let mut pending = self.pending.clone();
             pending.push((name.clone(), cert.subject_public_key_info.clone()));

@@ -81,12 +81,15 @@ pub struct VerifyOptions<'a> {
     /// instead of "not checked" (`Details::revocation_checked` false). Default false; NIST
     /// PKITS assumes true. See [`path::PathOptions::require_revocation`].
     pub require_revocation: bool,
+    /// Hold the chain to the RFC 5280 profile rules ([`path::PathOptions::strict`]): a
+    /// broken one makes the chain invalid instead of a warning. Default false.
+    pub strict: bool,
 }
 
 impl<'a> VerifyOptions<'a> {
     /// Options with the given time and user roots, everything else default: built-in roots
     /// off, no extra certificates or CRLs, sender check on, default policy and limits,
-    /// revocation not required.
+    /// revocation not required, profile rules as warnings.
     pub fn new(now: u64, user_roots: &'a [TrustAnchor]) -> Self {
         VerifyOptions {
             now,
@@ -98,6 +101,7 @@ impl<'a> VerifyOptions<'a> {
             policy: PolicySettings::default(),
             limits: Limits::default(),
             require_revocation: false,
+            strict: false,
         }
     }
 }
@@ -756,6 +760,7 @@ fn check_signer(
         budget: opts.limits.path_budget,
         require_revocation: opts.require_revocation,
         offload: off,
+        strict: opts.strict,
     };
     let (chain_reason, chain, revocation) = match path::validate(cert, &popts) {
         Ok(vp) => {
