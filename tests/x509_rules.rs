@@ -18,6 +18,7 @@ use impalemail::smime::path::{
     RequiredUsage, TrustAnchor, ValidPath,
 };
 use impalemail::smime::x509::{Certificate, CertificateList};
+use impalemail::smime::{verify_message, Reason, Status, VerifyOptions, Warning};
 use x509_gen::*;
 
 /// 2027-01-01T00:00:00Z.
@@ -84,28 +85,7 @@ impl Chain {
     /// `openssl verify -x509_strict -purpose smimesign` at [`NOW`] (with `-crl_check` or
     /// `-crl_check_all` when there are CRLs): Ok, or OpenSSL's error line.
     fn openssl(&self, case: &str) -> Result<(), String> {
-        let dir = std::env::temp_dir().join(format!(
-            "impalemail-x509-rules-{}-{case}",
-            std::process::id()
-        ));
-        std::fs::create_dir_all(&dir).unwrap();
-        let pem = |label: &str, ders: &[Vec<u8>]| -> String {
-            use base64::Engine;
-            ders.iter()
-                .map(|d| {
-                    let b64 = base64::engine::general_purpose::STANDARD.encode(d);
-                    let lines: Vec<&str> = b64
-                        .as_bytes()
-                        .chunks(64)
-                        .map(|c| std::str::from_utf8(c).unwrap())
-                        .collect();
-                    format!(
-                        "-----BEGIN {label}-----\n{}\n-----END {label}-----\n",
-                        lines.join("\n")
-                    )
-                })
-                .collect()
-        };
+        let dir = work_dir(case);
         let write = |f: &str, text: String| -> PathBuf {
             let p = dir.join(f);
             std::fs::write(&p, text).unwrap();
@@ -147,6 +127,73 @@ impl Chain {
                 .unwrap_or(&text)
                 .to_string())
         }
+    }
+}
+
+/// A fresh directory for OpenSSL's files of `case`.
+fn work_dir(case: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "impalemail-x509-rules-{}-{case}",
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+impl Chain {
+    /// A mail from alice@example.com signed (`openssl cms -sign`, detached) by the leaf,
+    /// carrying the intermediates. The leaf's key is a P-256 key OpenSSL makes (its 3.0
+    /// cannot sign CMS with Ed25519); the certificates are still the generator's.
+    fn signed_mail(&self, case: &str) -> Vec<u8> {
+        let dir = work_dir(case);
+        let write = |f: &str, text: String| -> PathBuf {
+            let p = dir.join(f);
+            std::fs::write(&p, text).unwrap();
+            p
+        };
+        let key = dir.join("key.pem");
+        let run = |args: &[&str]| {
+            let out = Command::new("openssl").args(args).output().unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            out.stdout
+        };
+        let key_s = key.to_str().unwrap();
+        run(&[
+            "genpkey",
+            "-algorithm",
+            "EC",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-out",
+            key_s,
+        ]);
+        let mut leaf = self.leaf.clone();
+        leaf.spki = Some(run(&["pkey", "-in", key_s, "-pubout", "-outform", "DER"]));
+        let ders: Vec<Vec<u8>> = self.inters.iter().map(Cert::der).collect();
+        let out = Command::new("openssl")
+            .args(["cms", "-sign", "-from", "alice@example.com"])
+            .args(["-to", "bob@example.com", "-subject", "rules"])
+            .arg("-signer")
+            .arg(write("leaf.pem", pem("CERTIFICATE", &[leaf.der()])))
+            .arg("-inkey")
+            .arg(&key)
+            .arg("-certfile")
+            .arg(write("inters.pem", pem("CERTIFICATE", &ders)))
+            .arg("-in")
+            .arg(write("body.txt", "Hello Bob.\r\n".into()))
+            .output()
+            .expect("openssl is needed");
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
     }
 }
 
@@ -697,4 +744,33 @@ fn profile_rules_warn_by_default_and_refuse_when_strict() {
     // A sound chain has no warning.
     let v = Chain::two_level().ours().unwrap();
     assert!(v.warnings.is_empty(), "{:?}", v.warnings);
+}
+
+/// The profile warning reaches the verdict: green with the warning by default, invalid in
+/// strict mode (`VerifyOptions::strict`, the CLI's `--strict`).
+#[test]
+fn profile_warning_reaches_the_verdict() {
+    let mut c = Chain::two_level();
+    c.leaf = c.leaf.without(AKI);
+    let mail = c.signed_mail("verdict-no-aki");
+    let anchors = [TrustAnchor::from_cert_der(&c.root.der(), AnchorSource::User).unwrap()];
+    let mut o = VerifyOptions::new(NOW, &anchors);
+    let v = verify_message(&mail, &o);
+    assert_eq!(v.status, Status::Verified, "{:?}", v.reason);
+    assert!(
+        v.details.warnings.iter().any(|w| matches!(w,
+            Warning::CertificateProfile { subject, rule }
+                if subject.contains("CN=Alice") && rule == "it has no authority key identifier")),
+        "{:?}",
+        v.details.warnings
+    );
+    o.strict = true;
+    let v = verify_message(&mail, &o);
+    assert_eq!(v.status, Status::Invalid);
+    assert!(
+        matches!(&v.reason, Some(Reason::InvalidCertificate { what })
+            if what.contains("does not follow the X.509 rules: it has no authority key identifier")),
+        "{:?}",
+        v.reason
+    );
 }

@@ -506,7 +506,7 @@ fn check_entity(
 
     let mut results = Vec::new();
     for signer in &sd.signers {
-        let (outcome, sdet, chain, revocation) = check_signer(
+        let (outcome, sdet, chain, revocation, profile) = check_signer(
             signer,
             &sd,
             &content,
@@ -516,11 +516,11 @@ fn check_entity(
             opts,
             off,
         );
-        results.push((outcome, sdet, chain, revocation));
+        results.push((outcome, sdet, chain, revocation, profile));
     }
     if results.len() > 1 {
         details.signers = results.iter().filter_map(|r| r.1.clone()).collect();
-        if let Some((_, s, chain, rev)) = results.into_iter().next() {
+        if let Some((_, s, chain, rev, _)) = results.into_iter().next() {
             details.signer = s;
             details.chain = chain;
             details.revocation_checked = rev;
@@ -528,10 +528,11 @@ fn check_entity(
         // C2: several signers are reported one by one, never shown green.
         return Some(Reason::MultipleSigners);
     }
-    let (outcome, s, chain, rev) = results.into_iter().next()?;
+    let (outcome, s, chain, rev, profile) = results.into_iter().next()?;
     details.signer = s;
     details.chain = chain;
     details.revocation_checked = rev;
+    details.warnings.extend(profile);
     if details.chain.is_empty() {
         fill_chain_fallback(&sd, details);
     }
@@ -558,6 +559,8 @@ type SignerResult = (
     Option<SignerDetails>,
     Vec<CertSummary>,
     bool,
+    // The chain's profile warnings (`path::ValidPath::warnings`).
+    Vec<Warning>,
 );
 
 #[allow(clippy::too_many_arguments)]
@@ -573,7 +576,13 @@ fn check_signer(
 ) -> SignerResult {
     let info = &signer.info;
     let Some(cert) = certs.iter().find(|c| cms::signer_matches(&info.sid, c)) else {
-        return (Some(Reason::MissingCertificate), None, Vec::new(), false);
+        return (
+            Some(Reason::MissingCertificate),
+            None,
+            Vec::new(),
+            false,
+            Vec::new(),
+        );
     };
     let spki = &cert.subject_public_key_info;
     let mut sdet = SignerDetails {
@@ -587,7 +596,7 @@ fn check_signer(
     };
     let fail = |r: Reason, mut s: SignerDetails| {
         s.outcome = Some(r.clone());
-        (Some(r), Some(s), Vec::new(), false)
+        (Some(r), Some(s), Vec::new(), false, Vec::new())
     };
 
     // 1. Signed attributes (RFC 5652 §5.3, §5.4, §11). Content-type, message-digest and
@@ -762,14 +771,18 @@ fn check_signer(
         offload: off,
         strict: opts.strict,
     };
-    let (chain_reason, chain, revocation) = match path::validate(cert, &popts) {
+    let (chain_reason, chain, revocation, profile) = match path::validate(cert, &popts) {
         Ok(vp) => {
             let mut chain: Vec<CertSummary> = vp.chain.iter().map(cert_summary).collect();
             chain.push(anchor_summary(&vp.anchor));
             let weak = vp.weak.map(|w| Reason::WeakAlgorithm {
                 what: format!("certificate chain {w}"),
             });
-            (weak, chain, vp.revocation_checked)
+            let profile = vp.warnings.iter().map(|w| Warning::CertificateProfile {
+                subject: w.subject.clone(),
+                rule: w.rule.to_string(),
+            });
+            (weak, chain, vp.revocation_checked, profile.collect())
         }
         Err(e) => {
             let mut chain = vec![cert_summary(cert)];
@@ -779,13 +792,13 @@ fn check_signer(
                     .filter(|c| *c != cert)
                     .map(cert_summary),
             );
-            (Some(path_reason(e)), chain, false)
+            (Some(path_reason(e)), chain, false, Vec::new())
         }
     };
     if let Some(r) = chain_reason {
         let mut s = sdet;
         s.outcome = Some(r.clone());
-        return (Some(r), Some(s), chain, revocation);
+        return (Some(r), Some(s), chain, revocation, profile);
     }
     if let Strength::Weak(w) = strength {
         let r = Reason::WeakAlgorithm {
@@ -793,9 +806,9 @@ fn check_signer(
         };
         let mut s = sdet;
         s.outcome = Some(r.clone());
-        return (Some(r), Some(s), chain, revocation);
+        return (Some(r), Some(s), chain, revocation, profile);
     }
-    (None, Some(sdet), chain, revocation)
+    (None, Some(sdet), chain, revocation, profile)
 }
 
 fn alg_reason(e: AlgError) -> Reason {

@@ -152,6 +152,8 @@ pub struct Cert {
     pub not_before: &'static str,
     pub not_after: &'static str,
     pub key: u8,
+    /// A subjectPublicKeyInfo (DER) of a key made elsewhere, instead of `key`'s.
+    pub spki: Option<Vec<u8>>,
     pub issuer_key: u8,
     pub exts: Vec<Ext>,
 }
@@ -168,7 +170,7 @@ impl Cert {
                 tlv(0x17, self.not_after.as_bytes()),
             ]),
             self.subject.clone(),
-            spki(self.key),
+            self.spki.clone().unwrap_or_else(|| spki(self.key)),
         ];
         if !self.exts.is_empty() {
             let exts: Vec<Vec<u8>> = self
@@ -218,6 +220,7 @@ pub fn ca(subject_cn: &str, key: u8, issuer_cn: &str, issuer_key: u8) -> Cert {
         not_before: "260101000000Z",
         not_after: "310101000000Z",
         key,
+        spki: None,
         issuer_key,
         exts,
     }
@@ -240,6 +243,7 @@ pub fn leaf(issuer_cn: &str, issuer_key: u8) -> Cert {
         not_before: "260101000000Z",
         not_after: "310101000000Z",
         key: 3,
+        spki: None,
         issuer_key,
         exts: vec![
             (KU, true, ku(&[0])),
@@ -322,4 +326,23 @@ pub fn gn_dir(name_der: Vec<u8>) -> Vec<u8> {
 /// GeneralName iPAddress (4 or 16 octets; 8 or 32 with a mask in a constraint).
 pub fn gn_ip(v: &[u8]) -> Vec<u8> {
     tlv(0x87, v)
+}
+
+/// DER objects as PEM blocks labelled `label`.
+pub fn pem(label: &str, ders: &[Vec<u8>]) -> String {
+    use base64::Engine;
+    ders.iter()
+        .map(|d| {
+            let b64 = base64::engine::general_purpose::STANDARD.encode(d);
+            let lines: Vec<&str> = b64
+                .as_bytes()
+                .chunks(64)
+                .map(|c| std::str::from_utf8(c).unwrap_or_default())
+                .collect();
+            format!(
+                "-----BEGIN {label}-----\n{}\n-----END {label}-----\n",
+                lines.join("\n")
+            )
+        })
+        .collect()
 }
