@@ -143,6 +143,22 @@ pub fn email_san(addr: &str) -> Vec<u8> {
     seq(&[tlv(0x81, addr.as_bytes())])
 }
 
+/// Extensions ::= SEQUENCE OF Extension (RFC 5280 §4.1).
+pub fn extensions(exts: &[Ext]) -> Vec<u8> {
+    let each: Vec<Vec<u8>> = exts
+        .iter()
+        .map(|(id, critical, v)| {
+            let mut e = vec![oid(id)];
+            if *critical {
+                e.push(tlv(0x01, &[0xff]));
+            }
+            e.push(tlv(0x04, v));
+            seq(&e)
+        })
+        .collect();
+    seq(&each)
+}
+
 /// A certificate to build: fields default to a sound CA or end entity (see [`ca`], [`leaf`]).
 #[derive(Clone)]
 pub struct Cert {
@@ -173,19 +189,7 @@ impl Cert {
             self.spki.clone().unwrap_or_else(|| spki(self.key)),
         ];
         if !self.exts.is_empty() {
-            let exts: Vec<Vec<u8>> = self
-                .exts
-                .iter()
-                .map(|(id, critical, v)| {
-                    let mut e = vec![oid(id)];
-                    if *critical {
-                        e.push(tlv(0x01, &[0xff]));
-                    }
-                    e.push(tlv(0x04, v));
-                    seq(&e)
-                })
-                .collect();
-            tbs.push(tlv(0xa3, &seq(&exts)));
+            tbs.push(tlv(0xa3, &extensions(&self.exts)));
         }
         signed(seq(&tbs), self.issuer_key)
     }
@@ -272,18 +276,7 @@ pub fn crl(issuer_cn: &str, signer: u8, revoked: &[u8], exts: &[Ext]) -> Vec<u8>
         tbs.push(seq(&entries));
     }
     if !exts.is_empty() {
-        let e: Vec<Vec<u8>> = exts
-            .iter()
-            .map(|(id, critical, v)| {
-                let mut e = vec![oid(id)];
-                if *critical {
-                    e.push(tlv(0x01, &[0xff]));
-                }
-                e.push(tlv(0x04, v));
-                seq(&e)
-            })
-            .collect();
-        tbs.push(tlv(0xa0, &seq(&e)));
+        tbs.push(tlv(0xa0, &extensions(exts)));
     }
     signed(seq(&tbs), signer)
 }
