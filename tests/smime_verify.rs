@@ -57,7 +57,18 @@ fn reason(v: &Verdict) -> Option<&Reason> {
 
 #[test]
 fn golden_generated_corpus() {
-    let dir = smime().join("generated");
+    golden_dir("generated", 24);
+}
+
+/// The mails of `generate-layers.sh` (names, Reply-To, encrypted content, Date, nesting) have
+/// golden verdicts too, so the wasm is held to the same ones (`tests/wasm/smime.test.mjs`).
+#[test]
+fn golden_layers_corpus() {
+    golden_dir("layers", 7);
+}
+
+fn golden_dir(sub: &str, at_least: usize) {
+    let dir = smime().join(sub);
     let bless = std::env::var_os("IMPALEMAIL_BLESS").is_some();
     let anchors = root();
     let mut names: Vec<_> = std::fs::read_dir(&dir)
@@ -66,7 +77,7 @@ fn golden_generated_corpus() {
         .filter(|p| p.extension().is_some_and(|e| e == "eml"))
         .collect();
     names.sort();
-    assert!(names.len() >= 24, "corpus missing: {}", names.len());
+    assert!(names.len() >= at_least, "corpus missing: {}", names.len());
     let mut failed = Vec::new();
     for eml in &names {
         let raw = std::fs::read(eml).unwrap();
@@ -468,4 +479,101 @@ fn bare_p7m_files_verify_in_der_pem_and_base64_without_the_sender_binding() {
         &VerifyOptions::new(NOW, &anchors),
     );
     assert_ne!(v.status, Status::Verified);
+}
+
+fn layer(name: &str) -> Verdict {
+    check(&format!("layers/{name}.eml"))
+}
+
+fn has_name_warning(v: &Verdict) -> Option<(String, String)> {
+    v.details.warnings.iter().find_map(|w| match w {
+        Warning::DisplayNameNotSigner {
+            name,
+            certificate_name,
+            ..
+        } => Some((name.clone(), certificate_name.clone())),
+        _ => None,
+    })
+}
+
+/// The list of ordinary and deceptive display names (tests/fixtures/smime/display-names.txt),
+/// each against the certificate names and addresses it is listed with.
+#[test]
+fn display_name_patterns() {
+    use impalemail::smime::display_name::fits;
+    let text = std::fs::read_to_string(smime().join("display-names.txt")).unwrap();
+    let split = |s: &str| -> Vec<String> {
+        s.split(';')
+            .map(|x| x.trim().to_string())
+            .filter(|x| !x.is_empty())
+            .collect()
+    };
+    let (mut quiet, mut loud, mut wrong) = (0, 0, Vec::new());
+    for line in text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    {
+        let f: Vec<&str> = line.split('|').map(str::trim).collect();
+        let [expect, display, names, addresses] = f[..] else {
+            panic!("bad line: {line}");
+        };
+        let got = fits(display, &split(names), &split(addresses));
+        match expect {
+            "fits" => quiet += 1,
+            "warns" => loud += 1,
+            other => panic!("bad expectation {other}"),
+        }
+        if got != (expect == "fits") {
+            wrong.push(line.to_string());
+        }
+    }
+    assert!(wrong.is_empty(), "wrongly judged:\n{}", wrong.join("\n"));
+    assert!(
+        quiet >= 40 && loud >= 10,
+        "{quiet} quiet, {loud} warning patterns"
+    );
+}
+
+#[test]
+fn a_display_name_the_certificate_does_not_carry_is_pointed_out_on_a_green_verdict() {
+    let v = layer("name-manager");
+    assert_eq!(v.status, Status::Verified, "{:?}", v.reason);
+    assert_eq!(
+        has_name_warning(&v),
+        Some(("The Manager".into(), "Eve Evil".into()))
+    );
+    let v = layer("name-mailbox-cert-role");
+    assert_eq!(v.status, Status::Verified, "{:?}", v.reason);
+    assert_eq!(
+        has_name_warning(&v),
+        Some(("IT Support".into(), String::new())),
+        "a certificate that names no person: the name is pointed out, with no certificate name"
+    );
+    for quiet in ["name-family-given", "name-initial", "name-mailbox-cert"] {
+        let v = layer(quiet);
+        assert_eq!(v.status, Status::Verified, "{quiet}: {:?}", v.reason);
+        assert!(
+            v.details.warnings.is_empty(),
+            "{quiet}: {:?}",
+            v.details.warnings
+        );
+    }
+    // The corpus's ordinary mails stay quiet.
+    assert!(check("generated/001.eml").details.warnings.is_empty());
+}
+
+#[test]
+fn a_reply_to_outside_the_signer_s_addresses_is_pointed_out() {
+    let v = layer("reply-to-elsewhere");
+    assert_eq!(v.status, Status::Verified, "{:?}", v.reason);
+    assert_eq!(
+        v.details.warnings,
+        [Warning::ReplyToElsewhere {
+            reply_to: "accounts@attacker.example".into(),
+            signer: "alice@example.com".into()
+        }]
+    );
+    let v = layer("reply-to-signer");
+    assert_eq!(v.status, Status::Verified);
+    assert!(v.details.warnings.is_empty(), "{:?}", v.details.warnings);
 }

@@ -121,3 +121,34 @@ export function aliasUseText(a) {
 export function fingerprint(hex) {
   return (String(hex ?? '').toUpperCase().match(/[0-9A-F]{2}/g) ?? []).join(':');
 }
+
+/**
+ * Warnings the reader must see on the verdict itself (the badge's line under the status and
+ * the popup's), not only in the details: each kind's data fields in placeholder order
+ * (`warn<Kind>` in `_locales`). A green verdict with one of these does not look plain green.
+ * @type {Record<string, string[]>}
+ */
+export const NOTICE_WARNINGS = {
+  display_name_not_signer: ['name', 'address', 'certificate_name'],
+  reply_to_elsewhere: ['reply_to', 'signer'],
+};
+
+/**
+ * The verdict's notices (`NOTICE_WARNINGS`) as sentences in the user's language.
+ * @param {{ details?: { warnings?: unknown } }} v
+ * @returns {string[]}
+ */
+export function noticeTexts(v) {
+  const warnings = Array.isArray(v.details?.warnings) ? v.details.warnings : [];
+  /** @type {string[]} */
+  const out = [];
+  for (const w of warnings) {
+    const fields = NOTICE_WARNINGS[w?.kind];
+    if (!fields) continue;
+    const subs = fields.map((f) => String(w[f] ?? ''));
+    // A certificate that names no person has its own sentence.
+    const key = w.kind === 'display_name_not_signer' && !subs[2] ? 'warnDisplayNameNotSignerNoName' : `warn${camel(w.kind)}`;
+    out.push(localised(key, subs, `${w.kind.replace(/_/g, ' ')}: ${subs.filter(Boolean).join(', ')}`));
+  }
+  return out;
+}

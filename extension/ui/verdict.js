@@ -9,7 +9,7 @@
  * does not know yet (the core's `Reason` is non-exhaustive) shows the core's English text.
  */
 import { i18n } from '../shared/ext.js';
-import { camel, fingerprint, localised, verdictLook, verdictWords } from '../shared/words.js';
+import { camel, fingerprint, localised, NOTICE_WARNINGS, noticeTexts, verdictLook, verdictWords } from '../shared/words.js';
 import { formatDate, h } from './components.js';
 
 export { fingerprint, verdictWords };
@@ -76,6 +76,7 @@ function when(rfc3339) {
  * @param {{ kind: string } & Record<string, unknown>} w
  */
 function warningText(w) {
+  if (NOTICE_WARNINGS[w.kind]) return noticeTexts({ details: { warnings: [w] } })[0];
   return localised(`warn${camel(w.kind)}`, substitutions(w, WARNING_FIELDS[w.kind]), w.kind.replace(/_/g, ' '));
 }
 
@@ -151,6 +152,7 @@ export function verdictElement(v, id, continuity) {
       ' ',
       h('span', { className: 'verdict-summary', text: summary }),
     ]),
+    ...noticeTexts(v).map((text) => h('p', { className: 'verdict-notice', data: { notice: '' }, text })),
     h('p', { className: 'verdict-explanation', text: explanation }),
     detailsElement(v),
   ]);

@@ -11,6 +11,7 @@ pub mod asn1;
 pub mod cms;
 pub mod crl;
 pub mod digest_offload;
+pub mod display_name;
 pub mod mime;
 pub mod names;
 pub mod offload;

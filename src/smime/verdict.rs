@@ -255,6 +255,35 @@ pub enum Warning {
         /// Their part numbers.
         parts: Vec<String>,
     },
+    /// The `From` display name (RFC 5322 §3.4) is not a name the signer's certificate carries
+    /// ([`super::display_name::fits`]): the signature vouches for the address, not for the
+    /// name a webmail shows first.
+    ///
+    /// A verdict with this warning stays green, with the warning shown in the badge itself
+    /// (not only in the details), naming the address. Why not amber: the signature, the chain
+    /// and the address binding all hold (RFC 8550 §3 binds the address, never the name), and
+    /// names legitimately differ from certificates (nicknames, a certificate that names no
+    /// person). "Johnny, you are fired" (Müller et al., USENIX Security 2019) found the
+    /// display-name attack works because clients show the name and a green mark *without*
+    /// the address; the remedy is to put the address and the mismatch in front of the reader
+    /// on the badge. Amber on every nickname would teach readers to ignore amber.
+    DisplayNameNotSigner {
+        /// The display name shown.
+        name: String,
+        /// The address the signature vouches for.
+        address: String,
+        /// The certificate's name (its subject's commonName), empty when it names no person.
+        certificate_name: String,
+    },
+    /// A `Reply-To` address (RFC 5322 §3.6.2) is none of the signer's: a reply goes to
+    /// someone the signature does not vouch for. Shown in the badge like
+    /// [`Warning::DisplayNameNotSigner`], on a verdict that otherwise stays what it is.
+    ReplyToElsewhere {
+        /// The `Reply-To` address.
+        reply_to: String,
+        /// The signer's address (the `From` address).
+        signer: String,
+    },
 }
 
 /// One certificate as shown to the reader.
@@ -288,7 +317,26 @@ pub struct SignerDetails {
     pub algorithms: String,
     /// This signer's own outcome (`None` = verified), used when there are several signers.
     pub outcome: Option<Reason>,
+    /// The certificate's personal and organisation names (commonName, givenName, surname,
+    /// pseudonym, organisation, organisational unit) the display-name check compares with;
+    /// not sent (the subject in `certificate` has them).
+    #[serde(skip)]
+    pub names: Derived<Vec<String>>,
 }
+
+/// A value worked out from fields that are sent (the certificate, the signing time), kept for
+/// the checks that follow but never serialised. It compares equal whatever it holds: it is
+/// determined by the sent fields, so a verdict read back from its JSON equals the one sent.
+#[derive(Debug, Clone, Default)]
+pub struct Derived<T>(pub T);
+
+impl<T> PartialEq for Derived<T> {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl<T> Eq for Derived<T> {}
 
 /// Which bytes the signature covers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -25,8 +25,8 @@ use super::mime::{self, Message, MimeError, MimeLimits, SignedKind};
 use super::offload::{DigestSource, Offload};
 use super::path::{self, PathError, PolicySettings, RequiredUsage, TrustAnchor};
 use super::verdict::{
-    format_time, CertSummary, CoveredPart, Details, Reason, SignerDetails, Status, Verdict,
-    Warning, MAX_RECIPIENTS,
+    format_time, CertSummary, CoveredPart, Derived, Details, Reason, SignerDetails, Status,
+    Verdict, Warning, MAX_RECIPIENTS,
 };
 
 /// Most `SignerInfo` signatures verified for one message (each costs a public-key
@@ -221,8 +221,67 @@ pub(crate) fn verify_message_inner(
         details.warnings.push(Warning::SenderCheckSkipped);
     } else if sender_problem || !signer_matches_from(&details) {
         return Verdict::from_reason(Reason::SignerMismatch, details);
+    } else {
+        name_and_reply_to(&msg, &mut details);
     }
     Verdict::verified(details)
+}
+
+/// The warnings about what a reader sees beside a bound signer: a display name the
+/// certificate does not carry, a `Reply-To` elsewhere (see [`Warning::DisplayNameNotSigner`]).
+fn name_and_reply_to(msg: &Message, details: &mut Details) {
+    let (Some(signer), [from]) = (&details.signer, details.from.as_slice()) else {
+        return;
+    };
+    let mut found = Vec::new();
+    if let Some(name) = &from.name {
+        if !super::display_name::fits(name, &signer.names.0, &signer.addresses) {
+            found.push(Warning::DisplayNameNotSigner {
+                name: name.clone(),
+                address: from.address.clone(),
+                // The commonName when the certificate has one that is not an address.
+                certificate_name: signer
+                    .names
+                    .0
+                    .first()
+                    .filter(|n| **n == signer.name && !n.contains('@'))
+                    .cloned()
+                    .unwrap_or_default(),
+            });
+        }
+    }
+    for value in msg.headers_named(0, "reply-to") {
+        for mb in parse_address_list(&value) {
+            if !signer
+                .addresses
+                .iter()
+                .any(|a| same_address(a, &mb.address))
+            {
+                found.push(Warning::ReplyToElsewhere {
+                    reply_to: mb.address,
+                    signer: from.address.clone(),
+                });
+            }
+        }
+    }
+    details.warnings.extend(found);
+}
+
+/// The subject attributes that name a person or organisation (X.520: commonName 2.5.4.3,
+/// surname .4, organizationName .10, organizationalUnitName .11, givenName .42, initials .43,
+/// pseudonym .65), as written; the commonName first.
+fn person_names(subject: &x509::Name) -> Vec<String> {
+    const ARCS: [u32; 7] = [3, 4, 10, 11, 42, 43, 65];
+    let mut out = Vec::new();
+    for arc in ARCS {
+        for atv in subject.rdns.iter().flatten() {
+            let a = atv.oid.as_bytes();
+            if a.len() == 3 && a[..2] == [0x55, 0x04] && u32::from(a[2]) == arc {
+                out.push(String::from_utf8_lossy(atv.value.value()).into_owned());
+            }
+        }
+    }
+    out
 }
 
 /// Parses `From`/`Sender`, records warnings; returns true when `From` is ambiguous or
@@ -580,6 +639,7 @@ fn check_signer(
         signing_time: None,
         algorithms: algs::describe(spki, &info.signature_algorithm, Some(&info.digest_alg)),
         outcome: None,
+        names: Derived(person_names(&cert.subject)),
     };
     let fail = |r: Reason, mut s: SignerDetails| {
         s.outcome = Some(r.clone());

@@ -16,6 +16,7 @@ const { local, session, badges, listeners } = installFakeBrowser();
 
 const wm = await import('../../extension/background/webmail.js');
 const { webmailContentHandlers: content, webmailPageHandlers: pages } = wm;
+const { noticeTexts } = await import('../../extension/shared/words.js');
 
 const rootB64 = fs.readFileSync(path.join(FIX, 'pki/root.pem'), 'utf8').replace(/-----(BEGIN|END) CERTIFICATE-----|\s+/g, '');
 const mail = (/** @type {string} */ rel) => fs.readFileSync(path.join(FIX, rel)).toString('base64');
@@ -52,6 +53,20 @@ test('a verified message: green badge for that tab only, a stable personal mark,
   const seen = local.get(wm.SEEN_KEY);
   assert.deepEqual(Object.keys(seen), ['alice@example.com']);
   assert.equal(seen['alice@example.com'].sha256, r.verdict.details.signer.certificate.sha256);
+});
+
+test('a name the certificate does not carry, or replies going elsewhere, is said on the verdict itself', async () => {
+  const r = await open(1, 'layers/name-manager.eml');
+  assert.equal(r.verdict.status, 'verified');
+  const notes = noticeTexts(r.verdict);
+  assert.equal(notes.length, 1);
+  assert.match(notes[0], /The Manager/);
+  assert.match(notes[0], /eve@example\.com/);
+  const reply = noticeTexts((await open(1, 'layers/reply-to-elsewhere.eml')).verdict);
+  assert.equal(reply.length, 1);
+  assert.match(reply[0], /accounts@attacker\.example/);
+  assert.deepEqual(noticeTexts((await open(1, 'layers/name-family-given.eml')).verdict), []);
+  assert.deepEqual(noticeTexts((await open(1, 'generated/001.eml')).verdict), []);
 });
 
 test('each status has its badge; a failed fetch is grey "?"', async () => {
