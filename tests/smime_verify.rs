@@ -577,3 +577,21 @@ fn a_reply_to_outside_the_signer_s_addresses_is_pointed_out() {
     assert_eq!(v.status, Status::Verified);
     assert!(v.details.warnings.is_empty(), "{:?}", v.details.warnings);
 }
+
+#[test]
+fn a_signature_over_encrypted_content_only_is_not_green() {
+    for n in [
+        "encrypted-detached",
+        "encrypted-opaque",
+        "encrypted-econtent-type",
+    ] {
+        let v = layer(n);
+        assert_eq!(reason(&v), Some(&Reason::SignedEncryptedContent), "{n}");
+        assert_eq!(v.status, Status::NotVerified, "{n}");
+        assert!(v.summary.contains("encrypted"), "{n}: {}", v.summary);
+        // The signature itself is good, and its signer is reported.
+        let s = v.details.signer.as_ref().unwrap();
+        assert_eq!(s.addresses, ["alice@example.com"], "{n}");
+        assert_eq!(s.outcome, None, "{n}");
+    }
+}

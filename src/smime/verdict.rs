@@ -90,6 +90,12 @@ pub enum Reason {
     /// from its issuer was at hand (RFC 5280 §6.3.3). Nothing proves the certificate bad, so
     /// this is "not verified", not "invalid".
     RevocationUnknown,
+    /// The signature is valid but covers only encrypted content: `signed-data` whose content
+    /// is `enveloped-data` (RFC 5652 §6; RFC 8551 §3.7 lets signing and encrypting nest in any
+    /// order). The readable message, once decrypted, is covered by no signature that binds it
+    /// to the sender: the signer may have signed ciphertext they never read, and anyone can
+    /// encrypt to the reader. Thunderbird ignores such outer signatures for this reason.
+    SignedEncryptedContent,
     /// The check itself failed: the verifier stopped on an internal error (in the extension, a
     /// panic in the wasm, after which the module was restarted). Never produced by
     /// [`crate::smime::verify_message`]; the caller reports it with [`Verdict::internal_error`].
@@ -118,6 +124,7 @@ impl Reason {
             | Reason::MissingCertificate
             | Reason::LimitExceeded { .. }
             | Reason::RevocationUnknown
+            | Reason::SignedEncryptedContent
             | Reason::InternalError => Status::NotVerified,
         }
     }
@@ -164,6 +171,9 @@ impl Reason {
                 "It could not be checked whether a certificate of the signer has been revoked."
                     .into()
             }
+            Reason::SignedEncryptedContent => {
+                "The signature covers only encrypted content, not the readable message.".into()
+            }
             Reason::InternalError => "ImpaleMail could not finish checking this message.".into(),
         }
     }
@@ -207,6 +217,9 @@ impl Reason {
             }
             Reason::RevocationUnknown => {
                 "Revocation checking is required, and no revocation list (CRL) for a certificate in the chain was available. The certificate may have been withdrawn; treat the message as unsigned until its status can be checked.".into()
+            }
+            Reason::SignedEncryptedContent => {
+                "The signer signed the message in its encrypted form. Nothing vouches that the decrypted text is what they signed or wrote: anyone can encrypt a message to you. Treat its content as unsigned.".into()
             }
             Reason::MultipleSigners => {
                 "Several people signed this message; the details list each signature. It is not shown as verified.".into()

@@ -587,6 +587,18 @@ fn check_entity(
     details.signer = s;
     details.chain = chain;
     details.revocation_checked = rev;
+    // A good signature over encrypted content vouches for ciphertext only.
+    let over_encrypted = match &content {
+        Content::Exact(e) => {
+            [cms::ID_ENVELOPED_DATA, cms::ID_AUTH_ENVELOPED_DATA].contains(&sd.econtent_type)
+                || mime_is_encrypted(e, opts)
+        }
+        Content::Canonicalise(b, _) => mime_is_encrypted(b, opts),
+    };
+    let outcome = match outcome {
+        None if over_encrypted => Some(Reason::SignedEncryptedContent),
+        other => other,
+    };
     if details.chain.is_empty() {
         fill_chain_fallback(&sd, details);
     }
@@ -600,6 +612,20 @@ fn check_entity(
         }
     }
     outcome
+}
+
+/// Whether a signed MIME entity is an encrypted S/MIME part: `application/pkcs7-mime` with
+/// `smime-type=enveloped-data` or `authEnveloped-data` (RFC 8551 §3.2.2).
+fn mime_is_encrypted(entity: &[u8], opts: &VerifyOptions) -> bool {
+    let Ok(m) = Message::parse(entity, &opts.limits.mime) else {
+        return false;
+    };
+    let ct = &m.parts[0].content_type;
+    ct.mtype == "application"
+        && (ct.subtype == "pkcs7-mime" || ct.subtype == "x-pkcs7-mime")
+        && ct.param("smime-type").is_some_and(|t| {
+            t.eq_ignore_ascii_case("enveloped-data") || t.eq_ignore_ascii_case("authenveloped-data")
+        })
 }
 
 fn fill_chain_fallback(sd: &SignedData, details: &mut Details) {
