@@ -595,3 +595,60 @@ fn a_signature_over_encrypted_content_only_is_not_green() {
         assert_eq!(s.outcome, None, "{n}");
     }
 }
+
+fn date_warning(v: &Verdict) -> Option<(String, String)> {
+    v.details.warnings.iter().find_map(|w| match w {
+        Warning::DateFarFromSigningTime { date, signing_time } => {
+            Some((date.clone(), signing_time.clone()))
+        }
+        _ => None,
+    })
+}
+
+#[test]
+fn a_date_far_from_the_signing_time_is_pointed_out() {
+    use impalemail::smime::date::{parse_date, MAX_DATE_SKEW_SECS};
+    for n in ["date-days-later", "date-days-earlier"] {
+        let v = layer(n);
+        assert_eq!(v.status, Status::Verified, "{n}: {:?}", v.reason);
+        let (date, signed) = date_warning(&v).unwrap_or_else(|| panic!("{n}: no warning"));
+        assert_eq!(
+            Some(&signed),
+            v.details.signer.as_ref().unwrap().signing_time.as_ref()
+        );
+        assert_ne!(date, signed, "{n}");
+    }
+    let v = layer("date-minutes-later");
+    assert_eq!(v.status, Status::Verified);
+    assert_eq!(date_warning(&v), None, "five minutes is ordinary");
+    assert!(v.details.warnings.is_empty(), "{:?}", v.details.warnings);
+    // The limit itself, on the mail's own Date: an hour and a second warns, an hour does not.
+    let raw = std::fs::read_to_string(smime().join("layers/date-minutes-later.eml")).unwrap();
+    let date_line = raw.lines().find(|l| l.starts_with("Date: ")).unwrap();
+    let signed = v.details.signer.as_ref().unwrap().signing_unix.0.unwrap();
+    assert!((parse_date(&date_line[6..]).unwrap() - signed - 300).abs() <= 2);
+    let anchors = root();
+    for (skew, warns) in [(MAX_DATE_SKEW_SECS, false), (MAX_DATE_SKEW_SECS + 1, true)] {
+        let when = signed + skew;
+        let new_line = format!("Date: {}", rfc5322(when));
+        let mail = raw.replacen(date_line, &new_line, 1);
+        let v = verify_message(mail.as_bytes(), &VerifyOptions::new(NOW, &anchors));
+        assert_eq!(date_warning(&v).is_some(), warns, "skew {skew}: {new_line}");
+    }
+}
+
+/// Unix seconds as an RFC 5322 date in UTC.
+fn rfc5322(t: i64) -> String {
+    let s = impalemail::smime::verdict::format_time(t); // 2026-12-06T13:48:03Z
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let month: usize = s[5..7].parse().unwrap();
+    format!(
+        "{} {} {} {} +0000",
+        &s[8..10],
+        MONTHS[month - 1],
+        &s[0..4],
+        &s[11..19]
+    )
+}

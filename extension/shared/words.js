@@ -131,6 +131,7 @@ export function fingerprint(hex) {
 export const NOTICE_WARNINGS = {
   display_name_not_signer: ['name', 'address', 'certificate_name'],
   reply_to_elsewhere: ['reply_to', 'signer'],
+  date_far_from_signing_time: ['date', 'signing_time'],
 };
 
 /**
@@ -145,10 +146,16 @@ export function noticeTexts(v) {
   for (const w of warnings) {
     const fields = NOTICE_WARNINGS[w?.kind];
     if (!fields) continue;
-    const subs = fields.map((f) => String(w[f] ?? ''));
+    const subs = fields.map((f) => String(w[f] ?? '')).map((x) => (w.kind === 'date_far_from_signing_time' ? localTime(x) : x));
     // A certificate that names no person has its own sentence.
     const key = w.kind === 'display_name_not_signer' && !subs[2] ? 'warnDisplayNameNotSignerNoName' : `warn${camel(w.kind)}`;
     out.push(localised(key, subs, `${w.kind.replace(/_/g, ' ')}: ${subs.filter(Boolean).join(', ')}`));
   }
   return out;
+}
+
+/** An RFC 3339 time as the user's locale writes it (the text as sent if it does not parse). @param {string} rfc3339 */
+function localTime(rfc3339) {
+  const t = Date.parse(rfc3339);
+  return Number.isNaN(t) ? rfc3339 : new Date(t).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }

@@ -10,6 +10,7 @@ pub mod algs;
 pub mod asn1;
 pub mod cms;
 pub mod crl;
+pub mod date;
 pub mod digest_offload;
 pub mod display_name;
 pub mod mime;

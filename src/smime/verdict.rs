@@ -288,6 +288,16 @@ pub enum Warning {
         /// The certificate's name (its subject's commonName), empty when it names no person.
         certificate_name: String,
     },
+    /// The `Date:` header (RFC 5322 §3.6.1) and the signed signing time (RFC 5652 §11.3)
+    /// differ by more than [`super::date::MAX_DATE_SKEW_SECS`]: the message may be an old
+    /// signed one sent again under a new date. Shown in the badge like
+    /// [`Warning::DisplayNameNotSigner`].
+    DateFarFromSigningTime {
+        /// The `Date:` header's time, RFC 3339 UTC.
+        date: String,
+        /// The signing time, RFC 3339 UTC.
+        signing_time: String,
+    },
     /// A `Reply-To` address (RFC 5322 §3.6.2) is none of the signer's: a reply goes to
     /// someone the signature does not vouch for. Shown in the badge like
     /// [`Warning::DisplayNameNotSigner`], on a verdict that otherwise stays what it is.
@@ -335,6 +345,9 @@ pub struct SignerDetails {
     /// not sent (the subject in `certificate` has them).
     #[serde(skip)]
     pub names: Derived<Vec<String>>,
+    /// The signing time in unix seconds (`signing_time` as a number); not sent.
+    #[serde(skip)]
+    pub signing_unix: Derived<Option<i64>>,
 }
 
 /// A value worked out from fields that are sent (the certificate, the signing time), kept for

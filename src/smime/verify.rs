@@ -222,14 +222,15 @@ pub(crate) fn verify_message_inner(
     } else if sender_problem || !signer_matches_from(&details) {
         return Verdict::from_reason(Reason::SignerMismatch, details);
     } else {
-        name_and_reply_to(&msg, &mut details);
+        reader_notices(&msg, &mut details);
     }
     Verdict::verified(details)
 }
 
 /// The warnings about what a reader sees beside a bound signer: a display name the
-/// certificate does not carry, a `Reply-To` elsewhere (see [`Warning::DisplayNameNotSigner`]).
-fn name_and_reply_to(msg: &Message, details: &mut Details) {
+/// certificate does not carry, a `Reply-To` elsewhere, a `Date:` far from the signing time
+/// (see [`Warning::DisplayNameNotSigner`]).
+fn reader_notices(msg: &Message, details: &mut Details) {
     let (Some(signer), [from]) = (&details.signer, details.from.as_slice()) else {
         return;
     };
@@ -262,6 +263,17 @@ fn name_and_reply_to(msg: &Message, details: &mut Details) {
                     signer: from.address.clone(),
                 });
             }
+        }
+    }
+    let date = msg
+        .header(0, "date")
+        .and_then(|d| super::date::parse_date(&d));
+    if let (Some(date), Some(signed)) = (date, signer.signing_unix.0) {
+        if (date - signed).abs() > super::date::MAX_DATE_SKEW_SECS {
+            found.push(Warning::DateFarFromSigningTime {
+                date: format_time(date),
+                signing_time: format_time(signed),
+            });
         }
     }
     details.warnings.extend(found);
@@ -666,6 +678,7 @@ fn check_signer(
         algorithms: algs::describe(spki, &info.signature_algorithm, Some(&info.digest_alg)),
         outcome: None,
         names: Derived(person_names(&cert.subject)),
+        signing_unix: Derived(None),
     };
     let fail = |r: Reason, mut s: SignerDetails| {
         s.outcome = Some(r.clone());
@@ -750,7 +763,10 @@ fn check_signer(
             };
             match get(cms::ID_SIGNING_TIME) {
                 Ok(Some(v)) => match v.as_time() {
-                    Ok(t) => sdet.signing_time = Some(format_time(t)),
+                    Ok(t) => {
+                        sdet.signing_time = Some(format_time(t));
+                        sdet.signing_unix = Derived(Some(t));
+                    }
                     Err(_) => {
                         return fail(
                             Reason::Malformed {

@@ -55,7 +55,7 @@ test('a verified message: green badge for that tab only, a stable personal mark,
   assert.equal(seen['alice@example.com'].sha256, r.verdict.details.signer.certificate.sha256);
 });
 
-test('a name the certificate does not carry, or replies going elsewhere, is said on the verdict itself', async () => {
+test('a name the certificate does not carry, replies going elsewhere, or a Date: far from the signing time is said on the verdict itself', async () => {
   const r = await open(1, 'layers/name-manager.eml');
   assert.equal(r.verdict.status, 'verified');
   const notes = noticeTexts(r.verdict);
@@ -66,6 +66,10 @@ test('a name the certificate does not carry, or replies going elsewhere, is said
   assert.equal(reply.length, 1);
   assert.match(reply[0], /accounts@attacker\.example/);
   assert.deepEqual(noticeTexts((await open(1, 'layers/name-family-given.eml')).verdict), []);
+  const dated = await open(1, 'layers/date-days-later.eml');
+  assert.equal(dated.verdict.status, 'verified');
+  assert.equal(noticeTexts(dated.verdict).length, 1, 'a Date: days after the signing time');
+  assert.deepEqual(noticeTexts((await open(1, 'layers/date-minutes-later.eml')).verdict), []);
   assert.deepEqual(noticeTexts((await open(1, 'generated/001.eml')).verdict), []);
 });
 
