@@ -652,3 +652,124 @@ fn rfc5322(t: i64) -> String {
         &s[11..19]
     )
 }
+
+/// Every combination of an outer and an inner signature, detached (d) and opaque (o), with good
+/// and bad layers and another inner or outer signer (generate-layers.sh, `nest-<outer><inner>-*`).
+#[test]
+fn nested_signatures_every_combination() {
+    let addrs = |v: &Verdict| -> Vec<String> {
+        v.details
+            .layers
+            .iter()
+            .map(|l| l.signer.as_ref().unwrap().addresses[0].clone())
+            .collect()
+    };
+    let outcomes = |v: &Verdict| -> Vec<Option<Reason>> {
+        v.details.layers.iter().map(|l| l.outcome.clone()).collect()
+    };
+    let alice = "alice@example.com".to_string();
+    let bob = "bob@example.org".to_string();
+    for combo in ["dd", "do", "od", "oo"] {
+        let name = |variant: &str| format!("nest-{combo}-{variant}");
+        let kinds: Vec<&str> = combo
+            .chars()
+            .map(|c| if c == 'd' { "detached" } else { "opaque" })
+            .collect();
+
+        let v = layer(&name("good"));
+        assert_eq!(v.status, Status::Verified, "{combo}: {:?}", v.reason);
+        assert_eq!(addrs(&v), [alice.clone(), alice.clone()], "{combo}");
+        let got: Vec<&str> = v
+            .details
+            .layers
+            .iter()
+            .map(|l| l.signature_kind.as_str())
+            .collect();
+        assert_eq!(got, kinds, "{combo}: each layer, outermost first");
+        assert_eq!(outcomes(&v), [None, None]);
+        assert!(
+            v.details.warnings.is_empty(),
+            "{combo}: {:?}",
+            v.details.warnings
+        );
+
+        // The inner signer, the author of what is shown, is not the From: not green, and the
+        // reason names them.
+        let v = layer(&name("inner-bob"));
+        assert_eq!(
+            reason(&v),
+            Some(&Reason::InnerSignerNotSender {
+                signer: bob.clone()
+            }),
+            "{combo}"
+        );
+        assert_eq!(v.status, Status::NotVerified);
+        assert!(v.summary.contains("bob@example.org"), "{}", v.summary);
+        assert_eq!(addrs(&v), [alice.clone(), bob.clone()], "{combo}");
+        assert_eq!(v.details.signer.as_ref().unwrap().who(), bob);
+
+        // An outer signer around Alice's signed message (a gateway): green, and said.
+        let v = layer(&name("outer-bob"));
+        assert_eq!(v.status, Status::Verified, "{combo}: {:?}", v.reason);
+        assert_eq!(
+            v.details.warnings,
+            [Warning::OuterSignerNotSender {
+                signer: bob.clone()
+            }],
+            "{combo}"
+        );
+        assert_eq!(v.details.signer.as_ref().unwrap().who(), alice);
+
+        // A failing inner layer under a good outer one, and the other way round.
+        let v = layer(&name("inner-altered"));
+        assert_eq!(reason(&v), Some(&Reason::AlteredContent), "{combo}");
+        assert_eq!(v.status, Status::Invalid);
+        assert_eq!(
+            outcomes(&v),
+            [None, Some(Reason::AlteredContent)],
+            "{combo}"
+        );
+        let v = layer(&name("outer-expired"));
+        assert_eq!(reason(&v), Some(&Reason::Expired), "{combo}");
+        assert_eq!(outcomes(&v), [Some(Reason::Expired), None], "{combo}");
+        let v = layer(&name("outer-sha1"));
+        assert!(
+            matches!(reason(&v), Some(Reason::WeakAlgorithm { what }) if what.contains("SHA-1")),
+            "{combo}: {:?}",
+            v.reason
+        );
+        assert_eq!(v.details.layers.len(), 2);
+        assert_eq!(v.details.layers[1].outcome, None);
+    }
+}
+
+#[test]
+fn nesting_stops_at_the_named_depth_and_the_triple_wrap_at_the_encrypted_layer() {
+    use impalemail::smime::verify::MAX_SIGNATURE_LAYERS;
+    let v = layer("nest-depth-4");
+    assert_eq!(v.status, Status::Verified, "{:?}", v.reason);
+    assert_eq!(v.details.layers.len(), MAX_SIGNATURE_LAYERS);
+    let v = layer("nest-depth-5");
+    assert_eq!(
+        reason(&v),
+        Some(&Reason::LimitExceeded {
+            which: format!("signature layers ({MAX_SIGNATURE_LAYERS})")
+        })
+    );
+    assert_eq!(v.details.layers.len(), MAX_SIGNATURE_LAYERS);
+    // With one layer fewer allowed, the four-layer mail hits the limit too.
+    let l = Limits {
+        max_signature_layers: MAX_SIGNATURE_LAYERS - 1,
+        ..Limits::default()
+    };
+    assert!(limit_which(&with_limits("layers/nest-depth-4.eml", l)).contains("signature layers"));
+    // Signed, encrypted, signed: the outer signature covers ciphertext only.
+    let v = layer("nest-signed-encrypted-signed");
+    assert_eq!(reason(&v), Some(&Reason::SignedEncryptedContent));
+    // The signer checks of all layers count together.
+    let l = Limits {
+        max_signature_checks: 3,
+        ..Limits::default()
+    };
+    assert!(limit_which(&with_limits("layers/nest-depth-4.eml", l)).contains("signature checks"));
+}

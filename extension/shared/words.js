@@ -22,6 +22,7 @@ export const REASON_FIELDS = {
   unsupported: ['what'],
   malformed: ['what'],
   limit_exceeded: ['which'],
+  inner_signer_not_sender: ['signer'],
 };
 
 /** `snake_case` to `CamelCase`, for locale keys. @param {string} kind */
@@ -132,6 +133,7 @@ export const NOTICE_WARNINGS = {
   display_name_not_signer: ['name', 'address', 'certificate_name'],
   reply_to_elsewhere: ['reply_to', 'signer'],
   date_far_from_signing_time: ['date', 'signing_time'],
+  outer_signer_not_sender: ['signer'],
 };
 
 /**
@@ -152,6 +154,24 @@ export function noticeTexts(v) {
     out.push(localised(key, subs, `${w.kind.replace(/_/g, ' ')}: ${subs.filter(Boolean).join(', ')}`));
   }
   return out;
+}
+
+/**
+ * Each signature layer of a message whose signatures are nested (`details.layers`, outermost
+ * first) as one line: who signed, with what, and that layer's result.
+ * @param {{ details?: { layers?: unknown } }} v
+ * @returns {string[]}
+ */
+export function layerTexts(v) {
+  const layers = Array.isArray(v.details?.layers) ? v.details.layers : [];
+  return layers.map((l) => {
+    const s = l?.signer;
+    const who = s ? String(s.addresses?.[0] ?? s.name ?? '') : '?';
+    const result = l?.outcome
+      ? verdictWords({ status: 'invalid', reason: l.outcome, summary: String(l.outcome.kind ?? '').replace(/_/g, ' '), explanation: '' }).summary
+      : localised('layerValid', [], 'valid');
+    return localised('layerLine', [who, String(s?.algorithms ?? ''), result], `${who} (${s?.algorithms ?? ''}): ${result}`);
+  });
 }
 
 /** An RFC 3339 time as the user's locale writes it (the text as sent if it does not parse). @param {string} rfc3339 */

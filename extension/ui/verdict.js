@@ -9,7 +9,7 @@
  * does not know yet (the core's `Reason` is non-exhaustive) shows the core's English text.
  */
 import { i18n } from '../shared/ext.js';
-import { camel, fingerprint, localised, NOTICE_WARNINGS, noticeTexts, verdictLook, verdictWords } from '../shared/words.js';
+import { camel, fingerprint, layerTexts, localised, NOTICE_WARNINGS, noticeTexts, verdictLook, verdictWords } from '../shared/words.js';
 import { formatDate, h } from './components.js';
 
 export { fingerprint, verdictWords };
@@ -36,6 +36,7 @@ export { fingerprint, verdictWords };
  *     from?: { name?: string | null, address: string }[],
  *     warnings?: ({ kind: string } & Record<string, unknown>)[],
  *     revocation_checked?: boolean,
+ *     layers?: unknown[],
  *   },
  * }} Verdict
  */
@@ -100,6 +101,8 @@ function detailsElement(v) {
     row('verdictSigningTime', 'signing-time', [signer.signing_time ? when(signer.signing_time) : i18n('verdictNone')]);
   }
   if (signer) row('verdictIssuer', 'issuer', [signer.certificate.issuer]);
+  const layers = layerTexts(v);
+  if (layers.length) row('verdictLayers', 'layers', [h('ol', { className: 'layers' }, layers.map((t) => h('li', { text: t })))]);
   if (chain.length) {
     // The core sends the validated path (signer first), or else the message's certificates in
     // the message's order: only the first is shown as a chain.

@@ -96,6 +96,13 @@ pub enum Reason {
     /// to the sender: the signer may have signed ciphertext they never read, and anyone can
     /// encrypt to the reader. Thunderbird ignores such outer signatures for this reason.
     SignedEncryptedContent,
+    /// The message's signatures are nested (a signed message signed again, RFC 8551 §3.7)
+    /// and the innermost signature -- the one over the content the reader sees -- is not by
+    /// the `From` address: someone else wrote what is shown, whoever signed around it.
+    InnerSignerNotSender {
+        /// The inner signer's address (or name when the certificate has no address).
+        signer: String,
+    },
     /// The check itself failed: the verifier stopped on an internal error (in the extension, a
     /// panic in the wasm, after which the module was restarted). Never produced by
     /// [`crate::smime::verify_message`]; the caller reports it with [`Verdict::internal_error`].
@@ -125,6 +132,7 @@ impl Reason {
             | Reason::LimitExceeded { .. }
             | Reason::RevocationUnknown
             | Reason::SignedEncryptedContent
+            | Reason::InnerSignerNotSender { .. }
             | Reason::InternalError => Status::NotVerified,
         }
     }
@@ -174,6 +182,9 @@ impl Reason {
             Reason::SignedEncryptedContent => {
                 "The signature covers only encrypted content, not the readable message.".into()
             }
+            Reason::InnerSignerNotSender { signer } => {
+                format!("The message inside was signed by {signer}, not by the sender shown.")
+            }
             Reason::InternalError => "ImpaleMail could not finish checking this message.".into(),
         }
     }
@@ -217,6 +228,9 @@ impl Reason {
             }
             Reason::RevocationUnknown => {
                 "Revocation checking is required, and no revocation list (CRL) for a certificate in the chain was available. The certificate may have been withdrawn; treat the message as unsigned until its status can be checked.".into()
+            }
+            Reason::InnerSignerNotSender { .. } => {
+                "The message is signed twice. The outer signature only wraps a message that someone else signed and wrote. The sender shown may be fake.".into()
             }
             Reason::SignedEncryptedContent => {
                 "The signer signed the message in its encrypted form. Nothing vouches that the decrypted text is what they signed or wrote: anyone can encrypt a message to you. Treat its content as unsigned.".into()
@@ -298,6 +312,14 @@ pub enum Warning {
         /// The signing time, RFC 3339 UTC.
         signing_time: String,
     },
+    /// Signatures are nested and an outer one, around the message the `From` address signed,
+    /// is by someone else (a company gateway that signs outgoing mail, or anyone who wrapped
+    /// the message). Their signature is valid and vouches for nothing the reader sees beyond
+    /// the inner one; shown in the badge like [`Warning::DisplayNameNotSigner`].
+    OuterSignerNotSender {
+        /// The outer signer's address (or name when the certificate has no address).
+        signer: String,
+    },
     /// A `Reply-To` address (RFC 5322 §3.6.2) is none of the signer's: a reply goes to
     /// someone the signature does not vouch for. Shown in the badge like
     /// [`Warning::DisplayNameNotSigner`], on a verdict that otherwise stays what it is.
@@ -364,6 +386,16 @@ impl<T> PartialEq for Derived<T> {
 
 impl<T> Eq for Derived<T> {}
 
+impl SignerDetails {
+    /// Who signed, in one word: the certificate's first address, else its name.
+    pub fn who(&self) -> String {
+        self.addresses
+            .first()
+            .cloned()
+            .unwrap_or_else(|| self.name.clone())
+    }
+}
+
 /// Which bytes the signature covers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CoveredPart {
@@ -405,8 +437,26 @@ pub struct Details {
     pub recipients: Vec<Mailbox>,
     /// Warnings.
     pub warnings: Vec<Warning>,
+    /// Every signature layer, outermost first, when the signatures are nested (a signed
+    /// message signed again, RFC 8551 §3.7); empty for one signature. `signer` and `chain`
+    /// are the innermost layer's: the signer of what the reader sees.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub layers: Vec<Layer>,
     /// Whether revocation was checked against a CRL for every certificate in the chain.
     pub revocation_checked: bool,
+}
+
+/// One signature layer of a message whose signatures are nested.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Layer {
+    /// `detached` (multipart/signed) or `opaque` (pkcs7-mime signed-data).
+    pub signature_kind: String,
+    /// The content type of what this layer signs.
+    pub content_type: String,
+    /// Its signer (the first when several), with the algorithms.
+    pub signer: Option<SignerDetails>,
+    /// This layer's own result (`None` = valid).
+    pub outcome: Option<Reason>,
 }
 
 /// Most recipient addresses kept in [`Details::recipients`] (a message to a large list shows

@@ -25,13 +25,22 @@ use super::mime::{self, Message, MimeError, MimeLimits, SignedKind};
 use super::offload::{DigestSource, Offload};
 use super::path::{self, PathError, PolicySettings, RequiredUsage, TrustAnchor};
 use super::verdict::{
-    format_time, CertSummary, CoveredPart, Derived, Details, Reason, SignerDetails, Status,
+    format_time, CertSummary, CoveredPart, Derived, Details, Layer, Reason, SignerDetails, Status,
     Verdict, Warning, MAX_RECIPIENTS,
 };
 
 /// Most `SignerInfo` signatures verified for one message (each costs a public-key
 /// operation and a hash of the content).
 pub const MAX_SIGNATURE_CHECKS: usize = 8;
+
+/// Most signature layers checked in one message: a signed entity whose signed content is
+/// itself signed (RFC 8551 §3.7 lets S/MIME layers nest), opaque or detached, counts one layer
+/// per signature. Real mail has one, two when a gateway signs the client's signed message
+/// again; the triple wrap (signed, encrypted, signed) ends at the encrypted layer for a
+/// reader who cannot decrypt. Four leaves room for both and bounds the work (each layer is a
+/// signature check and a path validation; [`MAX_SIGNATURE_CHECKS`] counts the signers of all
+/// layers together).
+pub const MAX_SIGNATURE_LAYERS: usize = 4;
 
 /// Every safety limit of one check. `Default` gives the named constants.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +51,8 @@ pub struct Limits {
     pub cms: CmsLimits,
     /// See [`MAX_SIGNATURE_CHECKS`].
     pub max_signature_checks: usize,
+    /// See [`MAX_SIGNATURE_LAYERS`].
+    pub max_signature_layers: usize,
     /// Path validation work limits (chain length is [`path::MAX_CHAIN_LEN`]).
     pub path_budget: path::Budget,
 }
@@ -52,6 +63,7 @@ impl Default for Limits {
             mime: MimeLimits::default(),
             cms: CmsLimits::default(),
             max_signature_checks: MAX_SIGNATURE_CHECKS,
+            max_signature_layers: MAX_SIGNATURE_LAYERS,
             path_budget: path::Budget::default(),
         }
     }
@@ -188,9 +200,15 @@ pub(crate) fn verify_message_inner(
         };
         return Verdict::from_reason(reason, details);
     };
+    // The layers nested in place (detached content that is signed again) are not "other"
+    // parts: they are checked as layers.
+    let mut in_place = vec![primary];
+    while let Some(i) = in_place.last().and_then(|&i| signed_content_part(&msg, i)) {
+        in_place.push(i);
+    }
     let others: Vec<String> = signed
         .iter()
-        .filter(|&&i| i != primary)
+        .filter(|i| !in_place.contains(i))
         .map(|&i| covered_path(&msg, i))
         .collect();
     if !others.is_empty() {
@@ -201,7 +219,12 @@ pub(crate) fn verify_message_inner(
 
     let covered = whole_message_covered(&msg, primary);
     details.whole_message_covered = covered;
-    let outcome = check_entity(&msg, primary, opts, &mut details, off);
+    let mut walk = Walk::default();
+    let outcome = check_layers(&msg, primary, opts, &mut details, off, true, &mut walk);
+    let nested = walk.layers.len() > 1;
+    if nested {
+        details.layers = walk.layers;
+    }
 
     // Precedence: proof of tampering or invalidity first; then partial coverage; then the
     // entity's other reasons; then the sender binding.
@@ -220,11 +243,115 @@ pub(crate) fn verify_message_inner(
     if opts.skip_sender_check {
         details.warnings.push(Warning::SenderCheckSkipped);
     } else if sender_problem || !signer_matches_from(&details) {
-        return Verdict::from_reason(Reason::SignerMismatch, details);
+        // In layers, `details.signer` is the innermost signer: the author of what is shown.
+        let reason = match (&details.signer, nested && !sender_problem) {
+            (Some(s), true) => Reason::InnerSignerNotSender { signer: s.who() },
+            _ => Reason::SignerMismatch,
+        };
+        return Verdict::from_reason(reason, details);
     } else {
         reader_notices(&msg, &mut details);
     }
     Verdict::verified(details)
+}
+
+/// The displayed content's signature layers, outermost first (see `ARCHITECTURE.md`,
+/// "Signature layers"): checks the signed entity `idx`, then the signed entity its signed
+/// content is, if any, down to [`Limits::max_signature_layers`]. Each layer's result goes to
+/// `layers`; `details` keeps the outermost layer's covered part and the innermost layer's
+/// signer and chain (the signer bound to `From`). The reason is the first invalid layer's,
+/// else the first layer's that is not green, outermost first. `own`: `msg` is the caller's
+/// message (not an eContent parsed apart), whose ranges and parts the caller's digests and
+/// the job's cache name.
+#[allow(clippy::too_many_arguments)]
+fn check_layers(
+    msg: &Message,
+    idx: usize,
+    opts: &VerifyOptions,
+    details: &mut Details,
+    off: Option<&Offload>,
+    own: bool,
+    walk: &mut Walk,
+) -> Option<Reason> {
+    let mut inner = None;
+    let outcome = check_entity(
+        msg,
+        idx,
+        opts,
+        details,
+        off,
+        own,
+        &mut walk.checks,
+        &mut inner,
+    );
+    let layers = &mut walk.layers;
+    let covered = details.covered.clone();
+    layers.push(Layer {
+        signature_kind: covered
+            .as_ref()
+            .map(|c| c.signature_kind.clone())
+            .unwrap_or_default(),
+        content_type: covered
+            .as_ref()
+            .map(|c| c.content_type.clone())
+            .unwrap_or_default(),
+        signer: details.signer.clone(),
+        outcome: outcome.clone(),
+    });
+    let inner_outcome = match inner {
+        None => None,
+        Some(_) if layers.len() >= opts.limits.max_signature_layers => {
+            Some(Reason::LimitExceeded {
+                which: format!("signature layers ({})", opts.limits.max_signature_layers),
+            })
+        }
+        Some(Inner::Part(i)) => check_layers(msg, i, opts, details, off, own, walk),
+        Some(Inner::Entity(bytes)) => match Message::parse(&bytes, &opts.limits.mime) {
+            Ok(m) => check_layers(&m, 0, opts, details, off, false, walk),
+            Err(_) => None,
+        },
+    };
+    // The reader's covered part is the outermost layer's.
+    details.covered = covered;
+    match (outcome, inner_outcome) {
+        (Some(o), Some(i)) if o.status() != Status::Invalid && i.status() == Status::Invalid => {
+            Some(i)
+        }
+        (Some(o), _) => Some(o),
+        (None, i) => i,
+    }
+}
+
+/// A signed entity's signed content when that content is a signed entity again (in the same
+/// message: the first part of a `multipart/signed`).
+fn signed_content_part(msg: &Message, idx: usize) -> Option<usize> {
+    let p = &msg.parts[idx];
+    let &c = p
+        .children
+        .first()
+        .filter(|_| p.signed == SignedKind::Detached)?;
+    matches!(
+        msg.parts[c].signed,
+        SignedKind::Detached | SignedKind::Opaque
+    )
+    .then_some(c)
+}
+
+/// What [`check_layers`] has seen so far.
+#[derive(Default)]
+struct Walk {
+    /// The layers checked, outermost first.
+    layers: Vec<Layer>,
+    /// Signer checks made (the signers of every layer).
+    checks: usize,
+}
+
+/// Where a signature layer's signed content is signed again.
+enum Inner {
+    /// A part of the same message.
+    Part(usize),
+    /// An opaque signature's eContent, a MIME entity of its own (RFC 8551 §3.5.2).
+    Entity(Vec<u8>),
 }
 
 /// The warnings about what a reader sees beside a bound signer: a display name the
@@ -263,6 +390,12 @@ fn reader_notices(msg: &Message, details: &mut Details) {
                     signer: from.address.clone(),
                 });
             }
+        }
+    }
+    let outer = details.layers.iter().rev().skip(1).rev();
+    for s in outer.filter_map(|l| l.signer.as_ref()) {
+        if !s.addresses.iter().any(|a| same_address(a, &from.address)) {
+            found.push(Warning::OuterSignerNotSender { signer: s.who() });
         }
     }
     let date = msg
@@ -477,14 +610,22 @@ fn cms_reason(e: CmsError) -> Reason {
     }
 }
 
-/// Checks one signed entity; fills `details`; returns the reason it is not green.
+/// Checks one signed entity; fills `details`; returns the reason it is not green. `inner`
+/// is set to where its signed content is signed again, if it is; `checks` counts the signer
+/// checks of every layer ([`Limits::max_signature_checks`] is for them all).
+#[allow(clippy::too_many_arguments)]
 fn check_entity(
     msg: &Message,
     idx: usize,
     opts: &VerifyOptions,
     details: &mut Details,
     off: Option<&Offload>,
+    own: bool,
+    checks: &mut usize,
+    inner: &mut Option<Inner>,
 ) -> Option<Reason> {
+    // An eContent parsed apart has its own part numbers: not the job's cache's.
+    let off_body = off.filter(|_| own);
     let part = &msg.parts[idx];
     let (cms_bytes, content_range, content_type) = match part.signed {
         SignedKind::Detached => {
@@ -506,13 +647,13 @@ fn check_entity(
             }
             let c = &msg.parts[content];
             (
-                decoded_body(off, msg, sig),
+                decoded_body(off_body, msg, sig),
                 c.range.clone(),
                 c.content_type.essence(),
             )
         }
         _ => (
-            decoded_body(off, msg, idx),
+            decoded_body(off_body, msg, idx),
             part.body.clone(),
             part.content_type.essence(),
         ),
@@ -549,6 +690,13 @@ fn check_entity(
             })
         }
     };
+    *inner = match &content {
+        Content::Canonicalise(..) => signed_content_part(msg, idx).map(Inner::Part),
+        Content::Exact(e) => Message::parse(e, &opts.limits.mime)
+            .ok()
+            .filter(|m| matches!(m.parts[0].signed, SignedKind::Detached | SignedKind::Opaque))
+            .map(|_| Inner::Entity(e.to_vec())),
+    };
     if sd.signers.is_empty() {
         // C3: a SignedData with no SignerInfo proves nothing.
         fill_chain_fallback(&sd, details);
@@ -556,7 +704,8 @@ fn check_entity(
             what: "signed data without any signer".into(),
         });
     }
-    if sd.signers.len() > opts.limits.max_signature_checks {
+    *checks += sd.signers.len();
+    if *checks > opts.limits.max_signature_checks {
         return Some(Reason::LimitExceeded {
             which: format!("signature checks ({})", opts.limits.max_signature_checks),
         });
@@ -582,6 +731,7 @@ fn check_entity(
             &crls,
             opts,
             off,
+            own,
         );
         results.push((outcome, sdet, chain, revocation));
     }
@@ -663,6 +813,7 @@ fn check_signer(
     crls: &[CertificateList],
     opts: &VerifyOptions,
     off: Option<&Offload>,
+    own: bool,
 ) -> SignerResult {
     let info = &signer.info;
     let Some(cert) = certs.iter().find(|c| cms::signer_matches(&info.sid, c)) else {
@@ -786,7 +937,8 @@ fn check_signer(
             // The caller's digest (WebCrypto) when it answered this very request; else ours.
             // (The request's source is worked out once, and only when there is a caller to ask:
             // for a detached content it is a scan of the whole content.)
-            let key = off.and_then(|o| {
+            // An eContent parsed apart is not the caller's buffer: hashed here.
+            let key = off.filter(|_| own).and_then(|o| {
                 let alg = algs::HashAlg::from_oid(&info.digest_alg.oid).ok()?;
                 Some((
                     o,

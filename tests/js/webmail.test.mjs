@@ -16,7 +16,7 @@ const { local, session, badges, listeners } = installFakeBrowser();
 
 const wm = await import('../../extension/background/webmail.js');
 const { webmailContentHandlers: content, webmailPageHandlers: pages } = wm;
-const { noticeTexts } = await import('../../extension/shared/words.js');
+const { layerTexts, noticeTexts, verdictWords } = await import('../../extension/shared/words.js');
 
 const rootB64 = fs.readFileSync(path.join(FIX, 'pki/root.pem'), 'utf8').replace(/-----(BEGIN|END) CERTIFICATE-----|\s+/g, '');
 const mail = (/** @type {string} */ rel) => fs.readFileSync(path.join(FIX, rel)).toString('base64');
@@ -71,6 +71,25 @@ test('a name the certificate does not carry, replies going elsewhere, or a Date:
   assert.equal(noticeTexts(dated.verdict).length, 1, 'a Date: days after the signing time');
   assert.deepEqual(noticeTexts((await open(1, 'layers/date-minutes-later.eml')).verdict), []);
   assert.deepEqual(noticeTexts((await open(1, 'generated/001.eml')).verdict), []);
+});
+
+test('nested signatures: each layer is listed, and an inner signer who is not the sender is named on the verdict', async () => {
+  const inner = (await open(1, 'layers/nest-od-inner-bob.eml')).verdict;
+  assert.equal(inner.status, 'not_verified');
+  assert.equal(inner.reason.kind, 'inner_signer_not_sender');
+  assert.match(verdictWords(inner).summary, /bob@example\.org/);
+  const lines = layerTexts(inner);
+  assert.equal(lines.length, 2);
+  assert.match(lines[0], /^alice@example\.com \(RSA-2048/);
+  assert.match(lines[1], /^bob@example\.org .*: valid$/);
+  const outer = (await open(1, 'layers/nest-dd-outer-bob.eml')).verdict;
+  assert.equal(outer.status, 'verified');
+  assert.equal(noticeTexts(outer).length, 1);
+  assert.match(noticeTexts(outer)[0], /bob@example\.org/);
+  const altered = (await open(1, 'layers/nest-oo-inner-altered.eml')).verdict;
+  assert.equal(altered.status, 'invalid');
+  assert.match(layerTexts(altered)[1], /altered content/);
+  assert.deepEqual(layerTexts((await open(1, 'generated/001.eml')).verdict), [], 'one signature: no layer list');
 });
 
 test('each status has its badge; a failed fetch is grey "?"', async () => {

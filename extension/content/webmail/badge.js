@@ -14,7 +14,7 @@
  */
 import { i18n } from '../../shared/ext.js';
 import { markColor } from '../../shared/mark.js';
-import { aliasUseText, continuityText, fingerprint, noticeTexts, verdictLook, verdictWords as words } from '../../shared/words.js';
+import { aliasUseText, continuityText, fingerprint, layerTexts, noticeTexts, verdictLook, verdictWords as words } from '../../shared/words.js';
 
 /** Tag of the host element (a custom-element name, so `attachShadow` is allowed). */
 const HOST_TAG = 'impalemail-verdict';
@@ -207,6 +207,12 @@ function renderDetails(doc, into, v) {
     }
     if (s.signing_time) add('wmDetailSigningTime', String(s.signing_time));
     add('wmDetailAlgorithm', String(s.algorithms ?? ''));
+  }
+  const layers = layerTexts(v);
+  if (layers.length) {
+    const ol = el(doc, 'ol');
+    for (const t of layers) ol.append(el(doc, 'li', undefined, t));
+    add('wmDetailLayers', ol);
   }
   const chain = Array.isArray(v.details?.chain) ? v.details.chain.slice(0, MAX_CHAIN_SHOWN) : [];
   if (chain.length) {
