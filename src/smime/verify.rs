@@ -220,7 +220,12 @@ pub(crate) fn verify_message_inner(
     let covered = whole_message_covered(&msg, primary);
     details.whole_message_covered = covered;
     let mut walk = Walk::default();
-    let outcome = check_layers(&msg, primary, opts, &mut details, off, true, &mut walk);
+    let cx = Ctx {
+        opts,
+        off,
+        own: true,
+    };
+    let outcome = check_layers(&msg, primary, cx, &mut details, &mut walk);
     let nested = walk.layers.len() > 1;
     if nested {
         details.layers = walk.layers;
@@ -260,30 +265,17 @@ pub(crate) fn verify_message_inner(
 /// content is, if any, down to [`Limits::max_signature_layers`]. Each layer's result goes to
 /// `layers`; `details` keeps the outermost layer's covered part and the innermost layer's
 /// signer and chain (the signer bound to `From`). The reason is the first invalid layer's,
-/// else the first layer's that is not green, outermost first. `own`: `msg` is the caller's
-/// message (not an eContent parsed apart), whose ranges and parts the caller's digests and
-/// the job's cache name.
-#[allow(clippy::too_many_arguments)]
+/// else the first layer's that is not green, outermost first.
 fn check_layers(
     msg: &Message,
     idx: usize,
-    opts: &VerifyOptions,
+    cx: Ctx,
     details: &mut Details,
-    off: Option<&Offload>,
-    own: bool,
     walk: &mut Walk,
 ) -> Option<Reason> {
+    let opts = cx.opts;
     let mut inner = None;
-    let outcome = check_entity(
-        msg,
-        idx,
-        opts,
-        details,
-        off,
-        own,
-        &mut walk.checks,
-        &mut inner,
-    );
+    let outcome = check_entity(msg, idx, cx, details, &mut walk.checks, &mut inner);
     let layers = &mut walk.layers;
     let covered = details.covered.clone();
     layers.push(Layer {
@@ -305,9 +297,9 @@ fn check_layers(
                 which: format!("signature layers ({})", opts.limits.max_signature_layers),
             })
         }
-        Some(Inner::Part(i)) => check_layers(msg, i, opts, details, off, own, walk),
+        Some(Inner::Part(i)) => check_layers(msg, i, cx, details, walk),
         Some(Inner::Entity(bytes)) => match Message::parse(&bytes, &opts.limits.mime) {
-            Ok(m) => check_layers(&m, 0, opts, details, off, false, walk),
+            Ok(m) => check_layers(&m, 0, Ctx { own: false, ..cx }, details, walk),
             Err(_) => None,
         },
     };
@@ -335,6 +327,18 @@ fn signed_content_part(msg: &Message, idx: usize) -> Option<usize> {
         SignedKind::Detached | SignedKind::Opaque
     )
     .then_some(c)
+}
+
+/// What every layer of one check shares.
+#[derive(Clone, Copy)]
+struct Ctx<'c, 'o> {
+    /// The caller's options.
+    opts: &'c VerifyOptions<'o>,
+    /// The caller's answers, when it does the maths (`offload`).
+    off: Option<&'c Offload>,
+    /// Whether the message in hand is the caller's own (not an eContent parsed apart): only
+    /// its ranges and part numbers are what the caller's digests and the job's cache name.
+    own: bool,
 }
 
 /// What [`check_layers`] has seen so far.
@@ -613,17 +617,15 @@ fn cms_reason(e: CmsError) -> Reason {
 /// Checks one signed entity; fills `details`; returns the reason it is not green. `inner`
 /// is set to where its signed content is signed again, if it is; `checks` counts the signer
 /// checks of every layer ([`Limits::max_signature_checks`] is for them all).
-#[allow(clippy::too_many_arguments)]
 fn check_entity(
     msg: &Message,
     idx: usize,
-    opts: &VerifyOptions,
+    cx: Ctx,
     details: &mut Details,
-    off: Option<&Offload>,
-    own: bool,
     checks: &mut usize,
     inner: &mut Option<Inner>,
 ) -> Option<Reason> {
+    let Ctx { opts, off, own } = cx;
     // An eContent parsed apart has its own part numbers: not the job's cache's.
     let off_body = off.filter(|_| own);
     let part = &msg.parts[idx];
