@@ -209,6 +209,20 @@ fn human(v: &Verdict) -> String {
             if d.whole_message_covered { "yes" } else { "no" }
         ));
     }
+    for (i, l) in d.layers.iter().enumerate() {
+        let who = l.signer.as_ref().map(|s| s.who()).unwrap_or_default();
+        let algs = l
+            .signer
+            .as_ref()
+            .map(|s| s.algorithms.as_str())
+            .unwrap_or("");
+        let result = l.outcome.as_ref().map_or("valid".into(), |r| r.summary());
+        out.push_str(&format!(
+            "layer {} ({}): {who}, {algs}: {result}\n",
+            i + 1,
+            l.signature_kind
+        ));
+    }
     for w in &d.warnings {
         out.push_str(&format!(
             "warning: {}\n",
