@@ -133,6 +133,13 @@ for (const lang of others) {
   });
 }
 
+test('the welcome page names the popup\'s button by its own words in every locale', () => {
+  for (const lang of ['en', ...others]) {
+    const m = load(lang);
+    assert.ok(m.welcomeComeBack.message.includes(m.popupWelcome.message), `${lang}: welcomeComeBack does not say "${m.popupWelcome.message}"`);
+  }
+});
+
 test('brand-only strings are the same in every locale', () => {
   for (const lang of others) {
     const m = load(lang);
