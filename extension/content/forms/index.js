@@ -372,6 +372,8 @@ export function startForms(doc, send) {
           form_type: fi >= 0 ? (cls?.forms[fi]?.form_type ?? null) : null,
           button: shown.has(el),
           fills: filled.has(el),
+          rules: fr?.rules ?? [],
+          form_rules: fi >= 0 ? (cls?.forms[fi]?.rules ?? []) : [],
         });
       }
       if (!formAttr) continue;
