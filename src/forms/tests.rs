@@ -421,3 +421,17 @@ fn become_a_customer_headings_in_several_languages_are_signups() {
         assert_eq!(c.forms[0].form_type, FormType::Signup, "{heading}: {:?}", c.forms[0].rules);
     }
 }
+
+#[test]
+fn forgotten_password_headings_are_reset_forms_not_newsletters() {
+    // "¿Has olvidado tu contraseña?" with a lone e-mail and "Enviar" was a newsletter box.
+    for heading in ["¿Has olvidado tu contraseña?", "Code confidentiel oublié ?"] {
+        let f = FormFeatures {
+            heading: heading.into(),
+            ..form(0, "Enviar")
+        };
+        let c = run(vec![email(0, 0, "Email")], vec![f]);
+        assert_eq!(c.forms[0].form_type, FormType::PasswordChange, "{heading}: {:?}", c.forms[0].rules);
+        assert!(!c.fields[0].button, "{heading}");
+    }
+}
