@@ -320,8 +320,18 @@ fn run_on_page(
 fn lone_email_step_on_a_login_page_is_a_login() {
     // `lone_email.login_page`: "Continue" says nothing; the page says "sign in".
     let step = || vec![email(0, 0, "Email")];
-    let c = run_on_page(step(), vec![form(0, "Continue")], "Entrar - Site", "/account");
-    assert_eq!(c.forms[0].form_type, FormType::Login, "{:?}", c.forms[0].rules);
+    let c = run_on_page(
+        step(),
+        vec![form(0, "Continue")],
+        "Entrar - Site",
+        "/account",
+    );
+    assert_eq!(
+        c.forms[0].form_type,
+        FormType::Login,
+        "{:?}",
+        c.forms[0].rules
+    );
     assert!(!c.fields[0].button);
     assert!(c.fields[0].offer_existing);
     let c = run_on_page(step(), vec![form(0, "Continue")], "Site", "/login/new");
@@ -338,8 +348,18 @@ fn footer_newsletter_box_on_a_login_page_stays_a_newsletter() {
         heading: "Unser Newsletter".into(),
         ..form(0, "Anmelden")
     };
-    let c = run_on_page(vec![email(0, 0, "E-Mail")], vec![f], "Anmelden | Shop", "/konto");
-    assert_eq!(c.forms[0].form_type, FormType::Newsletter, "{:?}", c.forms[0].rules);
+    let c = run_on_page(
+        vec![email(0, 0, "E-Mail")],
+        vec![f],
+        "Anmelden | Shop",
+        "/konto",
+    );
+    assert_eq!(
+        c.forms[0].form_type,
+        FormType::Newsletter,
+        "{:?}",
+        c.forms[0].rules
+    );
     assert!(c.fields[0].button);
     let c = run_on_page(
         vec![email(0, 0, "Email")],
@@ -359,7 +379,12 @@ fn lone_email_step_on_a_signup_page_is_a_signup() {
         "Reddit - Sign up",
         "/account/register",
     );
-    assert_eq!(c.forms[0].form_type, FormType::Signup, "{:?}", c.forms[0].rules);
+    assert_eq!(
+        c.forms[0].form_type,
+        FormType::Signup,
+        "{:?}",
+        c.forms[0].rules
+    );
     assert_eq!(c.fields[0].field_type, FieldType::EmailNewAccount);
     assert!(c.fields[0].button);
 }
@@ -378,7 +403,12 @@ fn email_or_phone_box_is_a_login_identifier() {
             ..field(0, 0, "text")
         };
         let c = run(vec![f], vec![form(0, "Continue")]);
-        assert_eq!(c.forms[0].form_type, FormType::Login, "{label}: {:?}", c.forms[0].rules);
+        assert_eq!(
+            c.forms[0].form_type,
+            FormType::Login,
+            "{label}: {:?}",
+            c.forms[0].rules
+        );
         assert!(!c.fields[0].button, "{label}");
     }
 }
@@ -396,7 +426,12 @@ fn email_and_phone_without_password_is_an_enrolment() {
         ]
     };
     let c = run(fields(), vec![form(0, "Empezar")]);
-    assert_eq!(c.forms[0].form_type, FormType::Signup, "{:?}", c.forms[0].rules);
+    assert_eq!(
+        c.forms[0].form_type,
+        FormType::Signup,
+        "{:?}",
+        c.forms[0].rules
+    );
     assert!(c.fields[0].button);
     // A message field makes it a contact form (no button).
     let mut with_message = fields();
@@ -406,19 +441,33 @@ fn email_and_phone_without_password_is_an_enrolment() {
         ..field(2, 0, "")
     });
     let c = run(with_message, vec![form(0, "Send")]);
-    assert_eq!(c.forms[0].form_type, FormType::Contact, "{:?}", c.forms[0].rules);
+    assert_eq!(
+        c.forms[0].form_type,
+        FormType::Contact,
+        "{:?}",
+        c.forms[0].rules
+    );
     assert!(!c.fields[0].button);
 }
 
 #[test]
 fn become_a_customer_headings_in_several_languages_are_signups() {
-    for heading in ["Hazte cliente en unos minutos", "Apri il conto online", "Jetzt Kunde werden"] {
+    for heading in [
+        "Hazte cliente en unos minutos",
+        "Apri il conto online",
+        "Jetzt Kunde werden",
+    ] {
         let f = FormFeatures {
             heading: heading.into(),
             ..form(0, "Weiter")
         };
         let c = run(vec![email(0, 0, "Email")], vec![f]);
-        assert_eq!(c.forms[0].form_type, FormType::Signup, "{heading}: {:?}", c.forms[0].rules);
+        assert_eq!(
+            c.forms[0].form_type,
+            FormType::Signup,
+            "{heading}: {:?}",
+            c.forms[0].rules
+        );
     }
 }
 
@@ -431,7 +480,12 @@ fn forgotten_password_headings_are_reset_forms_not_newsletters() {
             ..form(0, "Enviar")
         };
         let c = run(vec![email(0, 0, "Email")], vec![f]);
-        assert_eq!(c.forms[0].form_type, FormType::PasswordChange, "{heading}: {:?}", c.forms[0].rules);
+        assert_eq!(
+            c.forms[0].form_type,
+            FormType::PasswordChange,
+            "{heading}: {:?}",
+            c.forms[0].rules
+        );
         assert!(!c.fields[0].button, "{heading}");
     }
 }
