@@ -13,6 +13,7 @@
 #                                   .html files in DIR; without DIR both parts of the forms corpus
 #                                   (tests/forms/corpus, tests/forms/holdout), figures for each
 #   ./build.sh bench [ARGS]         S/MIME verify side by side: native, wasm (Node, Chromium), OpenSSL, PKI.js; --quick (tools/bench/README.md)
+#   ./build.sh bench page-cost      the content script's cost on pages it does not help, against an empty control extension
 #
 # Installs are idempotent and quiet when everything is present.
 set -euo pipefail
@@ -310,6 +311,9 @@ eval_forms() {
 bench() {
   build
   ensure_chromium
+  # `./build.sh bench page-cost [--pages N] [--rounds R]`: what the content script costs pages
+  # it does not help (load event and blocking time against an empty control extension).
+  if [ "${1:-}" = page-cost ]; then shift; node tools/bench/page-cost.mjs "$@"; return; fi
   tools/bench/run.sh "$@"
 }
 
@@ -319,6 +323,6 @@ case "${1:-build}" in
   run) shift; run "$@" ;;
   test) shift; run_tests "$@" ;;
   eval-forms) shift; eval_forms "$@" ;;
-  -h|--help|help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' ;;
+  -h|--help|help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' ;;
   *) die "unknown command $1 (build, run, test, eval-forms, bench; see ./build.sh --help)" ;;
 esac

@@ -55,6 +55,7 @@ const WARNING_FIELDS = {
   multiple_from_headers: ['count'],
   multiple_from_addresses: ['count'],
   other_signed_parts: ['parts'],
+  certificate_profile: ['subject', 'rule'],
 };
 
 /** @param {Record<string, unknown>} data @param {string[] | undefined} fields */

@@ -255,6 +255,14 @@ pub enum Warning {
         /// Their part numbers.
         parts: Vec<String>,
     },
+    /// A certificate of the chain breaks an RFC 5280 profile rule that proves nothing
+    /// against it (`path::ProfileRule`; in strict mode the chain is invalid instead).
+    CertificateProfile {
+        /// Subject of the certificate.
+        subject: String,
+        /// The rule, in plain words ("it has no authority key identifier").
+        rule: String,
+    },
 }
 
 /// One certificate as shown to the reader.

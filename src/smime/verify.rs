@@ -81,12 +81,15 @@ pub struct VerifyOptions<'a> {
     /// instead of "not checked" (`Details::revocation_checked` false). Default false; NIST
     /// PKITS assumes true. See [`path::PathOptions::require_revocation`].
     pub require_revocation: bool,
+    /// Hold the chain to the RFC 5280 profile rules ([`path::PathOptions::strict`]): a
+    /// broken one makes the chain invalid instead of a warning. Default false.
+    pub strict: bool,
 }
 
 impl<'a> VerifyOptions<'a> {
     /// Options with the given time and user roots, everything else default: built-in roots
     /// off, no extra certificates or CRLs, sender check on, default policy and limits,
-    /// revocation not required.
+    /// revocation not required, profile rules as warnings.
     pub fn new(now: u64, user_roots: &'a [TrustAnchor]) -> Self {
         VerifyOptions {
             now,
@@ -98,6 +101,7 @@ impl<'a> VerifyOptions<'a> {
             policy: PolicySettings::default(),
             limits: Limits::default(),
             require_revocation: false,
+            strict: false,
         }
     }
 }
@@ -502,7 +506,7 @@ fn check_entity(
 
     let mut results = Vec::new();
     for signer in &sd.signers {
-        let (outcome, sdet, chain, revocation) = check_signer(
+        let (outcome, sdet, chain, revocation, profile) = check_signer(
             signer,
             &sd,
             &content,
@@ -512,11 +516,11 @@ fn check_entity(
             opts,
             off,
         );
-        results.push((outcome, sdet, chain, revocation));
+        results.push((outcome, sdet, chain, revocation, profile));
     }
     if results.len() > 1 {
         details.signers = results.iter().filter_map(|r| r.1.clone()).collect();
-        if let Some((_, s, chain, rev)) = results.into_iter().next() {
+        if let Some((_, s, chain, rev, _)) = results.into_iter().next() {
             details.signer = s;
             details.chain = chain;
             details.revocation_checked = rev;
@@ -524,10 +528,11 @@ fn check_entity(
         // C2: several signers are reported one by one, never shown green.
         return Some(Reason::MultipleSigners);
     }
-    let (outcome, s, chain, rev) = results.into_iter().next()?;
+    let (outcome, s, chain, rev, profile) = results.into_iter().next()?;
     details.signer = s;
     details.chain = chain;
     details.revocation_checked = rev;
+    details.warnings.extend(profile);
     if details.chain.is_empty() {
         fill_chain_fallback(&sd, details);
     }
@@ -554,6 +559,8 @@ type SignerResult = (
     Option<SignerDetails>,
     Vec<CertSummary>,
     bool,
+    // The chain's profile warnings (`path::ValidPath::warnings`).
+    Vec<Warning>,
 );
 
 #[allow(clippy::too_many_arguments)]
@@ -569,7 +576,13 @@ fn check_signer(
 ) -> SignerResult {
     let info = &signer.info;
     let Some(cert) = certs.iter().find(|c| cms::signer_matches(&info.sid, c)) else {
-        return (Some(Reason::MissingCertificate), None, Vec::new(), false);
+        return (
+            Some(Reason::MissingCertificate),
+            None,
+            Vec::new(),
+            false,
+            Vec::new(),
+        );
     };
     let spki = &cert.subject_public_key_info;
     let mut sdet = SignerDetails {
@@ -583,7 +596,7 @@ fn check_signer(
     };
     let fail = |r: Reason, mut s: SignerDetails| {
         s.outcome = Some(r.clone());
-        (Some(r), Some(s), Vec::new(), false)
+        (Some(r), Some(s), Vec::new(), false, Vec::new())
     };
 
     // 1. Signed attributes (RFC 5652 §5.3, §5.4, §11). Content-type, message-digest and
@@ -756,15 +769,20 @@ fn check_signer(
         budget: opts.limits.path_budget,
         require_revocation: opts.require_revocation,
         offload: off,
+        strict: opts.strict,
     };
-    let (chain_reason, chain, revocation) = match path::validate(cert, &popts) {
+    let (chain_reason, chain, revocation, profile) = match path::validate(cert, &popts) {
         Ok(vp) => {
             let mut chain: Vec<CertSummary> = vp.chain.iter().map(cert_summary).collect();
             chain.push(anchor_summary(&vp.anchor));
             let weak = vp.weak.map(|w| Reason::WeakAlgorithm {
                 what: format!("certificate chain {w}"),
             });
-            (weak, chain, vp.revocation_checked)
+            let profile = vp.warnings.iter().map(|w| Warning::CertificateProfile {
+                subject: w.subject.clone(),
+                rule: w.rule.to_string(),
+            });
+            (weak, chain, vp.revocation_checked, profile.collect())
         }
         Err(e) => {
             let mut chain = vec![cert_summary(cert)];
@@ -774,13 +792,13 @@ fn check_signer(
                     .filter(|c| *c != cert)
                     .map(cert_summary),
             );
-            (Some(path_reason(e)), chain, false)
+            (Some(path_reason(e)), chain, false, Vec::new())
         }
     };
     if let Some(r) = chain_reason {
         let mut s = sdet;
         s.outcome = Some(r.clone());
-        return (Some(r), Some(s), chain, revocation);
+        return (Some(r), Some(s), chain, revocation, profile);
     }
     if let Strength::Weak(w) = strength {
         let r = Reason::WeakAlgorithm {
@@ -788,9 +806,9 @@ fn check_signer(
         };
         let mut s = sdet;
         s.outcome = Some(r.clone());
-        return (Some(r), Some(s), chain, revocation);
+        return (Some(r), Some(s), chain, revocation, profile);
     }
-    (None, Some(sdet), chain, revocation)
+    (None, Some(sdet), chain, revocation, profile)
 }
 
 fn alg_reason(e: AlgError) -> Reason {

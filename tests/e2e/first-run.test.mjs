@@ -52,7 +52,7 @@ for (const name of BROWSERS) {
       tm = await startMailTmMock();
       site = await startServer();
       signup = `${site.origin}/signup.html`;
-      browser = await launchBrowser(name);
+      browser = await launchBrowser(name, { keepWelcome: true });
     });
     after(async () => {
       await browser?.close();
@@ -246,19 +246,32 @@ for (const name of BROWSERS) {
           ...v.providers.filter((/** @type {any} */ p) => p.provider !== 'simplelogin'),
           { provider: 'simplelogin', enabled: true, base_url: sl.origin, key: 'an-expired-key', domain: null },
         ];
-        await saveSettings({ ...v, default_generator: 'simplelogin', providers });
+        // A catch-all domain is set up too: the menu offers it as well.
+        await saveSettings({ ...v, default_generator: 'simplelogin', catch_all_domain: 'aliases.example.test', providers });
         const { page, u } = await clickNewAlias();
         const texts = await failureShown(page, msg('formsWhyKey', 'SimpleLogin'));
-        if (texts) assert.ok(texts.includes(msg('formsUseTemporaryInbox')), texts.join(' | '));
+        if (texts) {
+          assert.ok(texts.includes(msg('formsUseTemporaryInbox')), texts.join(' | '));
+          assert.ok(texts.includes(msg('formsUseSource', msg('srcCatchAll'))), texts.join(' | '));
+        }
         assert.ok(sl.requests.some((r) => r.status === 401), 'SimpleLogin was asked and refused');
         await u.press('Enter'); // "Use a temporary inbox instead"
         const address = await filled(page);
         assert.ok(address.endsWith(`@${tm.domain}`), address);
         await page.close();
 
+        // The other source set up: the catch-all domain (the second item).
+        const other = await clickNewAlias();
+        await failureShown(other.page, msg('formsWhyKey', 'SimpleLogin'));
+        await other.u.press('ArrowDown');
+        await other.u.press('Enter'); // "Use your catch-all domain"
+        assert.ok((await filled(other.page)).endsWith('@aliases.example.test'));
+        await other.page.close();
+
+        // Items: the temporary inbox, catch-all, per-site, then "Open the settings".
         const again = await clickNewAlias();
         await failureShown(again.page, msg('formsWhyKey', 'SimpleLogin'));
-        await again.u.press('ArrowDown');
+        for (let i = 0; i < 3; i++) await again.u.press('ArrowDown');
         await again.u.press('Enter'); // "Open the settings"
         const want = `${browser.extensionOrigin}/ui/options.html#provider-simplelogin`;
         await until(async () => ((await tabUrls(browser, options)).includes(want) ? true : null), 'the options at SimpleLogin');

@@ -80,6 +80,7 @@ function warningText(w) {
     case 'no_from_address': return i18n('wmWarnNoFrom');
     case 'signing_time_outside_validity': return i18n('wmWarnSigningTime');
     case 'other_signed_parts': return i18n('wmWarnOtherParts');
+    case 'certificate_profile': return i18n('wmWarnCertificateProfile', [String(w.subject), String(w.rule)]);
     default: return null;
   }
 }
