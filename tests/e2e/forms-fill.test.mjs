@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { BROWSERS, ROOT, launchBrowser } from './lib/harness.mjs';
-import { HOST_SELECTOR, buttonRects, contentScriptReady, input, popupAddresses, rectOf, setCatchAll, sleep, waitFor } from './lib/forms-pages.mjs';
+import { HOST_SELECTOR, buttonRects, contentScriptReady, input, popupAddresses, rectOf, setCatchAll, sleep, visibleHosts, waitFor } from './lib/forms-pages.mjs';
 import { startServer } from './lib/server.mjs';
 
 const CATCH_ALL = 'aliases.example.test';
@@ -95,11 +95,23 @@ for (const name of BROWSERS) {
       site?.close();
     });
 
-    test('login page, no alias for the site yet: no button is drawn', async () => {
+    /** The login page's button hosts as the page sees them (markup and computed style). */
+    const LOGIN_HOSTS = `[...document.querySelectorAll(${js(HOST_SELECTOR)})].map((h) => [h.outerHTML, getComputedStyle(h).cssText || [...getComputedStyle(h)].map((p) => p + ':' + getComputedStyle(h).getPropertyValue(p)).join(';')])`;
+    /** What the login page saw before the site had an alias (the next tests compare). */
+    let loginWithout = '';
+
+    test('login page, no alias for the site yet: the same button as with one; its menu offers none', async () => {
       const page = await browser.open(`${site.origin}/login.html`);
+      const u = input(browser, page);
       await contentScriptReady(page);
-      await sleep(SETTLE_MS);
-      assert.deepEqual(await buttonRects(page), [], 'no "New alias" on a login form');
+      const [rect] = await waitFor(page, visibleHosts(), 'the button');
+      assert.equal((await buttonRects(page)).length, 1, 'one button, on the e-mail field');
+      loginWithout = JSON.stringify(await page.eval(LOGIN_HOSTS));
+      await u.clickAt(...centre(rect));
+      const names = await menuItemNames(browser, page);
+      if (names) assert.deepEqual(names, [msg('formsNotHere'), msg('formsSettings')], 'no alias offered, no "New alias"');
+      await u.press('Escape');
+      assert.equal(await page.eval(value('#email')), '', 'nothing filled');
       await page.close();
     });
 
@@ -144,6 +156,8 @@ for (const name of BROWSERS) {
       const u = input(browser, page);
       await contentScriptReady(page);
       await waitFor(page, `(() => { const r = [...document.querySelectorAll(${js(HOST_SELECTOR)})].filter((h) => getComputedStyle(h).visibility === 'visible'); return r.length ? r.map((h) => h.getBoundingClientRect().toJSON()) : null; })()`, 'the button');
+      assert.ok(loginWithout, 'needs the login page seen without an alias');
+      assert.equal(JSON.stringify(await page.eval(LOGIN_HOSTS)), loginWithout, 'the page sees the same host with an alias as without');
       // From the keyboard this time: Alt+ArrowDown in the field opens the menu.
       await u.click('#email');
       await u.press('ArrowDown', { alt: true });

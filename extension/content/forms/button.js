@@ -218,7 +218,7 @@ function setStyles(el, props) {
  *   onNotHere: () => void,
  * }} ButtonOptions
  * `mode` 'new' offers "New alias" and the site's existing aliases; 'existing' (login fields)
- * offers only the existing ones. `onNew` creates (with the default source, or `source`) and
+ * offers only the existing ones, or says there are none (the button is the same either way). `onNew` creates (with the default source, or `source`) and
  * fills, resolving with the address or with why none was made. `onNotHere` is the menu's
  * "Not on this site" (the buttons of the site go away).
  */
@@ -504,6 +504,12 @@ export class FieldButton {
         });
       }
     } else if (this.options.mode === 'new') item(i18n('formsNewAlias'), 'new', () => this.createNew());
+    if (this.options.mode === 'existing' && !this.options.existing.length && !f) {
+      const none = doc.createElement('div');
+      none.className = 'status';
+      none.textContent = i18n('formsNoneHere');
+      items.push(none);
+    }
     if (this.options.existing.length) {
       const h = doc.createElement('div');
       h.className = 'head';
