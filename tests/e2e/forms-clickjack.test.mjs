@@ -17,7 +17,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { BROWSERS, ROOT, launchBrowser } from './lib/harness.mjs';
 import { HOST_SELECTOR, HUMAN_PAUSE_MS, buttonRects, centre, contentScriptReady, input, popupAddresses, setCatchAll, sleep, waitFor } from './lib/forms-pages.mjs';
-import { STRICT_CSP, startServer } from './lib/server.mjs';
+import { SITE_DIR, STRICT_CSP, startServer } from './lib/server.mjs';
 
 const CATCH_ALL = 'aliases.example.test';
 const MESSAGES = JSON.parse(fs.readFileSync(path.join(ROOT, 'extension/_locales/en/messages.json'), 'utf8'));
@@ -32,21 +32,11 @@ const js = (/** @type {unknown} */ v) => JSON.stringify(v);
 const EMAIL = `document.getElementById('email').value`;
 
 /**
- * The signup page, pushed down so a menu moved up stays in view, and (for the host-tag test)
- * a script that runs before the content script.
+ * The demo site's signup page (tests/site/signup.html), for the host-tag test with a script
+ * that runs before the content script.
  * @param {string} head
  */
-const signup = (head = '') => `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Create your account — clickjack</title>${head}</head>
-<body style="margin: 160px 40px">
-<form id="signup" action="/register" method="post">
-  <label>Email address <input type="email" id="email" name="email" autocomplete="email" required></label>
-  <label>Confirm email address <input type="email" id="email-confirm" name="email_confirm" autocomplete="off" required></label>
-  <label>Password <input type="password" id="password" name="password" autocomplete="new-password" required></label>
-  <button type="submit">Create account</button>
-</form>
-<p data-impalemail-selftest data-input="clickjack">waiting</p>
-</body></html>`;
+const signup = (head = '') => fs.readFileSync(path.join(SITE_DIR, 'signup.html'), 'utf8').replace('</head>', `${head}</head>`);
 
 // Defines the button's old host tag before the content script runs, attaching a shadow root
 // in its constructor (so nobody else can).
@@ -124,7 +114,10 @@ for (const name of BROWSERS) {
       const url = `${site.origin}/${file}`;
       const page = await browser.open(url);
       await contentScriptReady(page);
-      await waitFor(page, `(() => { const h = document.querySelectorAll(${js(HOST_SELECTOR)}); return h.length === 1 && getComputedStyle(h[0]).visibility === 'visible'; })()`, 'the button');
+      // Pushed down (through CSSOM: the page's CSP refuses style attributes), so that a menu
+      // the page moves up stays in view.
+      await page.eval(`(document.body.style.margin = '160px 40px', true)`);
+      await waitFor(page, `(() => { const h = document.querySelectorAll(${js(HOST_SELECTOR)}); return h.length === 1 && getComputedStyle(h[0]).visibility === 'visible' && h[0].getBoundingClientRect().top > 160; })()`, 'the button, below the margin');
       await page.eval(ATTACKS());
       const [rect] = await buttonRects(page);
       const aliases = (await popupAddresses(browser, url)).length;

@@ -3,7 +3,8 @@
 //
 // - A page of another origin frames an enabled webmail showing a validly signed message: no
 //   tab's toolbar shows a verdict, the popup offers nothing, and nothing is fetched. The same
-//   webmail as the tab's own page does get its verdict (so the frame test can fail).
+//   webmail framed by a page of its own origin (as Roundcube's preview is) does get its
+//   verdict (so the frame test can fail).
 // - A single-page webmail switches to another message under the same elements, by history
 //   navigation (Outlook: pushState, the same heading and body reused) and by an attribute
 //   change (Gmail: the message container's id attribute): the old badge goes, and the toolbar
@@ -65,11 +66,17 @@ for (const name of BROWSERS) {
       hostile?.close();
     });
 
-    /** An extension page that reads the toolbar of every tab and sends as the popup. */
-    async function extPage() {
+    /**
+     * An extension page that reads the toolbar of every tab and sends as the popup, with the
+     * test root trusted and checks turned on for `site`.
+     * @param {{ origin: string }} site @param {string} adapter
+     */
+    async function extPage(site, adapter) {
       const ext = await browser.openExtensionPage('ui/options.html');
       await ready(ext);
       await ext.eval(`${api}.storage.local.set({ 'trust.userRoots': [${js(ROOT_B64)}] })`);
+      const on = await ext.eval(`${api}.runtime.sendMessage(${js({ type: 'webmail.enableSite', origin: site.origin, adapter })})`);
+      assert.equal(on.ok, true, js(on));
       return {
         ext,
         /** @param {number} tabId @returns {Promise<[string, string]>} */
@@ -87,10 +94,20 @@ for (const name of BROWSERS) {
       return undefined;
     }, `a tab showing ${text}`);
 
+    /**
+     * Opens `url` (a replica showing a validly signed message): its tab shows ✓ and it has one badge.
+     * @param {Awaited<ReturnType<typeof extPage>>} x @param {string} url
+     */
+    async function openVerified(x, url) {
+      const page = await browser.open(url);
+      await waitFor(page, `document.body.dataset.replica === 'ready'`);
+      const tabId = await tabShowing(x, '✓');
+      await until(() => page.eval(`${BADGES} === 1`), 'the badge of the first message');
+      return { page, tabId };
+    }
+
     test('a webmail framed by a page of another origin: no toolbar verdict, no popup offer, nothing fetched', async () => {
-      const x = await extPage();
-      const on = await x.send({ type: 'webmail.enableSite', origin: gmail.origin, adapter: 'gmail' });
-      assert.equal(on.ok, true, js(on));
+      const x = await extPage(gmail, 'gmail');
       const fetched = gmail.fetches.length;
       const page = await browser.open(`${hostile.origin}/game.html`);
       const frame = frameOf(browser, page, '#wm');
@@ -106,21 +123,16 @@ for (const name of BROWSERS) {
       assert.equal(gmail.fetches.length, fetched, 'the framed webmail fetched nothing');
       assert.equal(await frame.eval(BADGES), 0, 'no badge in the frame either');
       await page.close();
-      // The same message in the webmail's own tab gets its verdict.
-      const own = await browser.open(`${gmail.app}#inbox/t1`);
+      // The same message in a frame of the webmail's own origin gets its verdict on the tab.
+      const own = await browser.open(`${gmail.origin}/replica/framed.html`);
       await tabShowing(x, '✓');
       await own.close();
       await x.ext.close();
     });
 
     test('Outlook: another message under the same heading by history navigation; back again', async () => {
-      const x = await extPage();
-      const on = await x.send({ type: 'webmail.enableSite', origin: outlook.origin, adapter: 'outlook' });
-      assert.equal(on.ok, true, js(on));
-      const page = await browser.open(`${outlook.app}/id/${encodeURIComponent(OUTLOOK[0].id)}`);
-      await waitFor(page, `document.body.dataset.replica === 'ready'`);
-      const tabId = await tabShowing(x, '✓');
-      await until(() => page.eval(`${BADGES} === 1`), 'the badge of the first message');
+      const x = await extPage(outlook, 'outlook');
+      const { page, tabId } = await openVerified(x, `${outlook.app}/id/${encodeURIComponent(OUTLOOK[0].id)}`);
       // The page shows the second message in the same heading and body elements.
       await page.eval(`(() => {
         history.pushState({}, '', '/mail/0/inbox/id/' + encodeURIComponent(${js(OUTLOOK[1].id)}));
@@ -136,13 +148,8 @@ for (const name of BROWSERS) {
     });
 
     test("Gmail: another message in the same container by a change of its id attribute", async () => {
-      const x = await extPage();
-      const on = await x.send({ type: 'webmail.enableSite', origin: gmail.origin, adapter: 'gmail' });
-      assert.equal(on.ok, true, js(on));
-      const page = await browser.open(`${gmail.app}#inbox/t1`);
-      await waitFor(page, `document.body.dataset.replica === 'ready'`);
-      const tabId = await tabShowing(x, '✓');
-      await until(() => page.eval(`${BADGES} === 1`), 'the badge of the first message');
+      const x = await extPage(gmail, 'gmail');
+      const { page, tabId } = await openVerified(x, `${gmail.app}#inbox/t1`);
       await page.eval(`(document.querySelector('div.adn').dataset.legacyMessageId = ${js(GMAIL[1].id)}, true)`);
       await until(async () => (await page.eval(BADGES)) === 1 && (await x.badgeOf(tabId))[0] === '!', 'one badge, and the tampered message\'s verdict on the toolbar');
       await page.close();

@@ -39,6 +39,18 @@ export function waitFor(page, expr, what = expr) {
 export const sleep = (/** @type {number} */ ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
+ * WebDriver actions for a click at viewport (x, y): one press, or two for a double-click.
+ * @param {number} x @param {number} y @param {{ clickCount?: number }} [o]
+ */
+function clickActions(x, y, o = {}) {
+  const press = [{ type: 'pointerDown', button: 0 }, { type: 'pointerUp', button: 0 }];
+  return [{
+    type: 'pointer', id: 'mouse', parameters: { pointerType: 'mouse' },
+    actions: [{ type: 'pointerMove', x: Math.round(x), y: Math.round(y), origin: 'viewport' }, ...press, ...(o.clickCount === 2 ? press : [])],
+  }];
+}
+
+/**
  * Trusted input for one page. Each click at coordinates and each key waits HUMAN_PAUSE_MS
  * first (a person sees the button or the menu before choosing), unless `hasty` (an attack's
  * input, as fast as the page wants it).
@@ -76,14 +88,7 @@ export function input(browser, page, { hasty = false } = {}) {
   };
   return {
     /** @param {number} x @param {number} y @param {{ clickCount?: number }} [o] */
-    clickAt: async (x, y, o = {}) => {
-      await pause();
-      const press = [{ type: 'pointerDown', button: 0 }, { type: 'pointerUp', button: 0 }];
-      await perform([{
-        type: 'pointer', id: 'mouse', parameters: { pointerType: 'mouse' },
-        actions: [{ type: 'pointerMove', x: Math.round(x), y: Math.round(y), origin: 'viewport' }, ...press, ...(o.clickCount === 2 ? press : [])],
-      }]);
-    },
+    clickAt: async (x, y, o = {}) => { await pause(); await perform(clickActions(x, y, o)); },
     /** @param {string} sel */
     click: async (sel) => { await page.eval('1'); await wd.req('POST', wd.s(`/element/${await find(sel)}/click`), {}); },
     /** @param {'Enter' | 'ArrowDown' | 'Escape' | 'End'} key @param {{ alt?: boolean }} [mods] */
@@ -279,14 +284,7 @@ export function frameInput(browser, page, sel) {
   };
   return {
     /** @param {number} x @param {number} y @param {{ clickCount?: number }} [o] */
-    clickAt: async (x, y, o = {}) => {
-      await pause();
-      const press = [{ type: 'pointerDown', button: 0 }, { type: 'pointerUp', button: 0 }];
-      await perform([{
-        type: 'pointer', id: 'mouse', parameters: { pointerType: 'mouse' },
-        actions: [{ type: 'pointerMove', x: Math.round(x), y: Math.round(y), origin: 'viewport' }, ...press, ...(o.clickCount === 2 ? press : [])],
-      }]);
-    },
+    clickAt: async (x, y, o = {}) => { await pause(); await perform(clickActions(x, y, o)); },
     /** @param {'Enter' | 'ArrowDown' | 'Escape' | 'End'} key */
     press: async (key) => { await pause(); await perform([{ type: 'key', id: 'keyboard', actions: [{ type: 'keyDown', value: WD_KEYS[key] }, { type: 'keyUp', value: WD_KEYS[key] }] }]); },
   };
