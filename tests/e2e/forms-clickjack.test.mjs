@@ -17,6 +17,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { BROWSERS, ROOT, launchBrowser } from './lib/harness.mjs';
 import { HOST_SELECTOR, HUMAN_PAUSE_MS, buttonRects, centre, contentScriptReady, input, popupAddresses, setCatchAll, sleep, waitFor } from './lib/forms-pages.mjs';
+import { until } from './lib/pages.mjs';
 import { SITE_DIR, STRICT_CSP, startServer } from './lib/server.mjs';
 
 const CATCH_ALL = 'aliases.example.test';
@@ -137,7 +138,15 @@ for (const name of BROWSERS) {
       await t.page.eval('window.__attack.stop(), true');
       if (honest) await honest();
       else {
-        const [rect] = await waitFor(t.page, `(() => { const h = window.__host(); return h && getComputedStyle(h).visibility === 'visible' ? [h.getBoundingClientRect().toJSON()] : null; })()`, 'the button');
+        // The button where it settles once the attack is gone (the same place twice in a row),
+        // its menu closed if the attack left it open.
+        const where = `(() => { const h = window.__host(); return h && getComputedStyle(h).visibility === 'visible' ? JSON.stringify(h.getBoundingClientRect()) : null; })()`;
+        const rect = JSON.parse(await until(async () => {
+          const a = await t.page.eval(where);
+          await sleep(HUMAN_PAUSE_MS);
+          return a && a === (await t.page.eval(where)) ? a : null;
+        }, 'the button to settle'));
+        await t.u.press('Escape');
         await t.u.clickAt(...centre(rect));
         await t.u.press('ArrowDown');
         await t.u.press('Enter');
