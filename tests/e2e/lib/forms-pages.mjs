@@ -102,6 +102,7 @@ export function input(browser, page, { hasty = false } = {}) {
     }]); },
     /** @param {string} sel @param {string} text */
     async fill(sel, text) {
+      await page.eval('1'); // this page's window (an extension page opened since may have the focus)
       const id = await find(sel);
       await wd.req('POST', wd.s(`/element/${id}/clear`), {});
       if (text) await wd.req('POST', wd.s(`/element/${id}/value`), { text });
