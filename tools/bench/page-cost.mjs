@@ -85,7 +85,7 @@ async function load(ctx, url) {
     return await page.evaluate(() => {
       const nav = /** @type {PerformanceNavigationTiming} */ (performance.getEntriesByType('navigation')[0]);
       const end = nav.loadEventStart + 1000;
-      const blocking = (/** @type {any} */ (window).__cost?.long ?? [])
+      const blocking = (/** @type {any} */ (globalThis).__cost?.long ?? [])
         .filter((/** @type {number[]} */ [start]) => start < end)
         .reduce((/** @type {number} */ s, /** @type {number[]} */ [, d]) => s + Math.max(0, d - 50), 0);
       return { load: nav.loadEventStart, blocking };
