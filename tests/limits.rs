@@ -48,6 +48,8 @@ use impalemail::smime::x509::{AlgorithmIdentifier, Certificate, SubjectPublicKey
 use impalemail::smime::{Reason, Verdict};
 use std::path::PathBuf;
 
+mod x509_gen;
+
 // The CMS signer limit must not hide the signature-check limit, and a full list must fit in
 // one flow.
 const _: () = assert!(MAX_SIGNATURE_CHECKS < MAX_SIGNERS);
@@ -489,6 +491,7 @@ fn path_opts<'a>(
         budget,
         require_revocation: false,
         offload: None,
+        strict: false,
     }
 }
 
@@ -1258,8 +1261,8 @@ fn policy_tree_limit() {
 // ---------------------------------------------------------------------------------------
 // The check in rounds (src/smime/offload.rs)
 
-/// A CRL from `issuer` (its Name DER), current at NOW, whose revokedCertificates hold the
-/// entries `entries` (their DER, concatenated), with a made-up signature: the signature is
+/// A CRL from `issuer` (its Name DER), current at NOW, numbered 1, whose revokedCertificates
+/// hold the entries `entries` (their DER, concatenated), with a made-up signature: the signature is
 /// only *asked* for, or found wrong.
 fn made_up_crl(issuer_der: &[u8], entries: &[u8]) -> impalemail::smime::x509::CertificateList {
     use impalemail::smime::asn1::encode;
@@ -1280,6 +1283,21 @@ fn made_up_crl(issuer_der: &[u8], entries: &[u8]) -> impalemail::smime::x509::Ce
             encode(0x17, b"260101000000Z"),
             encode(0x17, b"280101000000Z"),
             encode(0x30, entries),
+            // crlExtensions: cRLNumber 1 (a conforming CRL, RFC 5280 §5.2.3).
+            encode(
+                0xa0,
+                &encode(
+                    0x30,
+                    &encode(
+                        0x30,
+                        &[
+                            encode(0x06, &[0x55, 0x1d, 0x14]),
+                            encode(0x04, &encode(0x02, &[0x01])),
+                        ]
+                        .concat(),
+                    ),
+                ),
+            ),
         ]
         .concat(),
     );
@@ -1444,4 +1462,44 @@ fn serial_number_length_limit() {
         MAX_SERIAL_BYTES
     );
     assert!(with_serial(MAX_SERIAL_BYTES + 1).is_err());
+}
+
+/// DEFAULT_NAME_CONSTRAINT_CHECKS counts the subject DN's attributes too: a CA with 2000
+/// directoryName constraints over an end entity whose subject has 2000 attributes (chains
+/// from the tests' generator, `tests/x509_gen`) is 2000 x 2001 comparisons. With exactly that
+/// budget the path is valid; one less, and it is the named limit's error, "too complex to
+/// check"; with the default budget too.
+#[test]
+fn name_constraint_budget_counts_subject_attributes() {
+    use x509_gen::*;
+    const N: usize = 2000;
+    let org = (O, "ImpaleMail rules test");
+    let root = ca("Root", 1, "Root", 1);
+    let base = gn_dir(name(&[org]));
+    let inter = ca("Inter", 2, "Root", 1).set(NC, true, name_constraints(&vec![base; N], &[]));
+    let mut subject = vec![org];
+    subject.extend(std::iter::repeat(("2.5.4.11", "unit")).take(N));
+    let mut ee = leaf("Inter", 2);
+    ee.subject = name(&subject);
+    let anchors = [TrustAnchor::from_cert_der(&root.der(), AnchorSource::User).unwrap()];
+    let inters = [Certificate::from_der(&inter.der()).unwrap()];
+    let ee = Certificate::from_der(&ee.der()).unwrap();
+    let run = |checks: u32| {
+        let budget = Budget {
+            name_constraint_checks: checks,
+            ..Budget::default()
+        };
+        path::validate(&ee, &path_opts(&anchors, &inters, budget))
+    };
+    let exact = (N * (N + 1)) as u32;
+    assert!(exact > path::DEFAULT_NAME_CONSTRAINT_CHECKS);
+    assert!(run(exact).is_ok());
+    let over = PathError::BudgetExceeded(BudgetKind::NameConstraintChecks);
+    assert_eq!(run(exact - 1).unwrap_err(), over);
+    let default = run(path::DEFAULT_NAME_CONSTRAINT_CHECKS).unwrap_err();
+    assert_eq!(default, over);
+    assert!(
+        default.to_string().contains("too complex to check"),
+        "{default}"
+    );
 }

@@ -316,6 +316,7 @@ fn run_one(
         // certificate without one is not valid (e.g. §4.4.1 MissingCRLTest1).
         require_revocation: true,
         offload: None,
+        strict: false,
     };
     validate(ee, &opts)
 }
@@ -420,6 +421,7 @@ fn email_opts<'a>(
         budget: Budget::default(),
         require_revocation,
         offload: None,
+        strict: false,
     }
 }
 
@@ -702,6 +704,7 @@ fn bouncycastle_validator_mails() {
                 budget: Budget::default(),
                 require_revocation: false,
                 offload: None,
+                strict: false,
             },
         )
     };
@@ -759,6 +762,7 @@ fn untrusted_root_is_unknown_issuer() {
             budget: Budget::default(),
             require_revocation: false,
             offload: None,
+            strict: false,
         },
     );
     // Same name, other key: the MD5 signature cannot even be tried; never Ok.
@@ -776,6 +780,7 @@ fn untrusted_root_is_unknown_issuer() {
             budget: Budget::default(),
             require_revocation: false,
             offload: None,
+            strict: false,
         },
     );
     assert!(

@@ -57,7 +57,18 @@ fn reason(v: &Verdict) -> Option<&Reason> {
 
 #[test]
 fn golden_generated_corpus() {
-    let dir = smime().join("generated");
+    golden_dir("generated", 24);
+}
+
+/// The mails of `generate-layers.sh` (names, Reply-To, encrypted content, Date, nesting) have
+/// golden verdicts too, so the wasm is held to the same ones (`tests/wasm/smime.test.mjs`).
+#[test]
+fn golden_layers_corpus() {
+    golden_dir("layers", 7);
+}
+
+fn golden_dir(sub: &str, at_least: usize) {
+    let dir = smime().join(sub);
     let bless = std::env::var_os("IMPALEMAIL_BLESS").is_some();
     let anchors = root();
     let mut names: Vec<_> = std::fs::read_dir(&dir)
@@ -66,7 +77,7 @@ fn golden_generated_corpus() {
         .filter(|p| p.extension().is_some_and(|e| e == "eml"))
         .collect();
     names.sort();
-    assert!(names.len() >= 24, "corpus missing: {}", names.len());
+    assert!(names.len() >= at_least, "corpus missing: {}", names.len());
     let mut failed = Vec::new();
     for eml in &names {
         let raw = std::fs::read(eml).unwrap();
@@ -468,4 +479,297 @@ fn bare_p7m_files_verify_in_der_pem_and_base64_without_the_sender_binding() {
         &VerifyOptions::new(NOW, &anchors),
     );
     assert_ne!(v.status, Status::Verified);
+}
+
+fn layer(name: &str) -> Verdict {
+    check(&format!("layers/{name}.eml"))
+}
+
+fn has_name_warning(v: &Verdict) -> Option<(String, String)> {
+    v.details.warnings.iter().find_map(|w| match w {
+        Warning::DisplayNameNotSigner {
+            name,
+            certificate_name,
+            ..
+        } => Some((name.clone(), certificate_name.clone())),
+        _ => None,
+    })
+}
+
+/// The list of ordinary and deceptive display names (tests/fixtures/smime/display-names.txt),
+/// each against the certificate names and addresses it is listed with.
+#[test]
+fn display_name_patterns() {
+    use impalemail::smime::display_name::fits;
+    let text = std::fs::read_to_string(smime().join("display-names.txt")).unwrap();
+    let split = |s: &str| -> Vec<String> {
+        s.split(';')
+            .map(|x| x.trim().to_string())
+            .filter(|x| !x.is_empty())
+            .collect()
+    };
+    let (mut quiet, mut loud, mut wrong) = (0, 0, Vec::new());
+    for line in text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    {
+        let f: Vec<&str> = line.split('|').map(str::trim).collect();
+        let [expect, display, names, addresses] = f[..] else {
+            panic!("bad line: {line}");
+        };
+        let got = fits(display, &split(names), &split(addresses));
+        match expect {
+            "fits" => quiet += 1,
+            "warns" => loud += 1,
+            other => panic!("bad expectation {other}"),
+        }
+        if got != (expect == "fits") {
+            wrong.push(line.to_string());
+        }
+    }
+    assert!(wrong.is_empty(), "wrongly judged:\n{}", wrong.join("\n"));
+    assert!(
+        quiet >= 40 && loud >= 10,
+        "{quiet} quiet, {loud} warning patterns"
+    );
+}
+
+#[test]
+fn a_display_name_the_certificate_does_not_carry_is_pointed_out_on_a_green_verdict() {
+    let v = layer("name-manager");
+    assert_eq!(v.status, Status::Verified, "{:?}", v.reason);
+    assert_eq!(
+        has_name_warning(&v),
+        Some(("The Manager".into(), "Eve Evil".into()))
+    );
+    let v = layer("name-mailbox-cert-role");
+    assert_eq!(v.status, Status::Verified, "{:?}", v.reason);
+    assert_eq!(
+        has_name_warning(&v),
+        Some(("IT Support".into(), String::new())),
+        "a certificate that names no person: the name is pointed out, with no certificate name"
+    );
+    for quiet in ["name-family-given", "name-initial", "name-mailbox-cert"] {
+        let v = layer(quiet);
+        assert_eq!(v.status, Status::Verified, "{quiet}: {:?}", v.reason);
+        assert!(
+            v.details.warnings.is_empty(),
+            "{quiet}: {:?}",
+            v.details.warnings
+        );
+    }
+    // The corpus's ordinary mails stay quiet.
+    assert!(check("generated/001.eml").details.warnings.is_empty());
+}
+
+#[test]
+fn a_reply_to_outside_the_signer_s_addresses_is_pointed_out() {
+    let v = layer("reply-to-elsewhere");
+    assert_eq!(v.status, Status::Verified, "{:?}", v.reason);
+    assert_eq!(
+        v.details.warnings,
+        [Warning::ReplyToElsewhere {
+            reply_to: "accounts@attacker.example".into(),
+            signer: "alice@example.com".into()
+        }]
+    );
+    let v = layer("reply-to-signer");
+    assert_eq!(v.status, Status::Verified);
+    assert!(v.details.warnings.is_empty(), "{:?}", v.details.warnings);
+}
+
+#[test]
+fn a_signature_over_encrypted_content_only_is_not_green() {
+    for n in [
+        "encrypted-detached",
+        "encrypted-opaque",
+        "encrypted-econtent-type",
+    ] {
+        let v = layer(n);
+        assert_eq!(reason(&v), Some(&Reason::SignedEncryptedContent), "{n}");
+        assert_eq!(v.status, Status::NotVerified, "{n}");
+        assert!(v.summary.contains("encrypted"), "{n}: {}", v.summary);
+        // The signature itself is good, and its signer is reported.
+        let s = v.details.signer.as_ref().unwrap();
+        assert_eq!(s.addresses, ["alice@example.com"], "{n}");
+        assert_eq!(s.outcome, None, "{n}");
+    }
+}
+
+fn date_warning(v: &Verdict) -> Option<(String, String)> {
+    v.details.warnings.iter().find_map(|w| match w {
+        Warning::DateFarFromSigningTime { date, signing_time } => {
+            Some((date.clone(), signing_time.clone()))
+        }
+        _ => None,
+    })
+}
+
+#[test]
+fn a_date_far_from_the_signing_time_is_pointed_out() {
+    use impalemail::smime::date::{parse_date, MAX_DATE_SKEW_SECS};
+    for n in ["date-days-later", "date-days-earlier"] {
+        let v = layer(n);
+        assert_eq!(v.status, Status::Verified, "{n}: {:?}", v.reason);
+        let (date, signed) = date_warning(&v).unwrap_or_else(|| panic!("{n}: no warning"));
+        assert_eq!(
+            Some(&signed),
+            v.details.signer.as_ref().unwrap().signing_time.as_ref()
+        );
+        assert_ne!(date, signed, "{n}");
+    }
+    let v = layer("date-minutes-later");
+    assert_eq!(v.status, Status::Verified);
+    assert_eq!(date_warning(&v), None, "five minutes is ordinary");
+    assert!(v.details.warnings.is_empty(), "{:?}", v.details.warnings);
+    // The limit itself, on the mail's own Date: an hour and a second warns, an hour does not.
+    let raw = std::fs::read_to_string(smime().join("layers/date-minutes-later.eml")).unwrap();
+    let date_line = raw.lines().find(|l| l.starts_with("Date: ")).unwrap();
+    let signed = v.details.signer.as_ref().unwrap().signing_unix.0.unwrap();
+    assert!((parse_date(&date_line[6..]).unwrap() - signed - 300).abs() <= 2);
+    let anchors = root();
+    for (skew, warns) in [(MAX_DATE_SKEW_SECS, false), (MAX_DATE_SKEW_SECS + 1, true)] {
+        let when = signed + skew;
+        let new_line = format!("Date: {}", rfc5322(when));
+        let mail = raw.replacen(date_line, &new_line, 1);
+        let v = verify_message(mail.as_bytes(), &VerifyOptions::new(NOW, &anchors));
+        assert_eq!(date_warning(&v).is_some(), warns, "skew {skew}: {new_line}");
+    }
+}
+
+/// Unix seconds as an RFC 5322 date in UTC.
+fn rfc5322(t: i64) -> String {
+    let s = impalemail::smime::verdict::format_time(t); // 2026-12-06T13:48:03Z
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let month: usize = s[5..7].parse().unwrap();
+    format!(
+        "{} {} {} {} +0000",
+        &s[8..10],
+        MONTHS[month - 1],
+        &s[0..4],
+        &s[11..19]
+    )
+}
+
+/// Every combination of an outer and an inner signature, detached (d) and opaque (o), with good
+/// and bad layers and another inner or outer signer (generate-layers.sh, `nest-<outer><inner>-*`).
+#[test]
+fn nested_signatures_every_combination() {
+    let addrs = |v: &Verdict| -> Vec<String> {
+        v.details
+            .layers
+            .iter()
+            .map(|l| l.signer.as_ref().unwrap().addresses[0].clone())
+            .collect()
+    };
+    let outcomes = |v: &Verdict| -> Vec<Option<Reason>> {
+        v.details.layers.iter().map(|l| l.outcome.clone()).collect()
+    };
+    let alice = "alice@example.com".to_string();
+    let bob = "bob@example.org".to_string();
+    for combo in ["dd", "do", "od", "oo"] {
+        let name = |variant: &str| format!("nest-{combo}-{variant}");
+        let kinds: Vec<&str> = combo
+            .chars()
+            .map(|c| if c == 'd' { "detached" } else { "opaque" })
+            .collect();
+
+        let v = layer(&name("good"));
+        assert_eq!(v.status, Status::Verified, "{combo}: {:?}", v.reason);
+        assert_eq!(addrs(&v), [alice.clone(), alice.clone()], "{combo}");
+        let got: Vec<&str> = v
+            .details
+            .layers
+            .iter()
+            .map(|l| l.signature_kind.as_str())
+            .collect();
+        assert_eq!(got, kinds, "{combo}: each layer, outermost first");
+        assert_eq!(outcomes(&v), [None, None]);
+        assert!(
+            v.details.warnings.is_empty(),
+            "{combo}: {:?}",
+            v.details.warnings
+        );
+
+        // The inner signer, the author of what is shown, is not the From: not green, and the
+        // reason names them.
+        let v = layer(&name("inner-bob"));
+        assert_eq!(
+            reason(&v),
+            Some(&Reason::InnerSignerNotSender {
+                signer: bob.clone()
+            }),
+            "{combo}"
+        );
+        assert_eq!(v.status, Status::NotVerified);
+        assert!(v.summary.contains("bob@example.org"), "{}", v.summary);
+        assert_eq!(addrs(&v), [alice.clone(), bob.clone()], "{combo}");
+        assert_eq!(v.details.signer.as_ref().unwrap().who(), bob);
+
+        // An outer signer around Alice's signed message (a gateway): green, and said.
+        let v = layer(&name("outer-bob"));
+        assert_eq!(v.status, Status::Verified, "{combo}: {:?}", v.reason);
+        assert_eq!(
+            v.details.warnings,
+            [Warning::OuterSignerNotSender {
+                signer: bob.clone()
+            }],
+            "{combo}"
+        );
+        assert_eq!(v.details.signer.as_ref().unwrap().who(), alice);
+
+        // A failing inner layer under a good outer one, and the other way round.
+        let v = layer(&name("inner-altered"));
+        assert_eq!(reason(&v), Some(&Reason::AlteredContent), "{combo}");
+        assert_eq!(v.status, Status::Invalid);
+        assert_eq!(
+            outcomes(&v),
+            [None, Some(Reason::AlteredContent)],
+            "{combo}"
+        );
+        let v = layer(&name("outer-expired"));
+        assert_eq!(reason(&v), Some(&Reason::Expired), "{combo}");
+        assert_eq!(outcomes(&v), [Some(Reason::Expired), None], "{combo}");
+        let v = layer(&name("outer-sha1"));
+        assert!(
+            matches!(reason(&v), Some(Reason::WeakAlgorithm { what }) if what.contains("SHA-1")),
+            "{combo}: {:?}",
+            v.reason
+        );
+        assert_eq!(v.details.layers.len(), 2);
+        assert_eq!(v.details.layers[1].outcome, None);
+    }
+}
+
+#[test]
+fn nesting_stops_at_the_named_depth_and_the_triple_wrap_at_the_encrypted_layer() {
+    use impalemail::smime::verify::MAX_SIGNATURE_LAYERS;
+    let v = layer("nest-depth-4");
+    assert_eq!(v.status, Status::Verified, "{:?}", v.reason);
+    assert_eq!(v.details.layers.len(), MAX_SIGNATURE_LAYERS);
+    let v = layer("nest-depth-5");
+    assert_eq!(
+        reason(&v),
+        Some(&Reason::LimitExceeded {
+            which: format!("signature layers ({MAX_SIGNATURE_LAYERS})")
+        })
+    );
+    assert_eq!(v.details.layers.len(), MAX_SIGNATURE_LAYERS);
+    // With one layer fewer allowed, the four-layer mail hits the limit too.
+    let l = Limits {
+        max_signature_layers: MAX_SIGNATURE_LAYERS - 1,
+        ..Limits::default()
+    };
+    assert!(limit_which(&with_limits("layers/nest-depth-4.eml", l)).contains("signature layers"));
+    // Signed, encrypted, signed: the outer signature covers ciphertext only.
+    let v = layer("nest-signed-encrypted-signed");
+    assert_eq!(reason(&v), Some(&Reason::SignedEncryptedContent));
+    // The signer checks of all layers count together.
+    let l = Limits {
+        max_signature_checks: 3,
+        ..Limits::default()
+    };
+    assert!(limit_which(&with_limits("layers/nest-depth-4.eml", l)).contains("signature checks"));
 }

@@ -22,6 +22,7 @@ export const REASON_FIELDS = {
   unsupported: ['what'],
   malformed: ['what'],
   limit_exceeded: ['which'],
+  inner_signer_not_sender: ['signer'],
 };
 
 /** `snake_case` to `CamelCase`, for locale keys. @param {string} kind */
@@ -120,4 +121,61 @@ export function aliasUseText(a) {
 /** A SHA-256 in the usual fingerprint form: upper-case byte pairs joined by colons. @param {string} hex */
 export function fingerprint(hex) {
   return (String(hex ?? '').toUpperCase().match(/[0-9A-F]{2}/g) ?? []).join(':');
+}
+
+/**
+ * Warnings the reader must see on the verdict itself (the badge's line under the status and
+ * the popup's), not only in the details: each kind's data fields in placeholder order
+ * (`warn<Kind>` in `_locales`). A green verdict with one of these does not look plain green.
+ * @type {Record<string, string[]>}
+ */
+export const NOTICE_WARNINGS = {
+  display_name_not_signer: ['name', 'address', 'certificate_name'],
+  reply_to_elsewhere: ['reply_to', 'signer'],
+  date_far_from_signing_time: ['date', 'signing_time'],
+  outer_signer_not_sender: ['signer'],
+};
+
+/**
+ * The verdict's notices (`NOTICE_WARNINGS`) as sentences in the user's language.
+ * @param {{ details?: { warnings?: unknown } }} v
+ * @returns {string[]}
+ */
+export function noticeTexts(v) {
+  const warnings = Array.isArray(v.details?.warnings) ? v.details.warnings : [];
+  /** @type {string[]} */
+  const out = [];
+  for (const w of warnings) {
+    const fields = NOTICE_WARNINGS[w?.kind];
+    if (!fields) continue;
+    const subs = fields.map((f) => String(w[f] ?? '')).map((x) => (w.kind === 'date_far_from_signing_time' ? localTime(x) : x));
+    // A certificate that names no person has its own sentence.
+    const key = w.kind === 'display_name_not_signer' && !subs[2] ? 'warnDisplayNameNotSignerNoName' : `warn${camel(w.kind)}`;
+    out.push(localised(key, subs, `${w.kind.replace(/_/g, ' ')}: ${subs.filter(Boolean).join(', ')}`));
+  }
+  return out;
+}
+
+/**
+ * Each signature layer of a message whose signatures are nested (`details.layers`, outermost
+ * first) as one line: who signed, with what, and that layer's result.
+ * @param {{ details?: { layers?: unknown } }} v
+ * @returns {string[]}
+ */
+export function layerTexts(v) {
+  const layers = Array.isArray(v.details?.layers) ? v.details.layers : [];
+  return layers.map((l) => {
+    const s = l?.signer;
+    const who = s ? String(s.addresses?.[0] ?? s.name ?? '') : '?';
+    const result = l?.outcome
+      ? verdictWords({ status: 'invalid', reason: l.outcome, summary: String(l.outcome.kind ?? '').replace(/_/g, ' '), explanation: '' }).summary
+      : localised('layerValid', [], 'valid');
+    return localised('layerLine', [who, String(s?.algorithms ?? ''), result], `${who} (${s?.algorithms ?? ''}): ${result}`);
+  });
+}
+
+/** An RFC 3339 time as the user's locale writes it (the text as sent if it does not parse). @param {string} rfc3339 */
+function localTime(rfc3339) {
+  const t = Date.parse(rfc3339);
+  return Number.isNaN(t) ? rfc3339 : new Date(t).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }

@@ -53,7 +53,9 @@ function capabilityLine(p) {
   const c = p.capabilities;
   /** @type {[boolean, string][]} */
   const caps = [[c.create, 'capCreate'], [c.list, 'capList'], [c.disable, 'capDisable'], [c.enable, 'capEnable'], [c.delete, 'capDelete'], [c.inbox, 'capInbox']];
-  const line = i18n('optCaps', caps.filter(([on]) => on).map(([, key]) => i18n(key)).join(', '));
+  // A list in the page's language ("create, list and delete", "作成、一覧、削除").
+  const list = new Intl.ListFormat(i18n('langTag'), { type: 'conjunction' });
+  const line = i18n('optCaps', list.format(caps.filter(([on]) => on).map(([, key]) => i18n(key))));
   return c.needs_key ? line : `${line} ${i18n('optNoKeyNeeded')}`;
 }
 

@@ -9,7 +9,7 @@
  * does not know yet (the core's `Reason` is non-exhaustive) shows the core's English text.
  */
 import { i18n } from '../shared/ext.js';
-import { camel, fingerprint, localised, verdictLook, verdictWords } from '../shared/words.js';
+import { camel, fingerprint, layerTexts, localised, NOTICE_WARNINGS, noticeTexts, verdictLook, verdictWords } from '../shared/words.js';
 import { formatDate, h } from './components.js';
 
 export { fingerprint, verdictWords };
@@ -36,6 +36,7 @@ export { fingerprint, verdictWords };
  *     from?: { name?: string | null, address: string }[],
  *     warnings?: ({ kind: string } & Record<string, unknown>)[],
  *     revocation_checked?: boolean,
+ *     layers?: unknown[],
  *   },
  * }} Verdict
  */
@@ -55,6 +56,7 @@ const WARNING_FIELDS = {
   multiple_from_headers: ['count'],
   multiple_from_addresses: ['count'],
   other_signed_parts: ['parts'],
+  certificate_profile: ['subject', 'rule'],
 };
 
 /** @param {Record<string, unknown>} data @param {string[] | undefined} fields */
@@ -76,6 +78,7 @@ function when(rfc3339) {
  * @param {{ kind: string } & Record<string, unknown>} w
  */
 function warningText(w) {
+  if (NOTICE_WARNINGS[w.kind]) return noticeTexts({ details: { warnings: [w] } })[0];
   return localised(`warn${camel(w.kind)}`, substitutions(w, WARNING_FIELDS[w.kind]), w.kind.replace(/_/g, ' '));
 }
 
@@ -99,6 +102,8 @@ function detailsElement(v) {
     row('verdictSigningTime', 'signing-time', [signer.signing_time ? when(signer.signing_time) : i18n('verdictNone')]);
   }
   if (signer) row('verdictIssuer', 'issuer', [signer.certificate.issuer]);
+  const layers = layerTexts(v);
+  if (layers.length) row('verdictLayers', 'layers', [h('ol', { className: 'layers' }, layers.map((t) => h('li', { text: t })))]);
   if (chain.length) {
     // The core sends the validated path (signer first), or else the message's certificates in
     // the message's order: only the first is shown as a chain.
@@ -151,6 +156,7 @@ export function verdictElement(v, id, continuity) {
       ' ',
       h('span', { className: 'verdict-summary', text: summary }),
     ]),
+    ...noticeTexts(v).map((text) => h('p', { className: 'verdict-notice', data: { notice: '' }, text })),
     h('p', { className: 'verdict-explanation', text: explanation }),
     detailsElement(v),
   ]);

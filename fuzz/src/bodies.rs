@@ -317,6 +317,7 @@ pub fn cert(data: &[u8]) {
                 },
                 require_revocation: false,
                 offload: None,
+                strict: false,
             };
             match path::validate(ee, &opts) {
                 Ok(p) => {

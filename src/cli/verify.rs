@@ -27,6 +27,9 @@ OPTIONS:
     --require-revocation      Treat a certificate whose revocation status cannot be
                               established from the CRLs in the message or given with --crl
                               as not verified; the NIST PKITS setting
+    --strict                  Hold the chain to the RFC 5280 profile rules (authority and
+                              subject key identifiers, positive serial numbers, subjects):
+                              a broken one is invalid, not a warning (as openssl -x509_strict)
     --json                    Print the verdict as JSON
     -h, --help                Print this help
 
@@ -59,6 +62,7 @@ fn run_inner(args: &[String], stdin: &mut dyn Read, stdout: &mut dyn Write) -> R
     let mut builtin = true;
     let mut skip_sender = false;
     let mut require_revocation = false;
+    let mut strict = false;
     let mut json = false;
     let mut input: Option<String> = None;
     let mut it = args.iter();
@@ -109,6 +113,7 @@ fn run_inner(args: &[String], stdin: &mut dyn Read, stdout: &mut dyn Write) -> R
             "--no-builtin-roots" => builtin = false,
             "--skip-sender-check" => skip_sender = true,
             "--require-revocation" => require_revocation = true,
+            "--strict" => strict = true,
             "--json" => json = true,
             "-" => set_input(&mut input, "-")?,
             s if s.starts_with('-') => {
@@ -140,6 +145,7 @@ fn run_inner(args: &[String], stdin: &mut dyn Read, stdout: &mut dyn Write) -> R
     opts.crls = &crls;
     opts.skip_sender_check = skip_sender;
     opts.require_revocation = require_revocation;
+    opts.strict = strict;
     let verdict = verify_message(&raw, &opts);
     if json {
         let s = serde_json::to_string_pretty(&verdict).map_err(|e| e.to_string())?;
@@ -201,6 +207,20 @@ fn human(v: &Verdict) -> String {
             c.content_type,
             c.signature_kind,
             if d.whole_message_covered { "yes" } else { "no" }
+        ));
+    }
+    for (i, l) in d.layers.iter().enumerate() {
+        let who = l.signer.as_ref().map(|s| s.who()).unwrap_or_default();
+        let algs = l
+            .signer
+            .as_ref()
+            .map(|s| s.algorithms.as_str())
+            .unwrap_or("");
+        let result = l.outcome.as_ref().map_or("valid".into(), |r| r.summary());
+        out.push_str(&format!(
+            "layer {} ({}): {who}, {algs}: {result}\n",
+            i + 1,
+            l.signature_kind
         ));
     }
     for w in &d.warnings {

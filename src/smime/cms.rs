@@ -39,6 +39,12 @@ pub const MAX_SIGNERS: usize = 16;
 pub const ID_SIGNED_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.2");
 /// id-data (RFC 5652 §4).
 pub const ID_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.1");
+/// id-envelopedData (RFC 5652 §6.1).
+pub const ID_ENVELOPED_DATA: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.3");
+/// id-ct-authEnvelopedData (RFC 5083 §2.1).
+pub const ID_AUTH_ENVELOPED_DATA: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.1.23");
 /// id-contentType signed attribute (RFC 5652 §11.1).
 pub const ID_CONTENT_TYPE: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.3");
 /// id-messageDigest signed attribute (RFC 5652 §11.2).

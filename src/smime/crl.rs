@@ -22,7 +22,11 @@
 //! CRL (h)-(i); a removeFromCRL entry releases a certificateHold. Entries of an indirect CRL
 //! belong to the issuer named by the last certificateIssuer entry extension (§5.3.3),
 //! initially the CRL issuer. Each usable CRL adds the reasons it covers (the DP's reasons
-//! intersected with onlySomeReasons, (c)-(d)) to the reasons mask (l).
+//! intersected with onlySomeReasons, (c)-(d)) to the reasons mask (l), if it is a conforming
+//! CRL: one without a cRLNumber, or with it marked critical (§5.2.3: conforming CRL issuers
+//! MUST include it, MUST mark it non-critical) may show a revocation but adds no reasons, so
+//! it never makes the status "good": when such CRLs are all there is, the status cannot be
+//! established ([`CrlStatus::NotConforming`], as if there were no CRL).
 //!
 //! Outcome: *revoked* if any usable in-scope CRL lists the certificate (every usable CRL is
 //! looked at, not only until the mask is full, so that an older CRL cannot hide a newer
@@ -150,6 +154,10 @@ pub enum CrlStatus {
     /// Neither the issuer nor any cRLIssuer of the certificate has a CRL among those
     /// passed in.
     NotChecked,
+    /// The only CRLs that would tell the status are not conforming (RFC 5280 §5.2.3: no
+    /// cRLNumber, or it is critical) and do not list the certificate: the status cannot be
+    /// established, as if there were no CRL (the reason says why).
+    NotConforming(String),
     /// CRLs for the certificate exist but the status is undetermined (none usable covers
     /// it, or they cover only some reasons, or a limit was hit).
     Problem(String),
@@ -278,6 +286,9 @@ struct CrlInfo<'c> {
     idp_names: Option<Vec<DpName>>,
     /// Why the CRL's extensions cannot be read, if so.
     malformed: Option<String>,
+    /// Why the CRL is not a conforming one (RFC 5280 §5.2.3: cRLNumber absent, or marked
+    /// critical), if so. Such a CRL may still prove a revocation, never "good".
+    nonconforming: Option<&'static str>,
 }
 
 impl<'c> CrlInfo<'c> {
@@ -290,8 +301,14 @@ impl<'c> CrlInfo<'c> {
             idp_der: None,
             idp_names: None,
             malformed: None,
+            nonconforming: Some("the CRL has no CRL number (RFC 5280 §5.2.3)"),
         };
         for e in &crl.extensions {
+            if e.extn_id == ID_CE_CRL_NUMBER {
+                info.nonconforming = e
+                    .critical
+                    .then_some("the CRL's CRL number is marked critical (RFC 5280 §5.2.3)");
+            }
             if e.extn_id == ID_CE_DELTA {
                 info.delta = true;
             }
@@ -641,6 +658,7 @@ pub fn check(
     let mut usable_cache: Vec<Option<Result<(), String>>> = vec![None; mine.len()];
     let mut reasons_mask: ReasonFlags = 0;
     let mut problem: Option<String> = None;
+    let mut nonconforming: Option<&str> = None;
     let mut any_usable = false;
     for dp in &dps {
         for (i, base) in mine.iter().enumerate() {
@@ -671,6 +689,11 @@ pub fn check(
                 }
                 Ok(Verdict::NotListed) => {}
             }
+            // A CRL that is not conforming proves a revocation, not its absence.
+            if let Some(why) = base.nonconforming {
+                nonconforming.get_or_insert(why);
+                continue;
+            }
             // (c)-(d), (l): the reasons this CRL covers for this DP.
             reasons_mask |= dp.reasons & base.reasons();
         }
@@ -679,6 +702,8 @@ pub fn check(
         CrlStatus::Good
     } else if let Some(p) = problem {
         CrlStatus::Problem(p)
+    } else if let (Some(why), 0) = (nonconforming, reasons_mask) {
+        CrlStatus::NotConforming(why.into())
     } else if any_usable {
         CrlStatus::Problem("the CRLs that cover the certificate cover only some revocation reasons (onlySomeReasons)".into())
     } else {

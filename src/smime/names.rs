@@ -159,6 +159,56 @@ fn dns_within(base: &str, name: &str) -> bool {
     name == base || name.ends_with(&format!(".{base}"))
 }
 
+/// [`dns_within`] for a name that may be a wildcard (`*.rest`, one label of any value),
+/// judged defensively (RFC 5280 §4.2.1.10 says nothing of wildcards; RFC 6125 §6.4.3 defines
+/// them): against an excluded subtree the wildcard counts if it *may* stand for a name inside
+/// it (`*.example.com` against `bar.example.com`); against a permitted subtree only if every
+/// name it stands for is inside (`*.example.com` is not within `bar.example.com`).
+fn dns_matches(base: &str, name: &str, excluded: bool) -> bool {
+    match name.strip_prefix("*.") {
+        Some(rest) if excluded => dns_within(base, rest) || dns_within(rest, base),
+        Some(rest) => dns_within(base, rest),
+        None => dns_within(base, name),
+    }
+}
+
+/// Why a name constraint is not one RFC 5280 §4.2.1.10 allows, if so: a dNSName subtree
+/// with a leading period (the syntax is `host.example.com`; the period form is for
+/// rfc822Name and URI), an iPAddress subtree that is not an address and a prefix mask
+/// (CIDR, RFC 4632) of 8 or 32 octets.
+pub fn constraint_problem(nc: &NameConstraints) -> Option<String> {
+    let subtrees = nc
+        .permitted_subtrees
+        .iter()
+        .chain(nc.excluded_subtrees.iter());
+    for st in subtrees.flatten() {
+        match &st.base {
+            GeneralName::DnsName(b) if b.starts_with('.') => {
+                return Some(format!(
+                    "a DNS name constraint starts with a period ({b}), which RFC 5280 \
+                     §4.2.1.10 does not allow"
+                ));
+            }
+            GeneralName::IpAddress(b) => {
+                let mask = b.get(b.len() / 2..).unwrap_or_default();
+                let bits = mask
+                    .iter()
+                    .flat_map(|m| (0..8).rev().map(move |i| m >> i & 1));
+                let prefix = bits.skip_while(|b| *b == 1).all(|b| b == 0);
+                if !(b.len() == 8 || b.len() == 32) || !prefix {
+                    return Some(
+                        "an IP address constraint is not an address and a prefix mask \
+                         (RFC 5280 §4.2.1.10)"
+                            .into(),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 fn email_within(base: &str, email: &str) -> bool {
     let Some((local, host)) = email.rsplit_once('@') else {
         return false;
@@ -215,10 +265,13 @@ fn ip_within(base: &[u8], ip: &[u8]) -> bool {
 
 /// Does subtree `base` contain some name of `names` of its form? Returns, per form,
 /// `None` when the certificate has no name of this form, else `Some(matches)` per name.
+/// `excluded`: whether `base` is an excluded subtree (wildcard DNS names count when they may
+/// be inside it, see [`dns_matches`]).
 fn matches(
     base: &GeneralName,
     names: &SubjectNames,
     budget: &mut u32,
+    excluded: bool,
 ) -> Result<Vec<(String, bool)>, NcFailure> {
     let mut out = Vec::new();
     let mut tick = |n: usize| -> Result<(), NcFailure> {
@@ -231,7 +284,9 @@ fn matches(
             let b = name_key(b);
             let all = names.dn.iter().chain(names.dirs.iter());
             for dn in all {
-                tick(1)?;
+                // A comparison reads every attribute of the name: a subject of thousands of
+                // attributes costs that many (an RDN with none still costs one).
+                tick(dn.iter().map(Vec::len).sum::<usize>().max(1))?;
                 out.push((format!("{dn:?}"), dn_within(&b, dn)));
             }
         }
@@ -244,7 +299,7 @@ fn matches(
         GeneralName::DnsName(b) => {
             for d in &names.dns {
                 tick(1)?;
-                out.push((d.clone(), dns_within(b.as_str(), d)));
+                out.push((d.clone(), dns_matches(b.as_str(), d, excluded)));
             }
         }
         GeneralName::UniformResourceIdentifier(b) => {
@@ -277,7 +332,7 @@ pub fn check(
 ) -> Result<(), NcFailure> {
     if let Some(excluded) = &nc.excluded_subtrees {
         for st in excluded {
-            for (name, inside) in matches(&st.base, names, budget)? {
+            for (name, inside) in matches(&st.base, names, budget, true)? {
                 if inside {
                     return Err(NcFailure::Excluded(name));
                 }
@@ -296,7 +351,7 @@ pub fn check(
                 .collect();
             let mut per_name: Vec<(String, bool)> = Vec::new();
             for st in subtrees {
-                let res = matches(&st.base, names, budget)?;
+                let res = matches(&st.base, names, budget, false)?;
                 if per_name.is_empty() {
                     per_name = res;
                 } else {
@@ -336,6 +391,14 @@ mod tests {
         assert!(!uri_within("example.com", "http://a.example.com/"));
         assert!(ip_within(&[10, 0, 0, 0, 255, 0, 0, 0], &[10, 1, 2, 3]));
         assert!(!ip_within(&[10, 0, 0, 0, 255, 0, 0, 0], &[11, 1, 2, 3]));
+    }
+
+    #[test]
+    fn wildcards_are_judged_defensively() {
+        assert!(dns_matches("bar.example.com", "*.example.com", true));
+        assert!(!dns_matches("bar.example.com", "*.example.com", false));
+        assert!(dns_matches("example.com", "*.example.com", false));
+        assert!(!dns_matches("other.com", "*.example.com", true));
     }
 }
 

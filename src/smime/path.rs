@@ -65,7 +65,9 @@ pub struct Budget {
     pub signature_checks: u32,
     /// Path-building steps.
     pub build_calls: u32,
-    /// Name-constraint comparisons.
+    /// Name-constraint comparisons: one per name of the constrained form and subtree, and
+    /// for directoryName subtrees one per attribute of the name compared (the subject DN's
+    /// too).
     pub name_constraint_checks: u32,
 }
 
@@ -119,9 +121,68 @@ pub struct TrustAnchor {
     pub source: AnchorSource,
     /// A display label (Mozilla's CKA_LABEL, or the subject CN).
     pub label: String,
-    /// The anchor certificate's notAfter (unix seconds), when known. Informational only:
-    /// RFC 5280 §6.1.1 (d) does not check an anchor's validity.
+    /// The anchor certificate's notAfter (unix seconds), when known. Informational for the
+    /// builtin anchors (RFC 5280 §6.1.1 (d) does not check an anchor's validity); an anchor
+    /// made from a certificate is held to its whole validity ([`AnchorCert`]).
     pub not_after: Option<i64>,
+    /// When the anchor was made from a certificate ([`TrustAnchor::from_cert`]): what that
+    /// certificate says. `None` for the builtin anchors (a name and a key from Mozilla's
+    /// store, RFC 5280 §6.1.1 (d)).
+    pub certificate: Option<AnchorCert>,
+}
+
+/// What an anchor made from a certificate keeps of it: the certificate still limits what its
+/// key may do (RFC 5937 §2 and §3: an anchor taken from a certificate is held to that
+/// certificate's constraints).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnchorCert {
+    /// keyUsage bits ([`key_usage`]), when present: a CRL the anchor signs counts only
+    /// with cRLSign (§6.3.3 (f), §4.2.1.3).
+    pub key_usage: Option<u16>,
+    /// notBefore and notAfter (unix seconds): outside them the anchor is refused, as
+    /// Thunderbird refuses an expired root.
+    pub validity: (i64, i64),
+    /// Why the certificate cannot be a trust anchor, if so ([`PathError::BadAnchor`]): a
+    /// malformed or unknown critical extension (§4.2, §6.1.4 (o)), basicConstraints absent,
+    /// not critical or cA FALSE (§4.2.1.9: a CA MUST include it, critical, when its key
+    /// verifies certificate signatures), or a keyUsage without keyCertSign (§4.2.1.3).
+    pub problem: Option<String>,
+}
+
+impl AnchorCert {
+    /// What `cert` says, as an anchor.
+    fn new(cert: &Certificate) -> AnchorCert {
+        let info = Info::new(cert);
+        let bc = cert
+            .extensions
+            .iter()
+            .find(|e| e.extn_id == ids::BASIC_CONSTRAINTS);
+        let problem = if let Some(m) = info.malformed {
+            Some(m)
+        } else if let Some(oid) = info.unknown_critical {
+            Some(format!(
+                "it has a critical extension that is not understood ({oid})"
+            ))
+        } else if bc.is_none() {
+            Some(
+                "it has no basic constraints, so it does not say it is a CA (RFC 5280 §4.2.1.9)"
+                    .into(),
+            )
+        } else if bc.is_some_and(|e| !e.critical) {
+            Some("its basic constraints are not marked critical (RFC 5280 §4.2.1.9)".into())
+        } else if !info.is_ca() {
+            Some("it is not a CA certificate (RFC 5280 §4.2.1.9)".into())
+        } else if !ku_allows(info.ku, key_usage::KEY_CERT_SIGN) {
+            Some("its key usage does not allow signing certificates (RFC 5280 §4.2.1.3)".into())
+        } else {
+            None
+        };
+        AnchorCert {
+            key_usage: info.ku,
+            validity: (cert.not_before, cert.not_after),
+            problem,
+        }
+    }
 }
 
 impl TrustAnchor {
@@ -161,8 +222,22 @@ impl TrustAnchor {
             label: common_name(&cert.subject)
                 .unwrap_or_else(|| super::names::display(&cert.subject)),
             not_after: Some(cert.not_after),
+            certificate: Some(AnchorCert::new(cert)),
         })
     }
+
+    /// Whether the anchor's key may sign CRLs: keyUsage absent or with cRLSign (§6.3.3 (f)).
+    fn may_sign_crls(&self) -> bool {
+        ku_allows(
+            self.certificate.as_ref().and_then(|c| c.key_usage),
+            key_usage::CRL_SIGN,
+        )
+    }
+}
+
+/// Whether a keyUsage (absent: any use) allows the usage bit `bit`.
+fn ku_allows(ku: Option<u16>, bit: u16) -> bool {
+    ku.map_or(true, |k| k & bit != 0)
 }
 
 /// The commonName of a name, if any.
@@ -240,6 +315,11 @@ pub struct PathOptions<'a> {
     pub require_revocation: bool,
     /// The caller's signature checks ([`super::offload`]); `None`: all in the core.
     pub offload: Option<&'a super::offload::Offload>,
+    /// When true, a certificate of the path that breaks a profile rule ([`ProfileRule`]) is
+    /// [`PathError::Profile`], as OpenSSL's `-x509_strict` does; when false (the default:
+    /// CAs of the past broke these rules without deceiving anyone, and old signed mail must
+    /// not turn red), it is a warning on the valid path ([`ValidPath::warnings`]).
+    pub strict: bool,
 }
 
 /// A validated path.
@@ -255,6 +335,73 @@ pub struct ValidPath {
     pub revocation_checked: bool,
     /// Certificate policies valid for the path (empty when none or any).
     pub policies: Vec<ObjectIdentifier>,
+    /// The profile rules certificates of the path break (not in strict mode, where each is
+    /// an error), end entity first.
+    pub warnings: Vec<ProfileWarning>,
+}
+
+/// A rule of the RFC 5280 certificate profile whose breach proves nothing against the path:
+/// a warning by default, an error with [`PathOptions::strict`]. (The rules whose breach
+/// could deceive, such as name constraints or a CA's basicConstraints, are errors always.)
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProfileRule {
+    /// authorityKeyIdentifier absent from a certificate that is not self-issued (§4.2.1.1:
+    /// MUST be included, except in self-signed certificates).
+    NoAuthorityKeyId,
+    /// subjectKeyIdentifier absent from a CA certificate (§4.2.1.2: MUST appear).
+    NoSubjectKeyId,
+    /// authorityKeyIdentifier or subjectKeyIdentifier marked critical (§4.2.1.1-2: MUST be
+    /// non-critical).
+    KeyIdCritical,
+    /// serialNumber zero or negative (§4.1.2.2: MUST be a positive integer).
+    SerialNotPositive,
+    /// An empty subject without a critical subjectAltName (§4.1.2.6, §4.2.1.6).
+    EmptySubject,
+    /// A CA certificate with an empty subject (§4.1.2.6: MUST be non-empty).
+    CaEmptySubject,
+    /// policyConstraints not marked critical (§4.2.1.11: MUST be critical; RFC 3280 allowed
+    /// either, and NIST PKITS' valid paths carry it non-critical).
+    PolicyConstraintsNotCritical,
+}
+
+impl core::fmt::Display for ProfileRule {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            ProfileRule::NoAuthorityKeyId => "it has no authority key identifier",
+            ProfileRule::NoSubjectKeyId => {
+                "it is a CA certificate without a subject key identifier"
+            }
+            ProfileRule::KeyIdCritical => "its key identifier is marked critical",
+            ProfileRule::SerialNotPositive => "its serial number is zero or negative",
+            ProfileRule::EmptySubject => {
+                "its subject is empty and its other names are not marked critical"
+            }
+            ProfileRule::CaEmptySubject => "it is a CA certificate with an empty subject",
+            ProfileRule::PolicyConstraintsNotCritical => {
+                "its policy constraints are not marked critical"
+            }
+        })
+    }
+}
+
+/// A profile rule broken by one certificate of a path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileWarning {
+    /// Subject of the certificate.
+    pub subject: String,
+    /// The rule.
+    pub rule: ProfileRule,
+}
+
+impl core::fmt::Display for ProfileWarning {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(
+            f,
+            "the certificate {} does not follow the X.509 rules: {}",
+            self.subject, self.rule
+        )
+    }
 }
 
 /// Why no valid path was found. `Display` gives a sentence for the verdict's details.
@@ -340,6 +487,14 @@ pub enum PathError {
         /// The extension OID.
         oid: ObjectIdentifier,
     },
+    /// A trust anchor made from a certificate that cannot be one (see [`AnchorCert`]), or
+    /// outside its validity period: the user learns which root.
+    BadAnchor {
+        /// Anchor label.
+        anchor: String,
+        /// Why, in plain words.
+        detail: String,
+    },
     /// The anchor is distrusted for certificates issued after a date (Mozilla
     /// distrust-after).
     Distrusted {
@@ -358,6 +513,8 @@ pub enum PathError {
         /// What (named algorithm).
         what: String,
     },
+    /// A certificate breaks a profile rule, in strict mode ([`PathOptions::strict`]).
+    Profile(ProfileWarning),
     /// A work budget ran out.
     BudgetExceeded(BudgetKind),
     /// More than [`MAX_CERTS`] intermediates or CRLs were passed.
@@ -401,12 +558,14 @@ impl PathError {
             PathError::ChainTooLong => 2,
             PathError::TooManyCerts => 3,
             PathError::Malformed { .. } => 10,
+            PathError::Profile(_) => 11,
             PathError::Unsupported { .. } => 12,
             PathError::BadSignature { .. } => 20,
             PathError::Weak(_) => 21,
             PathError::Expired { .. } | PathError::NotYetValid { .. } => 30,
             PathError::RevocationUnknown { .. } => 34,
             PathError::CrlProblem { .. } => 35,
+            PathError::BadAnchor { .. } => 38,
             PathError::NotACa { .. }
             | PathError::PathLenExceeded
             | PathError::UnknownCriticalExtension { .. } => 40,
@@ -457,16 +616,31 @@ impl core::fmt::Display for PathError {
             PathError::UnknownCriticalExtension { oid } => {
                 write!(f, "unknown critical extension {oid}")
             }
+            PathError::BadAnchor { anchor, detail } => {
+                write!(
+                    f,
+                    "the root certificate {anchor} cannot be trusted: {detail}"
+                )
+            }
             PathError::Distrusted { anchor, .. } => write!(
                 f,
                 "root {anchor} is distrusted for certificates issued after its distrust date"
             ),
             PathError::Weak(r) => write!(f, "weak algorithm: {r}"),
             PathError::Unsupported { what } => write!(f, "unsupported: {what}"),
-            PathError::BudgetExceeded(k) => write!(f, "path validation limit reached: {k:?}"),
+            PathError::BudgetExceeded(k) => write!(
+                f,
+                "the certificate chain is too complex to check: {}",
+                match k {
+                    BudgetKind::SignatureChecks => "too many signatures to check",
+                    BudgetKind::BuildCalls => "too many possible paths",
+                    BudgetKind::NameConstraintChecks => "too many name constraint comparisons",
+                }
+            ),
             PathError::TooManyCerts => write!(f, "more than {MAX_CERTS} certificates or CRLs"),
             PathError::ChainTooLong => write!(f, "chain longer than {MAX_CHAIN_LEN}"),
             PathError::Malformed { detail } => write!(f, "malformed certificate: {detail}"),
+            PathError::Profile(w) => w.fmt(f),
             PathError::CrlProblem { detail, subject } => {
                 write!(f, "revocation status unknown for {subject}: {detail}")
             }
@@ -539,6 +713,8 @@ struct Info<'c> {
     san: Vec<GeneralName>,
     unknown_critical: Option<ObjectIdentifier>,
     malformed: Option<String>,
+    /// Profile rules broken ([`ProfileRule`]).
+    profile: Vec<ProfileRule>,
 }
 
 impl<'c> Info<'c> {
@@ -560,6 +736,7 @@ impl<'c> Info<'c> {
             san: Vec::new(),
             unknown_critical: None,
             malformed: None,
+            profile: Vec::new(),
         };
         // RFC 5280 §4.1.1.2: signatureAlgorithm MUST be the same as the TBS's signature field
         // (refused by OpenSSL and rustls-webpki too): the signed part names the algorithm.
@@ -614,6 +791,43 @@ impl<'c> Info<'c> {
                 info.malformed = Some(format!("extension {}: {err}", e.extn_id));
             }
         }
+        // Extensions that parse but say what RFC 5280 forbids.
+        // §4.2.1.10: conforming CAs MUST mark nameConstraints critical, and RFC 3280 already
+        // said so, unlike policyConstraints (MAY be non-critical in RFC 3280 §4.2.1.12, as
+        // in NIST PKITS' valid paths): that one is a profile rule.
+        if cert
+            .extensions
+            .iter()
+            .any(|e| e.extn_id == ids::NAME_CONSTRAINTS && !e.critical)
+        {
+            info.malformed =
+                Some("its name constraints are not marked critical (RFC 5280 §4.2.1.10)".into());
+        }
+        info.profile = profile_rules(&info);
+        if let Some(nc) = &info.nc {
+            if let Some(p) = names::constraint_problem(nc) {
+                info.malformed = Some(p);
+            } else if !info.is_ca() {
+                info.malformed = Some(
+                    "it carries name constraints but is not a CA certificate (RFC 5280 \
+                     §4.2.1.10)"
+                        .into(),
+                );
+            }
+        }
+        if info.eku.as_ref().is_some_and(|p| p.is_empty()) {
+            // §4.2.1.12: KeyPurposeId SIZE (1..MAX).
+            info.malformed =
+                Some("its extended key usage lists no purpose (RFC 5280 §4.2.1.12)".into());
+        }
+        if !info.is_ca() && info.ku.is_some_and(|k| k & key_usage::KEY_CERT_SIGN != 0) {
+            // §4.2.1.3: keyCertSign only with basicConstraints cA TRUE.
+            info.malformed = Some(
+                "its key usage allows signing certificates but it is not a CA certificate \
+                 (RFC 5280 §4.2.1.3)"
+                    .into(),
+            );
+        }
         info
     }
 
@@ -628,6 +842,43 @@ impl<'c> Info<'c> {
     fn is_ca(&self) -> bool {
         self.bc.as_ref().is_some_and(|b| b.ca)
     }
+}
+
+/// The profile rules `info`'s certificate breaks (RFC 5280 §4.1.2.2, §4.1.2.6, §4.2.1.1-2,
+/// §4.2.1.6, §4.2.1.11).
+fn profile_rules(info: &Info) -> Vec<ProfileRule> {
+    let cert = info.cert;
+    let ext = |id: ObjectIdentifier| cert.extensions.iter().find(|e| e.extn_id == id);
+    let mut out = Vec::new();
+    if !info.self_issued() && info.aki.is_none() {
+        out.push(ProfileRule::NoAuthorityKeyId);
+    }
+    if info.is_ca() && info.ski.is_none() {
+        out.push(ProfileRule::NoSubjectKeyId);
+    }
+    let key_ids = [ids::AUTHORITY_KEY_IDENTIFIER, ids::SUBJECT_KEY_IDENTIFIER];
+    if key_ids
+        .into_iter()
+        .any(|id| ext(id).is_some_and(|e| e.critical))
+    {
+        out.push(ProfileRule::KeyIdCritical);
+    }
+    // Contents octets of a minimal INTEGER: negative when the sign bit is set, zero as 00.
+    let serial = &cert.serial_number;
+    if serial.first().map_or(true, |b| b & 0x80 != 0) || serial.iter().all(|b| *b == 0) {
+        out.push(ProfileRule::SerialNotPositive);
+    }
+    if cert.subject.is_empty() {
+        if info.is_ca() {
+            out.push(ProfileRule::CaEmptySubject);
+        } else if !ext(ids::SUBJECT_ALT_NAME).is_some_and(|e| e.critical) {
+            out.push(ProfileRule::EmptySubject);
+        }
+    }
+    if ext(ids::POLICY_CONSTRAINTS).is_some_and(|e| !e.critical) {
+        out.push(ProfileRule::PolicyConstraintsNotCritical);
+    }
+    out
 }
 
 /// Search state for one [`validate`] call.
@@ -806,7 +1057,8 @@ where
         );
         let mut working_key = anchor.spki.clone();
         let mut working_issuer_id = self.infos.len() + a;
-        let mut working_issuer_ku: Option<u16> = None;
+        let mut working_issuer_ku: Option<u16> =
+            anchor.certificate.as_ref().and_then(|c| c.key_usage);
         let mut working_issuer_name = self.anchor_keys[a].clone();
         let mut constraints: Vec<NameConstraints> =
             anchor.name_constraints.iter().cloned().collect();
@@ -817,7 +1069,24 @@ where
         // With `require_revocation`: the first certificate without any CRL. Reported at the
         // end, so that a failure that proves something wins over "unknown".
         let mut unknown_revocation: Option<PathError> = None;
+        let mut warnings: Vec<ProfileWarning> = Vec::new();
 
+        // An anchor made from a certificate is held to it (RFC 5937 §3).
+        if let Some(ac) = &anchor.certificate {
+            let bad = |detail: String| PathError::BadAnchor {
+                anchor: anchor.label.clone(),
+                detail,
+            };
+            if let Some(p) = &ac.problem {
+                return Err(bad(p.clone()));
+            }
+            if now < ac.validity.0 {
+                return Err(bad("it is not valid yet".into()));
+            }
+            if now > ac.validity.1 {
+                return Err(bad("it has expired".into()));
+            }
+        }
         // Distrust-after (Mozilla): judged on the end entity's notBefore.
         if let Some(after) = anchor.distrust_after {
             let nb = self.infos[path[0]].cert.not_before;
@@ -841,6 +1110,17 @@ where
                     detail: format!("{subject}: {m}"),
                 });
             }
+            let broken = info.profile.iter().map(|&rule| ProfileWarning {
+                subject: subject.clone(),
+                rule,
+            });
+            if opts.strict {
+                if let Some(w) = broken.clone().next() {
+                    return Err(PathError::Profile(w));
+                }
+            }
+            // End entity first: each certificate's before its issuer's.
+            warnings.splice(0..0, broken);
             let cert = info.cert;
             // (a)(1) signature
             let own_key = cert.subject_public_key_info.clone();
@@ -883,9 +1163,7 @@ where
                 issuer: working_issuer_name.clone(),
                 issuer_signer: CrlSigner {
                     spki: working_key.clone(),
-                    may_sign_crls: working_issuer_ku
-                        .as_ref()
-                        .map_or(true, |k| k & key_usage::CRL_SIGN != 0),
+                    may_sign_crls: ku_allows(working_issuer_ku, key_usage::CRL_SIGN),
                 },
                 issuer_id: working_issuer_id,
                 anchor: a,
@@ -902,6 +1180,15 @@ where
                     revocation_checked = false;
                     if opts.require_revocation {
                         unknown_revocation.get_or_insert(PathError::RevocationUnknown {
+                            subject: info.subject_str(),
+                        });
+                    }
+                }
+                CrlStatus::NotConforming(detail) => {
+                    revocation_checked = false;
+                    if opts.require_revocation {
+                        unknown_revocation.get_or_insert(PathError::CrlProblem {
+                            detail,
                             subject: info.subject_str(),
                         });
                     }
@@ -1070,6 +1357,7 @@ where
             weak,
             revocation_checked,
             policies: Vec::new(),
+            warnings,
         })
     }
 
@@ -1085,9 +1373,10 @@ where
     fn crl_signers(&mut self, name: &NameKey, exclude: usize, anchor: usize) -> Vec<CrlSigner> {
         let mut out = Vec::new();
         if exclude != self.infos.len() + anchor && &self.anchor_keys[anchor] == name {
+            let a = &self.opts.anchors[anchor];
             out.push(CrlSigner {
-                spki: self.opts.anchors[anchor].spki.clone(),
-                may_sign_crls: true,
+                spki: a.spki.clone(),
+                may_sign_crls: a.may_sign_crls(),
             });
         }
         for (k, spki) in &self.pending {
@@ -1100,12 +1389,7 @@ where
         }
         let cands: Vec<usize> = (1..self.infos.len())
             .filter(|&i| i != exclude && &self.infos[i].subject == name)
-            .filter(|&i| {
-                self.infos[i]
-                    .ku
-                    .as_ref()
-                    .map_or(true, |k| k & key_usage::CRL_SIGN != 0)
-            })
+            .filter(|&i| ku_allows(self.infos[i].ku, key_usage::CRL_SIGN))
             .filter(|&i| {
                 let key = &self.infos[i].cert.subject_public_key_info;
                 !self.pending.iter().any(|(_, p)| p == key)
@@ -1126,6 +1410,7 @@ where
                 budget: self.budget,
                 require_revocation: self.opts.require_revocation,
                 offload: self.opts.offload,
+                strict: self.opts.strict,
             };
             let mut pending = self.pending.clone();
             pending.push((name.clone(), cert.subject_public_key_info.clone()));

@@ -194,6 +194,7 @@ fn entry_to_anchor(e: &BundleEntry) -> Result<TrustAnchor, TrustError> {
         source: AnchorSource::Builtin,
         label: e.label.clone(),
         not_after: Some(super::asn1::signed_time(e.not_after)),
+        certificate: None,
     })
 }
 

@@ -90,6 +90,19 @@ pub enum Reason {
     /// from its issuer was at hand (RFC 5280 §6.3.3). Nothing proves the certificate bad, so
     /// this is "not verified", not "invalid".
     RevocationUnknown,
+    /// The signature is valid but covers only encrypted content: `signed-data` whose content
+    /// is `enveloped-data` (RFC 5652 §6; RFC 8551 §3.7 lets signing and encrypting nest in any
+    /// order). The readable message, once decrypted, is covered by no signature that binds it
+    /// to the sender: the signer may have signed ciphertext they never read, and anyone can
+    /// encrypt to the reader. Thunderbird ignores such outer signatures for this reason.
+    SignedEncryptedContent,
+    /// The message's signatures are nested (a signed message signed again, RFC 8551 §3.7)
+    /// and the innermost signature -- the one over the content the reader sees -- is not by
+    /// the `From` address: someone else wrote what is shown, whoever signed around it.
+    InnerSignerNotSender {
+        /// The inner signer's address (or name when the certificate has no address).
+        signer: String,
+    },
     /// The check itself failed: the verifier stopped on an internal error (in the extension, a
     /// panic in the wasm, after which the module was restarted). Never produced by
     /// [`crate::smime::verify_message`]; the caller reports it with [`Verdict::internal_error`].
@@ -118,6 +131,8 @@ impl Reason {
             | Reason::MissingCertificate
             | Reason::LimitExceeded { .. }
             | Reason::RevocationUnknown
+            | Reason::SignedEncryptedContent
+            | Reason::InnerSignerNotSender { .. }
             | Reason::InternalError => Status::NotVerified,
         }
     }
@@ -164,6 +179,12 @@ impl Reason {
                 "It could not be checked whether a certificate of the signer has been revoked."
                     .into()
             }
+            Reason::SignedEncryptedContent => {
+                "The signature covers only encrypted content, not the readable message.".into()
+            }
+            Reason::InnerSignerNotSender { signer } => {
+                format!("The message inside was signed by {signer}, not by the sender shown.")
+            }
             Reason::InternalError => "ImpaleMail could not finish checking this message.".into(),
         }
     }
@@ -207,6 +228,12 @@ impl Reason {
             }
             Reason::RevocationUnknown => {
                 "Revocation checking is required, and no revocation list (CRL) for a certificate in the chain was available. The certificate may have been withdrawn; treat the message as unsigned until its status can be checked.".into()
+            }
+            Reason::InnerSignerNotSender { .. } => {
+                "The message is signed twice. The outer signature only wraps a message that someone else signed and wrote. The sender shown may be fake.".into()
+            }
+            Reason::SignedEncryptedContent => {
+                "The signer signed the message in its encrypted form. Nothing vouches that the decrypted text is what they signed or wrote: anyone can encrypt a message to you. Treat its content as unsigned.".into()
             }
             Reason::MultipleSigners => {
                 "Several people signed this message; the details list each signature. It is not shown as verified.".into()
@@ -255,6 +282,61 @@ pub enum Warning {
         /// Their part numbers.
         parts: Vec<String>,
     },
+    /// A certificate of the chain breaks an RFC 5280 profile rule that proves nothing
+    /// against it (`path::ProfileRule`; in strict mode the chain is invalid instead).
+    CertificateProfile {
+        /// Subject of the certificate.
+        subject: String,
+        /// The rule, in plain words ("it has no authority key identifier").
+        rule: String,
+    },
+    /// The `From` display name (RFC 5322 §3.4) is not a name the signer's certificate carries
+    /// ([`super::display_name::fits`]): the signature vouches for the address, not for the
+    /// name a webmail shows first.
+    ///
+    /// A verdict with this warning stays green, with the warning shown in the badge itself
+    /// (not only in the details), naming the address. Why not amber: the signature, the chain
+    /// and the address binding all hold (RFC 8550 §3 binds the address, never the name), and
+    /// names legitimately differ from certificates (nicknames, a certificate that names no
+    /// person). "Johnny, you are fired" (Müller et al., USENIX Security 2019) found the
+    /// display-name attack works because clients show the name and a green mark *without*
+    /// the address; the remedy is to put the address and the mismatch in front of the reader
+    /// on the badge. Amber on every nickname would teach readers to ignore amber.
+    DisplayNameNotSigner {
+        /// The display name shown.
+        name: String,
+        /// The address the signature vouches for.
+        address: String,
+        /// The certificate's name (its subject's commonName), empty when it names no person.
+        certificate_name: String,
+    },
+    /// The `Date:` header (RFC 5322 §3.6.1) and the signed signing time (RFC 5652 §11.3)
+    /// differ by more than [`super::date::MAX_DATE_SKEW_SECS`]: the message may be an old
+    /// signed one sent again under a new date. Shown in the badge like
+    /// [`Warning::DisplayNameNotSigner`].
+    DateFarFromSigningTime {
+        /// The `Date:` header's time, RFC 3339 UTC.
+        date: String,
+        /// The signing time, RFC 3339 UTC.
+        signing_time: String,
+    },
+    /// Signatures are nested and an outer one, around the message the `From` address signed,
+    /// is by someone else (a company gateway that signs outgoing mail, or anyone who wrapped
+    /// the message). Their signature is valid and vouches for nothing the reader sees beyond
+    /// the inner one; shown in the badge like [`Warning::DisplayNameNotSigner`].
+    OuterSignerNotSender {
+        /// The outer signer's address (or name when the certificate has no address).
+        signer: String,
+    },
+    /// A `Reply-To` address (RFC 5322 §3.6.2) is none of the signer's: a reply goes to
+    /// someone the signature does not vouch for. Shown in the badge like
+    /// [`Warning::DisplayNameNotSigner`], on a verdict that otherwise stays what it is.
+    ReplyToElsewhere {
+        /// The `Reply-To` address.
+        reply_to: String,
+        /// The signer's address (the `From` address).
+        signer: String,
+    },
 }
 
 /// One certificate as shown to the reader.
@@ -288,6 +370,38 @@ pub struct SignerDetails {
     pub algorithms: String,
     /// This signer's own outcome (`None` = verified), used when there are several signers.
     pub outcome: Option<Reason>,
+    /// The certificate's personal and organisation names (commonName, givenName, surname,
+    /// pseudonym, organisation, organisational unit) the display-name check compares with;
+    /// not sent (the subject in `certificate` has them).
+    #[serde(skip)]
+    pub names: Derived<Vec<String>>,
+    /// The signing time in unix seconds (`signing_time` as a number); not sent.
+    #[serde(skip)]
+    pub signing_unix: Derived<Option<i64>>,
+}
+
+/// A value worked out from fields that are sent (the certificate, the signing time), kept for
+/// the checks that follow but never serialised. It compares equal whatever it holds: it is
+/// determined by the sent fields, so a verdict read back from its JSON equals the one sent.
+#[derive(Debug, Clone, Default)]
+pub struct Derived<T>(pub T);
+
+impl<T> PartialEq for Derived<T> {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl<T> Eq for Derived<T> {}
+
+impl SignerDetails {
+    /// Who signed, in one word: the certificate's first address, else its name.
+    pub fn who(&self) -> String {
+        self.addresses
+            .first()
+            .cloned()
+            .unwrap_or_else(|| self.name.clone())
+    }
 }
 
 /// Which bytes the signature covers.
@@ -331,8 +445,26 @@ pub struct Details {
     pub recipients: Vec<Mailbox>,
     /// Warnings.
     pub warnings: Vec<Warning>,
+    /// Every signature layer, outermost first, when the signatures are nested (a signed
+    /// message signed again, RFC 8551 §3.7); empty for one signature. `signer` and `chain`
+    /// are the innermost layer's: the signer of what the reader sees.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub layers: Vec<Layer>,
     /// Whether revocation was checked against a CRL for every certificate in the chain.
     pub revocation_checked: bool,
+}
+
+/// One signature layer of a message whose signatures are nested.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Layer {
+    /// `detached` (multipart/signed) or `opaque` (pkcs7-mime signed-data).
+    pub signature_kind: String,
+    /// The content type of what this layer signs.
+    pub content_type: String,
+    /// Its signer (the first when several), with the algorithms.
+    pub signer: Option<SignerDetails>,
+    /// This layer's own result (`None` = valid).
+    pub outcome: Option<Reason>,
 }
 
 /// Most recipient addresses kept in [`Details::recipients`] (a message to a large list shows

@@ -25,13 +25,22 @@ use super::mime::{self, Message, MimeError, MimeLimits, SignedKind};
 use super::offload::{DigestSource, Offload};
 use super::path::{self, PathError, PolicySettings, RequiredUsage, TrustAnchor};
 use super::verdict::{
-    format_time, CertSummary, CoveredPart, Details, Reason, SignerDetails, Status, Verdict,
-    Warning, MAX_RECIPIENTS,
+    format_time, CertSummary, CoveredPart, Derived, Details, Layer, Reason, SignerDetails, Status,
+    Verdict, Warning, MAX_RECIPIENTS,
 };
 
 /// Most `SignerInfo` signatures verified for one message (each costs a public-key
 /// operation and a hash of the content).
 pub const MAX_SIGNATURE_CHECKS: usize = 8;
+
+/// Most signature layers checked in one message: a signed entity whose signed content is
+/// itself signed (RFC 8551 §3.7 lets S/MIME layers nest), opaque or detached, counts one layer
+/// per signature. Real mail has one, two when a gateway signs the client's signed message
+/// again; the triple wrap (signed, encrypted, signed) ends at the encrypted layer for a
+/// reader who cannot decrypt. Four leaves room for both and bounds the work (each layer is a
+/// signature check and a path validation; [`MAX_SIGNATURE_CHECKS`] counts the signers of all
+/// layers together).
+pub const MAX_SIGNATURE_LAYERS: usize = 4;
 
 /// Every safety limit of one check. `Default` gives the named constants.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +51,8 @@ pub struct Limits {
     pub cms: CmsLimits,
     /// See [`MAX_SIGNATURE_CHECKS`].
     pub max_signature_checks: usize,
+    /// See [`MAX_SIGNATURE_LAYERS`].
+    pub max_signature_layers: usize,
     /// Path validation work limits (chain length is [`path::MAX_CHAIN_LEN`]).
     pub path_budget: path::Budget,
 }
@@ -52,6 +63,7 @@ impl Default for Limits {
             mime: MimeLimits::default(),
             cms: CmsLimits::default(),
             max_signature_checks: MAX_SIGNATURE_CHECKS,
+            max_signature_layers: MAX_SIGNATURE_LAYERS,
             path_budget: path::Budget::default(),
         }
     }
@@ -81,12 +93,15 @@ pub struct VerifyOptions<'a> {
     /// instead of "not checked" (`Details::revocation_checked` false). Default false; NIST
     /// PKITS assumes true. See [`path::PathOptions::require_revocation`].
     pub require_revocation: bool,
+    /// Hold the chain to the RFC 5280 profile rules ([`path::PathOptions::strict`]): a
+    /// broken one makes the chain invalid instead of a warning. Default false.
+    pub strict: bool,
 }
 
 impl<'a> VerifyOptions<'a> {
     /// Options with the given time and user roots, everything else default: built-in roots
     /// off, no extra certificates or CRLs, sender check on, default policy and limits,
-    /// revocation not required.
+    /// revocation not required, profile rules as warnings.
     pub fn new(now: u64, user_roots: &'a [TrustAnchor]) -> Self {
         VerifyOptions {
             now,
@@ -98,6 +113,7 @@ impl<'a> VerifyOptions<'a> {
             policy: PolicySettings::default(),
             limits: Limits::default(),
             require_revocation: false,
+            strict: false,
         }
     }
 }
@@ -188,9 +204,15 @@ pub(crate) fn verify_message_inner(
         };
         return Verdict::from_reason(reason, details);
     };
+    // The layers nested in place (detached content that is signed again) are not "other"
+    // parts: they are checked as layers.
+    let mut in_place = vec![primary];
+    while let Some(i) = in_place.last().and_then(|&i| signed_content_part(&msg, i)) {
+        in_place.push(i);
+    }
     let others: Vec<String> = signed
         .iter()
-        .filter(|&&i| i != primary)
+        .filter(|i| !in_place.contains(i))
         .map(|&i| covered_path(&msg, i))
         .collect();
     if !others.is_empty() {
@@ -201,7 +223,17 @@ pub(crate) fn verify_message_inner(
 
     let covered = whole_message_covered(&msg, primary);
     details.whole_message_covered = covered;
-    let outcome = check_entity(&msg, primary, opts, &mut details, off);
+    let mut walk = Walk::default();
+    let cx = Ctx {
+        opts,
+        off,
+        own: true,
+    };
+    let outcome = check_layers(&msg, primary, cx, &mut details, &mut walk);
+    let nested = walk.layers.len() > 1;
+    if nested {
+        details.layers = walk.layers;
+    }
 
     // Precedence: proof of tampering or invalidity first; then partial coverage; then the
     // entity's other reasons; then the sender binding.
@@ -220,9 +252,189 @@ pub(crate) fn verify_message_inner(
     if opts.skip_sender_check {
         details.warnings.push(Warning::SenderCheckSkipped);
     } else if sender_problem || !signer_matches_from(&details) {
-        return Verdict::from_reason(Reason::SignerMismatch, details);
+        // In layers, `details.signer` is the innermost signer: the author of what is shown.
+        let reason = match (&details.signer, nested && !sender_problem) {
+            (Some(s), true) => Reason::InnerSignerNotSender { signer: s.who() },
+            _ => Reason::SignerMismatch,
+        };
+        return Verdict::from_reason(reason, details);
+    } else {
+        reader_notices(&msg, &mut details);
     }
     Verdict::verified(details)
+}
+
+/// The displayed content's signature layers, outermost first (see `ARCHITECTURE.md`,
+/// "Signature layers"): checks the signed entity `idx`, then the signed entity its signed
+/// content is, if any, down to [`Limits::max_signature_layers`]. Each layer's result goes to
+/// `layers`; `details` keeps the outermost layer's covered part and the innermost layer's
+/// signer and chain (the signer bound to `From`). The reason is the first invalid layer's,
+/// else the first layer's that is not green, outermost first.
+fn check_layers(
+    msg: &Message,
+    idx: usize,
+    cx: Ctx,
+    details: &mut Details,
+    walk: &mut Walk,
+) -> Option<Reason> {
+    let opts = cx.opts;
+    let mut inner = None;
+    let outcome = check_entity(msg, idx, cx, details, &mut walk.checks, &mut inner);
+    let layers = &mut walk.layers;
+    let covered = details.covered.clone();
+    layers.push(Layer {
+        signature_kind: covered
+            .as_ref()
+            .map(|c| c.signature_kind.clone())
+            .unwrap_or_default(),
+        content_type: covered
+            .as_ref()
+            .map(|c| c.content_type.clone())
+            .unwrap_or_default(),
+        signer: details.signer.clone(),
+        outcome: outcome.clone(),
+    });
+    let inner_outcome = match inner {
+        None => None,
+        Some(_) if layers.len() >= opts.limits.max_signature_layers => {
+            Some(Reason::LimitExceeded {
+                which: format!("signature layers ({})", opts.limits.max_signature_layers),
+            })
+        }
+        Some(Inner::Part(i)) => check_layers(msg, i, cx, details, walk),
+        Some(Inner::Entity(bytes)) => match Message::parse(&bytes, &opts.limits.mime) {
+            Ok(m) => check_layers(&m, 0, Ctx { own: false, ..cx }, details, walk),
+            Err(_) => None,
+        },
+    };
+    // The reader's covered part is the outermost layer's.
+    details.covered = covered;
+    match (outcome, inner_outcome) {
+        (Some(o), Some(i)) if o.status() != Status::Invalid && i.status() == Status::Invalid => {
+            Some(i)
+        }
+        (Some(o), _) => Some(o),
+        (None, i) => i,
+    }
+}
+
+/// A signed entity's signed content when that content is a signed entity again (in the same
+/// message: the first part of a `multipart/signed`).
+fn signed_content_part(msg: &Message, idx: usize) -> Option<usize> {
+    let p = &msg.parts[idx];
+    let &c = p
+        .children
+        .first()
+        .filter(|_| p.signed == SignedKind::Detached)?;
+    matches!(
+        msg.parts[c].signed,
+        SignedKind::Detached | SignedKind::Opaque
+    )
+    .then_some(c)
+}
+
+/// What every layer of one check shares.
+#[derive(Clone, Copy)]
+struct Ctx<'c, 'o> {
+    /// The caller's options.
+    opts: &'c VerifyOptions<'o>,
+    /// The caller's answers, when it does the maths (`offload`).
+    off: Option<&'c Offload>,
+    /// Whether the message in hand is the caller's own (not an eContent parsed apart): only
+    /// its ranges and part numbers are what the caller's digests and the job's cache name.
+    own: bool,
+}
+
+/// What [`check_layers`] has seen so far.
+#[derive(Default)]
+struct Walk {
+    /// The layers checked, outermost first.
+    layers: Vec<Layer>,
+    /// Signer checks made (the signers of every layer).
+    checks: usize,
+}
+
+/// Where a signature layer's signed content is signed again.
+enum Inner {
+    /// A part of the same message.
+    Part(usize),
+    /// An opaque signature's eContent, a MIME entity of its own (RFC 8551 §3.5.2).
+    Entity(Vec<u8>),
+}
+
+/// The warnings about what a reader sees beside a bound signer: a display name the
+/// certificate does not carry, a `Reply-To` elsewhere, a `Date:` far from the signing time
+/// (see [`Warning::DisplayNameNotSigner`]).
+fn reader_notices(msg: &Message, details: &mut Details) {
+    let (Some(signer), [from]) = (&details.signer, details.from.as_slice()) else {
+        return;
+    };
+    let mut found = Vec::new();
+    if let Some(name) = &from.name {
+        if !super::display_name::fits(name, &signer.names.0, &signer.addresses) {
+            found.push(Warning::DisplayNameNotSigner {
+                name: name.clone(),
+                address: from.address.clone(),
+                // The commonName when the certificate has one that is not an address.
+                certificate_name: signer
+                    .names
+                    .0
+                    .first()
+                    .filter(|n| **n == signer.name && !n.contains('@'))
+                    .cloned()
+                    .unwrap_or_default(),
+            });
+        }
+    }
+    for value in msg.headers_named(0, "reply-to") {
+        for mb in parse_address_list(&value) {
+            if !signer
+                .addresses
+                .iter()
+                .any(|a| same_address(a, &mb.address))
+            {
+                found.push(Warning::ReplyToElsewhere {
+                    reply_to: mb.address,
+                    signer: from.address.clone(),
+                });
+            }
+        }
+    }
+    let outer = details.layers.iter().rev().skip(1).rev();
+    for s in outer.filter_map(|l| l.signer.as_ref()) {
+        if !s.addresses.iter().any(|a| same_address(a, &from.address)) {
+            found.push(Warning::OuterSignerNotSender { signer: s.who() });
+        }
+    }
+    let date = msg
+        .header(0, "date")
+        .and_then(|d| super::date::parse_date(&d));
+    if let (Some(date), Some(signed)) = (date, signer.signing_unix.0) {
+        if (date - signed).abs() > super::date::MAX_DATE_SKEW_SECS {
+            found.push(Warning::DateFarFromSigningTime {
+                date: format_time(date),
+                signing_time: format_time(signed),
+            });
+        }
+    }
+    details.warnings.extend(found);
+}
+
+/// The subject attributes that name a person or organisation (X.520: commonName 2.5.4.3,
+/// surname .4, organizationName .10, organizationalUnitName .11, givenName .42, initials .43,
+/// pseudonym .65), as written; the commonName first.
+fn person_names(subject: &x509::Name) -> Vec<String> {
+    const ARCS: [u32; 7] = [3, 4, 10, 11, 42, 43, 65];
+    let mut out = Vec::new();
+    for arc in ARCS {
+        for atv in subject.rdns.iter().flatten() {
+            let a = atv.oid.as_bytes();
+            if a.len() == 3 && a[..2] == [0x55, 0x04] && u32::from(a[2]) == arc {
+                out.push(String::from_utf8_lossy(atv.value.value()).into_owned());
+            }
+        }
+    }
+    out
 }
 
 /// Parses `From`/`Sender`, records warnings; returns true when `From` is ambiguous or
@@ -406,14 +618,20 @@ fn cms_reason(e: CmsError) -> Reason {
     }
 }
 
-/// Checks one signed entity; fills `details`; returns the reason it is not green.
+/// Checks one signed entity; fills `details`; returns the reason it is not green. `inner`
+/// is set to where its signed content is signed again, if it is; `checks` counts the signer
+/// checks of every layer ([`Limits::max_signature_checks`] is for them all).
 fn check_entity(
     msg: &Message,
     idx: usize,
-    opts: &VerifyOptions,
+    cx: Ctx,
     details: &mut Details,
-    off: Option<&Offload>,
+    checks: &mut usize,
+    inner: &mut Option<Inner>,
 ) -> Option<Reason> {
+    let Ctx { opts, off, own } = cx;
+    // An eContent parsed apart has its own part numbers: not the job's cache's.
+    let off_body = off.filter(|_| own);
     let part = &msg.parts[idx];
     let (cms_bytes, content_range, content_type) = match part.signed {
         SignedKind::Detached => {
@@ -435,13 +653,13 @@ fn check_entity(
             }
             let c = &msg.parts[content];
             (
-                decoded_body(off, msg, sig),
+                decoded_body(off_body, msg, sig),
                 c.range.clone(),
                 c.content_type.essence(),
             )
         }
         _ => (
-            decoded_body(off, msg, idx),
+            decoded_body(off_body, msg, idx),
             part.body.clone(),
             part.content_type.essence(),
         ),
@@ -478,6 +696,13 @@ fn check_entity(
             })
         }
     };
+    *inner = match &content {
+        Content::Canonicalise(..) => signed_content_part(msg, idx).map(Inner::Part),
+        Content::Exact(e) => Message::parse(e, &opts.limits.mime)
+            .ok()
+            .filter(|m| matches!(m.parts[0].signed, SignedKind::Detached | SignedKind::Opaque))
+            .map(|_| Inner::Entity(e.to_vec())),
+    };
     if sd.signers.is_empty() {
         // C3: a SignedData with no SignerInfo proves nothing.
         fill_chain_fallback(&sd, details);
@@ -485,7 +710,8 @@ fn check_entity(
             what: "signed data without any signer".into(),
         });
     }
-    if sd.signers.len() > opts.limits.max_signature_checks {
+    *checks += sd.signers.len();
+    if *checks > opts.limits.max_signature_checks {
         return Some(Reason::LimitExceeded {
             which: format!("signature checks ({})", opts.limits.max_signature_checks),
         });
@@ -502,7 +728,7 @@ fn check_entity(
 
     let mut results = Vec::new();
     for signer in &sd.signers {
-        let (outcome, sdet, chain, revocation) = check_signer(
+        let (outcome, sdet, chain, revocation, profile) = check_signer(
             signer,
             &sd,
             &content,
@@ -511,12 +737,13 @@ fn check_entity(
             &crls,
             opts,
             off,
+            own,
         );
-        results.push((outcome, sdet, chain, revocation));
+        results.push((outcome, sdet, chain, revocation, profile));
     }
     if results.len() > 1 {
         details.signers = results.iter().filter_map(|r| r.1.clone()).collect();
-        if let Some((_, s, chain, rev)) = results.into_iter().next() {
+        if let Some((_, s, chain, rev, _)) = results.into_iter().next() {
             details.signer = s;
             details.chain = chain;
             details.revocation_checked = rev;
@@ -524,10 +751,23 @@ fn check_entity(
         // C2: several signers are reported one by one, never shown green.
         return Some(Reason::MultipleSigners);
     }
-    let (outcome, s, chain, rev) = results.into_iter().next()?;
+    let (outcome, s, chain, rev, profile) = results.into_iter().next()?;
     details.signer = s;
     details.chain = chain;
     details.revocation_checked = rev;
+    details.warnings.extend(profile);
+    // A good signature over encrypted content vouches for ciphertext only.
+    let over_encrypted = match &content {
+        Content::Exact(e) => {
+            [cms::ID_ENVELOPED_DATA, cms::ID_AUTH_ENVELOPED_DATA].contains(&sd.econtent_type)
+                || mime_is_encrypted(e, opts)
+        }
+        Content::Canonicalise(b, _) => mime_is_encrypted(b, opts),
+    };
+    let outcome = match outcome {
+        None if over_encrypted => Some(Reason::SignedEncryptedContent),
+        other => other,
+    };
     if details.chain.is_empty() {
         fill_chain_fallback(&sd, details);
     }
@@ -543,6 +783,20 @@ fn check_entity(
     outcome
 }
 
+/// Whether a signed MIME entity is an encrypted S/MIME part: `application/pkcs7-mime` with
+/// `smime-type=enveloped-data` or `authEnveloped-data` (RFC 8551 §3.2.2).
+fn mime_is_encrypted(entity: &[u8], opts: &VerifyOptions) -> bool {
+    let Ok(m) = Message::parse(entity, &opts.limits.mime) else {
+        return false;
+    };
+    let ct = &m.parts[0].content_type;
+    ct.mtype == "application"
+        && (ct.subtype == "pkcs7-mime" || ct.subtype == "x-pkcs7-mime")
+        && ct.param("smime-type").is_some_and(|t| {
+            t.eq_ignore_ascii_case("enveloped-data") || t.eq_ignore_ascii_case("authenveloped-data")
+        })
+}
+
 fn fill_chain_fallback(sd: &SignedData, details: &mut Details) {
     if details.chain.is_empty() {
         details.chain = sd.certificates.iter().map(cert_summary).collect();
@@ -554,6 +808,8 @@ type SignerResult = (
     Option<SignerDetails>,
     Vec<CertSummary>,
     bool,
+    // The chain's profile warnings (`path::ValidPath::warnings`).
+    Vec<Warning>,
 );
 
 #[allow(clippy::too_many_arguments)]
@@ -566,10 +822,17 @@ fn check_signer(
     crls: &[CertificateList],
     opts: &VerifyOptions,
     off: Option<&Offload>,
+    own: bool,
 ) -> SignerResult {
     let info = &signer.info;
     let Some(cert) = certs.iter().find(|c| cms::signer_matches(&info.sid, c)) else {
-        return (Some(Reason::MissingCertificate), None, Vec::new(), false);
+        return (
+            Some(Reason::MissingCertificate),
+            None,
+            Vec::new(),
+            false,
+            Vec::new(),
+        );
     };
     let spki = &cert.subject_public_key_info;
     let mut sdet = SignerDetails {
@@ -580,10 +843,12 @@ fn check_signer(
         signing_time: None,
         algorithms: algs::describe(spki, &info.signature_algorithm, Some(&info.digest_alg)),
         outcome: None,
+        names: Derived(person_names(&cert.subject)),
+        signing_unix: Derived(None),
     };
     let fail = |r: Reason, mut s: SignerDetails| {
         s.outcome = Some(r.clone());
-        (Some(r), Some(s), Vec::new(), false)
+        (Some(r), Some(s), Vec::new(), false, Vec::new())
     };
 
     // 1. Signed attributes (RFC 5652 §5.3, §5.4, §11). Content-type, message-digest and
@@ -664,7 +929,10 @@ fn check_signer(
             };
             match get(cms::ID_SIGNING_TIME) {
                 Ok(Some(v)) => match v.as_time() {
-                    Ok(t) => sdet.signing_time = Some(format_time(t)),
+                    Ok(t) => {
+                        sdet.signing_time = Some(format_time(t));
+                        sdet.signing_unix = Derived(Some(t));
+                    }
                     Err(_) => {
                         return fail(
                             Reason::Malformed {
@@ -684,7 +952,8 @@ fn check_signer(
             // The caller's digest (WebCrypto) when it answered this very request; else ours.
             // (The request's source is worked out once, and only when there is a caller to ask:
             // for a detached content it is a scan of the whole content.)
-            let key = off.and_then(|o| {
+            // An eContent parsed apart is not the caller's buffer: hashed here.
+            let key = off.filter(|_| own).and_then(|o| {
                 let alg = algs::HashAlg::from_oid(&info.digest_alg.oid).ok()?;
                 Some((
                     o,
@@ -756,15 +1025,20 @@ fn check_signer(
         budget: opts.limits.path_budget,
         require_revocation: opts.require_revocation,
         offload: off,
+        strict: opts.strict,
     };
-    let (chain_reason, chain, revocation) = match path::validate(cert, &popts) {
+    let (chain_reason, chain, revocation, profile) = match path::validate(cert, &popts) {
         Ok(vp) => {
             let mut chain: Vec<CertSummary> = vp.chain.iter().map(cert_summary).collect();
             chain.push(anchor_summary(&vp.anchor));
             let weak = vp.weak.map(|w| Reason::WeakAlgorithm {
                 what: format!("certificate chain {w}"),
             });
-            (weak, chain, vp.revocation_checked)
+            let profile = vp.warnings.iter().map(|w| Warning::CertificateProfile {
+                subject: w.subject.clone(),
+                rule: w.rule.to_string(),
+            });
+            (weak, chain, vp.revocation_checked, profile.collect())
         }
         Err(e) => {
             let mut chain = vec![cert_summary(cert)];
@@ -774,13 +1048,13 @@ fn check_signer(
                     .filter(|c| *c != cert)
                     .map(cert_summary),
             );
-            (Some(path_reason(e)), chain, false)
+            (Some(path_reason(e)), chain, false, Vec::new())
         }
     };
     if let Some(r) = chain_reason {
         let mut s = sdet;
         s.outcome = Some(r.clone());
-        return (Some(r), Some(s), chain, revocation);
+        return (Some(r), Some(s), chain, revocation, profile);
     }
     if let Strength::Weak(w) = strength {
         let r = Reason::WeakAlgorithm {
@@ -788,9 +1062,9 @@ fn check_signer(
         };
         let mut s = sdet;
         s.outcome = Some(r.clone());
-        return (Some(r), Some(s), chain, revocation);
+        return (Some(r), Some(s), chain, revocation, profile);
     }
-    (None, Some(sdet), chain, revocation)
+    (None, Some(sdet), chain, revocation, profile)
 }
 
 fn alg_reason(e: AlgError) -> Reason {

@@ -52,7 +52,7 @@ for (const name of BROWSERS) {
       tm = await startMailTmMock();
       site = await startServer();
       signup = `${site.origin}/signup.html`;
-      browser = await launchBrowser(name);
+      browser = await launchBrowser(name, { keepWelcome: true });
     });
     after(async () => {
       await browser?.close();

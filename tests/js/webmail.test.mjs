@@ -16,6 +16,7 @@ const { local, session, badges, listeners } = installFakeBrowser();
 
 const wm = await import('../../extension/background/webmail.js');
 const { webmailContentHandlers: content, webmailPageHandlers: pages } = wm;
+const { layerTexts, noticeTexts, verdictWords } = await import('../../extension/shared/words.js');
 
 const rootB64 = fs.readFileSync(path.join(FIX, 'pki/root.pem'), 'utf8').replace(/-----(BEGIN|END) CERTIFICATE-----|\s+/g, '');
 const mail = (/** @type {string} */ rel) => fs.readFileSync(path.join(FIX, rel)).toString('base64');
@@ -52,6 +53,43 @@ test('a verified message: green badge for that tab only, a stable personal mark,
   const seen = local.get(wm.SEEN_KEY);
   assert.deepEqual(Object.keys(seen), ['alice@example.com']);
   assert.equal(seen['alice@example.com'].sha256, r.verdict.details.signer.certificate.sha256);
+});
+
+test('a name the certificate does not carry, replies going elsewhere, or a Date: far from the signing time is said on the verdict itself', async () => {
+  const r = await open(1, 'layers/name-manager.eml');
+  assert.equal(r.verdict.status, 'verified');
+  const notes = noticeTexts(r.verdict);
+  assert.equal(notes.length, 1);
+  assert.match(notes[0], /The Manager/);
+  assert.match(notes[0], /eve@example\.com/);
+  const reply = noticeTexts((await open(1, 'layers/reply-to-elsewhere.eml')).verdict);
+  assert.equal(reply.length, 1);
+  assert.match(reply[0], /accounts@attacker\.example/);
+  assert.deepEqual(noticeTexts((await open(1, 'layers/name-family-given.eml')).verdict), []);
+  const dated = await open(1, 'layers/date-days-later.eml');
+  assert.equal(dated.verdict.status, 'verified');
+  assert.equal(noticeTexts(dated.verdict).length, 1, 'a Date: days after the signing time');
+  assert.deepEqual(noticeTexts((await open(1, 'layers/date-minutes-later.eml')).verdict), []);
+  assert.deepEqual(noticeTexts((await open(1, 'generated/001.eml')).verdict), []);
+});
+
+test('nested signatures: each layer is listed, and an inner signer who is not the sender is named on the verdict', async () => {
+  const inner = (await open(1, 'layers/nest-od-inner-bob.eml')).verdict;
+  assert.equal(inner.status, 'not_verified');
+  assert.equal(inner.reason.kind, 'inner_signer_not_sender');
+  assert.match(verdictWords(inner).summary, /bob@example\.org/);
+  const lines = layerTexts(inner);
+  assert.equal(lines.length, 2);
+  assert.match(lines[0], /^alice@example\.com \(RSA-2048/);
+  assert.match(lines[1], /^bob@example\.org .*: valid$/);
+  const outer = (await open(1, 'layers/nest-dd-outer-bob.eml')).verdict;
+  assert.equal(outer.status, 'verified');
+  assert.equal(noticeTexts(outer).length, 1);
+  assert.match(noticeTexts(outer)[0], /bob@example\.org/);
+  const altered = (await open(1, 'layers/nest-oo-inner-altered.eml')).verdict;
+  assert.equal(altered.status, 'invalid');
+  assert.match(layerTexts(altered)[1], /altered content/);
+  assert.deepEqual(layerTexts((await open(1, 'generated/001.eml')).verdict), [], 'one signature: no layer list');
 });
 
 test('each status has its badge; a failed fetch is grey "?"', async () => {

@@ -43,6 +43,18 @@ test('every generated mail gets, in wasm with WebCrypto, exactly the golden verd
   }
 });
 
+test('the layered mails (names, Reply-To, encrypted content, Date, nesting) get the native golden verdicts too', async () => {
+  const root = rootDer();
+  const dir = path.join(FIX, 'layers');
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.eml')).sort();
+  assert.ok(files.length >= 7, `only ${files.length} layered mails`);
+  for (const f of files) {
+    const verdict = await verifyMessage(fs.readFileSync(path.join(dir, f)), NOW, [root]);
+    const golden = JSON.parse(fs.readFileSync(path.join(dir, f.replace('.eml', '.json')), 'utf8'));
+    assert.deepEqual(verdict, golden, f);
+  }
+});
+
 test('with every content digest asked of WebCrypto (the core\'s memory views), the same golden verdicts', async () => {
   const root = rootDer();
   const files = fs.readdirSync(path.join(FIX, 'generated')).filter((f) => f.endsWith('.eml')).sort();

@@ -15,7 +15,7 @@
 import { i18n } from '../../shared/ext.js';
 import { createElement } from '../dom.js';
 import { markColor } from '../../shared/mark.js';
-import { aliasUseText, continuityText, fingerprint, verdictLook, verdictWords as words } from '../../shared/words.js';
+import { aliasUseText, continuityText, fingerprint, layerTexts, noticeTexts, verdictLook, verdictWords as words } from '../../shared/words.js';
 
 /** Tag of the host element (a custom-element name, so `attachShadow` is allowed). */
 const HOST_TAG = 'impalemail-verdict';
@@ -44,6 +44,7 @@ const STYLE = `
 .box.invalid { border-color: #c62828; background: #fdecec; }
 .box.not_verified, .box.failed { border-color: #b26a00; background: #fff5e0; }
 .box.unsigned { border-color: #8a8f98; background: #f3f4f6; }
+.box.verified.noticed { border-color: #b26a00; border-style: dashed; }
 .row { display: flex; align-items: center; gap: 8px; flex-wrap: wrap; }
 button.toggle { all: unset; cursor: pointer; display: flex; align-items: center; gap: 8px; flex: 1; min-width: 0; }
 button.toggle:focus-visible { outline: 2px solid #1d4ed8; outline-offset: 2px; }
@@ -80,6 +81,7 @@ function warningText(w) {
     case 'no_from_address': return i18n('wmWarnNoFrom');
     case 'signing_time_outside_validity': return i18n('wmWarnSigningTime');
     case 'other_signed_parts': return i18n('wmWarnOtherParts');
+    case 'certificate_profile': return i18n('wmWarnCertificateProfile', [String(w.subject), String(w.rule)]);
     default: return null;
   }
 }
@@ -150,7 +152,10 @@ export function createBadge(doc) {
       // Warnings the reader must see without a click: a changed certificate, and an alias that
       // reached someone other than the site it was made for. Which site an alias belongs to
       // goes in the details.
-      const notes = [];
+      const notes = noticeTexts(v);
+      // A green verdict with a notice (a name the certificate does not carry, replies going
+      // elsewhere) is not plain green: its border says so too.
+      if (notes.length && cls === 'verified') box.classList.add('noticed');
       if (state.continuity) notes.push(continuityText(state.continuity));
       for (const a of state.aliases ?? []) if (a.other_sender) notes.push(aliasUseText(a));
       if (notes.length) {
@@ -204,6 +209,12 @@ function renderDetails(doc, into, v) {
     }
     if (s.signing_time) add('wmDetailSigningTime', String(s.signing_time));
     add('wmDetailAlgorithm', String(s.algorithms ?? ''));
+  }
+  const layers = layerTexts(v);
+  if (layers.length) {
+    const ol = el(doc, 'ol');
+    for (const t of layers) ol.append(el(doc, 'li', undefined, t));
+    add('wmDetailLayers', ol);
   }
   const chain = Array.isArray(v.details?.chain) ? v.details.chain.slice(0, MAX_CHAIN_SHOWN) : [];
   if (chain.length) {

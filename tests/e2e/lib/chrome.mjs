@@ -76,6 +76,21 @@ export async function launch({ extDir, headless = true }) {
       await page.goto(`${extensionOrigin}/${rel}`);
       return handle(page);
     },
+    /**
+     * Waits (up to 10 s) for a tab whose URL ends with `suffix` to open, and closes it (the
+     * welcome page a fresh install opens).
+     * @param {string} suffix
+     */
+    async closeTabsEndingWith(suffix) {
+      for (let i = 0; i < 100; i++) {
+        const found = ctx.pages().filter((p) => p.url().endsWith(suffix));
+        if (found.length) {
+          for (const p of found) await p.close();
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
     /** Resolves when the user closes the browser (interactive `build.sh run`). */
     closed: () => new Promise((resolve) => ctx.on('close', () => resolve(undefined))),
     async close() {

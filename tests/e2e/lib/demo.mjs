@@ -174,7 +174,7 @@ export async function runDemo({ name, headless, log = (line) => console.log(line
     cleanup.push(() => rc.stop());
     webmailOrigin = rc.origin;
     mark('services started');
-    const browser = await launchBrowser(name, { headless });
+    const browser = await launchBrowser(name, { headless, keepWelcome: true });
     cleanup.push(() => browser.close());
     mark('browser started');
     log(`demo site:          ${site.origin}/`);

@@ -121,6 +121,26 @@ export async function launch({ extDir, headless = true, logDir = os.tmpdir(), pr
       await wd.go(url);
       return pageHandle(wd, handle);
     },
+    /**
+     * Waits (up to 10 s) for a tab whose URL ends with `suffix` to open, and closes it (the
+     * welcome page a fresh install opens), through the browser window's own tab strip.
+     * @param {string} suffix
+     */
+    async closeTabsEndingWith(suffix) {
+      await wd.setContext('chrome');
+      try {
+        for (let i = 0; i < 100; i++) {
+          const closed = await wd.exec(`const w = Services.wm.getMostRecentWindow("navigator:browser");
+            const tabs = w.gBrowser.tabs.filter((t) => t.linkedBrowser.currentURI.spec.endsWith(arguments[0]));
+            for (const t of tabs) w.gBrowser.removeTab(t);
+            return tabs.length;`, [suffix]);
+          if (closed) return;
+          await sleep(100);
+        }
+      } finally {
+        await wd.setContext('content');
+      }
+    },
     /** @param {string} rel e.g. 'ui/popup.html' */
     async openExtensionPage(rel) {
       const before = new Set(await wd.handles());
