@@ -83,6 +83,21 @@ export const ownerDocument = getter(N, 'ownerDocument');
 export const textContent = getter(N, 'textContent');
 /** @type {(n: Node) => string} */
 export const baseURI = getter(N, 'baseURI');
+/** @type {(r: ShadowRoot) => Element} */
+const hostOf = getter(ShadowRoot.prototype, 'host');
+/**
+ * The parent element of `n`, or the host of the shadow root `n` sits at the top of: the
+ * composed tree, where a web component's inner input belongs to the form or section around
+ * its host.
+ * @param {Node} n
+ * @returns {Element | null}
+ */
+export function composedParent(n) {
+  const p = parentElement(n);
+  if (p) return p;
+  const r = parentNode(n);
+  return r && nodeType(r) === 11 && r instanceof ShadowRoot ? hostOf(r) : null;
+}
 /** @type {(n: Node) => Node} */
 export const getRootNode = method(Node, 'getRootNode');
 /** @type {(n: Node, other: Node | null) => boolean} */

@@ -20,7 +20,7 @@
  */
 
 import {
-  attr, baseURI, byId, clientRects, closest, contained, createTreeWalker, defaultView, docTitle, getRootNode,
+  attr, baseURI, byId, clientRects, closest, composedParent, contained, createTreeWalker, defaultView, docTitle, getRootNode,
   isDocument, matches, ownerDocument, parentElement, previousElementSibling, previousSibling, query, queryAll,
   rectOf, shadowRoot, tagName, textContent,
 } from './dom.js';
@@ -265,15 +265,20 @@ function buttonText(b) {
 }
 
 /**
- * The nearest ancestor holding a real (non-toggle) button: the form-like container of an
- * input outside any <form> (SPAs). Falls back to the input's parent.
+ * The form-like container of an input outside any <form> of its own tree (SPAs, web
+ * components): walking up the composed tree (a shadow root's host included, so the input of a
+ * custom element joins the fields around the element), the first <form>, else the nearest
+ * ancestor holding a real (non-toggle) button, so that fields spread over several boxes are
+ * grouped under their common ancestor with the submit-like control. Falls back to the
+ * input's parent.
  * @param {Element} el
  * @param {Map<Element, boolean>} cache
  * @returns {Element}
  */
 function findContainer(el, cache) {
-  let p = parentElement(el);
-  for (let i = 0; i < MAX_CONTAINER_DEPTH && p && tagName(p) !== 'BODY'; i++, p = parentElement(p)) {
+  let p = composedParent(el);
+  for (let i = 0; i < MAX_CONTAINER_DEPTH && p && tagName(p) !== 'BODY'; i++, p = composedParent(p)) {
+    if (tagName(p) === 'FORM') return p;
     let has = cache.get(p);
     if (has === undefined) {
       has = queryAll(p, BUTTON_SELECTOR).some((b) => {
@@ -284,7 +289,7 @@ function findContainer(el, cache) {
     }
     if (has) return p;
   }
-  return parentElement(el) || el;
+  return composedParent(el) || el;
 }
 
 /**

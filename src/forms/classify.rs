@@ -182,6 +182,17 @@ struct PageTexts {
     path: String,
 }
 
+impl PageTexts {
+    /// Whether the page's title or path holds one of `keywords` (as the `title.*` and
+    /// `path.*` rules match them).
+    fn says(&self, keywords: &[&str]) -> bool {
+        keywords.iter().any(|k| {
+            matches(&self.title, k, Source::PageTitle.infix())
+                || matches(&self.path, k, Source::PagePath.infix())
+        })
+    }
+}
+
 fn form_text<'a>(src: Source, ft: Option<&'a FormTexts>, page: &'a PageTexts) -> Option<&'a str> {
     match src {
         Source::PageTitle => Some(&page.title),
@@ -248,6 +259,8 @@ fn form_fact(
     fact: FormFact,
     form: Option<&FormFeatures>,
     fields: &[(&FieldFeatures, &FieldScore)],
+    page: &PageTexts,
+    described: bool,
 ) -> bool {
     let (pw_count, acs): (u32, &[String]) = match form {
         Some(f) => (f.password_count, &f.password_autocompletes),
@@ -269,6 +282,7 @@ fn form_fact(
             f.input_type != "password" && (f.tag != "input" || f.input_type != "checkbox")
         })
         .count();
+    let lone_email = pw_count == 0 && emails == 1 && text_fields == 1;
     match fact {
         FormFact::NewPassword => new && !cur,
         FormFact::CurrentPassword => cur && !new,
@@ -276,7 +290,30 @@ fn form_fact(
         FormFact::TwoPasswords => pw_count == 2 && !hinted,
         FormFact::ThreePasswords => pw_count >= 3 && !hinted,
         FormFact::OnePassword => pw_count == 1 && !hinted,
-        FormFact::LoneEmail => pw_count == 0 && emails == 1 && text_fields == 1,
+        FormFact::LoneEmail => lone_email,
+        // "Newsletter anmelden" is a newsletter page, whatever "anmelden" also means.
+        FormFact::LoneEmailLoginPage => {
+            lone_email
+                && !described
+                && page.says(rules::LOGIN_PAGE_WORDS)
+                && !page.says(rules::NEWSLETTER_PAGE_WORDS)
+        }
+        FormFact::LoneEmailSignupPage => {
+            lone_email
+                && !described
+                && page.says(rules::SIGNUP_PAGE_WORDS)
+                && !page.says(rules::NEWSLETTER_PAGE_WORDS)
+        }
+        FormFact::EmailAndPhoneNoPassword => {
+            pw_count == 0
+                && emails == 1
+                && fields
+                    .iter()
+                    .any(|(_, s)| s.is_email() && !s.has(Cue::OtherPerson))
+                && fields
+                    .iter()
+                    .any(|(f, _)| f.tag == "input" && f.input_type == "tel")
+        }
         FormFact::ConfirmEmail => {
             emails >= 2
                 && fields
@@ -322,6 +359,9 @@ fn score_form(
         rules: Vec::new(),
     };
     let texts = form.map(FormTexts::new);
+    // Whether the form speaks for itself (a heading or button rule, or any newsletter cue):
+    // then the page around it does not decide (a footer newsletter box on /login).
+    let mut described = false;
     for rule in rules::RULES {
         let Effect::Form(t) = rule.effect else {
             continue;
@@ -335,18 +375,21 @@ fn score_form(
             .any(|k| matches(hay, k, rule.source.infix()))
         {
             fs.add(rule.id, t, rule.weight);
+            described |= matches!(rule.source, Source::FormHeading | Source::FormSubmit)
+                || t == FormType::Newsletter;
         }
     }
     // Pushes from field texts: each rule once per form, however many fields match.
     for (_, s) in fields {
         for (id, t, w) in &s.form_push {
             if !fs.fired(id) {
+                described |= *t == FormType::Newsletter;
                 fs.add(id, *t, *w);
             }
         }
     }
     for fr in rules::FORM_FACTS {
-        if form_fact(fr.fact, form, fields) {
+        if form_fact(fr.fact, form, fields, page, described) {
             fs.add(fr.id, fr.form_type, fr.weight);
         }
     }

@@ -44,6 +44,8 @@ pub static SIGNUP: &[&str] = &[
     "become a member",
     "new customer",
     "create profile",
+    "become a customer",
+    "open your account",
     // de (registrieren is covered by regist*)
     "konto erstellen",
     "konto anlegen",
@@ -51,6 +53,8 @@ pub static SIGNUP: &[&str] = &[
     "neues konto",
     "mitglied werden",
     "konto eroffnen",
+    "kunde werden",
+    "jetzt kunde werden",
     "jetzt starten",
     // fr
     "inscri*",
@@ -63,6 +67,8 @@ pub static SIGNUP: &[&str] = &[
     "rejoindre",
     "devenir membre",
     "nouveau client",
+    "devenir client",
+    "devenez client",
     // es
     "crear cuenta",
     "crear una cuenta",
@@ -72,6 +78,9 @@ pub static SIGNUP: &[&str] = &[
     "abrir cuenta",
     "hazte socio",
     "nuevo cliente",
+    "hazte cliente",
+    "abre tu cuenta",
+    "hacerse cliente",
     // it
     "registrati",
     "crea account",
@@ -79,6 +88,10 @@ pub static SIGNUP: &[&str] = &[
     "crea il tuo account",
     "iscriviti",
     "nuovo cliente",
+    "diventa cliente",
+    "apri il conto",
+    "apri un conto",
+    "apri conto",
     // pt
     "cadastr*",
     "criar conta",
@@ -88,12 +101,17 @@ pub static SIGNUP: &[&str] = &[
     "registar",
     "inscrever*",
     "inscreva*",
+    "abra sua conta",
+    "abrir conta",
+    "torne se cliente",
     // nl
     "account aanmaken",
     "maak een account",
     "maak account aan",
     "word lid",
     "nieuw account",
+    "word klant",
+    "rekening openen",
     // pl
     "zarejestruj*",
     "rejestracj*",
@@ -101,12 +119,19 @@ pub static SIGNUP: &[&str] = &[
     "utworz konto",
     "stworz konto",
     "dolacz",
+    "zostan klientem",
+    "zaloz rachunek",
+    "otworz konto",
     // ru
     "зарегистр*",
     "регистрац*",
     "создать аккаунт",
     "создать учетную запись",
     "присоединиться",
+    "стать клиентом",
+    "открыть счет",
+    "записаться",
+    "запишитесь",
     // tr
     "kayit ol",
     "uye ol",
@@ -114,6 +139,8 @@ pub static SIGNUP: &[&str] = &[
     "hesap olustur",
     "yeni hesap",
     "uyelik",
+    "musteri ol",
+    "hesap ac",
     // ja
     "新規登録",
     "会員登録",
@@ -133,6 +160,165 @@ pub static SIGNUP: &[&str] = &[
     "가입하기",
     "계정 만들기",
     "계정 생성",
+];
+
+/// One field that takes an e-mail address *or* a phone number / user name: the identifier of
+/// an existing account (a login, or the e-mail-first step of one); a newsletter never takes a
+/// phone number, and a signup form asks for each in a field of its own.
+pub static EMAIL_OR_IDENTIFIER: &[&str] = &[
+    // en
+    "email or phone",
+    "email or mobile",
+    "email or username",
+    "email or user name",
+    "email address or phone",
+    "email address or mobile",
+    "email address or username",
+    "phone or email",
+    "phone number or email",
+    "mobile number or email",
+    "mobile or email",
+    "username or email",
+    "user name or email",
+    // de
+    "e mail oder telefon*",
+    "e mail oder handy*",
+    "e mail oder benutzername",
+    "telefonnummer oder e mail",
+    "benutzername oder e mail",
+    // fr
+    "e mail ou telephone",
+    "email ou telephone",
+    "adresse e mail ou telephone",
+    "telephone ou e mail",
+    "telephone ou email",
+    "e mail ou identifiant",
+    "identifiant ou e mail",
+    // es
+    "correo o telefono",
+    "correo electronico o telefono",
+    "email o telefono",
+    "telefono o correo",
+    "usuario o correo",
+    // it
+    "email o telefono",
+    "email o cellulare",
+    "telefono o email",
+    "cellulare o email",
+    "nome utente o email",
+    // pt
+    "e mail ou telefone",
+    "email ou telefone",
+    "e mail ou celular",
+    "email ou celular",
+    "telefone ou e mail",
+    "celular ou e mail",
+    "cpf ou e mail",
+    // nl
+    "e mail of telefoon*",
+    "e mailadres of telefoon*",
+    "telefoonnummer of e mail",
+    "gebruikersnaam of e mail",
+    // pl
+    "e mail lub telefon",
+    "e mail lub numer telefonu",
+    "telefon lub e mail",
+    "login lub e mail",
+    // ru
+    "email или телефон",
+    "e mail или телефон",
+    "почта или телефон",
+    "телефон или email",
+    "телефон или почта",
+    "логин или email",
+    "логин или почта",
+    // tr
+    "e posta veya telefon",
+    "telefon veya e posta",
+    "e posta adresi veya telefon",
+    "kullanici adi veya e posta",
+    // ja
+    "メールアドレスまたは電話番号",
+    "電話番号またはメールアドレス",
+    "メールアドレスまたはユーザー",
+    // zh
+    "邮箱或手机",
+    "手机号或邮箱",
+    "手机或邮箱",
+    "邮箱 手机",
+    "手机 邮箱",
+    // ko
+    "이메일 또는 전화",
+    "전화번호 또는 이메일",
+    "아이디 또는 이메일",
+];
+
+/// Someone in the person's care or charge (child, parent, guardian, guest): a second address
+/// in a signup form that belongs to them, not a confirmation of the person's own. Field texts
+/// only: "Parents, sign up here" as a heading is still a signup.
+pub static GUARDIAN: &[&str] = &[
+    // en
+    "parent",
+    "parent s",
+    "parents",
+    "guardian*",
+    "child",
+    "child s",
+    "guest s",
+    // de
+    "eltern*",
+    "erziehungsberechtigt*",
+    "kind*",
+    // fr
+    "tuteur*",
+    "enfant*",
+    // es
+    "padre*",
+    "madre*",
+    "tutor*",
+    "hijo*",
+    // it
+    "genitor*",
+    "figli*",
+    // pt
+    "responsavel",
+    "pais",
+    "filho*",
+    // nl
+    "ouder*",
+    "voogd*",
+    // pl
+    "rodzic*",
+    "opiekun*",
+    "dzieck*",
+    // ru
+    "родител*",
+    "опекун*",
+    "ребен*",
+    // tr
+    "veli*",
+    "ebeveyn*",
+    // ja
+    "保護者",
+    "親権者",
+    // zh
+    "家长",
+    "监护人",
+    "家長",
+    // ko
+    "보호자",
+    "법정대리인",
+];
+
+/// The domain half of an address split in two boxes (`name@` `domain`), common in Korean and
+/// Japanese signups: the alias goes in the first box, never here.
+pub static EMAIL_DOMAIN: &[&str] = &[
+    "domain*",
+    "email domain",
+    "mail domain",
+    "도메인",
+    "ドメイン",
+    "域名",
 ];
 
 /// Intent to log in to an existing account.
@@ -170,6 +356,8 @@ pub static LOGIN: &[&str] = &[
     "entrar",
     "iniciar sessao",
     "fazer login",
+    "entre na sua conta",
+    "acesse sua conta",
     "acessar",
     "aceder",
     // nl
@@ -342,10 +530,13 @@ pub static PASSWORD_RESET: &[&str] = &[
     "changer le mot de passe",
     "nouveau mot de passe",
     "changer mon mot de passe",
+    "code oublie",
+    "code confidentiel oublie",
     // es
     "olvidaste",
     "olvido",
-    "restablecer",
+    "olvidado tu contrasena",
+    "restablecer*",
     "recuperar",
     "cambiar contrasena",
     "nueva contrasena",
@@ -404,6 +595,7 @@ pub static PASSWORD_RESET: &[&str] = &[
     "新密码",
     // ko
     "비밀번호 찾기",
+    "계정 찾기",
     "비밀번호 재설정",
     "비밀번호 변경",
     "새 비밀번호",

@@ -445,6 +445,15 @@ pub static RULES: &[Rule] = &[
         T(Ft::Newsletter),
         3,
     ), // placeholder "Join our newsletter"
+    // "Email or phone number": one box for any identifier of an existing account (the
+    // e-mail-first step of a login says nothing else); newsletters never take a phone number.
+    r(
+        "field_text.email_or_identifier",
+        S::FieldText,
+        lang::EMAIL_OR_IDENTIFIER,
+        T(Ft::Login),
+        3,
+    ),
     r(
         "field_text.signup",
         S::FieldText,
@@ -511,6 +520,38 @@ pub static RULES: &[Rule] = &[
         lang::OTHER_PERSON,
         F(C::OtherPerson),
         2,
+    ),
+    // A child's, parent's or guest's address beside the person's own (`childEmail`,
+    // "Email di un genitore"): someone else's, not a confirmation.
+    r(
+        "attr.guardian",
+        S::FieldAttr,
+        lang::GUARDIAN,
+        F(C::OtherPerson),
+        3,
+    ),
+    r(
+        "text.guardian",
+        S::FieldText,
+        lang::GUARDIAN,
+        F(C::OtherPerson),
+        3,
+    ),
+    // `emailDomain`, "이메일 도메인": the domain half of a split address is not an e-mail
+    // field (cancels the `email` in its name and the e-mail type facts up to `type=text`).
+    r(
+        "attr.email_domain",
+        S::FieldAttr,
+        lang::EMAIL_DOMAIN,
+        F(C::Email),
+        -6,
+    ),
+    r(
+        "text.email_domain",
+        S::FieldText,
+        lang::EMAIL_DOMAIN,
+        F(C::Email),
+        -6,
     ),
     r("attr.own", S::FieldAttr, lang::OWN, F(C::Own), 3), // `senderEmail`
     r("text.own", S::FieldText, lang::OWN, F(C::Own), 3), // "Your email"
@@ -674,6 +715,16 @@ pub enum FormFact {
     OnlyOtherPersonEmail,
     /// No e-mail and no user-name field at all.
     NoIdentityField,
+    /// [`FormFact::LoneEmail`] on a page whose title or path says "log in", in a form whose
+    /// own heading and button say nothing and that has no newsletter cue: the first step of
+    /// an e-mail-first login, not a newsletter box.
+    LoneEmailLoginPage,
+    /// [`FormFact::LoneEmail`] on a page whose title or path says "sign up", in a form that
+    /// does not speak for itself (as above): the first step of an e-mail-first signup.
+    LoneEmailSignupPage,
+    /// No password, one own e-mail field and a phone field (`type=tel`): an enrolment or lead
+    /// form (open an account, book a trial), where the person gives this site an address.
+    EmailAndPhoneNoPassword,
 }
 
 /// One form-fact rule.
@@ -782,7 +833,54 @@ pub static FORM_FACTS: &[FormFactRule] = &[
         5,
     ),
     ff("no_identity", FormFact::NoIdentityField, Ft::Other, 2),
+    // The page around a lone e-mail box tells its purpose: on /login or "Sign in - Site" it
+    // is the e-mail-first step of the login (outweighs `lone_email`, not a "Subscribe" button
+    // or newsletter heading of a footer box on the same page).
+    ff(
+        "lone_email.login_page",
+        FormFact::LoneEmailLoginPage,
+        Ft::Login,
+        3,
+    ),
+    ff(
+        "lone_email.login_page.not_newsletter",
+        FormFact::LoneEmailLoginPage,
+        Ft::Newsletter,
+        -2,
+    ),
+    ff(
+        "lone_email.signup_page",
+        FormFact::LoneEmailSignupPage,
+        Ft::Signup,
+        3,
+    ),
+    ff(
+        "lone_email.signup_page.not_newsletter",
+        FormFact::LoneEmailSignupPage,
+        Ft::Newsletter,
+        -2,
+    ),
+    // E-mail plus phone and no password: the person enrols (bank account, trial lesson,
+    // "become a customer"); a message field (contact) or address fields (checkout) outweigh it.
+    ff(
+        "email_phone",
+        FormFact::EmailAndPhoneNoPassword,
+        Ft::Signup,
+        3,
+    ),
 ];
+
+/// Page title or path words that make a page a login page, for
+/// [`FormFact::LoneEmailLoginPage`] (the same words as the `title.login` / `path.login` rules).
+pub static LOGIN_PAGE_WORDS: &[&str] = lang::LOGIN;
+
+/// Page title or path words that make a page a signup page, for
+/// [`FormFact::LoneEmailSignupPage`].
+pub static SIGNUP_PAGE_WORDS: &[&str] = lang::SIGNUP;
+
+/// Page title or path words that make a page a newsletter page: the page facts above do not
+/// apply there.
+pub static NEWSLETTER_PAGE_WORDS: &[&str] = lang::NEWSLETTER;
 
 /// A form type needs at least this total to win; below it the form is [`FormType::Other`].
 pub const FORM_MIN_SCORE: i32 = 3;
@@ -870,6 +968,9 @@ mod tests {
             lang::REMEMBER,
             lang::HAVE_ACCOUNT,
             lang::NO_ACCOUNT,
+            lang::EMAIL_OR_IDENTIFIER,
+            lang::GUARDIAN,
+            lang::EMAIL_DOMAIN,
         ];
         for list in lists {
             for kw in *list {

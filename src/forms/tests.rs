@@ -298,3 +298,194 @@ fn non_text_inputs_are_never_email_fields() {
     assert_eq!(c.fields[0].field_type, FieldType::Other);
     assert!(!c.fields[0].button);
 }
+
+fn run_on_page(
+    fields: Vec<FieldFeatures>,
+    forms: Vec<FormFeatures>,
+    title: &str,
+    path: &str,
+) -> Classification {
+    classify_batch(&Batch {
+        fields,
+        forms,
+        page: PageInfo {
+            url_path: path.into(),
+            title: title.into(),
+        },
+    })
+    .unwrap()
+}
+
+#[test]
+fn lone_email_step_on_a_login_page_is_a_login() {
+    // `lone_email.login_page`: "Continue" says nothing; the page says "sign in".
+    let step = || vec![email(0, 0, "Email")];
+    let c = run_on_page(
+        step(),
+        vec![form(0, "Continue")],
+        "Entrar - Site",
+        "/account",
+    );
+    assert_eq!(
+        c.forms[0].form_type,
+        FormType::Login,
+        "{:?}",
+        c.forms[0].rules
+    );
+    assert!(!c.fields[0].button);
+    assert!(c.fields[0].offer_existing);
+    let c = run_on_page(step(), vec![form(0, "Continue")], "Site", "/login/new");
+    assert_eq!(c.forms[0].form_type, FormType::Login);
+    // Without the page's word it stays the newsletter box it looks like.
+    let c = run_on_page(step(), vec![form(0, "Continue")], "Site", "/");
+    assert_eq!(c.forms[0].form_type, FormType::Newsletter);
+}
+
+#[test]
+fn footer_newsletter_box_on_a_login_page_stays_a_newsletter() {
+    // The box's own words ("Newsletter" heading, any newsletter cue) outweigh the page.
+    let f = FormFeatures {
+        heading: "Unser Newsletter".into(),
+        ..form(0, "Anmelden")
+    };
+    let c = run_on_page(
+        vec![email(0, 0, "E-Mail")],
+        vec![f],
+        "Anmelden | Shop",
+        "/konto",
+    );
+    assert_eq!(
+        c.forms[0].form_type,
+        FormType::Newsletter,
+        "{:?}",
+        c.forms[0].rules
+    );
+    assert!(c.fields[0].button);
+    let c = run_on_page(
+        vec![email(0, 0, "Email")],
+        vec![form(0, "Sign up")],
+        "Sign in | Tickets",
+        "/signin",
+    );
+    assert!(c.fields[0].button, "{:?}", c.forms[0].rules);
+}
+
+#[test]
+fn lone_email_step_on_a_signup_page_is_a_signup() {
+    // `lone_email.signup_page`: the e-mail-first step of a signup, even with a neutral button.
+    let c = run_on_page(
+        vec![email(0, 0, "Email")],
+        vec![form(0, "Continue")],
+        "Reddit - Sign up",
+        "/account/register",
+    );
+    assert_eq!(
+        c.forms[0].form_type,
+        FormType::Signup,
+        "{:?}",
+        c.forms[0].rules
+    );
+    assert_eq!(c.fields[0].field_type, FieldType::EmailNewAccount);
+    assert!(c.fields[0].button);
+}
+
+#[test]
+fn email_or_phone_box_is_a_login_identifier() {
+    // `field_text.email_or_identifier`, in three languages, with no page cue at all.
+    for label in [
+        "Enter phone number or email",
+        "E-posta veya telefon numarası",
+        "手机号或邮箱",
+    ] {
+        let f = FieldFeatures {
+            placeholder: label.into(),
+            autocomplete: "email".into(),
+            ..field(0, 0, "text")
+        };
+        let c = run(vec![f], vec![form(0, "Continue")]);
+        assert_eq!(
+            c.forms[0].form_type,
+            FormType::Login,
+            "{label}: {:?}",
+            c.forms[0].rules
+        );
+        assert!(!c.fields[0].button, "{label}");
+    }
+}
+
+#[test]
+fn email_and_phone_without_password_is_an_enrolment() {
+    // `email_phone`: "Hazte cliente" / "Apri il conto" lead forms with a neutral button.
+    let fields = || {
+        vec![
+            email(0, 0, "Email"),
+            FieldFeatures {
+                label: "Móvil".into(),
+                ..field(1, 0, "tel")
+            },
+        ]
+    };
+    let c = run(fields(), vec![form(0, "Empezar")]);
+    assert_eq!(
+        c.forms[0].form_type,
+        FormType::Signup,
+        "{:?}",
+        c.forms[0].rules
+    );
+    assert!(c.fields[0].button);
+    // A message field makes it a contact form (no button).
+    let mut with_message = fields();
+    with_message.push(FieldFeatures {
+        tag: "textarea".into(),
+        label: "Message".into(),
+        ..field(2, 0, "")
+    });
+    let c = run(with_message, vec![form(0, "Send")]);
+    assert_eq!(
+        c.forms[0].form_type,
+        FormType::Contact,
+        "{:?}",
+        c.forms[0].rules
+    );
+    assert!(!c.fields[0].button);
+}
+
+#[test]
+fn become_a_customer_headings_in_several_languages_are_signups() {
+    for heading in [
+        "Hazte cliente en unos minutos",
+        "Apri il conto online",
+        "Jetzt Kunde werden",
+    ] {
+        let f = FormFeatures {
+            heading: heading.into(),
+            ..form(0, "Weiter")
+        };
+        let c = run(vec![email(0, 0, "Email")], vec![f]);
+        assert_eq!(
+            c.forms[0].form_type,
+            FormType::Signup,
+            "{heading}: {:?}",
+            c.forms[0].rules
+        );
+    }
+}
+
+#[test]
+fn forgotten_password_headings_are_reset_forms_not_newsletters() {
+    // "¿Has olvidado tu contraseña?" with a lone e-mail and "Enviar" was a newsletter box.
+    for heading in ["¿Has olvidado tu contraseña?", "Code confidentiel oublié ?"] {
+        let f = FormFeatures {
+            heading: heading.into(),
+            ..form(0, "Enviar")
+        };
+        let c = run(vec![email(0, 0, "Email")], vec![f]);
+        assert_eq!(
+            c.forms[0].form_type,
+            FormType::PasswordChange,
+            "{heading}: {:?}",
+            c.forms[0].rules
+        );
+        assert!(!c.fields[0].button, "{heading}");
+    }
+}

@@ -49,7 +49,8 @@
 // any labelled field is an error (listed at the end, exit status 2).
 //
 // Usage:
-//   node tests/forms/eval.mjs [--dir DIR] [--label-attr NAME] [--ledger FILE] [--quiet] [--show-holdout]
+//   node tests/forms/eval.mjs [--dir DIR] [--label-attr NAME] [--ledger FILE] [--quiet] [--show-holdout] [--rules]
+// --rules adds to each per-field line the ids of the rules that matched the field and its form.
 // (--corpus is the old name of --dir.) --ledger compares the misses (needs --label-attr) with
 // tests/forms/EXPECTED_FAILURES.md and exits 1 when a miss is new (a regression); misses that
 // went away are listed as fixed. Without --dir the ledger applies to the tuned part only, and
@@ -86,7 +87,7 @@ const DEFAULT_LEDGER = path.join(HERE, 'EXPECTED_FAILURES.md');
 
 /** @param {string[]} argv */
 function parseArgs(argv) {
-  const o = { dir: '', labelAttr: '', ledger: '', quiet: false, showHoldout: false };
+  const o = { dir: '', labelAttr: '', ledger: '', quiet: false, showHoldout: false, rules: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--dir' || a === '--corpus') o.dir = path.resolve(argv[++i]);
@@ -94,7 +95,8 @@ function parseArgs(argv) {
     else if (a === '--ledger') o.ledger = path.resolve(argv[++i]);
     else if (a === '--quiet') o.quiet = true;
     else if (a === '--show-holdout') o.showHoldout = true;
-    else throw new Error(`unknown argument ${a} (use [--dir DIR] [--label-attr NAME] [--ledger FILE] [--quiet] [--show-holdout])`);
+    else if (a === '--rules') o.rules = true;
+    else throw new Error(`unknown argument ${a} (use [--dir DIR] [--label-attr NAME] [--ledger FILE] [--quiet] [--show-holdout] [--rules])`);
   }
   if (o.labelAttr && !/^[a-z][a-z0-9_.:-]*$/i.test(o.labelAttr)) throw new Error(`--label-attr: not an attribute name: ${o.labelAttr}`);
   if (!o.dir && !o.labelAttr) o.labelAttr = DEFAULT_LABEL_ATTR;
@@ -203,7 +205,7 @@ async function inspect(ctl, url, attrs, formAttr) {
  */
 async function fieldFormLabels(page, formAttr) {
   return page.raw.evaluate(async (attr) => {
-    const m = await import('/__extract.js');
+    const m = await import('/__content/extract.js');
     const out = [];
     for (const root of m.collectRoots(document)) {
       for (const el of Array.from(root.querySelectorAll('input, textarea, select'))) {
@@ -232,7 +234,7 @@ async function fieldFormLabels(page, formAttr) {
  */
 async function pageLabels(page, attrs, formAttr) {
   return page.raw.evaluate(async ({ attrs, formAttr }) => {
-    const m = await import('/__extract.js');
+    const m = await import('/__content/extract.js');
     const fields = [];
     const forms = [];
     for (const root of m.collectRoots(document)) {
@@ -319,6 +321,7 @@ function score(part, run, opt, verbose) {
       const row = {
         file: p.file, index, name: f.name, id: f.id, label,
         field_type: f.field_type, form_type: f.form_type, button: f.button, fills: f.fills,
+        ...(opt.rules ? { rules: f.rules, form_rules: f.form_rules } : {}),
       };
       rows++;
       if (row.button) buttons++;
@@ -337,10 +340,14 @@ function score(part, run, opt, verbose) {
       if (want && formLabel === 'signup') {
         signupWant++;
         if (row.fills) signupGot++;
+        else if (verbose) console.log(`signup e-mail not filled: ${where} (${row.field_type} in ${row.form_type})`);
       }
       if (formLabel === 'login' && !want) {
         loginN++;
-        if (row.button || row.fills) loginOffers++;
+        if (row.button || row.fills) {
+          loginOffers++;
+          if (verbose) console.log(`false offer on a login form: ${where} (${label} -> ${row.field_type} in ${row.form_type})`);
+        }
       }
       if (row.button && (label === 'email_login' || label === 'username')) buttonOnLogin++;
       if (label) {

@@ -63,7 +63,7 @@ const MINUTE_MS = 60_000;
 /** @typedef {{ el: TextField, mode: 'new' | 'existing', fills: TextField[] }} Target */
 /**
  * The background's classification of a batch (src/forms/features.rs `Classification`).
- * @typedef {{ fields: { index: number, field_type: string, button?: boolean, offer_existing?: boolean, fills?: number[] }[], forms: { index: number, form_type: string }[] }} Classification
+ * @typedef {{ fields: { index: number, field_type: string, button?: boolean, offer_existing?: boolean, fills?: number[], rules?: string[] }[], forms: { index: number, form_type: string, rules?: string[] }[] }} Classification
  */
 
 /**
@@ -376,6 +376,8 @@ export function startForms(doc, send, { contextTarget: rightClicked = null } = {
           form_type: fi >= 0 ? (cls?.forms[fi]?.form_type ?? null) : null,
           button: shown.has(el),
           fills: filled.has(el),
+          rules: fr?.rules ?? [],
+          form_rules: fi >= 0 ? (cls?.forms[fi]?.rules ?? []) : [],
         });
       }
       if (!formAttr) continue;
