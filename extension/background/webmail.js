@@ -123,14 +123,15 @@ onTabRemoved((tabId) => {
 
 /**
  * The tab shows no message any more: empty badge. The ticket stays, so a verdict still on its
- * way for the message being opened is drawn when it arrives.
- * @param {number} tabId
+ * way for the message being opened is drawn when it arrives; with `forget` (the content script
+ * said the message it checked is gone) it goes, and that verdict is dropped.
+ * @param {number} tabId @param {boolean} [forget]
  */
-function clearTab(tabId) {
+function clearTab(tabId, forget = false) {
   const run = badgeQueue.then(async () => {
     const kept = await recall(tabId);
-    if (!kept || kept.view.state === 'none') return;
-    await remember(tabId, kept.ticket, { state: 'none' });
+    if (!kept || (kept.view.state === 'none' && !forget)) return;
+    await remember(tabId, forget ? '' : kept.ticket, { state: 'none' });
     await setTabBadge(tabId, badgeFor({ state: 'none' }));
   });
   badgeQueue = run.then(() => {}, () => {});
@@ -344,9 +345,24 @@ async function anyAdapterEnabled(origin) {
   return (await userSites()).some((s) => s.origin === origin);
 }
 
+/**
+ * Whether the sender is the webmail the tab shows: its top-level frame, or a frame of the same
+ * origin inside it (Roundcube's preview). A webmail framed by another site (a hostile page
+ * that embeds it, maybe invisibly, to get a green toolbar for its own tab) is not: it gets no
+ * verdict, no toolbar and nothing in the popup. The tab's URL is the browser's (`sender.tab`),
+ * not the content script's; without it only the top-level frame counts.
+ * @param {import('../shared/ext.js').SenderInfo} sender
+ */
+function topLevelWebmail(sender) {
+  if (sender.frameId === 0) return true;
+  const top = originOf(sender.tabUrl);
+  return !!top && top === originOf(sender.url);
+}
+
 /** The sender's origin, refused unless a webmail adapter may run there. @param {import('../shared/ext.js').SenderInfo} sender */
 async function enabledSender(sender) {
   const origin = originOf(sender.url);
+  if (!topLevelWebmail(sender)) throw fail('Refused', 'only the webmail the tab shows may report a verdict, not one framed by another site');
   if (!origin || !(await anyAdapterEnabled(origin))) {
     throw fail('Refused', 'signature checks are not turned on for this site');
   }
@@ -383,6 +399,8 @@ export const webmailContentHandlers = {
     const adapter = adapterOf(message.adapter);
     const origin = originOf(sender.url);
     if (!origin) throw fail('BadMessage', 'webmail.hello must come from a web page');
+    // Framed by another site: not this tab's webmail (and the popup offers nothing for it).
+    if (!topLevelWebmail(sender)) return { enabled: false };
     const enabled = await siteEnabled(origin, adapter);
     if (!enabled) await storageSession?.set({ [DETECTED_KEY_PREFIX + tabId]: { origin, adapter } }).catch(() => {});
     return { enabled };
@@ -405,7 +423,7 @@ export const webmailContentHandlers = {
 
   /**
    * `{ ticket, raw }`: `raw` is the message's exact bytes in base64. Answers
-   * `{ verdict, continuity, mark, current }`; `current` is false when another message was
+   * `{ verdict, continuity, mark, current, digest }` (`digest`: SHA-256 of the bytes, hex); `current` is false when another message was
    * shown in this tab meanwhile (the toolbar then keeps the newer one's state).
    */
   'webmail.verify': async (message, sender) => {
@@ -423,12 +441,20 @@ export const webmailContentHandlers = {
     const aliases = await aliasesAddressed(verdict).catch(() => []);
     const mark = await personalMark();
     const current = await show(tabId, ticket, { state: 'done', verdict, continuity, aliases });
-    return { verdict, continuity, aliases, mark, current };
+    // The identity of what was verified, which the in-page badge carries with the message's id.
+    const digest = [...new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))].map((b) => b.toString(16).padStart(2, '0')).join('');
+    return { verdict, continuity, aliases, mark, current, digest };
   },
 
-  /** The webmail shows no message any more (e.g. Roundcube's preview went blank). */
+  /**
+   * The webmail shows no message any more (e.g. Roundcube's preview went blank), or another one
+   * in place of the one checked: the toolbar empties, and a verdict still on its way for the
+   * message that was shown is dropped (its ticket is forgotten).
+   */
   'webmail.clear': async (_message, sender) => {
-    await clearTab(senderTab(sender));
+    const tabId = senderTab(sender);
+    if (!topLevelWebmail(sender)) return null;
+    await clearTab(tabId, true);
     return null;
   },
 

@@ -18,7 +18,7 @@ const api = /** @type {any} */ (globalThis).browser ?? globalThis.chrome;
 
 /**
  * What the router learns about who sent a message.
- * @typedef {{ id?: string, url?: string, origin?: string, tabId?: number, frameId?: number, documentId?: string }} SenderInfo
+ * @typedef {{ id?: string, url?: string, origin?: string, tabId?: number, tabUrl?: string, frameId?: number, documentId?: string }} SenderInfo
  */
 
 /** The extension's own id. */
@@ -73,6 +73,7 @@ export function onMessage(handler) {
       url: sender.url,
       origin: sender.origin,
       tabId: sender.tab?.id,
+      tabUrl: sender.tab?.url,
       frameId: sender.frameId,
       documentId: /** @type {any} */ (sender).documentId,
     };

@@ -87,6 +87,7 @@ for (const name of BROWSERS) {
         return r.length === 1 ? r : null;
       }, 'the alias button');
       await u.clickAt(...centre(rects[0]));
+      await u.press('ArrowDown'); // the menu itself has the focus: ArrowDown reaches its first item
       await u.press('Enter');
       return { page, u };
     }

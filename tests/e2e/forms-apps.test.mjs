@@ -13,7 +13,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { BROWSERS, ROOT, launchBrowser } from './lib/harness.mjs';
 import {
-  HOST_TAG, centre, contentScriptReady, frameInput, frameOf, input, menuItemNames, popupAddresses, setCatchAll, sleep,
+  HOST_SELECTOR, centre, contentScriptReady, frameInput, frameOf, input, menuItemNames, popupAddresses, setCatchAll, sleep,
   visibleHosts, waitFor, waitInFrame,
 } from './lib/forms-pages.mjs';
 import { STRICT_CSP, startServer } from './lib/server.mjs';
@@ -87,6 +87,7 @@ for (const name of BROWSERS) {
       await sleep(200);
       const names = await menuItemNames(browser, page);
       if (names) assert.equal(names[0], msg('formsNewAlias'));
+      await u.press('ArrowDown'); // the menu itself has the focus: ArrowDown reaches its first item
       await u.press('Enter');
       const filled = await waitFor(page, `${field}.value`, 'the e-mail field to be filled');
       assert.match(filled, ADDRESS);
@@ -115,7 +116,7 @@ for (const name of BROWSERS) {
       const root = `document.querySelector('club-signup').shadowRoot`;
       const { page, filled } = await newAliasOn(url, `${root}.getElementById('email')`);
       assert.equal(await page.eval(`${root}.getElementById('email-confirm').value`), filled, 'the confirm field in the shadow root too');
-      assert.equal(await page.eval(`${root}.querySelectorAll(${js(HOST_TAG)}).length`), 0, 'nothing drawn inside the component');
+      assert.equal(await page.eval(`${root}.querySelectorAll(${js(HOST_SELECTOR)}).length`), 0, 'nothing drawn inside the component');
       // The password is typed by the test through the component's own listener, as a person would.
       await page.eval(`(() => { const p = ${root}.getElementById('password'); p.value = 'correct horse battery staple'; p.dispatchEvent(new Event('input')); return true; })()`);
       await page.eval(`(${root}.getElementById('submit').click(), true)`);
@@ -151,6 +152,7 @@ for (const name of BROWSERS) {
         assert.ok(names.includes(msg('formsUseExisting', filled)), `the alias made here is offered: ${js(names)}`);
         assert.deepEqual(names.slice(-2), [msg('formsNotHere'), msg('formsSettings')]);
       }
+      await u.press('ArrowDown'); // the menu itself has the focus: ArrowDown reaches its first item
       await u.press('Enter'); // the first item: an existing alias
       const used = await waitFor(page, value('#email'), 'the login field to be filled');
       assert.ok(known.includes(used), `an existing alias was filled: ${used}`);
@@ -167,6 +169,7 @@ for (const name of BROWSERS) {
       await sleep(200);
       const names2 = await menuItemNames(browser, page);
       if (names2) assert.equal(names2[0], msg('formsNewAlias'));
+      await u.press('ArrowDown'); // the menu itself has the focus: ArrowDown reaches its first item
       await u.press('Enter');
       const second = await waitFor(page, value('#email'), 'the new signup field to be filled');
       assert.match(second, ADDRESS);
@@ -181,11 +184,12 @@ for (const name of BROWSERS) {
       const frame = frameOf(browser, page, '#frame');
       await waitInFrame(frame, `(document.querySelector('[data-impalemail-selftest]')?.textContent ?? '').startsWith('ImpaleMail core')`, 'the content script in the frame');
       const [inner] = await waitInFrame(frame, visibleHosts(), 'the button in the frame');
-      assert.equal(await page.eval(`document.querySelectorAll(${js(HOST_TAG)}).length`), 0, 'nothing drawn in the top document');
+      assert.equal(await page.eval(`document.querySelectorAll(${js(HOST_SELECTOR)}).length`), 0, 'nothing drawn in the top document');
       await fu.clickAt(...centre(inner));
       await sleep(200);
       const names = await menuItemNames(browser, page, await frame.raw());
       if (names) assert.equal(names[0], msg('formsNewAlias'));
+      await fu.press('ArrowDown'); // the menu itself has the focus: ArrowDown reaches its first item
       await fu.press('Enter');
       const filled = await waitInFrame(frame, value('#email'), 'the frame\'s field to be filled');
       assert.match(filled, ADDRESS);
@@ -203,6 +207,7 @@ for (const name of BROWSERS) {
       await sleep(200);
       const lnames = await menuItemNames(browser, login, await lframe.raw());
       if (lnames) assert.deepEqual(lnames, [msg('formsUseExisting', filled), msg('formsNotHere'), msg('formsSettings')], 'only the alias made in the frame');
+      await lu.press('ArrowDown'); // the menu itself has the focus: ArrowDown reaches its first item
       await lu.press('Enter');
       assert.equal(await waitInFrame(lframe, value('#email'), 'the framed login field to be filled'), filled);
       assert.deepEqual(await popupAddresses(browser, `${otherOrigin}/login.html`), [filled], 'no alias was made');

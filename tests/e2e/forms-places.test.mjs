@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { BROWSERS, ROOT, launchBrowser } from './lib/harness.mjs';
-import { HOST_TAG, contentScriptReady, input, popupAddresses, setCatchAll, sleep, tabUrls, waitFor } from './lib/forms-pages.mjs';
+import { HOST_SELECTOR, contentScriptReady, input, popupAddresses, setCatchAll, sleep, tabUrls, waitFor } from './lib/forms-pages.mjs';
 import { startServer } from './lib/server.mjs';
 
 const CATCH_ALL = 'aliases.example.test';
@@ -16,7 +16,7 @@ const MESSAGES = JSON.parse(fs.readFileSync(path.join(ROOT, 'extension/_locales/
 const js = (/** @type {unknown} */ v) => JSON.stringify(v);
 
 /** The visible hosts' rectangles, anywhere in the document (body or dialog). */
-const VISIBLE_HOSTS = `(() => { const r = [...document.querySelectorAll(${js(HOST_TAG)})].filter((h) => getComputedStyle(h).visibility === 'visible'); return r.length ? r.map((h) => h.getBoundingClientRect().toJSON()) : null; })()`;
+const VISIBLE_HOSTS = `(() => { const r = [...document.querySelectorAll(${js(HOST_SELECTOR)})].filter((h) => getComputedStyle(h).visibility === 'visible'); return r.length ? r.map((h) => h.getBoundingClientRect().toJSON()) : null; })()`;
 /** Centre of a rectangle. @param {{ left: number, top: number, width: number, height: number }} r */
 const centre = (r) => [r.left + r.width / 2, r.top + r.height / 2];
 
@@ -48,6 +48,7 @@ for (const name of BROWSERS) {
       await u.shot(path.join(browser.outDir, 'forms-shadow-pm.png'), { x: email.left - 20, y: email.top - 30, width: email.width + 40, height: email.height + 50 });
       await u.clickAt(...centre(rect));
       await sleep(200);
+      await u.press('ArrowDown'); // the menu itself has the focus: ArrowDown reaches its first item
       await u.press('Enter');
       const filled = await waitFor(page, `${field}.value`, 'the shadow field to be filled');
       assert.match(filled, ADDRESS);
@@ -66,6 +67,7 @@ for (const name of BROWSERS) {
       await u.clickAt(...centre(rect));
       await sleep(200);
       await u.shot(path.join(browser.outDir, 'forms-modal-menu.png'));
+      await u.press('ArrowDown'); // the menu itself has the focus: ArrowDown reaches its first item
       await u.press('Enter');
       const filled = await waitFor(page, `document.getElementById('email').value`, 'the dialog field to be filled');
       assert.match(filled, ADDRESS);
@@ -80,11 +82,12 @@ for (const name of BROWSERS) {
       const u = input(browser, page);
       const frameDoc = `document.getElementById('frame').contentDocument`;
       await waitFor(page, `(${frameDoc}?.querySelector('[data-impalemail-selftest]')?.textContent ?? '').startsWith('ImpaleMail core')`, 'the content script in the frame');
-      const inner = await waitFor(page, `(() => { const r = [...${frameDoc}.querySelectorAll(${js(HOST_TAG)})].filter((h) => getComputedStyle(h).visibility === 'visible'); return r.length ? r[0].getBoundingClientRect().toJSON() : null; })()`, 'the button in the frame');
+      const inner = await waitFor(page, `(() => { const r = [...${frameDoc}.querySelectorAll(${js(HOST_SELECTOR)})].filter((h) => getComputedStyle(h).visibility === 'visible'); return r.length ? r[0].getBoundingClientRect().toJSON() : null; })()`, 'the button in the frame');
       const frame = await page.eval(`(() => { const f = document.getElementById('frame'); const r = f.getBoundingClientRect(); return { left: r.left + f.clientLeft, top: r.top + f.clientTop }; })()`);
-      assert.equal(await page.eval(`document.querySelectorAll(${js(HOST_TAG)}).length`), 0, 'nothing drawn in the top document');
+      assert.equal(await page.eval(`document.querySelectorAll(${js(HOST_SELECTOR)}).length`), 0, 'nothing drawn in the top document');
       await u.clickAt(frame.left + inner.left + inner.width / 2, frame.top + inner.top + inner.height / 2);
       await sleep(200);
+      await u.press('ArrowDown'); // the menu itself has the focus: ArrowDown reaches its first item
       await u.press('Enter');
       const filled = await waitFor(page, `${frameDoc}.getElementById('email').value`, 'the frame\'s field to be filled');
       assert.match(filled, ADDRESS);
@@ -117,7 +120,7 @@ for (const name of BROWSERS) {
       const page = await browser.open(`${site.origin}/signup.html`);
       await contentScriptReady(page);
       await waitFor(page, VISIBLE_HOSTS, 'the button');
-      const aligned = `(() => { const f = document.getElementById('email').getBoundingClientRect(); const h = [...document.querySelectorAll(${js(HOST_TAG)})].filter((x) => getComputedStyle(x).visibility === 'visible'); return h.length === 1 && h[0].getBoundingClientRect().right <= f.right && h[0].getBoundingClientRect().left >= f.right - 40 && h[0].getBoundingClientRect().top >= f.top; })()`;
+      const aligned = `(() => { const f = document.getElementById('email').getBoundingClientRect(); const h = [...document.querySelectorAll(${js(HOST_SELECTOR)})].filter((x) => getComputedStyle(x).visibility === 'visible'); return h.length === 1 && h[0].getBoundingClientRect().right <= f.right && h[0].getBoundingClientRect().left >= f.right - 40 && h[0].getBoundingClientRect().top >= f.top; })()`;
       assert.equal(await page.eval(aligned), true);
       await page.eval(`(document.getElementById('email').style.width = '220px', true)`);
       await waitFor(page, aligned, 'the button at the narrower field\'s right edge');

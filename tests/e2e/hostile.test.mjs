@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { BROWSERS, launchBrowser } from './lib/harness.mjs';
-import { HOST_TAG, contentScriptReady, sleep } from './lib/forms-pages.mjs';
+import { HOST_SELECTOR, contentScriptReady, sleep } from './lib/forms-pages.mjs';
 import { js, ready, sendFrom, waitFor } from './lib/pages.mjs';
 import { STRICT_CSP, startServer } from './lib/server.mjs';
 
@@ -94,7 +94,7 @@ for (const name of BROWSERS) {
       const page = await browser.open(`${site.origin}/hostile.html`);
       await contentScriptReady(page);
       await page.eval(`(document.getElementById('email').focus(), 1)`);
-      await waitFor(page, `!!document.querySelector(${js(HOST_TAG)})`, 'the alias button');
+      await waitFor(page, `!!document.querySelector(${js(HOST_SELECTOR)})`, 'the alias button');
       await sleep(1500); // the page's spam runs its course
 
       const probes = JSON.parse(await page.eval(`document.documentElement.dataset.probes`));
@@ -104,8 +104,8 @@ for (const name of BROWSERS) {
       assert.deepEqual(now.filter((/** @type {string} */ k) => !own.includes(k)), [], 'nothing added to window');
       const attrs = await page.eval(`JSON.stringify([...document.querySelectorAll('input, form')].map((el) => [...el.attributes].map((a) => a.name + '=' + a.value).sort().join(' ')))`);
       assert.equal(attrs, await page.eval(`document.documentElement.dataset.inputAttrs`), 'no attributes added to the form or its fields');
-      assert.equal(await page.eval(`document.querySelector(${js(HOST_TAG)}).shadowRoot`), null, 'closed shadow root');
-      assert.equal(await page.eval(`document.querySelector(${js(HOST_TAG)}).textContent`), '');
+      assert.equal(await page.eval(`document.querySelector(${js(HOST_SELECTOR)}).shadowRoot`), null, 'closed shadow root');
+      assert.equal(await page.eval(`document.querySelector(${js(HOST_SELECTOR)}).textContent`), '');
 
       // No web-accessible resource: the page cannot load the core or any extension file.
       for (const rel of ['pkg/impalemail_bg.wasm', 'manifest.json', 'content/content.js', 'ui/popup.html']) {

@@ -20,7 +20,8 @@ const { layerTexts, noticeTexts, verdictWords } = await import('../../extension/
 
 const rootB64 = fs.readFileSync(path.join(FIX, 'pki/root.pem'), 'utf8').replace(/-----(BEGIN|END) CERTIFICATE-----|\s+/g, '');
 const mail = (/** @type {string} */ rel) => fs.readFileSync(path.join(FIX, rel)).toString('base64');
-const tab = (/** @type {number} */ tabId) => ({ id: 'test', url: 'http://127.0.0.1:8080/?_task=mail', tabId, frameId: 1 });
+// Roundcube's preview: a frame of the same origin as the tab's page.
+const tab = (/** @type {number} */ tabId) => ({ id: 'test', url: 'http://127.0.0.1:8080/?_task=mail', tabUrl: 'http://127.0.0.1:8080/?_task=mail&_mbox=INBOX', tabId, frameId: 1 });
 
 beforeEach(() => {
   local.clear();
@@ -392,4 +393,32 @@ test('named limits of the webmail state, hit exactly', async () => {
   const after = local.get(wm.SEEN_KEY);
   assert.equal(Object.keys(after).length, wm.MAX_SEEN_ADDRESSES);
   assert.ok(!('a0@example.net' in after) && 'a1@example.net' in after && 'alice@example.com' in after);
+});
+
+test('a webmail framed by another site gets no verdict, no toolbar and no popup offer; a same-origin frame does', async () => {
+  const framed = { id: 'test', url: 'http://127.0.0.1:8080/?_task=mail', tabUrl: 'https://hostile.example/game', tabId: 71, frameId: 3 };
+  await assert.rejects(content['webmail.begin']({}, framed), { name: 'Refused' });
+  await assert.rejects(content['webmail.verify']({ ticket: 'a'.repeat(32), raw: mail('generated/001.eml') }, framed), { name: 'Refused' });
+  await assert.rejects(content['webmail.failed']({ ticket: 'a'.repeat(32), problem: 'http' }, framed), { name: 'Refused' });
+  assert.deepEqual(await content['webmail.hello']({ adapter: 'roundcube' }, framed), { enabled: false });
+  assert.equal(await pages['webmail.tabDetected']({ tabId: 71 }, tab(0)), null, 'the popup offers nothing for it');
+  // Without the tab's URL only the top-level frame counts.
+  const noTabUrl = { ...framed, tabUrl: undefined };
+  await assert.rejects(content['webmail.begin']({}, noTabUrl), { name: 'Refused' });
+  assert.equal(badges.get(71), undefined);
+  assert.equal(await pages['webmail.tabVerdict']({ tabId: 71 }, tab(0)), null);
+  // The same webmail as the tab's top-level page, or a frame of its origin in it, may.
+  assert.equal((await open(72, 'generated/001.eml')).verdict.status, 'verified');
+  assert.equal(badges.get(72).text, '✓');
+});
+
+test('a verdict that arrives after the content script said its message is gone is dropped; it names the bytes it verified', async () => {
+  const { ticket } = await content['webmail.begin']({}, tab(73));
+  await content['webmail.clear']({}, tab(73));
+  const r = await content['webmail.verify']({ ticket, raw: mail('generated/001.eml') }, tab(73));
+  assert.equal(r.current, false);
+  assert.equal(badges.get(73).text, '', 'the toolbar stays empty');
+  assert.deepEqual(await pages['webmail.tabVerdict']({ tabId: 73 }, tab(0)), { state: 'none' });
+  const sha = (await import('node:crypto')).createHash('sha256').update(fs.readFileSync(path.join(FIX, 'generated/001.eml'))).digest('hex');
+  assert.equal(r.digest, sha);
 });

@@ -13,7 +13,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { launchBrowser, ROOT } from '../../tests/e2e/lib/harness.mjs';
-import { HOST_TAG, contentScriptReady, setCatchAll, waitFor } from '../../tests/e2e/lib/forms-pages.mjs';
+import { HOST_SELECTOR, contentScriptReady, setCatchAll, waitFor } from '../../tests/e2e/lib/forms-pages.mjs';
 import { startServer } from '../../tests/e2e/lib/server.mjs';
 import { CHROMIUM } from '../../tests/e2e/lib/chrome.mjs';
 import { chromium } from 'playwright-core';
@@ -89,8 +89,8 @@ try {
     const p = page.raw;
     await contentScriptReady(page);
     await p.click('#email');
-    await waitFor(page, `[...document.querySelectorAll(${JSON.stringify(HOST_TAG)})].some((h) => getComputedStyle(h).visibility === 'visible')`, 'the button');
-    const rect = await page.eval(`[...document.querySelectorAll(${JSON.stringify(HOST_TAG)})].find((h) => getComputedStyle(h).visibility === 'visible').getBoundingClientRect().toJSON()`);
+    await waitFor(page, `[...document.querySelectorAll(${JSON.stringify(HOST_SELECTOR)})].some((h) => getComputedStyle(h).visibility === 'visible')`, 'the button');
+    const rect = await page.eval(`[...document.querySelectorAll(${JSON.stringify(HOST_SELECTOR)})].find((h) => getComputedStyle(h).visibility === 'visible').getBoundingClientRect().toJSON()`);
     await p.mouse.click(rect.x + rect.width / 2, rect.y + rect.height / 2);
     await new Promise((r) => setTimeout(r, 200));
     await p.keyboard.press('Enter');

@@ -20,11 +20,17 @@
  *   handler does not close the form the user is filling.
  */
 import { i18n } from '../../shared/ext.js';
-import { createElement, pageDocument, parentElement, parentNode, queryAll, rectOf } from '../dom.js';
+import { attr, contained, createElement, pageDocument, parentElement, parentNode, queryAll, rectOf } from '../dom.js';
 import { isVisible } from '../extract.js';
 
-/** Tag name of the host element (a valid custom element name, so it can hold a shadow root). */
-export const HOST_TAG = 'impalemail-alias-button';
+/**
+ * Tag name of the host element: a plain `div` (one of the elements that can hold a shadow
+ * root). A custom element name (the host was `impalemail-alias-button`) lets a page learn
+ * that we are installed and break the button by defining that element first (its
+ * constructor attaches a shadow root, so ours cannot); a page cannot define or customize
+ * `div` (a customized built-in needs `is` at creation).
+ */
+export const HOST_TAG = 'div';
 /** Smallest and largest button edge (CSS px). The button is the field's height minus a margin. */
 export const MIN_BUTTON_PX = 16;
 export const MAX_BUTTON_PX = 24;
@@ -36,6 +42,26 @@ export const MIN_FIELD_WIDTH_IN_BUTTONS = 5;
 export const RESERVED_PADDING_PX = 18;
 /** How many overlapping elements the button steps left of before it gives up and hides. */
 export const MAX_OVERLAY_STEPS = 3;
+/**
+ * Shortest time between the button or the menu appearing, moving, being redrawn or being put
+ * back on top and a click or key that acts on it (ms). A person does not aim at a control
+ * that appeared or jumped under the pointer less than this ago; a page that moves the
+ * button or the menu under a click (the double-click variant of DOM-based extension
+ * clickjacking) does. The browsers' own prompts do the same: Chromium's
+ * views::InputEventActivationProtector ignores input for the double-click interval (500 ms
+ * by default) after a permission bubble shows, Firefox's prompts for
+ * `security.notification_enable_delay` (500 ms).
+ */
+export const INPUT_DELAY_MS = 500;
+/**
+ * Lowest effective opacity (the product of `opacity` and `filter: opacity()` over the
+ * element and every ancestor, across shadow boundaries) of the button's host, the menu and
+ * the field at which a click acts. Clickjacking hides the real control at 0 or near it
+ * (0.01, 0.1 in the 2025 proofs of concept); at 0.8 the white button and a field are plainly
+ * visible, while a page that dims a form that much means it is not in use (a disabled look,
+ * a modal fading in or out), where acting would be a surprise too.
+ */
+export const MIN_OPACITY = 0.8;
 /** Elements that password managers put over fields (LastPass, 1Password, Dashlane, Bitwarden). */
 const PM_MARKERS =
   '[data-lastpass-icon-root], [data-lastpass-root], com-1password-button, com-1password-inline-menu, ' +
@@ -65,6 +91,29 @@ function topLayerAncestor(el) {
 
 /** Every host we made, so hit tests and the mutation observer can skip them. */
 export const ownHosts = new WeakSet();
+
+/** `filter: opacity(x)` (a number or a percentage) in a computed filter. */
+const FILTER_OPACITY = /opacity\(\s*([\d.]+)(%?)\s*\)/g;
+
+/**
+ * The opacity `el` is drawn with: its own and every ancestor's `opacity` and `filter:
+ * opacity()`, multiplied, up through shadow hosts to the root element.
+ * @param {Window} view @param {Element} el
+ */
+export function effectiveOpacity(view, el) {
+  let alpha = 1;
+  /** @type {Node | null} */
+  let n = el;
+  while (n) {
+    if (n instanceof Element) {
+      const cs = view.getComputedStyle(n);
+      alpha *= parseFloat(cs.opacity);
+      for (const m of cs.filter.matchAll(FILTER_OPACITY)) alpha *= parseFloat(m[1]) / (m[2] ? 100 : 1);
+    }
+    n = n instanceof ShadowRoot ? n.host : parentNode(n);
+  }
+  return Number.isNaN(alpha) ? 0 : alpha;
+}
 
 const CSS = `
 :host { all: initial; }
@@ -169,7 +218,7 @@ function setStyles(el, props) {
  *   onNotHere: () => void,
  * }} ButtonOptions
  * `mode` 'new' offers "New alias" and the site's existing aliases; 'existing' (login fields)
- * offers only the existing ones. `onNew` creates (with the default source, or `source`) and
+ * offers only the existing ones, or says there are none (the button is the same either way). `onNew` creates (with the default source, or `source`) and
  * fills, resolving with the address or with why none was made. `onNotHere` is the menu's
  * "Not on this site" (the buttons of the site go away).
  */
@@ -213,7 +262,14 @@ export class FieldButton {
     this.doc = doc;
     this.host = /** @type {HTMLElement} */ (doc.createElement(HOST_TAG));
     ownHosts.add(this.host);
-    setStyles(this.host, {
+    /** Every inline style we set on the host, to restore after the page changed it. */
+    /** @type {Record<string, string>} */
+    this.styles = {};
+    /** The host's `style` attribute as we last wrote it. */
+    this.cssText = '';
+    /** Whether the host is a popover (the browser has the Popover API). */
+    this.popover = false;
+    this.setStyles({
       all: 'initial', position: 'absolute', left: '0px', top: '0px', width: '0px', height: '0px',
       margin: '0', padding: '0', border: '0', display: 'block', visibility: 'hidden',
       'z-index': '2147483646', overflow: 'visible', transform: 'none', contain: 'layout style',
@@ -236,6 +292,9 @@ export class FieldButton {
     this.menu.setAttribute('role', 'menu');
     this.menu.setAttribute('aria-label', i18n('formsMenuLabel'));
     this.menu.hidden = true;
+    // The menu itself takes the focus when it opens, so that Enter right after the click that
+    // opened it activates nothing (ArrowDown reaches the items).
+    this.menu.tabIndex = -1;
     wrap.append(this.button, this.menu);
     this.root.append(wrap);
     /** @type {{ text: string, error: boolean } | null} */
@@ -246,6 +305,8 @@ export class FieldButton {
     this.shown = false;
     this.left = 0;
     this.top = 0;
+    /** When the button or the menu last appeared, moved, was redrawn or was raised (performance.now()). */
+    this.changedAt = performance.now();
 
     // The page sees none of the menu's events (a "click outside" handler must not close the
     // form's modal; a key handler must not read what the user picks).
@@ -254,8 +315,8 @@ export class FieldButton {
     }
     this.button.addEventListener('click', (e) => {
       if (!e.isTrusted) return;
-      if (this.menu.hidden) this.open();
-      else this.close(false);
+      if (!this.menu.hidden) this.close(false);
+      else if (this.mayAct(e, [this.button])) this.open();
     });
     this.menu.addEventListener('keydown', (e) => this.onMenuKey(e));
     this.onFieldKey = (/** @type {KeyboardEvent} */ e) => {
@@ -271,21 +332,121 @@ export class FieldButton {
       if (!e.composedPath().includes(this.host)) this.close(false);
     };
 
-    // A field in a modal dialog or an open popover is in the top layer, above anything in
-    // the body, and everything outside a modal dialog is inert. The host then goes inside
-    // that element (so it is not inert) and becomes a manual popover itself (so it is above
-    // it and its menu is not clipped by the dialog's overflow).
+    // The host is a manual popover: in the top layer, above every element of the page that
+    // is not itself in the top layer, so no page element can cover the button or the menu
+    // (and no ancestor's overflow clips the menu). A field in a modal dialog or an open
+    // popover is in the top layer already, and everything outside a modal dialog is inert:
+    // the host then goes inside that element, so it is not inert either.
     const layer = topLayerAncestor(field);
     (layer || doc.body || doc.documentElement).append(this.host);
-    if (layer && typeof this.host.showPopover === 'function') {
-      this.host.setAttribute('popover', 'manual');
-      setStyles(this.host, { position: 'fixed' });
-      try {
-        this.host.showPopover();
-      } catch {
-        // already shown, or the browser refuses: it stays an ordinary positioned element
-      }
+    this.raise();
+    // An element the page puts in the top layer later goes above ours: ours goes back on
+    // top, and the delay starts again (the user may have seen the page's element there).
+    this.onTopLayer = (/** @type {Event} */ e) => {
+      // (Our other buttons' hosts going back on top are not the page's.)
+      if (!ownHosts.has(/** @type {Node} */ (e.target)) && (!('newState' in e) || e.newState === 'open')) this.raise();
+    };
+    doc.addEventListener('toggle', this.onTopLayer, true);
+    doc.addEventListener('fullscreenchange', this.onTopLayer, true);
+    // The page changing the host's attributes (an `!important` opacity in its style, a
+    // class, the popover attribute): our styles are put back, the menu closes and the delay
+    // starts again.
+    /** The frame that puts our styles back, if one is pending. */
+    this.restoring = 0;
+    this.guard = new MutationObserver(() => this.onHostChanged());
+    this.guard.observe(this.host, { attributes: true });
+  }
+
+  /**
+   * Puts the host on top of the top layer (a manual popover shown again goes last). Where
+   * the browser refuses (no Popover API) it stays an ordinary positioned element.
+   */
+  raise() {
+    this.changedAt = performance.now();
+    if (typeof this.host.showPopover !== 'function') return;
+    this.close(false);
+    if (attr(this.host, 'popover') !== 'manual') this.host.setAttribute('popover', 'manual');
+    this.popover = true;
+    this.setStyles({ position: 'fixed' });
+    try {
+      if (this.host.matches(':popover-open')) this.host.hidePopover();
+      this.host.showPopover();
+    } catch {
+      // not connected, or in a document that refuses: the next position() tries again
     }
+  }
+
+  /**
+   * Sets inline styles on the host through CSSOM (never the `style` attribute, which a CSP
+   * without 'unsafe-inline' refuses), with `!important` so that page rules cannot move it
+   * (`all: initial` first: no page rule reaches any property of the host).
+   * @param {Record<string, string>} props
+   */
+  setStyles(props) {
+    this.checkHost();
+    Object.assign(this.styles, props);
+    setStyles(this.host, props);
+    this.cssText = this.host.style.cssText;
+  }
+
+  /** Whether the page changed the host's attributes since we last wrote them. */
+  tampered() {
+    const popoverKept = !this.popover || attr(this.host, 'popover') === 'manual';
+    return this.host.style.cssText !== this.cssText || !popoverKept ||
+      !this.host.getAttributeNames().every((n) => n === 'style' || n === 'popover');
+  }
+
+  /** If the page changed the host's attributes: puts ours back (and only ours), and raise(). */
+  checkHost() {
+    if (!this.tampered()) return;
+    for (const n of this.host.getAttributeNames()) this.host.removeAttribute(n);
+    setStyles(this.host, this.styles);
+    this.cssText = this.host.style.cssText;
+    this.raise();
+  }
+
+  /**
+   * The page changed the host: from now on the delay starts again and the menu closes; our
+   * styles go back at the next frame (not at once: a page that sets its own again on every
+   * change would make a loop of observers that hangs the tab).
+   */
+  onHostChanged() {
+    if (!this.tampered()) return;
+    this.changedAt = performance.now();
+    this.close(false);
+    if (this.restoring) return;
+    this.restoring = this.doc.defaultView?.requestAnimationFrame(() => {
+      this.restoring = 0;
+      contained('the button', () => this.checkHost());
+    }) ?? 0;
+  }
+
+  /**
+   * Whether a trusted click or key on the button or a menu item may act: the button and the
+   * menu are on top where the pointer is, drawn (not faded by the page), and have been where
+   * they are for INPUT_DELAY_MS. A refused click does nothing and says nothing (the page
+   * sees none of our events either way).
+   * @param {MouseEvent} e @param {Element[]} shown what the user must see: the button, or the menu too
+   */
+  mayAct(e, shown) {
+    this.checkHost();
+    // Where the field is now: a field the page moved since the last frame moves the button
+    // (and the menu) now, which starts the delay.
+    this.position();
+    const view = this.doc.defaultView;
+    if (!view || !this.shown || !this.host.isConnected) return false;
+    if (performance.now() - this.changedAt < INPUT_DELAY_MS) return false;
+    for (const el of [...shown, this.host, this.field]) {
+      if (effectiveOpacity(view, el) < MIN_OPACITY) return false;
+    }
+    // A pointer click (a key's click has detail 0 and no position): the topmost element
+    // under the pointer is our host. (An element with `pointer-events: none` is not in this
+    // list; the top layer and raise() keep those below us.)
+    if (e.detail > 0 || e.clientX || e.clientY) {
+      const top = this.doc.elementsFromPoint(e.clientX, e.clientY)[0];
+      if (top !== this.host) return false;
+    }
+    return true;
   }
 
   /** @param {Partial<ButtonOptions>} options */
@@ -299,13 +460,16 @@ export class FieldButton {
       const at = this.menuItems().indexOf(/** @type {HTMLButtonElement} */ (this.root.activeElement));
       this.render();
       const items = this.menuItems();
-      items[Math.max(0, Math.min(at, items.length - 1))]?.focus();
+      if (at < 0) this.menu.focus();
+      else items[Math.min(at, items.length - 1)]?.focus();
     }
   }
 
   /** Builds the menu's items from the options and the status line. */
   render() {
     const doc = this.doc;
+    // New items where others were: a click aimed at the old ones waits like any other.
+    this.changedAt = performance.now();
     /** @type {HTMLElement[]} */
     const items = [];
     const item = (/** @type {string} */ text, /** @type {string} */ cls, /** @type {() => void} */ act) => {
@@ -317,7 +481,7 @@ export class FieldButton {
       b.textContent = text;
       b.disabled = this.busy;
       b.addEventListener('click', (e) => {
-        if (e.isTrusted && !this.busy) act();
+        if (e.isTrusted && !this.busy && this.mayAct(e, [this.button, this.menu])) act();
       });
       items.push(b);
       return b;
@@ -340,6 +504,12 @@ export class FieldButton {
         });
       }
     } else if (this.options.mode === 'new') item(i18n('formsNewAlias'), 'new', () => this.createNew());
+    if (this.options.mode === 'existing' && !this.options.existing.length && !f) {
+      const none = doc.createElement('div');
+      none.className = 'status';
+      none.textContent = i18n('formsNoneHere');
+      items.push(none);
+    }
     if (this.options.existing.length) {
       const h = doc.createElement('div');
       h.className = 'head';
@@ -396,7 +566,8 @@ export class FieldButton {
       if (m.bottom > view.innerHeight && h.top - m.height - 6 >= 0) this.menu.classList.add('up');
     }
     this.doc.addEventListener('pointerdown', this.onOutside, true);
-    this.menuItems()[0]?.focus();
+    // Not the first item: Enter right after the click that opened the menu does nothing.
+    this.menu.focus();
   }
 
   /** @param {boolean} toField return the focus to the field */
@@ -419,7 +590,8 @@ export class FieldButton {
     } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
       e.preventDefault();
       const step = e.key === 'ArrowDown' ? 1 : -1;
-      items[(at + step + items.length) % items.length]?.focus();
+      const from = at < 0 && step < 0 ? 0 : at;
+      items[(from + step + items.length) % items.length]?.focus();
     } else if (e.key === 'Home' || e.key === 'End') {
       e.preventDefault();
       items[e.key === 'Home' ? 0 : items.length - 1]?.focus();
@@ -484,7 +656,7 @@ export class FieldButton {
     if (!this.shown) return;
     this.shown = false;
     this.close(false);
-    setStyles(this.host, { visibility: 'hidden' });
+    this.setStyles({ visibility: 'hidden' });
   }
 
   /**
@@ -576,11 +748,19 @@ export class FieldButton {
     if (x < r.left + r.width / 2) return this.hide();
     // Place by the difference between where the host is and where it should be, which holds
     // whatever the host's containing block is (a positioned or transformed body, a dialog).
+    if (!this.host.isConnected) {
+      (topLayerAncestor(f) || this.doc.body || this.doc.documentElement).append(this.host);
+      this.raise();
+    }
     const now = this.host.getBoundingClientRect();
     const wasShown = this.shown;
-    this.left = Math.round(this.left + (x - now.left));
-    this.top = Math.round(this.top + (y - now.top));
-    setStyles(this.host, {
+    const left = Math.round(this.left + (x - now.left));
+    const top = Math.round(this.top + (y - now.top));
+    // Appeared or moved: a click waits INPUT_DELAY_MS from now.
+    if (!wasShown || left !== this.left || top !== this.top || Math.abs(now.width - size) > 0.5) this.changedAt = performance.now();
+    this.left = left;
+    this.top = top;
+    this.setStyles({
       left: `${this.left}px`, top: `${this.top}px`, width: `${size}px`, height: `${size}px`, visibility: 'visible',
     });
     this.shown = true;
@@ -590,6 +770,9 @@ export class FieldButton {
   /** Removes the host and the field's listener. */
   remove() {
     this.close(false);
+    this.guard.disconnect();
+    this.doc.removeEventListener('toggle', this.onTopLayer, true);
+    this.doc.removeEventListener('fullscreenchange', this.onTopLayer, true);
     /** @type {HTMLElement} */ (this.field).removeEventListener('keydown', this.onFieldKey);
     this.host.remove();
   }

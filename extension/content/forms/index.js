@@ -14,7 +14,8 @@
  * `all_frames`), and the background makes aliases for the frame's own page.
  *
  * Nothing is put on `window` and the page's elements get no attributes: the only thing a
- * page can see is the host element of a drawn button. The document is read through dom.js
+ * page can see is the host element of a drawn button, the same on a login field whether or
+ * not the site has an alias. The document is read through dom.js
  * (page markup can shadow its properties), and one button that fails to draw does not stop
  * the others.
  *
@@ -225,7 +226,9 @@ export function startForms(doc, send, { contextTarget: rightClicked = null } = {
           .filter(isTextField);
         if (!fills.includes(el)) fills.unshift(el);
         targets.push({ el, mode: 'new', fills });
-      } else if (f.offer_existing && existing.length) {
+      } else if (f.offer_existing) {
+        // A login field gets the same button whether or not the site has an alias: the page
+        // sees the same host either way, and the menu says which (issue 27 #5).
         targets.push({ el, mode: 'existing', fills: [el] });
       }
     }
@@ -354,7 +357,9 @@ export function startForms(doc, send, { contextTarget: rightClicked = null } = {
     /** @type {Set<Element>} */
     const filled = new Set();
     for (const t of last?.targets ?? []) {
-      if (!buttons.get(t.el)?.shown) continue;
+      // What the eval counts as an offer: a button whose menu offers an alias (a login
+      // field's button with no alias for the site offers none).
+      if (!buttons.get(t.el)?.shown || (t.mode === 'existing' && !existing.length)) continue;
       shown.add(t.el);
       if (t.mode === 'new') for (const f of t.fills) filled.add(f);
     }

@@ -14,7 +14,7 @@
  */
 import { i18n } from '../../shared/ext.js';
 import { createElement } from '../dom.js';
-import { markColor } from '../../shared/mark.js';
+import { createMark, paintMark } from './mark.js';
 import { aliasUseText, continuityText, fingerprint, layerTexts, noticeTexts, verdictLook, verdictWords as words } from '../../shared/words.js';
 
 /** Tag of the host element (a custom-element name, so `attachShadow` is allowed). */
@@ -53,7 +53,7 @@ button.toggle:focus-visible { outline: 2px solid #1d4ed8; outline-offset: 2px; }
 .verified .icon { background: #1a7f37; } .invalid .icon { background: #c62828; }
 .not_verified .icon, .failed .icon { background: #b26a00; }
 .title { font-weight: 700; } .summary { color: #333; }
-.mark { border-radius: 4px; color: #fff; padding: 1px 6px; font-weight: 600; white-space: nowrap; }
+.mark { flex: none; } .mark[hidden] { display: none; }
 .details { margin-top: 6px; border-top: 1px solid #ccc; padding-top: 6px; }
 .details[hidden] { display: none; }
 dl { margin: 0; display: grid; grid-template-columns: max-content 1fr; gap: 2px 10px; }
@@ -107,9 +107,7 @@ export function createBadge(doc) {
   const title = el(doc, 'span', 'title');
   const summary = el(doc, 'span', 'summary');
   toggle.append(icon, title, summary);
-  const mark = el(doc, 'span', 'mark');
-  mark.hidden = true;
-  mark.title = i18n('wmMarkExplain');
+  const mark = createMark(doc, i18n('wmMarkExplain')); // pixels, not text: mark.js
   row.append(toggle, mark);
   // A continuity warning is shown without a click: it matters most on a green verdict.
   const alert = el(doc, 'p', 'note warn');
@@ -169,10 +167,7 @@ export function createBadge(doc) {
 
   /** @param {Mark} m */
   function showMark(m) {
-    if (!m) { mark.hidden = true; return; }
-    mark.hidden = false;
-    mark.textContent = m.phrase;
-    mark.style.background = markColor(m.color);
+    paintMark(mark, m);
   }
 }
 

@@ -102,6 +102,11 @@ export const gmail = {
     scan();
   },
 
+  isShown(_doc, _loc, ref) {
+    const el = ref.element;
+    return !!el && el.isConnected && !inBody(el) && idOf(el)?.id === ref.key;
+  },
+
   messageId(doc) {
     const el = messages(doc)[0];
     const id = el ? idOf(el) : null;

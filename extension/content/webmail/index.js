@@ -10,7 +10,7 @@
  * a closed shadow root).
  */
 import { blobToBase64 } from '../../shared/base64.js';
-import { contained } from '../dom.js';
+import { contained, defaultView, documentElement } from '../dom.js';
 import { createBadge } from './badge.js';
 import { gmail } from './gmail.js';
 import { outlook } from './outlook.js';
@@ -45,6 +45,7 @@ export const MAX_WEBMAIL_MESSAGE_BYTES = 25 * 1024 * 1024;
  *   matches(loc: Location, doc: Document): boolean,
  *   watch(doc: Document, loc: Location, onMessageShown: (ref: MessageRef) => void, onMessageHidden: () => void): void,
  *   messageId(doc: Document, loc: Location): MessageRef | null,
+ *   isShown(doc: Document, loc: Location, ref: MessageRef): boolean,
  *   fetchRaw(doc: Document, loc: Location, ref: MessageRef, maxBytes: number): Promise<RawMessage>,
  *   placeBadge(doc: Document, host: HTMLElement, ref: MessageRef): boolean,
  * }} WebmailAdapter
@@ -67,17 +68,49 @@ export async function startWebmail(doc, loc, send) {
   // origins, or one the user turned on (the popup offers it when it is off).
   const hello = await send({ type: 'webmail.hello', adapter: adapter.name });
   if (!hello.ok || !/** @type {{ enabled: boolean }} */ (hello.value).enabled) return;
-  /** Badges in the page, by message key (a conversation view shows several messages). @type {Map<string, HTMLElement>} */
+  /**
+   * Badges in the page, by message key (a conversation view shows several messages). Each
+   * belongs to one message: the adapter's id (`ref`) and, once verified, the digest of the
+   * bytes the verdict is about.
+   * @type {Map<string, { host: HTMLElement, ref: MessageRef, digest: string | null }>}
+   */
   const shown = new Map();
-  adapter.watch(doc, loc, (ref) => {
+  /** Whether the adapter still shows this message (a throw counts as no). @param {MessageRef} ref */
+  const stillShown = (ref) => contained('a webmail adapter', () => adapter.isShown(doc, loc, ref)) === true;
+  /** @param {MessageRef} ref */
+  const onShown = (ref) => {
     const before = shown.get(ref.key);
-    if (before?.isConnected && !ref.element) return; // already checked, still on screen
-    if (before?.isConnected && ref.element && ref.element.contains(before)) return;
-    before?.remove(); // also when a page comes back from the cache
+    if (before?.host.isConnected && !ref.element) return; // already checked, still on screen
+    if (before?.host.isConnected && ref.element && ref.element.contains(before.host)) return;
+    before?.host.remove(); // also when a page comes back from the cache
     shown.delete(ref.key);
-    check(adapter, doc, loc, ref, send, (host) => { shown.set(ref.key, host); }).catch(() => {});
-  }, () => {
-    for (const host of shown.values()) host.remove();
+    const entry = { host: /** @type {HTMLElement | null} */ (null), ref, digest: /** @type {string | null} */ (null) };
+    check(adapter, doc, loc, ref, send, () => stillShown(ref) && shown.get(ref.key) === entry, (host) => {
+      entry.host = host;
+      shown.set(ref.key, /** @type {any} */ (entry));
+    }, (digest) => { entry.digest = digest; }).catch(() => {});
+  };
+  // The message a badge verified may be replaced under the same element (a single-page
+  // webmail that reuses its heading or container, changes an id attribute, or navigates its
+  // history): the adapter's message identity is read again on every change, and a badge
+  // whose message is no longer shown goes at once, with the toolbar's verdict.
+  const recheck = () => {
+    let gone = false;
+    for (const [key, b] of shown) {
+      if (stillShown(b.ref)) continue;
+      b.host.remove();
+      shown.delete(key);
+      gone = true;
+    }
+    if (!gone) return;
+    send({ type: 'webmail.clear' }).catch(() => {});
+    const now = contained('a webmail adapter', () => adapter.messageId(doc, loc));
+    if (now && !shown.has(now.key)) onShown(now);
+  };
+  new MutationObserver(recheck).observe(documentElement(doc), { subtree: true, childList: true, attributes: true, characterData: true });
+  for (const type of ['popstate', 'hashchange']) defaultView(doc)?.addEventListener(type, recheck);
+  adapter.watch(doc, loc, onShown, () => {
+    for (const b of shown.values()) b.host.remove();
     shown.clear();
     send({ type: 'webmail.clear' }).catch(() => {});
   });
@@ -87,9 +120,11 @@ export async function startWebmail(doc, loc, send) {
  * The steps for one shown message.
  * @param {WebmailAdapter} adapter @param {Document} doc @param {Location} loc @param {MessageRef} ref
  * @param {typeof import('../../shared/ext.js').send} send
+ * @param {() => boolean} current whether the message is still the one shown (else what arrives is dropped)
  * @param {(host: HTMLElement) => void} placed called with the badge's host once it is in the page
+ * @param {(digest: string) => void} verified called with the digest of the bytes the verdict is about
  */
-async function check(adapter, doc, loc, ref, send, placed) {
+async function check(adapter, doc, loc, ref, send, current, placed, verified) {
   const begun = await send({ type: 'webmail.begin' });
   if (!begun.ok) return;
   const ticket = /** @type {{ ticket: string }} */ (begun.value).ticket;
@@ -99,8 +134,10 @@ async function check(adapter, doc, loc, ref, send, placed) {
 
   /** @type {RawMessage} */
   const got = await adapter.fetchRaw(doc, loc, ref, MAX_WEBMAIL_MESSAGE_BYTES).catch(() => ({ ok: false, problem: 'network' }));
+  if (!current()) return badge.host.remove();
   if (!got.ok) {
     const r = await send({ type: 'webmail.failed', ticket, problem: got.problem });
+    if (!current()) return badge.host.remove();
     badge.show({ state: 'failed', problem: got.problem, mark: r.ok ? /** @type {any} */ (r.value).mark : null });
     return;
   }
@@ -110,9 +147,14 @@ async function check(adapter, doc, loc, ref, send, placed) {
     /** @type {FetchProblem} */
     const problem = r.error.name === 'TooLarge' ? 'too_large' : 'not_a_message';
     const f = await send({ type: 'webmail.failed', ticket, problem });
+    if (!current()) return badge.host.remove();
     badge.show({ state: 'failed', problem, mark: f.ok ? /** @type {any} */ (f.value).mark : null });
     return;
   }
   const v = /** @type {any} */ (r.value);
+  // A verdict for a message no longer shown is dropped (the background dropped it from the
+  // toolbar too when the message went).
+  if (!current()) return badge.host.remove();
+  verified(String(v.digest ?? ''));
   badge.show({ state: 'done', verdict: v.verdict, continuity: v.continuity, mark: v.mark, aliases: v.aliases });
 }

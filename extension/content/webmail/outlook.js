@@ -114,6 +114,10 @@ export const outlook = {
     return id ? { key: id, id } : null;
   },
 
+  isShown(_doc, loc, ref) {
+    return itemIdOf(loc) === ref.key;
+  },
+
   async fetchRaw(doc, loc, ref, maxBytes) {
     const id = String(ref.id ?? '');
     if (!id || id.length > MAX_ITEM_ID || !ITEM_ID_RE.test(id)) return { ok: false, problem: 'not_a_message' };

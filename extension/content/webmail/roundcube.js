@@ -115,6 +115,10 @@ export const roundcube = {
     return { key: `${mbox}/${uid}`, uid, mbox };
   },
 
+  isShown(doc, loc, ref) {
+    return roundcube.messageId(doc, loc)?.key === ref.key;
+  },
+
   async fetchRaw(doc, loc, ref, maxBytes) {
     const token = requestToken(doc);
     if (!token) return { ok: false, problem: 'no_token' };

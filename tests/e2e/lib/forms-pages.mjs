@@ -6,8 +6,22 @@ import { until } from './pages.mjs';
 
 /** Longest a condition is waited for (ms). */
 export const WAIT_MS = 15000;
-/** The host element's tag (extension/content/forms/button.js HOST_TAG). */
-export const HOST_TAG = 'impalemail-alias-button';
+const BUTTON_JS = fs.readFileSync(new URL('../../../extension/content/forms/button.js', import.meta.url), 'utf8');
+/**
+ * The button's host elements: a `div` (extension/content/forms/button.js HOST_TAG) that is a
+ * manual popover (the test pages have no popovers of their own).
+ */
+export const HOST_SELECTOR = `${/export const HOST_TAG = '([a-z-]+)'/.exec(BUTTON_JS)?.[1]}[popover="manual"]`;
+/**
+ * extension/content/forms/button.js INPUT_DELAY_MS: the button and the menu ignore clicks and
+ * keys for this long after they appear or move.
+ */
+export const INPUT_DELAY_MS = Number(/export const INPUT_DELAY_MS = (\d+)/.exec(BUTTON_JS)?.[1]);
+/**
+ * How long trusted input waits before each click and key (ms): past INPUT_DELAY_MS, as a
+ * person who reads the button or the menu before choosing. A wait, not a measured figure.
+ */
+export const HUMAN_PAUSE_MS = INPUT_DELAY_MS + 200;
 
 const js = (/** @type {unknown} */ v) => JSON.stringify(v);
 const W3C_ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
@@ -25,20 +39,36 @@ export function waitFor(page, expr, what = expr) {
 export const sleep = (/** @type {number} */ ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Trusted input for one page.
+ * WebDriver actions for a click at viewport (x, y): one press, or two for a double-click.
+ * @param {number} x @param {number} y @param {{ clickCount?: number }} [o]
+ */
+function clickActions(x, y, o = {}) {
+  const press = [{ type: 'pointerDown', button: 0 }, { type: 'pointerUp', button: 0 }];
+  return [{
+    type: 'pointer', id: 'mouse', parameters: { pointerType: 'mouse' },
+    actions: [{ type: 'pointerMove', x: Math.round(x), y: Math.round(y), origin: 'viewport' }, ...press, ...(o.clickCount === 2 ? press : [])],
+  }];
+}
+
+/**
+ * Trusted input for one page. Each click at coordinates and each key waits HUMAN_PAUSE_MS
+ * first (a person sees the button or the menu before choosing), unless `hasty` (an attack's
+ * input, as fast as the page wants it).
  * @param {{ name: string }} browser
  * @param {import('./chrome.mjs').PageHandle} page
+ * @param {{ hasty?: boolean }} [opts]
  */
-export function input(browser, page) {
+export function input(browser, page, { hasty = false } = {}) {
+  const pause = () => (hasty ? Promise.resolve() : sleep(HUMAN_PAUSE_MS));
   if (browser.name === 'chrome') {
     const p = page.raw;
     return {
-      /** @param {number} x @param {number} y */
-      clickAt: async (x, y) => { await p.bringToFront(); await p.mouse.click(x, y); },
+      /** @param {number} x @param {number} y @param {{ clickCount?: number }} [o] */
+      clickAt: async (x, y, o = {}) => { await pause(); await p.bringToFront(); await p.mouse.click(x, y, o); },
       /** @param {string} sel */
       click: async (sel) => { await p.bringToFront(); await p.click(sel); },
       /** @param {'Enter' | 'ArrowDown' | 'Escape' | 'End'} key @param {{ alt?: boolean }} [mods] */
-      press: (key, mods = {}) => p.keyboard.press(mods.alt ? `Alt+${key}` : key),
+      press: async (key, mods = {}) => { await pause(); await p.keyboard.press(mods.alt ? `Alt+${key}` : key); },
       /** @param {string} sel @param {string} text */
       fill: (sel, text) => p.fill(sel, text),
       /** @param {string} file @param {{ x: number, y: number, width: number, height: number }} [clip] */
@@ -57,24 +87,22 @@ export function input(browser, page) {
     return v[W3C_ELEMENT];
   };
   return {
-    /** @param {number} x @param {number} y */
-    clickAt: (x, y) => perform([{
-      type: 'pointer', id: 'mouse', parameters: { pointerType: 'mouse' },
-      actions: [{ type: 'pointerMove', x: Math.round(x), y: Math.round(y), origin: 'viewport' }, { type: 'pointerDown', button: 0 }, { type: 'pointerUp', button: 0 }],
-    }]),
+    /** @param {number} x @param {number} y @param {{ clickCount?: number }} [o] */
+    clickAt: async (x, y, o = {}) => { await pause(); await perform(clickActions(x, y, o)); },
     /** @param {string} sel */
     click: async (sel) => { await page.eval('1'); await wd.req('POST', wd.s(`/element/${await find(sel)}/click`), {}); },
     /** @param {'Enter' | 'ArrowDown' | 'Escape' | 'End'} key @param {{ alt?: boolean }} [mods] */
-    press: (key, mods = {}) => perform([{
+    press: async (key, mods = {}) => { await pause(); await perform([{
       type: 'key', id: 'keyboard',
       actions: [
         ...(mods.alt ? [{ type: 'keyDown', value: WD_KEYS.Alt }] : []),
         { type: 'keyDown', value: WD_KEYS[key] }, { type: 'keyUp', value: WD_KEYS[key] },
         ...(mods.alt ? [{ type: 'keyUp', value: WD_KEYS.Alt }] : []),
       ],
-    }]),
+    }]); },
     /** @param {string} sel @param {string} text */
     async fill(sel, text) {
+      await page.eval('1'); // this page's window (an extension page opened since may have the focus)
       const id = await find(sel);
       await wd.req('POST', wd.s(`/element/${id}/clear`), {});
       if (text) await wd.req('POST', wd.s(`/element/${id}/value`), { text });
@@ -90,7 +118,7 @@ export function input(browser, page) {
  * @returns {Promise<{ left: number, top: number, right: number, bottom: number, width: number, height: number }[]>}
  */
 export function buttonRects(page) {
-  return page.eval(`[...document.querySelectorAll(${js(HOST_TAG)})]
+  return page.eval(`[...document.querySelectorAll(${js(HOST_SELECTOR)})]
     .filter((h) => getComputedStyle(h).visibility === 'visible')
     .map((h) => { const r = h.getBoundingClientRect(); return { left: r.left, top: r.top, right: r.right, bottom: r.bottom, width: r.width, height: r.height }; })`);
 }
@@ -163,7 +191,7 @@ export async function tabUrls(browser, page) {
  * @param {string} [doc]
  */
 export const visibleHosts = (doc = 'document') =>
-  `(() => { const r = [...${doc}.querySelectorAll(${js(HOST_TAG)})].filter((h) => getComputedStyle(h).visibility === 'visible'); return r.length ? r.map((h) => h.getBoundingClientRect().toJSON()) : null; })()`;
+  `(() => { const r = [...${doc}.querySelectorAll(${js(HOST_SELECTOR)})].filter((h) => getComputedStyle(h).visibility === 'visible'); return r.length ? r.map((h) => h.getBoundingClientRect().toJSON()) : null; })()`;
 
 /** Centre of a rectangle. @param {{ left: number, top: number, width: number, height: number }} r */
 export const centre = (r) => [r.left + r.width / 2, r.top + r.height / 2];
@@ -242,6 +270,7 @@ export function frameInput(browser, page, sel) {
     };
   }
   const wd = page.raw;
+  const pause = () => sleep(HUMAN_PAUSE_MS);
   /** @param {object[]} sources */
   const perform = async (sources) => {
     await page.eval('1'); // this page's window, top frame
@@ -255,13 +284,10 @@ export function frameInput(browser, page, sel) {
     }
   };
   return {
-    /** @param {number} x @param {number} y */
-    clickAt: (x, y) => perform([{
-      type: 'pointer', id: 'mouse', parameters: { pointerType: 'mouse' },
-      actions: [{ type: 'pointerMove', x: Math.round(x), y: Math.round(y), origin: 'viewport' }, { type: 'pointerDown', button: 0 }, { type: 'pointerUp', button: 0 }],
-    }]),
+    /** @param {number} x @param {number} y @param {{ clickCount?: number }} [o] */
+    clickAt: async (x, y, o = {}) => { await pause(); await perform(clickActions(x, y, o)); },
     /** @param {'Enter' | 'ArrowDown' | 'Escape' | 'End'} key */
-    press: (key) => perform([{ type: 'key', id: 'keyboard', actions: [{ type: 'keyDown', value: WD_KEYS[key] }, { type: 'keyUp', value: WD_KEYS[key] }] }]),
+    press: async (key) => { await pause(); await perform([{ type: 'key', id: 'keyboard', actions: [{ type: 'keyDown', value: WD_KEYS[key] }, { type: 'keyUp', value: WD_KEYS[key] }] }]); },
   };
 }
 

@@ -10,6 +10,7 @@
 //   GET  /mail/u/0/?view=att&permmsgid=msg-f:<n>&attid=0&disp=comp&safe=1&zw
 //        (no session cookie: 302 to a sign-in page, as Gmail does)
 //   GET  /replica/gmail.js, /replica/data.json
+//   GET  /replica/framed.html               the app in an iframe of its own origin, at #inbox/t1
 // Outlook replica, another origin:
 //   GET  /mail/0/inbox[/id/<ItemId>]        the app (sets X-OWA-CANARY)
 //   POST /owa/service.svc?action=GetItem    EWS JSON GetItem with IncludeMimeContent; needs the
@@ -122,6 +123,10 @@ export async function startGmailReplica({ messages }) {
     }
     if (url.pathname === '/mail/u/0/') {
       return send(res, 200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': STRICT_CSP, 'set-cookie': 'SID=replica-session; Path=/; HttpOnly; SameSite=Lax' }, GMAIL_APP);
+    }
+    // The app framed by a page of its own origin (as Roundcube's preview is): its verdict is the tab's.
+    if (url.pathname === '/replica/framed.html') {
+      return send(res, 200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': STRICT_CSP }, `<!doctype html><html><head><title>Framed</title></head><body><iframe id="app" src="/mail/u/0/#inbox/t1" width="800" height="500"></iframe></body></html>`);
     }
     if (url.pathname === '/accounts/signin') return send(res, 200, { 'content-type': 'text/html; charset=utf-8' }, '<html><body>Sign in</body></html>');
     send(res, 404, { 'content-type': 'text/plain' }, 'not found');
