@@ -135,6 +135,11 @@ assemble() {
   # whitespace and syntax minified, identifiers kept (stack traces and reviewers still read them).
   esbuild extension/content/main.js --bundle --format=iife --target=es2022 --log-level=warning \
     --minify-syntax --minify-whitespace --outfile="$out/content/content.js"
+  # Its working part, an ES module the entry point imports in a frame that has something for it
+  # (extension/content/main.js). Minified with short local names too: the two stay within 20 KB
+  # gzipped together (about 1.4 + 18); the source is extension/content/, built exactly so.
+  esbuild extension/content/full.js --bundle --format=esm --target=es2022 --log-level=warning \
+    --minify --outfile="$out/content/full.js"
   node tools/manifest.mjs "$browser" extension/manifest.json "$out/manifest.json"
 }
 

@@ -1,6 +1,6 @@
 // Writes the manifest for one browser from extension/manifest.json:
 //   node tools/manifest.mjs <chrome|firefox> <in> <out>
-// Chrome: a module service worker, no Gecko settings. Firefox: module background scripts
+// Chrome: a module service worker, no Gecko settings, web-accessible resources at a per-session URL. Firefox: module background scripts
 // (Firefox has no extension service workers), with the Gecko id and data-collection declaration.
 import fs from 'node:fs';
 
@@ -11,6 +11,9 @@ if (browser === 'chrome') {
   delete m.browser_specific_settings;
 } else if (browser === 'firefox') {
   delete m.background.service_worker;
+  // Chromium's per-session resource URL; Firefox's extension URLs carry a random per-install
+  // id already, and its linter does not know the key.
+  for (const r of m.web_accessible_resources ?? []) delete r.use_dynamic_url;
 } else {
   throw new Error(`unknown browser ${browser}`);
 }

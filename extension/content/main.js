@@ -1,23 +1,122 @@
 // @ts-check
 /**
- * The content script's entry point (bundled by build.sh into `content/content.js`, a classic
- * script, because content scripts cannot be ES modules). It runs in every frame of every page,
- * in the extension's isolated world, so it does as little as possible until a page needs it,
- * and never compiles wasm (Chromium refuses wasm in content scripts on pages with a strict
+ * The content script's entry point, injected into every frame of every page (bundled by
+ * build.sh into `content/content.js`, a classic script: content scripts cannot be ES modules).
+ * A frame it does not help must pay nothing measurable, so this part is small and does no work
+ * before the page's load event:
+ *
+ * - After the load event, when the browser is idle, it looks once for something to do: a field
+ *   that could take an e-mail address, a webmail page, or the loopback self-test. Only then it
+ *   imports the working part (`content/full.js`, an extension resource: a dynamic import from
+ *   the isolated world, which the page's CSP does not govern; Chromium gives it a per-session
+ *   URL, `use_dynamic_url`, so pages cannot probe for it).
+ * - Fields that appear later: a MutationObserver notes that the page changed, and the same
+ *   look runs at the next idle moment (at most once per `RECHECK_MS`).
+ * - The user's own gestures load it at once: focusing a field, a right-click on one (the
+ *   context menu's entry needs the field), and the extension's messages (context menu,
+ *   keyboard command, the eval's inspection).
+ *
+ * It never compiles wasm (Chromium refuses wasm in content scripts on pages with a strict
  * CSP): every computation is a message to the background.
  */
-import { send } from '../shared/ext.js';
-import { startForms } from './forms/index.js';
-import { runSelfTest } from './selftest.js';
-import { startWebmail } from './webmail/index.js';
+import { getURL, onExtensionMessage, send } from '../shared/ext.js';
 
 /** Marks this isolated world once, so a second injection (extension reload) does nothing. */
 const GUARD = Symbol.for('impalemail.content');
+/**
+ * Fields the working part may act on: what the forms scanner asks about or the gestures fill
+ * (e-mail, text, search, URL and untyped inputs, text areas). A cheap selector: the scanner
+ * decides.
+ */
+const FIELDS = 'input:not([type]),input[type=email],input[type=text],input[type=search],input[type=url],textarea';
+/** Where a webmail adapter may recognise its page: Roundcube's `_task=mail`, Gmail's and Outlook's `/mail/`. */
+const WEBMAIL = /[?&]_task=mail(&|$)|^\/mail\//;
+/** Hosts the self-test answers on (selftest.js). */
+const LOOPBACK = /^(127\.0\.0\.1|localhost|\[::1\])$/;
+/** Longest wait for an idle moment after the load event, or after a change (ms). */
+const IDLE_TIMEOUT_MS = 500;
+/** Shortest time between two looks after page changes (ms). */
+const RECHECK_MS = 250;
+
+/** The document's URL, read through the prototype (page markup can shadow `document.URL`). */
+const DOCUMENT_URL = /** @type {() => string} */ (Object.getOwnPropertyDescriptor(Document.prototype, 'URL')?.get);
 
 const g = /** @type {Record<symbol, unknown>} */ (/** @type {unknown} */ (globalThis));
-if (!g[GUARD]) {
+if (!g[GUARD] && document instanceof HTMLDocument) {
   g[GUARD] = true;
-  runSelfTest(document, location, send);
-  startForms(document, send);
-  startWebmail(document, location, send).catch(() => {});
+  boot(document, location);
+}
+
+/**
+ * @param {Document} doc
+ * @param {Location} loc
+ */
+function boot(doc, loc) {
+  /** @type {Promise<(message: unknown) => Promise<unknown> | undefined> | null} */
+  let full = null;
+  /** @type {{ el: EventTarget, at: number } | null} */
+  let rightClicked = null;
+  /** @type {MutationObserver | null} */
+  let observer = null;
+  let pending = false;
+
+  const load = () => {
+    if (!full) {
+      observer?.disconnect();
+      full = import(getURL('content/full.js')).then((m) => m.start(doc, loc, send, { contextTarget: rightClicked }));
+      full.catch((e) => console.warn('ImpaleMail:', e));
+    }
+    return full;
+  };
+  /** Whether the frame has something for the working part. */
+  const wanted = () =>
+    WEBMAIL.test(loc.search) || WEBMAIL.test(loc.pathname) ||
+    (LOOPBACK.test(loc.hostname) && Document.prototype.querySelector.call(doc, '[data-impalemail-selftest]') !== null) ||
+    Document.prototype.querySelector.call(doc, FIELDS) !== null;
+  const idle = (/** @type {() => void} */ fn) =>
+    typeof requestIdleCallback === 'function' ? requestIdleCallback(fn, { timeout: IDLE_TIMEOUT_MS }) : setTimeout(fn, 0);
+  const look = () => {
+    pending = false;
+    if (!full && wanted()) void load();
+  };
+  const afterLoad = () => {
+    idle(look);
+    // Fields that arrive later (single-page apps): look again at the next idle moment.
+    observer = new MutationObserver(() => {
+      if (pending || full) return;
+      pending = true;
+      setTimeout(() => idle(look), RECHECK_MS);
+    });
+    observer.observe(doc, { childList: true, subtree: true });
+  };
+  if (doc.readyState === 'complete') afterLoad();
+  else addEventListener('load', afterLoad, { once: true });
+
+  // The user's gestures: load now (a focused field gets its button as fast as a person notices).
+  addEventListener('focusin', (e) => { if (e.isTrusted && !full && isField(e.composedPath()[0])) void load(); }, true);
+  addEventListener('contextmenu', (e) => {
+    if (!e.isTrusted || full) return;
+    const el = e.composedPath()[0];
+    if (isField(el)) {
+      rightClicked = { el: /** @type {EventTarget} */ (el), at: Date.now() };
+      void load();
+    }
+  }, true);
+
+  // The extension's messages: the working part answers, loaded first if need be. Which frame
+  // answers a message sent to every frame is decided before loading anything (the keyboard
+  // command: the focused frame; the eval's inspection: the frame whose URL it names).
+  onExtensionMessage((message) => {
+    const m = /** @type {Record<string, unknown>} */ (message && typeof message === 'object' ? message : {});
+    if (m.type === 'forms.prefsChanged' && !full) return undefined; // nothing drawn yet
+    if (m.type === 'forms.gesture' && m.via === 'command' && !Document.prototype.hasFocus.call(doc)) return undefined;
+    if (m.type === 'forms.inspect' && m.url !== DOCUMENT_URL.call(doc)) return undefined;
+    if (m.type !== 'forms.gesture' && m.type !== 'forms.inspect' && m.type !== 'forms.prefsChanged') return undefined;
+    return load().then((handle) => handle(message));
+  });
+}
+
+/** @param {unknown} el */
+function isField(el) {
+  return el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement;
 }

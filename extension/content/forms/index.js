@@ -25,7 +25,6 @@
  * changed: scan again, the background says whether to draw), and `forms.inspect` (what was
  * decided for every field: `./build.sh eval-forms`).
  */
-import { onExtensionMessage } from '../../shared/ext.js';
 import { activeElement, attr, contained, contains, defaultView, docUrl, documentElement, hasFocus, listen, queryAll, shadowRoot } from '../dom.js';
 import { scan, collectRoots } from '../extract.js';
 import { FieldButton, ownHosts } from './button.js';
@@ -82,15 +81,20 @@ function isTextField(el) {
 }
 
 /**
- * Starts the scanner and the buttons in this frame.
+ * Starts the scanner and the buttons in this frame. `contextTarget` is the field of a trusted
+ * right-click that happened before this part was loaded (the context menu's entry fills it).
+ * Returns the handler of the extension's messages (`forms.gesture`, `forms.prefsChanged`,
+ * `forms.inspect`), or null in a document that is not HTML.
  * @param {Document} doc
  * @param {Send} send
+ * @param {{ contextTarget?: { el: EventTarget, at: number } | null }} [opts]
+ * @returns {((message: unknown) => Promise<unknown> | undefined) | null}
  */
-export function startForms(doc, send) {
+export function startForms(doc, send, { contextTarget: rightClicked = null } = {}) {
   // XML, SVG documents. (The root element is not a form: its own properties are the browser's.)
-  if (documentElement(doc)?.nodeName !== 'HTML') return;
+  if (documentElement(doc)?.nodeName !== 'HTML') return null;
   const found = defaultView(doc);
-  if (!found) return;
+  if (!found) return null;
   const view = found;
 
   /** @type {Map<TextField, FieldButton>} */
@@ -116,7 +120,7 @@ export function startForms(doc, send) {
   let paused = null;
   /** The text field of the last trusted right-click, and when (for the context menu). */
   /** @type {{ el: TextField, at: number } | null} */
-  let contextTarget = null;
+  let contextTarget = rightClicked && isGestureField(rightClicked.el) ? /** @type {{ el: TextField, at: number }} */ (rightClicked) : null;
 
   const resize = new ResizeObserver(() => reposition());
   let frame = 0;
@@ -391,7 +395,12 @@ export function startForms(doc, send) {
     return { url: docUrl(doc), settled, paused, scan_ms: last?.ms ?? null, fields, forms };
   }
 
-  onExtensionMessage((message) => {
+  /**
+   * The messages from the extension (the content script's entry point listens, and hands them
+   * here once this part is loaded). Answers a promise, or undefined when it does not answer.
+   * @param {unknown} message
+   */
+  const onMessage = (message) => {
     const m = /** @type {Record<string, unknown>} */ (message && typeof message === 'object' ? message : {});
     if (m.type === 'forms.gesture') {
       // Every frame of the tab hears the command; only the focused one answers.
@@ -405,8 +414,9 @@ export function startForms(doc, send) {
     }
     if (m.type === 'forms.inspect' && m.url === docUrl(doc)) return inspect(m);
     return undefined;
-  });
+  };
   void tick();
+  return onMessage;
 }
 
 /**
