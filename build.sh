@@ -133,8 +133,10 @@ assemble() {
   # Content scripts cannot be ES modules: bundle the entry point into one classic script. It is
   # injected into every frame, so it is kept within 20 KB gzipped (tests/js/content-size.test.mjs):
   # whitespace and syntax minified, identifiers kept (stack traces and reviewers still read them).
+  local ns=chrome
+  [ "$browser" = firefox ] && ns=browser
   esbuild extension/content/main.js --bundle --format=iife --target=es2022 --log-level=warning \
-    --minify-syntax --minify-whitespace --outfile="$out/content/content.js"
+    --define:EXT_NS="$ns" --minify-syntax --minify-whitespace --outfile="$out/content/content.js"
   # Its working part, an ES module the entry point imports in a frame that has something for it
   # (extension/content/main.js). Minified with short local names too: the two stay within 20 KB
   # gzipped together (about 1.4 + 18); the source is extension/content/, built exactly so.

@@ -19,8 +19,9 @@
  * It never compiles wasm (Chromium refuses wasm in content scripts on pages with a strict
  * CSP): every computation is a message to the background.
  */
-import { getURL, onExtensionMessage, send } from '../shared/ext.js';
+import { onExtensionMessage, send } from '../shared/ext.js';
 
+/* global EXT_NS */
 /** Marks this isolated world once, so a second injection (extension reload) does nothing. */
 const GUARD = Symbol.for('impalemail.content');
 /**
@@ -63,7 +64,10 @@ function boot(doc, loc) {
   const load = () => {
     if (!full) {
       observer?.disconnect();
-      full = import(getURL('content/full.js')).then((m) => m.start(doc, loc, send, { contextTarget: rightClicked }));
+      // `EXT_NS` is replaced by build.sh with `browser` (Firefox) or `chrome` (Chromium): the one
+      // use of the browser API outside shared/ext.js, because addons.mozilla.org's linter
+      // accepts a dynamic import only as `import(browser.runtime.getURL("…"))`.
+      full = import(EXT_NS.runtime.getURL('content/full.js')).then((m) => m.start(doc, loc, send, { contextTarget: rightClicked }));
       full.catch((e) => console.warn('ImpaleMail:', e));
     }
     return full;
