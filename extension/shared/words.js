@@ -25,8 +25,8 @@ export const REASON_FIELDS = {
   inner_signer_not_sender: ['signer'],
 };
 
-/** `snake_case` to `CamelCase`, for locale keys. @param {string} kind */
-export const camel = (kind) => kind.replace(/(^|_)([a-z])/g, (_, __, c) => c.toUpperCase());
+/** `snake_case` or `kebab-case` to `CamelCase`, for locale keys. @param {string} kind */
+export const camel = (kind) => kind.replace(/(^|[_-])([a-z])/g, (_, __, c) => c.toUpperCase());
 
 /**
  * A localised string, or `fallback` when this build's locales lack `key` (or there are no

@@ -20,6 +20,7 @@
  *   handler does not close the form the user is filling.
  */
 import { i18n } from '../../shared/ext.js';
+import { camel } from '../../shared/words.js';
 import { attr, contained, createElement, pageDocument, parentElement, parentNode, queryAll, rectOf } from '../dom.js';
 import { isVisible } from '../extract.js';
 
@@ -232,7 +233,7 @@ const RETRYABLE = new Set(['offline', 'down', 'busy', 'no-domain', 'tab-limit', 
  * @param {string} id
  */
 export function sourceName(id) {
-  const key = `src${id.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('')}`;
+  const key = `src${camel(id)}`;
   const name = i18n(key);
   return name && name !== key ? name : id;
 }
@@ -242,7 +243,7 @@ export function sourceName(id) {
  * @param {AliasFailure} f
  */
 export function failureText(f) {
-  const reason = f.reason.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+  const reason = camel(f.reason);
   let text = i18n(`formsWhy${reason}`, sourceName(f.source));
   if (text === `formsWhy${reason}`) text = i18n('formsWhyOther', sourceName(f.source));
   if (f.retryAfterSecs) text += ` ${i18n('formsWaitSeconds', String(Math.ceil(f.retryAfterSecs)))}`;
