@@ -21,7 +21,7 @@
 import { onTabLoading, onTabRemoved, setTabBadge, storageLocal, storageSession } from '../shared/ext.js';
 import { base64ToBytes, isBase64 } from '../shared/base64.js';
 import { isMarkColor, MARK_COLORS } from '../shared/mark.js';
-import { aliasUseText, continuityText, localised, verdictLook, verdictWords } from '../shared/words.js';
+import { aliasUseText, continuityText, localised, noticeTexts, verdictLook, verdictWords } from '../shared/words.js';
 import { vault } from './aliases.js';
 import { call } from './core.js';
 import { verifyBytes, verifyP7mBytes } from './smime.js';
@@ -36,6 +36,14 @@ export const MAX_WEBMAIL_MESSAGE_BYTES = 25 * 1024 * 1024;
 export const MAX_WEBMAIL_MESSAGE_B64 = Math.ceil(MAX_WEBMAIL_MESSAGE_BYTES / 3) * 4;
 /** How many From addresses `smime.seen` remembers; the oldest are forgotten first. */
 export const MAX_SEEN_ADDRESSES = 5000;
+/**
+ * How many of the remembered signers keep their certificate itself (for "Save the sender's
+ * certificate" in the options page, issue #18 part 6); older entries keep the fingerprint and
+ * issuer only. A certificate is 1-2 KB, so at most about 1 MB of storage.
+ */
+export const MAX_KEPT_CERTIFICATES = 500;
+/** Longest base64 certificate that is kept (a certificate of 12 KB is already unusual). */
+export const MAX_KEPT_CERTIFICATE_B64 = 16 * 1024;
 /** Longest From address that is remembered (RFC 5321 §4.5.3.1.3 path limit). */
 export const MAX_ADDRESS_LENGTH = 256;
 /** Length of the ticket a `webmail.begin` hands out (hex characters). */
@@ -68,7 +76,7 @@ export const BUILTIN_SITES = {
 };
 
 /**
- * @typedef {{ sha256: string, issuer: string, first_seen: string }} SeenSigner
+ * @typedef {{ sha256: string, issuer: string, first_seen: string, name?: string, der?: string }} SeenSigner
  * @typedef {{ kind: 'key_changed' | 'issuer_changed' | 'no_longer_signed', address: string,
  *   first_seen: string, previous_sha256: string, previous_issuer: string }} Continuity
  * @typedef {{ phrase: string, color: string }} PersonalMark
@@ -87,6 +95,10 @@ export const FETCH_PROBLEMS = /** @type {const} */ (['too_large', 'request_check
 /** The toolbar badge per outcome: short text, colour, and the i18n-free title prefix. */
 const BADGE = {
   verified: { text: '✓', color: '#1a7f37' },
+  // Verified, with a notice the reader must see (a display name the certificate does not
+  // carry, replies going elsewhere, a Date: far from the signing time): not the plain green
+  // tick, so the toolbar does not say less than the in-page badge.
+  verified_notice: { text: '✓!', color: '#b26a00' },
   invalid: { text: '!', color: '#c62828' },
   not_verified: { text: '?', color: '#b26a00' },
   unsigned: { text: '–', color: '#6b7280' },
@@ -178,7 +190,10 @@ function badgeFor(view) {
   }
   const note = view.continuity ? ` ${continuityText(view.continuity)}` : '';
   const leak = (view.aliases ?? []).filter((a) => a.other_sender).map((a) => ` ${aliasUseText(a)}`).join('');
-  return { ...BADGE[verdictLook(view.verdict, view.continuity)], title: `ImpaleMail: ${verdictWords(view.verdict).summary}${note}${leak}` };
+  const notices = noticeTexts(view.verdict);
+  const look = verdictLook(view.verdict, view.continuity);
+  const notice = notices.map((n) => ` ${n}`).join('');
+  return { ...BADGE[look === 'verified' && notices.length > 0 ? 'verified_notice' : look], title: `ImpaleMail: ${verdictWords(view.verdict).summary}${notice}${note}${leak}` };
 }
 
 /**
@@ -282,14 +297,64 @@ export function checkContinuity(verdict, now) {
         note = { kind: cert.issuer !== before.issuer ? 'issuer_changed' : 'key_changed', ...base };
       }
     }
-    if (verdict.status === 'verified' && cert && (!before || before.sha256 !== cert.sha256)) {
-      seen[address] = { sha256: cert.sha256, issuer: cert.issuer, first_seen: now.toISOString().replace(/\.\d+Z$/, 'Z') };
+    const der = keptCertificate(verdict);
+    if (verdict.status === 'verified' && cert && (!before || before.sha256 !== cert.sha256 || (!before.der && der))) {
+      const first = before && before.sha256 === cert.sha256 ? before.first_seen : now.toISOString().replace(/\.\d+Z$/, 'Z');
+      /** @type {SeenSigner} */
+      const entry = { sha256: cert.sha256, issuer: cert.issuer, first_seen: first, name: String(verdict.details?.signer?.name ?? '') };
+      if (der) entry.der = der;
+      delete seen[address];
+      seen[address] = entry;
       const keys = Object.keys(seen);
-      // Objects keep insertion order: forget the oldest entries beyond the limit.
+      // Objects keep insertion order: forget the oldest entries beyond the limit, and the
+      // oldest certificates beyond theirs.
       for (const k of keys.slice(0, Math.max(0, keys.length - MAX_SEEN_ADDRESSES))) delete seen[k];
+      const withDer = Object.keys(seen).filter((k) => seen[k].der);
+      for (const k of withDer.slice(0, Math.max(0, withDer.length - MAX_KEPT_CERTIFICATES))) delete seen[k].der;
       await storageLocal.set({ [SEEN_KEY]: seen });
     }
     return note;
+  });
+  seenQueue = run.then(() => {}, () => {});
+  return run;
+}
+
+/**
+ * The signer's certificate of a verified verdict (base64 DER), when it is one the options page
+ * may offer for saving; null otherwise.
+ * @param {Verdict} verdict
+ */
+function keptCertificate(verdict) {
+  const der = verdict.details?.signer?.certificate_der;
+  return typeof der === 'string' && der.length > 0 && der.length <= MAX_KEPT_CERTIFICATE_B64 && isBase64(der) ? der : null;
+}
+
+/** The remembered signers, newest first, for the options page. */
+async function seenSigners() {
+  const stored = (await storageLocal.get(SEEN_KEY))[SEEN_KEY];
+  const seen = stored && typeof stored === 'object' ? /** @type {Record<string, SeenSigner>} */ (stored) : {};
+  return Object.entries(seen).reverse().map(([address, s]) => ({
+    address,
+    name: typeof s.name === 'string' ? s.name : '',
+    issuer: String(s.issuer ?? ''),
+    sha256: String(s.sha256 ?? ''),
+    first_seen: String(s.first_seen ?? ''),
+    der: typeof s.der === 'string' ? s.der : null,
+  }));
+}
+
+/**
+ * Forgets what is remembered of one From address (its signer and certificate): the next signed
+ * message from it is a first meeting again.
+ * @param {string} address
+ */
+function forgetSigner(address) {
+  const run = seenQueue.then(async () => {
+    const stored = (await storageLocal.get(SEEN_KEY))[SEEN_KEY];
+    const seen = stored && typeof stored === 'object' ? /** @type {Record<string, SeenSigner>} */ ({ ...stored }) : {};
+    if (!Object.hasOwn(seen, address)) throw fail('NotFound', 'this sender is not remembered (any more)');
+    delete seen[address];
+    await storageLocal.set({ [SEEN_KEY]: seen });
   });
   seenQueue = run.then(() => {}, () => {});
   return run;
@@ -489,6 +554,19 @@ export const webmailPageHandlers = {
     const d = /** @type {any} */ (got?.[DETECTED_KEY_PREFIX + tabId]);
     if (!d || typeof d.origin !== 'string' || await siteEnabled(d.origin, d.adapter)) return null;
     return { origin: d.origin, adapter: d.adapter };
+  },
+  /**
+   * The signers remembered per From address (key continuity), newest first:
+   * `[{ address, name, issuer, sha256, first_seen, der }]` (`der`: base64, or null when the
+   * certificate itself was not kept). For the options page's list and its "Save" buttons.
+   */
+  'smime.seenSigners': async () => seenSigners(),
+  /** `{ address }`: forget one remembered signer. Answers the list. */
+  'smime.forgetSigner': async (message) => {
+    const address = typeof message.address === 'string' ? message.address.toLowerCase() : '';
+    if (!address || address.length > MAX_ADDRESS_LENGTH) throw fail('BadMessage', '"address" must be a remembered e-mail address');
+    await forgetSigner(address);
+    return seenSigners();
   },
   /** The webmail sites: `{ builtin: WebmailSite[], user: WebmailSite[] }`. */
   'webmail.sites': async () => ({

@@ -8,6 +8,7 @@
 import { i18n, send } from '../shared/ext.js';
 import { MARK_COLORS } from '../shared/mark.js';
 import { blobToBase64 } from '../shared/base64.js';
+import { certificateSave } from './cert-files.js';
 import { byId, formatDate, h, showError } from './components.js';
 import { startSites } from './webmail-sites.js';
 
@@ -159,4 +160,47 @@ async function startRoots() {
   });
 }
 
-Promise.all([startMark(), startRoots(), startSites()]).finally(() => { document.body.dataset.smimeReady = '1'; });
+// ------------------------------------------------------------------ signers seen
+
+/**
+ * A signer remembered for key continuity (`smime.seen`).
+ * @typedef {{ address: string, name: string, issuer: string, sha256: string, first_seen: string, der: string | null }} SeenSigner
+ */
+
+/** @param {SeenSigner[]} list */
+function renderSeen(list) {
+  byId('seen-list').replaceChildren(...list.map((s) => {
+    const t = Date.parse(s.first_seen);
+    return h('li', { data: { address: s.address } }, [
+      h('strong', { text: s.address }),
+      s.name ? h('div', { text: s.name }) : null,
+      h('div', { text: i18n('optRootIssuer', [s.issuer]) }),
+      Number.isNaN(t) ? null : h('div', { text: i18n('optSeenFirst', [formatDate(Math.floor(t / 1000))]) }),
+      h('div', { className: 'fp', text: `SHA-256 ${s.sha256}` }),
+      s.der ? certificateSave(s.der, s.address) : h('div', { className: 'help', text: i18n('optSeenNoCertificate') }),
+      h('button', {
+        type: 'button', className: 'danger', text: i18n('optSeenForget'),
+        attrs: { 'aria-label': i18n('optSeenForgetNamed', [s.address]) },
+        on: { click: () => forgetSigner(s.address) },
+      }),
+    ]);
+  }));
+  byId('seen-empty').hidden = list.length > 0;
+}
+
+/** @param {string} address */
+async function forgetSigner(address) {
+  const r = await send({ type: 'smime.forgetSigner', address });
+  showError(byId('seen-error'), r.ok ? null : r.error);
+  if (!r.ok) return;
+  renderSeen(/** @type {SeenSigner[]} */ (r.value));
+  byId('seen-status').textContent = i18n('optSeenForgotten', [address]);
+}
+
+async function startSeen() {
+  const got = await send({ type: 'smime.seenSigners' });
+  showError(byId('seen-error'), got.ok ? null : got.error);
+  if (got.ok) renderSeen(/** @type {SeenSigner[]} */ (got.value));
+}
+
+Promise.all([startMark(), startRoots(), startSites(), startSeen()]).finally(() => { document.body.dataset.smimeReady = '1'; });

@@ -16,6 +16,7 @@ import { markColor } from '../shared/mark.js';
 import { aliasUseText, continuityText } from '../shared/words.js';
 import { blobToBase64 } from '../shared/base64.js';
 import { byId, h, showError } from './components.js';
+import { certificateSave } from './cert-files.js';
 import { verdictElement } from './verdict.js';
 
 /** Largest file checked, bytes (the background's MAX_WEBMAIL_MESSAGE_BYTES). */
@@ -61,6 +62,10 @@ function verdictBlock(verdict, id, { continuity = null, aliases = [], mark = nul
     const chip = h('span', { className: 'mark', text: mark.phrase });
     chip.style.background = markColor(mark.color);
     block.append(h('p', { className: 'note mark-note' }, [i18n('popupMarkIs'), ' ', chip]));
+  }
+  const signer = verdict.details?.signer;
+  if (verdict.status === 'verified' && signer?.certificate_der) {
+    block.append(certificateSave(signer.certificate_der, signer.addresses[0] ?? signer.name));
   }
   return h('div', {}, [...notes, block]);
 }

@@ -28,7 +28,7 @@ export { fingerprint, verdictWords };
  *   explanation: string,
  *   details: {
  *     checked_at?: string,
- *     signer?: { name: string, addresses: string[], certificate: CertSummary, signing_time?: string | null, algorithms: string } | null,
+ *     signer?: { name: string, addresses: string[], certificate: CertSummary, certificate_der?: string, signing_time?: string | null, algorithms: string } | null,
  *     signers?: unknown[],
  *     chain?: CertSummary[],
  *     covered?: { part: string, content_type: string, signature_kind: string } | null,

@@ -363,6 +363,11 @@ pub struct SignerDetails {
     pub addresses: Vec<String>,
     /// The signer certificate.
     pub certificate: CertSummary,
+    /// The signer certificate itself, DER in base64 (RFC 4648 §4), so that the reader can
+    /// keep it to encrypt a reply (RFC 8551 §2.5.3: the sender's certificate is what a reply
+    /// is encrypted to). Empty when the signer's certificate was not found.
+    #[serde(default)]
+    pub certificate_der: String,
     /// Signing time from the signed attributes, RFC 3339 (informational only: the check
     /// time is the caller's `now`, as in Thunderbird).
     pub signing_time: Option<String>,

@@ -840,6 +840,10 @@ fn check_signer(
             .unwrap_or_else(|| super::names::display(&cert.subject)),
         addresses: cert_addresses(cert),
         certificate: cert_summary(cert),
+        certificate_der: {
+            use base64::Engine;
+            base64::engine::general_purpose::STANDARD.encode(&cert.der)
+        },
         signing_time: None,
         algorithms: algs::describe(spki, &info.signature_algorithm, Some(&info.digest_alg)),
         outcome: None,

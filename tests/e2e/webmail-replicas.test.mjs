@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { BROWSERS, ROOT, launchBrowser } from './lib/harness.mjs';
-import { js, ready, sendFrom, ui, until, waitFor } from './lib/pages.mjs';
+import { js, ready, reload, sendFrom, ui, until, waitFor } from './lib/pages.mjs';
 import { startGmailReplica, startOutlookReplica } from './lib/webmail-replicas.mjs';
 
 const FIX = path.join(ROOT, 'tests/fixtures/smime');
@@ -256,7 +256,25 @@ for (const name of BROWSERS) {
         await setFile(browser, popup, '#file-input', path.join(FIX, file));
         await waitFor(popup, `!!document.querySelector('#file-result [data-status]')`);
         assert.equal(await popup.eval(`document.querySelector('#file-result [data-status]').dataset.status`), status, file);
+        // Issue #18 part 6: a green verdict offers the signer's certificate as .pem and .cer
+        // (made in the popup from the verdict); a red one offers nothing.
+        const links = await popup.eval(`[...document.querySelectorAll('#file-result .cert-save a')].map((a) => a.getAttribute('download'))`);
+        assert.deepEqual(links, status === 'verified' ? ['alice@example.com.pem', 'alice@example.com.cer'] : [], file);
       }
+      // The saved files are the signer's certificate: the .cer's SHA-256 is the golden
+      // verdict's fingerprint, and the .pem holds the same bytes in base64 lines of 64.
+      await popup.eval(`(document.getElementById('file-result').replaceChildren(), 1)`);
+      await setFile(browser, popup, '#file-input', path.join(FIX, 'generated/001.eml'));
+      await waitFor(popup, `!!document.querySelector('#file-result .cert-save')`);
+      const saved = await popup.eval(`(async () => {
+        const [pem, cer] = [...document.querySelectorAll('#file-result .cert-save a')].map((a) => a.href);
+        const der = new Uint8Array(await (await fetch(cer)).arrayBuffer());
+        const hex = [...new Uint8Array(await crypto.subtle.digest('SHA-256', der))].map((b) => b.toString(16).padStart(2, '0')).join('');
+        return { pem: await (await fetch(pem)).text(), der: btoa(String.fromCharCode(...der)), hex };
+      })()`);
+      assert.equal(saved.hex, JSON.parse(read('generated/001.json').toString()).details.signer.certificate.sha256);
+      assert.match(saved.pem, /^-----BEGIN CERTIFICATE-----\n([A-Za-z0-9+/=]{64}\n)+[A-Za-z0-9+/=]{1,64}\n-----END CERTIFICATE-----\n$/);
+      assert.equal(saved.pem.replace(/-----[A-Z ]+-----|\n/g, ''), saved.der);
       const p7m = path.join(browser.outDir, 'smime.p7m');
       fs.writeFileSync(p7m, Buffer.from(read('generated/010.eml').toString('latin1').split('\r\n\r\n')[1].replace(/\s+/g, ''), 'base64'));
       await popup.eval(`(document.getElementById('file-result').replaceChildren(), 1)`);
@@ -270,6 +288,19 @@ for (const name of BROWSERS) {
       await setFile(browser, popup, '#file-input', empty);
       await waitFor(popup, `!document.getElementById('file-error').hidden`);
       assert.match(await popup.eval(`document.getElementById('file-error').textContent`), /empty/);
+
+      // The options page lists the signers remembered from verified webmail messages, offers
+      // their certificates and forgets one on request (a file check remembers nobody).
+      const alice = JSON.parse(read('generated/001.json').toString()).details.signer.certificate;
+      await opts.eval(`${api}.storage.local.set({ 'smime.seen': { 'alice@example.com': { sha256: ${js(alice.sha256)}, issuer: ${js(alice.issuer)}, first_seen: '2026-12-01T10:00:00Z', name: 'Alice Example', der: ${js(saved.der)} }, 'bob@example.org': { sha256: 'ab', issuer: 'CN=Old', first_seen: '2026-11-01T10:00:00Z' } } })`);
+      await reload(opts);
+      await waitFor(opts, `document.body.dataset.smimeReady === '1' && document.querySelectorAll('#seen-list li').length === 2`);
+      assert.deepEqual(await opts.eval(`[...document.querySelectorAll('#seen-list li')].map((li) => [li.dataset.address, li.querySelectorAll('.cert-save a').length])`),
+        [['bob@example.org', 0], ['alice@example.com', 2]], 'newest first; bob has no certificate kept');
+      await ui(browser, opts).click('#seen-list li[data-address="bob@example.org"] button.danger');
+      await waitFor(opts, `document.querySelectorAll('#seen-list li').length === 1`);
+      assert.deepEqual(await opts.eval(`${api}.storage.local.get('smime.seen').then((g) => Object.keys(g['smime.seen']))`), ['alice@example.com']);
+      assert.match(await opts.eval(`document.getElementById('seen-status').textContent`), /bob@example\.org/);
 
       // Remove the root again.
       await ui(browser, opts).click('#roots-list li button');

@@ -63,6 +63,9 @@ test('a name the certificate does not carry, replies going elsewhere, or a Date:
   assert.equal(notes.length, 1);
   assert.match(notes[0], /The Manager/);
   assert.match(notes[0], /eve@example\.com/);
+  // The toolbar says it too: not the plain green tick, and the notice in its title.
+  assert.equal(badges.get(1).text, '✓!');
+  assert.ok(badges.get(1).title.endsWith(notes[0]), badges.get(1).title);
   const reply = noticeTexts((await open(1, 'layers/reply-to-elsewhere.eml')).verdict);
   assert.equal(reply.length, 1);
   assert.match(reply[0], /accounts@attacker\.example/);
@@ -72,6 +75,7 @@ test('a name the certificate does not carry, replies going elsewhere, or a Date:
   assert.equal(noticeTexts(dated.verdict).length, 1, 'a Date: days after the signing time');
   assert.deepEqual(noticeTexts((await open(1, 'layers/date-minutes-later.eml')).verdict), []);
   assert.deepEqual(noticeTexts((await open(1, 'generated/001.eml')).verdict), []);
+  assert.equal(badges.get(1).text, '✓', 'plain green without a notice');
 });
 
 test('nested signatures: each layer is listed, and an inner signer who is not the sender is named on the verdict', async () => {
@@ -128,6 +132,36 @@ test('continuity: another key, another issuer, or no signature after a verified 
   assert.equal((await open(5, 'attacks/c4-untrusted-ca.eml')).continuity?.kind, 'issuer_changed');
   assert.equal((await open(5, 'generated/022.eml')).continuity?.kind, 'no_longer_signed');
   assert.equal((await open(5, 'generated/010.eml')).continuity, null, 'same key again');
+});
+
+test('a verified signer is kept with its certificate for saving; the options page lists and forgets it', async () => {
+  const r = await open(20, 'generated/001.eml');
+  const signer = r.verdict.details.signer;
+  const der = Buffer.from(signer.certificate_der, 'base64');
+  const { createHash } = await import('node:crypto');
+  assert.equal(createHash('sha256').update(der).digest('hex'), signer.certificate.sha256, 'the verdict carries the signer certificate itself');
+  await open(20, 'attacks/c4-untrusted-ca.eml');
+  const list = await pages['smime.seenSigners']({}, tab(0));
+  assert.deepEqual(list.map((x) => [x.address, x.name, x.der]), [['alice@example.com', 'Alice Example', signer.certificate_der]], 'an untrusted signer is not listed');
+  // Forgetting: the entry goes, and the next message from the address is a first meeting.
+  assert.deepEqual(await pages['smime.forgetSigner']({ address: 'Alice@Example.com' }, tab(0)), []);
+  assert.equal((await open(20, 'attacks/i1-from-not-signer.eml')).continuity, null);
+  await assert.rejects(pages['smime.forgetSigner']({ address: 'alice@example.com' }, tab(0)), (e) => e.name === 'NotFound');
+  await assert.rejects(pages['smime.forgetSigner']({}, tab(0)), (e) => e.name === 'BadMessage');
+  // A signer remembered before certificates were kept gets its certificate, keeping first_seen.
+  local.set(wm.SEEN_KEY, { 'alice@example.com': { sha256: signer.certificate.sha256, issuer: signer.certificate.issuer, first_seen: '2026-01-02T03:04:05Z' } });
+  await open(20, 'generated/001.eml');
+  const kept = local.get(wm.SEEN_KEY)['alice@example.com'];
+  assert.equal(kept.first_seen, '2026-01-02T03:04:05Z');
+  assert.equal(kept.der, signer.certificate_der);
+  // Only the newest MAX_KEPT_CERTIFICATES keep their certificate; the oldest lose it first.
+  const many = Object.fromEntries(Array.from({ length: wm.MAX_KEPT_CERTIFICATES }, (_, i) => [`k${i}@example.net`, { sha256: 'ab', issuer: 'x', first_seen: '2026-01-01T00:00:00Z', der: 'AAAA' }]));
+  local.set(wm.SEEN_KEY, many);
+  await open(20, 'generated/001.eml');
+  const after = local.get(wm.SEEN_KEY);
+  assert.equal(Object.values(after).filter((x) => x.der).length, wm.MAX_KEPT_CERTIFICATES);
+  assert.ok(!after['k0@example.net'].der && after['k1@example.net'].der && after['alice@example.com'].der);
+  assert.equal(Object.keys(after).length, wm.MAX_KEPT_CERTIFICATES + 1, 'entries stay, only certificates go');
 });
 
 test('navigation and closing the tab clear what was kept', async () => {

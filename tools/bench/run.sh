@@ -336,7 +336,7 @@ work, manifest, out, rounds, node, flags, cores, load0, load1, ossl, quick, secs
 impls = impls.split()
 man = json.load(open(manifest))
 cases = {c["id"]: c for c in man["cases"]}
-samples, na, order, startup = {}, {}, [], {}
+samples, na, order, startup, floors = {}, {}, [], {}, {}
 for line in open(os.path.join(work, "results.jsonl")):
     r = json.loads(line)
     a, impl = r["answer"], r["implementation"]
@@ -348,6 +348,8 @@ for line in open(os.path.join(work, "results.jsonl")):
         na[(impl, a["id"])] = a["na"]
         continue
     samples.setdefault((impl, a["id"]), []).extend(a["samples_ms"])
+    if a.get("floor_samples_ms"):
+        floors.setdefault((impl, a["id"]), []).extend(a["floor_samples_ms"])
     if "startup_ms" in a:
         startup.setdefault(a["id"], []).append(a["startup_ms"])
 med = {k: statistics.median(v) for k, v in samples.items()}
@@ -360,6 +362,11 @@ for cid in order:
             doc.append({**key, "median_ms": round(med[(impl, cid)], 4)})
         elif (impl, cid) in na:
             nas.append({**key, "reason": na[(impl, cid)]})
+floor_med = {k: statistics.median(v) for k, v in floors.items()}
+for d in doc:
+    cid = next(i for i in order if cases[i]["algorithm"] == d["algorithm"] and cases[i]["size"] == d["size"] and cases[i]["mode"] == d["mode"])
+    if (d["implementation"], cid) in floor_med:
+        d["floor_ms"] = round(floor_med[(d["implementation"], cid)], 4)
 json.dump(doc, open(os.path.join(out, "results.json"), "w"), indent=1)
 firefox_refs = [{"implementation": ref, "algorithm": cases[cid]["algorithm"], "size": cases[cid]["size"],
                  "mode": cases[cid]["mode"], "median_ms": round(med[(ref + "@firefox", cid)], 4)}
@@ -428,6 +435,16 @@ if ratio_cols:
         print(f"{c['algorithm']:<9} {c['size']:>6} {c['mode']:<8}" + "".join(f" {ratio(a, b, cid):>12}" for a, b in ratio_cols))
     if "wasm-firefox" in impls and "native" in impls:
         print("(ffox/nat and ffox/pkijs: to native's and PKI.js's medians of the Firefox phase, timed beside Firefox alone)")
+floor_rows = [(i, cid) for cid in order for i in ("wasm-chromium", "wasm-firefox") if (i, cid) in floor_med and (i, cid) in med]
+if floor_rows:
+    print()
+    print("Large messages against the hashing floor: the browser's WebCrypto digest of as many bytes as the content")
+    print("(the case's digest), timed right after each check in the same context (issue #26: within 10 ms of it)")
+    print(f"{'browser':<10} {'algorithm':<9} {'size':>6} {'mode':<8} {'check':>9} {'floor':>9} {'over':>8} {'/native':>8}")
+    for i, cid in floor_rows:
+        c = cases[cid]
+        over = med[(i, cid)] - floor_med[(i, cid)]
+        print(f"{tiny[i]:<10} {c['algorithm']:<9} {c['size']:>6} {c['mode']:<8} {med[(i, cid)]:>9.3f} {floor_med[(i, cid)]:>9.3f} {over:>8.3f} {ratio(i, 'native', cid):>8}")
 print()
 if sizes.get("wasm_shipped_bytes"):
     kb = lambda n: f"{n / 1024:.1f} KB"

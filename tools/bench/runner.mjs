@@ -57,6 +57,24 @@ export const warmupFor = (iters) => Math.max(1, Math.floor(iters / 5));
  * @param {(c: any, iters: number) => Promise<{ samples: number[] } | { na: string }>} measure
  * @param {object} ready @param {(message: string) => never} die
  */
+/**
+ * From this content size up, the browser runners also time the hashing floor: WebCrypto's
+ * digest of as many bytes as the signed content, with the case's digest algorithm, in the same
+ * browser context, one digest right after each timed check (so that load hits both alike).
+ * Issue #26 asks the large-message check to stay within 10 ms of it.
+ */
+export const FLOOR_MIN_BYTES = 5 * 1024 * 1024;
+
+/**
+ * The digest a case's signer uses (make-corpus.sh's SIGNERS), in WebCrypto's name, or null when
+ * the case is too small to time a floor for.
+ * @param {{ algorithm: string, size_bytes: number }} c
+ */
+export function floorDigest(c) {
+  if (c.size_bytes < FLOOR_MIN_BYTES) return null;
+  return c.algorithm === 'P-384' ? 'SHA-384' : c.algorithm === 'Ed25519' ? 'SHA-512' : 'SHA-256';
+}
+
 export async function serve(manifest, measure, ready, die) {
   const readline = await import('node:readline');
   process.stdout.write(`${JSON.stringify({ ready: true, ...ready })}\n`);
@@ -69,7 +87,10 @@ export async function serve(manifest, measure, ready, die) {
     const m = await measure(c, iters);
     const answer = 'na' in m
       ? { id, na: m.na }
-      : { id, iters, warmup: warmupFor(iters), median_ms: median(m.samples), samples_ms: m.samples };
+      : {
+        id, iters, warmup: warmupFor(iters), median_ms: median(m.samples), samples_ms: m.samples,
+        ...(m.floor?.length ? { floor_median_ms: median(m.floor), floor_samples_ms: m.floor } : {}),
+      };
     process.stdout.write(`${JSON.stringify(answer)}\n`);
   }
 }

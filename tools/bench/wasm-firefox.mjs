@@ -21,7 +21,7 @@
 // {"ready": true, "firefox": VERSION} first.
 import fs from 'node:fs';
 import path from 'node:path';
-import { bundleEntry, copyExtension, linkCorpus, median, parseArgs, readManifest, serve, warmupFor } from './runner.mjs';
+import { bundleEntry, copyExtension, floorDigest, linkCorpus, median, parseArgs, readManifest, serve, warmupFor } from './runner.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const DIST = process.env.BENCH_DIST_FIREFOX ?? path.join(ROOT, 'dist/firefox');
@@ -54,9 +54,9 @@ async function prepare() {
 }
 
 /** The page's side of one case (a script for WebDriver): load, check green, warm up, time. */
-function inPage({ file, iters, warmup, timed, mode }) {
+function inPage({ file, iters, warmup, timed, mode, floorAlg, contentBytes }) {
   return `(async () => {
-    const p = ${JSON.stringify({ file, rootFile: manifest.root, now: manifest.now, iters, warmup, timed, mode, rootCn: ROOT_CN })};
+    const p = ${JSON.stringify({ file, rootFile: manifest.root, now: manifest.now, iters, warmup, timed, mode, rootCn: ROOT_CN, floorAlg, contentBytes })};
     globalThis.__bench ??= await import('/background/bench-page.js');
     const load = async (f) => new Uint8Array(await (await fetch('/bench-corpus/' + f)).arrayBuffer());
     const raw = await load(p.file);
@@ -69,15 +69,22 @@ function inPage({ file, iters, warmup, timed, mode }) {
     if (v.details?.covered?.signature_kind !== p.mode) return { error: 'signature kind is ' + v.details?.covered?.signature_kind };
     for (let i = 0; i < p.warmup; i++) await once();
     const samples = [];
+    const floor = [];
+    const content = p.floorAlg ? raw.slice(0, p.contentBytes) : null;
     if (p.timed) {
       for (let i = 0; i < p.iters; i++) {
         const t = performance.now();
         const r = await once();
         samples.push(performance.now() - t);
         if (r?.status !== 'verified') return { error: 'not verified during timing' };
+        if (content) {
+          const f = performance.now();
+          await crypto.subtle.digest(p.floorAlg, content);
+          floor.push(performance.now() - f);
+        }
       }
     }
-    return { samples };
+    return { samples, floor };
   })()`;
 }
 
@@ -88,9 +95,9 @@ process.on('SIGTERM', () => stop().then(() => process.exit(0)));
 const page = await browser.openExtensionPage('bench.html');
 
 async function runCase(c, iters, timed = true, warmup = warmupFor(iters)) {
-  const r = await page.eval(inPage({ file: c.file, iters, warmup, timed, mode: c.mode }));
+  const r = await page.eval(inPage({ file: c.file, iters, warmup, timed, mode: c.mode, floorAlg: floorDigest(c), contentBytes: c.size_bytes }));
   if (!r || r.error) die(`case ${c.id}: ${r?.error ?? 'no answer from the page'}; the benchmark only times green messages`);
-  return r.samples;
+  return r;
 }
 
 // Tier-up warm-up, as wasm-chromium.mjs.
@@ -99,13 +106,14 @@ for (const c of manifest.cases.filter((x) => x.size_bytes <= 102400)) {
 }
 
 if (args.serve) {
-  await serve(manifest, async (c, iters) => ({ samples: await runCase(c, iters) }), { firefox: browser.version }, die);
+  await serve(manifest, async (c, iters) => runCase(c, iters), { firefox: browser.version }, die);
 } else {
   console.log(`wasm in Firefox ${browser.version} (an extension page), corpus ${args.corpus}`);
   for (const c of manifest.cases.filter((x) => !args.filter || x.id.includes(args.filter))) {
     const iters = args.iters ?? c.iters;
-    const samples = await runCase(c, iters);
-    console.log(`${c.id.padEnd(24)} ${String(iters).padStart(5)} ${median(samples).toFixed(3).padStart(11)}`);
+    const { samples, floor } = await runCase(c, iters);
+    const f = floor.length ? `   floor ${median(floor).toFixed(3)}` : '';
+    console.log(`${c.id.padEnd(24)} ${String(iters).padStart(5)} ${median(samples).toFixed(3).padStart(11)}${f}`);
   }
 }
 await stop();
