@@ -294,11 +294,11 @@ for (const name of BROWSERS) {
       const alice = JSON.parse(read('generated/001.json').toString()).details.signer.certificate;
       await opts.eval(`${api}.storage.local.set({ 'smime.seen': { 'alice@example.com': { sha256: ${js(alice.sha256)}, issuer: ${js(alice.issuer)}, first_seen: '2026-12-01T10:00:00Z', name: 'Alice Example', der: ${js(saved.der)} }, 'bob@example.org': { sha256: 'ab', issuer: 'CN=Old', first_seen: '2026-11-01T10:00:00Z' } } })`);
       await reload(opts);
-      await waitFor(opts, `document.body.dataset.smimeReady === '1' && document.querySelectorAll('#seen-list li').length === 2`);
-      assert.deepEqual(await opts.eval(`[...document.querySelectorAll('#seen-list li')].map((li) => [li.dataset.address, li.querySelectorAll('.cert-save a').length])`),
+      await waitFor(opts, `document.body.dataset.smimeReady === '1' && document.querySelectorAll('#seen-list > li').length === 2`);
+      assert.deepEqual(await opts.eval(`[...document.querySelectorAll('#seen-list > li')].map((li) => [li.dataset.address, li.querySelectorAll('.cert-save a').length])`),
         [['bob@example.org', 0], ['alice@example.com', 2]], 'newest first; bob has no certificate kept');
-      await ui(browser, opts).click('#seen-list li[data-address="bob@example.org"] button.danger');
-      await waitFor(opts, `document.querySelectorAll('#seen-list li').length === 1`);
+      await ui(browser, opts).click('#seen-list > li[data-address="bob@example.org"] button.danger');
+      await waitFor(opts, `document.querySelectorAll('#seen-list > li').length === 1`);
       assert.deepEqual(await opts.eval(`${api}.storage.local.get('smime.seen').then((g) => Object.keys(g['smime.seen']))`), ['alice@example.com']);
       assert.match(await opts.eval(`document.getElementById('seen-status').textContent`), /bob@example\.org/);
 
