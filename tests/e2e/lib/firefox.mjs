@@ -62,8 +62,9 @@ function pageHandle(wd, handle) {
 }
 
 /**
- * @param {{ extDir: string, headless?: boolean, logDir?: string, prefs?: Record<string, unknown> }} opts
+ * @param {{ extDir: string | null, headless?: boolean, logDir?: string, prefs?: Record<string, unknown> }} opts
  * `prefs`: more Firefox preferences for the profile (the benchmark turns off timer coarsening).
+ * `extDir` null: no add-on (the page-cost benchmark's "no extension" browser).
  */
 export async function launch({ extDir, headless = true, logDir = os.tmpdir(), prefs = {} }) {
   const port = await freePort();
@@ -95,7 +96,7 @@ export async function launch({ extDir, headless = true, logDir = os.tmpdir(), pr
         },
       },
     });
-    await wd.installAddon(extDir, true);
+    if (extDir) await wd.installAddon(extDir, true);
     await wd.req('POST', wd.s('/window/rect'), { width: 1000, height: 760 });
   } catch (e) {
     await wd.quit().catch(() => {});
