@@ -1,0 +1,218 @@
+//! OCSP (RFC 6960) in the core: the request built for a certificate and each kind of response
+//! judged, on fixtures made by `tests/fixtures/ocsp/generate.sh` (OpenSSL's `ocsp` command as
+//! client and responder; see that script for what each file is).
+#![allow(clippy::unwrap_used)]
+
+use impalemail::smime::names::name_key;
+use impalemail::smime::ocsp::{self, OcspError, OcspStatus, Subject};
+use impalemail::smime::x509::Certificate;
+
+const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ocsp");
+
+fn cert(name: &str) -> Certificate {
+    let pem = std::fs::read(format!("{DIR}/pki/{name}.pem")).unwrap();
+    let der = impalemail::smime::trust::parse_cert_pem_or_der(&pem).unwrap();
+    Certificate::from_der(&der[0].der).unwrap()
+}
+
+fn file(name: &str) -> Vec<u8> {
+    std::fs::read(format!("{DIR}/{name}")).unwrap()
+}
+
+/// When the responses were made: the good answer's thisUpdate (nextUpdate is seven days
+/// later). The responses were made within the same few seconds.
+fn made() -> u64 {
+    let r = ocsp::parse_response(&file("resp-alice-good.der")).unwrap();
+    r.responses[0].this_update as u64
+}
+
+/// The status `response` proves for `who` (issued by the test CA) at `time`.
+fn check_at(response: &str, who: &str, time: u64) -> Result<OcspStatus, OcspError> {
+    let ca = cert("ca");
+    let c = cert(who);
+    let name = name_key(&ca.subject);
+    let subject = Subject {
+        cert: &c,
+        issuer_key: &ca.subject_public_key_info,
+        issuer_name: &name,
+    };
+    ocsp::check(&file(response), subject, time, None)
+}
+
+fn check(response: &str, who: &str) -> Result<OcspStatus, OcspError> {
+    check_at(response, who, made() + 3600)
+}
+
+#[test]
+fn the_request_is_the_one_openssl_builds() {
+    let ca = cert("ca");
+    for who in ["alice", "bob", "carol"] {
+        let req = ocsp::build_request(&cert(who), &ca.subject_public_key_info);
+        assert_eq!(req, file(&format!("req-{who}.der")), "{who}");
+    }
+}
+
+#[test]
+fn the_responder_url_comes_from_authority_info_access() {
+    assert_eq!(
+        ocsp::responder_urls(&cert("alice")),
+        vec!["http://127.0.0.1:18961/ocsp".to_string()]
+    );
+    assert!(ocsp::responder_urls(&cert("ca")).is_empty());
+}
+
+#[test]
+fn good_from_a_delegated_responder() {
+    let s = check("resp-alice-good.der", "alice").unwrap();
+    let OcspStatus::Good {
+        this_update,
+        next_update,
+    } = s
+    else {
+        panic!("{s:?}");
+    };
+    assert_eq!(next_update, Some(this_update + 7 * 86_400));
+}
+
+#[test]
+fn good_signed_by_the_issuer_itself_named_by_key() {
+    assert!(matches!(
+        check("resp-alice-by-ca.der", "alice"),
+        Ok(OcspStatus::Good { .. })
+    ));
+}
+
+#[test]
+fn revoked_with_reason_and_time() {
+    assert_eq!(
+        check("resp-bob-revoked.der", "bob").unwrap(),
+        OcspStatus::Revoked {
+            time: 1_767_225_600, // 2026-01-01T00:00:00Z, as in index.txt
+            reason: Some("keyCompromise".into()),
+        }
+    );
+}
+
+#[test]
+fn unknown_to_the_responder() {
+    assert_eq!(
+        check("resp-carol-unknown.der", "carol").unwrap(),
+        OcspStatus::Unknown
+    );
+}
+
+#[test]
+fn an_answer_about_another_serial_says_nothing() {
+    assert_eq!(
+        check("resp-alice-good.der", "bob"),
+        Err(OcspError::NotAboutCertificate)
+    );
+    assert_eq!(
+        check("resp-bob-revoked.der", "alice"),
+        Err(OcspError::NotAboutCertificate)
+    );
+}
+
+#[test]
+fn out_of_date_after_next_update_and_early_before_this_update() {
+    let made = made();
+    let week = 7 * 86_400;
+    let skew = ocsp::MAX_CLOCK_SKEW_SECS as u64;
+    // Within the skew after nextUpdate: still current.
+    assert!(check_at("resp-alice-good.der", "alice", made + week + skew).is_ok());
+    // A replay after nextUpdate.
+    assert!(matches!(
+        check_at("resp-alice-good.der", "alice", made + week + skew + 1),
+        Err(OcspError::Expired { .. })
+    ));
+    // A revocation is out of date the same way (the caller asks again).
+    assert!(matches!(
+        check_at("resp-bob-revoked.der", "bob", made + week + skew + 60),
+        Err(OcspError::Expired { .. })
+    ));
+    // Before thisUpdate (the answer the issuer signed itself: a delegated responder's
+    // certificate is only a few seconds older than its answers).
+    let by_ca = ocsp::parse_response(&file("resp-alice-by-ca.der")).unwrap();
+    let made = by_ca.responses[0].this_update as u64;
+    assert!(check_at("resp-alice-by-ca.der", "alice", made - skew).is_ok());
+    assert!(matches!(
+        check_at("resp-alice-by-ca.der", "alice", made - skew - 1),
+        Err(OcspError::NotYetValid { .. })
+    ));
+}
+
+#[test]
+fn a_responder_without_the_ocsp_signing_purpose_is_refused() {
+    let e = check("resp-alice-noeku.der", "alice").unwrap_err();
+    assert!(matches!(e, OcspError::Unauthorised(_)), "{e:?}");
+    assert!(e.to_string().contains("not for signing revocation answers"), "{e}");
+}
+
+#[test]
+fn a_responder_of_another_ca_is_refused() {
+    let e = check("resp-alice-other-ca.der", "alice").unwrap_err();
+    assert!(matches!(e, OcspError::Unauthorised(_)), "{e:?}");
+    assert!(e.to_string().contains("another authority"), "{e}");
+}
+
+#[test]
+fn a_delegated_responder_must_send_its_certificate() {
+    assert!(matches!(
+        check("resp-alice-nocerts.der", "alice"),
+        Err(OcspError::Unauthorised(_))
+    ));
+}
+
+#[test]
+fn a_changed_response_fails_its_signature() {
+    let mut r = file("resp-bob-revoked.der");
+    // The revocation time's year digit in tbsResponseData: "2026" -> "2025".
+    let at = r.windows(15).position(|w| w == b"20260101000000Z").unwrap();
+    r[at + 3] = b'5';
+    let ca = cert("ca");
+    let bob = cert("bob");
+    let name = name_key(&ca.subject);
+    let subject = Subject {
+        cert: &bob,
+        issuer_key: &ca.subject_public_key_info,
+        issuer_name: &name,
+    };
+    let e = ocsp::check(&r, subject, made() + 3600, None).unwrap_err();
+    assert!(matches!(e, OcspError::BadSignature(_)), "{e:?}");
+}
+
+#[test]
+fn unsuccessful_and_malformed_answers() {
+    let ca = cert("ca");
+    let alice = cert("alice");
+    let name = name_key(&ca.subject);
+    let subject = Subject {
+        cert: &alice,
+        issuer_key: &ca.subject_public_key_info,
+        issuer_name: &name,
+    };
+    let t = made();
+    // OCSPResponse { responseStatus unauthorized (6) }.
+    assert_eq!(
+        ocsp::check(&[0x30, 0x03, 0x0A, 0x01, 0x06], subject, t, None),
+        Err(OcspError::NotSuccessful("unauthorized"))
+    );
+    assert_eq!(
+        ocsp::check(&[0x30, 0x03, 0x0A, 0x01, 0x03], subject, t, None),
+        Err(OcspError::NotSuccessful("tryLater"))
+    );
+    // Successful without responseBytes; an HTML page; truncated.
+    for bad in [
+        &[0x30, 0x03, 0x0A, 0x01, 0x00][..],
+        b"<html>not found</html>",
+        &file("resp-alice-good.der")[..100],
+    ] {
+        let e = ocsp::check(bad, subject, t, None).unwrap_err();
+        assert!(matches!(e, OcspError::Malformed(_)), "{e:?}");
+    }
+    let huge = vec![0u8; ocsp::MAX_RESPONSE_BYTES + 1];
+    assert_eq!(
+        ocsp::check(&huge, subject, t, None),
+        Err(OcspError::TooLarge)
+    );
+}
