@@ -145,7 +145,10 @@ fn out_of_date_after_next_update_and_early_before_this_update() {
 fn a_responder_without_the_ocsp_signing_purpose_is_refused() {
     let e = check("resp-alice-noeku.der", "alice").unwrap_err();
     assert!(matches!(e, OcspError::Unauthorised(_)), "{e:?}");
-    assert!(e.to_string().contains("not for signing revocation answers"), "{e}");
+    assert!(
+        e.to_string().contains("not for signing revocation answers"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -215,4 +218,194 @@ fn unsuccessful_and_malformed_answers() {
         ocsp::check(&huge, subject, t, None),
         Err(OcspError::TooLarge)
     );
+}
+
+// ---------------------------------------------------------------- the whole check
+
+use impalemail::smime::offload::{SignatureAnswer, VerifyJob};
+use impalemail::smime::path::{OnlineMode, OnlineRevocation};
+use impalemail::smime::verdict::RevocationStatus;
+use impalemail::smime::{
+    AnchorSource, Reason, Status, TrustAnchor, Verdict, VerifyOptions, Warning,
+};
+
+fn root() -> Vec<TrustAnchor> {
+    let pem = std::fs::read(format!("{DIR}/pki/root.pem")).unwrap();
+    let der = impalemail::smime::trust::parse_cert_pem_or_der(&pem).unwrap();
+    vec![TrustAnchor::from_cert_der(&der[0].der, AnchorSource::User).unwrap()]
+}
+
+fn verify(who: &str, mode: OnlineMode, answers: &[&str]) -> Verdict {
+    let anchors = root();
+    let responses: Vec<Vec<u8>> = answers.iter().map(|a| file(a)).collect();
+    let mut opts = VerifyOptions::new(made() + 3600, &anchors);
+    opts.online = OnlineRevocation {
+        ocsp_responses: &responses,
+        mode,
+    };
+    impalemail::smime::verify_message(&file(&format!("mail-{who}.eml")), &opts)
+}
+
+fn not_checked_warning(v: &Verdict) -> Option<&Warning> {
+    v.details
+        .warnings
+        .iter()
+        .find(|w| matches!(w, Warning::RevocationNotChecked { .. }))
+}
+
+#[test]
+fn the_verdict_names_what_to_fetch() {
+    use base64::Engine as _;
+    let v = verify("alice", OnlineMode::Off, &[]);
+    assert_eq!(v.status, Status::Verified, "{v:?}");
+    assert!(!v.details.revocation_checked);
+    // The end entity names a responder and a CRL; its issuer (the test CA) names neither and
+    // is not listed.
+    let [entry] = &v.details.revocation[..] else {
+        panic!("{:?}", v.details.revocation);
+    };
+    assert_eq!(entry.serial, "1001");
+    assert_eq!(
+        entry.ocsp_url.as_deref(),
+        Some("http://127.0.0.1:18961/ocsp")
+    );
+    let request = base64::engine::general_purpose::STANDARD
+        .decode(entry.ocsp_request.as_ref().unwrap())
+        .unwrap();
+    assert_eq!(request, file("req-alice.der"));
+    assert_eq!(
+        entry.crl_urls,
+        vec!["http://127.0.0.1:18962/ca.crl".to_string()]
+    );
+    assert!(not_checked_warning(&v).is_none(), "off: no warning");
+}
+
+#[test]
+fn good_online_is_green_and_checked() {
+    for mode in [OnlineMode::SoftFail, OnlineMode::HardFail] {
+        let v = verify(
+            "alice",
+            mode,
+            &["resp-bob-revoked.der", "resp-alice-good.der"],
+        );
+        assert_eq!(v.status, Status::Verified, "{v:?}");
+        // The test CA's own status is not known (it names no responder, and no CRL of the
+        // root is at hand), so not every certificate of the chain is checked.
+        assert!(!v.details.revocation_checked);
+        let RevocationStatus::Good { source, until } = &v.details.revocation[0].status else {
+            panic!("{:?}", v.details.revocation);
+        };
+        assert_eq!(source, "ocsp");
+        assert!(until.is_some());
+        assert!(
+            v.details.revocation[0].ocsp_request.is_none(),
+            "nothing left to fetch"
+        );
+        assert!(not_checked_warning(&v).is_none());
+    }
+}
+
+#[test]
+fn revoked_online_is_invalid_with_reason_and_time() {
+    let v = verify("bob", OnlineMode::SoftFail, &["resp-bob-revoked.der"]);
+    assert_eq!(v.status, Status::Invalid);
+    assert_eq!(v.reason, Some(Reason::Revoked));
+    let RevocationStatus::Revoked {
+        source,
+        reason,
+        time,
+    } = &v.details.revocation[0].status
+    else {
+        panic!("{:?}", v.details.revocation);
+    };
+    assert_eq!(
+        (source.as_str(), reason.as_deref(), time.as_str()),
+        ("ocsp", Some("keyCompromise"), "2026-01-01T00:00:00Z")
+    );
+}
+
+#[test]
+fn soft_fail_keeps_the_verdict_with_a_warning_and_hard_fail_is_not_green() {
+    // Not reached (no answer), unknown, and answers that prove nothing.
+    for (who, answers) in [
+        ("alice", &[][..]),
+        ("carol", &["resp-carol-unknown.der"][..]),
+        ("alice", &["resp-alice-noeku.der"][..]),
+        ("alice", &["resp-alice-other-ca.der"][..]),
+        ("bob", &["resp-alice-good.der"][..]),
+    ] {
+        let soft = verify(who, OnlineMode::SoftFail, answers);
+        assert_eq!(soft.status, Status::Verified, "{who} {answers:?}: {soft:?}");
+        let Some(Warning::RevocationNotChecked { why, .. }) = not_checked_warning(&soft) else {
+            panic!("{who} {answers:?}: no warning");
+        };
+        assert!(!why.is_empty());
+        let hard = verify(who, OnlineMode::HardFail, answers);
+        assert_eq!(hard.status, Status::NotVerified, "{who} {answers:?}");
+        assert_eq!(hard.reason, Some(Reason::RevocationUnknown));
+    }
+    let soft = verify("alice", OnlineMode::SoftFail, &["resp-alice-noeku.der"]);
+    let Some(Warning::RevocationNotChecked { why, .. }) = not_checked_warning(&soft) else {
+        unreachable!()
+    };
+    assert!(why.contains("not allowed to answer"), "{why}");
+}
+
+#[test]
+fn an_expired_answer_does_not_clear_the_certificate() {
+    let anchors = root();
+    let responses = vec![file("resp-alice-good.der")];
+    // Eight days later: past nextUpdate (the certificates are still valid).
+    let mut opts = VerifyOptions::new(made() + 8 * 86_400, &anchors);
+    opts.online = OnlineRevocation {
+        ocsp_responses: &responses,
+        mode: OnlineMode::HardFail,
+    };
+    let v = impalemail::smime::verify_message(&file("mail-alice.eml"), &opts);
+    assert_eq!(v.reason, Some(Reason::RevocationUnknown), "{v:?}");
+    opts.online.mode = OnlineMode::SoftFail;
+    let v = impalemail::smime::verify_message(&file("mail-alice.eml"), &opts);
+    let Some(Warning::RevocationNotChecked { why, .. }) = not_checked_warning(&v) else {
+        panic!("{v:?}");
+    };
+    assert!(why.contains("out of date"), "{why}");
+}
+
+#[test]
+fn the_answer_signature_goes_through_the_callers_webcrypto() {
+    let anchors = root();
+    let responses = vec![file("resp-alice-good.der")];
+    let tbs = ocsp::parse_response(&responses[0]).unwrap().tbs_der;
+    let mut opts = VerifyOptions::new(made() + 3600, &anchors);
+    opts.online = OnlineRevocation {
+        ocsp_responses: &responses,
+        mode: OnlineMode::HardFail,
+    };
+    let raw = file("mail-alice.eml");
+    // The caller says the answer's signature is bad: the core believes it.
+    let job = VerifyJob::new(raw.clone(), usize::MAX);
+    let mut asked = false;
+    let v = job.run(
+        &opts,
+        |_, _| None,
+        |r| {
+            if r.message == tbs {
+                asked = true;
+                SignatureAnswer::Invalid
+            } else {
+                impalemail::smime::offload::answer_locally(r)
+            }
+        },
+    );
+    assert!(asked, "the OCSP signature was asked for");
+    assert_eq!(v.reason, Some(Reason::RevocationUnknown), "{v:?}");
+    // Answered honestly, the rounds give the one-call verdict.
+    let job = VerifyJob::new(raw.clone(), usize::MAX);
+    let v = job.run(
+        &opts,
+        |_, _| None,
+        impalemail::smime::offload::answer_locally,
+    );
+    assert_eq!(v, impalemail::smime::verify_message(&raw, &opts));
+    assert_eq!(v.status, Status::Verified);
 }

@@ -77,8 +77,7 @@ pub const ID_PKIX_OCSP_BASIC: ObjectIdentifier =
 pub const ID_PKIX_OCSP_NONCE: ObjectIdentifier =
     ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.48.1.2");
 /// id-kp-OCSPSigning (RFC 5280 §4.2.1.12; RFC 6960 §4.2.2.2).
-pub const ID_KP_OCSP_SIGNING: ObjectIdentifier =
-    ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.9");
+pub const ID_KP_OCSP_SIGNING: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.9");
 const ID_SHA1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.14.3.2.26");
 
 /// `CertID ::= SEQUENCE { hashAlgorithm AlgorithmIdentifier, issuerNameHash OCTET STRING,
@@ -124,7 +123,9 @@ impl CertId {
         let hash = HashAlg::from_oid(&alg.oid)
             .ok()
             .filter(|h| *h != HashAlg::Sha224)
-            .ok_or(DerError("CertID hashed with an algorithm other than SHA-1 or SHA-2"))?;
+            .ok_or(DerError(
+                "CertID hashed with an algorithm other than SHA-1 or SHA-2",
+            ))?;
         let issuer_name_hash = s.octet_string()?.to_vec();
         let issuer_key_hash = s.octet_string()?.to_vec();
         let serial = s.integer()?.to_vec();
@@ -392,7 +393,9 @@ pub fn parse_response(der: &[u8]) -> Result<BasicResponse, OcspError> {
         return Err(OcspError::NotSuccessful(response_status_name(status)));
     }
     let Some((kind, inner)) = bytes else {
-        return Err(OcspError::Malformed("a successful answer without content".into()));
+        return Err(OcspError::Malformed(
+            "a successful answer without content".into(),
+        ));
     };
     if kind != ID_PKIX_OCSP_BASIC {
         return Err(OcspError::UnsupportedType);
@@ -551,6 +554,17 @@ pub struct Subject<'a> {
     pub issuer_name: &'a NameKey,
 }
 
+/// Whether `response` parses and has an answer about `subject`'s certificate (whoever signed
+/// it): a caller holding answers for several certificates picks with this, before the costlier
+/// [`check`].
+pub fn is_about(response: &[u8], subject: Subject) -> bool {
+    parse_response(response).is_ok_and(|r| {
+        r.responses
+            .iter()
+            .any(|s| s.cert_id == CertId::new(subject.cert, subject.issuer_key, s.cert_id.hash))
+    })
+}
+
 /// Checks the DER `response` for `subject` at `time` (unix seconds) and says what it proves
 /// (see the module documentation for every rule). Signatures go through `off` when given.
 pub fn check(
@@ -577,9 +591,11 @@ pub fn check(
             this_update: single.this_update,
         });
     }
-    let until = single
-        .next_update
-        .unwrap_or(single.this_update.saturating_add(MAX_AGE_WITHOUT_NEXT_UPDATE_SECS));
+    let until = single.next_update.unwrap_or(
+        single
+            .this_update
+            .saturating_add(MAX_AGE_WITHOUT_NEXT_UPDATE_SECS),
+    );
     if until < now.saturating_sub(MAX_CLOCK_SKEW_SECS) {
         return Err(OcspError::Expired { until });
     }
@@ -602,8 +618,15 @@ fn check_signature(
         ResponderId::ByKey(h) => *h == HashAlg::Sha1.digest(&key.subject_public_key.bytes),
     };
     let verify = |key: &SubjectPublicKeyInfo| {
-        algs::verify_signature_with(off, key, None, &r.signature_algorithm, &r.tbs_der, &r.signature)
-            .map_err(|e| OcspError::BadSignature(e.to_string()))
+        algs::verify_signature_with(
+            off,
+            key,
+            None,
+            &r.signature_algorithm,
+            &r.tbs_der,
+            &r.signature,
+        )
+        .map_err(|e| OcspError::BadSignature(e.to_string()))
     };
     // The issuer itself.
     let by_issuer = match &r.responder_id {

@@ -337,6 +337,15 @@ pub enum Warning {
         /// The signer's address (the `From` address).
         signer: String,
     },
+    /// Online revocation checking is on with soft-fail and the revocation status of a
+    /// certificate of the chain could not be established (its responder could not be reached,
+    /// or gave no usable answer): the verdict is what it would be without the check.
+    RevocationNotChecked {
+        /// The certificate's subject.
+        subject: String,
+        /// Why, in plain words.
+        why: String,
+    },
 }
 
 /// One certificate as shown to the reader.
@@ -450,8 +459,71 @@ pub struct Details {
     /// are the innermost layer's: the signer of what the reader sees.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub layers: Vec<Layer>,
-    /// Whether revocation was checked against a CRL for every certificate in the chain.
+    /// Whether revocation was checked (by a CRL, or an OCSP answer) for every certificate in
+    /// the chain.
     pub revocation_checked: bool,
+    /// Each certificate of the validated chain (end entity first, not the trust anchor): its
+    /// revocation status and where it could be asked online. Empty when the chain did not
+    /// validate, except for a revoked certificate, which is listed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub revocation: Vec<Revocation>,
+}
+
+/// One certificate's revocation status, and what the caller may fetch to establish it (the
+/// core is sans-IO: it names the requests, the caller brings the answers back in
+/// [`super::VerifyOptions::ocsp_responses`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Revocation {
+    /// Subject DN.
+    pub subject: String,
+    /// Serial number, hex.
+    pub serial: String,
+    /// What is known.
+    pub status: RevocationStatus,
+    /// The OCSP responder to ask (the certificate's authorityInfoAccess id-ad-ocsp, RFC 5280
+    /// §4.2.2.1), when the status is not established and it names one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ocsp_url: Option<String>,
+    /// The DER OCSP request to POST there (RFC 6960 §4.1; `super::ocsp::build_request`),
+    /// base64; with `ocsp_url`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ocsp_request: Option<String>,
+    /// The certificate's CRL distribution points (http URIs of fullName, RFC 5280 §4.2.1.13),
+    /// when the status is not established.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub crl_urls: Vec<String>,
+}
+
+/// A certificate's revocation status. Tagged as `{"kind": "...", ...}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RevocationStatus {
+    /// Not revoked, by a CRL or an OCSP answer (`source`: "crl" or "ocsp").
+    Good {
+        /// Where from.
+        source: String,
+        /// Until when the OCSP answer may be kept (its nextUpdate, RFC 3339), if it says.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        until: Option<String>,
+    },
+    /// Revoked.
+    Revoked {
+        /// Where from ("crl" or "ocsp").
+        source: String,
+        /// The reason (RFC 5280 §5.3.1 name), when given.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+        /// When, RFC 3339.
+        time: String,
+    },
+    /// The OCSP responder does not know the certificate (RFC 6960 §4.2.1 `unknown`).
+    Unknown,
+    /// Not established: no CRL at hand and no usable OCSP answer; `why` says what was tried
+    /// ("not checked" when nothing was).
+    NotChecked {
+        /// Why, in plain words.
+        why: String,
+    },
 }
 
 /// One signature layer of a message whose signatures are nested.
