@@ -409,3 +409,13 @@ fn the_answer_signature_goes_through_the_callers_webcrypto() {
     assert_eq!(v, impalemail::smime::verify_message(&raw, &opts));
     assert_eq!(v.status, Status::Verified);
 }
+
+#[test]
+fn a_cache_keeps_an_answer_until_its_next_update() {
+    let r = ocsp::parse_response(&file("resp-alice-good.der")).unwrap();
+    assert_eq!(
+        ocsp::answer_until(&file("resp-alice-good.der")),
+        r.responses[0].next_update
+    );
+    assert_eq!(ocsp::answer_until(&[0x30, 0x03, 0x0A, 0x01, 0x06]), None);
+}

@@ -554,6 +554,23 @@ pub struct Subject<'a> {
     pub issuer_name: &'a NameKey,
 }
 
+/// Until when `response` may be kept by a cache (unix seconds): the earliest `nextUpdate` of
+/// its answers, or `thisUpdate` plus [`MAX_AGE_WITHOUT_NEXT_UPDATE_SECS`] for one without;
+/// `None` when it does not parse or is not successful. Not a check: [`check`] judges the answer
+/// each time it is used.
+pub fn answer_until(response: &[u8]) -> Option<i64> {
+    let r = parse_response(response).ok()?;
+    r.responses
+        .iter()
+        .map(|s| {
+            s.next_update.unwrap_or(
+                s.this_update
+                    .saturating_add(MAX_AGE_WITHOUT_NEXT_UPDATE_SECS),
+            )
+        })
+        .min()
+}
+
 /// Whether `response` parses and has an answer about `subject`'s certificate (whoever signed
 /// it): a caller holding answers for several certificates picks with this, before the costlier
 /// [`check`].
