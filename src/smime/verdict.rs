@@ -85,10 +85,11 @@ pub enum Reason {
         /// Which limit.
         which: String,
     },
-    /// Revocation checking was required (`VerifyOptions::require_revocation`) and the
-    /// revocation status of a certificate in the chain could not be established: no CRL
-    /// from its issuer was at hand (RFC 5280 §6.3.3). Nothing proves the certificate bad, so
-    /// this is "not verified", not "invalid".
+    /// Revocation checking was required (`VerifyOptions::require_revocation`, or online
+    /// revocation in hard-fail mode) and the revocation status of a certificate in the chain
+    /// could not be established: no CRL from its issuer was at hand (RFC 5280 §6.3.3) and no
+    /// usable OCSP answer (RFC 6960). Nothing proves the certificate bad, so this is "not
+    /// verified", not "invalid".
     RevocationUnknown,
     /// The signature is valid but covers only encrypted content: `signed-data` whose content
     /// is `enveloped-data` (RFC 5652 §6; RFC 8551 §3.7 lets signing and encrypting nest in any
@@ -227,7 +228,7 @@ impl Reason {
                 "The signature's structure is broken or crafted to mislead. Treat the message as unsigned and suspicious.".into()
             }
             Reason::RevocationUnknown => {
-                "Revocation checking is required, and no revocation list (CRL) for a certificate in the chain was available. The certificate may have been withdrawn; treat the message as unsigned until its status can be checked.".into()
+                "Revocation checking is required, and neither a revocation list (CRL) nor an answer from the certificate authority was available for a certificate in the chain. The certificate may have been withdrawn; treat the message as unsigned until its status can be checked.".into()
             }
             Reason::InnerSignerNotSender { .. } => {
                 "The message is signed twice. The outer signature only wraps a message that someone else signed and wrote. The sender shown may be fake.".into()
