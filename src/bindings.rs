@@ -498,6 +498,7 @@ pub struct VerifyJobJs {
     /// Online revocation: the user's setting and the OCSP answers fetched (`setOnline`).
     online_mode: crate::smime::path::OnlineMode,
     ocsp_responses: Vec<Vec<u8>>,
+    online_crls: Vec<crate::smime::x509::CertificateList>,
 }
 
 #[wasm_bindgen(js_class = VerifyJob)]
@@ -532,6 +533,7 @@ impl VerifyJobJs {
             p7m: false,
             online_mode: Default::default(),
             ocsp_responses: Vec::new(),
+            online_crls: Vec::new(),
         })
     }
 
@@ -580,6 +582,22 @@ impl VerifyJobJs {
         Ok(job)
     }
 
+    /// The CRLs fetched from the distribution points a previous check named
+    /// (`details.revocation[].crl_urls`), DER, for this job, before its first step. One that
+    /// does not parse is left out (the certificate then stays "not checked"). Throws
+    /// `BadArgument` for more than `path::MAX_ONLINE_CRLS`.
+    #[wasm_bindgen(js_name = setOnlineCrls)]
+    pub fn set_online_crls(&mut self, crls: Vec<js_sys::Uint8Array>) -> Result<(), JsValue> {
+        if crls.len() > crate::smime::path::MAX_ONLINE_CRLS {
+            return Err(js_error("BadArgument", "too many revocation lists"));
+        }
+        self.online_crls = crls
+            .iter()
+            .filter_map(|c| crate::smime::x509::CertificateList::from_der(&c.to_vec()).ok())
+            .collect();
+        Ok(())
+    }
+
     /// Runs the check with the answers so far: `{ verdict }` or what to answer.
     pub fn step(&mut self) -> Result<JsValue, JsValue> {
         use crate::smime::digest_offload::ContentSource;
@@ -589,6 +607,7 @@ impl VerifyJobJs {
         opts.skip_sender_check = self.p7m;
         opts.online = crate::smime::path::OnlineRevocation {
             ocsp_responses: &self.ocsp_responses,
+            crls: &self.online_crls,
             mode: self.online_mode,
         };
         let needs = match self.job.step(&opts) {

@@ -241,6 +241,7 @@ fn verify(who: &str, mode: OnlineMode, answers: &[&str]) -> Verdict {
     let mut opts = VerifyOptions::new(made() + 3600, &anchors);
     opts.online = OnlineRevocation {
         ocsp_responses: &responses,
+        crls: &[],
         mode,
     };
     impalemail::smime::verify_message(&file(&format!("mail-{who}.eml")), &opts)
@@ -359,6 +360,7 @@ fn an_expired_answer_does_not_clear_the_certificate() {
     let mut opts = VerifyOptions::new(made() + 8 * 86_400, &anchors);
     opts.online = OnlineRevocation {
         ocsp_responses: &responses,
+        crls: &[],
         mode: OnlineMode::HardFail,
     };
     let v = impalemail::smime::verify_message(&file("mail-alice.eml"), &opts);
@@ -379,6 +381,7 @@ fn the_answer_signature_goes_through_the_callers_webcrypto() {
     let mut opts = VerifyOptions::new(made() + 3600, &anchors);
     opts.online = OnlineRevocation {
         ocsp_responses: &responses,
+        crls: &[],
         mode: OnlineMode::HardFail,
     };
     let raw = file("mail-alice.eml");
@@ -418,4 +421,56 @@ fn a_cache_keeps_an_answer_until_its_next_update() {
         r.responses[0].next_update
     );
     assert_eq!(ocsp::answer_until(&[0x30, 0x03, 0x0A, 0x01, 0x06]), None);
+}
+
+// ---------------------------------------------------------------- CRLs from distribution points
+
+fn verify_with_crl(who: &str, mode: OnlineMode, at: u64) -> Verdict {
+    let anchors = root();
+    let crls = vec![impalemail::smime::x509::CertificateList::from_der(&file("ca.crl")).unwrap()];
+    let mut opts = VerifyOptions::new(at, &anchors);
+    opts.online = OnlineRevocation {
+        ocsp_responses: &[],
+        crls: &crls,
+        mode,
+    };
+    impalemail::smime::verify_message(&file(&format!("mail-{who}.eml")), &opts)
+}
+
+#[test]
+fn a_crl_from_the_distribution_point_settles_what_no_answer_did() {
+    let at = made() + 3600;
+    let good = verify_with_crl("alice", OnlineMode::HardFail, at);
+    assert_eq!(good.status, Status::Verified, "{good:?}");
+    assert_eq!(
+        good.details.revocation[0].status,
+        RevocationStatus::Good {
+            source: "crl".into(),
+            until: None
+        }
+    );
+    let revoked = verify_with_crl("bob", OnlineMode::SoftFail, at);
+    assert_eq!(revoked.reason, Some(Reason::Revoked));
+    let RevocationStatus::Revoked { source, reason, .. } = &revoked.details.revocation[0].status
+    else {
+        panic!("{:?}", revoked.details.revocation);
+    };
+    assert_eq!(
+        (source.as_str(), reason.as_deref()),
+        ("crl", Some("keyCompromise"))
+    );
+}
+
+#[test]
+fn a_stale_fetched_crl_leaves_the_status_unknown_not_invalid() {
+    // 40 days on: past the CRL's nextUpdate (30 days), the certificates still valid.
+    let at = made() + 40 * 86_400;
+    let soft = verify_with_crl("bob", OnlineMode::SoftFail, at);
+    assert_eq!(soft.status, Status::Verified, "{soft:?}");
+    let Some(Warning::RevocationNotChecked { why, .. }) = not_checked_warning(&soft) else {
+        panic!("{soft:?}");
+    };
+    assert!(why.contains("revocation list"), "{why}");
+    let hard = verify_with_crl("bob", OnlineMode::HardFail, at);
+    assert_eq!(hard.reason, Some(Reason::RevocationUnknown));
 }

@@ -1,6 +1,7 @@
 // @ts-check
 /**
- * Online revocation (RFC 6960 OCSP), background side: the one module that fetches for S/MIME.
+ * Online revocation (RFC 6960 OCSP, then RFC 5280 CRLs from the distribution points),
+ * background side: the one module that fetches for S/MIME.
  *
  * Off by default. When the user turns it on (options page, `smime.setRevocation`), the check of
  * a message runs twice: the first pass's verdict names, per certificate of the chain whose
@@ -13,6 +14,9 @@
  * What is sent: the request (hashes of the issuer's name and key, and the certificate's serial
  * number) to the responder the certificate names, so the certificate authority learns which
  * certificate is checked, and when. Nothing else: no cookies, no message, no address.
+ *
+ * When OCSP leaves a certificate unsettled (no responder, not reached, a bad answer), the CRL
+ * of its distribution point is fetched (GET) and the check runs a third time with it.
  *
  * The fetch (like the alias providers' in `aliases.js`): no cookies, redirects not followed, a
  * time limit and a size limit. Plain `http://` is allowed: OCSP responders are normally served
@@ -47,6 +51,16 @@ export const OCSP_FETCH_TIMEOUT_MS = 8000;
 export const MAX_OCSP_RESPONSE_BYTES = 64 * 1024;
 /** Most requests of one check: the core's `path::MAX_OCSP_RESPONSES`. */
 export const MAX_OCSP_REQUESTS = 16;
+/**
+ * Largest CRL read from a distribution point, bytes. An e-mail CA's CRL is usually tens of
+ * kilobytes; the largest public CAs' reach a few megabytes. 8 MiB bounds the download and the
+ * core's parsing (wasm memory) while taking those.
+ */
+export const MAX_CRL_BYTES = 8 * 1024 * 1024;
+/** Time limit of one CRL download, milliseconds (longer than OCSP's: a CRL is larger). */
+export const CRL_FETCH_TIMEOUT_MS = 15000;
+/** Most CRLs fetched for one check: the core's `path::MAX_ONLINE_CRLS`. */
+export const MAX_ONLINE_CRLS = 8;
 /** The host permissions asked for when the user turns the check on (responders are anywhere). */
 export const REVOCATION_ORIGINS = ['http://*/*', 'https://*/*'];
 
@@ -103,13 +117,13 @@ async function readLimited(r, limit) {
 }
 
 /**
- * POSTs one DER request to `url` (RFC 6960 Appendix A.1) and resolves with the answer's bytes,
- * or `null` when there is none to use (not http(s), no answer in time, an HTTP error, a
- * redirect, too large). The core judges what comes back.
- * @param {string} url @param {Uint8Array} request @param {FetchLike} [fetchImpl]
- * @returns {Promise<Uint8Array | null>}
+ * One fetch the way this module fetches: no cookies, redirects not followed, not from the
+ * browser's cache, at most `limit` bytes within `timeout` ms; `null` when there is nothing to
+ * use (not http(s), no answer in time, an HTTP error, a redirect, too large).
+ * @param {string} url @param {RequestInit} init @param {number} limit @param {number} timeout
+ * @param {FetchLike} fetchImpl @returns {Promise<Uint8Array | null>}
  */
-export async function fetchOcsp(url, request, fetchImpl = fetch) {
+async function fetchLimited(url, init, limit, timeout, fetchImpl) {
   let u;
   try {
     u = new URL(url);
@@ -118,24 +132,54 @@ export async function fetchOcsp(url, request, fetchImpl = fetch) {
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') return null;
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), OCSP_FETCH_TIMEOUT_MS);
+  const timer = setTimeout(() => controller.abort(), timeout);
   try {
-    const r = await fetchImpl(u.href, {
-      method: 'POST',
-      headers: { 'content-type': 'application/ocsp-request' },
-      body: /** @type {Uint8Array<ArrayBuffer>} */ (request),
-      redirect: 'manual',
-      credentials: 'omit',
-      cache: 'no-store',
-      signal: controller.signal,
-    });
+    const r = await fetchImpl(u.href, { ...init, redirect: 'manual', credentials: 'omit', cache: 'no-store', signal: controller.signal });
     if (!r.ok) return null;
-    return await readLimited(r, MAX_OCSP_RESPONSE_BYTES);
+    return await readLimited(r, limit);
   } catch {
     return null;
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * POSTs one DER request to `url` (RFC 6960 Appendix A.1) and resolves with the answer's bytes,
+ * or `null`. The core judges what comes back.
+ * @param {string} url @param {Uint8Array} request @param {FetchLike} [fetchImpl]
+ */
+export function fetchOcsp(url, request, fetchImpl = fetch) {
+  const init = { method: 'POST', headers: { 'content-type': 'application/ocsp-request' }, body: /** @type {Uint8Array<ArrayBuffer>} */ (request) };
+  return fetchLimited(url, init, MAX_OCSP_RESPONSE_BYTES, OCSP_FETCH_TIMEOUT_MS, fetchImpl);
+}
+
+/**
+ * GETs a CRL from a distribution point (RFC 5280 §4.2.1.13: DER over http), or `null`.
+ * @param {string} url @param {FetchLike} [fetchImpl]
+ */
+export function fetchCrl(url, fetchImpl = fetch) {
+  return fetchLimited(url, { method: 'GET' }, MAX_CRL_BYTES, CRL_FETCH_TIMEOUT_MS, fetchImpl);
+}
+
+/**
+ * The CRLs for the certificates the OCSP pass left unsettled: those of the first pass's
+ * entries (`first`; a hard-fail verdict lists none) that the second (`second`) does not show
+ * settled, the first distribution point of each, each URL once. Not cached: a CRL is large,
+ * and this is the fallback when OCSP gave nothing usable.
+ * @param {any} first @param {any} second @param {FetchLike} [fetchImpl]
+ * @returns {Promise<Uint8Array[]>}
+ */
+export async function crlsFor(first, second, fetchImpl) {
+  const done = Array.isArray(second?.details?.revocation) ? /** @type {RevocationEntry[]} */ (second.details.revocation) : [];
+  const settled = new Set(done
+    .filter((e) => e.status?.kind === 'good' || e.status?.kind === 'revoked')
+    .map((e) => `${e.subject}\n${e.serial}`));
+  const urls = [...new Set(wanted(first)
+    .filter((e) => !settled.has(`${e.subject}\n${e.serial}`) && Array.isArray(e.crl_urls) && e.crl_urls.length > 0)
+    .map((e) => String(/** @type {string[]} */ (e.crl_urls)[0])))].slice(0, MAX_ONLINE_CRLS);
+  const got = await Promise.all(urls.map((u) => fetchCrl(u, fetchImpl)));
+  return /** @type {Uint8Array[]} */ (got.filter((c) => c !== null));
 }
 
 /** @returns {Promise<Record<string, { response: string, until: number }>>} */

@@ -11,7 +11,7 @@
 import { base64ToBytes as fromBase64, bytesToBase64 as toBase64, isBase64 } from '../shared/base64.js';
 import { storageLocal } from '../shared/ext.js';
 import { call } from './core.js';
-import { allAnswered, answersFor, remember, REVOCATION_MODE_KEY, REVOCATION_MODES, revocationMode, wanted } from './revocation.js';
+import { allAnswered, answersFor, crlsFor, remember, REVOCATION_MODE_KEY, REVOCATION_MODES, revocationMode, wanted } from './revocation.js';
 import { runJob } from './verify-job.js';
 
 /** Storage key of the user's own trust anchors: a list of base64 DER certificates. */
@@ -62,26 +62,32 @@ export async function verifyBytes(raw) {
  * @param {'off' | 'soft' | 'hard'} [mode]
  */
 export async function verifyAt(raw, now, roots, mode = 'off') {
-  return online(mode, now, async (m, answers) => {
+  return online(mode, now, async (m, answers, crls) => {
     const job = await call((c) => new c.VerifyJob(raw, now, roots));
-    await call(() => job.setOnline(m, answers));
+    await call(() => { job.setOnline(m, answers); job.setOnlineCrls(crls); });
     return runJob(job, raw, crypto.subtle, (fn) => call(() => fn()));
   });
 }
 
 /**
  * Runs `pass` once without online revocation; when `mode` is on and the verdict names
- * certificates to check online, fetches the answers and runs it again with them and the mode
- * (see `revocation.js`).
+ * certificates to check online, fetches the OCSP answers and runs it again with them and the
+ * mode; when that leaves a certificate with a distribution point unsettled, fetches the CRLs
+ * and runs it a third time (see `revocation.js`).
  * @param {'off' | 'soft' | 'hard'} mode @param {number} now
- * @param {(mode: string, answers: Uint8Array[]) => Promise<unknown>} pass
+ * @param {(mode: string, answers: Uint8Array[], crls: Uint8Array[]) => Promise<unknown>} pass
  */
 async function online(mode, now, pass) {
-  const first = await pass('off', []);
+  const first = await pass('off', [], []);
   if (mode === 'off' || wanted(first).length === 0) return first;
   const { answers, fetched } = await answersFor(first, now);
-  const verdict = await pass(mode, answers);
-  if (allAnswered(verdict)) await remember(fetched, (b) => call((c) => c.ocspAnswerUntil(b) ?? null), now);
+  let verdict = await pass(mode, answers, []);
+  if (allAnswered(verdict)) {
+    await remember(fetched, (b) => call((c) => c.ocspAnswerUntil(b) ?? null), now);
+    return verdict;
+  }
+  const crls = await crlsFor(first, verdict);
+  if (crls.length > 0) verdict = await pass(mode, answers, crls);
   return verdict;
 }
 
@@ -91,9 +97,9 @@ async function online(mode, now, pass) {
  */
 export async function verifyP7mBytes(bytes) {
   const mode = await revocationMode();
-  return checked((now, roots) => online(mode, now, async (m, answers) => {
+  return checked((now, roots) => online(mode, now, async (m, answers, crls) => {
     const job = await call((c) => c.VerifyJob.p7m(bytes, now, roots));
-    await call(() => job.setOnline(m, answers));
+    await call(() => { job.setOnline(m, answers); job.setOnlineCrls(crls); });
     return runJob(job, new Uint8Array(0), crypto.subtle, (fn) => call(() => fn()));
   }));
 }

@@ -183,6 +183,7 @@ fn run_inner(args: &[String], stdin: &mut dyn Read, stdout: &mut dyn Write) -> R
     };
     opts.online = OnlineRevocation {
         ocsp_responses: &ocsp,
+        crls: &[],
         mode: mode.unwrap_or(default_mode),
     };
     let verdict = verify_message(&raw, &opts);

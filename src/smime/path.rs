@@ -334,6 +334,11 @@ pub struct OnlineRevocation<'a> {
     /// a CRL uses the first one about it that [`ocsp::check`] accepts. At most
     /// [`MAX_OCSP_RESPONSES`] are looked at.
     pub ocsp_responses: &'a [Vec<u8>],
+    /// CRLs the caller fetched from the certificates' distribution points (RFC 5280
+    /// §4.2.1.13), used for a certificate that neither the CRLs at hand nor an OCSP answer
+    /// settled. Unlike the CRLs at hand, one that cannot settle the status makes it "not
+    /// checked", never an invalid path.
+    pub crls: &'a [CertificateList],
     /// What a certificate whose status is not established means (see [`OnlineMode`]).
     pub mode: OnlineMode,
 }
@@ -359,12 +364,18 @@ pub enum OnlineMode {
 /// with room for stale ones the caller still holds.
 pub const MAX_OCSP_RESPONSES: usize = 16;
 
-/// What the OCSP answers say about one certificate.
+/// Most CRLs fetched from distribution points passed to one check: one or two per
+/// certificate of a chain.
+pub const MAX_ONLINE_CRLS: usize = 8;
+
+/// What the OCSP answers (or the CRLs fetched) say about one certificate.
 enum OcspOutcome {
     Good {
+        source: &'static str,
         next_update: Option<i64>,
     },
     Revoked {
+        source: &'static str,
         time: i64,
         reason: Option<String>,
     },
@@ -1058,10 +1069,17 @@ where
             self.take_sig()?;
             match ocsp::check(response, subject, self.opts.time, self.opts.offload) {
                 Ok(ocsp::OcspStatus::Good { next_update, .. }) => {
-                    return Ok(OcspOutcome::Good { next_update })
+                    return Ok(OcspOutcome::Good {
+                        source: "ocsp",
+                        next_update,
+                    })
                 }
                 Ok(ocsp::OcspStatus::Revoked { time, reason }) => {
-                    return Ok(OcspOutcome::Revoked { time, reason })
+                    return Ok(OcspOutcome::Revoked {
+                        source: "ocsp",
+                        time,
+                        reason,
+                    })
                 }
                 Ok(ocsp::OcspStatus::Unknown) => return Ok(OcspOutcome::Unknown),
                 Err(e) => why = Some(e.to_string()),
@@ -1315,11 +1333,46 @@ where
                     why: "not checked".into(),
                 },
             };
-            let online = if matches!(status, CrlStatus::NotChecked | CrlStatus::NotConforming(_)) {
+            let unsettled = matches!(status, CrlStatus::NotChecked | CrlStatus::NotConforming(_));
+            let mut online = if unsettled {
                 self.ocsp_status(cert, &working_key, &working_issuer_name)?
             } else {
                 OcspOutcome::None(None)
             };
+            // Then the CRLs the caller fetched from the distribution points: the same §6.3.3
+            // checks, but a CRL that cannot settle the status (stale, another scope, not
+            // conforming) leaves it "not checked" rather than failing the path, since a
+            // network (or an attacker on plain http) chose what arrived.
+            if unsettled && matches!(online, OcspOutcome::None(_)) && !opts.online.crls.is_empty() {
+                let mut env = PathCrlEnv {
+                    issuer: working_issuer_name.clone(),
+                    issuer_signer: CrlSigner {
+                        spki: working_key.clone(),
+                        may_sign_crls: ku_allows(working_issuer_ku, key_usage::CRL_SIGN),
+                    },
+                    issuer_id: working_issuer_id,
+                    anchor: a,
+                    search: self,
+                };
+                online = match crl::check(&scope, opts.online.crls, time, &mut env) {
+                    CrlStatus::Good => OcspOutcome::Good {
+                        source: "crl",
+                        next_update: None,
+                    },
+                    CrlStatus::Revoked { reason, date, .. } => OcspOutcome::Revoked {
+                        source: "crl",
+                        time: date,
+                        reason,
+                    },
+                    CrlStatus::BudgetExceeded => {
+                        return Err(PathError::BudgetExceeded(BudgetKind::SignatureChecks))
+                    }
+                    CrlStatus::NotChecked => online,
+                    CrlStatus::NotConforming(why) | CrlStatus::Problem(why) => {
+                        OcspOutcome::None(Some(format!("the revocation list: {why}")))
+                    }
+                };
+            }
             let info = &self.infos[idx];
             match (status, online) {
                 (CrlStatus::Good, _) => {
@@ -1331,15 +1384,28 @@ where
                 (CrlStatus::BudgetExceeded, _) => {
                     return Err(PathError::BudgetExceeded(BudgetKind::SignatureChecks))
                 }
-                (_, OcspOutcome::Good { next_update }) => {
+                (
+                    _,
+                    OcspOutcome::Good {
+                        source,
+                        next_update,
+                    },
+                ) => {
                     entry.status = RevocationStatus::Good {
-                        source: "ocsp".into(),
+                        source: source.into(),
                         until: next_update.map(super::verdict::format_time),
                     };
                 }
-                (_, OcspOutcome::Revoked { time: date, reason }) => {
+                (
+                    _,
+                    OcspOutcome::Revoked {
+                        source,
+                        time: date,
+                        reason,
+                    },
+                ) => {
                     return Err(PathError::Revoked {
-                        source: "ocsp",
+                        source,
                         serial: entry.serial,
                         reason,
                         date,
@@ -1774,6 +1840,7 @@ mod tests {
             subject: "x".into(),
         };
         let revoked = PathError::Revoked {
+            source: "crl",
             serial: "01".into(),
             reason: None,
             date: 0,

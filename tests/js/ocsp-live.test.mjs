@@ -151,3 +151,34 @@ test('an answer larger than the limit is not read, and only http(s) is fetched',
   assert.equal(asked, false);
   await assert.rejects(setMode('always'), /off, soft or hard/);
 });
+
+test('when OCSP gives nothing usable, the CRL of the distribution point is fetched; a huge one is not read', async () => {
+  const crl = fs.readFileSync(path.join(FIX, 'ca.crl'));
+  let body = crl;
+  let gets = 0;
+  const http = await import('node:http');
+  const server = http.createServer((req, res) => {
+    gets++;
+    res.writeHead(req.url === '/ca.crl' ? 200 : 404, { 'content-type': 'application/pkix-crl' });
+    res.end(body);
+  });
+  await new Promise((r) => server.listen(18962, '127.0.0.1', () => r(undefined)));
+  await stopResponder();
+  try {
+    await setMode('hard');
+    const revoked = /** @type {any} */ (await smime.verifyBytes(mail('bob')));
+    assert.equal(revoked.reason?.kind, 'revoked');
+    assert.equal(revoked.details.revocation[0].status.source, 'crl');
+    const good = /** @type {any} */ (await smime.verifyBytes(mail('alice')));
+    assert.equal(good.status, 'verified', 'hard-fail, settled by the CRL');
+    assert.deepEqual(good.details.revocation[0].status, { kind: 'good', source: 'crl' });
+    assert.ok(gets >= 2);
+    body = Buffer.alloc(rev.MAX_CRL_BYTES + 1);
+    assert.equal(await rev.fetchCrl('http://127.0.0.1:18962/ca.crl'), null, 'over the size limit');
+    const notRead = /** @type {any} */ (await smime.verifyBytes(mail('alice')));
+    assert.equal(notRead.reason?.kind, 'revocation_unknown');
+  } finally {
+    await new Promise((r) => server.close(() => r(undefined)));
+    await startResponder();
+  }
+});
