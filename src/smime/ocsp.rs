@@ -18,7 +18,7 @@
 //! **The response** (§4.2.1) is judged by [`check`] for one certificate and its issuer:
 //! - `responseStatus` successful, `responseBytes` of type id-pkix-ocsp-basic;
 //! - the `BasicOCSPResponse` signature over `tbsResponseData` verifies (through the same
-//!   [`super::algs::verify_signature_with`] as certificates and CRLs, so in the extension it
+//!   `algs::verify_signature_with` as certificates and CRLs, so in the extension it
 //!   is one more request to WebCrypto in the check's rounds, [`super::offload`]);
 //! - the signer is authorised (§4.2.2.2): the issuer itself (`responderID` its name or the
 //!   SHA-1 of its key), or a delegated responder certificate from `certs` that the issuer

@@ -472,7 +472,7 @@ pub struct Details {
 
 /// One certificate's revocation status, and what the caller may fetch to establish it (the
 /// core is sans-IO: it names the requests, the caller brings the answers back in
-/// [`super::VerifyOptions::ocsp_responses`]).
+/// [`super::VerifyOptions::online`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Revocation {
     /// Subject DN.
