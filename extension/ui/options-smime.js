@@ -170,7 +170,9 @@ async function startRevocation() {
   const got = await send({ type: 'smime.revocation' });
   show(got.ok ? /** @type {any} */ (got.value).mode : 'off');
   for (const radio of radios) {
-    radio.addEventListener('change', () => {
+    // `click` (fired too when the keyboard selects a radio): the browsers show a permission
+    // prompt only within a user action, and a click is one in both.
+    radio.addEventListener('click', () => {
       const mode = radio.value;
       // Asked in the click's own turn: the browsers want a user gesture.
       const allowed = mode === 'off' ? Promise.resolve(true) : requestHostPermissions(REVOCATION_ORIGINS);
