@@ -495,6 +495,10 @@ pub struct VerifyJobJs {
     anchors: Vec<crate::smime::TrustAnchor>,
     /// A bare `.p7m` file: no `From` to bind the signer to.
     p7m: bool,
+    /// Online revocation: the user's setting and the OCSP answers fetched (`setOnline`).
+    online_mode: crate::smime::path::OnlineMode,
+    ocsp_responses: Vec<Vec<u8>>,
+    online_crls: Vec<crate::smime::x509::CertificateList>,
 }
 
 #[wasm_bindgen(js_class = VerifyJob)]
@@ -527,7 +531,42 @@ impl VerifyJobJs {
             now: secs(now),
             anchors: user_anchors(&user_roots)?,
             p7m: false,
+            online_mode: Default::default(),
+            ocsp_responses: Vec::new(),
+            online_crls: Vec::new(),
         })
+    }
+
+    /// Online revocation for this job, before its first step: `mode` is "off", "soft" or
+    /// "hard" (`smime::path::OnlineMode`), `responses` the DER OCSP answers fetched for the
+    /// requests a previous check named (`details.revocation[].ocsp_request`). Throws
+    /// `BadArgument` for another mode, more than `MAX_OCSP_RESPONSES` answers or one larger
+    /// than `ocsp::MAX_RESPONSE_BYTES`.
+    #[wasm_bindgen(js_name = setOnline)]
+    pub fn set_online(
+        &mut self,
+        mode: &str,
+        responses: Vec<js_sys::Uint8Array>,
+    ) -> Result<(), JsValue> {
+        use crate::smime::path::{OnlineMode, MAX_OCSP_RESPONSES};
+        let bad = |what: &str| js_error("BadArgument", what);
+        self.online_mode = match mode {
+            "off" => OnlineMode::Off,
+            "soft" => OnlineMode::SoftFail,
+            "hard" => OnlineMode::HardFail,
+            _ => return Err(bad("the revocation mode is off, soft or hard")),
+        };
+        if responses.len() > MAX_OCSP_RESPONSES {
+            return Err(bad("too many revocation answers"));
+        }
+        if responses
+            .iter()
+            .any(|r| r.length() as usize > crate::smime::ocsp::MAX_RESPONSE_BYTES)
+        {
+            return Err(bad("a revocation answer is too large"));
+        }
+        self.ocsp_responses = responses.iter().map(|r| r.to_vec()).collect();
+        Ok(())
     }
 
     /// A job for a bare `.p7m` file (signed-data in DER, PEM or base64), checked as
@@ -543,6 +582,22 @@ impl VerifyJobJs {
         Ok(job)
     }
 
+    /// The CRLs fetched from the distribution points a previous check named
+    /// (`details.revocation[].crl_urls`), DER, for this job, before its first step. One that
+    /// does not parse is left out (the certificate then stays "not checked"). Throws
+    /// `BadArgument` for more than `path::MAX_ONLINE_CRLS`.
+    #[wasm_bindgen(js_name = setOnlineCrls)]
+    pub fn set_online_crls(&mut self, crls: Vec<js_sys::Uint8Array>) -> Result<(), JsValue> {
+        if crls.len() > crate::smime::path::MAX_ONLINE_CRLS {
+            return Err(js_error("BadArgument", "too many revocation lists"));
+        }
+        self.online_crls = crls
+            .iter()
+            .filter_map(|c| crate::smime::x509::CertificateList::from_der(&c.to_vec()).ok())
+            .collect();
+        Ok(())
+    }
+
     /// Runs the check with the answers so far: `{ verdict }` or what to answer.
     pub fn step(&mut self) -> Result<JsValue, JsValue> {
         use crate::smime::digest_offload::ContentSource;
@@ -550,6 +605,11 @@ impl VerifyJobJs {
         let mut opts = crate::smime::VerifyOptions::new(self.now, &self.anchors);
         opts.use_builtin_roots = true;
         opts.skip_sender_check = self.p7m;
+        opts.online = crate::smime::path::OnlineRevocation {
+            ocsp_responses: &self.ocsp_responses,
+            crls: &self.online_crls,
+            mode: self.online_mode,
+        };
         let needs = match self.job.step(&opts) {
             Step::Done(v) => {
                 let o = js_sys::Object::new();
@@ -661,6 +721,14 @@ impl VerifyJobJs {
 
 fn set_field(o: &js_sys::Object, key: &str, value: JsValue) -> Result<(), JsValue> {
     js_sys::Reflect::set(o, &key.into(), &value).map(|_| ())
+}
+
+/// Until when an OCSP answer may be kept (unix seconds): the earliest nextUpdate of its answers,
+/// or thisUpdate plus `ocsp::MAX_AGE_WITHOUT_NEXT_UPDATE_SECS`; `null` when it does not parse.
+/// For the background's cache only: the answer is checked in full each time it is used.
+#[wasm_bindgen(js_name = ocspAnswerUntil)]
+pub fn ocsp_answer_until(response: &[u8]) -> Option<f64> {
+    crate::smime::ocsp::answer_until(response).map(|t| t as f64)
 }
 
 /// The verdict for a message whose check stopped on an internal error (the background asks

@@ -492,6 +492,7 @@ fn path_opts<'a>(
         require_revocation: false,
         offload: None,
         strict: false,
+        online: Default::default(),
     }
 }
 

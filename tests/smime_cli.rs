@@ -189,3 +189,49 @@ fn require_revocation_flag() {
     assert!(help.contains("--require-revocation"), "{help}");
     assert!(help.contains("NIST PKITS setting"), "{help}");
 }
+
+/// `--ocsp-response` and `--revocation` (tests/fixtures/ocsp): the answer the user fetched
+/// settles the certificate; hard-fail without one is not verified.
+#[test]
+fn verify_with_an_ocsp_answer() {
+    let f = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ocsp");
+    let resp = std::fs::read(format!("{f}/resp-bob-revoked.der")).unwrap();
+    let made = impalemail::smime::ocsp::parse_response(&resp)
+        .unwrap()
+        .responses[0]
+        .this_update;
+    let at = impalemail::smime::verdict::format_time(made + 3600);
+    let run = |extra: &[&str], mail: &str| {
+        let root = format!("{f}/pki/root.pem");
+        let file = format!("{f}/{mail}");
+        let mut args = vec!["--no-builtin-roots", "--root", &root, "--at", &at];
+        args.extend_from_slice(extra);
+        args.push(&file);
+        let (code, out, _) = run(&args, b"");
+        (code, out)
+    };
+    let bob_answer = format!("{f}/resp-bob-revoked.der");
+    let (code, out) = run(&["--ocsp-response", &bob_answer], "mail-bob.eml");
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("revoked (ocsp) on 2026-01-01T00:00:00Z, keyCompromise"),
+        "{out}"
+    );
+    let (code, out) = run(&[], "mail-bob.eml");
+    assert_eq!(code, 0, "offline, nothing known: {out}");
+    assert!(
+        out.contains("OCSP responder: http://127.0.0.1:18961/ocsp"),
+        "{out}"
+    );
+    let (code, _) = run(&["--revocation", "hard"], "mail-alice.eml");
+    assert_eq!(code, 2);
+    let alice_answer = format!("{f}/resp-alice-good.der");
+    let (code, out) = run(
+        &["--revocation", "hard", "--ocsp-response", &alice_answer],
+        "mail-alice.eml",
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("(serial 1001): good (ocsp)"), "{out}");
+    let (code, _) = run(&["--revocation", "always"], "mail-alice.eml");
+    assert_eq!(code, 3);
+}

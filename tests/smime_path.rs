@@ -317,6 +317,7 @@ fn run_one(
         require_revocation: true,
         offload: None,
         strict: false,
+        online: Default::default(),
     };
     validate(ee, &opts)
 }
@@ -422,6 +423,7 @@ fn email_opts<'a>(
         require_revocation,
         offload: None,
         strict: false,
+        online: Default::default(),
     }
 }
 
@@ -705,6 +707,7 @@ fn bouncycastle_validator_mails() {
                 require_revocation: false,
                 offload: None,
                 strict: false,
+                online: Default::default(),
             },
         )
     };
@@ -763,6 +766,7 @@ fn untrusted_root_is_unknown_issuer() {
             require_revocation: false,
             offload: None,
             strict: false,
+            online: Default::default(),
         },
     );
     // Same name, other key: the MD5 signature cannot even be tried; never Ok.
@@ -781,6 +785,7 @@ fn untrusted_root_is_unknown_issuer() {
             require_revocation: false,
             offload: None,
             strict: false,
+            online: Default::default(),
         },
     );
     assert!(

@@ -77,6 +77,7 @@ impl Chain {
             require_revocation: self.require_revocation,
             offload: None,
             strict: self.strict,
+            online: Default::default(),
         };
         let leaf = Certificate::from_der(&self.leaf.der()).unwrap();
         validate(&leaf, &opts)

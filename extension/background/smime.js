@@ -11,6 +11,7 @@
 import { base64ToBytes as fromBase64, bytesToBase64 as toBase64, isBase64 } from '../shared/base64.js';
 import { storageLocal } from '../shared/ext.js';
 import { call } from './core.js';
+import { allAnswered, answersFor, crlsFor, remember, REVOCATION_MODE_KEY, REVOCATION_MODES, revocationMode, wanted } from './revocation.js';
 import { runJob } from './verify-job.js';
 
 /** Storage key of the user's own trust anchors: a list of base64 DER certificates. */
@@ -50,16 +51,44 @@ async function userRoots() {
  * @param {Uint8Array} raw
  */
 export async function verifyBytes(raw) {
-  return checked((now, roots) => verifyAt(raw, now, roots));
+  const mode = await revocationMode();
+  return checked((now, roots) => verifyAt(raw, now, roots, mode));
 }
 
 /**
- * The check itself, at `now` with `roots` (also what `tools/bench` times in Chromium).
+ * The check itself, at `now` with `roots` (also what `tools/bench` times in Chromium), with
+ * online revocation in `mode` (`revocation.js`).
  * @param {Uint8Array} raw @param {number} now @param {Uint8Array[]} roots
+ * @param {'off' | 'soft' | 'hard'} [mode]
  */
-export async function verifyAt(raw, now, roots) {
-  const job = await call((c) => new c.VerifyJob(raw, now, roots));
-  return runJob(job, raw, crypto.subtle, (fn) => call(() => fn()));
+export async function verifyAt(raw, now, roots, mode = 'off') {
+  return online(mode, now, async (m, answers, crls) => {
+    const job = await call((c) => new c.VerifyJob(raw, now, roots));
+    await call(() => { job.setOnline(m, answers); job.setOnlineCrls(crls); });
+    return runJob(job, raw, crypto.subtle, (fn) => call(() => fn()));
+  });
+}
+
+/**
+ * Runs `pass` once without online revocation; when `mode` is on and the verdict names
+ * certificates to check online, fetches the OCSP answers and runs it again with them and the
+ * mode; when that leaves a certificate with a distribution point unsettled, fetches the CRLs
+ * and runs it a third time (see `revocation.js`).
+ * @param {'off' | 'soft' | 'hard'} mode @param {number} now
+ * @param {(mode: string, answers: Uint8Array[], crls: Uint8Array[]) => Promise<unknown>} pass
+ */
+async function online(mode, now, pass) {
+  const first = await pass('off', [], []);
+  if (mode === 'off' || wanted(first).length === 0) return first;
+  const { answers, fetched } = await answersFor(first, now);
+  let verdict = await pass(mode, answers, []);
+  if (allAnswered(verdict)) {
+    await remember(fetched, (b) => call((c) => c.ocspAnswerUntil(b) ?? null), now);
+    return verdict;
+  }
+  const crls = await crlsFor(first, verdict);
+  if (crls.length > 0) verdict = await pass(mode, answers, crls);
+  return verdict;
 }
 
 /**
@@ -67,10 +96,12 @@ export async function verifyAt(raw, now, roots) {
  * @param {Uint8Array} bytes
  */
 export async function verifyP7mBytes(bytes) {
-  return checked(async (now, roots) => {
+  const mode = await revocationMode();
+  return checked((now, roots) => online(mode, now, async (m, answers, crls) => {
     const job = await call((c) => c.VerifyJob.p7m(bytes, now, roots));
+    await call(() => { job.setOnline(m, answers); job.setOnlineCrls(crls); });
     return runJob(job, new Uint8Array(0), crypto.subtle, (fn) => call(() => fn()));
-  });
+  }));
 }
 
 /**
@@ -144,6 +175,18 @@ export const smimePageHandlers = {
     if (stored.length + added.length > MAX_USER_ROOTS) throw fail('TooMany', `at most ${MAX_USER_ROOTS} roots of your own`);
     await storageLocal.set({ [USER_ROOTS_KEY]: [...stored, ...added] });
     return describedRoots();
+  },
+  /** `{ mode }`: online revocation ('off' | 'soft' | 'hard'). */
+  'smime.revocation': async () => ({ mode: await revocationMode() }),
+  /**
+   * `{ mode }`: sets it. The page asked for the host permissions first (a user gesture is
+   * needed); without them a soft-fail check says that revocation could not be checked.
+   */
+  'smime.setRevocation': async (m) => {
+    const mode = REVOCATION_MODES.find((x) => x === m.mode);
+    if (!mode) throw fail('BadMessage', 'the revocation check is off, soft or hard');
+    await storageLocal.set({ [REVOCATION_MODE_KEY]: mode });
+    return { mode };
   },
   /** `{ fingerprint }`: stops trusting one of the user's roots. Answers the list. */
   'trust.removeRoot': async (m) => {

@@ -134,6 +134,7 @@ export const NOTICE_WARNINGS = {
   reply_to_elsewhere: ['reply_to', 'signer'],
   date_far_from_signing_time: ['date', 'signing_time'],
   outer_signer_not_sender: ['signer'],
+  revocation_not_checked: ['subject'],
 };
 
 /**

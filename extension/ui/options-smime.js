@@ -5,7 +5,7 @@
  * with a preview of exactly what will be trusted), and the webmail sites where messages are
  * checked. Every change goes through the background (`trust.*`, `webmail.*`).
  */
-import { i18n, send } from '../shared/ext.js';
+import { i18n, requestHostPermissions, send } from '../shared/ext.js';
 import { MARK_COLORS } from '../shared/mark.js';
 import { blobToBase64 } from '../shared/base64.js';
 import { certificateSave } from './cert-files.js';
@@ -203,4 +203,37 @@ async function startSeen() {
   if (got.ok) renderSeen(/** @type {SeenSigner[]} */ (got.value));
 }
 
-Promise.all([startMark(), startRoots(), startSites(), startSeen()]).finally(() => { document.body.dataset.smimeReady = '1'; });
+// ------------------------------------------------------------------ online revocation
+
+/** The host permissions the online check needs (`background/revocation.js`). */
+const REVOCATION_ORIGINS = ['http://*/*', 'https://*/*'];
+
+async function startRevocation() {
+  const radios = /** @type {HTMLInputElement[]} */ ([...document.querySelectorAll('input[name="revocation"]')]);
+  const show = (/** @type {string} */ mode) => { for (const r of radios) r.checked = r.value === mode; };
+  const got = await send({ type: 'smime.revocation' });
+  show(got.ok ? /** @type {any} */ (got.value).mode : 'off');
+  for (const radio of radios) {
+    // `click` (fired too when the keyboard selects a radio): the browsers show a permission
+    // prompt only within a user action, and a click is one in both.
+    radio.addEventListener('click', () => {
+      const mode = radio.value;
+      // Asked in the click's own turn: the browsers want a user gesture.
+      const allowed = mode === 'off' ? Promise.resolve(true) : requestHostPermissions(REVOCATION_ORIGINS);
+      allowed.then(async (ok) => {
+        const status = byId('revocation-status');
+        if (!ok) {
+          show('off');
+          await send({ type: 'smime.setRevocation', mode: 'off' });
+          status.textContent = i18n('optRevocationDenied');
+          return;
+        }
+        const r = await send({ type: 'smime.setRevocation', mode });
+        showError(byId('revocation-error'), r.ok ? null : r.error);
+        status.textContent = r.ok ? i18n('optRevocationSaved') : '';
+      });
+    });
+  }
+}
+
+Promise.all([startMark(), startRoots(), startRevocation(), startSites(), startSeen()]).finally(() => { document.body.dataset.smimeReady = '1'; });

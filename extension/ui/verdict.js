@@ -36,6 +36,7 @@ export { fingerprint, verdictWords };
  *     from?: { name?: string | null, address: string }[],
  *     warnings?: ({ kind: string } & Record<string, unknown>)[],
  *     revocation_checked?: boolean,
+ *     revocation?: { subject: string, status: { kind: string, source?: string, time?: string, reason?: string } }[],
  *     layers?: unknown[],
  *   },
  * }} Verdict
@@ -125,12 +126,30 @@ function detailsElement(v) {
   if (d.warnings?.length) {
     row('verdictWarnings', 'warnings', [h('ul', {}, d.warnings.map((w) => h('li', { text: warningText(w) })))]);
   }
-  row('verdictRevocation', 'revocation', [i18n(d.revocation_checked ? 'verdictRevocationChecked' : 'verdictRevocationNotChecked')]);
+  // Each certificate whose status is known (online revocation, or a CRL at hand).
+  const known = /** @type {string[]} */ ((d.revocation ?? []).map(revocationLine).filter((t) => t !== null));
+  row('verdictRevocation', 'revocation', [
+    i18n(d.revocation_checked ? 'verdictRevocationChecked' : 'verdictRevocationNotChecked'),
+    ...(known.length ? [h('ul', {}, known.map((t) => h('li', { text: t })))] : []),
+  ]);
   if (d.checked_at) row('verdictCheckedAt', 'checked-at', [when(d.checked_at)]);
   return h('details', { className: 'verdict-details' }, [
     h('summary', { text: i18n('verdictDetails') }),
     h('dl', {}, rows),
   ]);
+}
+
+/**
+ * One certificate's known revocation status as a line, or `null` when it is not known.
+ * @param {{ subject: string, status: { kind: string, source?: string, time?: string, reason?: string } }} r
+ * @returns {string | null}
+ */
+function revocationLine(r) {
+  const s = r.status;
+  if (s.kind === 'good') return i18n('verdictRevocationGood', [r.subject, String(s.source ?? '').toUpperCase()]);
+  if (s.kind === 'revoked') return i18n('verdictRevocationRevoked', [r.subject, when(String(s.time ?? '')), s.reason ?? 'unspecified']);
+  if (s.kind === 'unknown') return i18n('verdictRevocationUnknown', [r.subject]);
+  return null;
 }
 
 /**

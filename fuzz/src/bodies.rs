@@ -318,6 +318,7 @@ pub fn cert(data: &[u8]) {
                 require_revocation: false,
                 offload: None,
                 strict: false,
+                online: Default::default(),
             };
             match path::validate(ee, &opts) {
                 Ok(p) => {

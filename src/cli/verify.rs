@@ -6,7 +6,7 @@
 
 use std::io::{Read, Write};
 
-use crate::smime::path::{AnchorSource, TrustAnchor};
+use crate::smime::path::{AnchorSource, OnlineMode, OnlineRevocation, TrustAnchor};
 use crate::smime::verdict::{days_from_civil, Status, Verdict};
 use crate::smime::verify::{verify_message, VerifyOptions};
 use crate::smime::x509::{Certificate, CertificateList};
@@ -27,6 +27,14 @@ OPTIONS:
     --require-revocation      Treat a certificate whose revocation status cannot be
                               established from the CRLs in the message or given with --crl
                               as not verified; the NIST PKITS setting
+    --ocsp-response <file>    An OCSP answer (DER, RFC 6960) for a certificate of the chain,
+                              fetched beforehand (the --json verdict names each responder
+                              and request: details.revocation); repeatable. Nothing is
+                              fetched: the command line stays offline
+    --revocation <mode>       What a certificate whose status no CRL or OCSP answer settles
+                              means when it names a responder or a distribution point:
+                              `soft` a warning (the default with --ocsp-response), `hard`
+                              not verified, `off` nothing (the default)
     --strict                  Hold the chain to the RFC 5280 profile rules (authority and
                               subject key identifiers, positive serial numbers, subjects):
                               a broken one is invalid, not a warning (as openssl -x509_strict)
@@ -64,6 +72,8 @@ fn run_inner(args: &[String], stdin: &mut dyn Read, stdout: &mut dyn Write) -> R
     let mut require_revocation = false;
     let mut strict = false;
     let mut json = false;
+    let mut ocsp: Vec<Vec<u8>> = Vec::new();
+    let mut mode: Option<OnlineMode> = None;
     let mut input: Option<String> = None;
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -110,6 +120,26 @@ fn run_inner(args: &[String], stdin: &mut dyn Read, stdout: &mut dyn Write) -> R
                     );
                 }
             }
+            "--ocsp-response" => {
+                let f = value("--ocsp-response")?;
+                let der = std::fs::read(&f).map_err(|e| format!("cannot read `{f}`: {e}"))?;
+                if der.len() > crate::smime::ocsp::MAX_RESPONSE_BYTES {
+                    return Err(format!(
+                        "`{f}`: larger than an OCSP answer may be ({} bytes)",
+                        crate::smime::ocsp::MAX_RESPONSE_BYTES
+                    ));
+                }
+                ocsp.push(der);
+            }
+            "--revocation" => {
+                let v = value("--revocation")?;
+                mode = Some(match v.as_str() {
+                    "off" => OnlineMode::Off,
+                    "soft" => OnlineMode::SoftFail,
+                    "hard" => OnlineMode::HardFail,
+                    _ => return Err(format!("--revocation: `{v}` is not off, soft or hard")),
+                });
+            }
             "--no-builtin-roots" => builtin = false,
             "--skip-sender-check" => skip_sender = true,
             "--require-revocation" => require_revocation = true,
@@ -146,6 +176,16 @@ fn run_inner(args: &[String], stdin: &mut dyn Read, stdout: &mut dyn Write) -> R
     opts.skip_sender_check = skip_sender;
     opts.require_revocation = require_revocation;
     opts.strict = strict;
+    let default_mode = if ocsp.is_empty() {
+        OnlineMode::Off
+    } else {
+        OnlineMode::SoftFail
+    };
+    opts.online = OnlineRevocation {
+        ocsp_responses: &ocsp,
+        crls: &[],
+        mode: mode.unwrap_or(default_mode),
+    };
     let verdict = verify_message(&raw, &opts);
     if json {
         let s = serde_json::to_string_pretty(&verdict).map_err(|e| e.to_string())?;
@@ -222,6 +262,36 @@ fn human(v: &Verdict) -> String {
             i + 1,
             l.signature_kind
         ));
+    }
+    for r in &d.revocation {
+        use crate::smime::verdict::RevocationStatus as R;
+        let status = match &r.status {
+            R::Good { source, .. } => format!("good ({source})"),
+            R::Revoked {
+                source,
+                reason,
+                time,
+            } => format!(
+                "revoked ({source}) on {time}{}",
+                reason
+                    .as_ref()
+                    .map(|x| format!(", {x}"))
+                    .unwrap_or_default()
+            ),
+            R::Unknown => "unknown to the responder".into(),
+            R::NotChecked { why } if why == "not checked" => why.clone(),
+            R::NotChecked { why } => format!("not checked: {why}"),
+        };
+        out.push_str(&format!(
+            "revocation of {} (serial {}): {status}\n",
+            r.subject, r.serial
+        ));
+        if let Some(u) = &r.ocsp_url {
+            out.push_str(&format!("  OCSP responder: {u}\n"));
+        }
+        for u in &r.crl_urls {
+            out.push_str(&format!("  CRL: {u}\n"));
+        }
     }
     for w in &d.warnings {
         out.push_str(&format!(

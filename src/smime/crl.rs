@@ -165,7 +165,7 @@ pub enum CrlStatus {
     BudgetExceeded,
 }
 
-fn reason_name(r: CrlReason) -> &'static str {
+pub(crate) fn reason_name(r: CrlReason) -> &'static str {
     match r {
         0 => "unspecified",
         1 => "keyCompromise",

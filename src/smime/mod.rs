@@ -15,6 +15,7 @@ pub mod digest_offload;
 pub mod display_name;
 pub mod mime;
 pub mod names;
+pub mod ocsp;
 pub mod offload;
 pub mod path;
 pub mod policy;

@@ -34,7 +34,9 @@ use super::x509::{
 use super::algs::{self, Strength, WeakReason};
 use super::crl::{self, CrlSigner, CrlStatus};
 use super::names::{self, NameKey, NcFailure, SubjectNames};
+use super::ocsp;
 use super::policy::{PolicyFailure, PolicyState};
+use super::verdict::{Revocation, RevocationStatus};
 
 /// Longest accepted path, in certificates from the end entity up to (excluding) the anchor.
 /// Real S/MIME chains have 1-3; PKITS needs up to 6.
@@ -320,6 +322,93 @@ pub struct PathOptions<'a> {
     /// CAs of the past broke these rules without deceiving anyone, and old signed mail must
     /// not turn red), it is a warning on the valid path ([`ValidPath::warnings`]).
     pub strict: bool,
+    /// Online revocation (RFC 6960 OCSP answers the caller fetched; see [`OnlineRevocation`]).
+    pub online: OnlineRevocation<'a>,
+}
+
+/// Online revocation inputs: the answers the caller fetched for the requests a previous check
+/// named ([`super::verdict::Revocation`]), and whether a missing status fails the path.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OnlineRevocation<'a> {
+    /// DER OCSP responses, any certificates: each certificate of the path not established by
+    /// a CRL uses the first one about it that [`ocsp::check`] accepts. At most
+    /// [`MAX_OCSP_RESPONSES`] are looked at.
+    pub ocsp_responses: &'a [Vec<u8>],
+    /// CRLs the caller fetched from the certificates' distribution points (RFC 5280
+    /// §4.2.1.13), used for a certificate that neither the CRLs at hand nor an OCSP answer
+    /// settled. Unlike the CRLs at hand, one that cannot settle the status makes it "not
+    /// checked", never an invalid path.
+    pub crls: &'a [CertificateList],
+    /// What a certificate whose status is not established means (see [`OnlineMode`]).
+    pub mode: OnlineMode,
+}
+
+/// The user's online revocation setting (off by default: the certificate authority learns
+/// which certificate is checked, and when).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum OnlineMode {
+    /// No online check: only CRLs at hand count (and no answers are passed).
+    #[default]
+    Off,
+    /// A certificate whose status could not be established online keeps the verdict it would
+    /// have without the check, with a warning (`Warning::RevocationNotChecked`).
+    SoftFail,
+    /// A certificate that names a way to check it online (an OCSP responder or a CRL
+    /// distribution point) and whose status is not established (not reached, unknown, a bad
+    /// answer) is [`PathError::RevocationUnknown`]: never green. A certificate naming neither
+    /// cannot be checked by anyone, and is "not checked" as without the switch.
+    HardFail,
+}
+
+/// Most OCSP responses looked at in one path validation: one per certificate of a long chain,
+/// with room for stale ones the caller still holds.
+pub const MAX_OCSP_RESPONSES: usize = 16;
+
+/// Most CRLs fetched from distribution points passed to one check: one or two per
+/// certificate of a chain.
+pub const MAX_ONLINE_CRLS: usize = 8;
+
+/// What the OCSP answers (or the CRLs fetched) say about one certificate.
+enum OcspOutcome {
+    Good {
+        source: &'static str,
+        next_update: Option<i64>,
+    },
+    Revoked {
+        source: &'static str,
+        time: i64,
+        reason: Option<String>,
+    },
+    Unknown,
+    /// No usable answer: why (the last answer's problem), or `None` when none was about it.
+    None(Option<String>),
+}
+
+/// Hex of a serial's contents octets (as the CRL checks write it).
+fn serial_hex(serial: &[u8]) -> String {
+    serial.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The http(s) fullName URIs of a certificate's distribution points.
+fn crl_urls(scope: &crl::CertScope) -> Vec<String> {
+    let Ok(dps) = &scope.distribution_points else {
+        return Vec::new();
+    };
+    dps.iter()
+        .filter_map(|dp| match &dp.distribution_point {
+            Some(x509::DistributionPointName::FullName(names)) => Some(names),
+            _ => None,
+        })
+        .flatten()
+        .filter_map(|g| match g {
+            x509::GeneralName::UniformResourceIdentifier(u)
+                if u.starts_with("http://") || u.starts_with("https://") =>
+            {
+                Some(u.clone())
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// A validated path.
@@ -331,8 +420,12 @@ pub struct ValidPath {
     pub anchor: TrustAnchor,
     /// Set when a signature on the path, or a key, is weak (SHA-1, small RSA, DSA).
     pub weak: Option<WeakReason>,
-    /// True when every certificate's revocation status was established from a CRL.
+    /// True when every certificate's revocation status was established, from a CRL or an
+    /// OCSP answer.
     pub revocation_checked: bool,
+    /// Each certificate's revocation status, end entity first, with what the caller may
+    /// fetch for those not established.
+    pub revocation: Vec<Revocation>,
     /// Certificate policies valid for the path (empty when none or any).
     pub policies: Vec<ObjectIdentifier>,
     /// The profile rules certificates of the path break (not in strict mode, where each is
@@ -428,6 +521,8 @@ pub enum PathError {
     },
     /// A certificate is listed on a usable CRL (§6.1.3 (a)(3)).
     Revoked {
+        /// Where the revocation was found: "crl" or "ocsp".
+        source: &'static str,
         /// Serial, hex.
         serial: String,
         /// CRL reasonCode, if any.
@@ -945,6 +1040,54 @@ where
         Ok(())
     }
 
+    /// What the caller's OCSP answers say about `cert`, issued by the holder of `issuer_key`
+    /// named `issuer_name`; each answer about it costs one signature check from the budget
+    /// (two with a delegated responder are counted as one: the responder's certificate is
+    /// small and checked once per answer).
+    fn ocsp_status(
+        &mut self,
+        cert: &Certificate,
+        issuer_key: &SubjectPublicKeyInfo,
+        issuer_name: &NameKey,
+    ) -> Result<OcspOutcome, PathError> {
+        let subject = ocsp::Subject {
+            cert,
+            issuer_key,
+            issuer_name,
+        };
+        let mut why = None;
+        for response in self
+            .opts
+            .online
+            .ocsp_responses
+            .iter()
+            .take(MAX_OCSP_RESPONSES)
+        {
+            if !ocsp::is_about(response, subject) {
+                continue;
+            }
+            self.take_sig()?;
+            match ocsp::check(response, subject, self.opts.time, self.opts.offload) {
+                Ok(ocsp::OcspStatus::Good { next_update, .. }) => {
+                    return Ok(OcspOutcome::Good {
+                        source: "ocsp",
+                        next_update,
+                    })
+                }
+                Ok(ocsp::OcspStatus::Revoked { time, reason }) => {
+                    return Ok(OcspOutcome::Revoked {
+                        source: "ocsp",
+                        time,
+                        reason,
+                    })
+                }
+                Ok(ocsp::OcspStatus::Unknown) => return Ok(OcspOutcome::Unknown),
+                Err(e) => why = Some(e.to_string()),
+            }
+        }
+        Ok(OcspOutcome::None(why))
+    }
+
     /// Verify the signature of `child` with `key` (cached by (child, issuer_id)).
     fn check_sig(
         &mut self,
@@ -1070,6 +1213,8 @@ where
         // end, so that a failure that proves something wins over "unknown".
         let mut unknown_revocation: Option<PathError> = None;
         let mut warnings: Vec<ProfileWarning> = Vec::new();
+        // Each certificate's revocation status, end entity last here (reversed at the end).
+        let mut revocation: Vec<Revocation> = Vec::new();
 
         // An anchor made from a certificate is held to it (RFC 5937 §3).
         if let Some(ac) = &anchor.certificate {
@@ -1171,46 +1316,178 @@ where
             };
             let status = crl::check(&scope, opts.crls, time, &mut env);
             let info = &self.infos[idx];
-            match status {
-                CrlStatus::Good => {}
-                CrlStatus::BudgetExceeded => {
+            let mut entry = Revocation {
+                subject: info.subject_str(),
+                serial: serial_hex(&cert.serial_number),
+                status: RevocationStatus::NotChecked {
+                    why: "not checked".into(),
+                },
+                ocsp_url: None,
+                ocsp_request: None,
+                crl_urls: Vec::new(),
+            };
+            // Not established by a CRL: what an OCSP answer says (RFC 6960, see `ocsp`).
+            let unestablished = |why: Option<String>| match why {
+                Some(why) => RevocationStatus::NotChecked { why },
+                None => RevocationStatus::NotChecked {
+                    why: "not checked".into(),
+                },
+            };
+            let unsettled = matches!(status, CrlStatus::NotChecked | CrlStatus::NotConforming(_));
+            let mut online = if unsettled {
+                self.ocsp_status(cert, &working_key, &working_issuer_name)?
+            } else {
+                OcspOutcome::None(None)
+            };
+            // Then the CRLs the caller fetched from the distribution points: the same §6.3.3
+            // checks, but a CRL that cannot settle the status (stale, another scope, not
+            // conforming) leaves it "not checked" rather than failing the path, since a
+            // network (or an attacker on plain http) chose what arrived.
+            if unsettled && matches!(online, OcspOutcome::None(_)) && !opts.online.crls.is_empty() {
+                let mut env = PathCrlEnv {
+                    issuer: working_issuer_name.clone(),
+                    issuer_signer: CrlSigner {
+                        spki: working_key.clone(),
+                        may_sign_crls: ku_allows(working_issuer_ku, key_usage::CRL_SIGN),
+                    },
+                    issuer_id: working_issuer_id,
+                    anchor: a,
+                    search: self,
+                };
+                online = match crl::check(&scope, opts.online.crls, time, &mut env) {
+                    CrlStatus::Good => OcspOutcome::Good {
+                        source: "crl",
+                        next_update: None,
+                    },
+                    CrlStatus::Revoked { reason, date, .. } => OcspOutcome::Revoked {
+                        source: "crl",
+                        time: date,
+                        reason,
+                    },
+                    CrlStatus::BudgetExceeded => {
+                        return Err(PathError::BudgetExceeded(BudgetKind::SignatureChecks))
+                    }
+                    CrlStatus::NotChecked => online,
+                    CrlStatus::NotConforming(why) | CrlStatus::Problem(why) => {
+                        OcspOutcome::None(Some(format!("the revocation list: {why}")))
+                    }
+                };
+            }
+            let info = &self.infos[idx];
+            match (status, online) {
+                (CrlStatus::Good, _) => {
+                    entry.status = RevocationStatus::Good {
+                        source: "crl".into(),
+                        until: None,
+                    };
+                }
+                (CrlStatus::BudgetExceeded, _) => {
                     return Err(PathError::BudgetExceeded(BudgetKind::SignatureChecks))
                 }
-                CrlStatus::NotChecked => {
+                (
+                    _,
+                    OcspOutcome::Good {
+                        source,
+                        next_update,
+                    },
+                ) => {
+                    entry.status = RevocationStatus::Good {
+                        source: source.into(),
+                        until: next_update.map(super::verdict::format_time),
+                    };
+                }
+                (
+                    _,
+                    OcspOutcome::Revoked {
+                        source,
+                        time: date,
+                        reason,
+                    },
+                ) => {
+                    return Err(PathError::Revoked {
+                        source,
+                        serial: entry.serial,
+                        reason,
+                        date,
+                        subject: info.subject_str(),
+                    })
+                }
+                (CrlStatus::NotChecked, online) => {
                     revocation_checked = false;
                     if opts.require_revocation {
                         unknown_revocation.get_or_insert(PathError::RevocationUnknown {
                             subject: info.subject_str(),
                         });
                     }
+                    entry.status = match online {
+                        OcspOutcome::Unknown => RevocationStatus::Unknown,
+                        OcspOutcome::None(why) => unestablished(why),
+                        _ => unestablished(None),
+                    };
                 }
-                CrlStatus::NotConforming(detail) => {
+                (CrlStatus::NotConforming(detail), online) => {
                     revocation_checked = false;
                     if opts.require_revocation {
                         unknown_revocation.get_or_insert(PathError::CrlProblem {
-                            detail,
+                            detail: detail.clone(),
                             subject: info.subject_str(),
                         });
                     }
+                    entry.status = match online {
+                        OcspOutcome::Unknown => RevocationStatus::Unknown,
+                        _ => unestablished(Some(detail)),
+                    };
                 }
-                CrlStatus::Revoked {
-                    serial,
-                    reason,
-                    date,
-                } => {
+                (
+                    CrlStatus::Revoked {
+                        serial,
+                        reason,
+                        date,
+                    },
+                    _,
+                ) => {
                     return Err(PathError::Revoked {
+                        source: "crl",
                         serial,
                         reason,
                         date,
                         subject: info.subject_str(),
                     })
                 }
-                CrlStatus::Problem(detail) => {
+                (CrlStatus::Problem(detail), _) => {
                     return Err(PathError::CrlProblem {
                         detail,
                         subject: info.subject_str(),
                     })
                 }
+            }
+            if matches!(
+                entry.status,
+                RevocationStatus::NotChecked { .. } | RevocationStatus::Unknown
+            ) {
+                // What the caller may fetch to establish it.
+                entry.ocsp_url = ocsp::responder_urls(cert).into_iter().next();
+                if entry.ocsp_url.is_some() {
+                    use base64::Engine as _;
+                    let req = ocsp::build_request(cert, &working_key);
+                    entry.ocsp_request =
+                        Some(base64::engine::general_purpose::STANDARD.encode(req));
+                }
+                entry.crl_urls = crl_urls(&scope);
+                let named = entry.ocsp_url.is_some() || !entry.crl_urls.is_empty();
+                if opts.online.mode == OnlineMode::HardFail && named {
+                    unknown_revocation.get_or_insert(PathError::RevocationUnknown {
+                        subject: info.subject_str(),
+                    });
+                }
+            }
+            // A certificate with nothing known and nothing to fetch is left out: most mail's
+            // chains, whose verdicts then read as before.
+            let idle = matches!(entry.status, RevocationStatus::NotChecked { .. })
+                && entry.ocsp_url.is_none()
+                && entry.crl_urls.is_empty();
+            if !idle {
+                revocation.push(entry);
             }
             // (b), (c) name constraints: not for self-issued intermediates.
             if last || !info.self_issued() {
@@ -1351,11 +1628,13 @@ where
         }
         let ee_key = &ee.cert.subject_public_key_info;
         merge_weak(&mut weak, key_strength(ee_key));
+        revocation.reverse();
         Ok(ValidPath {
             chain: path.iter().map(|&i| self.infos[i].cert.clone()).collect(),
             anchor: anchor.clone(),
             weak,
             revocation_checked,
+            revocation,
             policies: Vec::new(),
             warnings,
         })
@@ -1411,6 +1690,7 @@ where
                 require_revocation: self.opts.require_revocation,
                 offload: self.opts.offload,
                 strict: self.opts.strict,
+                online: self.opts.online,
             };
             let mut pending = self.pending.clone();
             pending.push((name.clone(), cert.subject_public_key_info.clone()));
@@ -1560,6 +1840,7 @@ mod tests {
             subject: "x".into(),
         };
         let revoked = PathError::Revoked {
+            source: "crl",
             serial: "01".into(),
             reason: None,
             date: 0,

@@ -85,10 +85,11 @@ pub enum Reason {
         /// Which limit.
         which: String,
     },
-    /// Revocation checking was required (`VerifyOptions::require_revocation`) and the
-    /// revocation status of a certificate in the chain could not be established: no CRL
-    /// from its issuer was at hand (RFC 5280 §6.3.3). Nothing proves the certificate bad, so
-    /// this is "not verified", not "invalid".
+    /// Revocation checking was required (`VerifyOptions::require_revocation`, or online
+    /// revocation in hard-fail mode) and the revocation status of a certificate in the chain
+    /// could not be established: no CRL from its issuer was at hand (RFC 5280 §6.3.3) and no
+    /// usable OCSP answer (RFC 6960). Nothing proves the certificate bad, so this is "not
+    /// verified", not "invalid".
     RevocationUnknown,
     /// The signature is valid but covers only encrypted content: `signed-data` whose content
     /// is `enveloped-data` (RFC 5652 §6; RFC 8551 §3.7 lets signing and encrypting nest in any
@@ -227,7 +228,7 @@ impl Reason {
                 "The signature's structure is broken or crafted to mislead. Treat the message as unsigned and suspicious.".into()
             }
             Reason::RevocationUnknown => {
-                "Revocation checking is required, and no revocation list (CRL) for a certificate in the chain was available. The certificate may have been withdrawn; treat the message as unsigned until its status can be checked.".into()
+                "Revocation checking is required, and neither a revocation list (CRL) nor an answer from the certificate authority was available for a certificate in the chain. The certificate may have been withdrawn; treat the message as unsigned until its status can be checked.".into()
             }
             Reason::InnerSignerNotSender { .. } => {
                 "The message is signed twice. The outer signature only wraps a message that someone else signed and wrote. The sender shown may be fake.".into()
@@ -336,6 +337,15 @@ pub enum Warning {
         reply_to: String,
         /// The signer's address (the `From` address).
         signer: String,
+    },
+    /// Online revocation checking is on with soft-fail and the revocation status of a
+    /// certificate of the chain could not be established (its responder could not be reached,
+    /// or gave no usable answer): the verdict is what it would be without the check.
+    RevocationNotChecked {
+        /// The certificate's subject.
+        subject: String,
+        /// Why, in plain words.
+        why: String,
     },
 }
 
@@ -455,8 +465,71 @@ pub struct Details {
     /// are the innermost layer's: the signer of what the reader sees.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub layers: Vec<Layer>,
-    /// Whether revocation was checked against a CRL for every certificate in the chain.
+    /// Whether revocation was checked (by a CRL, or an OCSP answer) for every certificate in
+    /// the chain.
     pub revocation_checked: bool,
+    /// Each certificate of the validated chain (end entity first, not the trust anchor): its
+    /// revocation status and where it could be asked online. Empty when the chain did not
+    /// validate, except for a revoked certificate, which is listed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub revocation: Vec<Revocation>,
+}
+
+/// One certificate's revocation status, and what the caller may fetch to establish it (the
+/// core is sans-IO: it names the requests, the caller brings the answers back in
+/// [`super::VerifyOptions::online`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Revocation {
+    /// Subject DN.
+    pub subject: String,
+    /// Serial number, hex.
+    pub serial: String,
+    /// What is known.
+    pub status: RevocationStatus,
+    /// The OCSP responder to ask (the certificate's authorityInfoAccess id-ad-ocsp, RFC 5280
+    /// §4.2.2.1), when the status is not established and it names one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ocsp_url: Option<String>,
+    /// The DER OCSP request to POST there (RFC 6960 §4.1; `super::ocsp::build_request`),
+    /// base64; with `ocsp_url`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ocsp_request: Option<String>,
+    /// The certificate's CRL distribution points (http URIs of fullName, RFC 5280 §4.2.1.13),
+    /// when the status is not established.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub crl_urls: Vec<String>,
+}
+
+/// A certificate's revocation status. Tagged as `{"kind": "...", ...}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RevocationStatus {
+    /// Not revoked, by a CRL or an OCSP answer (`source`: "crl" or "ocsp").
+    Good {
+        /// Where from.
+        source: String,
+        /// Until when the OCSP answer may be kept (its nextUpdate, RFC 3339), if it says.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        until: Option<String>,
+    },
+    /// Revoked.
+    Revoked {
+        /// Where from ("crl" or "ocsp").
+        source: String,
+        /// The reason (RFC 5280 §5.3.1 name), when given.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+        /// When, RFC 3339.
+        time: String,
+    },
+    /// The OCSP responder does not know the certificate (RFC 6960 §4.2.1 `unknown`).
+    Unknown,
+    /// Not established: no CRL at hand and no usable OCSP answer; `why` says what was tried
+    /// ("not checked" when nothing was).
+    NotChecked {
+        /// Why, in plain words.
+        why: String,
+    },
 }
 
 /// One signature layer of a message whose signatures are nested.

@@ -25,8 +25,8 @@ use super::mime::{self, Message, MimeError, MimeLimits, SignedKind};
 use super::offload::{DigestSource, Offload};
 use super::path::{self, PathError, PolicySettings, RequiredUsage, TrustAnchor};
 use super::verdict::{
-    format_time, CertSummary, CoveredPart, Derived, Details, Layer, Reason, SignerDetails, Status,
-    Verdict, Warning, MAX_RECIPIENTS,
+    format_time, CertSummary, CoveredPart, Derived, Details, Layer, Reason, Revocation,
+    RevocationStatus, SignerDetails, Status, Verdict, Warning, MAX_RECIPIENTS,
 };
 
 /// Most `SignerInfo` signatures verified for one message (each costs a public-key
@@ -96,6 +96,9 @@ pub struct VerifyOptions<'a> {
     /// Hold the chain to the RFC 5280 profile rules ([`path::PathOptions::strict`]): a
     /// broken one makes the chain invalid instead of a warning. Default false.
     pub strict: bool,
+    /// Online revocation: the user's setting and the OCSP answers the caller fetched for the
+    /// requests an earlier check named (`Details::revocation`). Default off, no answers.
+    pub online: path::OnlineRevocation<'a>,
 }
 
 impl<'a> VerifyOptions<'a> {
@@ -114,6 +117,7 @@ impl<'a> VerifyOptions<'a> {
             limits: Limits::default(),
             require_revocation: false,
             strict: false,
+            online: path::OnlineRevocation::default(),
         }
     }
 }
@@ -743,18 +747,20 @@ fn check_entity(
     }
     if results.len() > 1 {
         details.signers = results.iter().filter_map(|r| r.1.clone()).collect();
-        if let Some((_, s, chain, rev, _)) = results.into_iter().next() {
+        if let Some((_, s, chain, (rev, entries), _)) = results.into_iter().next() {
             details.signer = s;
             details.chain = chain;
             details.revocation_checked = rev;
+            details.revocation = entries;
         }
         // C2: several signers are reported one by one, never shown green.
         return Some(Reason::MultipleSigners);
     }
-    let (outcome, s, chain, rev, profile) = results.into_iter().next()?;
+    let (outcome, s, chain, (rev, entries), profile) = results.into_iter().next()?;
     details.signer = s;
     details.chain = chain;
     details.revocation_checked = rev;
+    details.revocation = entries;
     details.warnings.extend(profile);
     // A good signature over encrypted content vouches for ciphertext only.
     let over_encrypted = match &content {
@@ -807,7 +813,8 @@ type SignerResult = (
     Option<Reason>,
     Option<SignerDetails>,
     Vec<CertSummary>,
-    bool,
+    // Whether revocation was established for the whole chain, and each certificate's status.
+    (bool, Vec<Revocation>),
     // The chain's profile warnings (`path::ValidPath::warnings`).
     Vec<Warning>,
 );
@@ -830,7 +837,7 @@ fn check_signer(
             Some(Reason::MissingCertificate),
             None,
             Vec::new(),
-            false,
+            (false, Vec::new()),
             Vec::new(),
         );
     };
@@ -852,7 +859,13 @@ fn check_signer(
     };
     let fail = |r: Reason, mut s: SignerDetails| {
         s.outcome = Some(r.clone());
-        (Some(r), Some(s), Vec::new(), false, Vec::new())
+        (
+            Some(r),
+            Some(s),
+            Vec::new(),
+            (false, Vec::new()),
+            Vec::new(),
+        )
     };
 
     // 1. Signed attributes (RFC 5652 §5.3, §5.4, §11). Content-type, message-digest and
@@ -1030,6 +1043,7 @@ fn check_signer(
         require_revocation: opts.require_revocation,
         offload: off,
         strict: opts.strict,
+        online: opts.online,
     };
     let (chain_reason, chain, revocation, profile) = match path::validate(cert, &popts) {
         Ok(vp) => {
@@ -1042,7 +1056,11 @@ fn check_signer(
                 subject: w.subject.clone(),
                 rule: w.rule.to_string(),
             });
-            (weak, chain, vp.revocation_checked, profile.collect())
+            let mut profile: Vec<Warning> = profile.collect();
+            if opts.online.mode == path::OnlineMode::SoftFail {
+                profile.extend(vp.revocation.iter().filter_map(not_checked_online));
+            }
+            (weak, chain, (vp.revocation_checked, vp.revocation), profile)
         }
         Err(e) => {
             let mut chain = vec![cert_summary(cert)];
@@ -1052,7 +1070,8 @@ fn check_signer(
                     .filter(|c| *c != cert)
                     .map(cert_summary),
             );
-            (Some(path_reason(e)), chain, false, Vec::new())
+            let revoked = revoked_entry(&e);
+            (Some(path_reason(e)), chain, (false, revoked), Vec::new())
         }
     };
     if let Some(r) = chain_reason {
@@ -1079,6 +1098,54 @@ fn alg_reason(e: AlgError) -> Reason {
             what: other.to_string(),
         },
     }
+}
+
+/// With soft-fail, the warning for a certificate whose status could not be established online
+/// (it names a responder or a distribution point, and no usable answer came).
+fn not_checked_online(r: &Revocation) -> Option<Warning> {
+    if r.ocsp_url.is_none() && r.crl_urls.is_empty() {
+        return None;
+    }
+    let why = match &r.status {
+        RevocationStatus::Unknown => {
+            "the certificate authority does not know the certificate".into()
+        }
+        RevocationStatus::NotChecked { why } if why == "not checked" => {
+            "the certificate authority could not be reached".into()
+        }
+        RevocationStatus::NotChecked { why } => why.clone(),
+        RevocationStatus::Good { .. } | RevocationStatus::Revoked { .. } => return None,
+    };
+    Some(Warning::RevocationNotChecked {
+        subject: r.subject.clone(),
+        why,
+    })
+}
+
+/// The revocation entry for a path that failed because a certificate is revoked.
+fn revoked_entry(e: &PathError) -> Vec<Revocation> {
+    let PathError::Revoked {
+        source,
+        serial,
+        reason,
+        date,
+        subject,
+    } = e
+    else {
+        return Vec::new();
+    };
+    vec![Revocation {
+        subject: subject.clone(),
+        serial: serial.clone(),
+        status: RevocationStatus::Revoked {
+            source: (*source).into(),
+            reason: reason.clone(),
+            time: format_time(*date),
+        },
+        ocsp_url: None,
+        ocsp_request: None,
+        crl_urls: Vec::new(),
+    }]
 }
 
 /// Maps the most specific path error to the reader's reason.

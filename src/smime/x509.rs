@@ -253,7 +253,7 @@ fn read_extensions(d: &mut Der) -> DerResult<Vec<Extension>> {
 }
 
 /// Reads `[n] EXPLICIT Extensions OPTIONAL` (certificates: `[3]`, CRLs: `[0]`); none when absent.
-fn explicit_extensions(d: &mut Der, n: u8) -> DerResult<Vec<Extension>> {
+pub(crate) fn explicit_extensions(d: &mut Der, n: u8) -> DerResult<Vec<Extension>> {
     let Some(e) = d.optional(tag::context_constructed(n))? else {
         return Ok(Vec::new());
     };
