@@ -473,3 +473,32 @@ fn the_verdict_serialises_for_the_extension() {
     let back: DkimVerdict = serde_json::from_value(json).unwrap();
     assert_eq!(back, v);
 }
+
+#[test]
+fn the_rfc_8463_example_and_dkimpys_rfc_6376_example_verify() {
+    let zone: BTreeMap<String, Vec<String>> =
+        serde_json::from_slice(&fixture("rfc8463-dns.json")).unwrap();
+    for name in ["rfc8463-a3.eml", "dkimpy-rfc6376-simple.eml"] {
+        let raw = fixture(name);
+        let v = check_with(&raw, &zone, NOW);
+        assert_green(&v, "football.example.com");
+        let outcomes: Vec<_> = v
+            .signatures
+            .iter()
+            .map(|s| (&s.algorithm[..], &s.outcome))
+            .collect();
+        assert_eq!(
+            outcomes,
+            [("ed25519-sha256", &None), ("rsa-sha256, 1024 bits", &None)],
+            "{name}"
+        );
+        // Each signature on its own fails when the text changes.
+        let raw = replace(&raw, "hungry", "angry");
+        let v = check_with(&raw, &zone, NOW);
+        assert_reason(&v, Status::NotVerified, DkimReason::BodyChanged);
+        assert!(v
+            .signatures
+            .iter()
+            .all(|s| s.outcome == Some(DkimReason::BodyChanged)));
+    }
+}
