@@ -101,8 +101,9 @@ pub fn split(msg: &[u8]) -> Split<'_> {
     Split { fields, body }
 }
 
+/// The next line end at or after `from` (in a CRLF message every LF ends a CRLF).
 fn find_crlf(msg: &[u8], from: usize) -> Option<usize> {
-    memchr::memmem::find(&msg[from..], b"\r\n").map(|i| from + i)
+    memchr::memchr(b'\n', &msg[from..]).and_then(|i| (from + i).checked_sub(1))
 }
 
 #[cfg(test)]

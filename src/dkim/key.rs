@@ -108,7 +108,7 @@ impl KeyRecord {
             if !h.iter().any(|h| h == alg.hash_name()) {
                 return Err(KeyError::Malformed(format!(
                     "the key may not be used with {}",
-                    alg.hash_name().to_uppercase()
+                    alg.hash_name().to_ascii_uppercase()
                 )));
             }
         }

@@ -4,7 +4,7 @@ use super::tags::{base64_value, colon_list, TagList};
 use super::MAX_SIGNED_HEADERS;
 
 /// The signing algorithm (`a=`, RFC 6376 §3.3, RFC 8463 §3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Algorithm {
     /// `rsa-sha256`: RSASSA-PKCS1-v1_5 with SHA-256 (§3.3.1).
@@ -52,7 +52,7 @@ impl Algorithm {
 }
 
 /// A canonicalisation algorithm (`c=`, §3.4).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Canon {
     /// `simple` (§3.4.1, §3.4.3).
     Simple,

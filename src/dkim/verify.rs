@@ -15,7 +15,6 @@
 //! key size, expiry), so an answer can only say "valid" or "invalid".
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use super::canon;
 use super::dmarc::{self, Alignment, DmarcPolicy, DmarcRecord};
@@ -48,9 +47,10 @@ pub struct DnsQuery {
     pub purpose: QueryPurpose,
 }
 
-/// What the lookup of one name gave.
+/// What the lookup of one name gave. In JSON `{"txt": ["v=DKIM1; ..."]}`, `"no_record"` or
+/// `"failed"` (externally tagged: the smallest deserialiser in the wasm).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "kind", content = "records", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum DnsResult {
     /// The TXT records, each its character-strings joined (RFC 6376 §3.6.2.2).
     Txt(Vec<String>),
@@ -88,7 +88,8 @@ pub struct DkimJob {
     /// The message with CRLF line ends.
     msg: Vec<u8>,
     now: i64,
-    dns: HashMap<String, DnsResult>,
+    /// The DNS answers by name (a few names: a list is smaller in the wasm than a map).
+    dns: Vec<(String, DnsResult)>,
     /// The requests of the last asking step.
     pending: Vec<SignatureRequest>,
     /// Answers given so far.
@@ -104,7 +105,7 @@ pub struct DkimJob {
 type Checked = Result<(), DkimReason>;
 
 /// Body hashes by (canonicalisation, algorithm, `l=`): the hash and the canonical length.
-type BodyHashes = HashMap<(Canon, Algorithm, Option<u64>), (Vec<u8>, u64)>;
+type BodyHashes = Vec<((Canon, Algorithm, Option<u64>), (Vec<u8>, u64))>;
 
 /// A signature read, with its algorithm described ("rsa-sha256, 2048 bits").
 type Read = (DkimSignature, String);
@@ -115,11 +116,11 @@ impl DkimJob {
         DkimJob {
             msg: header::to_crlf(raw).into_owned(),
             now,
-            dns: HashMap::new(),
+            dns: Vec::new(),
             pending: Vec::new(),
             answers: Vec::new(),
             asked: false,
-            body_hashes: RefCell::new(HashMap::new()),
+            body_hashes: RefCell::new(Vec::new()),
         }
     }
 
@@ -158,7 +159,9 @@ impl DkimJob {
     /// lookup.
     pub fn set_dns(&mut self, answers: Vec<DnsAnswer>) {
         for a in answers {
-            self.dns.insert(normal_name(&a.name), a.result);
+            let name = normal_name(&a.name);
+            self.dns.retain(|(n, _)| *n != name);
+            self.dns.push((name, a.result));
         }
     }
 
@@ -289,9 +292,14 @@ impl DkimJob {
         verdict
     }
 
+    /// The answer for `name`.
+    fn dns_answer(&self, name: &str) -> Option<&DnsResult> {
+        self.dns.iter().find(|(n, _)| n == name).map(|(_, r)| r)
+    }
+
     /// The DMARC record for `from` and the policy that applies (RFC 7489 §6.6.3).
     fn dmarc(&self, from: &str) -> (Option<DmarcRecord>, Option<DmarcPolicy>) {
-        let at = |name: &str| match self.dns.get(name) {
+        let at = |name: &str| match self.dns_answer(name) {
             Some(DnsResult::Txt(records)) => DmarcRecord::from_txt(&records_of(records)),
             _ => None,
         };
@@ -465,7 +473,7 @@ impl DkimJob {
 
     /// The key record at `name`: the first of its TXT records that reads as one.
     fn key_record(&self, name: &str) -> Result<KeyRecord, DkimReason> {
-        let records = match self.dns.get(name) {
+        let records = match self.dns_answer(name) {
             Some(DnsResult::Txt(r)) => records_of(r),
             Some(DnsResult::NoRecord) => Vec::new(),
             Some(DnsResult::Failed) | None => {
@@ -494,7 +502,12 @@ impl DkimJob {
     /// than the body), computed once per canonicalisation, algorithm and `l=`.
     fn body_hash(&self, sig: &DkimSignature, body: &[u8]) -> (Vec<u8>, Option<u64>) {
         let key = (sig.body_canon, sig.algorithm, sig.body_length);
-        let cached = self.body_hashes.borrow().get(&key).cloned();
+        let cached = self
+            .body_hashes
+            .borrow()
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v.clone());
         let (h, len) = cached.unwrap_or_else(|| {
             let canonical = canon::body(body, sig.body_canon);
             let len = canonical.len() as u64;
@@ -503,7 +516,7 @@ impl DkimJob {
                 _ => None,
             };
             let h = sig.algorithm.digest(signed.unwrap_or(&canonical));
-            self.body_hashes.borrow_mut().insert(key, (h.clone(), len));
+            self.body_hashes.borrow_mut().push((key, (h.clone(), len)));
             (h, len)
         });
         let total = match sig.body_length {
