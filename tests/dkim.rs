@@ -216,6 +216,13 @@ fn a_revoked_key_and_a_testing_key_are_not_green() {
     );
     let v = check(&fixture("testing.eml"));
     assert_reason(&v, Status::NotVerified, DkimReason::TestingKey);
+    // Treated as unsigned mail even when it fails (§3.6.1): not red under example.com's p=reject.
+    let tampered = replace(&fixture("testing.eml"), "Alice\r\n", "Mallory\r\n");
+    assert_reason(
+        &check(&tampered),
+        Status::NotVerified,
+        DkimReason::TestingKey,
+    );
     // The same signature with the flag gone from the record verifies.
     let mut zone = zone();
     let rec = zone["testing._domainkey.example.com"][0].replace("t=y; ", "");
