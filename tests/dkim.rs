@@ -509,3 +509,118 @@ fn the_rfc_8463_example_and_dkimpys_rfc_6376_example_verify() {
             .all(|s| s.outcome == Some(DkimReason::BodyChanged)));
     }
 }
+
+/// The first `DKIM-Signature` field of a fixture (with its CRLF) and the rest of the mail.
+fn first_signature(name: &str) -> (Vec<u8>, Vec<u8>) {
+    let raw = fixture(name);
+    let end = raw.windows(7).position(|w| w == b"\r\nFrom:").unwrap() + 2;
+    (raw[..end].to_vec(), raw[end..].to_vec())
+}
+
+#[test]
+fn signatures_per_message_limit() {
+    use impalemail::dkim::MAX_SIGNATURES;
+    let (revoked, _) = first_signature("revoked.eml");
+    let good = fixture("rsa2048-relaxed.eml");
+    let with_before = |n: usize| {
+        let mut raw = revoked.repeat(n);
+        raw.extend_from_slice(&good);
+        raw
+    };
+    // The good one is the last looked at.
+    let v = check(&with_before(MAX_SIGNATURES - 1));
+    assert_green(&v, "example.com");
+    assert_eq!(v.signatures.len(), MAX_SIGNATURES);
+    // One more: it is not looked at, nor its key asked for.
+    let raw = with_before(MAX_SIGNATURES);
+    let v = check(&raw);
+    assert_reason(&v, Status::NotVerified, DkimReason::KeyRevoked);
+    assert_eq!(v.signatures.len(), MAX_SIGNATURES);
+    let keys = DkimJob::new(&raw, NOW)
+        .dns_queries()
+        .into_iter()
+        .filter(|q| q.purpose == QueryPurpose::Key)
+        .count();
+    assert_eq!(keys, 1, "eight copies of one signature, one name");
+}
+
+#[test]
+fn signature_field_length_limit() {
+    use impalemail::dkim::MAX_SIGNATURE_FIELD_LEN;
+    let (field, rest) = first_signature("rsa2048-relaxed.eml");
+    // Spaces before the first line end: the relaxed form, and so the signature, is the same.
+    let first_eol = field.windows(2).position(|w| w == b"\r\n").unwrap();
+    let padded = |len: usize| {
+        let mut f = field[..first_eol].to_vec();
+        f.resize(first_eol + len - field.len(), b' ');
+        f.extend_from_slice(&field[first_eol..]);
+        assert_eq!(f.len(), len);
+        [f, rest.clone()].concat()
+    };
+    assert_green(&check(&padded(MAX_SIGNATURE_FIELD_LEN)), "example.com");
+    let v = check(&padded(MAX_SIGNATURE_FIELD_LEN + 1));
+    assert_reason(
+        &v,
+        Status::NotVerified,
+        DkimReason::Malformed {
+            what: "its field is longer than 16384 bytes".into(),
+        },
+    );
+}
+
+#[test]
+fn signed_headers_limit() {
+    use impalemail::dkim::signature::{DkimSignature, SignatureError};
+    use impalemail::dkim::MAX_SIGNED_HEADERS;
+    let tags = |n: usize| {
+        let h = vec!["from"; n].join(":");
+        format!("v=1; a=rsa-sha256; d=example.com; s=s; h={h}; bh=AAAA; b=AAAA")
+    };
+    let s = DkimSignature::parse(&tags(MAX_SIGNED_HEADERS)).unwrap();
+    assert_eq!(s.signed_headers.len(), MAX_SIGNED_HEADERS);
+    assert_eq!(
+        DkimSignature::parse(&tags(MAX_SIGNED_HEADERS + 1)),
+        Err(SignatureError::Malformed(format!(
+            "it signs more than {MAX_SIGNED_HEADERS} headers"
+        )))
+    );
+}
+
+#[test]
+fn record_length_and_records_per_name_limits() {
+    use impalemail::dkim::{MAX_RECORDS_PER_NAME, MAX_RECORD_LEN};
+    let raw = fixture("rsa2048-relaxed.eml");
+    let name = "rsa2048._domainkey.example.com";
+    let key = zone()[name][0].clone();
+    let with = |records: Vec<String>| {
+        let mut zone = zone();
+        zone.insert(name.into(), records);
+        check_with(&raw, &zone, NOW)
+    };
+    // A notes tag (n=) makes the record as long as wanted.
+    let long = |len: usize| {
+        let r = format!("{key}; n={}", "x".repeat(len - key.len() - 4));
+        assert_eq!(r.len(), len);
+        r
+    };
+    assert_green(&with(vec![long(MAX_RECORD_LEN)]), "example.com");
+    assert_reason(
+        &with(vec![long(MAX_RECORD_LEN + 1)]),
+        Status::NotVerified,
+        DkimReason::Malformed {
+            what: "its key record: it is longer than 8192 bytes".into(),
+        },
+    );
+    let junk = || "google-site-verification=abc".to_string();
+    let mut records = vec![junk(); MAX_RECORDS_PER_NAME - 1];
+    records.push(key.clone());
+    assert_green(&with(records), "example.com");
+    let mut records = vec![junk(); MAX_RECORDS_PER_NAME];
+    records.push(key);
+    let v = with(records);
+    assert_eq!(v.status, Status::NotVerified);
+    assert!(
+        matches!(&v.reason, Some(DkimReason::Malformed { what }) if what.starts_with("its key record")),
+        "{v:#?}"
+    );
+}

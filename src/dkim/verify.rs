@@ -476,15 +476,21 @@ impl DkimJob {
 
     /// The key record at `name`: the first of its TXT records that reads as one.
     fn key_record(&self, name: &str) -> Result<KeyRecord, DkimReason> {
-        let records = match self.dns_answer(name) {
-            Some(DnsResult::Txt(r)) => records_of(r),
-            Some(DnsResult::NoRecord) => Vec::new(),
+        let records: &[String] = match self.dns_answer(name) {
+            Some(DnsResult::Txt(r)) => r,
+            Some(DnsResult::NoRecord) => &[],
             Some(DnsResult::Failed) | None => {
                 return Err(DkimReason::DnsFailed { name: name.into() })
             }
         };
         let mut first_error = None;
-        for r in &records {
+        for r in records.iter().take(MAX_RECORDS_PER_NAME) {
+            if r.len() > MAX_RECORD_LEN {
+                first_error.get_or_insert(KeyError::Malformed(format!(
+                    "it is longer than {MAX_RECORD_LEN} bytes"
+                )));
+                continue;
+            }
             match KeyRecord::parse(r) {
                 Ok(k) => return Ok(k),
                 Err(e) => {
@@ -530,13 +536,13 @@ impl DkimJob {
     }
 }
 
-/// The TXT records to read: at most [`MAX_RECORDS_PER_NAME`], none longer than
-/// [`MAX_RECORD_LEN`].
+/// The DMARC records to read: the first [`MAX_RECORDS_PER_NAME`], those longer than
+/// [`MAX_RECORD_LEN`] left out.
 fn records_of(records: &[String]) -> Vec<String> {
     records
         .iter()
-        .filter(|r| r.len() <= MAX_RECORD_LEN)
         .take(MAX_RECORDS_PER_NAME)
+        .filter(|r| r.len() <= MAX_RECORD_LEN)
         .cloned()
         .collect()
 }
