@@ -601,7 +601,7 @@ impl VerifyJobJs {
     /// Runs the check with the answers so far: `{ verdict }` or what to answer.
     pub fn step(&mut self) -> Result<JsValue, JsValue> {
         use crate::smime::digest_offload::ContentSource;
-        use crate::smime::offload::{SignatureScheme, Step};
+        use crate::smime::offload::Step;
         let mut opts = crate::smime::VerifyOptions::new(self.now, &self.anchors);
         opts.use_builtin_roots = true;
         opts.skip_sender_check = self.p7m;
@@ -642,33 +642,7 @@ impl VerifyJobJs {
         }
         let signatures = js_sys::Array::new();
         for r in &needs.signatures {
-            let o = js_sys::Object::new();
-            let (scheme, hash) = match r.scheme {
-                SignatureScheme::RsaPkcs1 { hash } => ("RSASSA-PKCS1-v1_5", hash),
-                SignatureScheme::RsaPss { hash, salt_len } => {
-                    set_field(&o, "saltLength", (salt_len as f64).into())?;
-                    ("RSA-PSS", hash)
-                }
-                SignatureScheme::Ecdsa { curve, hash } => {
-                    set_field(&o, "namedCurve", curve.name().into())?;
-                    ("ECDSA", hash)
-                }
-            };
-            set_field(&o, "scheme", scheme.into())?;
-            set_field(&o, "hash", hash.name().into())?;
-            set_field(
-                &o,
-                "spki",
-                js_sys::Uint8Array::from(r.spki.as_slice()).into(),
-            )?;
-            set_field(
-                &o,
-                "data",
-                js_sys::Uint8Array::from(r.message.as_slice()).into(),
-            )?;
-            let sig = js_sys::Uint8Array::from(r.signature.as_slice());
-            set_field(&o, "signature", sig.into())?;
-            signatures.push(&o);
+            signatures.push(&signature_request_js(r)?);
         }
         let o = js_sys::Object::new();
         set_field(&o, "digests", digests.into())?;
@@ -694,7 +668,6 @@ impl VerifyJobJs {
         digests: js_sys::Array,
         signatures: js_sys::Array,
     ) -> Result<(), JsValue> {
-        use crate::smime::offload::SignatureAnswer;
         let bad = |what: &str| js_error("BadArgument", what);
         let mut d = Vec::new();
         for a in digests.iter() {
@@ -706,16 +679,132 @@ impl VerifyJobJs {
                 return Err(bad("a digest answer is a Uint8Array or null"));
             }
         }
-        let mut s = Vec::new();
-        for a in signatures.iter() {
-            s.push(match a.as_bool() {
-                Some(true) => SignatureAnswer::Valid,
-                Some(false) => SignatureAnswer::Invalid,
-                None if a.is_null() => SignatureAnswer::Unavailable,
-                None => return Err(bad("a signature answer is true, false or null")),
-            });
-        }
+        let s = signature_answers(&signatures)?;
         self.job.answer(d, s).map_err(|e| bad(&e.to_string()))
+    }
+}
+
+/// A signature check for WebCrypto: `{ scheme, hash, namedCurve?, saltLength?, spki, data,
+/// signature }` (WebCrypto's names and formats), shared by S/MIME and DKIM.
+fn signature_request_js(r: &crate::smime::offload::SignatureRequest) -> Result<JsValue, JsValue> {
+    use crate::smime::offload::SignatureScheme;
+    let o = js_sys::Object::new();
+    let (scheme, hash) = match r.scheme {
+        SignatureScheme::RsaPkcs1 { hash } => ("RSASSA-PKCS1-v1_5", hash),
+        SignatureScheme::RsaPss { hash, salt_len } => {
+            set_field(&o, "saltLength", (salt_len as f64).into())?;
+            ("RSA-PSS", hash)
+        }
+        SignatureScheme::Ecdsa { curve, hash } => {
+            set_field(&o, "namedCurve", curve.name().into())?;
+            ("ECDSA", hash)
+        }
+    };
+    set_field(&o, "scheme", scheme.into())?;
+    set_field(&o, "hash", hash.name().into())?;
+    set_field(
+        &o,
+        "spki",
+        js_sys::Uint8Array::from(r.spki.as_slice()).into(),
+    )?;
+    set_field(
+        &o,
+        "data",
+        js_sys::Uint8Array::from(r.message.as_slice()).into(),
+    )?;
+    let sig = js_sys::Uint8Array::from(r.signature.as_slice());
+    set_field(&o, "signature", sig.into())?;
+    Ok(o.into())
+}
+
+/// Signature answers: `true`, `false`, or `null` (could not check; the core does).
+fn signature_answers(
+    answers: &js_sys::Array,
+) -> Result<Vec<crate::smime::offload::SignatureAnswer>, JsValue> {
+    use crate::smime::offload::SignatureAnswer;
+    answers
+        .iter()
+        .map(|a| match a.as_bool() {
+            Some(true) => Ok(SignatureAnswer::Valid),
+            Some(false) => Ok(SignatureAnswer::Invalid),
+            None if a.is_null() => Ok(SignatureAnswer::Unavailable),
+            None => Err(js_error(
+                "BadArgument",
+                "a signature answer is true, false or null",
+            )),
+        })
+        .collect()
+}
+
+/// A DKIM check (`dkim`, RFC 6376 and RFC 7489), sans-IO: the core names the DNS TXT records
+/// it needs and asks WebCrypto for the RSA checks, as [`VerifyJobJs`] does.
+///
+/// `new DkimJob(raw, now)`; `dnsQueries()` gives `[{ name, purpose: "key" | "dmarc" }]`;
+/// `setDns(answers)` takes `[{ name, result: { txt: [string] } | "no_record" | "failed" }]`
+/// (each record its character-strings joined;
+/// a name left out counts as failed); `step()` returns `{ verdict }` or `{ signatures }`, the
+/// same signature requests as `VerifyJob`'s; `answer([], signatures)` takes `true`, `false`
+/// or `null` for each, in order, so `runJob` (`background/verify-job.js`) drives it as it
+/// drives `VerifyJob`. Throws `BadArgument` for answers of the wrong shape.
+#[wasm_bindgen(js_name = DkimJob)]
+pub struct DkimJobJs {
+    job: crate::dkim::DkimJob,
+}
+
+#[wasm_bindgen(js_class = DkimJob)]
+impl DkimJobJs {
+    /// A job for the message `raw` checked at `now` (unix seconds).
+    #[wasm_bindgen(constructor)]
+    pub fn new(raw: &[u8], now: f64) -> DkimJobJs {
+        DkimJobJs {
+            job: crate::dkim::DkimJob::new(raw, i64::try_from(secs(now)).unwrap_or(i64::MAX)),
+        }
+    }
+
+    /// The TXT records the check needs.
+    #[wasm_bindgen(js_name = dnsQueries)]
+    pub fn dns_queries(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.job.dns_queries())
+    }
+
+    /// The DNS answers (see the class).
+    #[wasm_bindgen(js_name = setDns)]
+    pub fn set_dns(&mut self, answers: JsValue) -> Result<(), JsValue> {
+        self.job.set_dns(from_js(answers, "DNS answers")?);
+        Ok(())
+    }
+
+    /// Runs the check with the answers so far: `{ verdict }` or `{ signatures }` to answer.
+    pub fn step(&mut self) -> Result<JsValue, JsValue> {
+        let o = js_sys::Object::new();
+        match self.job.step() {
+            crate::dkim::DkimStep::Done(v) => set_field(&o, "verdict", to_js(&v)?)?,
+            crate::dkim::DkimStep::Need(requests) => {
+                let signatures = js_sys::Array::new();
+                for r in requests {
+                    signatures.push(&signature_request_js(r)?);
+                }
+                set_field(&o, "signatures", signatures.into())?;
+            }
+        }
+        Ok(o.into())
+    }
+
+    /// The answers to the last step's signature requests, in their order. `digests` is
+    /// there so that `VerifyJob`'s driver (`background/verify-job.js`, `runJob`) runs this
+    /// job as it is: the DKIM check asks for none, so it must be empty.
+    pub fn answer(
+        &mut self,
+        digests: js_sys::Array,
+        signatures: js_sys::Array,
+    ) -> Result<(), JsValue> {
+        if digests.length() != 0 {
+            return Err(js_error("BadArgument", "a DKIM check asks for no digests"));
+        }
+        let answers = signature_answers(&signatures)?;
+        self.job
+            .answer(answers)
+            .map_err(|e| js_error("BadArgument", &e.to_string()))
     }
 }
 

@@ -13,6 +13,7 @@
 
 pub mod alias;
 pub mod cli;
+pub mod dkim;
 pub mod forms;
 pub mod site;
 pub mod smime;

@@ -6,6 +6,7 @@
 use std::io::{Read, Write};
 
 pub mod alias;
+pub mod dkim;
 pub mod forms;
 pub mod verify;
 
@@ -19,7 +20,8 @@ USAGE:
     impalemail <COMMAND> [OPTIONS]
 
 COMMANDS:
-    verify      Verify the S/MIME signature of a message (see `impalemail verify --help`)
+    verify      Verify the S/MIME signature of a message, or with --dkim its DKIM signature
+                (see `impalemail verify --help`)
     alias       Make disposable aliases with the local generators (see `impalemail alias --help`)
     forms       Classify form feature batches (see `impalemail forms --help`)
 

@@ -1,4 +1,5 @@
-//! `impalemail verify`: check the S/MIME signature of one message file (or stdin).
+//! `impalemail verify`: check the S/MIME signature of one message file (or stdin); with
+//! `--dkim`, its DKIM signature and DMARC alignment instead ([`super::dkim`]).
 //!
 //! Exit status: 0 verified (green), 1 invalid, 2 neither (unsigned, partly signed, signer
 //! mismatch, untrusted, unsupported, weak...), 3 usage error or unreadable input.
@@ -38,6 +39,10 @@ OPTIONS:
     --strict                  Hold the chain to the RFC 5280 profile rules (authority and
                               subject key identifiers, positive serial numbers, subjects):
                               a broken one is invalid, not a warning (as openssl -x509_strict)
+    --dkim                    Check the DKIM signature and DMARC alignment (RFC 6376, RFC 7489)
+                              instead of S/MIME; needs --dns-answers
+    --dns-answers <file>      With --dkim: the DNS TXT records, a JSON object of names to
+                              lists of records; a name it does not hold has no record
     --json                    Print the verdict as JSON
     -h, --help                Print this help
 
@@ -74,6 +79,8 @@ fn run_inner(args: &[String], stdin: &mut dyn Read, stdout: &mut dyn Write) -> R
     let mut json = false;
     let mut ocsp: Vec<Vec<u8>> = Vec::new();
     let mut mode: Option<OnlineMode> = None;
+    let mut dkim = false;
+    let mut dns_answers: Option<String> = None;
     let mut input: Option<String> = None;
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -145,6 +152,8 @@ fn run_inner(args: &[String], stdin: &mut dyn Read, stdout: &mut dyn Write) -> R
             "--require-revocation" => require_revocation = true,
             "--strict" => strict = true,
             "--json" => json = true,
+            "--dkim" => dkim = true,
+            "--dns-answers" => dns_answers = Some(value("--dns-answers")?),
             "-" => set_input(&mut input, "-")?,
             s if s.starts_with('-') => {
                 return Err(format!("unknown option `{s}`; try --help"));
@@ -153,6 +162,9 @@ fn run_inner(args: &[String], stdin: &mut dyn Read, stdout: &mut dyn Write) -> R
         }
     }
     let input = input.ok_or("no message file given (use `-` for stdin); try --help")?;
+    if dkim != dns_answers.is_some() {
+        return Err("--dkim and --dns-answers go together; try --help".into());
+    }
     let raw = if input == "-" {
         let mut buf = Vec::new();
         stdin
@@ -169,6 +181,10 @@ fn run_inner(args: &[String], stdin: &mut dyn Read, stdout: &mut dyn Write) -> R
             .map_err(|_| "the system clock is before 1970")?
             .as_secs(),
     };
+    if let Some(file) = &dns_answers {
+        let now = i64::try_from(now).map_err(|_| "--at: the time is too far away")?;
+        return super::dkim::run(&raw, now, file, json, stdout);
+    }
     let mut opts = VerifyOptions::new(now, &roots);
     opts.use_builtin_roots = builtin;
     opts.intermediates = &intermediates;
