@@ -295,6 +295,12 @@ fn form_fact(
         FormFact::ThreePasswords => pw_count >= 3 && !hinted,
         FormFact::OnePassword => pw_count == 1 && !hinted,
         FormFact::LoneEmail => lone_email,
+        FormFact::LoneEmailUsernameHint => {
+            lone_email
+                && fields
+                    .iter()
+                    .any(|(f, s)| s.is_email() && field_fact(f, FieldFact::AutocompleteUsername))
+        }
         // "Newsletter anmelden" is a newsletter page, whatever "anmelden" also means.
         FormFact::LoneEmailLoginPage => {
             lone_email
@@ -319,8 +325,12 @@ fn form_fact(
                     .iter()
                     .any(|(f, _)| f.tag == "input" && f.input_type == "tel")
         }
+        // Not on a login page when the form says nothing: an SSO step (work e-mail and company).
         FormFact::OwnEmailNoPassword => {
             pw_count == 0
+                && (described
+                    || !page.says(rules::LOGIN_PAGE_WORDS)
+                    || page.says(rules::SIGNUP_PAGE_WORDS))
                 && emails == 1
                 && text_fields >= 2
                 && fields.iter().any(|(f, s)| {

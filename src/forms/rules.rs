@@ -776,8 +776,13 @@ pub enum FormFact {
     /// No password, one e-mail field marked as such in its markup (`type=email` or
     /// `autocomplete=email`) that is the person's own, beside other fields (a name, a company),
     /// and no message, address, user-name or search field: the person gives this site an address
-    /// (a signup's first step, a waitlist, a trial), whatever the button says.
+    /// (a signup's first step, a waitlist, a trial), whatever the button says. Not on a page
+    /// whose title or path says "log in" (and not "sign up") when the form's heading and button
+    /// say nothing: there it may be a login's single-sign-on step (work e-mail, company).
     OwnEmailNoPassword,
+    /// [`FormFact::LoneEmail`] whose field carries `autocomplete=username`: the page marks it
+    /// as the identifier of an account for password managers, which no newsletter box does.
+    LoneEmailUsernameHint,
 }
 
 /// One form-fact rule.
@@ -923,6 +928,21 @@ pub static FORM_FACTS: &[FormFactRule] = &[
     ),
     // A marked own e-mail with a name or two and no password: an enrolment unless the words
     // say otherwise (a login, reset, contact or checkout button or heading outweighs it).
+    // An e-mail-first login step with no word on it ("Welcome", "Continue") still tells
+    // password managers it is an account's identifier: not a newsletter box. Small enough
+    // that a signup heading or button still wins.
+    ff(
+        "lone_email.username_hint",
+        FormFact::LoneEmailUsernameHint,
+        Ft::Login,
+        2,
+    ),
+    ff(
+        "lone_email.username_hint.not_newsletter",
+        FormFact::LoneEmailUsernameHint,
+        Ft::Newsletter,
+        -3,
+    ),
     ff(
         "own_email_no_password",
         FormFact::OwnEmailNoPassword,

@@ -636,3 +636,48 @@ fn have_an_account_line_outside_the_form_makes_a_signup() {
     let c = run(fields(), vec![f]);
     assert_eq!(c.forms[0].form_type, FormType::Login);
 }
+
+#[test]
+fn a_wordless_name_and_email_form_on_a_login_page_is_not_offered() {
+    let fields = || {
+        vec![
+            FieldFeatures {
+                label: "Company".into(),
+                ..field(0, 0, "text")
+            },
+            email(1, 0, "Work email"),
+        ]
+    };
+    let c = run_on_page(
+        fields(),
+        vec![form(0, "Continue")],
+        "Sign in | Acme",
+        "/sso",
+    );
+    assert!(!c.fields[1].button, "{:?}", c.forms[0].rules);
+    let c = run_on_page(fields(), vec![form(0, "Continue")], "Acme", "/start");
+    assert!(c.fields[1].button, "{:?}", c.forms[0].rules);
+}
+
+#[test]
+fn a_lone_email_marked_as_a_username_is_not_a_newsletter() {
+    let f = FieldFeatures {
+        autocomplete: "username".into(),
+        ..email(0, 0, "Email")
+    };
+    let c = run(vec![f.clone()], vec![form(0, "Continue")]);
+    assert!(!c.fields[0].button, "{:?}", c.forms[0].rules);
+    // A signup heading still wins.
+    let signup = FormFeatures {
+        heading: "Create your account".into(),
+        ..form(0, "Continue")
+    };
+    let c = run(vec![f], vec![signup]);
+    assert_eq!(
+        c.forms[0].form_type,
+        FormType::Signup,
+        "{:?}",
+        c.forms[0].rules
+    );
+    assert!(c.fields[0].button);
+}
