@@ -21,7 +21,7 @@
 
 import {
   attr, baseURI, byId, clientRects, closest, composedParent, contained, createTreeWalker, defaultView, docTitle, getRootNode,
-  isDocument, matches, ownerDocument, parentElement, previousElementSibling, previousSibling, query, queryAll,
+  isDocument, matches, nextElementSibling, ownerDocument, parentElement, previousElementSibling, previousSibling, query, queryAll,
   rectOf, shadowRoot, tagName, textContent,
 } from './dom.js';
 
@@ -41,6 +41,16 @@ export const MAX_CONTAINER_DEPTH = 6;
 export const MAX_HEADING_STEPS = 6;
 /** How many previous siblings are read for the text before a label-less field. */
 export const MAX_NEARBY_STEPS = 3;
+/**
+ * Longest text of a link line just outside a form ("Already have an account? Log in") that is
+ * read as one of the form's links; a longer block is page text, not the form's.
+ */
+export const MAX_LINK_LINE_LEN = 100;
+/**
+ * Attributes that frameworks and test tooling put on fields and that name the field's purpose
+ * when `name` and `id` are generated (`formcontrolname="email"`, `data-testid="signup-email"`).
+ */
+const HINT_ATTRS = ['formcontrolname', 'data-testid', 'data-test', 'data-qa', 'data-cy', 'data-id', 'data-gigya-name'];
 
 /** Input types that are never candidates (checkboxes are read as form features instead). */
 const SKIP_TYPES = new Set([
@@ -50,14 +60,21 @@ const BUTTON_SELECTOR =
   'button, input[type=submit], input[type=button], input[type=image], [role=button]';
 const HEADING_SELECTOR = 'h1, h2, h3, h4, h5, h6, legend, [role=heading]';
 const FIELD_OR_HEADING = `input, select, textarea, button, ${HEADING_SELECTOR}`;
+/** Before a form, a title styled as one (`mat-card-title`, `.modal-title`) titles it too. */
+const TITLE_SELECTOR = `${HEADING_SELECTOR}, [class*=title i]`;
 /** Buttons inside a field's wrapper that do not submit anything (password eye, clear). */
 const TOGGLE_BUTTON = /^(show|hide|toggle|clear|eye|×|x)$/i;
+/**
+ * Buttons beside one field that check or verify it ("Send code", "인증요청", "获取验证码",
+ * "중복확인"): they submit nothing, so they do not make the field's row a form of its own.
+ */
+const FIELD_ACTION_BUTTON = /\bcode\b|verif|availab|인증|중복|验证|驗證|認証|код/i;
 
 /**
  * One candidate field; mirrors `FieldFeatures` in src/forms/features.rs.
  * @typedef {{
  *   index: number, formIndex: number, tag: string, type: string, autocomplete: string,
- *   name: string, id: string, classes: string[], placeholder: string, ariaLabel: string,
+ *   name: string, id: string, hints: string, classes: string[], placeholder: string, ariaLabel: string,
  *   ariaDescribed: string, label: string, nearby: string, maxLength: number,
  *   inputMode: string, required: boolean
  * }} FieldFeatures
@@ -283,7 +300,7 @@ function findContainer(el, cache) {
     if (has === undefined) {
       has = queryAll(p, BUTTON_SELECTOR).some((b) => {
         const t = buttonText(b);
-        return t.length > 1 && !TOGGLE_BUTTON.test(t);
+        return t.length > 1 && !TOGGLE_BUTTON.test(t) && !FIELD_ACTION_BUTTON.test(t);
       });
       cache.set(p, has);
     }
@@ -293,24 +310,31 @@ function findContainer(el, cache) {
 }
 
 /**
- * Heading in the container, else the nearest heading before it (siblings, then ancestors'
- * siblings), else the title of an enclosing dialog.
+ * Heading in the container, else the selected tab of its tab panel, else the nearest heading (or
+ * selected tab of a tab list) before it (siblings, then ancestors' siblings), else the title of
+ * an enclosing dialog.
  * @param {Element} c
  * @returns {string}
  */
 function headingFor(c) {
   const inside = query(c, HEADING_SELECTOR);
   if (inside) return textOf(inside);
+  // In a tabbed "Sign in | Create account" box, the selected tab titles the panel.
+  const panel = closest(c, '[role=tabpanel]');
+  const tab = panel && idrefText(panel, 'aria-labelledby');
+  if (tab) return tab;
   /** @type {Element | null} */
   let n = c;
   let steps = 0;
   while (n && steps < MAX_HEADING_STEPS) {
     for (let p = previousElementSibling(n); p && steps < MAX_HEADING_STEPS; p = previousElementSibling(p)) {
       steps++;
-      if (matches(p, HEADING_SELECTOR)) return textOf(p);
+      if (matches(p, TITLE_SELECTOR)) return textOf(p);
+      const selected = matches(p, '[role=tablist]') && query(p, '[aria-selected=true]');
+      if (selected) return textOf(selected);
       // A heading beside other fields titles those fields, not ours.
       if (query(p, 'input, select, textarea')) return dialogTitle(c);
-      const hs = queryAll(p, HEADING_SELECTOR);
+      const hs = queryAll(p, TITLE_SELECTOR);
       if (hs.length) return textOf(hs[hs.length - 1]);
     }
     n = parentElement(n);
@@ -382,6 +406,15 @@ function formFeatures(c, fields) {
     if (t) links.push(t);
     if (links.length >= MAX_LIST_LEN) break;
   }
+  // "Already have an account? Log in" / "New here? Sign up" usually sits just outside the form:
+  // a short line holding a link, right before or after it (or after its parent, when the form
+  // is the last child), is read as one of its links, with the words around the link; a page
+  // header, menu or footer is not.
+  const parent = parentElement(c);
+  for (const n of [previousElementSibling(c), nextElementSibling(c) || (parent && nextElementSibling(parent))]) {
+    const t = n && links.length < MAX_LIST_LEN && !matches(n, 'header, nav, footer') && !query(n, 'input, select, textarea') && (matches(n, 'a') || query(n, 'a')) ? textOf(n) : '';
+    if (t && t.length <= MAX_LINK_LINE_LEN) links.push(t);
+  }
   /** @type {string[]} */
   const checkboxes = [];
   let visibleCheckboxes = 0;
@@ -425,7 +458,9 @@ function fieldFeatures(el) {
     id: clean(el.id),
     classes: classTokens(el),
     placeholder: clean(el.getAttribute('placeholder')),
-    ariaLabel: clean(el.getAttribute('aria-label')),
+    // A `title` is the label of many fields that show none (`title="이메일"`).
+    ariaLabel: clean(el.getAttribute('aria-label') || el.getAttribute('title')),
+    hints: clean(HINT_ATTRS.map((a) => el.getAttribute(a) ?? '').join(' ')),
     ariaDescribed: idrefText(el, 'aria-describedby'),
     label,
     nearby: label ? '' : nearbyText(el),

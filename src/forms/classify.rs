@@ -37,7 +37,7 @@ struct FieldTexts {
 impl FieldTexts {
     fn new(f: &FieldFeatures) -> Self {
         let mut attr = String::new();
-        for part in [&f.name, &f.id, &f.autocomplete] {
+        for part in [&f.name, &f.id, &f.hints, &f.autocomplete] {
             attr.push_str(part);
             attr.push(' ');
         }
@@ -180,6 +180,10 @@ impl FormTexts {
 struct PageTexts {
     title: String,
     path: String,
+    /// Whether a form of the page looks like a login form of its own (one password field, no
+    /// `new-password` hint): then a lone e-mail box elsewhere on the page is not the login's
+    /// e-mail-first step (see [`FormFact::LoneEmailLoginPage`]).
+    has_login_form: bool,
 }
 
 impl PageTexts {
@@ -291,10 +295,17 @@ fn form_fact(
         FormFact::ThreePasswords => pw_count >= 3 && !hinted,
         FormFact::OnePassword => pw_count == 1 && !hinted,
         FormFact::LoneEmail => lone_email,
+        FormFact::LoneEmailUsernameHint => {
+            lone_email
+                && fields
+                    .iter()
+                    .any(|(f, s)| s.is_email() && field_fact(f, FieldFact::AutocompleteUsername))
+        }
         // "Newsletter anmelden" is a newsletter page, whatever "anmelden" also means.
         FormFact::LoneEmailLoginPage => {
             lone_email
                 && !described
+                && !page.has_login_form
                 && page.says(rules::LOGIN_PAGE_WORDS)
                 && !page.says(rules::NEWSLETTER_PAGE_WORDS)
         }
@@ -313,6 +324,26 @@ fn form_fact(
                 && fields
                     .iter()
                     .any(|(f, _)| f.tag == "input" && f.input_type == "tel")
+        }
+        // Not on a login page when the form says nothing: an SSO step (work e-mail and company).
+        FormFact::OwnEmailNoPassword => {
+            pw_count == 0
+                && (described
+                    || !page.says(rules::LOGIN_PAGE_WORDS)
+                    || page.says(rules::SIGNUP_PAGE_WORDS))
+                && emails == 1
+                && text_fields >= 2
+                && fields.iter().any(|(f, s)| {
+                    s.is_email()
+                        && !s.has(Cue::OtherPerson)
+                        && (field_fact(f, FieldFact::TypeEmail)
+                            || field_fact(f, FieldFact::AutocompleteEmail))
+                })
+                && !fields.iter().any(|(_, s)| {
+                    s.is_username()
+                        || s.is_search()
+                        || (!s.is_email() && (s.has(Cue::Message) || s.has(Cue::Address)))
+                })
         }
         FormFact::ConfirmEmail => {
             emails >= 2
@@ -414,6 +445,13 @@ pub(super) fn classify(batch: &Batch) -> Result<Classification, FormsError> {
     let page = PageTexts {
         title: normalize(&batch.page.title),
         path: normalize(&batch.page.url_path),
+        has_login_form: batch.forms.iter().any(|f| {
+            f.password_count == 1
+                && !f
+                    .password_autocompletes
+                    .iter()
+                    .any(|a| has_token(&a.to_ascii_lowercase(), "new-password"))
+        }),
     };
     let scores: Vec<FieldScore> = batch.fields.iter().map(score_field).collect();
 

@@ -29,11 +29,15 @@ pub struct FieldFeatures {
     pub name: String,
     /// The `id` attribute.
     pub id: String,
+    /// Values of the attributes frameworks and test tooling put on fields
+    /// (`formcontrolname`, `data-testid`, `data-qa`, ...), space-separated: they name the
+    /// field's purpose when `name` and `id` are generated.
+    pub hints: String,
     /// The class tokens (at most a few; generated hashes are dropped by the script).
     pub classes: Vec<String>,
     /// The `placeholder` attribute.
     pub placeholder: String,
-    /// The `aria-label` attribute.
+    /// The `aria-label` attribute, else the `title` attribute.
     pub aria_label: String,
     /// Text of the elements named by `aria-describedby`.
     pub aria_described: String,
@@ -72,7 +76,8 @@ pub struct FormFeatures {
     pub heading: String,
     /// Texts of submit buttons and other buttons in the form.
     pub buttons: Vec<String>,
-    /// Texts of links in the form ("Forgot password?", "Already have an account?").
+    /// Texts of links in the form ("Forgot password?", "Already have an account?"), then the
+    /// whole text of a short link line just before or after it ("Already have an account? Log in").
     pub links: Vec<String>,
     /// Number of visible password fields.
     pub password_count: u32,

@@ -403,6 +403,8 @@ pub static NEWSLETTER: &[&str] = &[
     "keep me posted",
     "get the latest",
     "exclusive offers",
+    "email offers",
+    "special offers",
     "early access",
     "request invite",
     "request an invite",
@@ -875,6 +877,7 @@ pub static OTHER_PERSON: &[&str] = &[
     "招待",
     "紹介",
     "プレゼント",
+    "相手",
     // zh
     "朋友",
     "好友",
@@ -885,12 +888,14 @@ pub static OTHER_PERSON: &[&str] = &[
     "邀請",
     "推荐",
     "同事",
+    "对方",
     // ko
     "친구",
     "받는 사람",
     "선물",
     "초대",
     "추천",
+    "상대방",
 ];
 
 /// The person filling in the form ("your email", "sender"): cancels an other-person cue
@@ -1024,6 +1029,9 @@ pub static EMAIL: &[&str] = &[
     "emailadress*",
     "mailadres*",
     "emailadres*",
+    // `mailaddress`, `mailaddr` glued (common on Japanese sites; `mail` alone is too short to
+    // match inside a token)
+    "mailaddr*",
     // fr
     "courriel",
     "adresse electronique",
@@ -1305,6 +1313,10 @@ pub static REMEMBER: &[&str] = &[
 /// Links inside a signup form that lead to the login page ("Already have an account?").
 pub static HAVE_ACCOUNT: &[&str] = &[
     "already have an account",
+    // "Have an account? Log in" (the bare "have an account" is also in "don't have an account")
+    "have an account log in",
+    "have an account sign in",
+    "have an account login",
     "already registered",
     "already a member",
     "schon registriert",
@@ -1320,6 +1332,8 @@ pub static HAVE_ACCOUNT: &[&str] = &[
     "sei gia registrato",
     "ja tem conta",
     "ja tem uma conta",
+    "ja tem cadastro",
+    "ja possui conta",
     "al een account",
     "masz juz konto",
     "уже есть аккаунт",
@@ -1330,6 +1344,7 @@ pub static HAVE_ACCOUNT: &[&str] = &[
     "已有账号",
     "已有帐户",
     "이미 계정이",
+    "이미 회원",
 ];
 
 /// Links inside a login form that lead to the signup page ("New here? Create account").
@@ -1354,4 +1369,152 @@ pub static NO_ACCOUNT: &[&str] = &[
     "没有账号",
     "还没有账号",
     "계정이 없",
+];
+
+/// Signing a petition: the signer's address goes on the campaign's mailing list, which our
+/// labels count as a newsletter (a button on the e-mail field).
+pub static PETITION: &[&str] = &[
+    // en
+    "sign the petition",
+    "sign this petition",
+    "sign petition",
+    "sign now",
+    "add your name",
+    // de
+    "unterschreiben",
+    "jetzt unterschreiben",
+    "petition unterschreiben",
+    "unterzeichnen",
+    // fr
+    "signer la petition",
+    "je signe",
+    "signez la petition",
+    // es
+    "firma la peticion",
+    "firmar la peticion",
+    "firma ahora",
+    // it
+    "firma la petizione",
+    "firma ora",
+    // pt
+    "assinar a peticao",
+    "assine a peticao",
+    "assine agora",
+    // nl
+    "teken de petitie",
+    "teken nu",
+    // pl
+    "podpisz petycje",
+    "podpisz teraz",
+    // ru
+    "подписать петицию",
+    "подпишите петицию",
+    // tr
+    "imzala",
+    "kampanyayi imzala",
+    // ja
+    "署名する",
+    // zh
+    "签署请愿",
+    "簽署請願",
+    // ko
+    "서명하기",
+];
+
+/// Giving money without an account: a donation form asks for the donor's own address, as a
+/// guest checkout does (our labels count it as one).
+pub static DONATE: &[&str] = &[
+    // en
+    "donate",
+    "donate now",
+    "give now",
+    "make a donation",
+    // de
+    "spenden",
+    "jetzt spenden",
+    // fr
+    "faire un don",
+    "je donne",
+    // es
+    "donar",
+    "dona ahora",
+    "haz un donativo",
+    // it
+    "dona ora",
+    "fai una donazione",
+    // pt
+    "doar",
+    "doe agora",
+    "fazer uma doacao",
+    // nl
+    "doneer",
+    "doneer nu",
+    // pl
+    "wesprzyj",
+    "przekaz darowizne",
+    // ru
+    "пожертвовать",
+    "сделать пожертвование",
+    // tr
+    "bagis yap",
+    // ja
+    "寄付する",
+    // zh
+    "捐赠",
+    "捐款",
+    // ko
+    "기부하기",
+    "후원하기",
+];
+
+/// A person's name (first, last, full, display): not a user name, even when the field's
+/// `name` glues "user" to it (`new_user_first_name`, `usernamereg-firstName`).
+pub static PERSON_NAME: &[&str] = &[
+    // en (and the autocomplete tokens given-name, family-name)
+    "first name",
+    "firstname",
+    "last name",
+    "lastname",
+    "full name",
+    "fullname",
+    "display name",
+    "displayname",
+    "given name",
+    "family name",
+    "surname",
+    // de
+    "vorname",
+    "nachname",
+    // fr
+    "prenom",
+    "nom de famille",
+    // es
+    "apellido*",
+    "nombre completo",
+    // it
+    "cognome",
+    // pt
+    "sobrenome",
+    "nome completo",
+    // nl
+    "voornaam",
+    "achternaam",
+    // pl
+    "imie",
+    "nazwisko",
+    // ru
+    "фамилия",
+    "имя и фамилия",
+    // tr
+    "soyad*",
+    "ad soyad",
+    // ja
+    "氏名",
+    "姓名",
+    "お名前",
+    // zh
+    "真实姓名",
+    // ko ("이름" alone is also in "사용자 이름", user name)
+    "성명",
+    "실명",
 ];

@@ -228,6 +228,7 @@ fn check_batch(batch: &Batch) -> Result<(), FormsError> {
             ("autocomplete", &f.autocomplete),
             ("name", &f.name),
             ("id", &f.id),
+            ("hints", &f.hints),
             ("placeholder", &f.placeholder),
             ("ariaLabel", &f.aria_label),
             ("ariaDescribed", &f.aria_described),

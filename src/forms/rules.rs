@@ -13,7 +13,8 @@ use super::lang;
 /// Where a keyword list is looked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
-    /// Field `name`, `id`, classes and `autocomplete` (infix matching allowed).
+    /// Field `name`, `id`, framework hints (`formcontrolname`, `data-testid`), classes and
+    /// `autocomplete` (infix matching allowed).
     FieldAttr,
     /// Field label, `aria-label`, placeholder and `aria-describedby` text.
     FieldText,
@@ -177,6 +178,22 @@ pub static RULES: &[Rule] = &[
         T(Ft::Other),
         4,
     ), // "Send invite"
+    // Petitions and donations say so on their button: the signer's address joins the
+    // campaign's list (newsletter); a donor gives an address as a guest buyer does.
+    r(
+        "submit.petition",
+        S::FormSubmit,
+        lang::PETITION,
+        T(Ft::Newsletter),
+        5,
+    ), // "Sign this petition"
+    r(
+        "submit.donate",
+        S::FormSubmit,
+        lang::DONATE,
+        T(Ft::GuestCheckout),
+        4,
+    ), // "Donate now"
     r(
         "submit.search",
         S::FormSubmit,
@@ -254,6 +271,20 @@ pub static RULES: &[Rule] = &[
         "heading.checkout",
         S::FormHeading,
         lang::CHECKOUT,
+        T(Ft::GuestCheckout),
+        3,
+    ),
+    r(
+        "heading.petition",
+        S::FormHeading,
+        lang::PETITION,
+        T(Ft::Newsletter),
+        4,
+    ),
+    r(
+        "heading.donate",
+        S::FormHeading,
+        lang::DONATE,
         T(Ft::GuestCheckout),
         3,
     ),
@@ -553,6 +584,21 @@ pub static RULES: &[Rule] = &[
         F(C::Email),
         -6,
     ),
+    // "First name" under `new_user_first_name`: a person's name, not a user name.
+    r(
+        "attr.person_name",
+        S::FieldAttr,
+        lang::PERSON_NAME,
+        F(C::Username),
+        -4,
+    ),
+    r(
+        "text.person_name",
+        S::FieldText,
+        lang::PERSON_NAME,
+        F(C::Username),
+        -4,
+    ),
     r("attr.own", S::FieldAttr, lang::OWN, F(C::Own), 3), // `senderEmail`
     r("text.own", S::FieldText, lang::OWN, F(C::Own), 3), // "Your email"
     r("attr.search", S::FieldAttr, lang::SEARCH, F(C::Search), 3),
@@ -718,6 +764,8 @@ pub enum FormFact {
     /// [`FormFact::LoneEmail`] on a page whose title or path says "log in", in a form whose
     /// own heading and button say nothing and that has no newsletter cue: the first step of
     /// an e-mail-first login, not a newsletter box.
+    /// Not when another form of the page is a login form with its own password field: the
+    /// login is that form, and the lone box is a footer newsletter or the like.
     LoneEmailLoginPage,
     /// [`FormFact::LoneEmail`] on a page whose title or path says "sign up", in a form that
     /// does not speak for itself (as above): the first step of an e-mail-first signup.
@@ -725,6 +773,16 @@ pub enum FormFact {
     /// No password, one own e-mail field and a phone field (`type=tel`): an enrolment or lead
     /// form (open an account, book a trial), where the person gives this site an address.
     EmailAndPhoneNoPassword,
+    /// No password, one e-mail field marked as such in its markup (`type=email` or
+    /// `autocomplete=email`) that is the person's own, beside other fields (a name, a company),
+    /// and no message, address, user-name or search field: the person gives this site an address
+    /// (a signup's first step, a waitlist, a trial), whatever the button says. Not on a page
+    /// whose title or path says "log in" (and not "sign up") when the form's heading and button
+    /// say nothing: there it may be a login's single-sign-on step (work e-mail, company).
+    OwnEmailNoPassword,
+    /// [`FormFact::LoneEmail`] whose field carries `autocomplete=username`: the page marks it
+    /// as the identifier of an account for password managers, which no newsletter box does.
+    LoneEmailUsernameHint,
 }
 
 /// One form-fact rule.
@@ -868,6 +926,29 @@ pub static FORM_FACTS: &[FormFactRule] = &[
         Ft::Signup,
         3,
     ),
+    // A marked own e-mail with a name or two and no password: an enrolment unless the words
+    // say otherwise (a login, reset, contact or checkout button or heading outweighs it).
+    // An e-mail-first login step with no word on it ("Welcome", "Continue") still tells
+    // password managers it is an account's identifier: not a newsletter box. Small enough
+    // that a signup heading or button still wins.
+    ff(
+        "lone_email.username_hint",
+        FormFact::LoneEmailUsernameHint,
+        Ft::Login,
+        2,
+    ),
+    ff(
+        "lone_email.username_hint.not_newsletter",
+        FormFact::LoneEmailUsernameHint,
+        Ft::Newsletter,
+        -3,
+    ),
+    ff(
+        "own_email_no_password",
+        FormFact::OwnEmailNoPassword,
+        Ft::Signup,
+        3,
+    ),
 ];
 
 /// Page title or path words that make a page a login page, for
@@ -971,6 +1052,9 @@ mod tests {
             lang::EMAIL_OR_IDENTIFIER,
             lang::GUARDIAN,
             lang::EMAIL_DOMAIN,
+            lang::PETITION,
+            lang::DONATE,
+            lang::PERSON_NAME,
         ];
         for list in lists {
             for kw in *list {

@@ -489,3 +489,195 @@ fn forgotten_password_headings_are_reset_forms_not_newsletters() {
         assert!(!c.fields[0].button, "{heading}");
     }
 }
+
+#[test]
+fn a_wordless_box_beside_a_login_form_is_not_the_login_step() {
+    // Costco-like: "Go" under "Get Email Offers", on a page titled "Sign In" that has its own
+    // login form (one password): the box is a newsletter, not the login's e-mail-first step.
+    let fields = vec![
+        email(0, 0, "Email Address"),
+        pw(1, 0),
+        email(2, 1, "Enter your email"),
+    ];
+    let forms = vec![form_pw(0, "Sign In", &["current-password"]), form(1, "Go")];
+    let c = run_on_page(fields, forms, "Sign In | Shop", "/LogonForm");
+    assert_eq!(c.forms[0].form_type, FormType::Login);
+    assert_eq!(
+        c.forms[1].form_type,
+        FormType::Newsletter,
+        "{:?}",
+        c.forms[1].rules
+    );
+    assert!(!c.fields[0].button);
+    assert!(c.fields[2].button);
+    // Alone on the page, the same box is still the login's first step.
+    let c = run_on_page(
+        vec![email(0, 0, "Email")],
+        vec![form(0, "Go")],
+        "Sign In | Shop",
+        "/LogonForm",
+    );
+    assert_eq!(c.forms[0].form_type, FormType::Login);
+}
+
+#[test]
+fn petitions_are_newsletters_and_donations_are_checkouts() {
+    let name = |i: u32| FieldFeatures {
+        label: "First name".into(),
+        ..field(i, 0, "text")
+    };
+    for (submit, want) in [
+        ("Sign this petition", FormType::Newsletter),
+        ("Jetzt unterschreiben", FormType::Newsletter),
+        ("Donate now", FormType::GuestCheckout),
+        ("Jetzt spenden", FormType::GuestCheckout),
+        ("Faire un don", FormType::GuestCheckout),
+    ] {
+        let c = run(vec![name(0), email(1, 0, "Email")], vec![form(0, submit)]);
+        assert_eq!(
+            c.forms[0].form_type, want,
+            "{submit}: {:?}",
+            c.forms[0].rules
+        );
+        assert!(c.fields[1].button, "{submit}");
+    }
+}
+
+#[test]
+fn person_names_are_not_user_names() {
+    for (name, label) in [
+        ("new_user_first_name", "First name"),
+        ("usernamereg-lastName", "Last name"),
+        ("user[display_name]", "Display name"),
+    ] {
+        let f = FieldFeatures {
+            name: name.into(),
+            label: label.into(),
+            ..field(0, 0, "text")
+        };
+        let c = run(
+            vec![f, email(1, 0, "Email"), pw(2, 0)],
+            vec![form_pw(0, "Sign up", &[""])],
+        );
+        assert_eq!(c.fields[0].field_type, FieldType::Other, "{name}");
+    }
+    // A user name stays one.
+    let f = FieldFeatures {
+        name: "user[login]".into(),
+        label: "Username".into(),
+        ..field(0, 0, "text")
+    };
+    let c = run(vec![f, pw(1, 0)], vec![form_pw(0, "Sign in", &[""])]);
+    assert_eq!(c.fields[0].field_type, FieldType::Username);
+}
+
+#[test]
+fn a_marked_own_email_with_a_name_and_no_password_is_offered() {
+    // `own_email_no_password`: name + type=email + neutral button.
+    let name = FieldFeatures {
+        label: "Name".into(),
+        ..field(0, 0, "text")
+    };
+    let c = run(
+        vec![name.clone(), email(1, 0, "Email")],
+        vec![form(0, "Next")],
+    );
+    assert_eq!(
+        c.forms[0].form_type,
+        FormType::Signup,
+        "{:?}",
+        c.forms[0].rules
+    );
+    assert!(c.fields[1].button);
+    // Not when the words say login, nor for someone else's address, nor with a message.
+    let c = run(
+        vec![name.clone(), email(1, 0, "Email")],
+        vec![form(0, "Sign in")],
+    );
+    assert!(!c.fields[1].button);
+    let c = run(
+        vec![name.clone(), email(1, 0, "Friend's email")],
+        vec![form(0, "Next")],
+    );
+    assert!(!c.fields[1].button);
+    let msg = FieldFeatures {
+        tag: "textarea".into(),
+        label: "Message".into(),
+        ..field(2, 0, "")
+    };
+    let c = run(vec![name, email(1, 0, "Email"), msg], vec![form(0, "Next")]);
+    assert!(!c.fields[1].button, "{:?}", c.forms[0].rules);
+}
+
+#[test]
+fn have_an_account_line_outside_the_form_makes_a_signup() {
+    // "Have an account? Log in" read as a link line beside a form with one unhinted password
+    // and a neutral button (which alone reads as a login).
+    let fields = || vec![email(0, 0, "Email"), pw(1, 0)];
+    let c = run(fields(), vec![form_pw(0, "Submit", &[""])]);
+    assert_eq!(c.forms[0].form_type, FormType::Login);
+    let f = FormFeatures {
+        links: vec!["Have an account? Log in".into()],
+        ..form_pw(0, "Submit", &[""])
+    };
+    let c = run(fields(), vec![f]);
+    assert_eq!(
+        c.forms[0].form_type,
+        FormType::Signup,
+        "{:?}",
+        c.forms[0].rules
+    );
+    assert!(c.fields[0].button);
+    // "Don't have an account? Sign up" beside a login stays a login.
+    let f = FormFeatures {
+        links: vec!["Don't have an account? Sign up".into()],
+        ..form_pw(0, "Submit", &[""])
+    };
+    let c = run(fields(), vec![f]);
+    assert_eq!(c.forms[0].form_type, FormType::Login);
+}
+
+#[test]
+fn a_wordless_name_and_email_form_on_a_login_page_is_not_offered() {
+    let fields = || {
+        vec![
+            FieldFeatures {
+                label: "Company".into(),
+                ..field(0, 0, "text")
+            },
+            email(1, 0, "Work email"),
+        ]
+    };
+    let c = run_on_page(
+        fields(),
+        vec![form(0, "Continue")],
+        "Sign in | Acme",
+        "/sso",
+    );
+    assert!(!c.fields[1].button, "{:?}", c.forms[0].rules);
+    let c = run_on_page(fields(), vec![form(0, "Continue")], "Acme", "/start");
+    assert!(c.fields[1].button, "{:?}", c.forms[0].rules);
+}
+
+#[test]
+fn a_lone_email_marked_as_a_username_is_not_a_newsletter() {
+    let f = FieldFeatures {
+        autocomplete: "username".into(),
+        ..email(0, 0, "Email")
+    };
+    let c = run(vec![f.clone()], vec![form(0, "Continue")]);
+    assert!(!c.fields[0].button, "{:?}", c.forms[0].rules);
+    // A signup heading still wins.
+    let signup = FormFeatures {
+        heading: "Create your account".into(),
+        ..form(0, "Continue")
+    };
+    let c = run(vec![f], vec![signup]);
+    assert_eq!(
+        c.forms[0].form_type,
+        FormType::Signup,
+        "{:?}",
+        c.forms[0].rules
+    );
+    assert!(c.fields[0].button);
+}

@@ -21,7 +21,8 @@ en_web_components es_site fr_site fw_angular fw_bootstrap fw_svelte fw_vue holdo
 holdout_signup_variants it_site ja_site ko_site nl_site pl_site pt_site ru_site tr_site zh_site`.split(/\s+/));
 
 /** Pages written after the split that reproduce a pattern, not one real site (named by the pattern). */
-const PATTERN_PAGES = new Set(['en_clobber-aspnet-membership', 'en_clobber-newsletter-cms']);
+const PATTERN_PAGES = new Set(['en_clobber-aspnet-membership', 'en_clobber-newsletter-cms', 'en_pattern-mui-formless-deep',
+  'en_pattern-angular-material-formcontrol']);
 
 /** @param {string} file */
 export function partOf(file) {
