@@ -27,8 +27,8 @@ gone() {
 wait_gone() { for _ in $(seq 1 50); do gone "$@" && return 0; sleep 0.1; done; return 1; }
 
 pids=()
-# stop_group PIDFILE NAME: ends the process group whose leader's id PIDFILE holds (setsid made
-# pid = pgid), if that process still runs NAME
+# stop_group PIDFILE NAME [SIGNAL]: ends the process group whose leader's id PIDFILE holds
+# (setsid made pid = pgid), if that process still runs NAME; with TERM unless SIGNAL says else
 stop_group() {
   local f="$1" pg
   [ -f "$f" ] || return 0
@@ -36,15 +36,16 @@ stop_group() {
   if is_running "$pg" "$2"; then
     # the workers are in the same group; remember them to wait for them
     mapfile -t members < <(ps -e -o pid=,pgid= | awk -v g="$pg" '$2 == g { print $1 }')
-    kill -TERM -- "-$pg" 2>/dev/null
+    kill "-${3:-TERM}" -- "-$pg" 2>/dev/null
     wait_gone "${members[@]}" || kill -KILL -- "-$pg" 2>/dev/null
     pids+=("${members[@]}")
   fi
   rm -f "$f"
 }
-# SOGo (start-sogo.sh): sogod's watchdog ends its workers; the database goes last.
+# SOGo (start-sogo.sh), the database last. sogod's watchdog takes 5-8 s to end its workers on
+# TERM; it has nothing to save (the database is thrown away), so it gets KILL.
 stop_group "$D/run/sogo-front.pid" node
-stop_group "$D/run/sogod.pid" sogod
+stop_group "$D/run/sogod.pid" sogod KILL
 stop_group "$D/run/memcached.pid" memcached
 if [ -f "$D/sogo/pg/postmaster.pid" ]; then
   PGBIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
