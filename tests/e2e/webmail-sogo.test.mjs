@@ -128,6 +128,31 @@ for (const name of BROWSERS) {
       const [text, title] = await bar.verdict(tabId, `${m.file} (clicked)`);
       assert.equal(text, m.badge, `${m.file} (clicked): toolbar badge (title: ${title})`);
       assert.ok(title.includes(m.title), `${m.file} (clicked): toolbar title "${title}" should say "${m.title}"`);
+
+      if (name === 'chrome') {
+        // A stale XSRF token: the adapter's request reaches the real SOGo with another token in
+        // its X-XSRF-TOKEN header (changed on the way, Playwright), and SOGo refuses it (HTTP 500).
+        const other = MAILS.find((x) => x !== m);
+        assert.ok(other);
+        const otherUid = uidOf(other.file);
+        /** @type {import('playwright-core').Page} */
+        const p = page.raw;
+        let seen = 0;
+        const isExport = (/** @type {URL} */ u) => u.pathname.endsWith(`/INBOX/${otherUid}/export`) || u.pathname.endsWith(`/folderINBOX/${otherUid}/export`);
+        await p.route(isExport, async (route) => {
+          seen++;
+          await route.continue({ headers: { ...route.request().headers(), 'x-xsrf-token': '0123456789abcdef0123456789abcdef01234567' } });
+        });
+        await bar.clear(tabId);
+        await page.eval(`location.hash = ${js(`#!/Mail/0/INBOX/${otherUid}`)}`);
+        await shown(otherUid, `${other.file} (stale token)`);
+        const [failText, failTitle] = await bar.verdict(tabId, 'the toolbar state after a refused fetch');
+        assert.equal(failText, '?', failTitle);
+        assert.match(failTitle, /answered with an error/);
+        assert.equal(seen, 1, 'the adapter asked SOGo once');
+        await p.unroute(isExport);
+        await page.screenshot(path.join(shots, 'sogo-stale-xsrf.png'));
+      }
       await ext.close();
       await page.close();
     });

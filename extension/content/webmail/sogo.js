@@ -74,13 +74,15 @@ export const sogo = {
   },
 
   watch(doc, loc, onMessageShown, onMessageHidden) {
-    // Opening a message changes the hash and replaces the card: each change of the page is
-    // looked at (index.js skips a message already checked and still on screen).
+    // Opening a message changes the hash and replaces the card. A message (key and card) is
+    // reported once: not when index.js already read it (it re-reads the message on every
+    // change and checks the new one itself once a badge went), which would fetch it twice.
     let had = false;
     const look = () => {
+      const before = last;
       const ref = sogo.messageId(doc, loc);
-      if (ref) onMessageShown(ref);
-      else if (had) onMessageHidden();
+      if (ref && (ref.key !== before.key || ref.element !== before.card)) onMessageShown(ref);
+      else if (!ref && had) onMessageHidden();
       had = !!ref;
     };
     new MutationObserver(look).observe(body(doc) ?? documentElement(doc), { childList: true, subtree: true });
