@@ -101,6 +101,12 @@ ensure_webmail() {
   tests/webmail/install.sh
 }
 
+ensure_sogo() {
+  # SOGo + PostgreSQL + memcached from Debian, with Roundcube's packages (quiet when present;
+  # about 30 s the first time).
+  tests/webmail/install.sh --sogo
+}
+
 # ---------------------------------------------------------------- build
 
 build_wasm() {
@@ -265,14 +271,17 @@ suite_lint() {
   check "web-ext lint (firefox)" web-ext lint --source-dir dist/firefox --warnings-as-errors --output text
   check "manifest checks (chrome)" node tools/check-manifest.mjs dist/chrome/manifest.json
 }
-# Browser suites run every tests/e2e/*.test.mjs but the webmail infrastructure test, which
-# needs no browser and runs once in its own suite.
-e2e_browser_tests() { ls tests/e2e/*.test.mjs | grep -v '/roundcube-infra\.test\.mjs$'; }
-suite_webmail() { ensure_webmail; node_tests "webmail (Roundcube + Dovecot)" tests/e2e/roundcube-infra.test.mjs; }
+# Browser suites run every tests/e2e/*.test.mjs but the webmail infrastructure tests, which
+# need no browser and run once in their own suite.
+e2e_browser_tests() { ls tests/e2e/*.test.mjs | grep -vE '/(roundcube|sogo)-infra\.test\.mjs$'; }
+suite_webmail() {
+  ensure_sogo
+  node_tests "webmail (Roundcube, SOGo, Dovecot)" tests/e2e/roundcube-infra.test.mjs tests/e2e/sogo-infra.test.mjs
+}
 # shellcheck disable=SC2046 # one test file per word
-suite_e2e_chrome() { ensure_chromium; E2E_BROWSERS=chrome node_tests "e2e (chromium)" $(e2e_browser_tests); }
+suite_e2e_chrome() { ensure_chromium; ensure_sogo; E2E_BROWSERS=chrome node_tests "e2e (chromium)" $(e2e_browser_tests); }
 # shellcheck disable=SC2046
-suite_e2e_firefox() { ensure_firefox; E2E_BROWSERS=firefox node_tests "e2e (firefox)" $(e2e_browser_tests); }
+suite_e2e_firefox() { ensure_firefox; ensure_sogo; E2E_BROWSERS=firefox node_tests "e2e (firefox)" $(e2e_browser_tests); }
 
 run_tests() {
   local suites=("$@")

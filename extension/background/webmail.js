@@ -62,10 +62,10 @@ export const WEBMAIL_SITES_KEY = 'webmail.sites';
 /** Most webmail sites the user may add. */
 export const MAX_WEBMAIL_SITES = 100;
 /** The webmail adapters (`content/webmail/<name>.js`). */
-export const ADAPTERS = /** @type {const} */ (['roundcube', 'gmail', 'outlook']);
+export const ADAPTERS = /** @type {const} */ (['roundcube', 'sogo', 'gmail', 'outlook']);
 /**
  * Where an adapter runs without being turned on: the service's own origins. Anywhere else
- * (a self-hosted Roundcube, a replica) the user turns it on for the origin, because an
+ * (a self-hosted Roundcube or SOGo, a replica) the user turns it on for the origin, because an
  * adapter trusts the page to show the message whose bytes it fetched: a look-alike page on
  * another origin could show one message and serve the signed bytes of another.
  * @type {Record<string, string[]>}

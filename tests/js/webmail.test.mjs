@@ -229,6 +229,17 @@ test('adapters run only where the user turned them on, or on the service\'s own 
   assert.ok(sites.builtin.some((s) => s.origin === 'https://mail.google.com' && s.adapter === 'gmail'));
 });
 
+test('SOGo has no origin of its own: it runs only where the user turned it on', async () => {
+  const sogoTab = at(11, 'https://groupware.example.org/SOGo/so/jane/Mail/view#!/Mail/0/INBOX/7');
+  assert.deepEqual(await content['webmail.hello']({ adapter: 'sogo' }, sogoTab), { enabled: false });
+  assert.ok(!(await pages['webmail.sites']({}, tab(0))).builtin.some((s) => s.adapter === 'sogo'));
+  await pages['webmail.enableSite']({ origin: 'https://groupware.example.org', adapter: 'sogo' }, tab(0));
+  assert.deepEqual(await content['webmail.hello']({ adapter: 'sogo' }, sogoTab), { enabled: true });
+  assert.deepEqual(await content['webmail.hello']({ adapter: 'roundcube' }, sogoTab), { enabled: false }, 'on for SOGo only');
+  await pages['webmail.disableSite']({ origin: 'https://groupware.example.org' }, tab(0));
+  assert.deepEqual(await content['webmail.hello']({ adapter: 'sogo' }, sogoTab), { enabled: false });
+});
+
 test('a message to one of the user\'s aliases names its site, and warns when another site sent it', async () => {
   // generated/001.eml is from alice@example.com to bob@example.org.
   const csv = 'id,address,source,provider_id,site,origin,created,expires,state,label,note\r\n'

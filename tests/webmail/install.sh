@@ -2,7 +2,8 @@
 # Installs the Debian packages the webmail end-to-end tests need: Roundcube (SQLite back end),
 # Dovecot IMAP and PHP's CLI (its built-in web server serves Roundcube; no apache, no nginx).
 #
-#   tests/webmail/install.sh        # as root, or as a user with sudo
+#   tests/webmail/install.sh          # as root, or as a user with sudo
+#   tests/webmail/install.sh --sogo   # and SOGo with what it needs (start-sogo.sh)
 #
 # Idempotent and silent when everything is present (one dpkg-query call, a few ms);
 # `apt-get update` runs only when a package is missing. Nothing under /etc is configured for
@@ -15,6 +16,15 @@ PACKAGES=(roundcube-core roundcube-sqlite3 php8.2-cgi php-cli php-sqlite3 php-in
           dovecot-core dovecot-imapd sqlite3)
 # The commands start.sh runs; checked too, in case a package is half-removed.
 COMMANDS=(php dovecot doveadm sqlite3 setsid)
+if [ "${1:-}" = --sogo ]; then
+  # SOGo 5 (sogod, no web server: start-sogo.sh fronts it itself), the PostgreSQL it keeps its
+  # profile and session tables in, and memcached. Their postinsts may start system services
+  # (where systemd runs); start-sogo.sh uses none of them, only the programs.
+  PACKAGES+=(sogo postgresql memcached)
+  COMMANDS+=(sogod memcached setpriv)
+elif [ $# -gt 0 ]; then
+  printf 'usage: tests/webmail/install.sh [--sogo]\n' >&2; exit 2
+fi
 
 installed="$(dpkg-query -W -f='${Package} ${db:Status-Status}\n' "${PACKAGES[@]}" 2>/dev/null || true)"
 missing=()

@@ -15,6 +15,7 @@ import { createBadge } from './badge.js';
 import { gmail } from './gmail.js';
 import { outlook } from './outlook.js';
 import { roundcube } from './roundcube.js';
+import { sogo } from './sogo.js';
 
 /**
  * Largest message fetched and sent to the background, in bytes. The background refuses more
@@ -52,7 +53,7 @@ export const MAX_WEBMAIL_MESSAGE_BYTES = 25 * 1024 * 1024;
  */
 
 /** @type {WebmailAdapter[]} */
-const ADAPTERS = [roundcube, gmail, outlook];
+const ADAPTERS = [roundcube, sogo, gmail, outlook];
 
 
 

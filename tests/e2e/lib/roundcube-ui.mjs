@@ -14,13 +14,15 @@ export const rowId = (uid) => `rcmrow${Buffer.from(String(uid)).toString('base64
 
 /**
  * Real input and frame access in each browser: Playwright in Chromium, WebDriver in Firefox.
- * @param {{ name: string }} browser @param {import('./chrome.mjs').PageHandle} page
+ * `inTop`: the message is shown in the top document (a single-page webmail such as SOGo), not
+ * in Roundcube's preview frame.
+ * @param {{ name: string }} browser @param {import('./chrome.mjs').PageHandle} page @param {{ inTop?: boolean }} [opts]
  */
-export function driver(browser, page) {
+export function driver(browser, page, { inTop = false } = {}) {
   if (browser.name === 'chrome') {
     /** @type {import('playwright-core').Page} */
     const p = page.raw;
-    const previewFrame = () => p.frames().find((f) => /[?&]_action=(preview|show)\b/.test(f.url()));
+    const previewFrame = () => (inTop ? p.mainFrame() : p.frames().find((f) => /[?&]_action=(preview|show)\b/.test(f.url())));
     return {
       fill: async (/** @type {string} */ sel, /** @type {string} */ text) => { await p.waitForSelector(sel); await p.fill(sel, text); },
       click: async (/** @type {string} */ sel) => { await p.waitForSelector(sel); await p.click(sel); },
@@ -47,8 +49,9 @@ export function driver(browser, page) {
   /** Runs `fn` inside the message frame (the preview iframe, or the page itself for _action=show). @template T @param {() => Promise<T>} fn */
   const withPreview = async (fn) => {
     await page.eval('1'); // focuses this tab
-    const inTop = await wd.exec('return /[?&]_action=(preview|show)\\b/.test(location.search);');
     if (inTop) return fn();
+    const shownInTop = await wd.exec('return /[?&]_action=(preview|show)\\b/.test(location.search);');
+    if (shownInTop) return fn();
     const frame = await wd.exec(`return document.getElementById('messagecontframe');`).catch(() => null);
     if (!frame) return null;
     await wd.req('POST', wd.s('/frame'), { id: frame });
@@ -142,4 +145,21 @@ export function toolbar(ext, name) {
       return b[0] !== '' && b[0] !== '…' && !/^ImpaleMail(: checking|$)/.test(b[1]) ? b : null;
     }, `the toolbar verdict of ${what}`)),
   };
+}
+
+/**
+ * Opens an extension page and, from there, trusts `rootB64` (the test CA) and turns signature
+ * checks on for a self-hosted webmail (what the popup's offer does; tests/e2e/webmail-replicas
+ * goes through that flow). Returns the page and the toolbar reader.
+ * @param {{ name: string, openExtensionPage: (rel: string) => Promise<import('./chrome.mjs').PageHandle> }} browser
+ * @param {{ rootB64: string, origin: string, adapter: string }} site
+ */
+export async function prepareExtension(browser, { rootB64, origin, adapter }) {
+  // An extension page: it may read and set what content scripts and pages never can.
+  const ext = await browser.openExtensionPage('ui/options.html');
+  const api = browser.name === 'firefox' ? 'browser' : 'chrome';
+  await ext.eval(`${api}.storage.local.set({ 'trust.userRoots': [${js(rootB64)}] })`);
+  await ext.eval(`${api}.runtime.sendMessage({ type: 'webmail.enableSite', origin: ${js(origin)}, adapter: ${js(adapter)} })`);
+  assert.deepEqual(await ext.eval(`${api}.storage.local.get('trust.userRoots').then((g) => g['trust.userRoots'])`), [rootB64]);
+  return { ext, bar: toolbar(ext, browser.name) };
 }

@@ -20,6 +20,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { cookieHeader, errorTitle, request } from './http-client.mjs';
 
 const run = promisify(execFile);
 
@@ -33,8 +34,6 @@ export const PASSWORD = 'testpass';
 const ROUNDCUBE_INDEX = '/var/lib/roundcube/public_html/index.php';
 /** Time start.sh may take (it needs ~1-2 s; a loaded CI machine gets slack). */
 const START_TIMEOUT_MS = 60_000;
-/** Time one HTTP request to Roundcube may take. */
-const REQUEST_TIMEOUT_MS = 30_000;
 
 /** Something Roundcube answered that is not what was asked for. The message carries no password or token. */
 export class RoundcubeError extends Error {
@@ -123,39 +122,6 @@ export async function startRoundcube({ mailDir, scratchDir }) {
 }
 
 // ------------------------------------------------------------------ HTTP client
-
-/** @param {Map<string, string>} jar @param {Response} res */
-function absorbCookies(jar, res) {
-  for (const line of res.headers.getSetCookie()) {
-    const [pair, ...attrs] = line.split(';');
-    const eq = pair.indexOf('=');
-    if (eq < 1) continue;
-    const name = pair.slice(0, eq).trim();
-    const value = pair.slice(eq + 1).trim();
-    const expired = attrs.some((a) => /^\s*max-age\s*=\s*(0|-\d+)\s*$/i.test(a)) || value === 'deleted' || value === '-del-';
-    if (expired) jar.delete(name); else jar.set(name, value);
-  }
-}
-
-/** @param {Map<string, string>} jar */
-const cookieHeader = (jar) => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-
-/**
- * One request with the jar's cookies; redirects are not followed (the caller decides).
- * @param {string} url @param {Map<string, string>} jar @param {RequestInit} [init]
- */
-async function request(url, jar, init = {}) {
-  const headers = new Headers(init.headers);
-  if (jar.size) headers.set('cookie', cookieHeader(jar));
-  const res = await fetch(url, { ...init, headers, redirect: 'manual', signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
-  absorbCookies(jar, res);
-  return res;
-}
-
-/** @param {string} html */
-function errorTitle(html) {
-  return /<title>([^<]*)<\/title>/i.exec(html)?.[1]?.trim() ?? '';
-}
 
 /**
  * Logs in over plain HTTP, as the login form does.
