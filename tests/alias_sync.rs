@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 use impalemail::alias::sync::hlc::MAX_CLOCK_SKEW_SECS;
-use impalemail::alias::sync::pack::{pack, unpack, PACK_SCHEMA};
+use impalemail::alias::sync::pack::{pack, pack_replica, unpack, PACK_SCHEMA};
 use impalemail::alias::sync::replica::{CLAIM_SETTLE_SECS, CLAIM_TIMEOUT_SECS};
 use impalemail::alias::sync::seal::{
     item_bytes, open_items, seal_item, seal_replica, CHECK_KEY, QUOTA_BYTES, RESERVED_BYTES,
@@ -17,7 +17,6 @@ use impalemail::alias::{
     AliasRecord, AliasState, GeneratorKind, Lifetime, Provider, Source, Vault,
 };
 use proptest::prelude::*;
-use std::collections::BTreeMap;
 
 /// Fixed clock: 2023-11-14T22:13:20Z.
 const NOW: u64 = 1_700_000_000;
@@ -152,7 +151,7 @@ fn run(steps: &[Step], skews: [i64; 3], final_order: &[usize]) -> Vec<Node> {
                 }
                 let id = record_id(ADDRESSES[a]);
                 let rec = &nodes[r].replica.records[&id];
-                let msg = pack([(&id, rec)]);
+                let msg = pack(&[(&id, rec)]);
                 for to in (0..3).filter(|&to| to != r) {
                     flight.push((to, msg.clone()));
                 }
@@ -202,7 +201,7 @@ proptest! {
         prop_assert_eq!(&nodes[1].replica, &nodes[2].replica);
         prop_assert_eq!(nodes[0].replica.view(), nodes[2].replica.view());
         // And the whole replica survives its stored form.
-        let again = unpack(&pack(&nodes[0].replica.records), "test").unwrap();
+        let again = unpack(&pack_replica(&nodes[0].replica), "test").unwrap();
         prop_assert_eq!(&again, &nodes[0].replica);
     }
 
@@ -292,7 +291,7 @@ fn a_delete_is_not_undone_by_a_concurrent_enable_but_by_making_it_again() {
     ra.merge(&rb);
     assert!(ra.view().records.is_empty());
     // A tombstone is small: its id and stamps (here two: the delete's and the enable's).
-    assert!(pack(&ra.records).len() <= 48, "{}", pack(&ra.records).len());
+    assert!(pack_replica(&ra).len() <= 48, "{}", pack_replica(&ra).len());
     // The per-site generator makes the same address again: it is back.
     rb.merge(&ra);
     rb.apply(
@@ -474,8 +473,8 @@ fn two_devices_share_through_sealed_items() {
     let mut a = SyncState::with_device(code(1), 1);
     let mut b = SyncState::with_device(code(1), 2);
     let va = vault_of(30);
-    let out = a.outgoing(&va, &BTreeMap::new(), NOW + 1).unwrap();
-    assert!(out.set.contains_key(CHECK_KEY));
+    let out = a.outgoing(&va, &Vec::new(), NOW + 1).unwrap();
+    assert!(out.set.iter().any(|(k, _)| k == CHECK_KEY));
     let area = out.set.clone();
     let got = b.incoming(&Vault::new(), &area, NOW + 2).unwrap();
     assert_eq!(got.vault.records.len(), 30);
@@ -489,37 +488,50 @@ fn two_devices_share_through_sealed_items() {
     let mut va2 = va.clone();
     va2.set_label(&va.records[3].id, Some("changed")).unwrap();
     let one = a.outgoing(&va2, &area, NOW + 4).unwrap();
-    assert_eq!(one.set.len(), 1, "{:?}", one.set.keys());
+    assert_eq!(one.set.len(), 1, "{:?}", one.set);
+    // A record keeps the id the local vault gave it (an import's id need not be derived).
+    let mut custom = vault_of(1);
+    custom.records[0].id = "imported-7".into();
+    let mut c = SyncState::with_device(code(1), 3);
+    let back = c.incoming(&custom, &area, NOW + 5).unwrap();
+    let kept = back.vault.find_address(&custom.records[0].address).unwrap();
+    assert_eq!(kept.id, "imported-7");
     // The stored state reads back.
-    let back = SyncState::from_json(&a.to_json()).unwrap();
+    let back = SyncState::from_text(&a.to_text()).unwrap();
     assert_eq!(back.replica, a.replica);
     assert_eq!(back.clock, a.clock);
 }
 
 /// What B holds before and after: nothing may change when `area` is refused.
-fn refused_unchanged(area: &BTreeMap<String, String>) -> Result<usize, SyncError> {
+fn refused_unchanged(area: &[(String, String)]) -> Result<usize, SyncError> {
     let mut b = SyncState::with_device(code(1), 2);
     let vb = vault_of(3);
-    b.outgoing(&vb, &BTreeMap::new(), NOW).unwrap();
-    let before = b.to_json();
+    b.outgoing(&vb, &Vec::new(), NOW).unwrap();
+    let before = b.to_text();
     let got = b.incoming(&vb, area, NOW + 5);
     match got {
         Err(e) => {
-            assert_eq!(b.to_json(), before, "state changed on {e}");
+            assert_eq!(b.to_text(), before, "state changed on {e}");
             Err(e)
         }
         Ok(inc) => {
             assert_eq!(inc.changed, 0, "{inc:?}");
             assert_eq!(inc.vault, b.replica.view());
-            assert_eq!(b.to_json(), before);
+            assert_eq!(b.to_text(), before);
             Ok(inc.refused.len())
         }
     }
 }
 
-fn area_of(n: usize, code_n: u8) -> BTreeMap<String, String> {
+/// Sets `key` in an area (replacing its value).
+fn put(area: &mut Vec<(String, String)>, key: &str, value: String) {
+    area.retain(|(k, _)| k != key);
+    area.push((key.to_string(), value));
+}
+
+fn area_of(n: usize, code_n: u8) -> Vec<(String, String)> {
     let mut a = SyncState::with_device(code(code_n), 1);
-    a.outgoing(&vault_of(n), &BTreeMap::new(), NOW).unwrap().set
+    a.outgoing(&vault_of(n), &Vec::new(), NOW).unwrap().set
 }
 
 #[test]
@@ -529,7 +541,7 @@ fn a_wrong_code_is_refused_and_changes_nothing() {
     assert!(e.to_string().contains("not the sync code"), "{e}");
     // Without the check item, every item fails authentication instead.
     let mut area = area_of(10, 2);
-    area.remove(CHECK_KEY);
+    area.retain(|(k, _)| k != CHECK_KEY);
     assert_eq!(refused_unchanged(&area).unwrap(), 1);
 }
 
@@ -545,12 +557,12 @@ fn changed_cut_or_moved_items_are_refused_and_change_nothing() {
     let short = value[..20].to_string();
     for bad in [flipped, cut, short, "1.".to_string(), "1.!!".to_string()] {
         let mut a = area.clone();
-        a.insert(key.clone(), bad);
+        put(&mut a, key, bad);
         assert_eq!(refused_unchanged(&a).unwrap(), 1);
     }
     // An item moved to another key fails authentication (the key is in the associated data).
-    let mut a = BTreeMap::new();
-    a.insert("v3.5".to_string(), value.clone());
+    let mut a = Vec::new();
+    put(&mut a, "v3.5", value.clone());
     assert_eq!(refused_unchanged(&a).unwrap(), 1);
     let e = SyncError::Tampered { item: key.clone() };
     assert!(e.to_string().contains("changed or cut short"), "{e}");
@@ -564,16 +576,13 @@ fn an_item_from_a_newer_format_is_refused_and_changes_nothing() {
     // A newer item version (outside the ciphertext).
     let newer = format!("2{}", &value[1..]);
     let mut a = area.clone();
-    a.insert(key.clone(), newer);
+    put(&mut a, key, newer);
     assert_eq!(refused_unchanged(&a).unwrap(), 1);
     // A newer pack schema inside an authentic item.
-    let mut plain = pack(&Replica::new().records);
+    let mut plain = pack_replica(&Replica::new());
     plain[0] = PACK_SCHEMA + 1;
-    let mut a = BTreeMap::new();
-    a.insert(
-        "v0.0".to_string(),
-        seal_item("v0.0", &plain, &keys).unwrap(),
-    );
+    let mut a = Vec::new();
+    put(&mut a, "v0.0", seal_item("v0.0", &plain, &keys).unwrap());
     assert_eq!(refused_unchanged(&a).unwrap(), 1);
     let opened = open_items(&a, &keys).unwrap();
     assert!(matches!(
@@ -584,7 +593,7 @@ fn an_item_from_a_newer_format_is_refused_and_changes_nothing() {
     assert!(e.to_string().contains("newer version"), "{e}");
     // A newer check item: the whole area is refused.
     let mut a = area.clone();
-    a.insert(CHECK_KEY.to_string(), "2.AAAA".into());
+    put(&mut a, CHECK_KEY, "2.AAAA".into());
     assert!(matches!(
         refused_unchanged(&a).unwrap_err(),
         SyncError::FutureSchema {
@@ -600,11 +609,9 @@ fn how_many_aliases_fit_the_sync_area() {
     let n = 1_000;
     let mut s = SyncState::with_device(code(1), 0x5eed);
     let v = vault_of(n);
-    let sealed = s
-        .outgoing(&v, &BTreeMap::new(), NOW + 400 * 86_400)
-        .unwrap();
+    let sealed = s.outgoing(&v, &Vec::new(), NOW + 400 * 86_400).unwrap();
     let json = v.to_json().len();
-    let packed = pack(&s.replica.records).len();
+    let packed = pack_replica(&s.replica).len();
     println!(
         "sync: {n} aliases take {} bytes in {} items ({:.1} bytes per alias sealed, {:.1} packed; \
          the vault's JSON: {:.1}); budget {budget} of {QUOTA_BYTES}",
@@ -624,7 +631,7 @@ fn how_many_aliases_fit_the_sync_area() {
     while lo + 1 < hi {
         let mid = (lo + hi) / 2;
         let mut s = SyncState::with_device(code(1), 0x5eed);
-        match s.outgoing(&vault_of(mid), &BTreeMap::new(), NOW) {
+        match s.outgoing(&vault_of(mid), &Vec::new(), NOW) {
             Ok(_) => lo = mid,
             Err(SyncError::Full { needed, budget: b }) => {
                 assert!(needed > b);
@@ -636,15 +643,13 @@ fn how_many_aliases_fit_the_sync_area() {
     println!("sync: at most {lo} such aliases fit the {budget} bytes");
     assert!(lo >= 1_000);
     let mut s = SyncState::with_device(code(1), 0x5eed);
-    let e = s
-        .outgoing(&vault_of(hi), &BTreeMap::new(), NOW)
-        .unwrap_err();
+    let e = s.outgoing(&vault_of(hi), &Vec::new(), NOW).unwrap_err();
     assert!(e.to_string().contains("still kept on this device"), "{e}");
     // Tombstones of deleted aliases.
     let mut r = s.replica.clone();
     let mut c = Clock::new(0x5eed);
     let ids: Vec<String> = r.records.keys().take(1_000).cloned().collect();
-    let before = pack(&r.records).len();
+    let before = pack_replica(&r).len();
     for id in &ids {
         r.apply(
             &Change::Delete { id: id.clone() },
@@ -652,11 +657,11 @@ fn how_many_aliases_fit_the_sync_area() {
         )
         .unwrap();
     }
-    let after = pack(&r.records).len();
+    let after = pack_replica(&r).len();
     println!(
         "sync: a tombstone packs to {:.1} bytes (a live alias {:.1})",
         (after as f64 - (before as f64 - packed as f64 / n as f64 * 1_000.0)) / 1_000.0,
         packed as f64 / n as f64,
     );
-    let _ = seal_replica(&r, &code(1).keys(), &BTreeMap::new()).unwrap();
+    let _ = seal_replica(&r, &code(1).keys(), &Vec::new()).unwrap();
 }

@@ -37,7 +37,6 @@ use super::error::SyncError;
 use super::hlc::{DeviceId, Hlc};
 use super::replica::{Body, Claim, ProviderAction, Reg, Replica, SyncRecord};
 use crate::alias::vault::{record_id, AliasRecord, AliasState, Source};
-use std::collections::BTreeMap;
 
 /// The schema of a pack this build writes (and the newest it reads).
 pub const PACK_SCHEMA: u8 = 1;
@@ -70,18 +69,17 @@ fn bytes(out: &mut Vec<u8>, s: &str) {
 struct Tables {
     devices: Vec<DeviceId>,
     strings: Vec<String>,
-    string_index: BTreeMap<String, usize>,
     base_wall: u64,
 }
 
 impl Tables {
     fn string(&mut self, s: &str) -> u64 {
-        if let Some(&i) = self.string_index.get(s) {
+        // A linear search: a few hundred shared strings at most per item (a map's code would
+        // cost more wasm than the search costs time).
+        if let Some(i) = self.strings.iter().position(|x| x == s) {
             return i as u64;
         }
         self.strings.push(s.to_string());
-        self.string_index
-            .insert(s.to_string(), self.strings.len() - 1);
         (self.strings.len() - 1) as u64
     }
 
@@ -113,14 +111,16 @@ fn id_bytes(id: &str) -> [u8; 8] {
     out
 }
 
+/// Packs a whole replica.
+pub fn pack_replica(replica: &Replica) -> Vec<u8> {
+    pack(&replica.records.iter().collect::<Vec<_>>())
+}
+
 /// Packs records (a whole replica, or the records of one item).
-pub fn pack<'a>(
-    records: impl IntoIterator<Item = (&'a String, &'a SyncRecord)> + Clone,
-) -> Vec<u8> {
+pub fn pack(records: &[(&String, &SyncRecord)]) -> Vec<u8> {
     let mut t = Tables {
         base_wall: records
-            .clone()
-            .into_iter()
+            .iter()
             .flat_map(|(_, r)| r.stamps())
             .map(|h| h.wall)
             .min()
@@ -129,7 +129,7 @@ pub fn pack<'a>(
     };
     let mut body = Vec::new();
     let mut count = 0u64;
-    for (id, r) in records {
+    for &(id, r) in records {
         count += 1;
         record(&mut t, &mut body, id, r);
     }
@@ -166,7 +166,7 @@ fn record(t: &mut Tables, out: &mut Vec<u8>, id: &str, r: &SyncRecord) {
     for (i, o) in own.iter().enumerate() {
         meta |= bit(*o, 4 << i);
     }
-    meta |= bit(!r.claims.is_empty(), 64);
+    meta |= bit(r.claims.iter().any(Option::is_some), 64);
     out.push(flags);
     out.push(meta);
     t.stamp(out, base);
@@ -216,14 +216,11 @@ fn record(t: &mut Tables, out: &mut Vec<u8>, id: &str, r: &SyncRecord) {
     for text in [&r.label.value, &r.note.value].into_iter().flatten() {
         bytes(out, text);
     }
-    if !r.claims.is_empty() {
-        out.push(r.claims.len() as u8);
-        for (action, c) in &r.claims {
-            let a = ProviderAction::ALL
-                .iter()
-                .position(|x| x == action)
-                .unwrap_or(0) as u8;
-            out.push(a | bit(c.done, 128));
+    if r.claims.iter().any(Option::is_some) {
+        out.push(r.claims.iter().flatten().count() as u8);
+        for (a, c) in r.claims.iter().enumerate() {
+            let Some(c) = c else { continue };
+            out.push(a as u8 | bit(c.done, 128));
             varint(out, u64::from(c.round));
             t.stamp(out, c.by);
         }
@@ -440,7 +437,7 @@ fn read_record(
     } else {
         None
     };
-    let mut claims = BTreeMap::new();
+    let mut claims = [None; 2];
     if meta & 64 != 0 {
         let n = r.u8()?;
         for _ in 0..n {
@@ -450,14 +447,11 @@ fn read_record(
                 .ok_or_else(|| r.bad("unknown action"))?;
             let round = u32::try_from(r.varint()?).map_err(|_| r.bad("a round is too large"))?;
             let by = r.stamp(base_wall, devices)?;
-            claims.insert(
-                action,
-                Claim {
-                    round,
-                    by,
-                    done: a & 128 != 0,
-                },
-            );
+            claims[action.index()] = Some(Claim {
+                round,
+                by,
+                done: a & 128 != 0,
+            });
         }
     }
     if let Some(b) = &body {

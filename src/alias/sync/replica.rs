@@ -42,7 +42,7 @@ use super::error::SyncError;
 use super::hlc::{Clock, DeviceId, Hlc};
 use crate::alias::vault::{record_id, AliasRecord, AliasState, Source, Vault};
 use std::cmp::{Ordering, Reverse};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// How long a device waits after its claim before acting, in seconds: Firefox Sync syncs
 /// every ten minutes by default, Chrome within seconds, so an earlier claim made elsewhere
@@ -141,6 +141,11 @@ pub enum ProviderAction {
 impl ProviderAction {
     /// Both, in their packed order.
     pub const ALL: [ProviderAction; 2] = [ProviderAction::Disable, ProviderAction::Delete];
+
+    /// Its place in [`SyncRecord::claims`] and in the packed form.
+    pub fn index(self) -> usize {
+        self as usize
+    }
 }
 
 /// A claim to perform a [`ProviderAction`].
@@ -201,8 +206,8 @@ pub struct SyncRecord {
     pub note: Reg<Option<String>>,
     /// The tombstone.
     pub deleted: Reg<bool>,
-    /// Claims on provider actions.
-    pub claims: BTreeMap<ProviderAction, Claim>,
+    /// Claims on provider actions, by [`ProviderAction::index`].
+    pub claims: [Option<Claim>; 2],
 }
 
 impl Default for SyncRecord {
@@ -217,7 +222,7 @@ impl Default for SyncRecord {
             label: Reg { at, value: None },
             note: Reg { at, value: None },
             deleted: Reg { at, value: false },
-            claims: BTreeMap::new(),
+            claims: [None; 2],
         }
     }
 }
@@ -235,13 +240,14 @@ impl SyncRecord {
         changed |= self.label.join(&other.label);
         changed |= self.note.join(&other.note);
         changed |= self.deleted.join(&other.deleted);
-        for (action, claim) in &other.claims {
-            match self.claims.get_mut(action) {
-                Some(mine) => changed |= mine.join(claim),
-                None => {
-                    self.claims.insert(*action, *claim);
+        for (mine, theirs) in self.claims.iter_mut().zip(&other.claims) {
+            match (mine.as_mut(), theirs) {
+                (Some(m), Some(t)) => changed |= m.join(t),
+                (None, Some(t)) => {
+                    *mine = Some(*t);
                     changed = true;
                 }
+                (_, None) => {}
             }
         }
         changed
@@ -257,7 +263,7 @@ impl SyncRecord {
             self.deleted.at,
         ]
         .into_iter()
-        .chain(self.claims.values().map(|c| c.by))
+        .chain(self.claims.iter().flatten().map(|c| c.by))
     }
 
     fn create(&mut self, r: &AliasRecord, at: Hlc) {
@@ -426,10 +432,10 @@ impl Replica {
     pub fn record_vault(&mut self, vault: &Vault, clock: &mut Clock, now: u64) -> (usize, usize) {
         let mut changed = 0;
         let mut refused = 0;
-        let mut present = BTreeSet::new();
+        let mut present = Vec::with_capacity(vault.records.len());
         for r in &vault.records {
             let id = record_id(&r.address);
-            present.insert(id.clone());
+            present.push(id.clone());
             let Some(mine) = self.records.get_mut(&id).filter(|m| m.is_live()) else {
                 match self.apply(&Change::Create(r.clone()), clock.tick(now)) {
                     Ok(()) => changed += 1,
@@ -460,10 +466,11 @@ impl Replica {
             }
             changed += 1;
         }
+        crate::sort::sort(&mut present);
         let gone: Vec<String> = self
             .records
             .iter()
-            .filter(|(id, r)| r.is_live() && !present.contains(*id))
+            .filter(|(id, r)| r.is_live() && present.binary_search(id).is_err())
             .map(|(id, _)| id.clone())
             .collect();
         for id in gone {
@@ -490,7 +497,8 @@ impl Replica {
             .records
             .get_mut(id)
             .ok_or_else(|| SyncError::UnknownRecord { id: id.to_string() })?;
-        let round = match r.claims.get(&action) {
+        let slot = &mut r.claims[action.index()];
+        let round = match slot {
             None => Some(0),
             Some(c) if c.done || c.by.device == me => None,
             Some(c) if now < c.by.wall.saturating_add(CLAIM_TIMEOUT_SECS) => None,
@@ -502,13 +510,11 @@ impl Replica {
                 by: clock.tick(now),
                 done: false,
             };
-            match r.claims.get_mut(&action) {
+            match slot {
                 Some(c) => {
                     c.join(&mine);
                 }
-                None => {
-                    r.claims.insert(action, mine);
-                }
+                None => *slot = Some(mine),
             }
         }
         Ok(self.turn(id, action, me, now))
@@ -516,7 +522,7 @@ impl Replica {
 
     /// Whose turn it is to perform `action` on record `id`, seen from `device` at `now`.
     pub fn turn(&self, id: &str, action: ProviderAction, device: DeviceId, now: u64) -> Turn {
-        let Some(c) = self.records.get(id).and_then(|r| r.claims.get(&action)) else {
+        let Some(c) = self.records.get(id).and_then(|r| r.claims[action.index()]) else {
             return Turn::Unclaimed;
         };
         let settled = c.by.wall.saturating_add(CLAIM_SETTLE_SECS);
@@ -536,7 +542,7 @@ impl Replica {
         let c = self
             .records
             .get_mut(id)
-            .and_then(|r| r.claims.get_mut(&action))
+            .and_then(|r| r.claims[action.index()].as_mut())
             .ok_or_else(|| SyncError::UnknownRecord { id: id.to_string() })?;
         c.done = true;
         Ok(())

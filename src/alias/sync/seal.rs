@@ -32,7 +32,6 @@ use base64::engine::general_purpose::STANDARD_NO_PAD as B64;
 use base64::Engine as _;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
-use std::collections::BTreeMap;
 
 /// `storage.sync`'s total quota, bytes (Chrome `QUOTA_BYTES`; Firefox the same).
 pub const QUOTA_BYTES: usize = 102_400;
@@ -53,6 +52,14 @@ const MAX_SPREAD_BITS: u32 = 9;
 const NONCE_BYTES: usize = 24;
 /// Poly1305's tag, bytes.
 const TAG_BYTES: usize = 16;
+
+/// `storage.sync` items: key and value, in key order as the browser lists them or not.
+pub type Items = Vec<(String, String)>;
+
+/// The value of `key` in `items`.
+pub fn item<'a>(items: &'a [(String, String)], key: &str) -> Option<&'a String> {
+    items.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+}
 
 /// The bytes an item costs against the quotas: its key and its value as a JSON string.
 pub fn item_bytes(key: &str, value: &str) -> usize {
@@ -172,7 +179,7 @@ pub fn check_value(keys: &SyncKeys) -> String {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Sealed {
     /// Items to set (new or changed), key and value, in one `storage.sync.set` call.
-    pub set: BTreeMap<String, String>,
+    pub set: Items,
     /// Record items to remove (a previous spread's keys), in one `remove` call.
     pub remove: Vec<String>,
     /// Bytes all record items and the check item take, against [`QUOTA_BYTES`].
@@ -198,7 +205,7 @@ fn spread(id: &str, k: u32) -> usize {
 pub fn seal_replica(
     replica: &Replica,
     keys: &SyncKeys,
-    previous: &BTreeMap<String, String>,
+    previous: &[(String, String)],
 ) -> Result<Sealed, SyncError> {
     let budget = QUOTA_BYTES - RESERVED_BYTES;
     let check = check_value(keys);
@@ -212,7 +219,7 @@ pub fn seal_replica(
             .iter()
             .enumerate()
             .filter(|(_, b)| !b.is_empty())
-            .map(|(n, b)| (format!("v{k}.{n:x}"), pack(b.iter().copied())))
+            .map(|(n, b)| (format!("v{k}.{n:x}"), pack(b)))
             .collect();
         if items
             .iter()
@@ -242,20 +249,20 @@ pub fn seal_replica(
         items: items.len(),
         ..Sealed::default()
     };
-    if previous.get(CHECK_KEY) != Some(&check) {
-        out.set.insert(CHECK_KEY.to_string(), check);
+    if item(previous, CHECK_KEY) != Some(&check) {
+        out.set.push((CHECK_KEY.to_string(), check));
     }
     for (key, plain) in &items {
-        let same = previous
-            .get(key)
+        let same = item(previous, key)
             .and_then(|v| open_item(key, v, keys).ok())
             .is_some_and(|p| p == *plain);
         if !same {
-            out.set.insert(key.clone(), seal_item(key, plain, keys)?);
+            out.set.push((key.clone(), seal_item(key, plain, keys)?));
         }
     }
     out.remove = previous
-        .keys()
+        .iter()
+        .map(|(k, _)| k)
         .filter(|k| is_record_key(k) && !items.iter().any(|(key, _)| key == *k))
         .cloned()
         .collect();
@@ -274,8 +281,8 @@ pub struct Opened {
 /// Opens every record item of `items` (the whole `storage.sync` area; other keys are
 /// ignored). A wrong code is refused as a whole ([`SyncError::WrongCode`]); an item that
 /// fails on its own is left out and listed, the others still count (each is whole).
-pub fn open_items(items: &BTreeMap<String, String>, keys: &SyncKeys) -> Result<Opened, SyncError> {
-    if let Some(v) = items.get(CHECK_KEY) {
+pub fn open_items(items: &[(String, String)], keys: &SyncKeys) -> Result<Opened, SyncError> {
+    if let Some(v) = item(items, CHECK_KEY) {
         let payload = split_value(CHECK_KEY, v)?;
         if B64.decode(payload).ok().as_deref() != Some(&keys.check[..]) {
             return Err(SyncError::WrongCode);
@@ -287,7 +294,7 @@ pub fn open_items(items: &BTreeMap<String, String>, keys: &SyncKeys) -> Result<O
             Ok(r) => {
                 out.replica.merge(&r);
             }
-            Err(e) => out.refused.push((key.clone(), e)),
+            Err(e) => out.refused.push((key.to_string(), e)),
         }
     }
     Ok(out)

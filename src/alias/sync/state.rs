@@ -5,14 +5,12 @@
 use super::code::SyncCode;
 use super::error::SyncError;
 use super::hlc::{Clock, DeviceId, Hlc};
-use super::pack::{pack, unpack};
+use super::pack::{pack_replica, unpack};
 use super::replica::Replica;
 use super::seal::{open_items, seal_replica, Sealed};
 use crate::alias::vault::{record_id, Vault};
 use base64::engine::general_purpose::STANDARD_NO_PAD as B64;
 use base64::Engine as _;
-use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// The `format` marker of a stored sync state.
 pub const STATE_FORMAT: &str = "impalemail-sync-state";
@@ -28,17 +26,6 @@ pub struct SyncState {
     pub clock: Clock,
     /// The replica.
     pub replica: Replica,
-}
-
-#[derive(Serialize, Deserialize)]
-struct Stored {
-    format: String,
-    schema: u64,
-    code: String,
-    device: String,
-    wall: u64,
-    counter: u32,
-    replica: String,
 }
 
 /// What [`SyncState::incoming`] did.
@@ -71,43 +58,52 @@ impl SyncState {
         }
     }
 
-    /// The stored form (JSON text).
-    pub fn to_json(&self) -> String {
+    /// The stored form: one line of colon-separated fields,
+    /// `impalemail-sync-state:1:<code>:<device hex>:<clock wall>:<clock counter>:<base64 pack>`
+    /// (plain text rather than JSON: a JSON reader of its own would cost wasm).
+    pub fn to_text(&self) -> String {
         let last = self.clock.last();
-        serde_json::to_string(&Stored {
-            format: STATE_FORMAT.to_string(),
-            schema: STATE_SCHEMA,
-            code: self.code.to_text(),
-            device: format!("{:016x}", last.device),
-            wall: last.wall,
-            counter: last.counter,
-            replica: B64.encode(pack(&self.replica.records)),
-        })
-        .unwrap_or_default()
+        format!(
+            "{STATE_FORMAT}:{STATE_SCHEMA}:{}:{:016x}:{}:{}:{}",
+            self.code.to_text(),
+            last.device,
+            last.wall,
+            last.counter,
+            B64.encode(pack_replica(&self.replica))
+        )
     }
 
     /// Reads the stored form.
-    pub fn from_json(text: &str) -> Result<SyncState, SyncError> {
+    pub fn from_text(text: &str) -> Result<SyncState, SyncError> {
         let bad = |reason: &str| SyncError::BadState {
             reason: reason.to_string(),
         };
-        let s: Stored = serde_json::from_str(text).map_err(|e| bad(&e.to_string()))?;
-        if s.format != STATE_FORMAT {
+        let f: Vec<&str> = text.trim().split(':').collect();
+        if f.first() != Some(&STATE_FORMAT) {
             return Err(bad("not a sync state"));
         }
-        if s.schema > STATE_SCHEMA {
+        let schema: u64 = f
+            .get(1)
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| bad("no schema"))?;
+        if schema > STATE_SCHEMA {
             return Err(SyncError::FutureSchema {
-                found: s.schema,
+                found: schema,
                 supported: STATE_SCHEMA,
             });
         }
-        let device = u64::from_str_radix(&s.device, 16).map_err(|_| bad("bad device id"))?;
-        let packed = B64.decode(&s.replica).map_err(|_| bad("bad replica"))?;
+        let [_, _, code, device, wall, counter, replica] = f[..] else {
+            return Err(bad("a field is missing"));
+        };
+        let device = u64::from_str_radix(device, 16).map_err(|_| bad("bad device id"))?;
+        let wall = wall.parse().map_err(|_| bad("bad clock"))?;
+        let counter = counter.parse().map_err(|_| bad("bad clock"))?;
+        let packed = B64.decode(replica).map_err(|_| bad("bad replica"))?;
         Ok(SyncState {
-            code: SyncCode::parse(&s.code)?,
+            code: SyncCode::parse(code)?,
             clock: Clock::resume(Hlc {
-                wall: s.wall,
-                counter: s.counter,
+                wall,
+                counter,
                 device,
             }),
             replica: unpack(&packed, "local")?,
@@ -119,7 +115,7 @@ impl SyncState {
     pub fn outgoing(
         &mut self,
         vault: &Vault,
-        previous: &BTreeMap<String, String>,
+        previous: &[(String, String)],
         now: u64,
     ) -> Result<Sealed, SyncError> {
         self.replica.record_vault(vault, &mut self.clock, now);
@@ -132,7 +128,7 @@ impl SyncState {
     pub fn incoming(
         &mut self,
         vault: &Vault,
-        items: &BTreeMap<String, String>,
+        items: &[(String, String)],
         now: u64,
     ) -> Result<Incoming, SyncError> {
         let opened = open_items(items, &self.code.keys())?;
@@ -142,6 +138,13 @@ impl SyncState {
         }
         let changed = self.replica.merge(&opened.replica);
         let mut merged = self.replica.view();
+        // A record keeps the id it has here (an imported record's id need not be derived from
+        // its address; the temporary inbox credentials are kept by that id).
+        for r in &mut merged.records {
+            if let Some(mine) = vault.find_address(&r.address) {
+                r.id.clone_from(&mine.id);
+            }
+        }
         // A local record the replica could not take (it breaks a rule the vault did not
         // have when it was stored) stays in the vault: nothing local is dropped by sync.
         merged.records.extend(
