@@ -290,6 +290,11 @@ fn a_delete_is_not_undone_by_a_concurrent_enable_but_by_making_it_again() {
     .unwrap();
     ra.merge(&rb);
     assert!(ra.view().records.is_empty());
+    // Only ids derived from an address name a tombstone.
+    let bad = Change::Delete {
+        id: "imported-7".into(),
+    };
+    assert!(ra.apply(&bad, a.tick(NOW + 6)).is_err());
     // A tombstone is small: its id and stamps (here two: the delete's and the enable's).
     assert!(pack_replica(&ra).len() <= 48, "{}", pack_replica(&ra).len());
     // The per-site generator makes the same address again: it is back.

@@ -393,7 +393,18 @@ impl Replica {
                 let note = text(note, "note")?;
                 self.live_mut(id)?.note.set(at, note);
             }
-            Change::Delete { id } => self.records.entry(id.clone()).or_default().delete(at),
+            Change::Delete { id } => {
+                // A tombstone is packed by its id's 64 bits: only ids made by `record_id`.
+                let derived = id.len() == 17
+                    && id.starts_with('a')
+                    && id[1..]
+                        .bytes()
+                        .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase());
+                if !derived {
+                    return Err(SyncError::UnknownRecord { id: id.clone() });
+                }
+                self.records.entry(id.clone()).or_default().delete(at)
+            }
         }
         Ok(())
     }
