@@ -20,6 +20,7 @@ pub mod http;
 pub mod providers;
 pub mod service;
 pub mod settings;
+pub mod sync;
 pub mod vault;
 
 pub use error::{AliasError, MAX_PROVIDER_MESSAGE_CHARS};

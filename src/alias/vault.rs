@@ -98,8 +98,8 @@ impl Source {
     }
 }
 
-/// The life of an alias.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// The life of an alias. (`Ord` only breaks exact ties in sync's merge: `alias::sync`.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum AliasState {
     /// Forwards mail.
@@ -113,7 +113,8 @@ pub enum AliasState {
 }
 
 impl AliasState {
-    fn id(self) -> &'static str {
+    /// The id written in documents.
+    pub fn id(self) -> &'static str {
         match self {
             AliasState::Active => "active",
             AliasState::Disabled => "disabled",
@@ -121,7 +122,8 @@ impl AliasState {
             AliasState::DeletedAtProvider => "deleted-at-provider",
         }
     }
-    fn from_id(s: &str) -> Option<Self> {
+    /// The state with this id.
+    pub fn from_id(s: &str) -> Option<Self> {
         [
             AliasState::Active,
             AliasState::Disabled,
@@ -330,6 +332,13 @@ impl AliasRecord {
             }
         }
         self
+    }
+
+    /// The record as a vault would hold it (empty texts absent), or why it cannot be held.
+    pub(crate) fn checked(self) -> Result<Self, AliasError> {
+        let r = self.normalized();
+        r.validate(0)?;
+        Ok(r)
     }
 
     fn validate(&self, position: usize) -> Result<(), AliasError> {
