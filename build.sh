@@ -124,6 +124,16 @@ build_wasm() {
   ln -sfn ../pkg extension/pkg
 }
 
+# The sync exports (issue #25) are not in the shipped wasm yet (the `sync` feature, see
+# src/bindings.rs); the node suite builds them apart, into target/pkg-sync, for
+# tests/wasm/sync.test.mjs. Only the core itself recompiles (about a minute).
+build_wasm_sync() {
+  say "building the wasm core with the sync exports (tests only)"
+  cargo build -q --release --lib --target "$WASM_TARGET" --no-default-features --features sync
+  rm -rf target/pkg-sync
+  wasm-bindgen --target web --out-dir target/pkg-sync "target/$WASM_TARGET/release/impalemail.wasm"
+}
+
 assemble() {
   local browser="$1" out="dist/$1"
   rm -rf "$out"
@@ -256,7 +266,7 @@ suite_fmt() { check "fmt (cargo fmt --check)" cargo fmt --all --check; }
 suite_doc() { check "cargo doc (-D warnings)" env RUSTDOCFLAGS="-D warnings" cargo doc -q --no-deps --lib; }
 suite_clippy() {
   check "clippy (native, -D warnings)" cargo clippy -q --all-targets -- -D warnings
-  check "clippy (wasm32, -D warnings)" cargo clippy -q --lib --target "$WASM_TARGET" --no-default-features -- -D warnings
+  check "clippy (wasm32, -D warnings)" cargo clippy -q --lib --target "$WASM_TARGET" --no-default-features --features sync -- -D warnings
   # The hot loops compiled for speed (crates/scan), natively and with its SIMD module.
   check "clippy (impalemail-scan, -D warnings)" cargo clippy -q -p impalemail-scan --all-targets -- -D warnings
   check "clippy (impalemail-scan, wasm32, -D warnings)" cargo clippy -q -p impalemail-scan --target "$WASM_TARGET" -- -D warnings
@@ -265,7 +275,7 @@ suite_js() {
   check "tsc --checkJs --strict" tsc -p tsconfig.json
   check "eslint" eslint --max-warnings 0 .
 }
-suite_node() { node_tests "node (wasm boundary, background logic)" tests/wasm/*.test.mjs tests/js/*.test.mjs; }
+suite_node() { build_wasm_sync; node_tests "node (wasm boundary, background logic)" tests/wasm/*.test.mjs tests/js/*.test.mjs; }
 suite_lint() {
   # Zero errors and zero warnings; a warning that must stay would be listed here by code.
   check "web-ext lint (firefox)" web-ext lint --source-dir dist/firefox --warnings-as-errors --output text

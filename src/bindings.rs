@@ -446,172 +446,180 @@ pub fn vault_next_expiry(vault_json: Option<String>, now: f64) -> Result<Option<
 }
 
 // ------------------------------------------------------------------ sync
-// Objects are built and read with `js_sys` directly rather than through serde: fewer readers
-// and writers in the wasm (the sync core added 40 KB gzipped with serde maps, see
-// ARCHITECTURE.md "Sync").
+// Behind the `sync` feature until the background's storage.sync glue lands: the exports cost
+// 26 KB of gzipped wasm, which the 420 KB budget does not have room for yet (ARCHITECTURE.md,
+// "Sync"). `build.sh test node` builds them for `tests/wasm/sync.test.mjs`.
+#[cfg(feature = "sync")]
+mod sync_exports {
+    use super::*;
 
-use crate::alias::sync::seal::Items;
-use crate::alias::sync::{ProviderAction, SyncCode, SyncError, SyncState, Turn};
+    // Objects are built and read with `js_sys` directly rather than through serde: fewer readers
+    // and writers in the wasm (the sync core added 40 KB gzipped with serde maps, see
+    // ARCHITECTURE.md "Sync").
 
-fn sync_err(e: SyncError) -> JsValue {
-    let err = js_sys::Error::new(&e.to_string());
-    err.set_name("SyncError");
-    let obj: js_sys::Object = err.into();
-    let _ = js_sys::Reflect::set(&obj, &"variant".into(), &e.kind().into());
-    obj.into()
-}
+    use crate::alias::sync::seal::Items;
+    use crate::alias::sync::{ProviderAction, SyncCode, SyncError, SyncState, Turn};
 
-fn sync_state(text: &str) -> Result<SyncState, JsValue> {
-    SyncState::from_text(text).map_err(sync_err)
-}
-
-/// The string-valued entries of a `storage.sync` area (other values are not the vault's).
-fn sync_items(items: &JsValue) -> Items {
-    if !items.is_object() {
-        return Items::new();
+    fn sync_err(e: SyncError) -> JsValue {
+        let err = js_sys::Error::new(&e.to_string());
+        err.set_name("SyncError");
+        let obj: js_sys::Object = err.into();
+        let _ = js_sys::Reflect::set(&obj, &"variant".into(), &e.kind().into());
+        obj.into()
     }
-    js_sys::Object::entries(&js_sys::Object::from(items.clone()))
-        .iter()
-        .filter_map(|e| {
-            let pair = js_sys::Array::from(&e);
-            Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
-        })
-        .collect()
-}
 
-/// A plain object from key-value pairs.
-fn object(pairs: &[(&str, JsValue)]) -> JsValue {
-    let obj = js_sys::Object::new();
-    for (k, v) in pairs {
-        let _ = js_sys::Reflect::set(&obj, &(*k).into(), v);
+    fn sync_state(text: &str) -> Result<SyncState, JsValue> {
+        SyncState::from_text(text).map_err(sync_err)
     }
-    obj.into()
-}
 
-fn provider_action(name: &str) -> Result<ProviderAction, JsValue> {
-    match name {
-        "disable" => Ok(ProviderAction::Disable),
-        "delete" => Ok(ProviderAction::Delete),
-        other => Err(js_error(
-            "BadArgument",
-            &format!("unknown provider action `{other}`"),
-        )),
+    /// The string-valued entries of a `storage.sync` area (other values are not the vault's).
+    fn sync_items(items: &JsValue) -> Items {
+        if !items.is_object() {
+            return Items::new();
+        }
+        js_sys::Object::entries(&js_sys::Object::from(items.clone()))
+            .iter()
+            .filter_map(|e| {
+                let pair = js_sys::Array::from(&e);
+                Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
+            })
+            .collect()
     }
-}
 
-/// A new sync code, written in groups (`XXXX-XXXX-...`).
-#[wasm_bindgen(js_name = syncCodeNew)]
-pub fn sync_code_new() -> Result<String, JsValue> {
-    SyncCode::generate().map(|c| c.to_text()).map_err(sync_err)
-}
-
-/// Starts sync on this device with a typed (or new) code; returns the state to keep in
-/// `storage.local`. A mistyped code throws a `SyncError` in plain words.
-#[wasm_bindgen(js_name = syncStart)]
-pub fn sync_start(code: &str) -> Result<String, JsValue> {
-    let code = SyncCode::parse(code).map_err(sync_err)?;
-    SyncState::start(code)
-        .map(|s| s.to_text())
-        .map_err(sync_err)
-}
-
-/// The code of a stored state, written in groups (to show for another device).
-#[wasm_bindgen(js_name = syncCode)]
-pub fn sync_code(state: &str) -> Result<String, JsValue> {
-    Ok(sync_state(state)?.code.to_text())
-}
-
-/// After a local vault change: `{ state, set: {key: value}, remove: [keys], bytes, items }`
-/// (`previous`: the `storage.sync` area as it is; `set` and `remove` go to it in one call
-/// each, then `state` to `storage.local`).
-#[wasm_bindgen(js_name = syncOutgoing)]
-pub fn sync_outgoing(
-    state: &str,
-    vault_json: Option<String>,
-    previous: JsValue,
-    now: f64,
-) -> Result<JsValue, JsValue> {
-    let mut st = sync_state(state)?;
-    let vault = vault_from(vault_json)?;
-    let sealed = st
-        .outgoing(&vault, &sync_items(&previous), secs(now))
-        .map_err(sync_err)?;
-    let set = js_sys::Object::new();
-    for (k, v) in &sealed.set {
-        let _ = js_sys::Reflect::set(&set, &k.into(), &v.into());
+    /// A plain object from key-value pairs.
+    fn object(pairs: &[(&str, JsValue)]) -> JsValue {
+        let obj = js_sys::Object::new();
+        for (k, v) in pairs {
+            let _ = js_sys::Reflect::set(&obj, &(*k).into(), v);
+        }
+        obj.into()
     }
-    let remove: js_sys::Array = sealed.remove.iter().map(JsValue::from).collect();
-    Ok(object(&[
-        ("state", st.to_text().into()),
-        ("set", set.into()),
-        ("remove", remove.into()),
-        ("bytes", (sealed.bytes as f64).into()),
-        ("items", (sealed.items as f64).into()),
-    ]))
-}
 
-/// When `storage.sync` changed: `{ state, vault, changed, refused: [[key, reason]] }`
-/// (`items`: the whole area). A wrong code or a newer format throws and changes nothing.
-#[wasm_bindgen(js_name = syncIncoming)]
-pub fn sync_incoming(
-    state: &str,
-    vault_json: Option<String>,
-    items: JsValue,
-    now: f64,
-) -> Result<JsValue, JsValue> {
-    let mut st = sync_state(state)?;
-    let vault = vault_from(vault_json)?;
-    let got = st
-        .incoming(&vault, &sync_items(&items), secs(now))
-        .map_err(sync_err)?;
-    let refused: js_sys::Array = got
-        .refused
-        .iter()
-        .map(|(k, why)| JsValue::from(js_sys::Array::of2(&k.into(), &why.into())))
-        .collect();
-    Ok(object(&[
-        ("state", st.to_text().into()),
-        ("vault", got.vault.to_json().into()),
-        ("changed", (got.changed as f64).into()),
-        ("refused", refused.into()),
-    ]))
-}
-
-/// Claims a provider action (`disable`, `delete`) on the alias `address`, or with `finish`
-/// records that it was performed:
-/// `{ state, turn: "act" | "wait" | "other" | "done" | "unclaimed", until }`.
-#[wasm_bindgen(js_name = syncClaim)]
-pub fn sync_claim(
-    state: &str,
-    address: &str,
-    action: &str,
-    now: f64,
-    finish: bool,
-) -> Result<JsValue, JsValue> {
-    let mut st = sync_state(state)?;
-    let action = provider_action(action)?;
-    // By address: the replica keys records by the id derived from it, whatever id the local
-    // vault gave the record.
-    let id = &crate::alias::vault::record_id(address);
-    if finish {
-        st.replica.finish(id, action).map_err(sync_err)?;
+    fn provider_action(name: &str) -> Result<ProviderAction, JsValue> {
+        match name {
+            "disable" => Ok(ProviderAction::Disable),
+            "delete" => Ok(ProviderAction::Delete),
+            other => Err(js_error(
+                "BadArgument",
+                &format!("unknown provider action `{other}`"),
+            )),
+        }
     }
-    let turn = st
-        .replica
-        .claim(id, action, &mut st.clock, secs(now))
-        .map_err(sync_err)?;
-    let (name, until) = match turn {
-        Turn::Act => ("act", None),
-        Turn::Wait { until } => ("wait", Some(until as f64)),
-        Turn::Other => ("other", None),
-        Turn::Done => ("done", None),
-        Turn::Unclaimed => ("unclaimed", None),
-    };
-    Ok(object(&[
-        ("state", st.to_text().into()),
-        ("turn", name.into()),
-        ("until", until.into()),
-    ]))
+
+    /// A new sync code, written in groups (`XXXX-XXXX-...`).
+    #[wasm_bindgen(js_name = syncCodeNew)]
+    pub fn sync_code_new() -> Result<String, JsValue> {
+        SyncCode::generate().map(|c| c.to_text()).map_err(sync_err)
+    }
+
+    /// Starts sync on this device with a typed (or new) code; returns the state to keep in
+    /// `storage.local`. A mistyped code throws a `SyncError` in plain words.
+    #[wasm_bindgen(js_name = syncStart)]
+    pub fn sync_start(code: &str) -> Result<String, JsValue> {
+        let code = SyncCode::parse(code).map_err(sync_err)?;
+        SyncState::start(code)
+            .map(|s| s.to_text())
+            .map_err(sync_err)
+    }
+
+    /// The code of a stored state, written in groups (to show for another device).
+    #[wasm_bindgen(js_name = syncCode)]
+    pub fn sync_code(state: &str) -> Result<String, JsValue> {
+        Ok(sync_state(state)?.code.to_text())
+    }
+
+    /// After a local vault change: `{ state, set: {key: value}, remove: [keys], bytes, items }`
+    /// (`previous`: the `storage.sync` area as it is; `set` and `remove` go to it in one call
+    /// each, then `state` to `storage.local`).
+    #[wasm_bindgen(js_name = syncOutgoing)]
+    pub fn sync_outgoing(
+        state: &str,
+        vault_json: Option<String>,
+        previous: JsValue,
+        now: f64,
+    ) -> Result<JsValue, JsValue> {
+        let mut st = sync_state(state)?;
+        let vault = vault_from(vault_json)?;
+        let sealed = st
+            .outgoing(&vault, &sync_items(&previous), secs(now))
+            .map_err(sync_err)?;
+        let set = js_sys::Object::new();
+        for (k, v) in &sealed.set {
+            let _ = js_sys::Reflect::set(&set, &k.into(), &v.into());
+        }
+        let remove: js_sys::Array = sealed.remove.iter().map(JsValue::from).collect();
+        Ok(object(&[
+            ("state", st.to_text().into()),
+            ("set", set.into()),
+            ("remove", remove.into()),
+            ("bytes", (sealed.bytes as f64).into()),
+            ("items", (sealed.items as f64).into()),
+        ]))
+    }
+
+    /// When `storage.sync` changed: `{ state, vault, changed, refused: [[key, reason]] }`
+    /// (`items`: the whole area). A wrong code or a newer format throws and changes nothing.
+    #[wasm_bindgen(js_name = syncIncoming)]
+    pub fn sync_incoming(
+        state: &str,
+        vault_json: Option<String>,
+        items: JsValue,
+        now: f64,
+    ) -> Result<JsValue, JsValue> {
+        let mut st = sync_state(state)?;
+        let vault = vault_from(vault_json)?;
+        let got = st
+            .incoming(&vault, &sync_items(&items), secs(now))
+            .map_err(sync_err)?;
+        let refused: js_sys::Array = got
+            .refused
+            .iter()
+            .map(|(k, why)| JsValue::from(js_sys::Array::of2(&k.into(), &why.into())))
+            .collect();
+        Ok(object(&[
+            ("state", st.to_text().into()),
+            ("vault", got.vault.to_json().into()),
+            ("changed", (got.changed as f64).into()),
+            ("refused", refused.into()),
+        ]))
+    }
+
+    /// Claims a provider action (`disable`, `delete`) on the alias `address`, or with `finish`
+    /// records that it was performed:
+    /// `{ state, turn: "act" | "wait" | "other" | "done" | "unclaimed", until }`.
+    #[wasm_bindgen(js_name = syncClaim)]
+    pub fn sync_claim(
+        state: &str,
+        address: &str,
+        action: &str,
+        now: f64,
+        finish: bool,
+    ) -> Result<JsValue, JsValue> {
+        let mut st = sync_state(state)?;
+        let action = provider_action(action)?;
+        // By address: the replica keys records by the id derived from it, whatever id the local
+        // vault gave the record.
+        let id = &crate::alias::vault::record_id(address);
+        if finish {
+            st.replica.finish(id, action).map_err(sync_err)?;
+        }
+        let turn = st
+            .replica
+            .claim(id, action, &mut st.clock, secs(now))
+            .map_err(sync_err)?;
+        let (name, until) = match turn {
+            Turn::Act => ("act", None),
+            Turn::Wait { until } => ("wait", Some(until as f64)),
+            Turn::Other => ("other", None),
+            Turn::Done => ("done", None),
+            Turn::Unclaimed => ("unclaimed", None),
+        };
+        Ok(object(&[
+            ("state", st.to_text().into()),
+            ("turn", name.into()),
+            ("until", until.into()),
+        ]))
+    }
 }
 
 // ------------------------------------------------------------------ forms
