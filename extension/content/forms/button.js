@@ -190,12 +190,20 @@ function style(root) {
 
 /**
  * Sets an inline style on the host through CSSOM (never the `style` attribute, which a CSP
- * without 'unsafe-inline' refuses), with `!important` so that page rules cannot move it.
+ * without 'unsafe-inline' refuses), with `!important` so that page rules cannot move it
+ * (but for READERS_SPACING).
  * @param {HTMLElement} el @param {Record<string, string>} props
  */
 function setStyles(el, props) {
-  for (const [k, v] of Object.entries(props)) el.style.setProperty(k, v, 'important');
+  for (const [k, v] of Object.entries(props)) el.style.setProperty(k, v, READERS_SPACING.has(k) ? '' : 'important');
 }
+
+/**
+ * Set on the host without `!important`, after `all: initial`: a reader's own text-spacing
+ * style sheet (WCAG 2.1 1.4.12; axe's avoid-inline-spacing) must be able to widen the menu's
+ * letters and words. It cannot move or hide anything: the menu's box is still ours.
+ */
+const READERS_SPACING = new Set(['letter-spacing', 'word-spacing']);
 
 /**
  * Why no alias was made (the background's `aliasFailure`): `reason` picks the plain words
@@ -272,7 +280,7 @@ export class FieldButton {
     /** Whether the host is a popover (the browser has the Popover API). */
     this.popover = false;
     this.setStyles({
-      all: 'initial', position: 'absolute', left: '0px', top: '0px', width: '0px', height: '0px',
+      all: 'initial', 'letter-spacing': 'normal', 'word-spacing': 'normal', position: 'absolute', left: '0px', top: '0px', width: '0px', height: '0px',
       margin: '0', padding: '0', border: '0', display: 'block', visibility: 'hidden',
       'z-index': '2147483646', overflow: 'visible', transform: 'none', contain: 'layout style',
     });
