@@ -242,7 +242,7 @@ node_tests() {
   say "test: $name"
   local log rc=0
   log="$(mktemp)"
-  node --test --test-reporter=tap --test-concurrency=1 "$@" 2>&1 | tee "$log" | grep -E '^(not ok|ok|# (pass|fail|Subtest))|^\s+(not ok|ok)|error|Error' || true
+  node --test --test-reporter=tap --test-concurrency=1 "$@" 2>&1 | tee "$log" | grep -E '^(not ok|ok|# (pass|fail|Subtest|axe ))|^\s+(not ok|ok)|error|Error' || true
   rc="${PIPESTATUS[0]}"
   local p f
   p="$(awk '/^# pass / {print $3}' "$log" | tail -1)"

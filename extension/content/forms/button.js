@@ -21,8 +21,9 @@
  */
 import { i18n } from '../../shared/ext.js';
 import { camel } from '../../shared/words.js';
-import { attr, contained, createElement, pageDocument, parentElement, parentNode, queryAll, rectOf } from '../dom.js';
+import { attr, composedParent, contained, createElement, pageDocument, parentElement, parentNode, queryAll, rectOf } from '../dom.js';
 import { isVisible } from '../extract.js';
+import { MENU_PALETTE, darkSurface, paletteCss } from '../scheme.js';
 
 /**
  * Tag name of the host element: a plain `div` (one of the elements that can hold a shadow
@@ -116,31 +117,31 @@ export function effectiveOpacity(view, el) {
   return Number.isNaN(alpha) ? 0 : alpha;
 }
 
-const CSS = `
+const CSS = `${paletteCss('.wrap', MENU_PALETTE)}
 :host { all: initial; }
-.wrap { position: relative; width: 100%; height: 100%; font: 13px/1.35 system-ui, sans-serif; color: #1b1b1f; }
-.btn { box-sizing: border-box; width: 100%; height: 100%; margin: 0; padding: 2px; border: 1px solid #8a8fa3;
-  border-radius: 5px; background: #fff; color: #3a3fb0; cursor: pointer; display: flex; align-items: center;
+.wrap { position: relative; width: 100%; height: 100%; font: 13px/1.35 system-ui, sans-serif; color: var(--fg); }
+.btn { box-sizing: border-box; width: 100%; height: 100%; margin: 0; padding: 2px; border: 1px solid var(--line);
+  border-radius: 5px; background: var(--bg); color: var(--accent); cursor: pointer; display: flex; align-items: center;
   justify-content: center; }
-.btn:hover { background: #eef0ff; }
-.btn:focus-visible, .item:focus-visible { outline: 2px solid #3a3fb0; outline-offset: 2px; }
+.btn:hover { background: var(--hover); }
+.btn:focus-visible, .item:focus-visible, .menu:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
 .btn svg { width: 100%; height: 100%; display: block; }
 .menu { position: absolute; right: 0; top: calc(100% + 6px); min-width: 220px; max-width: 340px; box-sizing: border-box;
-  max-height: 60vh; overflow-y: auto; padding: 4px; background: #fff; border: 1px solid #b8bccb; border-radius: 8px;
-  box-shadow: 0 6px 24px rgba(0,0,0,.18); }
+  max-height: 60vh; overflow-y: auto; padding: 4px; background: var(--bg); border: 1px solid var(--line); border-radius: 8px;
+  box-shadow: 0 6px 24px var(--shadow); }
 .menu.up { top: auto; bottom: calc(100% + 6px); }
 .menu[hidden] { display: none; }
-.head { padding: 4px 8px; font-size: 11px; color: #5b5f73; text-transform: uppercase; letter-spacing: .04em; }
+.head { padding: 4px 8px; font-size: 11px; color: var(--muted); text-transform: uppercase; letter-spacing: .04em; }
 .item { display: block; width: 100%; box-sizing: border-box; margin: 0; padding: 7px 8px; border: 0; border-radius: 5px;
   background: transparent; color: inherit; font: inherit; text-align: left; cursor: pointer; overflow: hidden;
   text-overflow: ellipsis; white-space: nowrap; }
-.item:hover, .item:focus { background: #eef0ff; }
-.item[disabled] { color: #8a8fa3; cursor: default; }
+.item:hover, .item:focus { background: var(--hover); }
+.item[disabled] { color: var(--off); cursor: default; }
 .item.new { font-weight: 600; }
 .item.addr { font-family: ui-monospace, monospace; font-size: 12px; }
-.sep { height: 1px; margin: 4px 0; background: #e3e5ee; }
+.sep { height: 1px; margin: 4px 0; background: var(--sep); }
 .status { padding: 6px 8px; font-size: 12px; white-space: normal; }
-.status.error { color: #a4161a; }
+.status.error { color: var(--error); }
 .status[hidden] { display: none; }
 `;
 
@@ -189,12 +190,20 @@ function style(root) {
 
 /**
  * Sets an inline style on the host through CSSOM (never the `style` attribute, which a CSP
- * without 'unsafe-inline' refuses), with `!important` so that page rules cannot move it.
+ * without 'unsafe-inline' refuses), with `!important` so that page rules cannot move it
+ * (but for READERS_SPACING).
  * @param {HTMLElement} el @param {Record<string, string>} props
  */
 function setStyles(el, props) {
-  for (const [k, v] of Object.entries(props)) el.style.setProperty(k, v, 'important');
+  for (const [k, v] of Object.entries(props)) el.style.setProperty(k, v, READERS_SPACING.has(k) ? '' : 'important');
 }
+
+/**
+ * Set on the host without `!important`, after `all: initial`: a reader's own text-spacing
+ * style sheet (WCAG 2.1 1.4.12; axe's avoid-inline-spacing) must be able to widen the menu's
+ * letters and words. It cannot move or hide anything: the menu's box is still ours.
+ */
+const READERS_SPACING = new Set(['letter-spacing', 'word-spacing']);
 
 /**
  * Why no alias was made (the background's `aliasFailure`): `reason` picks the plain words
@@ -271,7 +280,7 @@ export class FieldButton {
     /** Whether the host is a popover (the browser has the Popover API). */
     this.popover = false;
     this.setStyles({
-      all: 'initial', position: 'absolute', left: '0px', top: '0px', width: '0px', height: '0px',
+      all: 'initial', 'letter-spacing': 'normal', 'word-spacing': 'normal', position: 'absolute', left: '0px', top: '0px', width: '0px', height: '0px',
       margin: '0', padding: '0', border: '0', display: 'block', visibility: 'hidden',
       'z-index': '2147483646', overflow: 'visible', transform: 'none', contain: 'layout style',
     });
@@ -298,6 +307,7 @@ export class FieldButton {
     this.menu.tabIndex = -1;
     wrap.append(this.button, this.menu);
     this.root.append(wrap);
+    this.wrap = wrap;
     /** @type {{ text: string, error: boolean } | null} */
     this.status = null;
     /** @type {AliasFailure | null} why the last "New alias" made none, until the menu closes */
@@ -551,8 +561,15 @@ export class FieldButton {
     return /** @type {HTMLButtonElement[]} */ (Array.from(this.menu.querySelectorAll('.item')));
   }
 
+  /** Light or dark, as the page is around the field (scheme.js). */
+  paint() {
+    const view = this.doc.defaultView;
+    if (view) this.wrap.classList.toggle('dark', darkSurface(view, this.field, composedParent, this.doc.documentElement));
+  }
+
   open() {
     if (!this.shown) return;
+    this.paint();
     this.status = null;
     this.failure = null;
     this.render();
@@ -765,7 +782,10 @@ export class FieldButton {
       left: `${this.left}px`, top: `${this.top}px`, width: `${size}px`, height: `${size}px`, visibility: 'visible',
     });
     this.shown = true;
-    if (!wasShown) this.menu.hidden = true;
+    if (!wasShown) {
+      this.menu.hidden = true;
+      this.paint();
+    }
   }
 
   /** Removes the host and the field's listener. */

@@ -13,7 +13,8 @@
  * DOM is built with `textContent` only.
  */
 import { i18n } from '../../shared/ext.js';
-import { createElement } from '../dom.js';
+import { composedParent, createElement, documentElement } from '../dom.js';
+import { BADGE_PALETTE, darkSurface, paletteCss } from '../scheme.js';
 import { createMark, paintMark } from './mark.js';
 import { aliasUseText, continuityText, fingerprint, layerTexts, noticeTexts, verdictLook, verdictWords as words } from '../../shared/words.js';
 
@@ -35,32 +36,32 @@ const ICON = { verified: '✓', invalid: '!', unsigned: '–', not_verified: '?'
 /** @type {Record<string, string>} */
 const TITLE = { verified: 'wmBadgeVerified', invalid: 'wmBadgeInvalid', unsigned: 'wmBadgeUnsigned', not_verified: 'wmBadgeNotVerified' };
 
-const STYLE = `
+const STYLE = `${paletteCss('.box', BADGE_PALETTE)}
 :host { all: initial !important; display: block !important; margin: 6px 0 !important; contain: content; }
 * { box-sizing: border-box; }
-.box { font: 13px/1.4 system-ui, sans-serif; color: #111; border: 2px solid #999; border-radius: 6px;
-  background: #f6f6f6; padding: 6px 10px; }
-.box.verified { border-color: #1a7f37; background: #e9f7ee; }
-.box.invalid { border-color: #c62828; background: #fdecec; }
-.box.not_verified, .box.failed { border-color: #b26a00; background: #fff5e0; }
-.box.unsigned { border-color: #8a8f98; background: #f3f4f6; }
-.box.verified.noticed { border-color: #b26a00; border-style: dashed; }
+.box { font: 13px/1.4 system-ui, sans-serif; color: var(--fg); border: 2px solid var(--noneLine); border-radius: 6px;
+  background: var(--noneBg); padding: 6px 10px; }
+.box.verified { border-color: var(--okLine); background: var(--okBg); }
+.box.invalid { border-color: var(--badLine); background: var(--badBg); }
+.box.not_verified, .box.failed { border-color: var(--warnLine); background: var(--warnBg); }
+.box.verified.noticed { border-color: var(--warnLine); border-style: dashed; }
 .row { display: flex; align-items: center; gap: 8px; flex-wrap: wrap; }
 button.toggle { all: unset; cursor: pointer; display: flex; align-items: center; gap: 8px; flex: 1; min-width: 0; }
-button.toggle:focus-visible { outline: 2px solid #1d4ed8; outline-offset: 2px; }
+button.toggle:focus-visible { outline: 2px solid var(--focus); outline-offset: 2px; }
 .icon { font-weight: 700; width: 1.4em; height: 1.4em; border-radius: 50%; color: #fff; display: inline-flex;
-  align-items: center; justify-content: center; background: #6b7280; flex: none; }
-.verified .icon { background: #1a7f37; } .invalid .icon { background: #c62828; }
-.not_verified .icon, .failed .icon { background: #b26a00; }
-.title { font-weight: 700; } .summary { color: #333; }
+  align-items: center; justify-content: center; background: var(--iconNone); flex: none; }
+.verified .icon { background: var(--iconOk); } .invalid .icon { background: var(--iconBad); }
+.not_verified .icon, .failed .icon { background: var(--iconWarn); }
+.title { font-weight: 700; } .summary { color: var(--soft); }
 .mark { flex: none; } .mark[hidden] { display: none; }
-.details { margin-top: 6px; border-top: 1px solid #ccc; padding-top: 6px; }
+.details { margin-top: 6px; border-top: 1px solid var(--line); padding-top: 6px; }
 .details[hidden] { display: none; }
 dl { margin: 0; display: grid; grid-template-columns: max-content 1fr; gap: 2px 10px; }
-dt { font-weight: 600; color: #444; } dd { margin: 0; overflow-wrap: anywhere; }
+dt { font-weight: 600; color: var(--soft); } dd { margin: 0; overflow-wrap: anywhere; }
 .mono { font-family: ui-monospace, monospace; font-size: 12px; }
-.note { margin: 4px 0; } .note[hidden] { display: none; } .warn { color: #8a4b00; font-weight: 600; }
+.note { margin: 4px 0; } .note[hidden] { display: none; } .warn { color: var(--warnText); font-weight: 600; }
 ol { margin: 0; padding-left: 1.2em; }
+.live { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 `;
 
 /** @param {Document} doc @param {string} tag @param {string} [cls] @param {string} [text] */
@@ -89,7 +90,8 @@ function warningText(w) {
 /**
  * Makes a badge (not yet in the page: the adapter places `host`).
  * @param {Document} doc
- * @returns {{ host: HTMLElement, show(state: BadgeState): void }}
+ * @returns {{ host: HTMLElement, show(state: BadgeState, quiet?: boolean): void }}
+ * `show` paints the state; `quiet`: the screen reader is not told (it was, for this message).
  */
 export function createBadge(doc) {
   const host = createElement(doc, HOST_TAG);
@@ -97,7 +99,11 @@ export function createBadge(doc) {
   const style = el(doc, 'style');
   style.textContent = STYLE;
   const box = el(doc, 'div', 'box');
-  box.setAttribute('role', 'status');
+  // What a screen reader says, once, politely: the verdict's title and summary when it is
+  // known (not "Checking…", not again when the adapter shows the same message again: `quiet`).
+  const live = el(doc, 'p', 'live');
+  live.setAttribute('role', 'status');
+  live.setAttribute('aria-atomic', 'true');
   const row = el(doc, 'div', 'row');
   const toggle = /** @type {HTMLButtonElement} */ (el(doc, 'button', 'toggle'));
   toggle.type = 'button';
@@ -114,7 +120,7 @@ export function createBadge(doc) {
   alert.hidden = true;
   const details = el(doc, 'div', 'details');
   details.hidden = true;
-  box.append(row, alert, details);
+  box.append(live, row, alert, details);
   root.append(style, box);
 
   toggle.addEventListener('click', () => {
@@ -124,29 +130,35 @@ export function createBadge(doc) {
 
   return {
     host,
-    show(state) {
+    show(state, quiet = false) {
       details.replaceChildren();
       alert.hidden = true;
       const cls = state.state === 'done' ? verdictLook(state.verdict, state.continuity) : state.state;
-      box.className = `box ${cls}`;
+      // Light or dark as the page is where the badge was put (scheme.js).
+      const view = doc.defaultView;
+      const dark = !!view && host.isConnected && darkSurface(view, host, composedParent, documentElement(doc));
+      box.className = `box ${cls}${dark ? ' dark' : ''}`;
       if (state.state === 'pending') {
         icon.textContent = '…';
         title.textContent = i18n('wmBadgeChecking');
         summary.textContent = '';
         return;
       }
-      showMark(state.mark);
+      paintMark(mark, state.mark, dark);
+      const say = () => { if (!quiet) live.textContent = `${title.textContent}. ${summary.textContent}`; };
       if (state.state === 'failed') {
         icon.textContent = '?';
         title.textContent = i18n('wmBadgeFailed');
         summary.textContent = i18n(`wmProblem_${state.problem}`);
         details.append(el(doc, 'p', 'note', i18n('wmFailedMeaning')));
+        say();
         return;
       }
       const v = state.verdict;
       icon.textContent = ICON[cls] ?? '?';
       title.textContent = i18n(TITLE[cls] ?? 'wmBadgeNotVerified');
       summary.textContent = words(v).summary;
+      say();
       // Warnings the reader must see without a click: a changed certificate, and an alias that
       // reached someone other than the site it was made for. Which site an alias belongs to
       // goes in the details.
@@ -164,11 +176,6 @@ export function createBadge(doc) {
       renderDetails(doc, details, v);
     },
   };
-
-  /** @param {Mark} m */
-  function showMark(m) {
-    paintMark(mark, m);
-  }
 }
 
 /**

@@ -76,6 +76,13 @@ export async function startWebmail(doc, loc, send) {
    * @type {Map<string, { host: HTMLElement, ref: MessageRef, digest: string | null }>}
    */
   const shown = new Map();
+  /**
+   * The messages whose verdict a screen reader was told (badge.js `quiet`), by key: a badge
+   * the adapter draws again for a message still shown (the webmail redrew its header) says
+   * nothing new; a message shown again after it went is announced again.
+   * @type {Set<string>}
+   */
+  const announced = new Set();
   /** Whether the adapter still shows this message (a throw counts as no). @param {MessageRef} ref */
   const stillShown = (ref) => contained('a webmail adapter', () => adapter.isShown(doc, loc, ref)) === true;
   /** @param {MessageRef} ref */
@@ -89,7 +96,7 @@ export async function startWebmail(doc, loc, send) {
     check(adapter, doc, loc, ref, send, () => stillShown(ref) && shown.get(ref.key) === entry, (host) => {
       entry.host = host;
       shown.set(ref.key, /** @type {any} */ (entry));
-    }, (digest) => { entry.digest = digest; }).catch(() => {});
+    }, (digest) => { entry.digest = digest; }, announced).catch(() => {});
   };
   // The message a badge verified may be replaced under the same element (a single-page
   // webmail that reuses its heading or container, changes an id attribute, or navigates its
@@ -101,6 +108,7 @@ export async function startWebmail(doc, loc, send) {
       if (stillShown(b.ref)) continue;
       b.host.remove();
       shown.delete(key);
+      announced.delete(key);
       gone = true;
     }
     if (!gone) return;
@@ -113,6 +121,7 @@ export async function startWebmail(doc, loc, send) {
   adapter.watch(doc, loc, onShown, () => {
     for (const b of shown.values()) b.host.remove();
     shown.clear();
+    announced.clear();
     send({ type: 'webmail.clear' }).catch(() => {});
   });
 }
@@ -124,14 +133,21 @@ export async function startWebmail(doc, loc, send) {
  * @param {() => boolean} current whether the message is still the one shown (else what arrives is dropped)
  * @param {(host: HTMLElement) => void} placed called with the badge's host once it is in the page
  * @param {(digest: string) => void} verified called with the digest of the bytes the verdict is about
+ * @param {Set<string>} announced the keys of the messages whose verdict was announced
  */
-async function check(adapter, doc, loc, ref, send, current, placed, verified) {
+async function check(adapter, doc, loc, ref, send, current, placed, verified, announced) {
   const begun = await send({ type: 'webmail.begin' });
   if (!begun.ok) return;
   const ticket = /** @type {{ ticket: string }} */ (begun.value).ticket;
   const badge = createBadge(doc);
-  badge.show({ state: 'pending' });
+  // Placed first: the badge takes its light or dark look from where it is.
   if (adapter.placeBadge(doc, badge.host, ref)) placed(badge.host);
+  badge.show({ state: 'pending' });
+  /** @param {import('./badge.js').BadgeState} state */
+  const show = (state) => {
+    badge.show(state, announced.has(ref.key));
+    announced.add(ref.key);
+  };
 
   /** @type {RawMessage} */
   const got = await adapter.fetchRaw(doc, loc, ref, MAX_WEBMAIL_MESSAGE_BYTES).catch(() => ({ ok: false, problem: 'network' }));
@@ -139,7 +155,7 @@ async function check(adapter, doc, loc, ref, send, current, placed, verified) {
   if (!got.ok) {
     const r = await send({ type: 'webmail.failed', ticket, problem: got.problem });
     if (!current()) return badge.host.remove();
-    badge.show({ state: 'failed', problem: got.problem, mark: r.ok ? /** @type {any} */ (r.value).mark : null });
+    show({ state: 'failed', problem: got.problem, mark: r.ok ? /** @type {any} */ (r.value).mark : null });
     return;
   }
   const raw = 'base64' in got ? got.base64 : await blobToBase64(got.blob);
@@ -149,7 +165,7 @@ async function check(adapter, doc, loc, ref, send, current, placed, verified) {
     const problem = r.error.name === 'TooLarge' ? 'too_large' : 'not_a_message';
     const f = await send({ type: 'webmail.failed', ticket, problem });
     if (!current()) return badge.host.remove();
-    badge.show({ state: 'failed', problem, mark: f.ok ? /** @type {any} */ (f.value).mark : null });
+    show({ state: 'failed', problem, mark: f.ok ? /** @type {any} */ (f.value).mark : null });
     return;
   }
   const v = /** @type {any} */ (r.value);
@@ -157,5 +173,5 @@ async function check(adapter, doc, loc, ref, send, current, placed, verified) {
   // toolbar too when the message went).
   if (!current()) return badge.host.remove();
   verified(String(v.digest ?? ''));
-  badge.show({ state: 'done', verdict: v.verdict, continuity: v.continuity, mark: v.mark, aliases: v.aliases });
+  show({ state: 'done', verdict: v.verdict, continuity: v.continuity, mark: v.mark, aliases: v.aliases });
 }

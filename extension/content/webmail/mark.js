@@ -21,6 +21,8 @@ import { markColor } from '../../shared/mark.js';
 /** The mark's box (CSS px): the same for every phrase, so layout reveals nothing. */
 export const MARK_WIDTH_PX = 168;
 export const MARK_HEIGHT_PX = 20;
+/** Width of the white ring around the mark on a dark badge (CSS px). */
+const MARK_RING_PX = 1.5;
 /** Largest and smallest font size the phrase is drawn at (CSS px); a longer phrase shrinks. */
 const MARK_FONT_PX = 13;
 const MIN_MARK_FONT_PX = 8;
@@ -45,8 +47,9 @@ export function createMark(doc, explain) {
 /**
  * Paints `m` into the canvas (or hides it for no mark).
  * @param {HTMLCanvasElement} canvas @param {{ phrase: string, color: string } | null} m
+ * @param {boolean} [dark] on a dark badge: a white ring keeps the mark's box plain to see
  */
-export function paintMark(canvas, m) {
+export function paintMark(canvas, m, dark = false) {
   const ctx = m ? canvas.getContext('2d') : null;
   if (!m || !ctx) {
     canvas.hidden = true;
@@ -61,6 +64,15 @@ export function paintMark(canvas, m) {
   ctx.beginPath();
   ctx.roundRect(0, 0, MARK_WIDTH_PX, MARK_HEIGHT_PX, 4);
   ctx.fill();
+  if (dark) {
+    // The mark's colours are dark enough for white text, so on a dark badge their box would
+    // blur into it: the same box, with a white ring (the phrase and colour are unchanged).
+    ctx.beginPath();
+    ctx.roundRect(MARK_RING_PX / 2, MARK_RING_PX / 2, MARK_WIDTH_PX - MARK_RING_PX, MARK_HEIGHT_PX - MARK_RING_PX, 4);
+    ctx.strokeStyle = '#fff';
+    ctx.lineWidth = MARK_RING_PX;
+    ctx.stroke();
+  }
   let px = MARK_FONT_PX;
   const room = MARK_WIDTH_PX - 12;
   ctx.font = MARK_FONT.replace('{px}', String(px));

@@ -41,16 +41,23 @@ function handle(page) {
 }
 
 /**
- * @param {{ extDir: string, headless?: boolean }} opts
+ * @param {{ extDir: string, headless?: boolean, lang?: string, colorScheme?: 'light' | 'dark' }} opts
+ * `lang`: the browser's UI language, which the extension's words follow (`--lang`, and
+ * LANGUAGE, which Chromium on Linux reads too), and the pages' `navigator.language`, which
+ * dates follow; `colorScheme`: what pages see as the
+ * preferred scheme.
  */
-export async function launch({ extDir, headless = true }) {
+export async function launch({ extDir, headless = true, lang, colorScheme }) {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'impalemail-chrome-'));
   const ctx = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless,
     ignoreDefaultArgs: ['--disable-extensions'],
     viewport: { width: 1000, height: 700 },
+    ...(colorScheme ? { colorScheme } : {}),
+    ...(lang ? { locale: lang.replace('_', '-'), env: { ...process.env, LANGUAGE: lang, LANG: `${lang}.UTF-8` } } : {}),
     args: [
+      ...(lang ? [`--lang=${lang}`] : []),
       `--disable-extensions-except=${extDir}`, `--load-extension=${extDir}`,
       '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync',
       '--no-first-run', '--disable-quic', '--disable-gpu',

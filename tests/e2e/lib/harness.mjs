@@ -18,14 +18,18 @@ export const CRATE_VERSION = /^version\s*=\s*"([^"]+)"/m.exec(fs.readFileSync(pa
  */
 export const WELCOME_PATH = '/ui/welcome.html';
 
-/** @param {'chrome' | 'firefox' | string} name @param {{ headless?: boolean, keepWelcome?: boolean }} [opts] */
-export async function launchBrowser(name, { headless = true, keepWelcome = false } = {}) {
+/**
+ * @param {'chrome' | 'firefox' | string} name
+ * @param {{ headless?: boolean, keepWelcome?: boolean, lang?: string, colorScheme?: 'light' | 'dark' }} [opts]
+ * `lang` and `colorScheme`: Chromium only (chrome.mjs).
+ */
+export async function launchBrowser(name, { headless = true, keepWelcome = false, lang, colorScheme } = {}) {
   const extDir = path.join(ROOT, 'dist', name);
   if (!fs.existsSync(path.join(extDir, 'manifest.json'))) throw new Error(`${extDir} is not built: run ./build.sh first`);
   const outDir = path.join(ARTEFACTS, name);
   fs.mkdirSync(outDir, { recursive: true });
   const mod = name === 'chrome' ? await import('./chrome.mjs') : await import('./firefox.mjs');
-  const browser = await mod.launch({ extDir, headless, logDir: outDir });
+  const browser = await mod.launch({ extDir, headless, logDir: outDir, lang, colorScheme });
   if (!keepWelcome) await browser.closeTabsEndingWith(WELCOME_PATH);
   return Object.assign(browser, { outDir, extDir });
 }
