@@ -30,6 +30,27 @@ const NEW_ALIAS_ITEM = { dx: -100, dy: 50 };
  */
 const SETTLE_MS = 1500;
 const js = (/** @type {unknown} */ v) => JSON.stringify(v);
+/**
+ * Ways a page hides an element other than opacity, as [property, value] pairs set together
+ * (issue 27: visibility, clip-path, mask, filter, transform, size, colour, blending,
+ * content-visibility).
+ * @type {[string, [string, string][]][]}
+ */
+const HIDE = [
+  ['visibility: hidden', [['visibility', 'hidden']]],
+  ['clip-path: inset(50%)', [['clip-path', 'inset(50%)']]],
+  ['mask-image: a transparent gradient', [['mask-image', 'linear-gradient(transparent, transparent)']]],
+  ['filter: blur(8px)', [['filter', 'blur(8px)']]],
+  ['filter: brightness(0)', [['filter', 'brightness(0)']]],
+  ['filter: contrast(0)', [['filter', 'contrast(0)']]],
+  ['transform: scale(0.01)', [['transform', 'scale(0.01)']]],
+  ['transform: an off-screen translate', [['transform', 'translate(-5000px, -5000px)']]],
+  ['mix-blend-mode: screen (white on white)', [['mix-blend-mode', 'screen']]],
+  ['content-visibility: hidden', [['content-visibility', 'hidden']]],
+];
+/** What the host's computed style is checked for (the properties HIDE and the host's size use). */
+const HIDING = ['visibility', 'clip-path', 'mask-image', 'filter', 'transform', 'mix-blend-mode', 'content-visibility', 'opacity',
+  'width', 'height', 'color', 'background-color', 'zoom'];
 const EMAIL = `document.getElementById('email').value`;
 
 /**
@@ -54,12 +75,28 @@ window.__attack = { stops: [], stop() { for (const s of this.stops) s(); this.st
 window.__host = () => [...document.querySelectorAll(${js(HOST_SELECTOR)})].find((h) => h.id !== 'decoy');
 /** Keeps an inline style on an element: sets it now and after every change. */
 window.__keep = (el, prop, value) => {
-  const set = () => { if (el.style.getPropertyValue(prop) !== value) el.style.setProperty(prop, value, 'important'); };
+  // (What the browser makes of the value, which may be written differently: compared with
+  // that, so that setting it does not wake the observer for ever.)
+  let kept;
+  const set = () => {
+    if (kept !== undefined && el.style.getPropertyValue(prop) === kept) return;
+    el.style.setProperty(prop, value, 'important');
+    kept = el.style.getPropertyValue(prop);
+  };
   set();
   const mo = new MutationObserver(set);
   mo.observe(el, { attributes: true });
   window.__attack.stops.push(() => { mo.disconnect(); el.style.removeProperty(prop); });
 };
+/** A style sheet of the page's (CSSOM: the page's CSP refuses <style> elements). */
+window.__sheet = (css) => {
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(css);
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+  window.__attack.stops.push(() => { document.adoptedStyleSheets = document.adoptedStyleSheets.filter((s) => s !== sheet); });
+};
+/** The host's computed values of the properties that can hide it. */
+window.__drawn = () => { const cs = getComputedStyle(window.__host()); return Object.fromEntries(${js(HIDING)}.map((p) => [p, cs.getPropertyValue(p)])); };
 /** A decoy over the button that clicks go through. */
 window.__decoy = (popover) => {
   const r = window.__host().getBoundingClientRect();
@@ -138,8 +175,10 @@ for (const name of BROWSERS) {
       await t.page.eval('window.__attack.stop(), true');
       if (honest) await honest();
       else {
-        // The button where it settles once the attack is gone (the same place twice in a row),
+        // The user goes to the field (a field the attack hid gets its button back then); the
+        // button where it settles once the attack is gone (the same place twice in a row),
         // its menu closed if the attack left it open.
+        await t.u.click('#email');
         const where = `(() => { const h = window.__host(); return h && getComputedStyle(h).visibility === 'visible' ? JSON.stringify(h.getBoundingClientRect()) : null; })()`;
         const rect = JSON.parse(await until(async () => {
           const a = await t.page.eval(where);
@@ -238,6 +277,54 @@ for (const name of BROWSERS) {
       await t.hasty.press('Enter'); // "New alias" has the focus, but the menu is too new
       await nothingThenHonest(t, 'Enter right after opening', () => t.u.press('Enter'));
     });
+
+    // Our host: its styles are `!important` inline (which beats any rule of the page's) and
+    // in the closed shadow root's `:host` rule (whose `!important` beats the page's inline
+    // `!important`), so the page changes nothing of how it is drawn; a page that changes the
+    // host's attributes makes the click wait anyway.
+    const ON_HOST = [...HIDE, ['a tiny size', [['width', '1px'], ['height', '1px']]],
+      ['colour and background matching the page', [['color', 'rgb(255, 255, 255)'], ['background-color', 'rgb(255, 255, 255)']]],
+      ['zoom: 0.01', [['zoom', '0.01']]]];
+    test("a page style sheet with !important on the host's every hiding property draws it no differently", async () => {
+      const t = await open();
+      const drawn = await t.page.eval('window.__drawn()');
+      const rules = ON_HOST.flatMap(([, decl]) => decl.map(([p, v]) => `${p}: ${v} !important;`)).join(' ');
+      await t.page.eval(`(window.__sheet(${js(`div, div[popover]:popover-open, body > div:last-child { ${rules} }`)}), true)`);
+      assert.deepEqual(await t.page.eval('window.__drawn()'), drawn, "the host's computed style is ours");
+      // The user sees the button as it was, and chooses: that works with the page's sheet on.
+      await choose(t);
+      assert.match(await waitFor(t.page, EMAIL, 'the choice to fill the field'), /@aliases\.example\.test$/);
+      assert.equal((await popupAddresses(browser, t.url)).length, t.aliases + 1, 'one alias, the chosen one');
+      await t.page.close();
+    });
+
+    for (const [what, decl] of ON_HOST) {
+      test(`${what} inline (!important, kept by the page) on the host`, async () => {
+        const t = await open();
+        const drawn = await t.page.eval('window.__drawn()');
+        await t.page.eval(`(${js(decl)}.forEach(([p, v]) => window.__keep(window.__host(), p, v)), true)`);
+        await sleep(HUMAN_PAUSE_MS);
+        // The shadow root's important rule beats the page's important inline style.
+        assert.deepEqual(await t.page.eval('window.__drawn()'), drawn, "the host's computed style is ours");
+        await choose(t);
+        await nothingThenHonest(t, `${what} on the host`);
+      });
+    }
+
+    // The field's ancestors (the form, its label) and the field: the page's to style, so a
+    // click acts only while they are drawn. (Whatever hides the field whole hides the button.)
+    const ON_FIELD = [...HIDE.map(([what, decl]) => /** @type {[string, string, [string, string][]]} */ ([what, '#signup', decl])),
+      ['opacity 0.05 on the label around the field', '#signup > label:first-of-type', [['opacity', '0.05']]],
+      ['a tiny size', '#email', [['width', '4px'], ['height', '4px']]],
+      ['invert(0.5) on body (every colour one grey)', 'body', [['filter', 'invert(0.5)']]]];
+    for (const [what, sel, decl] of ON_FIELD) {
+      test(`${what} on ${sel} (a page style sheet, !important)`, async () => {
+        const t = await open();
+        await t.page.eval(`(window.__sheet(${js(`${sel} { ${decl.map(([p, v]) => `${p}: ${v} !important;`).join(' ')} }`)}), true)`);
+        await choose(t);
+        await nothingThenHonest(t, `${what} on ${sel}`);
+      });
+    }
 
     test('a page that defines the old host tag first learns nothing and breaks nothing', async () => {
       const t = await open('defined.html');
