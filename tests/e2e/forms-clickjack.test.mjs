@@ -246,6 +246,37 @@ for (const name of BROWSERS) {
       await nothingThenHonest(t, 'popover decoy');
     });
 
+    /** Whether our host is drawn above the decoy at the button's centre (the decoy hit-testable for the question). */
+    const onTop = (/** @type {Awaited<ReturnType<typeof open>>} */ t) => t.page.eval(`(() => {
+      const d = document.getElementById('decoy'); d.style.pointerEvents = 'auto';
+      const top = document.elementsFromPoint(${centre(t.rect).join(', ')})[0];
+      d.style.pointerEvents = 'none';
+      return top === window.__host(); })()`);
+
+    test('a decoy with pointer-events: none and the highest z-index over the button stays under it', async () => {
+      const t = await open();
+      await t.page.eval(`(window.__decoy(false), true)`);
+      assert.equal(await onTop(t), true, 'our button is drawn above the decoy');
+      // The user sees our button over the page's decoy and chooses: that works, decoy and all.
+      await choose(t);
+      assert.match(await waitFor(t.page, EMAIL, 'the choice to fill the field'), /@aliases\.example\.test$/);
+      assert.equal((await popupAddresses(browser, t.url)).length, t.aliases + 1, 'one alias, the chosen one');
+      await t.page.close();
+    });
+
+    test("the page's own popover with pointer-events: none shown over the button just before the click", async () => {
+      const t = await open();
+      // The page puts its decoy in the top layer over the button; the user clicks the decoy
+      // at once where the button is under it, and presses ArrowDown, Enter.
+      await t.page.eval(`(window.__decoy(true), true)`);
+      await t.hasty.clickAt(...centre(t.rect));
+      await t.hasty.press('ArrowDown');
+      await t.hasty.press('Enter');
+      // Ours goes back on top (and waits again from then).
+      await until(() => onTop(t), 'our button back above the popover');
+      await nothingThenHonest(t, 'popover decoy over the button');
+    });
+
     test('the field moved between two clicks: the menu moves under the second click', async () => {
       const t = await open();
       await t.u.clickAt(...centre(t.rect)); // the menu opens

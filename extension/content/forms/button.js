@@ -387,6 +387,16 @@ export class FieldButton {
     };
     doc.addEventListener('toggle', this.onTopLayer, true);
     doc.addEventListener('fullscreenchange', this.onTopLayer, true);
+    // `toggle` comes in a later task, which a browser may run after a click already queued
+    // (input goes first): `beforetoggle` comes while the page's popover opens, so from that
+    // moment a click waits and the menu is closed, before anything of the page's is drawn.
+    this.onBeforeTopLayer = (/** @type {Event} */ e) => {
+      if (!ownHosts.has(/** @type {Node} */ (e.target)) && (!('newState' in e) || e.newState === 'open')) {
+        this.changedAt = performance.now();
+        this.close(false);
+      }
+    };
+    doc.addEventListener('beforetoggle', this.onBeforeTopLayer, true);
     // The page changing the host's attributes (an `!important` opacity in its style, a
     // class, the popover attribute): our styles are put back, the menu closes and the delay
     // starts again.
@@ -839,6 +849,7 @@ export class FieldButton {
     this.guard.disconnect();
     this.doc.removeEventListener('toggle', this.onTopLayer, true);
     this.doc.removeEventListener('fullscreenchange', this.onTopLayer, true);
+    this.doc.removeEventListener('beforetoggle', this.onBeforeTopLayer, true);
     /** @type {HTMLElement} */ (this.field).removeEventListener('keydown', this.onFieldKey);
     this.host.remove();
   }
