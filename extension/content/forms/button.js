@@ -57,10 +57,11 @@ export const INPUT_DELAY_MS = 500;
 /**
  * Lowest share of the button's host, the menu and the field that must be visible for a
  * click to act (`visibleShare`: the product of `opacity` and `filter: opacity()` over the
- * element and every ancestor, across shadow boundaries, or 0 when hidden another way). Clickjacking hides the real control at 0 or near it
- * (0.01, 0.1 in the 2025 proofs of concept); at 0.8 the white button and a field are plainly
- * visible, while a page that dims a form that much means it is not in use (a disabled look,
- * a modal fading in or out), where acting would be a surprise too.
+ * element and every ancestor, across shadow boundaries, or 0 when hidden another way).
+ * Clickjacking hides the real control at 0 or near it (0.01, 0.1 in the 2025 proofs of
+ * concept); at 0.8 the white button and a field are plainly visible, while a page that dims
+ * a form that much means it is not in use (a disabled look, a modal fading in or out), where
+ * acting would be a surprise too.
  */
 export const MIN_OPACITY = 0.8;
 /** Elements that password managers put over fields (LastPass, 1Password, Dashlane, Bitwarden). */
