@@ -97,16 +97,16 @@ window.__sheet = (css) => {
 };
 /** The host's computed values of the properties that can hide it. */
 window.__drawn = () => { const cs = getComputedStyle(window.__host()); return Object.fromEntries(${js(HIDING)}.map((p) => [p, cs.getPropertyValue(p)])); };
-/** A decoy over the button that clicks go through. */
+/** A decoy over the button (and well around it: a page that scrolls a little) that clicks go through. */
 window.__decoy = (popover) => {
   const r = window.__host().getBoundingClientRect();
   const d = document.createElement('div');
   d.id = 'decoy';
   d.textContent = 'Play';
-  Object.assign(d.style, { position: 'fixed', left: (r.left - 40) + 'px', top: (r.top - 20) + 'px', width: '200px', height: '120px',
+  Object.assign(d.style, { position: 'fixed', left: (r.left - 40) + 'px', top: (r.top - 80) + 'px', width: '200px', height: '240px',
     background: 'rgb(200, 0, 0)', color: '#fff', pointerEvents: 'none', zIndex: '2147483647', margin: '0', border: '0', inset: 'auto' });
   d.style.left = (r.left - 40) + 'px';
-  d.style.top = (r.top - 20) + 'px';
+  d.style.top = (r.top - 80) + 'px';
   document.body.append(d);
   if (popover) { d.popover = 'manual'; d.showPopover(); }
   window.__attack.stops.push(() => d.remove());
@@ -246,11 +246,18 @@ for (const name of BROWSERS) {
       await nothingThenHonest(t, 'popover decoy');
     });
 
-    /** Whether our host is drawn above the decoy at the button's centre (the decoy hit-testable for the question). */
+    /**
+     * Whether our host is drawn above the decoy at the button's centre (where it is now: an
+     * arrow key the menu did not take scrolls the page), the decoy hit-testable for the question.
+     */
     const onTop = (/** @type {Awaited<ReturnType<typeof open>>} */ t) => t.page.eval(`(() => {
       const d = document.getElementById('decoy'); d.style.pointerEvents = 'auto';
-      const top = document.elementsFromPoint(${centre(t.rect).join(', ')})[0];
+      const r = window.__host().getBoundingClientRect();
+      const [x, y] = [r.left + r.width / 2, r.top + r.height / 2];
+      const top = document.elementsFromPoint(x, y)[0];
       d.style.pointerEvents = 'none';
+      const dr = d.getBoundingClientRect();
+      if (!(x > dr.left && x < dr.right && y > dr.top && y < dr.bottom)) throw new Error('the decoy does not cover the button');
       return top === window.__host(); })()`);
 
     test('a decoy with pointer-events: none and the highest z-index over the button stays under it', async () => {
