@@ -30,6 +30,27 @@ const NEW_ALIAS_ITEM = { dx: -100, dy: 50 };
  */
 const SETTLE_MS = 1500;
 const js = (/** @type {unknown} */ v) => JSON.stringify(v);
+/**
+ * Ways a page hides an element other than opacity, as [property, value] pairs set together
+ * (issue 27: visibility, clip-path, mask, filter, transform, size, colour, blending,
+ * content-visibility).
+ * @type {[string, [string, string][]][]}
+ */
+const HIDE = [
+  ['visibility: hidden', [['visibility', 'hidden']]],
+  ['clip-path: inset(50%)', [['clip-path', 'inset(50%)']]],
+  ['mask-image: a transparent gradient', [['mask-image', 'linear-gradient(transparent, transparent)']]],
+  ['filter: blur(8px)', [['filter', 'blur(8px)']]],
+  ['filter: brightness(0)', [['filter', 'brightness(0)']]],
+  ['filter: contrast(0)', [['filter', 'contrast(0)']]],
+  ['transform: scale(0.01)', [['transform', 'scale(0.01)']]],
+  ['transform: an off-screen translate', [['transform', 'translate(-5000px, -5000px)']]],
+  ['mix-blend-mode: screen (white on white)', [['mix-blend-mode', 'screen']]],
+  ['content-visibility: hidden', [['content-visibility', 'hidden']]],
+];
+/** What the host's computed style is checked for (the properties HIDE and the host's size use). */
+const HIDING = ['visibility', 'clip-path', 'mask-image', 'filter', 'transform', 'mix-blend-mode', 'content-visibility', 'opacity',
+  'width', 'height', 'color', 'background-color', 'zoom'];
 const EMAIL = `document.getElementById('email').value`;
 
 /**
@@ -54,22 +75,38 @@ window.__attack = { stops: [], stop() { for (const s of this.stops) s(); this.st
 window.__host = () => [...document.querySelectorAll(${js(HOST_SELECTOR)})].find((h) => h.id !== 'decoy');
 /** Keeps an inline style on an element: sets it now and after every change. */
 window.__keep = (el, prop, value) => {
-  const set = () => { if (el.style.getPropertyValue(prop) !== value) el.style.setProperty(prop, value, 'important'); };
+  // (What the browser makes of the value, which may be written differently: compared with
+  // that, so that setting it does not wake the observer for ever.)
+  let kept;
+  const set = () => {
+    if (kept !== undefined && el.style.getPropertyValue(prop) === kept) return;
+    el.style.setProperty(prop, value, 'important');
+    kept = el.style.getPropertyValue(prop);
+  };
   set();
   const mo = new MutationObserver(set);
   mo.observe(el, { attributes: true });
   window.__attack.stops.push(() => { mo.disconnect(); el.style.removeProperty(prop); });
 };
-/** A decoy over the button that clicks go through. */
+/** A style sheet of the page's (CSSOM: the page's CSP refuses <style> elements). */
+window.__sheet = (css) => {
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(css);
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+  window.__attack.stops.push(() => { document.adoptedStyleSheets = document.adoptedStyleSheets.filter((s) => s !== sheet); });
+};
+/** The host's computed values of the properties that can hide it. */
+window.__drawn = () => { const cs = getComputedStyle(window.__host()); return Object.fromEntries(${js(HIDING)}.map((p) => [p, cs.getPropertyValue(p)])); };
+/** A decoy over the button (and well around it: a page that scrolls a little) that clicks go through. */
 window.__decoy = (popover) => {
   const r = window.__host().getBoundingClientRect();
   const d = document.createElement('div');
   d.id = 'decoy';
   d.textContent = 'Play';
-  Object.assign(d.style, { position: 'fixed', left: (r.left - 40) + 'px', top: (r.top - 20) + 'px', width: '200px', height: '120px',
+  Object.assign(d.style, { position: 'fixed', left: (r.left - 40) + 'px', top: (r.top - 80) + 'px', width: '200px', height: '240px',
     background: 'rgb(200, 0, 0)', color: '#fff', pointerEvents: 'none', zIndex: '2147483647', margin: '0', border: '0', inset: 'auto' });
   d.style.left = (r.left - 40) + 'px';
-  d.style.top = (r.top - 20) + 'px';
+  d.style.top = (r.top - 80) + 'px';
   document.body.append(d);
   if (popover) { d.popover = 'manual'; d.showPopover(); }
   window.__attack.stops.push(() => d.remove());
@@ -138,8 +175,10 @@ for (const name of BROWSERS) {
       await t.page.eval('window.__attack.stop(), true');
       if (honest) await honest();
       else {
-        // The button where it settles once the attack is gone (the same place twice in a row),
+        // The user goes to the field (a field the attack hid gets its button back then); the
+        // button where it settles once the attack is gone (the same place twice in a row),
         // its menu closed if the attack left it open.
+        await t.u.click('#email');
         const where = `(() => { const h = window.__host(); return h && getComputedStyle(h).visibility === 'visible' ? JSON.stringify(h.getBoundingClientRect()) : null; })()`;
         const rect = JSON.parse(await until(async () => {
           const a = await t.page.eval(where);
@@ -207,6 +246,44 @@ for (const name of BROWSERS) {
       await nothingThenHonest(t, 'popover decoy');
     });
 
+    /**
+     * Whether our host is drawn above the decoy at the button's centre (where it is now: an
+     * arrow key the menu did not take scrolls the page), the decoy hit-testable for the question.
+     */
+    const onTop = (/** @type {Awaited<ReturnType<typeof open>>} */ t) => t.page.eval(`(() => {
+      const d = document.getElementById('decoy'); d.style.pointerEvents = 'auto';
+      const r = window.__host().getBoundingClientRect();
+      const [x, y] = [r.left + r.width / 2, r.top + r.height / 2];
+      const top = document.elementsFromPoint(x, y)[0];
+      d.style.pointerEvents = 'none';
+      const dr = d.getBoundingClientRect();
+      if (!(x > dr.left && x < dr.right && y > dr.top && y < dr.bottom)) throw new Error('the decoy does not cover the button');
+      return top === window.__host(); })()`);
+
+    test('a decoy with pointer-events: none and the highest z-index over the button stays under it', async () => {
+      const t = await open();
+      await t.page.eval(`(window.__decoy(false), true)`);
+      assert.equal(await onTop(t), true, 'our button is drawn above the decoy');
+      // The user sees our button over the page's decoy and chooses: that works, decoy and all.
+      await choose(t);
+      assert.match(await waitFor(t.page, EMAIL, 'the choice to fill the field'), /@aliases\.example\.test$/);
+      assert.equal((await popupAddresses(browser, t.url)).length, t.aliases + 1, 'one alias, the chosen one');
+      await t.page.close();
+    });
+
+    test("the page's own popover with pointer-events: none shown over the button just before the click", async () => {
+      const t = await open();
+      // The page puts its decoy in the top layer over the button; the user clicks the decoy
+      // at once where the button is under it, and presses ArrowDown, Enter.
+      await t.page.eval(`(window.__decoy(true), true)`);
+      await t.hasty.clickAt(...centre(t.rect));
+      await t.hasty.press('ArrowDown');
+      await t.hasty.press('Enter');
+      // Ours goes back on top (and waits again from then).
+      await until(() => onTop(t), 'our button back above the popover');
+      await nothingThenHonest(t, 'popover decoy over the button');
+    });
+
     test('the field moved between two clicks: the menu moves under the second click', async () => {
       const t = await open();
       await t.u.clickAt(...centre(t.rect)); // the menu opens
@@ -238,6 +315,54 @@ for (const name of BROWSERS) {
       await t.hasty.press('Enter'); // "New alias" has the focus, but the menu is too new
       await nothingThenHonest(t, 'Enter right after opening', () => t.u.press('Enter'));
     });
+
+    // Our host: its styles are `!important` inline (which beats any rule of the page's) and
+    // in the closed shadow root's `:host` rule (whose `!important` beats the page's inline
+    // `!important`), so the page changes nothing of how it is drawn; a page that changes the
+    // host's attributes makes the click wait anyway.
+    const ON_HOST = [...HIDE, ['a tiny size', [['width', '1px'], ['height', '1px']]],
+      ['colour and background matching the page', [['color', 'rgb(255, 255, 255)'], ['background-color', 'rgb(255, 255, 255)']]],
+      ['zoom: 0.01', [['zoom', '0.01']]]];
+    test("a page style sheet with !important on the host's every hiding property draws it no differently", async () => {
+      const t = await open();
+      const drawn = await t.page.eval('window.__drawn()');
+      const rules = ON_HOST.flatMap(([, decl]) => decl.map(([p, v]) => `${p}: ${v} !important;`)).join(' ');
+      await t.page.eval(`(window.__sheet(${js(`div, div[popover]:popover-open, body > div:last-child { ${rules} }`)}), true)`);
+      assert.deepEqual(await t.page.eval('window.__drawn()'), drawn, "the host's computed style is ours");
+      // The user sees the button as it was, and chooses: that works with the page's sheet on.
+      await choose(t);
+      assert.match(await waitFor(t.page, EMAIL, 'the choice to fill the field'), /@aliases\.example\.test$/);
+      assert.equal((await popupAddresses(browser, t.url)).length, t.aliases + 1, 'one alias, the chosen one');
+      await t.page.close();
+    });
+
+    for (const [what, decl] of ON_HOST) {
+      test(`${what} inline (!important, kept by the page) on the host`, async () => {
+        const t = await open();
+        const drawn = await t.page.eval('window.__drawn()');
+        await t.page.eval(`(${js(decl)}.forEach(([p, v]) => window.__keep(window.__host(), p, v)), true)`);
+        await sleep(HUMAN_PAUSE_MS);
+        // The shadow root's important rule beats the page's important inline style.
+        assert.deepEqual(await t.page.eval('window.__drawn()'), drawn, "the host's computed style is ours");
+        await choose(t);
+        await nothingThenHonest(t, `${what} on the host`);
+      });
+    }
+
+    // The field's ancestors (the form, its label) and the field: the page's to style, so a
+    // click acts only while they are drawn. (Whatever hides the field whole hides the button.)
+    const ON_FIELD = [...HIDE.map(([what, decl]) => /** @type {[string, string, [string, string][]]} */ ([what, '#signup', decl])),
+      ['opacity 0.05 on the label around the field', '#signup > label:first-of-type', [['opacity', '0.05']]],
+      ['a tiny size', '#email', [['width', '4px'], ['height', '4px']]],
+      ['invert(0.5) on body (every colour one grey)', 'body', [['filter', 'invert(0.5)']]]];
+    for (const [what, sel, decl] of ON_FIELD) {
+      test(`${what} on ${sel} (a page style sheet, !important)`, async () => {
+        const t = await open();
+        await t.page.eval(`(window.__sheet(${js(`${sel} { ${decl.map(([p, v]) => `${p}: ${v} !important;`).join(' ')} }`)}), true)`);
+        await choose(t);
+        await nothingThenHonest(t, `${what} on ${sel}`);
+      });
+    }
 
     test('a page that defines the old host tag first learns nothing and breaks nothing', async () => {
       const t = await open('defined.html');

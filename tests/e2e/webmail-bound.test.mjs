@@ -8,7 +8,9 @@
 // - A single-page webmail switches to another message under the same elements, by history
 //   navigation (Outlook: pushState, the same heading and body reused) and by an attribute
 //   change (Gmail: the message container's id attribute): the old badge goes, and the toolbar
-//   and the one badge left show the new message's verdict.
+//   and the one badge left show the new message's verdict; back again, the first's. Outlook
+//   switching by replaceState (no event) with only an attribute of the reading pane changed:
+//   the green badge and toolbar verdict go.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -152,6 +154,41 @@ for (const name of BROWSERS) {
       const { page, tabId } = await openVerified(x, `${gmail.app}#inbox/t1`);
       await page.eval(`(document.querySelector('div.adn').dataset.legacyMessageId = ${js(GMAIL[1].id)}, true)`);
       await until(async () => (await page.eval(BADGES)) === 1 && (await x.badgeOf(tabId))[0] === '!', 'one badge, and the tampered message\'s verdict on the toolbar');
+      await page.close();
+      await x.ext.close();
+    });
+
+    test('Gmail: another message in the same container by history navigation (pushState, the id attribute and texts reused); back again', async () => {
+      const x = await extPage(gmail, 'gmail');
+      const { page, tabId } = await openVerified(x, `${gmail.app}#inbox/t1`);
+      await page.eval(`(() => {
+        history.pushState({}, '', '#inbox/t2');
+        const adn = document.querySelector('div.adn');
+        adn.dataset.legacyMessageId = ${js(GMAIL[1].id)};
+        document.querySelector('h2.hP').firstChild.data = ${js(GMAIL[1].subject)};
+        adn.querySelector('.a3s p').firstChild.data = 'Hello Rob';
+        return true; })()`);
+      await until(async () => (await page.eval(BADGES)) === 1 && (await x.badgeOf(tabId))[0] === '!', 'one badge, and the tampered message\'s verdict on the toolbar');
+      // Back: the app renders the first message anew.
+      await page.eval(`(history.back(), true)`);
+      await until(async () => (await page.eval(BADGES)) === 1 && (await x.badgeOf(tabId))[0] === '✓' && (await page.eval('location.hash')) === '#inbox/t1', 'the first message\'s verdict again');
+      await page.close();
+      await x.ext.close();
+    });
+
+    test('Outlook: another message by replaceState (no event), the reading pane changed only by an attribute: the green badge goes', async () => {
+      const x = await extPage(outlook, 'outlook');
+      const { page, tabId } = await openVerified(x, `${outlook.app}/id/${encodeURIComponent(OUTLOOK[0].id)}`);
+      await page.eval(`(history.replaceState({}, '', '/mail/0/inbox/id/' + encodeURIComponent(${js(OUTLOOK[1].id)})),
+        document.getElementById('ReadingPaneContainerId').setAttribute('aria-label', ${js(OUTLOOK[1].subject)}), true)`);
+      // The first message's badge and toolbar verdict go; whatever shows after is the second's.
+      const [text, badges] = await until(async () => {
+        const t = (await x.badgeOf(tabId))[0];
+        const n = await page.eval(BADGES);
+        return t !== '✓' && n === (t === '?' ? 1 : 0) ? [t, n] : undefined;
+      }, 'the green verdict to go');
+      await sleep(SETTLE_MS);
+      assert.deepEqual([(await x.badgeOf(tabId))[0], await page.eval(BADGES)], [text, badges], 'no green verdict comes back for the message no longer shown');
       await page.close();
       await x.ext.close();
     });

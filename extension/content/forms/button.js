@@ -56,12 +56,13 @@ export const MAX_OVERLAY_STEPS = 3;
  */
 export const INPUT_DELAY_MS = 500;
 /**
- * Lowest effective opacity (the product of `opacity` and `filter: opacity()` over the
- * element and every ancestor, across shadow boundaries) of the button's host, the menu and
- * the field at which a click acts. Clickjacking hides the real control at 0 or near it
- * (0.01, 0.1 in the 2025 proofs of concept); at 0.8 the white button and a field are plainly
- * visible, while a page that dims a form that much means it is not in use (a disabled look,
- * a modal fading in or out), where acting would be a surprise too.
+ * Lowest share of the button's host, the menu and the field that must be visible for a
+ * click to act (`visibleShare`: the product of `opacity` and `filter: opacity()` over the
+ * element and every ancestor, across shadow boundaries, or 0 when hidden another way).
+ * Clickjacking hides the real control at 0 or near it (0.01, 0.1 in the 2025 proofs of
+ * concept); at 0.8 the white button and a field are plainly visible, while a page that dims
+ * a form that much means it is not in use (a disabled look, a modal fading in or out), where
+ * acting would be a surprise too.
  */
 export const MIN_OPACITY = 0.8;
 /** Elements that password managers put over fields (LastPass, 1Password, Dashlane, Bitwarden). */
@@ -94,25 +95,55 @@ function topLayerAncestor(el) {
 /** Every host we made, so hit tests and the mutation observer can skip them. */
 export const ownHosts = new WeakSet();
 
-/** `filter: opacity(x)` (a number or a percentage) in a computed filter. */
-const FILTER_OPACITY = /opacity\(\s*([\d.]+)(%?)\s*\)/g;
+/**
+ * Filters that leave what they draw unreadable, whatever the opacity: a blur wider than
+ * `MAX_BLUR_PX` (CSS px; 1 px softens text, 2 px and more smear it), `brightness()` or
+ * `contrast()` below `MIN_FILTER_LEVEL` (at 0 everything is one black or grey; at 0.5 text
+ * on a white form still reads), `invert()` within `INVERT_GREY_BAND` of 0.5 (every colour
+ * becomes the same grey), and any `url()` filter (an SVG filter can draw anything at all).
+ */
+export const MAX_BLUR_PX = 1;
+export const MIN_FILTER_LEVEL = 0.5;
+export const INVERT_GREY_BAND = 0.25;
+/**
+ * Smallest share of its own laid-out size that the field (and the button) may be drawn at
+ * once transformed (`transform: scale()`, `scale`, `zoom` on an ancestor): below half, the
+ * field and its label shrink to where a person no longer reads them as the form they fill.
+ */
+export const MIN_SCALE = 0.5;
+
+/** One function of a computed `filter` (its name and its argument). */
+const FILTER_FN = /([a-z-]+)\(([^()]*)/g;
 
 /**
- * The opacity `el` is drawn with: its own and every ancestor's `opacity` and `filter:
- * opacity()`, multiplied, up through shadow hosts to the root element.
+ * How much of `el` the page lets the user see: 0 when the page hides it (`visibility`, a
+ * `content-visibility: hidden` ancestor, a `clip-path`, `clip`, `mask` or `mix-blend-mode`
+ * on it or an ancestor, a filter that blurs, darkens, greys or replaces it), else the
+ * opacity it is drawn with (`opacity` × `filter: opacity()` of it and every ancestor,
+ * multiplied), up through shadow hosts to the root element. A page rarely clips, masks or
+ * blends a form the user fills; where it does, our button does nothing rather than act on
+ * what the user may not see.
  * @param {Window} view @param {Element} el
  */
-export function effectiveOpacity(view, el) {
+export function visibleShare(view, el) {
+  if (view.getComputedStyle(el).visibility !== 'visible') return 0;
   let alpha = 1;
   /** @type {Node | null} */
   let n = el;
-  while (n) {
-    if (n instanceof Element) {
-      const cs = view.getComputedStyle(n);
-      alpha *= parseFloat(cs.opacity);
-      for (const m of cs.filter.matchAll(FILTER_OPACITY)) alpha *= parseFloat(m[1]) / (m[2] ? 100 : 1);
+  for (; n; n = n instanceof ShadowRoot ? n.host : parentNode(n)) {
+    if (!(n instanceof Element)) continue;
+    const cs = view.getComputedStyle(n);
+    if ((n !== el && cs.getPropertyValue('content-visibility') === 'hidden') || cs.clipPath !== 'none' ||
+        (cs.clip !== 'auto' && /absolute|fixed/.test(cs.position)) || cs.getPropertyValue('mask-image') !== 'none' ||
+        cs.mixBlendMode !== 'normal') return 0;
+    alpha *= parseFloat(cs.opacity);
+    for (const [, fn, arg] of cs.filter.matchAll(FILTER_FN)) {
+      const v = parseFloat(arg) / (arg.trim().endsWith('%') ? 100 : 1);
+      if (fn === 'opacity') alpha *= v;
+      else if (fn === 'url' || (fn === 'blur' && v > MAX_BLUR_PX) ||
+        ((fn === 'brightness' || fn === 'contrast') && v < MIN_FILTER_LEVEL) ||
+        (fn === 'invert' && Math.abs(v - 0.5) < INVERT_GREY_BAND)) return 0;
     }
-    n = n instanceof ShadowRoot ? n.host : parentNode(n);
   }
   return Number.isNaN(alpha) ? 0 : alpha;
 }
@@ -171,21 +202,26 @@ function icon(doc) {
 /**
  * Styles a shadow root. Constructed style sheets are CSSOM, which a page's CSP does not
  * cover (the demo pages send `default-src 'self'`, which would refuse a <style> element);
- * the <style> element is the fallback where adoption fails.
+ * the <style> element is the fallback where adoption fails. Returns where the sheet's
+ * `:host` rule is (the <style> element's sheet exists once the host is in the document).
  * @param {ShadowRoot} root
+ * @returns {() => CSSStyleRule | null}
  */
 function style(root) {
+  /** @param {CSSStyleSheet | null | undefined} sheet */
+  const first = (sheet) => /** @type {CSSStyleRule | null} */ (sheet?.cssRules[0] ?? null);
   try {
     const sheet = new CSSStyleSheet();
     sheet.replaceSync(CSS);
     root.adoptedStyleSheets = [sheet];
-    if (root.adoptedStyleSheets.length === 1) return;
+    if (root.adoptedStyleSheets.length === 1) return () => first(sheet);
   } catch {
     // fall through
   }
-  const el = createElement(root.ownerDocument, 'style');
+  const el = /** @type {HTMLStyleElement} */ (createElement(root.ownerDocument, 'style'));
   el.textContent = CSS;
   root.append(el);
+  return () => first(el.sheet);
 }
 
 /**
@@ -279,13 +315,16 @@ export class FieldButton {
     this.cssText = '';
     /** Whether the host is a popover (the browser has the Popover API). */
     this.popover = false;
+    this.root = this.host.attachShadow({ mode: 'closed' });
+    this.hostRule = style(this.root);
+    /** The `:host` rule that holds all of `styles` (once it exists). */
+    /** @type {CSSStyleRule | null} */
+    this.synced = null;
     this.setStyles({
       all: 'initial', 'letter-spacing': 'normal', 'word-spacing': 'normal', position: 'absolute', left: '0px', top: '0px', width: '0px', height: '0px',
       margin: '0', padding: '0', border: '0', display: 'block', visibility: 'hidden',
       'z-index': '2147483646', overflow: 'visible', transform: 'none', contain: 'layout style',
     });
-    this.root = this.host.attachShadow({ mode: 'closed' });
-    style(this.root);
     const wrap = doc.createElement('div');
     wrap.className = 'wrap';
     this.button = doc.createElement('button');
@@ -359,6 +398,16 @@ export class FieldButton {
     };
     doc.addEventListener('toggle', this.onTopLayer, true);
     doc.addEventListener('fullscreenchange', this.onTopLayer, true);
+    // `toggle` comes in a later task, which a browser may run after a click already queued
+    // (input goes first): `beforetoggle` comes while the page's popover opens, so from that
+    // moment a click waits and the menu is closed, before anything of the page's is drawn.
+    this.onBeforeTopLayer = (/** @type {Event} */ e) => {
+      if (!ownHosts.has(/** @type {Node} */ (e.target)) && (!('newState' in e) || e.newState === 'open')) {
+        this.changedAt = performance.now();
+        this.close(false);
+      }
+    };
+    doc.addEventListener('beforetoggle', this.onBeforeTopLayer, true);
     // The page changing the host's attributes (an `!important` opacity in its style, a
     // class, the popover attribute): our styles are put back, the menu closes and the delay
     // starts again.
@@ -398,6 +447,26 @@ export class FieldButton {
     Object.assign(this.styles, props);
     setStyles(this.host, props);
     this.cssText = this.host.style.cssText;
+    this.syncRule(props);
+  }
+
+  /**
+   * Writes host styles into the shadow root's `:host` rule as well, `!important`: in the
+   * cascade an important declaration of the inner (shadow) context beats the outer one's,
+   * the page's inline `!important` style included (CSS Cascade 5 §6.1, "Context"; measured
+   * in Chromium and Firefox), so no page rule or inline style changes how the host is drawn
+   * (`all: initial` first: no property is left to the page). The inline copy is the
+   * fallback where the rule is not there yet.
+   * @param {Record<string, string>} props
+   */
+  syncRule(props) {
+    const rule = this.hostRule();
+    if (!rule) return;
+    if (rule !== this.synced) {
+      this.synced = rule;
+      props = this.styles;
+    }
+    for (const [k, v] of Object.entries(props)) rule.style.setProperty(k, v, 'important');
   }
 
   /** Whether the page changed the host's attributes since we last wrote them. */
@@ -448,8 +517,15 @@ export class FieldButton {
     if (!view || !this.shown || !this.host.isConnected) return false;
     if (performance.now() - this.changedAt < INPUT_DELAY_MS) return false;
     for (const el of [...shown, this.host, this.field]) {
-      if (effectiveOpacity(view, el) < MIN_OPACITY) return false;
+      if (visibleShare(view, el) < MIN_OPACITY) return false;
     }
+    // Not shrunk by a transform or zoom (the host's own are ours; the field's ancestors' are
+    // the page's): drawn at MIN_SCALE of its laid-out size at least.
+    const f = rectOf(this.field);
+    const b = rectOf(this.button);
+    const size = parseFloat(this.styles.width) || MIN_BUTTON_PX;
+    if (f.width < this.field.offsetWidth * MIN_SCALE || f.height < this.field.offsetHeight * MIN_SCALE ||
+      b.width < size * MIN_SCALE || b.height < size * MIN_SCALE) return false;
     // A pointer click (a key's click has detail 0 and no position): the topmost element
     // under the pointer is our host. (An element with `pointer-events: none` is not in this
     // list; the top layer and raise() keep those below us.)
@@ -794,6 +870,7 @@ export class FieldButton {
     this.guard.disconnect();
     this.doc.removeEventListener('toggle', this.onTopLayer, true);
     this.doc.removeEventListener('fullscreenchange', this.onTopLayer, true);
+    this.doc.removeEventListener('beforetoggle', this.onBeforeTopLayer, true);
     /** @type {HTMLElement} */ (this.field).removeEventListener('keydown', this.onFieldKey);
     this.host.remove();
   }

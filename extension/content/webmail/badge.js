@@ -10,12 +10,13 @@
  * covered, and for anything not green the reason and what it means. The toolbar button, which
  * no page can draw on, shows the same verdict.
  *
- * DOM is built with `textContent` only.
+ * DOM is built with `textContent` only; the words that come from the user's data (the personal
+ * mark, the notes about the user's aliases and history) are drawn in canvases (mark.js).
  */
 import { i18n } from '../../shared/ext.js';
 import { composedParent, createElement, documentElement } from '../dom.js';
 import { BADGE_PALETTE, darkSurface, paletteCss } from '../scheme.js';
-import { createMark, paintMark } from './mark.js';
+import { MARK_BOX, NOTE_BOX, WARNING_BOX, createWords, paintMark, paintWords } from './mark.js';
 import { aliasUseText, continuityText, fingerprint, layerTexts, noticeTexts, verdictLook, verdictWords as words } from '../../shared/words.js';
 
 /** Tag of the host element (a custom-element name, so `attachShadow` is allowed). */
@@ -53,7 +54,7 @@ button.toggle:focus-visible { outline: 2px solid var(--focus); outline-offset: 2
 .verified .icon { background: var(--iconOk); } .invalid .icon { background: var(--iconBad); }
 .not_verified .icon, .failed .icon { background: var(--iconWarn); }
 .title { font-weight: 700; } .summary { color: var(--soft); }
-.mark { flex: none; } .mark[hidden] { display: none; }
+.mark { flex: none; } .mark[hidden], .words[hidden] { display: none; } .words { display: block; margin: 4px 0; }
 .details { margin-top: 6px; border-top: 1px solid var(--line); padding-top: 6px; }
 .details[hidden] { display: none; }
 dl { margin: 0; display: grid; grid-template-columns: max-content 1fr; gap: 2px 10px; }
@@ -113,14 +114,19 @@ export function createBadge(doc) {
   const title = el(doc, 'span', 'title');
   const summary = el(doc, 'span', 'summary');
   toggle.append(icon, title, summary);
-  const mark = createMark(doc, i18n('wmMarkExplain')); // pixels, not text: mark.js
+  // The user's own words are pixels, not text (mark.js).
+  const mark = createWords(doc, MARK_BOX, i18n('wmMarkExplain'));
+  mark.className = 'mark';
   row.append(toggle, mark);
-  // A continuity warning is shown without a click: it matters most on a green verdict.
+  // Warnings shown without a click: the message's own (text), then a changed certificate and
+  // an alias that reached another site (the user's history and vault: pixels).
   const alert = el(doc, 'p', 'note warn');
   alert.hidden = true;
+  const personal = createWords(doc, WARNING_BOX);
+  personal.className = 'words';
   const details = el(doc, 'div', 'details');
   details.hidden = true;
-  box.append(live, row, alert, details);
+  box.append(live, row, alert, personal, details);
   root.append(style, box);
 
   toggle.addEventListener('click', () => {
@@ -133,6 +139,7 @@ export function createBadge(doc) {
     show(state, quiet = false) {
       details.replaceChildren();
       alert.hidden = true;
+      paintWords(personal, WARNING_BOX, '');
       const cls = state.state === 'done' ? verdictLook(state.verdict, state.continuity) : state.state;
       // Light or dark as the page is where the badge was put (scheme.js).
       const view = doc.defaultView;
@@ -166,13 +173,22 @@ export function createBadge(doc) {
       // A green verdict with a notice (a name the certificate does not carry, replies going
       // elsewhere) is not plain green: its border says so too.
       if (notes.length && cls === 'verified') box.classList.add('noticed');
-      if (state.continuity) notes.push(continuityText(state.continuity));
-      for (const a of state.aliases ?? []) if (a.other_sender) notes.push(aliasUseText(a));
       if (notes.length) {
         alert.hidden = false;
         alert.textContent = notes.join(' ');
       }
-      for (const a of state.aliases ?? []) if (!a.other_sender) details.append(el(doc, 'p', 'note', aliasUseText(a)));
+      const mine = [
+        ...(state.continuity ? [continuityText(state.continuity)] : []),
+        ...(state.aliases ?? []).filter((a) => a.other_sender).map(aliasUseText),
+      ];
+      paintWords(personal, WARNING_BOX, mine.join(' '), '', dark);
+      for (const a of state.aliases ?? []) {
+        if (a.other_sender) continue;
+        const note = createWords(doc, NOTE_BOX);
+        note.className = 'words';
+        paintWords(note, NOTE_BOX, aliasUseText(a), '', dark);
+        details.append(note);
+      }
       renderDetails(doc, details, v);
     },
   };
