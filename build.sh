@@ -148,7 +148,7 @@ assemble() {
   node tools/bundle-background.mjs "$out/background/background.js"
   # Content scripts cannot be ES modules: bundle the entry point into one classic script. It is
   # injected into every frame, so it is kept within 20 KB gzipped (tests/js/content-size.test.mjs):
-  # whitespace and syntax minified, identifiers kept (stack traces and reviewers still read them).
+  # minified (the source is extension/content/, built exactly so).
   local ns=chrome
   [ "$browser" = firefox ] && ns=browser
   esbuild extension/content/main.js --bundle --format=iife --target=es2022 --log-level=warning \
@@ -158,6 +158,11 @@ assemble() {
   # gzipped together (about 1.4 + 18); the source is extension/content/, built exactly so.
   esbuild extension/content/full.js --bundle --format=esm --target=es2022 --log-level=warning \
     --minify --outfile="$out/content/full.js"
+  # Then terser (safe options only: two compress passes, local names mangled), which packs the
+  # bundles about 5% tighter than esbuild alone: with the webmail badge's dark mode, the
+  # clickjacking checks and SOGo, the 20 KB budget needs it (2026-12-06: 19.9 instead of 21.1).
+  terser "$out/content/content.js" --ecma 2020 --compress passes=2 --mangle -o "$out/content/content.js"
+  terser "$out/content/full.js" --module --ecma 2020 --compress passes=2 --mangle -o "$out/content/full.js"
   node tools/manifest.mjs "$browser" extension/manifest.json "$out/manifest.json"
 }
 

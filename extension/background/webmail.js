@@ -21,7 +21,7 @@
 import { onTabLoading, onTabRemoved, setTabBadge, storageLocal, storageSession } from '../shared/ext.js';
 import { base64ToBytes, isBase64 } from '../shared/base64.js';
 import { isMarkColor, MARK_COLORS } from '../shared/mark.js';
-import { aliasUseText, continuityText, localised, noticeTexts, verdictLook, verdictWords } from '../shared/words.js';
+import { aliasUseText, badgeWords, continuityText, localised, noticeTexts, verdictLook, verdictWords } from '../shared/words.js';
 import { vault } from './aliases.js';
 import { call } from './core.js';
 import { verifyBytes, verifyP7mBytes } from './smime.js';
@@ -508,7 +508,7 @@ export const webmailContentHandlers = {
     const current = await show(tabId, ticket, { state: 'done', verdict, continuity, aliases });
     // The identity of what was verified, which the in-page badge carries with the message's id.
     const digest = [...new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))].map((b) => b.toString(16).padStart(2, '0')).join('');
-    return { verdict, continuity, aliases, mark, current, digest };
+    return { verdict, continuity, aliases, mark, current, digest, words: badgeWords(verdict, continuity, aliases) };
   },
 
   /**

@@ -180,3 +180,49 @@ function localTime(rfc3339) {
   const t = Date.parse(rfc3339);
   return Number.isNaN(t) ? rfc3339 : new Date(t).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
+
+/**
+ * A warning of the verdict's details as a sentence, or null for a kind shown elsewhere (the
+ * notices) or unknown to this build.
+ * @param {any} w
+ */
+export function detailWarningText(w) {
+  switch (w?.kind) {
+    case 'display_name_looks_like_address': return i18n('wmWarnDisplayName', [String(w.name), String(w.address)]);
+    case 'sender_differs_from_from': return i18n('wmWarnSender', [String(w.sender), String(w.from)]);
+    case 'multiple_from_headers': return i18n('wmWarnMultipleFrom');
+    case 'multiple_from_addresses': return i18n('wmWarnMultipleFrom');
+    case 'no_from_address': return i18n('wmWarnNoFrom');
+    case 'signing_time_outside_validity': return i18n('wmWarnSigningTime');
+    case 'other_signed_parts': return i18n('wmWarnOtherParts');
+    case 'certificate_profile': return i18n('wmWarnCertificateProfile', [String(w.subject), String(w.rule)]);
+    default: return null;
+  }
+}
+
+/**
+ * What the in-page badge says about a verdict, in the user's language: made by the background
+ * and sent with the verdict, so that this wording (and its tables) is not part of the content
+ * script. `personal` are the notes from the user's own history and vault (a changed
+ * certificate, an alias that reached another sender), which the badge draws as pixels;
+ * `aliasNotes` the other aliases' notes (which site an alias was made for), in its details.
+ * @typedef {{ look: string, summary: string, explanation: string, notices: string[], personal: string[],
+ *   aliasNotes: string[], warnings: string[], layers: string[] }} BadgeWords
+ * @param {{ status: string, reason: any, summary: string, explanation: string, details?: any }} verdict
+ * @param {any} continuity @param {AliasUse[]} aliases
+ * @returns {BadgeWords}
+ */
+export function badgeWords(verdict, continuity, aliases) {
+  const w = verdictWords(verdict);
+  const warnings = Array.isArray(verdict.details?.warnings) ? verdict.details.warnings : [];
+  return {
+    look: verdictLook(verdict, continuity),
+    summary: w.summary,
+    explanation: w.explanation,
+    notices: noticeTexts(verdict),
+    personal: [...(continuity ? [continuityText(continuity)] : []), ...aliases.filter((a) => a.other_sender).map(aliasUseText)],
+    aliasNotes: aliases.filter((a) => !a.other_sender).map(aliasUseText),
+    warnings: /** @type {string[]} */ (warnings.map(detailWarningText).filter(Boolean)),
+    layers: layerTexts(verdict),
+  };
+}

@@ -199,7 +199,8 @@ for (const name of BROWSERS) {
       assert.ok(live.slice(0, 5).every((/** @type {any} */ l) => l.text.length > 0), 'a verdict is announced');
       assert.equal(live[5].text, '', 'checking is not announced');
       // Shown again quietly (the webmail redrew the same message): nothing new is said.
-      await page.eval(`components.badges[1].show({ state: 'done', verdict: ${js(JSON.parse(fs.readFileSync(new URL('../fixtures/smime/generated/001.json', import.meta.url), 'utf8')))}, continuity: null, mark: null }, true)`);
+      const v001 = js(JSON.parse(fs.readFileSync(new URL('../fixtures/smime/generated/001.json', import.meta.url), 'utf8')));
+      await page.eval(`components.badges[1].show({ state: 'done', verdict: ${v001}, words: components.badgeWords(${v001}, null, []), mark: null }, true)`);
       assert.equal(await page.eval(`components.badges[1].host.shadowRoot.querySelector('[role=status]').textContent`), live[1].text, 'a quiet show keeps what was said');
       await page.close();
     });

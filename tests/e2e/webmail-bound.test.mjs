@@ -182,13 +182,16 @@ for (const name of BROWSERS) {
       await page.eval(`(history.replaceState({}, '', '/mail/0/inbox/id/' + encodeURIComponent(${js(OUTLOOK[1].id)})),
         document.getElementById('ReadingPaneContainerId').setAttribute('aria-label', ${js(OUTLOOK[1].subject)}), true)`);
       // The first message's badge and toolbar verdict go; whatever shows after is the second's.
-      const [text, badges] = await until(async () => {
+      await until(async () => {
         const t = (await x.badgeOf(tabId))[0];
         const n = await page.eval(BADGES);
         return t !== '✓' && n === (t === '?' ? 1 : 0) ? [t, n] : undefined;
       }, 'the green verdict to go');
       await sleep(SETTLE_MS);
-      assert.deepEqual([(await x.badgeOf(tabId))[0], await page.eval(BADGES)], [text, badges], 'no green verdict comes back for the message no longer shown');
+      // The second message may have been checked meanwhile (its verdict is "?"): never the
+      // first one's green again, and at most the second one's badge.
+      const [text, badges] = [(await x.badgeOf(tabId))[0], await page.eval(BADGES)];
+      assert.ok(text !== '✓' && badges === (text === '?' ? 1 : 0), `no green verdict comes back for the message no longer shown (${text}, ${badges} badges)`);
       await page.close();
       await x.ext.close();
     });

@@ -42,6 +42,9 @@ test('a verified message: green badge for that tab only, a stable personal mark,
   assert.equal(r.verdict.status, 'verified');
   assert.equal(r.current, true);
   assert.equal(r.continuity, null);
+  // The badge's words come with the verdict (the content script carries no verdict wording).
+  assert.deepEqual({ look: r.words.look, summary: r.words.summary, personal: r.words.personal, notices: r.words.notices },
+    { look: 'verified', summary: verdictWords(r.verdict).summary, personal: [], notices: [] });
   assert.deepEqual(badges.get(1), { text: '✓', color: '#1a7f37', title: `ImpaleMail: ${r.verdict.summary}` });
   assert.equal(badges.get(2), undefined);
   assert.match(r.mark.phrase, /^[a-z]+ [a-z]+$/);
@@ -128,6 +131,7 @@ test('continuity: another key, another issuer, or no signature after a verified 
   const mallory = await open(5, 'attacks/i1-from-not-signer.eml');
   assert.equal(mallory.continuity?.kind, 'key_changed');
   assert.equal(mallory.continuity.address, 'alice@example.com');
+  assert.match(mallory.words.personal.join(' '), /Earlier messages from alice@example\.com .* different certificate/, 'drawn by the badge as pixels');
   assert.match(badges.get(5).title, /Earlier messages from alice@example\.com .* different certificate/);
   assert.equal((await open(5, 'attacks/c4-untrusted-ca.eml')).continuity?.kind, 'issuer_changed');
   assert.equal((await open(5, 'generated/022.eml')).continuity?.kind, 'no_longer_signed');

@@ -208,8 +208,9 @@ function icon(doc) {
  * @returns {() => CSSStyleRule | null}
  */
 function style(root) {
-  /** @param {CSSStyleSheet | null | undefined} sheet */
-  const first = (sheet) => /** @type {CSSStyleRule | null} */ (sheet?.cssRules[0] ?? null);
+  /** The sheet's `:host` rule, found by its selector (the palette's rules come before it). @param {CSSStyleSheet | null | undefined} sheet */
+  const first = (sheet) => /** @type {CSSStyleRule | null} */ (
+    [...(sheet?.cssRules ?? [])].find((r) => r instanceof CSSStyleRule && r.selectorText === ':host') ?? null);
   try {
     const sheet = new CSSStyleSheet();
     sheet.replaceSync(CSS);

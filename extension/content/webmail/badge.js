@@ -17,7 +17,7 @@ import { i18n } from '../../shared/ext.js';
 import { composedParent, createElement, documentElement } from '../dom.js';
 import { BADGE_PALETTE, darkSurface, paletteCss } from '../scheme.js';
 import { MARK_BOX, NOTE_BOX, WARNING_BOX, createWords, paintMark, paintWords } from './mark.js';
-import { aliasUseText, continuityText, fingerprint, layerTexts, noticeTexts, verdictLook, verdictWords as words } from '../../shared/words.js';
+import { fingerprint } from '../../shared/words.js';
 
 /** Tag of the host element (a custom-element name, so `attachShadow` is allowed). */
 const HOST_TAG = 'impalemail-verdict';
@@ -29,7 +29,9 @@ const MAX_CHAIN_SHOWN = 10;
  * @typedef {{ phrase: string, color: string } | null} Mark
  * @typedef {{ state: 'pending' }
  *   | { state: 'failed', problem: FetchProblem, mark: Mark }
- *   | { state: 'done', verdict: any, continuity: any, mark: Mark, aliases?: import('../../shared/words.js').AliasUse[] }} BadgeState
+ *   | { state: 'done', verdict: any, words: import('../../shared/words.js').BadgeWords, mark: Mark }} BadgeState
+ * The words of a verdict come from the background (`badgeWords`, shared/words.js), in the user's
+ * language: the verdict's wording stays out of the content script (its size budget).
  */
 
 /** A verdict's icon and title by its look (`verdictLook`). @type {Record<string, string>} */
@@ -73,20 +75,6 @@ function el(doc, tag, cls, text) {
   return e;
 }
 
-/** @param {any} w */
-function warningText(w) {
-  switch (w?.kind) {
-    case 'display_name_looks_like_address': return i18n('wmWarnDisplayName', [String(w.name), String(w.address)]);
-    case 'sender_differs_from_from': return i18n('wmWarnSender', [String(w.sender), String(w.from)]);
-    case 'multiple_from_headers': return i18n('wmWarnMultipleFrom');
-    case 'multiple_from_addresses': return i18n('wmWarnMultipleFrom');
-    case 'no_from_address': return i18n('wmWarnNoFrom');
-    case 'signing_time_outside_validity': return i18n('wmWarnSigningTime');
-    case 'other_signed_parts': return i18n('wmWarnOtherParts');
-    case 'certificate_profile': return i18n('wmWarnCertificateProfile', [String(w.subject), String(w.rule)]);
-    default: return null;
-  }
-}
 
 /**
  * Makes a badge (not yet in the page: the adapter places `host`).
@@ -140,7 +128,7 @@ export function createBadge(doc) {
       details.replaceChildren();
       alert.hidden = true;
       paintWords(personal, WARNING_BOX, '');
-      const cls = state.state === 'done' ? verdictLook(state.verdict, state.continuity) : state.state;
+      const cls = state.state === 'done' ? state.words.look : state.state;
       // Light or dark as the page is where the badge was put (scheme.js).
       const view = doc.defaultView;
       const dark = !!view && host.isConnected && darkSurface(view, host, composedParent, documentElement(doc));
@@ -162,53 +150,45 @@ export function createBadge(doc) {
         return;
       }
       const v = state.verdict;
+      const w = state.words;
       icon.textContent = ICON[cls] ?? '?';
       title.textContent = i18n(TITLE[cls] ?? 'wmBadgeNotVerified');
-      summary.textContent = words(v).summary;
+      summary.textContent = w.summary;
       say();
-      // Warnings the reader must see without a click: a changed certificate, and an alias that
-      // reached someone other than the site it was made for. Which site an alias belongs to
-      // goes in the details.
-      const notes = noticeTexts(v);
-      // A green verdict with a notice (a name the certificate does not carry, replies going
-      // elsewhere) is not plain green: its border says so too.
-      if (notes.length && cls === 'verified') box.classList.add('noticed');
-      if (notes.length) {
+      // Warnings the reader must see without a click: the message's own notices (text), then a
+      // changed certificate and an alias that reached someone other than the site it was made
+      // for (the user's history and vault: pixels). Which site an alias belongs to goes in the
+      // details. A green verdict with a notice (a name the certificate does not carry, replies
+      // going elsewhere) is not plain green: its border says so too.
+      if (w.notices.length && cls === 'verified') box.classList.add('noticed');
+      if (w.notices.length) {
         alert.hidden = false;
-        alert.textContent = notes.join(' ');
+        alert.textContent = w.notices.join(' ');
       }
-      const mine = [
-        ...(state.continuity ? [continuityText(state.continuity)] : []),
-        ...(state.aliases ?? []).filter((a) => a.other_sender).map(aliasUseText),
-      ];
-      paintWords(personal, WARNING_BOX, mine.join(' '), '', dark);
-      for (const a of state.aliases ?? []) {
-        if (a.other_sender) continue;
+      paintWords(personal, WARNING_BOX, w.personal.join(' '), '', dark);
+      for (const t of w.aliasNotes) {
         const note = createWords(doc, NOTE_BOX);
         note.className = 'words';
-        paintWords(note, NOTE_BOX, aliasUseText(a), '', dark);
+        paintWords(note, NOTE_BOX, t, '', dark);
         details.append(note);
       }
-      renderDetails(doc, details, v);
+      renderDetails(doc, details, v, w);
     },
   };
 }
 
 /**
  * @param {Document} doc @param {HTMLElement} into @param {any} v the verdict (src/smime/verdict.rs)
+ * @param {import('../../shared/words.js').BadgeWords} w its words
  */
-function renderDetails(doc, into, v) {
-  const w = words(v);
+function renderDetails(doc, into, v, w) {
   if (v.status !== 'verified') {
     into.append(el(doc, 'p', 'note', `${i18n('wmDetailWhy')}: ${w.summary}`));
     into.append(el(doc, 'p', 'note', `${i18n('wmDetailMeaning')}: ${w.explanation}`));
   } else {
     into.append(el(doc, 'p', 'note', w.explanation));
   }
-  for (const w of Array.isArray(v.details?.warnings) ? v.details.warnings : []) {
-    const t = warningText(w);
-    if (t) into.append(el(doc, 'p', 'note warn', t));
-  }
+  for (const t of w.warnings) into.append(el(doc, 'p', 'note warn', t));
   const dl = el(doc, 'dl');
   /** @param {string} key @param {string | Node} value @param {string} [cls] */
   const add = (key, value, cls) => {
@@ -228,7 +208,7 @@ function renderDetails(doc, into, v) {
     if (s.signing_time) add('wmDetailSigningTime', String(s.signing_time));
     add('wmDetailAlgorithm', String(s.algorithms ?? ''));
   }
-  const layers = layerTexts(v);
+  const layers = w.layers;
   if (layers.length) {
     const ol = el(doc, 'ol');
     for (const t of layers) ol.append(el(doc, 'li', undefined, t));

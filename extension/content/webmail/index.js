@@ -173,5 +173,5 @@ async function check(adapter, doc, loc, ref, send, current, placed, verified, an
   // toolbar too when the message went).
   if (!current()) return badge.host.remove();
   verified(String(v.digest ?? ''));
-  show({ state: 'done', verdict: v.verdict, continuity: v.continuity, mark: v.mark, aliases: v.aliases });
+  show({ state: 'done', verdict: v.verdict, words: v.words, mark: v.mark });
 }

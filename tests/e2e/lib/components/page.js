@@ -7,6 +7,7 @@
 import './open-shadow.js';
 import { FieldButton } from '../../../../extension/content/forms/button.js';
 import { createBadge } from '../../../../extension/content/webmail/badge.js';
+import { badgeWords } from '../../../../extension/shared/words.js';
 
 const { verdicts, mark } = JSON.parse(document.getElementById('data').textContent);
 const field = document.getElementById('email');
@@ -23,7 +24,8 @@ const into = document.getElementById('badges');
 for (const v of verdicts) {
   const badge = createBadge(document);
   into.append(badge.host);
-  badge.show(v.state === 'failed' ? { state: 'failed', problem: 'network', mark } : { state: 'done', verdict: v.verdict, continuity: v.continuity ?? null, mark });
+  // The words come with the verdict from the background (badgeWords), as in the extension.
+  badge.show(v.state === 'failed' ? { state: 'failed', problem: 'network', mark } : { state: 'done', verdict: v.verdict, words: badgeWords(v.verdict, v.continuity ?? null, []), mark });
   badges.push(badge);
 }
 const pending = createBadge(document);
@@ -32,6 +34,7 @@ pending.show({ state: 'pending' });
 window.components = {
   button,
   badges,
+  badgeWords,
   /** Shows the button over the field and opens its menu. */
   openMenu() {
     button.position();
