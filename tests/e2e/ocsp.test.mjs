@@ -4,71 +4,35 @@
 // name http://127.0.0.1:18961/ocsp).
 //
 // The browser here holds no host permission for 127.0.0.1 (the options page asks for
-// `http://*/*` when the user turns the check on, which a test cannot click through), so a small
-// front on the certificates' port adds the CORS headers a permission would make unneeded, and
-// passes every request to the responder unchanged.
+// `http://*/*` when the user turns the check on, which a test cannot click through), so the
+// responder's server (tests/e2e/lib/ocsp-responder.mjs) adds the CORS headers a permission would
+// make unneeded.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { BROWSERS, ROOT, launchBrowser } from './lib/harness.mjs';
+import { startOcspResponder } from './lib/ocsp-responder.mjs';
 import { js, ready, waitFor } from './lib/pages.mjs';
 
 const FIX = path.join(ROOT, 'tests/fixtures/ocsp');
 const FRONT_PORT = 18961;
-const RESPONDER_PORT = 18971;
 const ROOT_B64 = fs.readFileSync(path.join(FIX, 'pki/root.pem'), 'utf8').replace(/-----(BEGIN|END) CERTIFICATE-----|\s+/g, '');
 const mail = (/** @type {string} */ who) => fs.readFileSync(path.join(FIX, `mail-${who}.eml`)).toString('base64');
 const CORS = { 'access-control-allow-origin': '*', 'access-control-allow-headers': 'content-type', 'access-control-allow-methods': 'POST, GET' };
 
-/** @type {import('node:child_process').ChildProcess | null} */
-let responder = null;
-/** @type {http.Server | null} */
+/** @type {import('node:http').Server | null} */
 let front = null;
 let asked = 0;
 
+// The responder on 127.0.0.1, with the CORS headers the test browser needs (it has no host
+// permission), counting what it is asked.
 before(async () => {
-  const p = spawn('openssl', ['ocsp', '-index', 'index.txt', '-port', String(RESPONDER_PORT), '-rsigner', 'pki/responder.pem',
-    '-rkey', 'pki/responder.key', '-CA', 'pki/ca.pem', '-ndays', '7', '-ignore_err'], { cwd: FIX, stdio: ['ignore', 'pipe', 'pipe'] });
-  responder = p;
-  await new Promise((resolve, reject) => {
-    let said = '';
-    const timer = setTimeout(() => reject(new Error(`the OCSP responder did not start: ${said}`)), 10_000);
-    const hear = (/** @type {Buffer} */ b) => {
-      said += b.toString();
-      if (said.includes('waiting for OCSP client connections')) { clearTimeout(timer); resolve(undefined); }
-    };
-    p.stdout?.on('data', hear);
-    p.stderr?.on('data', hear);
-  });
-  front = http.createServer((req, res) => {
-    if (req.method === 'OPTIONS') { res.writeHead(204, CORS); res.end(); return; }
-    /** @type {Buffer[]} */
-    const body = [];
-    req.on('data', (c) => body.push(c));
-    req.on('end', () => {
-      asked++;
-      const out = http.request({ host: '127.0.0.1', port: RESPONDER_PORT, path: req.url, method: req.method,
-        headers: { 'content-type': req.headers['content-type'] ?? 'application/ocsp-request', connection: 'close' } }, (r) => {
-        res.writeHead(r.statusCode ?? 502, { ...CORS, 'content-type': r.headers['content-type'] ?? 'application/ocsp-response' });
-        r.pipe(res);
-      });
-      out.on('error', () => { res.writeHead(502, CORS); res.end(); });
-      out.end(Buffer.concat(body));
-    });
-  });
-  await new Promise((r) => /** @type {http.Server} */ (front).listen(FRONT_PORT, '127.0.0.1', () => r(undefined)));
+  front = await startOcspResponder({ dir: FIX, port: FRONT_PORT, headers: CORS, onRequest: () => { asked++; } });
 });
 
 after(async () => {
   await new Promise((r) => (front ? front.close(() => r(undefined)) : r(undefined)));
-  if (responder && responder.exitCode === null) {
-    const gone = new Promise((r) => responder?.once('exit', r));
-    responder.kill();
-    await gone;
-  }
 });
 
 for (const name of BROWSERS) {

@@ -1,15 +1,15 @@
 // Online revocation through the background (extension/background/smime.js and revocation.js)
-// in Node, with the real wasm core and a live OCSP responder: `openssl ocsp -index … -port`
-// started by this test on the port the fixture certificates name (tests/fixtures/ocsp/
-// generate.sh; 127.0.0.1:18961). The background fetches, the core judges: good, revoked,
+// in Node, with the real wasm core and a live OCSP responder (`openssl ocsp` per request, behind
+// a server on the port the fixture certificates name: tests/fixtures/ocsp/generate.sh,
+// 127.0.0.1:18961; tests/e2e/lib/ocsp-responder.mjs). The background fetches, the core judges: good, revoked,
 // unknown, the cache until nextUpdate, a responder that is down, and one that never answers.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { after, before, beforeEach, test } from 'node:test';
 
+import { startOcspResponder } from '../e2e/lib/ocsp-responder.mjs';
 import { installFakeBrowser, ROOT } from './fake-browser.mjs';
 
 const FIX = path.join(ROOT, 'tests/fixtures/ocsp');
@@ -22,40 +22,18 @@ const pem = (/** @type {string} */ name) => fs.readFileSync(path.join(FIX, `pki/
 const rootB64 = pem('root').replace(/-----(BEGIN|END) CERTIFICATE-----|\s+/g, '');
 const mail = (/** @type {string} */ who) => new Uint8Array(fs.readFileSync(path.join(FIX, `mail-${who}.eml`)));
 
-/** @type {import('node:child_process').ChildProcess | null} */
+/** @type {import('node:http').Server | null} */
 let responder = null;
 
-/**
- * Starts the responder and resolves when it says it is waiting for clients. (Not by trying a
- * connection: `openssl ocsp` serves one connection at a time and stays on an empty one.)
- */
+/** Starts the responder (127.0.0.1 only, `openssl ocsp` per request: tests/e2e/lib/ocsp-responder.mjs). */
 async function startResponder() {
-  const p = spawn('openssl', ['ocsp', '-index', 'index.txt', '-port', String(PORT), '-rsigner', 'pki/responder.pem',
-    '-rkey', 'pki/responder.key', '-CA', 'pki/ca.pem', '-ndays', '7', '-ignore_err'], { cwd: FIX, stdio: ['ignore', 'pipe', 'pipe'] });
-  responder = p;
-  await new Promise((resolve, reject) => {
-    let said = '';
-    const timer = setTimeout(() => reject(new Error(`the OCSP responder did not start: ${said}`)), 10_000);
-    const hear = (/** @type {Buffer} */ b) => {
-      said += b.toString();
-      if (said.includes('waiting for OCSP client connections')) {
-        clearTimeout(timer);
-        resolve(undefined);
-      }
-    };
-    p.stdout?.on('data', hear);
-    p.stderr?.on('data', hear);
-    p.once('exit', (code) => { clearTimeout(timer); reject(new Error(`the OCSP responder stopped (${code}): ${said}`)); });
-  });
+  responder = await startOcspResponder({ dir: FIX, port: PORT });
 }
 
 async function stopResponder() {
   const p = responder;
   responder = null;
-  if (!p || p.exitCode !== null) return;
-  const gone = new Promise((r) => p.once('exit', r));
-  p.kill();
-  await gone;
+  if (p) await new Promise((r) => p.close(() => r(undefined)));
 }
 
 before(startResponder);
