@@ -299,8 +299,9 @@ export function startForms(doc, send, { contextTarget: rightClicked = null } = {
   // A late stylesheet or web font moves fields without a DOM change.
   view.addEventListener('load', reposition);
   // So does a style sheet the page adopts or drops, or a transition or animation (a modal
-  // sliding in): the buttons follow when one ends, and when the user goes to a field.
-  for (const type of ['focusin', 'transitionend', 'animationend']) view.addEventListener(type, reposition, { capture: true, passive: true });
+  // sliding in): the buttons follow when one ends, and when the user goes to a field (also by
+  // pressing on one that already has the focus, where no focusin comes).
+  for (const type of ['focusin', 'pointerdown', 'transitionend', 'animationend']) view.addEventListener(type, reposition, { capture: true, passive: true });
 
   // The field of the last trusted right-click, for the context menu's entry.
   listen(doc, 'contextmenu', (e) => {
