@@ -6,6 +6,10 @@
 import assert from 'node:assert/strict';
 import { js, until } from './pages.mjs';
 
+/** How often, and how far apart, filling a field the page has not made usable yet is tried again. */
+const FILL_TRIES = 40;
+const FILL_RETRY_MS = 250;
+
 const W3C_ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
 
 /** Roundcube's row id for a UID: `rcmrow` + base64 without padding (rcube_utils::html_identifier). @param {number} uid */
@@ -64,10 +68,20 @@ export function driver(browser, page, { inTop = false } = {}) {
     }
   };
   return {
+    // A login form can be in the page before its script makes it usable (SOGo's AngularJS
+    // page: "element not interactable" for a moment, seen under load): tried again for a while.
     async fill(/** @type {string} */ sel, /** @type {string} */ text) {
-      const id = await find(sel);
-      await wd.req('POST', wd.s(`/element/${id}/clear`), {});
-      await wd.req('POST', wd.s(`/element/${id}/value`), { text });
+      for (let tries = 0; ; tries++) {
+        try {
+          const id = await find(sel);
+          await wd.req('POST', wd.s(`/element/${id}/clear`), {});
+          await wd.req('POST', wd.s(`/element/${id}/value`), { text });
+          return;
+        } catch (e) {
+          if (tries >= FILL_TRIES || !/not interactable|stale element/.test(String(e))) throw e;
+          await new Promise((r) => setTimeout(r, FILL_RETRY_MS));
+        }
+      }
     },
     click: async (/** @type {string} */ sel) => wd.req('POST', wd.s(`/element/${await find(sel)}/click`), {}),
     /** @param {string} expr */
