@@ -93,7 +93,7 @@ for (const name of BROWSERS) {
     async function verdictOf(/** @type {any} */ x, /** @type {number} */ tabId, /** @type {string} */ what) {
       return until(async () => {
         const b = await x.badgeOf(tabId);
-        return b[0] !== '' && b[0] !== '…' && !/^ImpaleMail(: checking|$)/.test(b[1]) ? b : null;
+        return b[0] !== '' && b[0] !== '…' && !/^ImpaleMail(: checking|$)/i.test(b[1]) ? b : null;
       }, what);
     }
 

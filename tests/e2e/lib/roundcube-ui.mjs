@@ -156,7 +156,7 @@ export function toolbar(ext, name) {
      */
     verdict: (tabId, what) => /** @type {Promise<[string, string]>} */ (until(async () => {
       const b = await badgeOf(tabId);
-      return b[0] !== '' && b[0] !== '…' && !/^ImpaleMail(: checking|$)/.test(b[1]) ? b : null;
+      return b[0] !== '' && b[0] !== '…' && !/^ImpaleMail(: checking|$)/i.test(b[1]) ? b : null;
     }, `the toolbar verdict of ${what}`)),
   };
 }
