@@ -7,7 +7,7 @@
  */
 import { startForms } from './forms/index.js';
 import { runSelfTest } from './selftest.js';
-import { startWebmail } from './webmail/index.js';
+import { startWebmail } from './webmail/detect.js';
 
 /**
  * Starts everything in this frame; answers the handler of the extension's messages.

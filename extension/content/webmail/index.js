@@ -4,18 +4,14 @@
  * origin, have the background check its S/MIME signature, and show the verdict next to the
  * message header (the toolbar button shows it too, drawn by the background).
  *
- * One adapter per webmail (`roundcube.js`, ...) implements the small interface below; this
- * file only picks one and runs the same steps for each message shown. Nothing is put on the
+ * One adapter per webmail (`roundcube.js`, ...) implements the small interface below;
+ * `detect.js` picks one, and this file runs the same steps for each message shown. Nothing is put on the
  * page's `window`, and nothing the page can read says what the verdict is (the badge lives in
  * a closed shadow root).
  */
 import { blobToBase64 } from '../../shared/base64.js';
 import { contained, defaultView, documentElement } from '../dom.js';
 import { createBadge } from './badge.js';
-import { gmail } from './gmail.js';
-import { outlook } from './outlook.js';
-import { roundcube } from './roundcube.js';
-import { sogo } from './sogo.js';
 
 /**
  * Largest message fetched and sent to the background, in bytes. The background refuses more
@@ -52,19 +48,14 @@ export const MAX_WEBMAIL_MESSAGE_BYTES = 25 * 1024 * 1024;
  * }} WebmailAdapter
  */
 
-/** @type {WebmailAdapter[]} */
-const ADAPTERS = [roundcube, sogo, gmail, outlook];
-
-
-
 /**
+ * Checks the messages `adapter` finds in this page (`detect.js` chose it).
  * @param {Document} doc
  * @param {Location} loc
  * @param {typeof import('../../shared/ext.js').send} send
+ * @param {WebmailAdapter} adapter
  */
-export async function startWebmail(doc, loc, send) {
-  const adapter = ADAPTERS.find((a) => contained('a webmail adapter', () => a.matches(loc, doc)));
-  if (!adapter) return;
+export async function checkMessages(doc, loc, send, adapter) {
   // The background decides whether this adapter may run on this origin: the service's own
   // origins, or one the user turned on (the popup offers it when it is off).
   const hello = await send({ type: 'webmail.hello', adapter: adapter.name });
