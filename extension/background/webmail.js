@@ -61,6 +61,13 @@ const DETECTED_KEY_PREFIX = 'webmail.detected.';
 export const WEBMAIL_SITES_KEY = 'webmail.sites';
 /** Most webmail sites the user may add. */
 export const MAX_WEBMAIL_SITES = 100;
+/** Storage key: the last result per webmail site, `{ [origin]: SiteResult }`, for the options page. */
+export const WEBMAIL_RESULTS_KEY = 'webmail.results';
+/** Most sites whose last result is kept (the oldest go first). */
+export const MAX_SITE_RESULTS = 200;
+/** Most probes a diagnostics report carries, and the longest route shape (characters). */
+const MAX_REPORT_PROBES = 12;
+const MAX_REPORT_PAGE = 300;
 /** The webmail adapters (`content/webmail/<name>.js`). */
 export const ADAPTERS = /** @type {const} */ (['roundcube', 'sogo', 'gmail', 'outlook']);
 /**
@@ -84,13 +91,18 @@ export const BUILTIN_SITES = {
  *   summary: string, explanation: string, details: any }} Verdict
  * @typedef {{ alias: string, site: string | null, label: string | null, state: string,
  *   sender_site: string | null, other_sender: boolean }} AliasUse
- * @typedef {{ state: 'none' } | { state: 'pending' } | { state: 'failed', problem: string }
+ * @typedef {{ adapter: string, page: string, probes: Record<string, boolean>, status: number | null, at: string }} Report
+ *   The diagnostics of a failed check (issue #20 part 3): structure only, never message content,
+ *   an address or an id (the content script replaces those parts of the route, and they are
+ *   checked again here).
+ * @typedef {{ adapter: string, at: string, ok: boolean, problem: string | null, status: number | null }} SiteResult
+ * @typedef {{ state: 'none' } | { state: 'pending' } | { state: 'failed', problem: string, report?: Report }
  *   | { state: 'done', verdict: Verdict, continuity: Continuity | null, aliases?: AliasUse[] }} TabVerdict
  * @typedef {{ origin: string, adapter: string }} WebmailSite
  */
 
 /** Why an adapter could not get the message's bytes: the codes a content script may report. */
-export const FETCH_PROBLEMS = /** @type {const} */ (['too_large', 'request_check', 'http', 'network', 'not_a_message', 'no_token']);
+export const FETCH_PROBLEMS = /** @type {const} */ (['too_large', 'request_check', 'http', 'network', 'timeout', 'not_a_message', 'no_token']);
 
 /** The toolbar badge per outcome: short text, colour, and the i18n-free title prefix. */
 const BADGE = {
@@ -186,7 +198,8 @@ function badgeFor(view) {
   if (view.state === 'none') return { text: '', color: BADGE.pending.color, title: 'ImpaleMail' };
   if (view.state === 'pending') return { ...BADGE.pending, title: `ImpaleMail: ${localised('wmBadgeChecking', [], 'checking the signature…')}` };
   if (view.state === 'failed') {
-    return { ...BADGE.failed, title: `ImpaleMail: ${localised(`wmProblem_${view.problem}`, [], `the message could not be checked (${view.problem}).`)}` };
+    const status = view.report?.status ? ` (HTTP ${view.report.status})` : '';
+    return { ...BADGE.failed, title: `ImpaleMail: ${localised(`wmProblem_${view.problem}`, [], `the message could not be checked (${view.problem}).`)}${status}` };
   }
   const note = view.continuity ? ` ${continuityText(view.continuity)}` : '';
   const leak = (view.aliases ?? []).filter((a) => a.other_sender).map((a) => ` ${aliasUseText(a)}`).join('');
@@ -451,6 +464,75 @@ async function aliasesAddressed(verdict) {
   return call((c) => c.vaultAliasesAddressed(doc, recipients, from ?? undefined));
 }
 
+// ------------------------------------------------------------------ diagnostics
+
+/**
+ * The diagnostics report of a failed check from what a content script sent, or a BadMessage
+ * error. Only structure passes: the adapter's name, the route shape (path words, `*`, `N`,
+ * query keys), which probes matched, the HTTP status.
+ * @param {string} adapter @param {unknown} status @param {unknown} facts @param {Date} now
+ * @returns {Report}
+ */
+export function reportOf(adapter, status, facts, now) {
+  const f = /** @type {any} */ (facts && typeof facts === 'object' ? facts : {});
+  const page = typeof f.page === 'string' ? f.page : '';
+  if (page.length > MAX_REPORT_PAGE || !isRouteShape(page)) throw fail('BadMessage', '"facts.page" must be a route shape');
+  const probes = f.probes && typeof f.probes === 'object' ? Object.entries(f.probes) : [];
+  if (probes.length > MAX_REPORT_PROBES || probes.some(([k, v]) => !/^[A-Za-z]{1,20}$/.test(k) || typeof v !== 'boolean')) {
+    throw fail('BadMessage', '"facts.probes" must map up to 12 short names to true or false');
+  }
+  if (status !== undefined && status !== null && !(Number.isInteger(status) && Number(status) >= 100 && Number(status) <= 599)) {
+    throw fail('BadMessage', '"status" must be an HTTP status');
+  }
+  return { adapter, page, probes: Object.fromEntries(probes), status: typeof status === 'number' ? status : null, at: isoSeconds(now) };
+}
+
+/**
+ * Whether `page` is a route shape as the content script makes it (webmail/index.js
+ * `reportFacts`): path parts that are words (letters, `.`, `-`), `*` or `N`; query keys whose
+ * value is `*` or a short lower-case word; `#…` for a hash. Digits, `@`, spaces and anything
+ * longer cannot pass, so neither an id nor an address nor text can.
+ * @param {string} page
+ */
+function isRouteShape(page) {
+  const m = /^([^?#]*)(?:\?([^#]*))?(#…)?$/u.exec(page);
+  if (!m) return false;
+  const pathOk = m[1].split('/').every((p) => /^(|\*|N|[A-Za-z][A-Za-z.-]{0,23})$/.test(p));
+  const queryOk = m[2] === undefined || m[2].split('&').every((kv) => /^[\w-]{1,24}=(\*|[a-z]{1,16})$/.test(kv));
+  return pathOk && queryOk;
+}
+
+/** @param {Date} d */
+const isoSeconds = (d) => d.toISOString().replace(/\.\d+Z$/, 'Z');
+
+/** Serialises read-modify-write of the per-site results. */
+let resultsQueue = Promise.resolve();
+
+/**
+ * Remembers how the last check on a site went (for the options page's list of sites).
+ * @param {string} origin @param {Omit<SiteResult, 'at'>} result @param {Date} now
+ */
+function recordResult(origin, result, now) {
+  const run = resultsQueue.then(async () => {
+    const got = (await storageLocal.get(WEBMAIL_RESULTS_KEY))[WEBMAIL_RESULTS_KEY];
+    /** @type {Record<string, SiteResult>} */
+    const all = got && typeof got === 'object' ? /** @type {any} */ ({ ...got }) : {};
+    delete all[origin];
+    all[origin] = { ...result, at: isoSeconds(now) };
+    const keys = Object.keys(all);
+    for (const k of keys.slice(0, Math.max(0, keys.length - MAX_SITE_RESULTS))) delete all[k];
+    await storageLocal.set({ [WEBMAIL_RESULTS_KEY]: all });
+  });
+  resultsQueue = run.then(() => {}, () => {});
+  return run;
+}
+
+/** The last result per site. @returns {Promise<Record<string, SiteResult>>} */
+async function siteResults() {
+  const got = (await storageLocal.get(WEBMAIL_RESULTS_KEY))[WEBMAIL_RESULTS_KEY];
+  return got && typeof got === 'object' ? /** @type {any} */ (got) : {};
+}
+
 // ------------------------------------------------------------------ handlers
 
 /** @type {Record<string, (message: Record<string, unknown>, sender: import('../shared/ext.js').SenderInfo) => Promise<unknown>>} */
@@ -506,6 +588,9 @@ export const webmailContentHandlers = {
     const aliases = await aliasesAddressed(verdict).catch(() => []);
     const mark = await personalMark();
     const current = await show(tabId, ticket, { state: 'done', verdict, continuity, aliases });
+    const origin = originOf(sender.url);
+    const adapter = ADAPTERS.find((a) => a === message.adapter);
+    if (origin && adapter) await recordResult(origin, { adapter, ok: true, problem: null, status: null }, new Date()).catch(() => {});
     // The identity of what was verified, which the in-page badge carries with the message's id.
     const digest = [...new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))].map((b) => b.toString(16).padStart(2, '0')).join('');
     return { verdict, continuity, aliases, mark, current, digest, words: badgeWords(verdict, continuity, aliases) };
@@ -523,14 +608,24 @@ export const webmailContentHandlers = {
     return null;
   },
 
-  /** `{ ticket, problem }`: the adapter could not get the bytes; `problem` is one of FETCH_PROBLEMS. */
+  /**
+   * `{ ticket, problem, status?, facts? }`: the adapter could not get the bytes; `problem` is
+   * one of FETCH_PROBLEMS, `status` the HTTP status of the answer it refused, `facts` the
+   * structure it looked for (`reportOf`). The toolbar says which step failed, the popup offers
+   * the report to copy, and the options page shows the site's last result.
+   */
   'webmail.failed': async (message, sender) => {
     const tabId = senderTab(sender);
-    await enabledSender(sender);
+    const origin = await enabledSender(sender);
     const ticket = ticketOf(message.ticket);
     const problem = FETCH_PROBLEMS.find((p) => p === message.problem);
     if (!problem) throw fail('BadMessage', `"problem" must be one of ${FETCH_PROBLEMS.join(', ')}`);
-    await show(tabId, ticket, { state: 'failed', problem });
+    const now = new Date();
+    const facts = /** @type {any} */ (message.facts);
+    const adapter = facts === undefined ? null : adapterOf(facts?.adapter);
+    const report = adapter ? reportOf(adapter, message.status, facts, now) : undefined;
+    await show(tabId, ticket, { state: 'failed', problem, report });
+    if (adapter) await recordResult(origin, { adapter, ok: false, problem, status: report?.status ?? null }, now).catch(() => {});
     return { mark: await personalMark() };
   },
 };
@@ -568,10 +663,14 @@ export const webmailPageHandlers = {
     await forgetSigner(address);
     return seenSigners();
   },
-  /** The webmail sites: `{ builtin: WebmailSite[], user: WebmailSite[] }`. */
+  /**
+   * The webmail sites and how the last check on each went:
+   * `{ builtin: WebmailSite[], user: WebmailSite[], results: { [origin]: SiteResult } }`.
+   */
   'webmail.sites': async () => ({
     builtin: Object.entries(BUILTIN_SITES).flatMap(([adapter, list]) => list.map((origin) => ({ origin, adapter }))),
     user: await userSites(),
+    results: await siteResults(),
   }),
   /** `{ origin, adapter }`: turn signature checks on for a site. */
   'webmail.enableSite': async (message) => {

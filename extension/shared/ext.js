@@ -26,6 +26,11 @@ export function runtimeId() {
   return api.runtime.id;
 }
 
+/** The extension's version (its manifest's). */
+export function extensionVersion() {
+  return api.runtime.getManifest().version;
+}
+
 /**
  * The absolute URL of a file in the extension package.
  * @param {string} path

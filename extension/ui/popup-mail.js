@@ -11,13 +11,14 @@
  * Which tab is "the current tab": as for the aliases (popup.js), the active tab; when this
  * page runs in a tab of its own (the end-to-end tests), `?tab=<id>` names it.
  */
-import { activeTab, getURL, i18n, reloadTab, runsInTab, send } from '../shared/ext.js';
+import { activeTab, extensionVersion, getURL, i18n, reloadTab, runsInTab, send } from '../shared/ext.js';
 import { markColor } from '../shared/mark.js';
 import { aliasUseText, continuityText } from '../shared/words.js';
 import { blobToBase64 } from '../shared/base64.js';
 import { byId, h, showError } from './components.js';
 import { certificateSave } from './cert-files.js';
 import { verdictElement } from './verdict.js';
+import { browserName, reportText } from './report.js';
 
 /** Largest file checked, bytes (the background's MAX_WEBMAIL_MESSAGE_BYTES). */
 export const MAX_FILE_BYTES = 25 * 1024 * 1024;
@@ -70,6 +71,34 @@ function verdictBlock(verdict, id, { continuity = null, aliases = [], mark = nul
   return h('div', {}, [...notes, block]);
 }
 
+/**
+ * A failed check: what failed, in the user's words, and the report to copy for a bug report.
+ * @param {{ problem: string, report?: import('../background/webmail.js').Report }} view
+ */
+function failedBlock(view) {
+  const text = reportText(view, { version: extensionVersion(), browser: browserName(navigator.userAgent) });
+  const status = h('span', { className: 'visually-hidden', attrs: { role: 'status' } });
+  const button = h('button', { type: 'button', id: 'mail-copy-report', text: i18n('popupCopyReport') });
+  const preview = h('pre', { id: 'mail-report', className: 'report', text });
+  button.addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(text);
+      status.textContent = i18n('popupReportCopied');
+      button.textContent = i18n('popupReportCopied');
+    } catch {
+      // No clipboard (a policy, an old browser): the text is selected for the user to copy.
+      window.getSelection()?.selectAllChildren(preview);
+    }
+  });
+  return h('div', {}, [
+    h('p', { className: 'warning', text: `${i18n('wmBadgeFailed')}: ${i18n(`wmProblem_${view.problem}`)}` }),
+    h('p', { className: 'note', text: i18n('popupReportHelp') }),
+    button,
+    status,
+    h('details', {}, [h('summary', { text: i18n('popupReportShow') }), preview]),
+  ]);
+}
+
 /** The current tab's webmail verdict, or the offer to turn checks on there. */
 async function renderTab() {
   const section = byId('mail-section');
@@ -83,7 +112,7 @@ async function renderTab() {
   if (view && view.state !== 'none') {
     section.hidden = false;
     if (view.state === 'pending') slot.replaceChildren(h('p', { className: 'note', text: i18n('wmBadgeChecking') }));
-    else if (view.state === 'failed') slot.replaceChildren(h('p', { className: 'warning', text: `${i18n('wmBadgeFailed')}: ${i18n(`wmProblem_${view.problem}`)}` }));
+    else if (view.state === 'failed') slot.replaceChildren(failedBlock(view));
     else slot.replaceChildren(verdictBlock(view.verdict, 'mail-verdict-block', { continuity: view.continuity, aliases: view.aliases ?? [], mark: mark.ok ? /** @type {any} */ (mark.value) : null }));
     return;
   }

@@ -5,23 +5,39 @@
  * change goes through the background (`webmail.*`).
  */
 import { i18n, send } from '../shared/ext.js';
-import { byId, h, showError } from './components.js';
+import { byId, formatDate, h, showError } from './components.js';
 
 /** @typedef {{ origin: string, adapter: string }} WebmailSite */
+/** @typedef {import('../background/webmail.js').SiteResult} SiteResult */
+/** @typedef {{ builtin: WebmailSite[], user: WebmailSite[], results?: Record<string, SiteResult> }} Sites */
 
-/** @param {{ builtin: WebmailSite[], user: WebmailSite[] }} sites */
+/**
+ * How the last check on a site went, in the user's words: worked at …, failed at … and why.
+ * @param {SiteResult | undefined} r
+ */
+function lastResult(r) {
+  const t = r ? Date.parse(r.at) : NaN;
+  if (!r || Number.isNaN(t)) return h('span', { className: 'help site-result', text: i18n('optWebmailNoCheck') });
+  const when = formatDate(Math.floor(t / 1000));
+  if (r.ok) return h('span', { className: 'help site-result', data: { result: 'ok' }, text: i18n('optWebmailLastOk', [when]) });
+  const why = `${i18n(`wmProblem_${r.problem}`)}${r.status ? ` (HTTP ${r.status})` : ''}`;
+  return h('span', { className: 'help site-result warning', data: { result: 'failed' }, text: i18n('optWebmailLastFailed', [when, why]) });
+}
+
+/** @param {Sites} sites */
 function renderSites(sites) {
   const name = (/** @type {string} */ a) => /** @type {Record<string, string>} */ (ADAPTER_NAMES)[a] ?? a;
+  const result = (/** @type {WebmailSite} */ s) => lastResult(sites.results?.[s.origin]);
   byId('webmail-list').replaceChildren(
-    ...sites.builtin.map((s) => h('li', { data: { origin: s.origin } }, [`${s.origin} — ${name(s.adapter)} `, h('span', { className: 'help', text: i18n('optWebmailBuiltin') })])),
-    ...sites.user.map((s) => h('li', { data: { origin: s.origin } }, [`${s.origin} — ${name(s.adapter)} `, h('button', {
+    ...sites.builtin.map((s) => h('li', { data: { origin: s.origin } }, [`${s.origin} — ${name(s.adapter)} `, h('span', { className: 'help', text: i18n('optWebmailBuiltin') }), ' ', result(s)])),
+    ...sites.user.map((s) => h('li', { data: { origin: s.origin } }, [`${s.origin} — ${name(s.adapter)} `, result(s), ' ', h('button', {
       type: 'button', className: 'danger', text: i18n('optRootRemove'),
       attrs: { 'aria-label': i18n('optWebmailRemove', [s.origin]) },
       on: {
         click: async () => {
           const r = await send({ type: 'webmail.disableSite', origin: s.origin });
           showError(byId('webmail-error'), r.ok ? null : r.error);
-          if (r.ok) renderSites({ builtin: sites.builtin, user: /** @type {WebmailSite[]} */ (r.value) });
+          if (r.ok) renderSites({ ...sites, user: /** @type {WebmailSite[]} */ (r.value) });
         },
       },
     })])),
@@ -56,7 +72,7 @@ export async function startSites() {
     showError(byId('webmail-error'), got.error);
     return;
   }
-  let sites = /** @type {{ builtin: WebmailSite[], user: WebmailSite[] }} */ (got.value);
+  let sites = /** @type {Sites} */ (got.value);
   renderSites(sites);
   byId('webmail-form').addEventListener('submit', async (e) => {
     e.preventDefault();
@@ -78,7 +94,7 @@ export async function startSites() {
     const r = await send({ type: 'webmail.enableSite', origin, adapter });
     showError(byId('webmail-error'), r.ok ? null : r.error);
     if (!r.ok) return;
-    sites = { builtin: sites.builtin, user: /** @type {WebmailSite[]} */ (r.value) };
+    sites = { ...sites, user: /** @type {WebmailSite[]} */ (r.value) };
     renderSites(sites);
     input.value = '';
   });

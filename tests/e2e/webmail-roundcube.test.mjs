@@ -129,6 +129,24 @@ for (const name of BROWSERS) {
         assert.match(failTitle, /session check failed/);
         await p.unroute(isShow);
         await page.screenshot(path.join(shots, 'webmail-request-check-failed.png'));
+        // The popup offers the diagnostics report: the adapter, the step, the route's shape
+        // and the page parts found; not the message's uid, mailbox or any address.
+        const popup = await browser.openExtensionPage(`ui/popup.html?tab=${tabId}`);
+        const report = await popup.waitFor(`document.getElementById('mail-report')?.textContent`);
+        assert.match(report, /^Adapter: roundcube$/m);
+        assert.match(report, /^Problem code: request_check$/m);
+        assert.match(report, /^Failed step: downloading the raw message/m);
+        assert.match(report, /^Page route: \/\?_task=mail&_action=show&_uid=\*&_mbox=\*$/m);
+        assert.match(report, /^Page parts found: body yes, header yes, preview no, token (yes|no)$/m);
+        assert.ok(!/@|INBOX|alice|bob/i.test(report), `no mailbox or address in: ${report}`);
+        assert.equal(await popup.eval(`document.getElementById('mail-copy-report')?.textContent`), 'Copy a report');
+        await popup.raw.screenshot({ path: path.join(shots, 'popup-webmail-report.png') });
+        await popup.close();
+        // The options page says how the last check on this site went.
+        const options = await browser.openExtensionPage('ui/options.html');
+        const last = await options.waitFor(`document.querySelector('#webmail-list li[data-origin="${rc.origin}"] .site-result')?.textContent`);
+        assert.match(last, /^Last check failed \(.+\): The webmail refused/);
+        await options.close();
       }
       await ext.close();
       await page.close();

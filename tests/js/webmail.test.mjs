@@ -471,3 +471,52 @@ test('a verdict that arrives after the content script said its message is gone i
   const sha = (await import('node:crypto')).createHash('sha256').update(fs.readFileSync(path.join(FIX, 'generated/001.eml'))).digest('hex');
   assert.equal(r.digest, sha);
 });
+
+const { reportText, browserName } = await import('../../extension/ui/report.js');
+
+test('diagnostics: each failed step gives its own report, with structure only; the site keeps its last result', async () => {
+  const facts = { adapter: 'roundcube', page: '/?_task=mail&_action=preview&_uid=*&_mbox=*', probes: { body: true, header: true, preview: false, token: false } };
+  /** @type {Map<string, string>} */
+  const texts = new Map();
+  for (const [problem, status] of /** @type {[string, number | undefined][]} */ ([['no_token', undefined], ['request_check', 200], ['http', 403], ['network', undefined], ['timeout', undefined], ['not_a_message', 200], ['too_large', undefined]])) {
+    const { ticket } = await content['webmail.begin']({}, tab(30));
+    await content['webmail.failed']({ ticket, problem, status, facts }, tab(30));
+    const view = await pages['webmail.tabVerdict']({ tabId: 30 }, tab(0));
+    assert.equal(view.state, 'failed');
+    assert.deepEqual({ ...view.report, at: 'T' }, { ...facts, status: status ?? null, at: 'T' }, problem);
+    if (status && status !== 200) assert.match(badges.get(30).title, new RegExp(`\\(HTTP ${status}\\)$`), 'the toolbar names the status');
+    const text = reportText(view, { version: '1.2.3', browser: browserName('Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0.0.0 Safari/537.36') });
+    assert.match(text, new RegExp(`Problem code: ${problem}\\b`));
+    assert.match(text, /Browser: Chrome 156\n/);
+    assert.match(text, /Page parts found: body yes, header yes, preview no, token no/);
+    texts.set(problem, text);
+  }
+  const steps = [...texts.values()].map((t) => /Failed step: (.*)/.exec(t)?.[1]);
+  assert.equal(new Set(steps).size, steps.length, 'every problem names its own step');
+  // The options page: the last result per site, worked or failed.
+  let sites = await pages['webmail.sites']({}, tab(0));
+  assert.deepEqual({ ...sites.results['http://127.0.0.1:8080'], at: 'T' }, { adapter: 'roundcube', ok: false, problem: 'too_large', status: null, at: 'T' });
+  const { ticket } = await content['webmail.begin']({}, tab(30));
+  await content['webmail.verify']({ ticket, raw: mail('generated/001.eml'), adapter: 'roundcube' }, tab(30));
+  sites = await pages['webmail.sites']({}, tab(0));
+  assert.equal(sites.results['http://127.0.0.1:8080'].ok, true);
+  assert.match(sites.results['http://127.0.0.1:8080'].at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+});
+
+test('diagnostics: a report that carries more than structure is refused, and nothing is recorded', async () => {
+  const { ticket } = await content['webmail.begin']({}, tab(31));
+  const base = { adapter: 'roundcube', page: '/?_task=mail', probes: { body: true } };
+  const refused = async (/** @type {any} */ facts, /** @type {unknown} */ status) =>
+    assert.rejects(content['webmail.failed']({ ticket, problem: 'http', status, facts }, tab(31)), (e) => e.name === 'BadMessage');
+  await refused({ ...base, page: '/?_task=mail&_uid=4711' });
+  await refused({ ...base, page: '/SOGo/so/alice@example.com/Mail/' });
+  await refused({ ...base, page: '/?_task=mail&subject=Hello Bob' });
+  await refused({ ...base, page: 'x'.repeat(400) });
+  await refused({ ...base, probes: { body: 'Hello Bob' } });
+  await refused({ ...base, probes: Object.fromEntries(Array.from({ length: 13 }, (_, i) => [`p${String.fromCharCode(97 + i)}`, true])) });
+  await refused({ ...base, adapter: 'not-an-adapter' });
+  await refused(base, 7000);
+  await refused(base, '403');
+  assert.equal(local.get(wm.WEBMAIL_RESULTS_KEY), undefined);
+  assert.equal(badges.get(31).text, '…', 'the toolbar still says checking');
+});

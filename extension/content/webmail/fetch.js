@@ -5,24 +5,37 @@
 
 /** @typedef {import('./index.js').FetchProblem} FetchProblem */
 
+/** Longest wait for a raw-source answer, body included (ms): 25 MB at under 1 MB/s, with room. */
+export const FETCH_TIMEOUT_MS = 60_000;
+
+/** @typedef {{ ok: false, problem: FetchProblem, status?: number }} FetchFailure */
+
 /** Longest `Content-Length` a JSON answer carrying a base64 message may have (bytes). */
 const JSON_OVERHEAD_BYTES = 64 * 1024;
 
 /**
  * Fetches a raw-source route of the page's own webmail with the user's session: no redirects
- * (a sign-in page is not the message), no cache. Absolute URL, plain fetch: works in both
- * browsers' content scripts (Firefox's `content.fetch` did not). Null when it could not be
- * reached.
+ * (a sign-in page is not the message), no cache, at most FETCH_TIMEOUT_MS. Absolute URL, plain
+ * fetch: works in both browsers' content scripts (Firefox's `content.fetch` did not). A
+ * failure (`problem` `network` or `timeout`) when it could not be reached.
  * @param {string} url @param {RequestInit} [init]
- * @returns {Promise<Response | null>}
+ * @returns {Promise<Response | FetchFailure>}
  */
 export async function fetchFromWebmail(url, init = {}) {
   try {
-    return await fetch(url, { ...init, credentials: 'include', redirect: 'error', cache: 'no-store' });
-  } catch {
-    return null;
+    return await fetch(url, { ...init, credentials: 'include', redirect: 'error', cache: 'no-store', signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
+  } catch (e) {
+    return { ok: false, problem: /** @type {any} */ (e)?.name === 'TimeoutError' ? 'timeout' : 'network' };
   }
 }
+
+/**
+ * The failure for an answer the adapter refuses, with its HTTP status (for the diagnostics
+ * report: a status says which step failed, never what the message is).
+ * @param {Response} res @param {FetchProblem} [problem]
+ * @returns {FetchFailure}
+ */
+export const refused = (res, problem = 'http') => ({ ok: false, problem, status: res.status });
 
 /** A header field name (printable ASCII except ':', RFC 5322 §2.2) and its colon. */
 const FIRST_FIELD_RE = /^[\x21-\x39\x3b-\x7e]{1,998}:/;
@@ -41,10 +54,10 @@ export function looksLikeMessage(head) {
  * The message out of a raw-source response: status 200, not an HTML page, at most `maxBytes`,
  * and starting like a message.
  * @param {Response} res @param {number} maxBytes
- * @returns {Promise<{ ok: true, blob: Blob } | { ok: false, problem: FetchProblem }>}
+ * @returns {Promise<{ ok: true, blob: Blob } | FetchFailure>}
  */
 export async function messageFromResponse(res, maxBytes) {
-  if (res.status !== 200) return { ok: false, problem: 'http' };
+  if (res.status !== 200) return refused(res);
   const length = Number(res.headers.get('content-length') ?? '0');
   if (length > maxBytes) return { ok: false, problem: 'too_large' };
   if ((res.headers.get('content-type') ?? '').toLowerCase().startsWith('text/html')) return { ok: false, problem: 'not_a_message' };

@@ -67,6 +67,7 @@ function messages(doc) {
 /** @type {import('./index.js').WebmailAdapter} */
 export const gmail = {
   name: 'gmail',
+  probes: { main: 'div[role="main"]', message: 'div.adn', legacyId: '[data-legacy-message-id]', messageId: '[data-message-id]', body: BODY },
 
   matches(loc, doc) {
     if (loc.protocol !== 'https:' && loc.protocol !== 'http:') return false;
@@ -124,8 +125,7 @@ export const gmail = {
     const url = new URL(loc.origin + account);
     url.search = new URLSearchParams({ view: 'att', [param]: id, attid: '0', disp: 'comp', safe: '1', zw: '' }).toString();
     const res = await fetchFromWebmail(url.href);
-    if (!res) return { ok: false, problem: 'network' };
-    return messageFromResponse(res, maxBytes);
+    return 'problem' in res ? res : messageFromResponse(res, maxBytes);
   },
 
   placeBadge(_doc, host, ref) {

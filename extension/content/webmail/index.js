@@ -10,7 +10,7 @@
  * a closed shadow root).
  */
 import { blobToBase64 } from '../../shared/base64.js';
-import { contained, defaultView, documentElement } from '../dom.js';
+import { contained, defaultView, documentElement, query } from '../dom.js';
 import { createBadge } from './badge.js';
 
 /**
@@ -21,7 +21,7 @@ export const MAX_WEBMAIL_MESSAGE_BYTES = 25 * 1024 * 1024;
 
 /**
  * Why the bytes could not be had; the background accepts exactly these codes.
- * @typedef {'too_large' | 'request_check' | 'http' | 'network' | 'not_a_message' | 'no_token'} FetchProblem
+ * @typedef {'too_large' | 'request_check' | 'http' | 'network' | 'timeout' | 'not_a_message' | 'no_token'} FetchProblem
  */
 
 /**
@@ -32,13 +32,16 @@ export const MAX_WEBMAIL_MESSAGE_BYTES = 25 * 1024 * 1024;
 
 /**
  * The message's bytes as an adapter got them: a blob, or base64 where the webmail sends that.
- * @typedef {{ ok: true, blob: Blob } | { ok: true, base64: string } | { ok: false, problem: FetchProblem }} RawMessage
+ * @typedef {{ ok: true, blob: Blob } | { ok: true, base64: string } | import('./fetch.js').FetchFailure} RawMessage
  */
 
 /**
- * The interface every webmail adapter implements.
+ * The interface every webmail adapter implements. `probes` names the page structure it relies
+ * on (a short name per CSS selector): which of them match goes into the diagnostics report
+ * when a check fails.
  * @typedef {{
  *   name: string,
+ *   probes?: Record<string, string>,
  *   matches(loc: Location, doc: Document): boolean,
  *   watch(doc: Document, loc: Location, onMessageShown: (ref: MessageRef) => void, onMessageHidden: () => void): void,
  *   messageId(doc: Document, loc: Location): MessageRef | null,
@@ -47,6 +50,31 @@ export const MAX_WEBMAIL_MESSAGE_BYTES = 25 * 1024 * 1024;
  *   placeBadge(doc: Document, host: HTMLElement, ref: MessageRef): boolean,
  * }} WebmailAdapter
  */
+
+/** Path parts a diagnostics report shows as they are: the webmails' own route words. Any other part becomes `*` (or `N`, digits): it may name a user, a folder or a message. */
+const ROUTE_WORDS = /^(mail|u|owa|SOGo|so|Mail|view|apps|box|thread|imp|appsuite|service|home|h|[\w-]{1,24}\.(php|aspx))$/;
+/** Query values a report shows (Roundcube's `_task`/`_action`): short lower-case words only. */
+const ROUTE_VALUE_RE = /^[a-z]{1,16}$/;
+/** Most probes a report lists. */
+const MAX_PROBES = 12;
+
+/**
+ * The structural facts of a failed check, for the diagnostics report: the adapter, the page's
+ * route shape, and which of the adapter's probes match. Never message content, an address or
+ * an id: path parts and query values outside the route words are replaced, query keys kept.
+ * @param {WebmailAdapter} adapter @param {Document} doc @param {Location} loc
+ */
+export function reportFacts(adapter, doc, loc) {
+  const path = loc.pathname.split('/').map((s) => (s === '' || ROUTE_WORDS.test(s) ? s : /^[0-9]+$/.test(s) ? 'N' : '*')).join('/');
+  const params = [...new URLSearchParams(loc.search)].filter(([k]) => /^[\w-]{1,24}$/.test(k)).slice(0, MAX_PROBES)
+    .map(([k, v]) => `${k}=${(k === '_task' || k === '_action') && ROUTE_VALUE_RE.test(v) ? v : '*'}`).join('&');
+  /** @type {Record<string, boolean>} */
+  const probes = {};
+  for (const [name, sel] of Object.entries(adapter.probes ?? {}).slice(0, MAX_PROBES)) {
+    probes[name] = contained('a webmail probe', () => !!query(doc, sel)) === true;
+  }
+  return { adapter: adapter.name, page: `${path}${params ? `?${params}` : ''}${loc.hash ? '#…' : ''}`, probes };
+}
 
 /**
  * Checks the messages `adapter` finds in this page (`detect.js` chose it).
@@ -140,25 +168,20 @@ async function check(adapter, doc, loc, ref, send, current, placed, verified, an
     announced.add(ref.key);
   };
 
+  /** The check failed: the background records the step (and the report's facts), the badge says it. @param {import('./fetch.js').FetchFailure} f */
+  const failed = async (f) => {
+    const r = await send({ type: 'webmail.failed', ticket, problem: f.problem, status: f.status, facts: reportFacts(adapter, doc, loc) });
+    if (!current()) return badge.host.remove();
+    show({ state: 'failed', problem: f.problem, mark: r.ok ? /** @type {any} */ (r.value).mark : null });
+  };
   /** @type {RawMessage} */
-  const got = await adapter.fetchRaw(doc, loc, ref, MAX_WEBMAIL_MESSAGE_BYTES).catch(() => ({ ok: false, problem: 'network' }));
+  const got = await adapter.fetchRaw(doc, loc, ref, MAX_WEBMAIL_MESSAGE_BYTES)
+    .catch((e) => ({ ok: false, problem: e?.name === 'TimeoutError' ? 'timeout' : 'network' }));
   if (!current()) return badge.host.remove();
-  if (!got.ok) {
-    const r = await send({ type: 'webmail.failed', ticket, problem: got.problem });
-    if (!current()) return badge.host.remove();
-    show({ state: 'failed', problem: got.problem, mark: r.ok ? /** @type {any} */ (r.value).mark : null });
-    return;
-  }
+  if (!got.ok) return failed(got);
   const raw = 'base64' in got ? got.base64 : await blobToBase64(got.blob);
-  const r = await send({ type: 'webmail.verify', ticket, raw });
-  if (!r.ok) {
-    /** @type {FetchProblem} */
-    const problem = r.error.name === 'TooLarge' ? 'too_large' : 'not_a_message';
-    const f = await send({ type: 'webmail.failed', ticket, problem });
-    if (!current()) return badge.host.remove();
-    show({ state: 'failed', problem, mark: f.ok ? /** @type {any} */ (f.value).mark : null });
-    return;
-  }
+  const r = await send({ type: 'webmail.verify', ticket, raw, adapter: adapter.name });
+  if (!r.ok) return failed({ ok: false, problem: r.error.name === 'TooLarge' ? 'too_large' : 'not_a_message' });
   const v = /** @type {any} */ (r.value);
   // A verdict for a message no longer shown is dropped (the background dropped it from the
   // toolbar too when the message went).

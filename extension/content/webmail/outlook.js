@@ -18,7 +18,7 @@
  * The badge goes right after the reading pane's subject heading, never inside the body.
  */
 import { body, contains, cookie, defaultView, documentElement, insertAdjacent, query } from '../dom.js';
-import { fetchFromWebmail, looksLikeMessage, maxJsonBytes } from './fetch.js';
+import { fetchFromWebmail, looksLikeMessage, maxJsonBytes, refused } from './fetch.js';
 
 /** Outlook's own hosts; anywhere else the adapter runs only where the user turned it on. */
 const OUTLOOK_HOSTS = ['outlook.live.com', 'outlook.office.com', 'outlook.office365.com'];
@@ -80,6 +80,7 @@ function getItemRequest(id) {
 /** @type {import('./index.js').WebmailAdapter} */
 export const outlook = {
   name: 'outlook',
+  probes: { app: 'div#app', pane: READING_PANE, subject: SUBJECT, body: BODY },
 
   matches(loc, doc) {
     if (loc.protocol !== 'https:' && loc.protocol !== 'http:') return false;
@@ -129,9 +130,9 @@ export const outlook = {
       headers: { 'Content-Type': 'application/json; charset=utf-8', Action: 'GetItem', 'X-OWA-CANARY': token },
       body: JSON.stringify(getItemRequest(id)),
     });
-    if (!res) return { ok: false, problem: 'network' };
-    if (res.status === 440 || res.status === 401 || res.status === 403) return { ok: false, problem: 'request_check' };
-    if (res.status !== 200) return { ok: false, problem: 'http' };
+    if ('problem' in res) return res;
+    if (res.status === 440 || res.status === 401 || res.status === 403) return refused(res, 'request_check');
+    if (res.status !== 200) return refused(res);
     if (Number(res.headers.get('content-length') ?? '0') > maxJsonBytes(maxBytes)) return { ok: false, problem: 'too_large' };
     const text = await res.text();
     if (text.length > maxJsonBytes(maxBytes)) return { ok: false, problem: 'too_large' };

@@ -18,7 +18,7 @@
  */
 
 import { byId, contains, defaultView, insertAdjacent, query, queryAll } from '../dom.js';
-import { fetchFromWebmail, messageFromResponse } from './fetch.js';
+import { fetchFromWebmail, messageFromResponse, refused } from './fetch.js';
 
 /** The id of the iframe Roundcube shows the selected message in (skins elastic and larry). */
 const PREVIEW_FRAME_ID = 'messagecontframe';
@@ -65,6 +65,7 @@ function requestToken(doc) {
 /** @type {import('./index.js').WebmailAdapter} */
 export const roundcube = {
   name: 'roundcube',
+  probes: { body: '#messagebody', header: '#message-header, #messageheader', preview: `#${PREVIEW_FRAME_ID}`, token: 'form input[name="_token"]' },
 
   matches(loc, doc) {
     const p = params(loc);
@@ -128,12 +129,12 @@ export const roundcube = {
       _task: 'mail', _action: 'viewsource', _uid: String(ref.uid), _mbox: String(ref.mbox), _save: '1', _token: token,
     }).toString();
     const res = await fetchFromWebmail(url.href);
-    if (!res) return { ok: false, problem: 'network' };
-    if (res.status !== 200) return { ok: false, problem: 'http' };
+    if ('problem' in res) return res;
+    if (res.status !== 200) return refused(res);
     if ((res.headers.get('content-type') ?? '').toLowerCase().startsWith('text/html')) {
       // HTTP 200 with an error page: a missing/expired token says "Request Check Failed".
       const text = await res.text();
-      return { ok: false, problem: /request check failed/i.test(text) ? 'request_check' : 'not_a_message' };
+      return refused(res, /request check failed/i.test(text) ? 'request_check' : 'not_a_message');
     }
     if (!(res.headers.get('content-disposition') ?? '').toLowerCase().startsWith('attachment')) return { ok: false, problem: 'not_a_message' };
     return messageFromResponse(res, maxBytes);

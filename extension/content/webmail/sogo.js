@@ -67,6 +67,7 @@ function inBody(el) {
 /** @type {import('./index.js').WebmailAdapter} */
 export const sogo = {
   name: 'sogo',
+  probes: { app: APP, card: CARDS.join(', '), subject: SUBJECT, body: BODY },
 
   matches(loc, doc) {
     // The app's path and its AngularJS module on the served page's body.
@@ -118,7 +119,7 @@ export const sogo = {
     const folders = String(ref.mbox).split('/').map((n) => `folder${n.replace(/[_.#@*:, '&+]/g, (ch) => CSS_ID[ch]).replace(/^\d/, '_$&')}`);
     // Only this URL, on the page's own origin and app path.
     const res = await fetchFromWebmail(`${loc.origin}${app}${ref.id}/${folders.join('/')}/${ref.uid}/export`, { headers: { 'X-XSRF-TOKEN': xsrf } });
-    return res ? messageFromResponse(res, maxBytes) : { ok: false, problem: 'network' };
+    return 'problem' in res ? res : messageFromResponse(res, maxBytes);
   },
 
   placeBadge(_doc, host, ref) {
