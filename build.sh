@@ -14,6 +14,7 @@
 #                                   (tests/forms/corpus, tests/forms/holdout), figures for each
 #   ./build.sh bench [ARGS]         S/MIME verify side by side: native, wasm (Node, Chromium), OpenSSL, PKI.js; --quick (tools/bench/README.md)
 #   ./build.sh bench page-cost      the content script's cost on pages it does not help, against an empty control extension
+#   ./build.sh bench time-to-verdict  opening a message in the real Roundcube to its verdict (warm / stopped worker)
 #
 # Installs are idempotent and quiet when everything is present.
 set -euo pipefail
@@ -360,6 +361,15 @@ bench() {
   # `./build.sh bench page-cost [--pages N] [--rounds R]`: what the content script costs pages
   # it does not help (load event and blocking time against an empty control extension).
   if [ "${1:-}" = page-cost ]; then shift; node tools/bench/page-cost.mjs "$@"; return; fi
+  # `./build.sh bench time-to-verdict [--rounds R]`: from opening a message in the real
+  # Roundcube to the verdict, warm and stopped worker, 2 KB / 100 KB / 5 MB (needs root).
+  if [ "${1:-}" = time-to-verdict ]; then
+    shift
+    ensure_webmail
+    [ -f target/bench/corpus/manifest.json ] || tools/bench/make-corpus.sh
+    node tools/bench/time-to-verdict.mjs "$@"
+    return
+  fi
   tools/bench/run.sh "$@"
 }
 

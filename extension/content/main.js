@@ -84,7 +84,10 @@ function boot(doc, loc) {
     if (!full && wanted()) void load();
   };
   const afterLoad = () => {
-    idle(look);
+    // A webmail page (by its URL) is a message the user opened to read: its check starts at the
+    // load event, not at the next idle moment (up to IDLE_TIMEOUT_MS later on a busy page).
+    if (WEBMAIL.test(loc.search) || WEBMAIL.test(loc.pathname)) void load();
+    else idle(look);
     // Fields that arrive later (single-page apps): look again at the next idle moment.
     observer = new MutationObserver(() => {
       if (pending || full) return;
