@@ -236,9 +236,11 @@ count() { PASSED=$((PASSED + $1)); FAILED=$((FAILED + $2)); }
 
 # Runs a command that is one check: it passes or fails as a whole.
 check() {
-  local name="$1"; shift
+  local name="$1" t0=$SECONDS; shift
   say "test: $name"
   if "$@"; then count 1 0; else count 0 1; FAILED_SUITES+=("$name"); fi
+  # Each suite's time, so that CI's budget (45 minutes on 2 cores) can be watched as beds grow.
+  say "test: $name took $((SECONDS - t0)) s"
 }
 
 # Runs `cargo test`-like output through, and counts its "test result:" lines.
