@@ -89,7 +89,7 @@ impl GeneratorKind {
 }
 
 /// 512 plain English words (9 bits each), written for ImpaleMail; all `[a-z]{3,9}`
-/// (one text, not 512 `&str`s: [`crate::words`]).
+/// (one text, not 512 `&str`s: [`mod@crate::words`]).
 pub const WORDS: Words = crate::words![
     "acorn", "adobe", "agate", "alarm", "album", "alder", "alley", "alpine", "amber", "amiable",
     "anchor", "angle", "ankle", "apple", "apricot", "april", "arbor", "arch", "arena", "argon",
