@@ -4,7 +4,7 @@
 //! the text itself; addresses compress badly. The forms classifier's keyword lists and the
 //! generators' 512 words were 2,148 such entries, 7.4 KB of the gzipped wasm (2026-12-06).
 //! A [`Words`] list is the same words in the same order, joined by `\n` at compile time
-//! ([`words!`]), and read by splitting on `\n`; the lists are short, so walking one is as
+//! ([`crate::words!`]), and read by splitting on `\n`; the lists are short, so walking one is as
 //! cheap as walking the slice was.
 
 /// A non-empty list of words, in order; no word contains a line break.
@@ -27,7 +27,7 @@ impl Words {
         self.iter().count()
     }
 
-    /// Always `false`: [`words!`] takes at least one word (an empty word is one).
+    /// Always `false`: [`crate::words!`] takes at least one word (an empty word is one).
     pub fn is_empty(self) -> bool {
         false
     }
@@ -37,7 +37,7 @@ impl Words {
         self.iter().any(|w| w == word)
     }
 
-    /// The list made by [`words!`]; the text is the words joined by `\n`.
+    /// The list made by [`crate::words!`]; the text is the words joined by `\n`.
     #[doc(hidden)]
     pub const fn from_joined(text: &'static str) -> Words {
         Words(text)
