@@ -18,6 +18,7 @@ pub mod forms;
 pub mod site;
 pub mod smime;
 pub mod sort;
+pub mod words;
 
 #[cfg(target_arch = "wasm32")]
 mod bindings;

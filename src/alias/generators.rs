@@ -19,6 +19,7 @@
 
 use super::error::AliasError;
 use crate::site;
+use crate::words::Words;
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
@@ -87,8 +88,9 @@ impl GeneratorKind {
     }
 }
 
-/// 512 plain English words (9 bits each), written for ImpaleMail; all `[a-z]{3,9}`.
-pub const WORDS: [&str; 512] = [
+/// 512 plain English words (9 bits each), written for ImpaleMail; all `[a-z]{3,9}`
+/// (one text, not 512 `&str`s: [`mod@crate::words`]).
+pub const WORDS: Words = crate::words![
     "acorn", "adobe", "agate", "alarm", "album", "alder", "alley", "alpine", "amber", "amiable",
     "anchor", "angle", "ankle", "apple", "apricot", "april", "arbor", "arch", "arena", "argon",
     "arrow", "aspen", "atlas", "atom", "attic", "autumn", "avenue", "azure", "badge", "bagel",
@@ -199,12 +201,17 @@ pub fn hex(bytes: &[u8]) -> String {
     s
 }
 
+/// The word at `index` (0..512) of [`WORDS`].
+fn word(index: usize) -> &'static str {
+    WORDS.get(index).unwrap_or_default()
+}
+
 /// A readable local part from at least 6 bytes: `word.word` and three digits.
 fn words_local(b: &[u8]) -> String {
     let w1 = ((b[0] as usize) << 1 | (b[1] as usize >> 7)) & 511;
     let w2 = ((b[2] as usize) << 1 | (b[3] as usize >> 7)) & 511;
     let n = u16::from_be_bytes([b[4], b[5]]) % 1000;
-    format!("{}.{}{:03}", WORDS[w1], WORDS[w2], n)
+    format!("{}.{}{:03}", word(w1), word(w2), n)
 }
 
 fn random_local(style: Style, random: &[u8; RANDOM_LEN]) -> String {
@@ -418,7 +425,7 @@ pub fn per_site(
         let label = site_label(&site);
         let w = ((digest[0] as usize) << 1 | (digest[1] as usize >> 7)) & 511;
         let n = u16::from_be_bytes([digest[2], digest[3]]) % 1000;
-        format!("{label}.{}{:03}", WORDS[w], n)
+        format!("{label}.{}{:03}", word(w), n)
     } else {
         words_local(&digest)
     };
@@ -456,12 +463,13 @@ mod tests {
             return false;
         };
         let (w2, digits) = rest.split_at(rest.len() - 3);
-        WORDS.contains(&w1) && WORDS.contains(&w2) && digits.bytes().all(|b| b.is_ascii_digit())
+        WORDS.contains(w1) && WORDS.contains(w2) && digits.bytes().all(|b| b.is_ascii_digit())
     }
 
     #[test]
     fn word_list_is_512_distinct_plain_words() {
-        let mut sorted = WORDS.to_vec();
+        assert_eq!(WORDS.len(), 512);
+        let mut sorted: Vec<&str> = WORDS.iter().collect();
         sorted.sort_unstable();
         sorted.dedup();
         assert_eq!(sorted.len(), 512);

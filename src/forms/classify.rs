@@ -189,7 +189,7 @@ struct PageTexts {
 impl PageTexts {
     /// Whether the page's title or path holds one of `keywords` (as the `title.*` and
     /// `path.*` rules match them).
-    fn says(&self, keywords: &[&str]) -> bool {
+    fn says(&self, keywords: crate::words::Words) -> bool {
         keywords.iter().any(|k| {
             matches(&self.title, k, Source::PageTitle.infix())
                 || matches(&self.path, k, Source::PagePath.infix())

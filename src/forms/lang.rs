@@ -17,8 +17,11 @@
 //! Lists are kept short on purpose: a word that is common in unrelated places (e.g. "news" or
 //! "alta") costs more false positives than it wins.
 
+use crate::words;
+use crate::words::Words;
+
 /// Intent to create an account (buttons, headings, ids).
-pub static SIGNUP: &[&str] = &[
+pub static SIGNUP: Words = words![
     // en
     "sign up",
     "signup",
@@ -165,7 +168,7 @@ pub static SIGNUP: &[&str] = &[
 /// One field that takes an e-mail address *or* a phone number / user name: the identifier of
 /// an existing account (a login, or the e-mail-first step of one); a newsletter never takes a
 /// phone number, and a signup form asks for each in a field of its own.
-pub static EMAIL_OR_IDENTIFIER: &[&str] = &[
+pub static EMAIL_OR_IDENTIFIER: Words = words![
     // en
     "email or phone",
     "email or mobile",
@@ -256,7 +259,7 @@ pub static EMAIL_OR_IDENTIFIER: &[&str] = &[
 /// Someone in the person's care or charge (child, parent, guardian, guest): a second address
 /// in a signup form that belongs to them, not a confirmation of the person's own. Field texts
 /// only: "Parents, sign up here" as a heading is still a signup.
-pub static GUARDIAN: &[&str] = &[
+pub static GUARDIAN: Words = words![
     // en
     "parent",
     "parent s",
@@ -312,7 +315,7 @@ pub static GUARDIAN: &[&str] = &[
 
 /// The domain half of an address split in two boxes (`name@` `domain`), common in Korean and
 /// Japanese signups: the alias goes in the first box, never here.
-pub static EMAIL_DOMAIN: &[&str] = &[
+pub static EMAIL_DOMAIN: Words = words![
     "domain*",
     "email domain",
     "mail domain",
@@ -322,7 +325,7 @@ pub static EMAIL_DOMAIN: &[&str] = &[
 ];
 
 /// Intent to log in to an existing account.
-pub static LOGIN: &[&str] = &[
+pub static LOGIN: Words = words![
     // en
     "log in",
     "login",
@@ -387,7 +390,7 @@ pub static LOGIN: &[&str] = &[
 ];
 
 /// Intent to receive a newsletter or updates.
-pub static NEWSLETTER: &[&str] = &[
+pub static NEWSLETTER: Words = words![
     // en
     "newsletter*",
     "subscribe",
@@ -479,7 +482,7 @@ pub static NEWSLETTER: &[&str] = &[
 
 /// The opposite of subscribing: an unsubscribe form is not a newsletter signup
 /// (duckduckgo-autofill PR #944: "unsubscribe" matched signup).
-pub static UNSUBSCRIBE: &[&str] = &[
+pub static UNSUBSCRIBE: Words = words![
     "unsubscribe",
     "opt out",
     "abbestellen",
@@ -504,7 +507,7 @@ pub static UNSUBSCRIBE: &[&str] = &[
 ];
 
 /// Password reset, recovery and change.
-pub static PASSWORD_RESET: &[&str] = &[
+pub static PASSWORD_RESET: Words = words![
     // en
     "forgot*",
     "reset",
@@ -605,7 +608,7 @@ pub static PASSWORD_RESET: &[&str] = &[
 ];
 
 /// Contact, support and enquiry forms.
-pub static CONTACT: &[&str] = &[
+pub static CONTACT: Words = words![
     // en
     "contact*",
     "send message",
@@ -676,7 +679,7 @@ pub static CONTACT: &[&str] = &[
 ];
 
 /// Buying without an account: checkout, guest, shipping, payment.
-pub static CHECKOUT: &[&str] = &[
+pub static CHECKOUT: Words = words![
     // en
     "checkout",
     "check out",
@@ -776,7 +779,7 @@ pub static CHECKOUT: &[&str] = &[
 ];
 
 /// Someone else's address: invite, gift, referral, share, recipient.
-pub static OTHER_PERSON: &[&str] = &[
+pub static OTHER_PERSON: Words = words![
     // en
     "friend*",
     "recipient*",
@@ -900,7 +903,7 @@ pub static OTHER_PERSON: &[&str] = &[
 
 /// The person filling in the form ("your email", "sender"): cancels an other-person cue
 /// that comes from the form around the field (gift forms ask for both addresses).
-pub static OWN: &[&str] = &[
+pub static OWN: Words = words![
     "your email",
     "your e mail",
     "your address",
@@ -952,7 +955,7 @@ pub static OWN: &[&str] = &[
 ];
 
 /// A second entry of the same value: confirm / repeat / retype.
-pub static CONFIRM: &[&str] = &[
+pub static CONFIRM: Words = words![
     // en
     "confirm*",
     "repeat",
@@ -1020,7 +1023,7 @@ pub static CONFIRM: &[&str] = &[
 ];
 
 /// An e-mail address.
-pub static EMAIL: &[&str] = &[
+pub static EMAIL: Words = words![
     // en (also de/it/nl/pl/pt use "e-mail" / "email")
     "email",
     "e mail",
@@ -1065,7 +1068,7 @@ pub static EMAIL: &[&str] = &[
 ];
 
 /// A user name or login identifier that is not explicitly an e-mail address.
-pub static USERNAME: &[&str] = &[
+pub static USERNAME: Words = words![
     // en
     "username",
     "user name",
@@ -1126,7 +1129,7 @@ pub static USERNAME: &[&str] = &[
 ];
 
 /// A search box.
-pub static SEARCH: &[&str] = &[
+pub static SEARCH: Words = words![
     "search",
     "query",
     "keyword*",
@@ -1161,11 +1164,11 @@ pub static SEARCH: &[&str] = &[
 
 /// Conventional search parameter names, only looked for in `name`/`id`: WordPress `s`,
 /// Google-style `q`, Baidu `wd`, and common Japanese/Korean `kw`.
-pub static SEARCH_NAMES: &[&str] = &["s", "q", "kw", "wd", "searchterm", "search term"];
+pub static SEARCH_NAMES: Words = words!["s", "q", "kw", "wd", "searchterm", "search term"];
 
 /// A postal or payment field (only consulted on fields that are not e-mail fields, since
 /// "e-mail address" contains "address").
-pub static ADDRESS: &[&str] = &[
+pub static ADDRESS: Words = words![
     "address",
     "street",
     "city",
@@ -1214,7 +1217,7 @@ pub static ADDRESS: &[&str] = &[
 ];
 
 /// A free-text message (contact forms).
-pub static MESSAGE: &[&str] = &[
+pub static MESSAGE: Words = words![
     "message",
     "comment*",
     "your message",
@@ -1243,7 +1246,7 @@ pub static MESSAGE: &[&str] = &[
 ];
 
 /// Checkbox: accepting terms (account creation, sometimes newsletters).
-pub static TERMS: &[&str] = &[
+pub static TERMS: Words = words![
     "terms",
     "agree",
     "privacy policy",
@@ -1280,7 +1283,7 @@ pub static TERMS: &[&str] = &[
 ];
 
 /// Checkbox: staying signed in (login forms only).
-pub static REMEMBER: &[&str] = &[
+pub static REMEMBER: Words = words![
     "remember me",
     "keep me signed in",
     "keep me logged in",
@@ -1311,7 +1314,7 @@ pub static REMEMBER: &[&str] = &[
 ];
 
 /// Links inside a signup form that lead to the login page ("Already have an account?").
-pub static HAVE_ACCOUNT: &[&str] = &[
+pub static HAVE_ACCOUNT: Words = words![
     "already have an account",
     // "Have an account? Log in" (the bare "have an account" is also in "don't have an account")
     "have an account log in",
@@ -1348,7 +1351,7 @@ pub static HAVE_ACCOUNT: &[&str] = &[
 ];
 
 /// Links inside a login form that lead to the signup page ("New here? Create account").
-pub static NO_ACCOUNT: &[&str] = &[
+pub static NO_ACCOUNT: Words = words![
     "don t have an account",
     "dont have an account",
     "no account",
@@ -1373,7 +1376,7 @@ pub static NO_ACCOUNT: &[&str] = &[
 
 /// Signing a petition: the signer's address goes on the campaign's mailing list, which our
 /// labels count as a newsletter (a button on the e-mail field).
-pub static PETITION: &[&str] = &[
+pub static PETITION: Words = words![
     // en
     "sign the petition",
     "sign this petition",
@@ -1423,7 +1426,7 @@ pub static PETITION: &[&str] = &[
 
 /// Giving money without an account: a donation form asks for the donor's own address, as a
 /// guest checkout does (our labels count it as one).
-pub static DONATE: &[&str] = &[
+pub static DONATE: Words = words![
     // en
     "donate",
     "donate now",
@@ -1469,7 +1472,7 @@ pub static DONATE: &[&str] = &[
 
 /// A person's name (first, last, full, display): not a user name, even when the field's
 /// `name` glues "user" to it (`new_user_first_name`, `usernamereg-firstName`).
-pub static PERSON_NAME: &[&str] = &[
+pub static PERSON_NAME: Words = words![
     // en (and the autocomplete tokens given-name, family-name)
     "first name",
     "firstname",

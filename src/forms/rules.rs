@@ -9,6 +9,7 @@
 
 use super::features::FormType;
 use super::lang;
+use crate::words::Words;
 
 /// Where a keyword list is looked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,7 +97,7 @@ pub struct Rule {
     /// Where to look.
     pub source: Source,
     /// What to look for.
-    pub keywords: &'static [&'static str],
+    pub keywords: Words,
     /// What it pushes.
     pub effect: Effect,
     /// By how much (may be negative).
@@ -108,13 +109,7 @@ use Effect::{Field as F, Form as T};
 use FormType as Ft;
 use Source as S;
 
-const fn r(
-    id: &'static str,
-    source: Source,
-    keywords: &'static [&'static str],
-    effect: Effect,
-    weight: i32,
-) -> Rule {
+const fn r(id: &'static str, source: Source, keywords: Words, effect: Effect, weight: i32) -> Rule {
     Rule {
         id,
         source,
@@ -953,15 +948,15 @@ pub static FORM_FACTS: &[FormFactRule] = &[
 
 /// Page title or path words that make a page a login page, for
 /// [`FormFact::LoneEmailLoginPage`] (the same words as the `title.login` / `path.login` rules).
-pub static LOGIN_PAGE_WORDS: &[&str] = lang::LOGIN;
+pub static LOGIN_PAGE_WORDS: Words = lang::LOGIN;
 
 /// Page title or path words that make a page a signup page, for
 /// [`FormFact::LoneEmailSignupPage`].
-pub static SIGNUP_PAGE_WORDS: &[&str] = lang::SIGNUP;
+pub static SIGNUP_PAGE_WORDS: Words = lang::SIGNUP;
 
 /// Page title or path words that make a page a newsletter page: the page facts above do not
 /// apply there.
-pub static NEWSLETTER_PAGE_WORDS: &[&str] = lang::NEWSLETTER;
+pub static NEWSLETTER_PAGE_WORDS: Words = lang::NEWSLETTER;
 
 /// A form type needs at least this total to win; below it the form is [`FormType::Other`].
 pub const FORM_MIN_SCORE: i32 = 3;
@@ -1028,7 +1023,7 @@ mod tests {
 
     #[test]
     fn every_keyword_is_already_normalised() {
-        let lists: &[&[&str]] = &[
+        let lists: &[Words] = &[
             lang::SIGNUP,
             lang::LOGIN,
             lang::NEWSLETTER,
@@ -1057,7 +1052,7 @@ mod tests {
             lang::PERSON_NAME,
         ];
         for list in lists {
-            for kw in *list {
+            for kw in list.iter() {
                 let bare = kw.trim_end_matches('*');
                 let n = super::super::text::normalize(bare);
                 assert_eq!(n.trim(), bare, "keyword {kw:?} is not in normal form");
