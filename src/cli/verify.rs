@@ -285,6 +285,11 @@ fn human(v: &Verdict) -> String {
         if let Some(t) = &s.signing_time {
             out.push_str(&format!("signing time (as claimed): {t}\n"));
         }
+        for u in &s.ca_issuers {
+            out.push_str(&format!(
+                "  missing issuer certificate, published at: {u}\n"
+            ));
+        }
     }
     if !d.chain.is_empty() {
         let names: Vec<&str> = d.chain.iter().map(|c| c.subject.as_str()).collect();
