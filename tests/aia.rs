@@ -196,7 +196,7 @@ fn the_responder_is_looked_up_in_its_crl_which_the_verdict_names() {
     // With the CRL (the responder is not on it): good from OCSP.
     let v = verify_online(
         "resp-dora-checked.der",
-        &[crl.clone()],
+        std::slice::from_ref(&crl),
         OnlineMode::HardFail,
     );
     assert_eq!(v.status, Status::Verified, "{v:?}");
