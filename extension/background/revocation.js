@@ -306,6 +306,7 @@ export async function withIssuers(verdict, now, pass, fetchImpl) {
   const tried = [];
   /** @type {Uint8Array[]} */
   const certs = [];
+  if (issuerUrls(verdict).length === 0) return { verdict, certs };
   const kept = /** @type {Record<string, { body: string, until: number }>} */ (
     (await storageLocal.get(CA_ISSUERS_CACHE_KEY))[CA_ISSUERS_CACHE_KEY] ?? {});
   let fresh = false;
