@@ -97,6 +97,18 @@ fn garbage_and_oversized_answers_are_plain_errors() {
 }
 
 #[test]
+fn each_fetched_level_names_the_next() {
+    assert_eq!(
+        wants(&verify("kai", &[])),
+        vec![format!("{BASE}/deep-3.der")]
+    );
+    let v = verify("kai", &["deep-3.der", "deep-2.der", "deep-1.der"]);
+    assert_eq!(wants(&v), vec![format!("{BASE}/ca.der")]);
+    let v = verify("kai", &["deep-3.der", "deep-2.der", "deep-1.der", "ca.der"]);
+    assert_eq!(v.status, Status::Verified);
+}
+
+#[test]
 fn certificates_that_issued_each_other_end_the_search() {
     assert_eq!(
         wants(&verify("jan", &[])),

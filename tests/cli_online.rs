@@ -236,3 +236,20 @@ fn online_with_revocation_off_is_a_usage_error() {
     assert_eq!(code, 3);
     assert!(err.contains("--online"), "{err}");
 }
+
+#[test]
+fn a_chain_deeper_than_the_rounds_allowed_stops_after_the_last_round() {
+    let (code, v, _) = run("aia", "kai", &[]);
+    assert_eq!(
+        (code, &v["reason"]["kind"]),
+        (2, &serde_json::json!("untrusted_root"))
+    );
+    for level in ["3", "2", "1"] {
+        assert_eq!(seen(&format!("18963 /deep-{level}.der")), 1, "deep-{level}");
+    }
+    // The fourth level (ca.der) would be the next round: still named, not fetched.
+    assert_eq!(
+        v["details"]["signer"]["ca_issuers"],
+        serde_json::json!(["http://127.0.0.1:18963/ca.der"])
+    );
+}

@@ -4,7 +4,8 @@
 // 127.0.0.1:18963) and an OCSP responder (`openssl ocsp` per request, 127.0.0.1:18964, whose
 // certificate has no id-pkix-ocsp-nocheck, so its CRL is fetched too). The background fetches,
 // the core judges: a DER certificate, a certs-only PKCS#7, two levels, garbage, a loop, an
-// answer too large, a server that never answers; each URL kept in the cache.
+// answer too large, a server that never answers, a chain deeper than the rounds allowed; each
+// URL kept in the cache.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -104,4 +105,12 @@ test('issuers that point at each other are fetched once each', async () => {
   const v = await verify('jan');
   assert.equal(v.reason.kind, 'untrusted_root');
   assert.deepEqual(seen, ['/loop-a.der', '/loop-b.der']);
+});
+
+test('a chain deeper than the rounds allowed stops after the last round', async () => {
+  await smime.smimePageHandlers['smime.setRevocation']({ mode: 'soft' });
+  const v = await verify('kai');
+  assert.equal(v.reason.kind, 'untrusted_root');
+  assert.deepEqual(seen, ['/deep-3.der', '/deep-2.der', '/deep-1.der'].slice(0, rev.MAX_CA_ISSUERS_ROUNDS));
+  assert.deepEqual(v.details.signer.ca_issuers, ['http://127.0.0.1:18963/ca.der'], 'the next level is still named');
 });
