@@ -676,6 +676,8 @@ pub struct VerifyJobJs {
     online_mode: crate::smime::path::OnlineMode,
     ocsp_responses: Vec<Vec<u8>>,
     online_crls: Vec<crate::smime::x509::CertificateList>,
+    /// Intermediates fetched from caIssuers URLs (`setIssuerCerts`).
+    issuer_certs: Vec<crate::smime::x509::Certificate>,
 }
 
 #[wasm_bindgen(js_class = VerifyJob)]
@@ -711,6 +713,7 @@ impl VerifyJobJs {
             online_mode: Default::default(),
             ocsp_responses: Vec::new(),
             online_crls: Vec::new(),
+            issuer_certs: Vec::new(),
         })
     }
 
@@ -775,6 +778,25 @@ impl VerifyJobJs {
         Ok(())
     }
 
+    /// The answers fetched from the caIssuers URLs a previous check named
+    /// (`signer.ca_issuers`, `smime::aia`): each a DER certificate or a certs-only PKCS#7,
+    /// used as untrusted intermediates. One that does not parse is left out (the chain then
+    /// stays without a trusted root). Throws `BadArgument` for more than
+    /// `aia::MAX_CA_ISSUERS_FETCHES`.
+    #[wasm_bindgen(js_name = setIssuerCerts)]
+    pub fn set_issuer_certs(&mut self, bodies: Vec<js_sys::Uint8Array>) -> Result<(), JsValue> {
+        use crate::smime::aia;
+        if bodies.len() > aia::MAX_CA_ISSUERS_FETCHES {
+            return Err(js_error("BadArgument", "too many issuer certificates"));
+        }
+        self.issuer_certs = bodies
+            .iter()
+            .filter_map(|b| aia::parse_ca_issuers(&b.to_vec()).ok())
+            .flatten()
+            .collect();
+        Ok(())
+    }
+
     /// Runs the check with the answers so far: `{ verdict }` or what to answer.
     pub fn step(&mut self) -> Result<JsValue, JsValue> {
         use crate::smime::digest_offload::ContentSource;
@@ -782,6 +804,7 @@ impl VerifyJobJs {
         let mut opts = crate::smime::VerifyOptions::new(self.now, &self.anchors);
         opts.use_builtin_roots = true;
         opts.skip_sender_check = self.p7m;
+        opts.intermediates = &self.issuer_certs;
         opts.online = crate::smime::path::OnlineRevocation {
             ocsp_responses: &self.ocsp_responses,
             crls: &self.online_crls,

@@ -26,6 +26,14 @@
  * Cache: per request (one certificate, one issuer), until the answer's own nextUpdate, in
  * `storage.local` (`smime.ocspCache`), at most `MAX_OCSP_CACHE_ENTRIES`. Only answers of a
  * check in which every answer was usable are kept, so a bad answer is asked again next time.
+ *
+ * Before all that, under the same switch: when the chain has no path to a trusted root because
+ * an issuer is missing, the verdict names the certificates' caIssuers URLs (RFC 5280 §4.2.2.1,
+ * the core's `smime::aia`: `signer.ca_issuers`); they are fetched the same way (GET, a DER
+ * certificate or a certs-only PKCS#7) and the check runs again with what came back as untrusted
+ * intermediates, for at most `MAX_CA_ISSUERS_ROUNDS` rounds and `MAX_CA_ISSUERS_FETCHES`
+ * URLs, none twice (so issuers that point at each other end). Kept per URL for
+ * `CA_ISSUERS_CACHE_SECS` in `smime.caIssuersCache`.
  */
 import { base64ToBytes, bytesToBase64, isBase64 } from '../shared/base64.js';
 import { storageLocal } from '../shared/ext.js';
@@ -61,6 +69,23 @@ export const MAX_CRL_BYTES = 8 * 1024 * 1024;
 export const CRL_FETCH_TIMEOUT_MS = 15000;
 /** Most CRLs fetched for one check: the core's `path::MAX_ONLINE_CRLS`. */
 export const MAX_ONLINE_CRLS = 8;
+/** Largest caIssuers answer read, bytes: the core's `aia::MAX_CA_ISSUERS_BYTES`. */
+export const MAX_CA_ISSUERS_BYTES = 64 * 1024;
+/** Time limit of one caIssuers download, milliseconds (one or a few certificates, as OCSP). */
+export const CA_ISSUERS_FETCH_TIMEOUT_MS = 8000;
+/** Most caIssuers URLs fetched for one message: the core's `aia::MAX_CA_ISSUERS_FETCHES`. */
+export const MAX_CA_ISSUERS_FETCHES = 4;
+/** Most rounds of fetching and checking again: the core's `aia::MAX_CA_ISSUERS_ROUNDS`. */
+export const MAX_CA_ISSUERS_ROUNDS = 3;
+/** Storage key of the caIssuers answers kept: `{ [url]: { body, until } }`. */
+export const CA_ISSUERS_CACHE_KEY = 'smime.caIssuersCache';
+/**
+ * How long a caIssuers answer is kept, seconds: a day. CA certificates live for years, but a
+ * CA that replaces one (a new key, a fixed profile) publishes it at the same URL.
+ */
+export const CA_ISSUERS_CACHE_SECS = 24 * 60 * 60;
+/** Most caIssuers answers kept (1-2 KB each): the CAs of a user's correspondents. */
+export const MAX_CA_ISSUERS_CACHE_ENTRIES = 100;
 /** The host permissions asked for when the user turns the check on (responders are anywhere). */
 export const REVOCATION_ORIGINS = ['http://*/*', 'https://*/*'];
 
@@ -175,7 +200,12 @@ export async function crlsFor(first, second, fetchImpl) {
   const settled = new Set(done
     .filter((e) => e.status?.kind === 'good' || e.status?.kind === 'revoked')
     .map((e) => `${e.subject}\n${e.serial}`));
+  // The second pass's URL when it names one: a delegated OCSP responder's own distribution
+  // point comes first there when the responder's status is what is missing.
+  const again = new Map(done.filter((e) => Array.isArray(e.crl_urls) && e.crl_urls.length > 0)
+    .map((e) => [`${e.subject}\n${e.serial}`, e]));
   const urls = [...new Set(wanted(first)
+    .map((e) => again.get(`${e.subject}\n${e.serial}`) ?? e)
     .filter((e) => !settled.has(`${e.subject}\n${e.serial}`) && Array.isArray(e.crl_urls) && e.crl_urls.length > 0)
     .map((e) => String(/** @type {string[]} */ (e.crl_urls)[0])))].slice(0, MAX_ONLINE_CRLS);
   const got = await Promise.all(urls.map((u) => fetchCrl(u, fetchImpl)));
@@ -241,4 +271,69 @@ export async function remember(fetched, until, now) {
 export function allAnswered(verdict) {
   const warnings = Array.isArray(verdict?.details?.warnings) ? verdict.details.warnings : [];
   return verdict?.reason?.kind !== 'revocation_unknown' && !warnings.some((/** @type {any} */ w) => w?.kind === 'revocation_not_checked');
+}
+
+/**
+ * The caIssuers URLs a verdict names (every signer's and layer's).
+ * @param {any} verdict @returns {string[]}
+ */
+export function issuerUrls(verdict) {
+  const d = verdict?.details ?? {};
+  const signers = [d.signer, ...(Array.isArray(d.signers) ? d.signers : []),
+    ...(Array.isArray(d.layers) ? d.layers.map((/** @type {any} */ l) => l?.signer) : [])];
+  const urls = signers.flatMap((s) => (Array.isArray(s?.ca_issuers) ? s.ca_issuers : []));
+  return [...new Set(urls.filter((u) => typeof u === 'string'))];
+}
+
+/**
+ * GETs a caIssuers URL (a DER certificate or a certs-only PKCS#7, RFC 5280 §4.2.2.1), or `null`.
+ * @param {string} url @param {FetchLike} [fetchImpl]
+ */
+export function fetchIssuer(url, fetchImpl = fetch) {
+  return fetchLimited(url, { method: 'GET' }, MAX_CA_ISSUERS_BYTES, CA_ISSUERS_FETCH_TIMEOUT_MS, fetchImpl);
+}
+
+/**
+ * Runs `pass` (a check without online revocation, with the given fetched issuer answers)
+ * again while its verdict names caIssuers URLs not fetched yet, within the limits; answers
+ * come from the cache while they are current. Resolves with the last verdict and the answers.
+ * @param {any} verdict the first pass's @param {number} now unix seconds
+ * @param {(certs: Uint8Array[]) => Promise<any>} pass @param {FetchLike} [fetchImpl]
+ * @returns {Promise<{ verdict: any, certs: Uint8Array[] }>}
+ */
+export async function withIssuers(verdict, now, pass, fetchImpl) {
+  /** @type {string[]} */
+  const tried = [];
+  /** @type {Uint8Array[]} */
+  const certs = [];
+  if (issuerUrls(verdict).length === 0) return { verdict, certs };
+  const kept = /** @type {Record<string, { body: string, until: number }>} */ (
+    (await storageLocal.get(CA_ISSUERS_CACHE_KEY))[CA_ISSUERS_CACHE_KEY] ?? {});
+  let fresh = false;
+  for (let round = 0; round < MAX_CA_ISSUERS_ROUNDS; round++) {
+    const urls = issuerUrls(verdict).filter((u) => !tried.includes(u)).slice(0, MAX_CA_ISSUERS_FETCHES - tried.length);
+    if (urls.length === 0) break;
+    tried.push(...urls);
+    const got = await Promise.all(urls.map(async (u) => {
+      const hit = Object.hasOwn(kept, u) ? kept[u] : undefined;
+      if (hit && hit.until > now && isBase64(hit.body)) return base64ToBytes(hit.body);
+      const bytes = await fetchIssuer(u, fetchImpl);
+      // Only what looks like DER (a SEQUENCE) is kept; the core judges it each time.
+      if (bytes && bytes[0] === 0x30) {
+        kept[u] = { body: bytesToBase64(bytes), until: now + CA_ISSUERS_CACHE_SECS };
+        fresh = true;
+      }
+      return bytes;
+    }));
+    certs.push(.../** @type {Uint8Array[]} */ (got.filter((b) => b !== null)));
+    verdict = await pass(certs);
+  }
+  if (fresh) {
+    const live = Object.entries(kept)
+      .filter(([, v]) => v && typeof v.until === 'number' && v.until > now)
+      .sort((a, b) => b[1].until - a[1].until)
+      .slice(0, MAX_CA_ISSUERS_CACHE_ENTRIES);
+    await storageLocal.set({ [CA_ISSUERS_CACHE_KEY]: Object.fromEntries(live) });
+  }
+  return { verdict, certs };
 }

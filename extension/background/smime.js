@@ -11,7 +11,7 @@
 import { base64ToBytes as fromBase64, bytesToBase64 as toBase64, isBase64 } from '../shared/base64.js';
 import { storageLocal } from '../shared/ext.js';
 import { call } from './core.js';
-import { allAnswered, answersFor, crlsFor, remember, REVOCATION_MODE_KEY, REVOCATION_MODES, revocationMode, wanted } from './revocation.js';
+import { allAnswered, answersFor, crlsFor, remember, REVOCATION_MODE_KEY, REVOCATION_MODES, revocationMode, wanted, withIssuers } from './revocation.js';
 import { runJob } from './verify-job.js';
 
 /** Storage key of the user's own trust anchors: a list of base64 DER certificates. */
@@ -62,32 +62,35 @@ export async function verifyBytes(raw) {
  * @param {'off' | 'soft' | 'hard'} [mode]
  */
 export async function verifyAt(raw, now, roots, mode = 'off') {
-  return online(mode, now, async (m, answers, crls) => {
+  return online(mode, now, async (m, answers, crls, certs) => {
     const job = await call((c) => new c.VerifyJob(raw, now, roots));
-    await call(() => { job.setOnline(m, answers); job.setOnlineCrls(crls); });
+    await call(() => { job.setOnline(m, answers); job.setOnlineCrls(crls); job.setIssuerCerts(certs); });
     return runJob(job, raw, crypto.subtle, (fn) => call(() => fn()));
   });
 }
 
 /**
- * Runs `pass` once without online revocation; when `mode` is on and the verdict names
- * certificates to check online, fetches the OCSP answers and runs it again with them and the
- * mode; when that leaves a certificate with a distribution point unsettled, fetches the CRLs
- * and runs it a third time (see `revocation.js`).
+ * Runs `pass` once without online revocation; when `mode` is on: while the verdict names
+ * caIssuers URLs for a missing issuer, fetches them and runs it again with what came back;
+ * when the verdict names certificates to check online, fetches the OCSP answers and runs it
+ * again with them and the mode; when that leaves a certificate with a distribution point
+ * unsettled, fetches the CRLs and runs it a third time (see `revocation.js`).
  * @param {'off' | 'soft' | 'hard'} mode @param {number} now
- * @param {(mode: string, answers: Uint8Array[], crls: Uint8Array[]) => Promise<unknown>} pass
+ * @param {(mode: string, answers: Uint8Array[], crls: Uint8Array[], certs: Uint8Array[]) => Promise<unknown>} pass
  */
 async function online(mode, now, pass) {
-  const first = await pass('off', [], []);
-  if (mode === 'off' || wanted(first).length === 0) return first;
+  const start = await pass('off', [], [], []);
+  if (mode === 'off') return start;
+  const { verdict: first, certs } = await withIssuers(start, now, (c) => pass('off', [], [], c));
+  if (wanted(first).length === 0) return first;
   const { answers, fetched } = await answersFor(first, now);
-  let verdict = await pass(mode, answers, []);
+  let verdict = await pass(mode, answers, [], certs);
   if (allAnswered(verdict)) {
     await remember(fetched, (b) => call((c) => c.ocspAnswerUntil(b) ?? null), now);
     return verdict;
   }
   const crls = await crlsFor(first, verdict);
-  if (crls.length > 0) verdict = await pass(mode, answers, crls);
+  if (crls.length > 0) verdict = await pass(mode, answers, crls, certs);
   return verdict;
 }
 
@@ -97,9 +100,9 @@ async function online(mode, now, pass) {
  */
 export async function verifyP7mBytes(bytes) {
   const mode = await revocationMode();
-  return checked((now, roots) => online(mode, now, async (m, answers, crls) => {
+  return checked((now, roots) => online(mode, now, async (m, answers, crls, certs) => {
     const job = await call((c) => c.VerifyJob.p7m(bytes, now, roots));
-    await call(() => { job.setOnline(m, answers); job.setOnlineCrls(crls); });
+    await call(() => { job.setOnline(m, answers); job.setOnlineCrls(crls); job.setIssuerCerts(certs); });
     return runJob(job, new Uint8Array(0), crypto.subtle, (fn) => call(() => fn()));
   }));
 }

@@ -8,6 +8,8 @@ use std::io::{Read, Write};
 pub mod alias;
 pub mod dkim;
 pub mod forms;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod online;
 pub mod verify;
 
 /// Exit status for usage errors and unreadable input (shared by every subcommand).

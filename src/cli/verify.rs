@@ -32,10 +32,15 @@ OPTIONS:
                               fetched beforehand (the --json verdict names each responder
                               and request: details.revocation); repeatable. Nothing is
                               fetched: the command line stays offline
+    --online                  Fetch what the check names, as the extension does with online
+                              revocation on: missing intermediates from the caIssuers URLs,
+                              OCSP answers, then CRLs from the distribution points (http only,
+                              no cookies, no redirects, time and size limits). The certificate
+                              authorities learn which certificates are checked, and when
     --revocation <mode>       What a certificate whose status no CRL or OCSP answer settles
                               means when it names a responder or a distribution point:
-                              `soft` a warning (the default with --ocsp-response), `hard`
-                              not verified, `off` nothing (the default)
+                              `soft` a warning (the default with --ocsp-response or
+                              --online), `hard` not verified, `off` nothing (the default)
     --strict                  Hold the chain to the RFC 5280 profile rules (authority and
                               subject key identifiers, positive serial numbers, subjects):
                               a broken one is invalid, not a warning (as openssl -x509_strict)
@@ -58,7 +63,7 @@ pub fn run(
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> i32 {
-    match run_inner(args, stdin, stdout) {
+    match run_inner(args, stdin, stdout, stderr) {
         Ok(code) => code,
         Err(msg) => {
             let _ = writeln!(stderr, "impalemail verify: {msg}");
@@ -67,7 +72,12 @@ pub fn run(
     }
 }
 
-fn run_inner(args: &[String], stdin: &mut dyn Read, stdout: &mut dyn Write) -> Result<i32, String> {
+fn run_inner(
+    args: &[String],
+    stdin: &mut dyn Read,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> Result<i32, String> {
     let mut at: Option<u64> = None;
     let mut roots: Vec<TrustAnchor> = Vec::new();
     let mut intermediates: Vec<Certificate> = Vec::new();
@@ -80,6 +90,7 @@ fn run_inner(args: &[String], stdin: &mut dyn Read, stdout: &mut dyn Write) -> R
     let mut ocsp: Vec<Vec<u8>> = Vec::new();
     let mut mode: Option<OnlineMode> = None;
     let mut dkim = false;
+    let mut online = false;
     let mut dns_answers: Option<String> = None;
     let mut input: Option<String> = None;
     let mut it = args.iter();
@@ -153,6 +164,7 @@ fn run_inner(args: &[String], stdin: &mut dyn Read, stdout: &mut dyn Write) -> R
             "--strict" => strict = true,
             "--json" => json = true,
             "--dkim" => dkim = true,
+            "--online" => online = true,
             "--dns-answers" => dns_answers = Some(value("--dns-answers")?),
             "-" => set_input(&mut input, "-")?,
             s if s.starts_with('-') => {
@@ -192,7 +204,10 @@ fn run_inner(args: &[String], stdin: &mut dyn Read, stdout: &mut dyn Write) -> R
     opts.skip_sender_check = skip_sender;
     opts.require_revocation = require_revocation;
     opts.strict = strict;
-    let default_mode = if ocsp.is_empty() {
+    if online && (mode == Some(OnlineMode::Off) || dkim) {
+        return Err("--online fetches for the S/MIME revocation check: not with --revocation off or --dkim; try --help".into());
+    }
+    let default_mode = if ocsp.is_empty() && !online {
         OnlineMode::Off
     } else {
         OnlineMode::SoftFail
@@ -202,7 +217,11 @@ fn run_inner(args: &[String], stdin: &mut dyn Read, stdout: &mut dyn Write) -> R
         crls: &[],
         mode: mode.unwrap_or(default_mode),
     };
-    let verdict = verify_message(&raw, &opts);
+    let verdict = if online {
+        fetch_and_verify(&raw, &opts, stderr)
+    } else {
+        verify_message(&raw, &opts)
+    };
     if json {
         let s = serde_json::to_string_pretty(&verdict).map_err(|e| e.to_string())?;
         let _ = writeln!(stdout, "{s}");
@@ -210,6 +229,21 @@ fn run_inner(args: &[String], stdin: &mut dyn Read, stdout: &mut dyn Write) -> R
         let _ = stdout.write_all(human(&verdict).as_bytes());
     }
     Ok(exit_code(&verdict))
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn fetch_and_verify(raw: &[u8], opts: &VerifyOptions, stderr: &mut dyn Write) -> Verdict {
+    let mut notes = Vec::new();
+    let v = super::online::verify_online(raw, opts, opts.online.mode, &mut notes);
+    for n in notes {
+        let _ = writeln!(stderr, "impalemail verify: online: {n}");
+    }
+    v
+}
+
+#[cfg(target_arch = "wasm32")]
+fn fetch_and_verify(raw: &[u8], opts: &VerifyOptions, _: &mut dyn Write) -> Verdict {
+    verify_message(raw, opts)
 }
 
 fn set_input(slot: &mut Option<String>, v: &str) -> Result<(), String> {
@@ -250,6 +284,11 @@ fn human(v: &Verdict) -> String {
         out.push_str(&format!("algorithms: {}\n", s.algorithms));
         if let Some(t) = &s.signing_time {
             out.push_str(&format!("signing time (as claimed): {t}\n"));
+        }
+        for u in &s.ca_issuers {
+            out.push_str(&format!(
+                "  missing issuer certificate, published at: {u}\n"
+            ));
         }
     }
     if !d.chain.is_empty() {

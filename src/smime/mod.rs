@@ -6,6 +6,7 @@
 //! `From` ([`address`]); the result is one [`Verdict`] ([`verdict`]).
 
 pub mod address;
+pub mod aia;
 pub mod algs;
 pub mod asn1;
 pub mod cms;

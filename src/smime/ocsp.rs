@@ -24,8 +24,7 @@
 //!   SHA-1 of its key), or a delegated responder certificate from `certs` that the issuer
 //!   signed, whose issuer is the issuer's name, that carries id-kp-OCSPSigning in its
 //!   extKeyUsage (and digitalSignature when it has a keyUsage) and is valid at the check time.
-//!   The delegated certificate's own revocation is not checked (§4.2.2.2.1 leaves it to the
-//!   client; responders mark theirs id-pkix-ocsp-nocheck);
+//!   Its own revocation: see [`ResponderRevocation`];
 //! - a `SingleResponse` whose `CertID` is this certificate's (hash algorithm, both hashes and
 //!   the serial); answers about other certificates are ignored, none for this one is
 //!   [`OcspError::NotAboutCertificate`];
@@ -78,6 +77,9 @@ pub const ID_PKIX_OCSP_NONCE: ObjectIdentifier =
     ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.48.1.2");
 /// id-kp-OCSPSigning (RFC 5280 §4.2.1.12; RFC 6960 §4.2.2.2).
 pub const ID_KP_OCSP_SIGNING: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.9");
+/// id-pkix-ocsp-nocheck (RFC 6960 §4.2.2.2.1): the responder certificate is not to be checked.
+pub const ID_PKIX_OCSP_NOCHECK: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.48.1.5");
 const ID_SHA1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.14.3.2.26");
 
 /// `CertID ::= SEQUENCE { hashAlgorithm AlgorithmIdentifier, issuerNameHash OCTET STRING,
@@ -176,7 +178,7 @@ pub fn responder_urls(cert: &Certificate) -> Vec<String> {
 
 /// The URIs of the `method` entries of an `AuthorityInfoAccessSyntax ::= SEQUENCE SIZE
 /// (1..MAX) OF AccessDescription { accessMethod OID, accessLocation GeneralName }`.
-fn access_urls(der: &[u8], method: ObjectIdentifier) -> DerResult<Vec<String>> {
+pub(crate) fn access_urls(der: &[u8], method: ObjectIdentifier) -> DerResult<Vec<String>> {
     let entries = asn1::parse_whole(der, tag::SEQUENCE, "expected authorityInfoAccess", |d| {
         let mut out = Vec::new();
         while !d.is_empty() {
@@ -256,6 +258,9 @@ pub enum OcspError {
     UnknownCriticalExtension,
     /// "good" signed with a weak algorithm (SHA-1, small RSA key): not trusted to clear.
     WeakGood,
+    /// "good" from a delegated responder whose own certificate could not be checked for
+    /// revocation (see [`ResponderRevocation`]): not trusted to clear.
+    ResponderNotChecked,
 }
 
 impl std::fmt::Display for OcspError {
@@ -298,6 +303,9 @@ impl std::fmt::Display for OcspError {
             OcspError::WeakGood => {
                 f.write_str("the revocation answer is signed with weak cryptography")
             }
+            OcspError::ResponderNotChecked => f.write_str(
+                "the revocation service's own certificate could not be checked for revocation",
+            ),
         }
     }
 }
@@ -582,13 +590,54 @@ pub fn is_about(response: &[u8], subject: Subject) -> bool {
     })
 }
 
+/// What the caller knows of a delegated responder certificate's own revocation.
+///
+/// RFC 6960 §4.2.2.2.1 leaves the check of a delegated responder's certificate to the CA
+/// (which marks it id-pkix-ocsp-nocheck, or names a CRL distribution point or an OCSP
+/// responder in it) and the client's policy. What we do:
+/// - **id-pkix-ocsp-nocheck**: not checked, as the CA says (§4.2.2.2.1 first option; the
+///   CA/Browser Forum's baseline requirements make every delegated responder carry it, and
+///   keep its validity short instead);
+/// - **otherwise** it is checked against the CRLs at hand and those fetched from the
+///   distribution points (the caller's function, [`check_with`]). Revoked: the answer is not
+///   authorised. Not established: the answer may still prove "revoked" (a false "revoked"
+///   from a stolen responder key harms no reader: the verdict is only less green), never
+///   "good" ([`OcspError::ResponderNotChecked`]; the caller then names the responder's
+///   distribution points to fetch). A "good" from a responder whose key may have been stolen
+///   is exactly what revocation checking is there to stop. It is not asked by OCSP (a
+///   responder vouching for itself proves nothing, §4.2.2.2.1 third option).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResponderRevocation {
+    /// Not revoked, by a CRL.
+    Good,
+    /// Revoked.
+    Revoked,
+    /// No CRL at hand settles it.
+    NotChecked,
+}
+
 /// Checks the DER `response` for `subject` at `time` (unix seconds) and says what it proves
-/// (see the module documentation for every rule). Signatures go through `off` when given.
+/// (see the module documentation for every rule). Signatures go through `off` when given. A
+/// delegated responder without id-pkix-ocsp-nocheck counts as not checked: see [`check_with`].
 pub fn check(
     response: &[u8],
     subject: Subject,
     time: u64,
     off: Option<&Offload>,
+) -> Result<OcspStatus, OcspError> {
+    check_with(response, subject, time, off, &mut |_| {
+        ResponderRevocation::NotChecked
+    })
+}
+
+/// [`check`], with `responder` telling the revocation status of a delegated responder
+/// certificate without id-pkix-ocsp-nocheck (see [`ResponderRevocation`]).
+pub fn check_with(
+    response: &[u8],
+    subject: Subject,
+    time: u64,
+    off: Option<&Offload>,
+    responder: &mut dyn FnMut(&Certificate) -> ResponderRevocation,
 ) -> Result<OcspStatus, OcspError> {
     let r = parse_response(response)?;
     // The answer about this certificate first: a response about another one says nothing
@@ -601,7 +650,7 @@ pub fn check(
     if r.unknown_critical || single.unknown_critical {
         return Err(OcspError::UnknownCriticalExtension);
     }
-    let strength = check_signature(&r, subject, time, off)?;
+    let (strength, unchecked) = check_signature(&r, subject, time, off, responder)?;
     let now = asn1::signed_time(time);
     if single.this_update > now.saturating_add(MAX_CLOCK_SKEW_SECS) {
         return Err(OcspError::NotYetValid {
@@ -616,19 +665,26 @@ pub fn check(
     if until < now.saturating_sub(MAX_CLOCK_SKEW_SECS) {
         return Err(OcspError::Expired { until });
     }
-    if matches!(single.status, OcspStatus::Good { .. }) && strength != Strength::Strong {
-        return Err(OcspError::WeakGood);
+    if matches!(single.status, OcspStatus::Good { .. }) {
+        if strength != Strength::Strong {
+            return Err(OcspError::WeakGood);
+        }
+        if unchecked {
+            return Err(OcspError::ResponderNotChecked);
+        }
     }
     Ok(single.status.clone())
 }
 
-/// The response's signature, by the issuer or a responder it authorised (§4.2.2.2).
+/// The response's signature, by the issuer or a responder it authorised (§4.2.2.2), and
+/// whether that responder's own revocation status is not established.
 fn check_signature(
     r: &BasicResponse,
     subject: Subject,
     time: u64,
     off: Option<&Offload>,
-) -> Result<Strength, OcspError> {
+    responder: &mut dyn FnMut(&Certificate) -> ResponderRevocation,
+) -> Result<(Strength, bool), OcspError> {
     let issuer_key_hash = HashAlg::Sha1.digest(&subject.issuer_key.subject_public_key.bytes);
     let names = |key: &SubjectPublicKeyInfo, name: &NameKey| match &r.responder_id {
         ResponderId::ByName(n) => n == name,
@@ -651,7 +707,7 @@ fn check_signature(
         ResponderId::ByKey(h) => *h == issuer_key_hash,
     };
     if by_issuer {
-        return verify(subject.issuer_key);
+        return Ok((verify(subject.issuer_key)?, false));
     }
     // A delegated responder: the certificate the responderID names, from `certs`.
     let Some(delegate) = r
@@ -665,7 +721,15 @@ fn check_signature(
     };
     let chain = authorise(delegate, subject, time, off)?;
     let s = verify(&delegate.subject_public_key_info)?;
-    Ok(weakest(s, chain))
+    let unchecked = delegate.extension(ID_PKIX_OCSP_NOCHECK).is_none()
+        && match responder(delegate) {
+            ResponderRevocation::Good => false,
+            ResponderRevocation::NotChecked => true,
+            ResponderRevocation::Revoked => {
+                return Err(OcspError::Unauthorised("its certificate is revoked".into()))
+            }
+        };
+    Ok((weakest(s, chain), unchecked))
 }
 
 fn weakest(a: Strength, b: Strength) -> Strength {

@@ -536,6 +536,10 @@ pub enum PathError {
     UnknownIssuer {
         /// Issuer name that could not be found.
         issuer: String,
+        /// The caIssuers URLs (RFC 5280 §4.2.2.1) of the certificates whose issuer was not
+        /// found, for the caller to fetch ([`super::aia`]); at most
+        /// [`super::aia::MAX_CA_ISSUERS_URLS`].
+        ca_issuers: Vec<String>,
     },
     /// The end-entity certificate is self-signed and not a trust anchor.
     SelfSignedUntrusted,
@@ -688,7 +692,7 @@ impl core::fmt::Display for PathError {
                 Some(r) => write!(f, "certificate revoked ({r}): {subject}"),
                 None => write!(f, "certificate revoked: {subject}"),
             },
-            PathError::UnknownIssuer { issuer } => {
+            PathError::UnknownIssuer { issuer, .. } => {
                 write!(f, "no path to a trusted root (issuer {issuer} not found)")
             }
             PathError::SelfSignedUntrusted => f.write_str("self-signed certificate, not trusted"),
@@ -989,6 +993,11 @@ struct Search<'a, 'c> {
     crl_depth: u32,
     /// CRL-signer certificates whose validation is in progress up the stack (subject, key).
     pending: Vec<(NameKey, SubjectPublicKeyInfo)>,
+    /// caIssuers URLs of the certificates at which building stopped for want of an issuer.
+    missing: Vec<String>,
+    /// CRL distribution points of a delegated OCSP responder whose own status is not
+    /// established, for the certificate being checked (`ocsp_status`).
+    responder_crls: Vec<String>,
 }
 
 /// DSA keys may omit their parameters and inherit them from the issuer (RFC 3279
@@ -1044,12 +1053,19 @@ where
     /// named `issuer_name`; each answer about it costs one signature check from the budget
     /// (two with a delegated responder are counted as one: the responder's certificate is
     /// small and checked once per answer).
+    ///
+    /// A delegated responder without id-pkix-ocsp-nocheck is looked up in the CRLs at hand and
+    /// those fetched (`ocsp::ResponderRevocation`); when none settles it, its distribution
+    /// points are kept in `responder_crls` for the caller to fetch.
     fn ocsp_status(
         &mut self,
         cert: &Certificate,
-        issuer_key: &SubjectPublicKeyInfo,
-        issuer_name: &NameKey,
+        issuer: (&SubjectPublicKeyInfo, &NameKey, CrlSigner),
+        issuer_id: usize,
+        anchor: usize,
     ) -> Result<OcspOutcome, PathError> {
+        let (issuer_key, issuer_name, issuer_signer) = issuer;
+        let opts = self.opts;
         let subject = ocsp::Subject {
             cert,
             issuer_key,
@@ -1067,7 +1083,30 @@ where
                 continue;
             }
             self.take_sig()?;
-            match ocsp::check(response, subject, self.opts.time, self.opts.offload) {
+            let mut responder = |d: &Certificate| {
+                let scope = crl::CertScope::from_cert(d, false);
+                let mut env = PathCrlEnv {
+                    issuer: issuer_name.clone(),
+                    issuer_signer: issuer_signer.clone(),
+                    issuer_id,
+                    anchor,
+                    search: self,
+                };
+                for crls in [opts.crls, opts.online.crls] {
+                    match crl::check(&scope, crls, opts.time, &mut env) {
+                        CrlStatus::Good => return ocsp::ResponderRevocation::Good,
+                        CrlStatus::Revoked { .. } => return ocsp::ResponderRevocation::Revoked,
+                        _ => {}
+                    }
+                }
+                for u in crl_urls(&scope) {
+                    if !env.search.responder_crls.contains(&u) {
+                        env.search.responder_crls.push(u);
+                    }
+                }
+                ocsp::ResponderRevocation::NotChecked
+            };
+            match ocsp::check_with(response, subject, opts.time, opts.offload, &mut responder) {
                 Ok(ocsp::OcspStatus::Good { next_update, .. }) => {
                     return Ok(OcspOutcome::Good {
                         source: "ocsp",
@@ -1155,6 +1194,21 @@ where
             (Some(_), Some(_)) => 2,
             _ => 1,
         });
+        // No anchor and no certificate at hand has the issuer's name: what the certificate's
+        // caIssuers URLs could bring (see `aia`).
+        // (A certificate with that name already on the path is a loop, not a dead end.)
+        if !self.infos[1..].iter().any(|i| i.subject == issuer)
+            && !self.anchor_keys.contains(&issuer)
+            && !self.infos[top].self_issued()
+        {
+            for u in super::aia::ca_issuer_urls(self.infos[top].cert) {
+                if !self.missing.contains(&u)
+                    && self.missing.len() < super::aia::MAX_CA_ISSUERS_URLS
+                {
+                    self.missing.push(u);
+                }
+            }
+        }
         for c in cands {
             if self.budget.build_calls == 0 {
                 return Err(PathError::BudgetExceeded(BudgetKind::BuildCalls));
@@ -1300,6 +1354,7 @@ where
             if info.issuer != working_issuer_name {
                 return Err(PathError::UnknownIssuer {
                     issuer: super::names::display(&cert.issuer),
+                    ca_issuers: Vec::new(),
                 });
             }
             // (a)(3) revocation (RFC 5280 §6.3, see `crl`).
@@ -1334,8 +1389,14 @@ where
                 },
             };
             let unsettled = matches!(status, CrlStatus::NotChecked | CrlStatus::NotConforming(_));
+            self.responder_crls.clear();
             let mut online = if unsettled {
-                self.ocsp_status(cert, &working_key, &working_issuer_name)?
+                let signer = CrlSigner {
+                    spki: working_key.clone(),
+                    may_sign_crls: ku_allows(working_issuer_ku, key_usage::CRL_SIGN),
+                };
+                let issuer = (&working_key, &working_issuer_name, signer);
+                self.ocsp_status(cert, issuer, working_issuer_id, a)?
             } else {
                 OcspOutcome::None(None)
             };
@@ -1473,7 +1534,14 @@ where
                     entry.ocsp_request =
                         Some(base64::engine::general_purpose::STANDARD.encode(req));
                 }
-                entry.crl_urls = crl_urls(&scope);
+                // A delegated responder's own distribution points first (`ocsp_status`):
+                // the caller fetches the first URL of each entry.
+                entry.crl_urls = std::mem::take(&mut self.responder_crls);
+                for u in crl_urls(&scope) {
+                    if !entry.crl_urls.contains(&u) {
+                        entry.crl_urls.push(u);
+                    }
+                }
                 let named = entry.ocsp_url.is_some() || !entry.crl_urls.is_empty();
                 if opts.online.mode == OnlineMode::HardFail && named {
                     unknown_revocation.get_or_insert(PathError::RevocationUnknown {
@@ -1805,6 +1873,8 @@ fn validate_inner(
         best: None,
         crl_depth,
         pending,
+        missing: Vec::new(),
+        responder_crls: Vec::new(),
     };
     let mut path = vec![0usize];
     let res = match search.build(&mut path) {
@@ -1817,6 +1887,7 @@ fn validate_inner(
             } else {
                 PathError::UnknownIssuer {
                     issuer: super::names::display(&end_entity.issuer),
+                    ca_issuers: std::mem::take(&mut search.missing),
                 }
             }
         })),
@@ -1830,7 +1901,10 @@ mod tests {
 
     #[test]
     fn rank_orders_specific_over_generic() {
-        let unknown = PathError::UnknownIssuer { issuer: "x".into() };
+        let unknown = PathError::UnknownIssuer {
+            issuer: "x".into(),
+            ca_issuers: Vec::new(),
+        };
         let bad = PathError::BadSignature {
             subject: "x".into(),
         };

@@ -385,6 +385,11 @@ pub struct SignerDetails {
     pub algorithms: String,
     /// This signer's own outcome (`None` = verified), used when there are several signers.
     pub outcome: Option<Reason>,
+    /// With no path to a trusted root: the caIssuers URLs (RFC 5280 §4.2.2.1) of the
+    /// certificates whose issuer was not found, for the caller to fetch and check again with
+    /// (`super::aia`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ca_issuers: Vec<String>,
     /// The certificate's personal and organisation names (commonName, givenName, surname,
     /// pseudonym, organisation, organisational unit) the display-name check compares with;
     /// not sent (the subject in `certificate` has them).

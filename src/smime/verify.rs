@@ -854,6 +854,7 @@ fn check_signer(
         signing_time: None,
         algorithms: algs::describe(spki, &info.signature_algorithm, Some(&info.digest_alg)),
         outcome: None,
+        ca_issuers: Vec::new(),
         names: Derived(person_names(&cert.subject)),
         signing_unix: Derived(None),
     };
@@ -1063,6 +1064,9 @@ fn check_signer(
             (weak, chain, (vp.revocation_checked, vp.revocation), profile)
         }
         Err(e) => {
+            if let PathError::UnknownIssuer { ca_issuers, .. } = &e {
+                sdet.ca_issuers.clone_from(ca_issuers);
+            }
             let mut chain = vec![cert_summary(cert)];
             chain.extend(
                 sd.certificates

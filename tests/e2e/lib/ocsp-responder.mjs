@@ -10,12 +10,13 @@ import os from 'node:os';
 import path from 'node:path';
 
 /**
- * @param {{ dir: string, port: number, headers?: Record<string, string>, onRequest?: () => void }} opts
- * `dir`: holds index.txt and pki/{responder,ca}.pem; `headers`: added to every answer (CORS for
- * the browser tests); `onRequest`: called for every request (the tests count them).
+ * @param {{ dir: string, port: number, responder?: string, headers?: Record<string, string>, onRequest?: () => void }} opts
+ * `dir`: holds index.txt and pki/{responder,ca}.pem; `responder`: the signer's name in pki/
+ * (default `responder`); `headers`: added to every answer (CORS for the browser tests);
+ * `onRequest`: called for every request (the tests count them).
  * @returns {Promise<http.Server>}
  */
-export function startOcspResponder({ dir, port, headers = {}, onRequest = () => {} }) {
+export function startOcspResponder({ dir, port, responder = 'responder', headers = {}, onRequest = () => {} }) {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'impalemail-ocsp-'));
   let n = 0;
   const server = http.createServer((req, res) => {
@@ -32,7 +33,7 @@ export function startOcspResponder({ dir, port, headers = {}, onRequest = () => 
       const reqFile = path.join(work, `req-${id}.der`);
       const respFile = path.join(work, `resp-${id}.der`);
       fs.writeFileSync(reqFile, der);
-      execFile('openssl', ['ocsp', '-index', 'index.txt', '-rsigner', 'pki/responder.pem', '-rkey', 'pki/responder.key',
+      execFile('openssl', ['ocsp', '-index', 'index.txt', '-rsigner', `pki/${responder}.pem`, '-rkey', `pki/${responder}.key`,
         '-CA', 'pki/ca.pem', '-ndays', '7', '-reqin', reqFile, '-respout', respFile], { cwd: dir }, (err) => {
         if (err || !fs.existsSync(respFile)) {
           res.writeHead(500, headers);
