@@ -203,18 +203,26 @@ export async function hasHostPermission(url) {
   }
 }
 
+/** The session storage area, or an error where the browser lacks it. */
+const sessionArea = () => {
+  const area = api.storage?.session;
+  if (!area) throw new Error('this browser has no session storage');
+  return area;
+};
+
 /**
  * The extension's session storage (kept in memory by the browser, cleared when it quits; in
- * both browsers since MV3). `null` where the browser lacks it, so callers fall back to memory.
- * @type {{ get(key: string): Promise<Record<string, unknown>>, set(items: Record<string, unknown>): Promise<void>, remove(key: string): Promise<void> } | null}
+ * both browsers since MV3). Where the browser lacks it every call rejects, and callers fall
+ * back to memory. Nothing here runs at load: this module is also bundled into the content
+ * script, which runs in every frame, and reading `storage` there would make Chromium build the
+ * storage API's bindings in every frame for nothing.
+ * @type {{ get(key: string): Promise<Record<string, unknown>>, set(items: Record<string, unknown>): Promise<void>, remove(key: string): Promise<void> }}
  */
-export const storageSession = api.storage?.session
-  ? {
-      get: (key) => api.storage.session.get(key),
-      set: (items) => api.storage.session.set(items),
-      remove: (key) => api.storage.session.remove(key),
-    }
-  : null;
+export const storageSession = {
+  get: async (key) => sessionArea().get(key),
+  set: async (items) => sessionArea().set(items),
+  remove: async (key) => sessionArea().remove(key),
+};
 
 /**
  * The toolbar button's badge for one tab: only that tab shows it, and the browser drops it
