@@ -1,6 +1,7 @@
 // @ts-check
 /**
- * The words of an S/MIME verdict in the user's language, for every place that shows one: the
+ * The words of a verdict (S/MIME's, or DKIM's when it is the one shown: `kind: 'dkim'`,
+ * background/dkim.js) in the user's language, for every place that shows one: the
  * popup and its file check (`ui/verdict.js`), the in-page badge (`content/webmail/badge.js`)
  * and the toolbar tooltip (`background/webmail.js`). One table, so the three never disagree.
  *

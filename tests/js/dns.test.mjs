@@ -173,3 +173,20 @@ test('one verdict: S/MIME when signed; DKIM when S/MIME found none and DNS is on
   const signed = await open(fs.readFileSync(path.join(ROOT, 'tests/fixtures/smime/generated/001.eml')));
   assert.notEqual(signed.verdict.kind, 'dkim', 'an S/MIME-signed message is S/MIME\'s');
 });
+
+test('the alias-leak note on a DKIM-verified message names the domain DKIM proved', async () => {
+  const { call } = await import('../../extension/background/core.js');
+  local.set(wm.WEBMAIL_SITES_KEY, [{ origin: 'http://127.0.0.1:8080', adapter: 'roundcube' }]);
+  // The fixtures are from alice@news.example.com (subdomain-from.eml: d=example.com) to bob@example.org.
+  const csv = 'id,address,source,provider_id,site,origin,created,expires,state,label,note\r\n'
+    + 't1,bob@example.org,catch-all,,shop.example.net,,1,,active,,\r\n';
+  local.set('vault', await call((c) => c.vaultApply(undefined, { op: 'import', text: csv })));
+  await dns.setDnsSettings({ on: true, resolver: 'custom', custom: `${doh.url}/dns-query` });
+  const tab = { id: 'test', url: 'http://127.0.0.1:8080/?_task=mail', tabUrl: 'http://127.0.0.1:8080/', tabId: 6, frameId: 0 };
+  const { ticket } = await wm.webmailContentHandlers['webmail.begin']({}, tab);
+  const r = /** @type {any} */ (await wm.webmailContentHandlers['webmail.verify']({ ticket, raw: mail('subdomain-from.eml').toString('base64') }, tab));
+  assert.equal(r.words.look, 'domain', JSON.stringify(r.verdict));
+  assert.equal(r.verdict.signing_domain, 'example.com');
+  assert.deepEqual(r.aliases.map((/** @type {any} */ a) => [a.sender_site, a.other_sender]), [['example.com', true]]);
+  assert.match(r.words.personal.join(' '), /made for shop\.example\.net, but the sender is example\.com/);
+});
