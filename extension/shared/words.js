@@ -93,8 +93,6 @@ export function verdictWords(v) {
  */
 export const DKIM_REASON_FIELDS = {
   several_from: ['count'],
-  key_not_found: ['name'],
-  dns_failed: ['name'],
   expired: ['at'],
   weak: ['what'],
   not_aligned: ['signer', 'from'],
