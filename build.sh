@@ -15,6 +15,7 @@
 #   ./build.sh bench [ARGS]         S/MIME verify side by side: native, wasm (Node, Chromium), OpenSSL, PKI.js; --quick (tools/bench/README.md)
 #   ./build.sh bench page-cost      the content script's cost on pages it does not help, against an empty control extension
 #   ./build.sh bench time-to-verdict  opening a message in the real Roundcube to its verdict (warm / stopped worker)
+#   ./build.sh bench dkim           a DKIM check's time beyond DNS (wasm in Node, WebCrypto), and a DoH lookup's
 #
 # Installs are idempotent and quiet when everything is present.
 set -euo pipefail
@@ -372,6 +373,8 @@ bench() {
     node tools/bench/time-to-verdict.mjs "$@"
     return
   fi
+  # `./build.sh bench dkim [--iters N]`: a DKIM check's time beyond DNS (also at the end of the full run).
+  if [ "${1:-}" = dkim ]; then shift; node tools/bench/dkim.mjs "$@"; return; fi
   tools/bench/run.sh "$@"
 }
 

@@ -85,7 +85,7 @@ fn usage_errors_in_plain_words() {
     assert_eq!(code, 3);
     assert_eq!(
         err,
-        "impalemail verify: --dkim and --dns-answers go together; try --help\n"
+        "impalemail verify: --dkim goes with --dns-answers or --doh; try --help\n"
     );
     let bad = format!("{}gen.py", dir());
     let (code, _, err) = run(&["--dkim", "--dns-answers", &bad, &mail], b"");

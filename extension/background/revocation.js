@@ -148,7 +148,7 @@ async function readLimited(r, limit) {
  * @param {string} url @param {RequestInit} init @param {number} limit @param {number} timeout
  * @param {FetchLike} fetchImpl @returns {Promise<Uint8Array | null>}
  */
-async function fetchLimited(url, init, limit, timeout, fetchImpl) {
+export async function fetchLimited(url, init, limit, timeout, fetchImpl) {
   let u;
   try {
     u = new URL(url);

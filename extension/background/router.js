@@ -15,6 +15,7 @@
 import { getURL, runtimeId } from '../shared/ext.js';
 import { aliasPageHandlers } from './aliases.js';
 import { call } from './core.js';
+import { dnsPageHandlers } from './dns.js';
 import { formsContentHandlers, formsPageHandlers, formsPrefsContentHandlers } from './forms.js';
 import { smimePageHandlers } from './smime.js';
 import { webmailContentHandlers, webmailPageHandlers } from './webmail.js';
@@ -58,6 +59,7 @@ const extensionPageHandlers = {
   .../** @type {Record<string, Handler>} */ (aliasPageHandlers),
   .../** @type {Record<string, Handler>} */ (webmailPageHandlers),
   .../** @type {Record<string, Handler>} */ (smimePageHandlers),
+  .../** @type {Record<string, Handler>} */ (dnsPageHandlers),
   ...formsPageHandlers,
   /** What the popup shows about the core. */
   'core.info': async () => call((c) => ({ version: c.coreVersion() })),

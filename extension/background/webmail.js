@@ -24,6 +24,7 @@ import { isMarkColor, MARK_COLORS } from '../shared/mark.js';
 import { aliasUseText, badgeWords, continuityText, localised, noticeTexts, verdictLook, verdictWords } from '../shared/words.js';
 import { vault } from './aliases.js';
 import { call } from './core.js';
+import { dkimFor, provenDomain, strongest } from './dkim.js';
 import { verifyBytes, verifyP7mBytes } from './smime.js';
 
 /**
@@ -107,6 +108,8 @@ export const FETCH_PROBLEMS = /** @type {const} */ (['too_large', 'request_check
 /** The toolbar badge per outcome: short text, colour, and the i18n-free title prefix. */
 const BADGE = {
   verified: { text: '✓', color: '#1a7f37' },
+  // DKIM: the sender's domain, not a person (background/dkim.js): not the person-level tick.
+  domain: { text: '@', color: '#1f5fa8' },
   // Verified, with a notice the reader must see (a display name the certificate does not
   // carry, replies going elsewhere, a Date: far from the signing time): not the plain green
   // tick, so the toolbar does not say less than the in-page badge.
@@ -454,11 +457,16 @@ function adapterOf(a) {
   return name;
 }
 
-/** The user's aliases the message was sent to. @param {Verdict} verdict @returns {Promise<AliasUse[]>} */
+/**
+ * The user's aliases the message was sent to. The sender's site they are compared with is the
+ * DKIM-aligned domain when DKIM verified one (`provenDomain`), else the From address's.
+ * @param {Verdict} verdict @returns {Promise<AliasUse[]>}
+ */
 async function aliasesAddressed(verdict) {
   const recipients = Array.isArray(verdict.details?.recipients) ? verdict.details.recipients.map((/** @type {any} */ m) => String(m?.address ?? '')) : [];
   if (recipients.length === 0) return [];
-  const from = fromAddress(verdict);
+  const proven = provenDomain(verdict);
+  const from = proven ? `@${proven}` : fromAddress(verdict);
   const doc = await vault();
   if (!doc) return [];
   return call((c) => c.vaultAliasesAddressed(doc, recipients, from ?? undefined));
@@ -583,8 +591,10 @@ export const webmailContentHandlers = {
       throw fail('TooLarge', `the message is larger than ${MAX_WEBMAIL_MESSAGE_BYTES} bytes`);
     }
     const bytes = decodeBase64(raw);
-    const verdict = /** @type {Verdict} */ (await verifyBytes(bytes));
-    const continuity = await checkContinuity(verdict, new Date());
+    const smime = /** @type {Verdict} */ (await verifyBytes(bytes));
+    // Key continuity is S/MIME's (a DKIM key says nothing about a person, and domains rotate them).
+    const continuity = await checkContinuity(smime, new Date());
+    const verdict = /** @type {Verdict} */ (strongest(smime, await dkimFor(smime, bytes)));
     const aliases = await aliasesAddressed(verdict).catch(() => []);
     const mark = await personalMark();
     const current = await show(tabId, ticket, { state: 'done', verdict, continuity, aliases });
@@ -702,7 +712,8 @@ export const webmailPageHandlers = {
     if (raw.length > MAX_WEBMAIL_MESSAGE_B64) throw fail('TooLarge', `the file is larger than ${MAX_WEBMAIL_MESSAGE_BYTES} bytes`);
     const bytes = decodeBase64(raw);
     if (bytes.length === 0) throw fail('BadMessage', 'the file is empty');
-    const verdict = /** @type {Verdict} */ (kind === 'p7m' ? await verifyP7mBytes(bytes) : await verifyBytes(bytes));
+    const smime = /** @type {Verdict} */ (kind === 'p7m' ? await verifyP7mBytes(bytes) : await verifyBytes(bytes));
+    const verdict = /** @type {Verdict} */ (kind === 'p7m' ? smime : strongest(smime, await dkimFor(smime, bytes)));
     const aliases = await aliasesAddressed(verdict).catch(() => []);
     return { verdict, aliases };
   },

@@ -37,7 +37,8 @@ export const MENU_PALETTE = {
 };
 
 /**
- * The badge's colours: a background and border per verdict look (`ok` verified, `bad` invalid,
+ * The badge's colours: a background and border per verdict look (`ok` verified, `dom` the
+ * sender's domain verified by DKIM (not a person: blue, not green), `bad` invalid,
  * `warn` not verified or failed, `none` unsigned or pending); `fg` and `soft` (the summary and
  * labels) are text on every look's background, `warnText` the notices; `icon*` the round
  * icon's fill under white text.
@@ -46,14 +47,14 @@ export const BADGE_PALETTE = {
   light: {
     fg: '#111111', soft: '#333333', line: '#cccccc', focus: '#1d4ed8', warnText: '#8a4b00',
     okBg: '#e9f7ee', okLine: '#1a7f37', badBg: '#fdecec', badLine: '#c62828', warnBg: '#fff5e0', warnLine: '#b26a00',
-    noneBg: '#f3f4f6', noneLine: '#7d828c',
-    iconOk: '#1a7f37', iconBad: '#c62828', iconWarn: '#975a00', iconNone: '#5f6571',
+    noneBg: '#f3f4f6', noneLine: '#7d828c', domBg: '#e8f0fb', domLine: '#1f5fa8',
+    iconOk: '#1a7f37', iconBad: '#c62828', iconWarn: '#975a00', iconNone: '#5f6571', iconDom: '#1f5fa8',
   },
   dark: {
     fg: '#ececf1', soft: '#c4c8d0', line: '#4a4e58', focus: '#8ab4ff', warnText: '#f0b45a',
     okBg: '#15281c', okLine: '#3fb950', badBg: '#2e1719', badLine: '#f47067', warnBg: '#2c2213', warnLine: '#d29922',
-    noneBg: '#24262b', noneLine: '#8b949e',
-    iconOk: '#1a7f37', iconBad: '#c62828', iconWarn: '#975a00', iconNone: '#5f6571',
+    noneBg: '#24262b', noneLine: '#8b949e', domBg: '#14213a', domLine: '#58a6ff',
+    iconOk: '#1a7f37', iconBad: '#c62828', iconWarn: '#975a00', iconNone: '#5f6571', iconDom: '#1f5fa8',
   },
 };
 

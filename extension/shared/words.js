@@ -1,6 +1,7 @@
 // @ts-check
 /**
- * The words of an S/MIME verdict in the user's language, for every place that shows one: the
+ * The words of a verdict (S/MIME's, or DKIM's when it is the one shown: `kind: 'dkim'`,
+ * background/dkim.js) in the user's language, for every place that shows one: the
  * popup and its file check (`ui/verdict.js`), the in-page badge (`content/webmail/badge.js`)
  * and the toolbar tooltip (`background/webmail.js`). One table, so the three never disagree.
  *
@@ -50,9 +51,11 @@ export function localised(key, subs, fallback) {
  * Unsigned mail from a sender whose earlier mail was signed stays amber (the continuity note
  * says why).
  * @param {{ status: string, reason?: { kind?: unknown } | null }} v @param {unknown} [continuity]
- * @returns {'verified' | 'invalid' | 'not_verified' | 'unsigned'}
+ * @returns {'verified' | 'domain' | 'invalid' | 'not_verified' | 'unsigned'}
  */
 export function verdictLook(v, continuity) {
+  // DKIM's green is about a domain, never a person: its own look (background/dkim.js).
+  if (v.status === 'verified' && /** @type {any} */ (v).kind === 'dkim') return 'domain';
   if (v.status === 'verified' || v.status === 'invalid') return v.status;
   return v.reason?.kind === 'unsigned' && !continuity ? 'unsigned' : 'not_verified';
 }
@@ -64,6 +67,7 @@ export function verdictLook(v, continuity) {
 export function verdictWords(v) {
   const summary = String(v.summary ?? '');
   const explanation = String(v.explanation ?? '');
+  if (/** @type {any} */ (v).kind === 'dkim') return dkimWords(/** @type {any} */ (v));
   if (v.status === 'verified') {
     const who = String(v.details?.signer?.addresses?.[0] ?? '');
     return {
@@ -80,6 +84,47 @@ export function verdictWords(v) {
   });
   const name = camel(kind);
   return { summary: localised(`reason${name}`, subs, summary), explanation: localised(`explain${name}`, [], explanation) };
+}
+
+/**
+ * The data fields each DKIM reason kind (src/dkim/verdict.rs `DkimReason`) puts into its
+ * sentence (`dkimReason<Kind>`), in placeholder order.
+ * @type {Record<string, string[]>}
+ */
+export const DKIM_REASON_FIELDS = {
+  several_from: ['count'],
+  expired: ['at'],
+  weak: ['what'],
+  not_aligned: ['signer', 'from'],
+  malformed: ['what'],
+  unsupported: ['what'],
+};
+
+/** Which explanation (`dkimExplain<Name>`) each DKIM reason kind has, as the core groups them. @type {Record<string, string>} */
+const DKIM_EXPLAIN = {
+  unsigned: 'None', no_from: 'None', several_from: 'SeveralFrom', body_changed: 'Changed', header_changed: 'Changed',
+  text_added: 'TextAdded', not_aligned: 'NotAligned', from_not_signed: 'FromNotSigned',
+};
+
+/**
+ * A DKIM verdict's words: green names the domain whose servers sent it, never a person; red
+ * (a failure under the From domain's DMARC reject or quarantine policy) says what the domain asks.
+ * @param {{ status: string, reason: any, summary: string, explanation: string, signing_domain?: string,
+ *   from_domain?: string, dmarc_policy?: string }} v
+ */
+function dkimWords(v) {
+  if (v.status === 'verified') {
+    const d = String(v.signing_domain ?? '');
+    return { summary: localised('dkimVerifiedSummary', [d], v.summary), explanation: localised('dkimExplainVerified', [d], v.explanation) };
+  }
+  const kind = String(v.reason?.kind ?? '');
+  const subs = (DKIM_REASON_FIELDS[kind] ?? []).map((f) => String(v.reason?.[f] ?? ''));
+  const summary = localised(`dkimReason${camel(kind)}`, subs, v.summary);
+  const policy = v.status === 'invalid' && (v.dmarc_policy === 'reject' || v.dmarc_policy === 'quarantine') ? v.dmarc_policy : null;
+  const explanation = policy
+    ? localised(`dkimExplainPolicy${camel(policy)}`, [String(v.from_domain ?? '')], v.explanation)
+    : localised(`dkimExplain${DKIM_EXPLAIN[kind] ?? 'Other'}`, [], v.explanation);
+  return { summary, explanation };
 }
 
 /**

@@ -10,6 +10,7 @@ import { MARK_COLORS } from '../shared/mark.js';
 import { blobToBase64 } from '../shared/base64.js';
 import { certificateSave } from './cert-files.js';
 import { byId, formatDate, h, showError } from './components.js';
+import { startDkimDns } from './dkim-dns.js';
 import { startSites } from './webmail-sites.js';
 
 /** Largest certificate file read (bytes; the background refuses more too). */
@@ -236,4 +237,4 @@ async function startRevocation() {
   }
 }
 
-Promise.all([startMark(), startRoots(), startRevocation(), startSites(), startSeen()]).finally(() => { document.body.dataset.smimeReady = '1'; });
+Promise.all([startMark(), startRoots(), startRevocation(), startDkimDns(), startSites(), startSeen()]).finally(() => { document.body.dataset.smimeReady = '1'; });

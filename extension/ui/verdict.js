@@ -45,6 +45,7 @@ export { fingerprint, verdictWords };
 /** The status line's label key and its icon (decorative: the label says the same in words). */
 const STATUS = {
   verified: { key: 'verdictVerified', icon: '\u2713' },
+  domain: { key: 'wmBadgeDomain', icon: '@' },
   invalid: { key: 'verdictInvalid', icon: '\u2717' },
   not_verified: { key: 'verdictNotVerified', icon: '!' },
   unsigned: { key: 'verdictUnsigned', icon: '\u2013' },

@@ -10,6 +10,7 @@ import { i18n, openOptionsPage, send } from '../shared/ext.js';
 import { markColor } from '../shared/mark.js';
 import { GENERATORS, byId, h, settingsErrorField, showError } from './components.js';
 import { localize } from './i18n.js';
+import { startDkimDns } from './dkim-dns.js';
 import { startSites } from './webmail-sites.js';
 
 /** The provider id of the no-account temporary inbox. */
@@ -181,4 +182,4 @@ localize(document);
 byId('try-new').addEventListener('click', () => void onTry());
 byId('mark-change').addEventListener('click', () => void openOptionsPage('mark-section'));
 byId('open-options').addEventListener('click', () => void openOptionsPage());
-Promise.all([startSource(), startMark(), startSites()]).finally(() => { document.body.dataset.ready = '1'; });
+Promise.all([startSource(), startMark(), startSites(), startDkimDns()]).finally(() => { document.body.dataset.ready = '1'; });

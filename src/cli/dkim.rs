@@ -1,6 +1,6 @@
 //! `impalemail verify --dkim`: the DKIM and DMARC check of one message (`crate::dkim`) with
-//! DNS answers from a file, the same exit statuses as the S/MIME check. DNS over HTTPS from
-//! the command line (`--doh`) is not there yet.
+//! DNS answers from a file (`--dns-answers`) or asked of a DNS-over-HTTPS resolver (`--doh`,
+//! [`super::doh`], native only), the same exit statuses as the S/MIME check.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -9,38 +9,71 @@ use crate::dkim::{DkimJob, DkimVerdict, DnsAnswer, DnsResult};
 use crate::smime::offload::SignatureAnswer;
 use crate::smime::verdict::Status;
 
-/// Checks `raw` at `now` with the TXT records of `answers_file`, a JSON object from DNS name
-/// to its records (`{"sel._domainkey.example.com": ["v=DKIM1; p=..."]}`): a name the core
-/// asks for that the file does not hold has no record. Prints the verdict, returns the
+/// Where the DNS answers come from.
+#[derive(Debug, Clone, Copy)]
+pub enum DnsSource<'a> {
+    /// `--dns-answers FILE`: a JSON object from DNS name to its TXT records
+    /// (`{"sel._domainkey.example.com": ["v=DKIM1; p=..."]}`); a name the core asks for that
+    /// the file does not hold has no record.
+    File(&'a str),
+    /// `--doh URL`: asked of that DNS-over-HTTPS resolver (RFC 8484), one GET per name.
+    Doh(&'a str),
+}
+
+/// The answers to the core's queries from `source`.
+fn answers(
+    source: DnsSource<'_>,
+    queries: Vec<crate::dkim::DnsQuery>,
+) -> Result<Vec<DnsAnswer>, String> {
+    match source {
+        DnsSource::File(answers_file) => {
+            let text = std::fs::read(answers_file)
+                .map_err(|e| format!("cannot read `{answers_file}`: {e}"))?;
+            let zone: BTreeMap<String, Vec<String>> = serde_json::from_slice(&text).map_err(|e| {
+                format!("`{answers_file}` is not a JSON object of DNS names to lists of TXT records: {e}")
+            })?;
+            let zone: BTreeMap<String, Vec<String>> = zone
+                .into_iter()
+                .map(|(name, records)| (name.trim_end_matches('.').to_ascii_lowercase(), records))
+                .collect();
+            Ok(queries
+                .into_iter()
+                .map(|q| DnsAnswer {
+                    result: zone
+                        .get(&q.name)
+                        .map_or(DnsResult::NoRecord, |r| DnsResult::Txt(r.clone())),
+                    name: q.name,
+                })
+                .collect())
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        DnsSource::Doh(url) => {
+            super::doh::check_url(url)?;
+            let agent = super::doh::agent();
+            Ok(queries
+                .into_iter()
+                .map(|q| DnsAnswer {
+                    result: super::doh::lookup(&agent, url, &q.name),
+                    name: q.name,
+                })
+                .collect())
+        }
+        #[cfg(target_arch = "wasm32")]
+        DnsSource::Doh(_) => Err("--doh is not available in this build".into()),
+    }
+}
+
+/// Checks `raw` at `now` with the TXT records from `source`. Prints the verdict, returns the
 /// exit status.
 pub fn run(
     raw: &[u8],
     now: i64,
-    answers_file: &str,
+    source: DnsSource<'_>,
     json: bool,
     stdout: &mut dyn Write,
 ) -> Result<i32, String> {
-    let text =
-        std::fs::read(answers_file).map_err(|e| format!("cannot read `{answers_file}`: {e}"))?;
-    let zone: BTreeMap<String, Vec<String>> = serde_json::from_slice(&text).map_err(|e| {
-        format!("`{answers_file}` is not a JSON object of DNS names to lists of TXT records: {e}")
-    })?;
-    let zone: BTreeMap<String, Vec<String>> = zone
-        .into_iter()
-        .map(|(name, records)| (name.trim_end_matches('.').to_ascii_lowercase(), records))
-        .collect();
     let mut job = DkimJob::new(raw, now);
-    let answers = job
-        .dns_queries()
-        .into_iter()
-        .map(|q| DnsAnswer {
-            result: zone
-                .get(&q.name)
-                .map_or(DnsResult::NoRecord, |r| DnsResult::Txt(r.clone())),
-            name: q.name,
-        })
-        .collect();
-    job.set_dns(answers);
+    job.set_dns(answers(source, job.dns_queries())?);
     // "Unavailable": the core checks each RSA signature with its own maths.
     let verdict = job.run(|_| SignatureAnswer::Unavailable);
     if json {

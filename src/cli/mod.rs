@@ -7,6 +7,8 @@ use std::io::{Read, Write};
 
 pub mod alias;
 pub mod dkim;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod doh;
 pub mod forms;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod online;

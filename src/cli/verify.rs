@@ -45,9 +45,12 @@ OPTIONS:
                               subject key identifiers, positive serial numbers, subjects):
                               a broken one is invalid, not a warning (as openssl -x509_strict)
     --dkim                    Check the DKIM signature and DMARC alignment (RFC 6376, RFC 7489)
-                              instead of S/MIME; needs --dns-answers
+                              instead of S/MIME; needs --dns-answers or --doh
     --dns-answers <file>      With --dkim: the DNS TXT records, a JSON object of names to
                               lists of records; a name it does not hold has no record
+    --doh <url>               With --dkim: ask this DNS-over-HTTPS resolver (RFC 8484), e.g.
+                              https://dns.quad9.net/dns-query; it learns the signing and
+                              From domains. A name it cannot answer is a failed lookup
     --json                    Print the verdict as JSON
     -h, --help                Print this help
 
@@ -92,6 +95,7 @@ fn run_inner(
     let mut dkim = false;
     let mut online = false;
     let mut dns_answers: Option<String> = None;
+    let mut doh: Option<String> = None;
     let mut input: Option<String> = None;
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -166,6 +170,7 @@ fn run_inner(
             "--dkim" => dkim = true,
             "--online" => online = true,
             "--dns-answers" => dns_answers = Some(value("--dns-answers")?),
+            "--doh" => doh = Some(value("--doh")?),
             "-" => set_input(&mut input, "-")?,
             s if s.starts_with('-') => {
                 return Err(format!("unknown option `{s}`; try --help"));
@@ -174,8 +179,17 @@ fn run_inner(
         }
     }
     let input = input.ok_or("no message file given (use `-` for stdin); try --help")?;
-    if dkim != dns_answers.is_some() {
-        return Err("--dkim and --dns-answers go together; try --help".into());
+    let source = match (&dns_answers, &doh) {
+        (Some(file), None) => Some(super::dkim::DnsSource::File(file)),
+        (None, Some(url)) => Some(super::dkim::DnsSource::Doh(url)),
+        (None, None) => None,
+        (Some(_), Some(_)) => return Err("--dns-answers and --doh: give one of them".into()),
+    };
+    if dkim != source.is_some() {
+        return Err("--dkim goes with --dns-answers or --doh; try --help".into());
+    }
+    if online && (mode == Some(OnlineMode::Off) || dkim) {
+        return Err("--online fetches for the S/MIME revocation check: not with --revocation off or --dkim; try --help".into());
     }
     let raw = if input == "-" {
         let mut buf = Vec::new();
@@ -193,9 +207,9 @@ fn run_inner(
             .map_err(|_| "the system clock is before 1970")?
             .as_secs(),
     };
-    if let Some(file) = &dns_answers {
+    if let Some(source) = source {
         let now = i64::try_from(now).map_err(|_| "--at: the time is too far away")?;
-        return super::dkim::run(&raw, now, file, json, stdout);
+        return super::dkim::run(&raw, now, source, json, stdout);
     }
     let mut opts = VerifyOptions::new(now, &roots);
     opts.use_builtin_roots = builtin;
@@ -204,9 +218,6 @@ fn run_inner(
     opts.skip_sender_check = skip_sender;
     opts.require_revocation = require_revocation;
     opts.strict = strict;
-    if online && (mode == Some(OnlineMode::Off) || dkim) {
-        return Err("--online fetches for the S/MIME revocation check: not with --revocation off or --dkim; try --help".into());
-    }
     let default_mode = if ocsp.is_empty() && !online {
         OnlineMode::Off
     } else {

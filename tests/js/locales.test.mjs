@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { installFakeBrowser } from './fake-browser.mjs';
 
 installFakeBrowser();
-const { REASON_FIELDS, camel } = await import('../../extension/shared/words.js');
+const { DKIM_REASON_FIELDS, REASON_FIELDS, camel } = await import('../../extension/shared/words.js');
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const DIR = path.join(ROOT, 'extension/_locales');
@@ -174,5 +174,19 @@ test('every reason kind of the core has its summary and explanation, with its fi
     assert.equal(placeholders(en[`reason${kind}`]).length, (REASON_FIELDS[snake] ?? []).length,
       `reason${kind}: one placeholder per field words.js passes`);
     assert.deepEqual(placeholders(en[`explain${kind}`]), [], `explain${kind} takes no placeholders`);
+  }
+});
+
+test('every DKIM reason kind of the core has its summary, with its fields as placeholders', () => {
+  const src = fs.readFileSync(path.join(ROOT, 'src/dkim/verdict.rs'), 'utf8');
+  const body = src.match(/pub enum DkimReason \{([\s\S]*?)\n\}/)?.[1];
+  assert.ok(body, 'src/dkim/verdict.rs has no `pub enum DkimReason`');
+  const kinds = [...body.matchAll(/^ {4}([A-Z][A-Za-z0-9]*)\b/gm)].map((x) => x[1]);
+  assert.ok(kinds.length >= 15 && kinds.includes('BodyChanged') && kinds.includes('NotAligned'), `parsed ${kinds}`);
+  for (const kind of kinds) {
+    assert.ok(en[`dkimReason${kind}`], `en lacks dkimReason${kind}`);
+    const snake = kind.replace(/[A-Z]/g, (c, i) => (i ? '_' : '') + c.toLowerCase());
+    assert.equal(placeholders(en[`dkimReason${kind}`]).length, (DKIM_REASON_FIELDS[snake] ?? []).length,
+      `dkimReason${kind}: one placeholder per field words.js passes`);
   }
 });

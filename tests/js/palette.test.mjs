@@ -83,16 +83,16 @@ test('the badge: text AA on every verdict look, white on every icon and mark, th
   for (const [scheme, p] of Object.entries(BADGE_PALETTE)) {
     /** @type {[string, string, string, number][]} */
     const pairs = [];
-    for (const look of ['ok', 'bad', 'warn', 'none']) {
+    for (const look of ['ok', 'dom', 'bad', 'warn', 'none']) {
       const bg = p[`${look}Bg`];
       for (const text of ['fg', 'soft', 'warnText']) pairs.push([`${text} on ${look}Bg`, p[text], bg, AA_TEXT]);
       pairs.push([`focus on ${look}Bg`, p.focus, bg, AA_NON_TEXT]);
       pairs.push([`${look}Line on ${look}Bg`, p[`${look}Line`], bg, AA_NON_TEXT]);
     }
-    for (const icon of ['iconOk', 'iconBad', 'iconWarn', 'iconNone']) pairs.push([`white on ${icon}`, '#ffffff', p[icon], AA_TEXT]);
+    for (const icon of ['iconOk', 'iconDom', 'iconBad', 'iconWarn', 'iconNone']) pairs.push([`white on ${icon}`, '#ffffff', p[icon], AA_TEXT]);
     for (const c of MARK_COLORS) pairs.push([`white on the mark ${c}`, '#ffffff', c, AA_TEXT]);
     // On the light looks the mark's own colour stands out; on the dark ones its white ring does.
-    for (const look of ['ok', 'bad', 'warn', 'none']) {
+    for (const look of ['ok', 'dom', 'bad', 'warn', 'none']) {
       for (const c of MARK_COLORS) pairs.push([`mark ${c} (or its ring) on ${look}Bg`, scheme === 'dark' ? '#ffffff' : c, p[`${look}Bg`], AA_NON_TEXT]);
     }
     assertPairs(scheme, pairs);

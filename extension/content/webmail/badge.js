@@ -35,9 +35,9 @@ const MAX_CHAIN_SHOWN = 10;
  */
 
 /** A verdict's icon and title by its look (`verdictLook`). @type {Record<string, string>} */
-const ICON = { verified: '✓', invalid: '!', unsigned: '–', not_verified: '?' };
+const ICON = { verified: '✓', domain: '@', invalid: '!', unsigned: '–', not_verified: '?' };
 /** @type {Record<string, string>} */
-const TITLE = { verified: 'wmBadgeVerified', invalid: 'wmBadgeInvalid', unsigned: 'wmBadgeUnsigned', not_verified: 'wmBadgeNotVerified' };
+const TITLE = { verified: 'wmBadgeVerified', domain: 'wmBadgeDomain', invalid: 'wmBadgeInvalid', unsigned: 'wmBadgeUnsigned', not_verified: 'wmBadgeNotVerified' };
 
 const STYLE = `${paletteCss('.box', BADGE_PALETTE)}
 :host { all: initial !important; display: block !important; margin: 6px 0 !important; contain: content; }
@@ -46,6 +46,7 @@ const STYLE = `${paletteCss('.box', BADGE_PALETTE)}
   background: var(--noneBg); padding: 6px 10px; }
 .box.verified { border-color: var(--okLine); background: var(--okBg); }
 .box.invalid { border-color: var(--badLine); background: var(--badBg); }
+.box.domain { border-color: var(--domLine); background: var(--domBg); }
 .box.not_verified, .box.failed { border-color: var(--warnLine); background: var(--warnBg); }
 .box.verified.noticed { border-color: var(--warnLine); border-style: dashed; }
 .row { display: flex; align-items: center; gap: 8px; flex-wrap: wrap; }
@@ -53,7 +54,7 @@ button.toggle { all: unset; cursor: pointer; display: flex; align-items: center;
 button.toggle:focus-visible { outline: 2px solid var(--focus); outline-offset: 2px; }
 .icon { font-weight: 700; width: 1.4em; height: 1.4em; border-radius: 50%; color: #fff; display: inline-flex;
   align-items: center; justify-content: center; background: var(--iconNone); flex: none; }
-.verified .icon { background: var(--iconOk); } .invalid .icon { background: var(--iconBad); }
+.verified .icon { background: var(--iconOk); } .domain .icon { background: var(--iconDom); } .invalid .icon { background: var(--iconBad); }
 .not_verified .icon, .failed .icon { background: var(--iconWarn); }
 .title { font-weight: 700; } .summary { color: var(--soft); }
 .mark { flex: none; } .mark[hidden], .words[hidden] { display: none; } .words { display: block; margin: 4px 0; }
