@@ -30,6 +30,8 @@ const ADAPTERS = [
   { url: (loc) => /^\/mail\/u\/[0-9]/.test(loc.pathname), load: () => import(EXT_NS.runtime.getURL('content/wm-gmail.js')) },
   // Outlook on the web: `/mail/` (not Gmail's `/mail/u/`).
   { url: (loc) => /^\/mail\/(?!u\/)/.test(loc.pathname), load: () => import(EXT_NS.runtime.getURL('content/wm-outlook.js')) },
+  // Outlook on the web on premises (Exchange 2016/2019): `/owa/`, `/owa/projection.aspx`.
+  { url: (loc) => /^\/owa\//i.test(loc.pathname), load: () => import(EXT_NS.runtime.getURL('content/wm-owa.js')) },
 ];
 
 /**

@@ -27,18 +27,18 @@ export const STRICT_CSP = "default-src 'self'; script-src 'self'; object-src 'no
  */
 
 /** @param {http.ServerResponse} res @param {number} status @param {Record<string, string>} headers @param {string | Buffer} body */
-function send(res, status, headers, body) {
+export function send(res, status, headers, body) {
   res.writeHead(status, { 'cache-control': 'no-store', ...headers });
   res.end(body);
 }
 
 /** @param {http.IncomingMessage} req */
-function cookies(req) {
+export function cookies(req) {
   return Object.fromEntries((req.headers.cookie ?? '').split(';').map((c) => c.trim().split('=')).filter((kv) => kv.length === 2));
 }
 
 /** @param {http.Server} srv @returns {Promise<http.Server & { origin: string }>} */
-function listen(srv) {
+export function listen(srv) {
   return new Promise((resolve, reject) => {
     srv.on('error', reject);
     srv.listen(0, '127.0.0.1', () => {
@@ -49,7 +49,7 @@ function listen(srv) {
 }
 
 /** What the page scripts get: everything but the bytes. @param {ReplicaMessage[]} messages */
-const pageData = (messages) => JSON.stringify(messages.map((m) => ({ id: m.id, thread: m.thread, subject: m.subject, from: m.from, bodyHtml: m.bodyHtml })));
+export const pageData = (messages) => JSON.stringify(messages.map((m) => ({ id: m.id, thread: m.thread, subject: m.subject, from: m.from, bodyHtml: m.bodyHtml })));
 
 // ------------------------------------------------------------------ Gmail
 
@@ -176,6 +176,34 @@ fetch('/replica/data.json').then((r) => r.json()).then((d) => {
 `;
 
 /**
+ * Exchange's `POST /owa/service.svc?action=GetItem` (EWS JSON) with `IncludeMimeContent`, as
+ * both Outlook replicas answer it: the canary header must equal the cookie (else HTTP 440,
+ * OWA's "login timeout").
+ * @param {http.IncomingMessage} req @param {http.ServerResponse} res @param {URL} url
+ * @param {{ canary: string, messages: ReplicaMessage[], fetches: string[] }} opts
+ */
+export function ewsGetItem(req, res, url, { canary, messages, fetches }) {
+  fetches.push(url.pathname + url.search);
+  let body = '';
+  req.on('data', (c) => { body += c; });
+  req.on('end', () => {
+    if (cookies(req)['X-OWA-CANARY'] !== canary || req.headers['x-owa-canary'] !== canary) return send(res, 440, { 'content-type': 'text/plain' }, 'Login Timeout');
+    if (url.searchParams.get('action') !== 'GetItem' || req.headers.action !== 'GetItem') return send(res, 400, { 'content-type': 'text/plain' }, 'bad action');
+    /** @type {any} */
+    let request;
+    try { request = JSON.parse(body); } catch { return send(res, 400, { 'content-type': 'text/plain' }, 'bad json'); }
+    const id = request?.Body?.ItemIds?.[0]?.Id;
+    const m = messages.find((x) => x.id === id);
+    const withMime = request?.Body?.ItemShape?.IncludeMimeContent === true;
+    const item = m && withMime
+      ? { __type: 'ItemInfoResponseMessage:#Exchange', ResponseClass: 'Success', ResponseCode: 'NoError',
+        Items: [{ __type: 'Message:#Exchange', ItemId: { Id: id }, MimeContent: { CharacterSet: 'UTF-8', Value: m.raw.toString('base64') } }] }
+      : { __type: 'ItemInfoResponseMessage:#Exchange', ResponseClass: 'Error', ResponseCode: 'ErrorItemNotFound', Items: [] };
+    send(res, 200, { 'content-type': 'application/json; charset=utf-8' }, JSON.stringify({ Header: {}, Body: { ResponseMessages: { Items: [item] } } }));
+  });
+}
+
+/**
  * @param {{ messages: ReplicaMessage[] }} opts
  * @returns {Promise<http.Server & { origin: string, app: string, fetches: string[] }>}
  */
@@ -187,27 +215,7 @@ export async function startOutlookReplica({ messages }) {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (url.pathname === '/replica/outlook.js') return send(res, 200, { 'content-type': 'text/javascript' }, OUTLOOK_JS);
     if (url.pathname === '/replica/data.json') return send(res, 200, { 'content-type': 'application/json' }, pageData(messages));
-    if (url.pathname === '/owa/service.svc' && req.method === 'POST') {
-      fetches.push(url.pathname + url.search);
-      let body = '';
-      req.on('data', (c) => { body += c; });
-      req.on('end', () => {
-        if (cookies(req)['X-OWA-CANARY'] !== canary || req.headers['x-owa-canary'] !== canary) return send(res, 440, { 'content-type': 'text/plain' }, 'Login Timeout');
-        if (url.searchParams.get('action') !== 'GetItem' || req.headers.action !== 'GetItem') return send(res, 400, { 'content-type': 'text/plain' }, 'bad action');
-        /** @type {any} */
-        let request;
-        try { request = JSON.parse(body); } catch { return send(res, 400, { 'content-type': 'text/plain' }, 'bad json'); }
-        const id = request?.Body?.ItemIds?.[0]?.Id;
-        const m = messages.find((x) => x.id === id);
-        const withMime = request?.Body?.ItemShape?.IncludeMimeContent === true;
-        const item = m && withMime
-          ? { __type: 'ItemInfoResponseMessage:#Exchange', ResponseClass: 'Success', ResponseCode: 'NoError',
-            Items: [{ __type: 'Message:#Exchange', ItemId: { Id: id }, MimeContent: { CharacterSet: 'UTF-8', Value: m.raw.toString('base64') } }] }
-          : { __type: 'ItemInfoResponseMessage:#Exchange', ResponseClass: 'Error', ResponseCode: 'ErrorItemNotFound', Items: [] };
-        send(res, 200, { 'content-type': 'application/json; charset=utf-8' }, JSON.stringify({ Header: {}, Body: { ResponseMessages: { Items: [item] } } }));
-      });
-      return;
-    }
+    if (url.pathname === '/owa/service.svc' && req.method === 'POST') return ewsGetItem(req, res, url, { canary, messages, fetches });
     if (url.pathname === '/mail/0/inbox' || url.pathname.startsWith('/mail/0/inbox/id/')) {
       return send(res, 200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': STRICT_CSP, 'set-cookie': `X-OWA-CANARY=${canary}; Path=/; SameSite=Lax` }, OUTLOOK_APP);
     }

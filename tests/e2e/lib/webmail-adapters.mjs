@@ -1,0 +1,107 @@
+// Local replicas of more webmails, for the adapters beyond Roundcube, SOGo, Gmail and Outlook
+// (extension/content/webmail/<name>.js): just the DOM hooks and the routes each adapter relies
+// on, written by us from the services' public behaviour and documentation, never copied from
+// their pages. Each serves its app with a strict CSP, shows one message at a time like the
+// original, and refuses its raw-message route without the session cookie and the token the
+// original wants. Each records the raw-route requests it saw (`fetches`) and how it answered
+// (`refused`).
+//
+// Outlook on the web on premises (Exchange 2016/2019), one origin:
+//   GET  /owa/, /owa/projection.aspx      the app (sets X-OWA-CANARY); the item read is named
+//        by `ItemID` in the query (`?ItemID=<id>&exvsurl=1&viewmodel=ReadMessageItem`, the read
+//        form's URL) or after `#` (a message opened in its own window)
+//   POST /owa/service.svc?action=GetItem  EWS JSON GetItem with IncludeMimeContent, as in
+//        webmail-replicas.mjs (the canary header must equal the cookie, else HTTP 440)
+import crypto from 'node:crypto';
+import http from 'node:http';
+import { STRICT_CSP, ewsGetItem, listen, pageData, send } from './webmail-replicas.mjs';
+
+/** @typedef {import('./webmail-replicas.mjs').ReplicaMessage} ReplicaMessage */
+/** @typedef {http.Server & { origin: string, fetches: string[], refused: number[] }} Replica */
+
+/** The page's shared script part: data, element helper. */
+const COMMON_JS = `
+let data = [];
+function el(tag, cls, text) { const e = document.createElement(tag); if (cls) e.className = cls; if (text !== undefined) e.textContent = text; return e; }
+function load(then) { fetch('/replica/data.json').then((r) => r.json()).then((d) => { data = d; then(); document.body.dataset.replica = 'ready'; }); }
+`;
+
+/** An app page: title, its script, and a static skeleton. @param {string} title @param {string} script @param {string} skeleton */
+const appPage = (title, script, skeleton) => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${title}</title>
+<script src="/replica/${script}" defer></script></head><body>${skeleton}</body></html>`;
+
+/**
+ * A server with the replica's routes, where `route` answers what is its own (true when it did).
+ * @param {(req: http.IncomingMessage, res: http.ServerResponse, url: URL, r: { fetches: string[], refused: number[] }) => boolean} route
+ * @param {Record<string, string>} scripts the page scripts by file name
+ * @param {ReplicaMessage[]} messages
+ * @returns {Promise<Replica>}
+ */
+async function replica(route, scripts, messages) {
+  /** @type {string[]} */ const fetches = [];
+  /** @type {number[]} */ const refused = [];
+  const srv = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const script = /^\/replica\/([a-z]+\.js)$/.exec(url.pathname)?.[1];
+    if (script && scripts[script]) return send(res, 200, { 'content-type': 'text/javascript' }, COMMON_JS + scripts[script]);
+    if (url.pathname === '/replica/data.json') return send(res, 200, { 'content-type': 'application/json' }, pageData(messages));
+    if (!route(req, res, url, { fetches, refused })) send(res, 404, { 'content-type': 'text/plain' }, 'not found');
+  });
+  const s = await listen(srv);
+  return Object.assign(s, { fetches, refused });
+}
+
+/** An HTML answer with the strict CSP and extra headers. @param {http.ServerResponse} res @param {string} html @param {Record<string, string>} [headers] */
+const html = (res, html, headers = {}) => send(res, 200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': STRICT_CSP, ...headers }, html);
+
+// ------------------------------------------------------------------ Exchange OWA on premises
+
+// The list (div[role=option]) opens a message as OWA's own window does (`#viewmodel=
+// ReadMessageItem&ItemID=<id>`); the read form: the subject (span.rpHighlightSubjectClass in a
+// role=heading) and the body (aria-label "Message body").
+const OWA_JS = `
+const list = document.getElementById('list'); const pane = document.getElementById('read');
+function itemId() {
+  const q = new URLSearchParams(location.search).get('ItemID') ?? new URLSearchParams(location.hash.slice(1)).get('ItemID');
+  return q === null ? null : q.replaceAll(' ', '+');
+}
+function render() {
+  const msg = data.find((m) => m.id === itemId());
+  if (!msg) { pane.replaceChildren(); return; }
+  const h = el('div', 'subjectLine'); h.setAttribute('role', 'heading'); h.setAttribute('aria-level', '2');
+  h.append(el('span', 'rpHighlightAllClass rpHighlightSubjectClass', msg.subject));
+  const body = el('div', 'bodyWrap'); body.setAttribute('aria-label', 'Message body'); body.innerHTML = msg.bodyHtml;
+  pane.replaceChildren(h, el('div', 'from', msg.from), body);
+}
+load(() => {
+  for (const m of data) {
+    const row = el('div', 'row', m.from + ' — ' + m.subject); row.setAttribute('role', 'option'); row.dataset.item = m.id; row.tabIndex = 0;
+    row.addEventListener('click', () => { location.hash = 'viewmodel=ReadMessageItem&ItemID=' + encodeURIComponent(m.id); });
+    list.append(row);
+  }
+  window.addEventListener('hashchange', render);
+  render();
+});
+`;
+
+/**
+ * @param {{ messages: ReplicaMessage[] }} opts
+ * @returns {Promise<Replica & { app: string }>}
+ */
+export async function startOwaReplica({ messages }) {
+  const canary = crypto.randomBytes(24).toString('base64url');
+  const s = await replica((req, res, url, r) => {
+    if (url.pathname === '/owa/service.svc' && req.method === 'POST') {
+      res.on('finish', () => { if (res.statusCode !== 200) r.refused.push(res.statusCode); });
+      ewsGetItem(req, res, url, { canary, messages, fetches: r.fetches });
+      return true;
+    }
+    if (url.pathname !== '/owa/' && url.pathname !== '/owa/projection.aspx') return false;
+    html(res, appPage('Mail - Outlook Web App replica', 'owa.js',
+      '<div id="owaApp"><div role="navigation">Inbox</div><div role="main"><div role="listbox" id="list" aria-label="Message list"></div><div id="read"></div></div></div>'),
+    { 'set-cookie': `X-OWA-CANARY=${canary}; Path=/; SameSite=Lax` });
+    return true;
+  }, { 'owa.js': OWA_JS }, messages);
+  return Object.assign(s, { app: `${s.origin}/owa/` });
+}
