@@ -6,9 +6,11 @@
 //
 // Gmail replica, one origin:
 //   GET  /mail/u/0/                         the app (sets the session cookie SID)
-//   GET  /mail/u/0/?view=att&th=<legacy>&attid=0&disp=comp&safe=1&zw      the message's bytes
-//   GET  /mail/u/0/?view=att&permmsgid=msg-f:<n>&attid=0&disp=comp&safe=1&zw
-//        (no session cookie: 302 to a sign-in page, as Gmail does)
+//   GET  /mail/u/0/?ik=<key>&view=att&th=<legacy>&attid=0&disp=comp&safe=1&zw   the message's bytes
+//   GET  /mail/u/0/?ik=<key>&view=att&permmsgid=msg-f:<n>&attid=0&disp=comp&safe=1&zw
+//        (no session cookie: 302 to a sign-in page, as Gmail does; no or another account key
+//        `ik`: an error page. The app page carries the key as Gmail does, the tenth element of
+//        `GLOBALS` in an inline script, here with a CSP nonce)
 //   GET  /replica/gmail.js, /replica/data.json
 //   GET  /replica/framed.html               the app in an iframe of its own origin, at #inbox/t1
 // Outlook replica, another origin:
@@ -53,8 +55,14 @@ export const pageData = (messages) => JSON.stringify(messages.map((m) => ({ id: 
 
 // ------------------------------------------------------------------ Gmail
 
+/** The replica account's key (`ik`): a few hex digits, as Gmail's. */
+export const GMAIL_IK = 'a1b2c3d4e5';
+/** The nonce of the app page's inline script. */
+const GMAIL_NONCE = crypto.randomBytes(16).toString('base64');
+
 const GMAIL_APP = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Inbox - replica@example.test - Gmail replica</title>
+<script nonce="${GMAIL_NONCE}">var GLOBALS=[null,null,4711,"replica@example.test",null,"mail",[],"",false,"${GMAIL_IK}","en",1];</script>
 <script src="/replica/gmail.js" defer></script></head>
 <body><div class="nH"><div role="navigation" class="aeN">Inbox</div>
 <div role="main" id="main"></div></div></body></html>`;
@@ -114,6 +122,7 @@ export async function startGmailReplica({ messages }) {
     if (url.pathname === '/mail/u/0/' && url.searchParams.get('view') === 'att') {
       fetches.push(url.pathname + url.search);
       if (cookies(req).SID !== 'replica-session') return send(res, 302, { location: '/accounts/signin' }, '');
+      if (url.searchParams.get('ik') !== GMAIL_IK) return send(res, 400, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': STRICT_CSP }, '<html><body>Error</body></html>');
       const want = url.searchParams.get('th') ?? url.searchParams.get('permmsgid');
       const m = messages.find((x) => x.id === want);
       if (!m || url.searchParams.get('disp') !== 'comp' || url.searchParams.get('attid') !== '0') {
@@ -122,7 +131,8 @@ export async function startGmailReplica({ messages }) {
       return send(res, 200, { 'content-type': 'text/plain; charset=us-ascii', 'content-disposition': 'attachment; filename="original_msg.eml"' }, m.raw);
     }
     if (url.pathname === '/mail/u/0/') {
-      return send(res, 200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': STRICT_CSP, 'set-cookie': 'SID=replica-session; Path=/; HttpOnly; SameSite=Lax' }, GMAIL_APP);
+      const csp = STRICT_CSP.replace("script-src 'self'", `script-src 'self' 'nonce-${GMAIL_NONCE}'`);
+      return send(res, 200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': csp, 'set-cookie': 'SID=replica-session; Path=/; HttpOnly; SameSite=Lax' }, GMAIL_APP);
     }
     // The app framed by a page of its own origin (as Roundcube's preview is): its verdict is the tab's.
     if (url.pathname === '/replica/framed.html') {
