@@ -13,15 +13,15 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { BROWSERS, launchBrowser } from './lib/harness.mjs';
 import { js, msg, ready, ui, until, waitFor } from './lib/pages.mjs';
-import { startOwaReplica } from './lib/webmail-adapters.mjs';
+import { startHordeReplica, startOwaReplica } from './lib/webmail-adapters.mjs';
 import { FIX, MAILS, ROOT_B64 } from './lib/webmail-mails.mjs';
 import fs from 'node:fs';
 
 /** The two signed messages of the nine (webmail-mails.mjs): valid and tampered. */
 const [VALID, TAMPERED] = MAILS;
 const raw = (/** @type {typeof MAILS[number]} */ m) => fs.readFileSync(path.join(FIX, /** @type {string} */ (m.from)));
-/** The toolbar's words when the raw route refused the request. */
-const REFUSED_TITLE = `ImpaleMail: ${msg('wmProblem_request_check')}`;
+/** The toolbar's words when the raw route refused the request, by the adapter's problem code. */
+const NOT_CHECKED = (/** @type {string} */ problem) => `ImpaleMail: ${msg(`wmProblem_${problem}`)}`;
 
 /**
  * A replica's mailbox: the valid and the tampered message under the service's own kind of id.
@@ -97,6 +97,22 @@ for (const name of BROWSERS) {
       assert.deepEqual(place, { inBody: false, after: true, shadow: true, text: '' }, `${what}: badge placement`);
     }
 
+    /**
+     * Opens `url` in a new tab and waits for its toolbar verdict and its one badge.
+     * @param {Awaited<ReturnType<typeof extPage>>} x @param {string} url
+     * @param {{ body: string, after: string, what: string }} where
+     */
+    async function openChecked(x, url, { body, after, what }) {
+      assert.ok(browser);
+      await x.clear();
+      const page = await browser.open(url);
+      const verdict = await x.verdict(what);
+      await badgePlaced(page, body, after, what);
+      await page.screenshot(path.join(browser.outDir, `${what.replace(/\W+/g, '-')}.png`));
+      await page.close();
+      return verdict;
+    }
+
     test('Outlook on the web on premises (Exchange OWA): read form by URL, own window, refused canary', async () => {
       assert.ok(browser);
       const ids = /** @type {[string, string]} */ (['AAMkADExch+2016/valid=', 'AAMkADExch/2019+tampered==']);
@@ -131,11 +147,30 @@ for (const name of BROWSERS) {
       await x.clear();
       await u.click(`[role="option"][data-item=${js(ids[0])}]`);
       const [text3, title3] = await x.verdict('refused');
-      assert.deepEqual([text3, title3], ['?', REFUSED_TITLE]);
+      assert.deepEqual([text3, title3], ['?', NOT_CHECKED('request_check')]);
       await badgePlaced(app, BODY, SUBJECT, 'refused');
       assert.deepEqual(owa.refused, [440]);
       assert.ok(owa.fetches.length === 3 && owa.fetches.every((f) => f === '/owa/service.svc?action=GetItem&app=Mail'), js(owa.fetches));
       await app.close();
+      await x.ext.close();
+    });
+
+    test('Horde IMP (dynamic view): the message window; an ended session is refused', async () => {
+      const horde = await startHordeReplica({ messages: mailbox(['17', '18']) });
+      servers.push(horde);
+      const x = await extPage(horde.origin, 'horde');
+      const where = { body: '#messageBody', after: '#msgHeaders .subject' };
+      const [text, title] = await openChecked(x, horde.message('17'), { ...where, what: 'horde valid' });
+      assert.equal(text, VALID.badge, title);
+      assert.ok(title.includes(VALID.title), title);
+      const [text2, title2] = await openChecked(x, horde.message('18'), { ...where, what: 'horde tampered' });
+      assert.equal(text2, TAMPERED.badge, title2);
+      assert.ok(title2.includes(TAMPERED.title), title2);
+      // The session ended: the route redirects to the login page, and the badge says so.
+      horde.endSession();
+      assert.deepEqual(await openChecked(x, horde.message('17'), { ...where, what: 'horde refused' }), ['?', NOT_CHECKED('network')]);
+      assert.deepEqual(horde.refused, [302]);
+      assert.ok(horde.fetches.length === 3 && horde.fetches.every((f) => /^\/horde\/imp\/view\.php\?actionID=view_source&buid=1[78]&id=0&mailbox=SU5CT1g$/.test(f)), js(horde.fetches));
       await x.ext.close();
     });
   });

@@ -32,6 +32,8 @@ const ADAPTERS = [
   { url: (loc) => /^\/mail\/(?!u\/)/.test(loc.pathname), load: () => import(EXT_NS.runtime.getURL('content/wm-outlook.js')) },
   // Outlook on the web on premises (Exchange 2016/2019): `/owa/`, `/owa/projection.aspx`.
   { url: (loc) => /^\/owa\//i.test(loc.pathname), load: () => import(EXT_NS.runtime.getURL('content/wm-owa.js')) },
+  // Horde IMP's dynamic view: `…/imp/dynamic.php`.
+  { url: (loc) => /\/imp\/dynamic\.php$/.test(loc.pathname), load: () => import(EXT_NS.runtime.getURL('content/wm-horde.js')) },
 ];
 
 /**

@@ -12,9 +12,17 @@
 //        form's URL) or after `#` (a message opened in its own window)
 //   POST /owa/service.svc?action=GetItem  EWS JSON GetItem with IncludeMimeContent, as in
 //        webmail-replicas.mjs (the canary header must equal the cookie, else HTTP 440)
+//
+// Horde IMP (Horde 5/6, dynamic view), one origin, under /horde/imp/:
+//   GET  dynamic.php?page=mailbox           the mailbox (sets the session cookie Horde)
+//   GET  dynamic.php?page=message&buid=<n>&mailbox=<base64url name>   the message window:
+//        #msgHeaders .subject and #messageBody, as templates/dynamic/message.html.php has them
+//   GET  view.php?actionID=view_source&buid=<n>&id=0&mailbox=<name>   the stored message as
+//        text/plain; without the session cookie, or once the test ended the session
+//        (`endSession()`), a redirect to the login page, as Horde does
 import crypto from 'node:crypto';
 import http from 'node:http';
-import { STRICT_CSP, ewsGetItem, listen, pageData, send } from './webmail-replicas.mjs';
+import { STRICT_CSP, cookies, ewsGetItem, listen, pageData, send } from './webmail-replicas.mjs';
 
 /** @typedef {import('./webmail-replicas.mjs').ReplicaMessage} ReplicaMessage */
 /** @typedef {http.Server & { origin: string, fetches: string[], refused: number[] }} Replica */
@@ -104,4 +112,56 @@ export async function startOwaReplica({ messages }) {
     return true;
   }, { 'owa.js': OWA_JS }, messages);
   return Object.assign(s, { app: `${s.origin}/owa/` });
+}
+
+// ------------------------------------------------------------------ Horde IMP
+
+// The message window: the headers' subject and the body (the sender's HTML), drawn from the data.
+const HORDE_JS = `
+load(() => {
+  const q = new URLSearchParams(location.search);
+  const msg = data.find((m) => m.id === q.get('buid'));
+  if (q.get('page') !== 'message' || !msg) return;
+  document.querySelector('#msgHeaders .subject').textContent = msg.subject;
+  document.getElementById('messageBody').innerHTML = msg.bodyHtml;
+  document.getElementById('msgData').style.display = '';
+});
+`;
+
+const HORDE_MESSAGE = '<div id="msgData" style="display:none"><div class="msgfullread"><div class="msgHeaders"><div id="msgHeaders">'
+  + '<div><div class="subject allowTextSelection"></div><table id="msgHeadersTable"></table></div></div></div>'
+  + '<div id="messageBody" class="messageBody allowTextSelection"></div></div></div>';
+
+/**
+ * @param {{ messages: ReplicaMessage[] }} opts `id` is the message's buid
+ * @returns {Promise<Replica & { app: string, message: (buid: string) => string, endSession: () => void }>}
+ */
+export async function startHordeReplica({ messages }) {
+  const session = crypto.randomBytes(16).toString('hex');
+  let ended = false;
+  const s = await replica((req, res, url, r) => {
+    if (url.pathname === '/horde/imp/view.php') {
+      r.fetches.push(url.pathname + url.search);
+      const q = url.searchParams;
+      if (ended || cookies(req).Horde !== session) {
+        r.refused.push(302);
+        send(res, 302, { location: '/horde/login.php' }, '');
+        return true;
+      }
+      const m = messages.find((x) => x.id === q.get('buid'));
+      if (q.get('actionID') !== 'view_source' || q.get('mailbox') !== 'SU5CT1g' || q.get('id') !== '0' || !m) return false;
+      send(res, 200, { 'content-type': 'text/plain; charset=UTF-8', 'content-disposition': 'inline; filename="Message Source"' }, m.raw);
+      return true;
+    }
+    if (url.pathname === '/horde/login.php') return (html(res, '<html><body>Log in</body></html>'), true);
+    if (url.pathname !== '/horde/imp/dynamic.php') return false;
+    const page = url.searchParams.get('page') === 'message' ? HORDE_MESSAGE : '<div id="horde-page"><div id="impbase"></div></div>';
+    html(res, appPage('Horde IMP replica', 'horde.js', page), { 'set-cookie': `Horde=${session}; Path=/horde; HttpOnly; SameSite=Lax` });
+    return true;
+  }, { 'horde.js': HORDE_JS }, messages);
+  return Object.assign(s, {
+    app: `${s.origin}/horde/imp/dynamic.php?page=mailbox`,
+    message: (/** @type {string} */ buid) => `${s.origin}/horde/imp/dynamic.php?page=message&buid=${buid}&mailbox=SU5CT1g`,
+    endSession: () => { ended = true; },
+  });
 }
