@@ -13,7 +13,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { BROWSERS, launchBrowser } from './lib/harness.mjs';
 import { js, msg, ready, ui, until, waitFor } from './lib/pages.mjs';
-import { startHordeReplica, startOwaReplica } from './lib/webmail-adapters.mjs';
+import { startHordeReplica, startOwaReplica, startZimbraReplica } from './lib/webmail-adapters.mjs';
 import { FIX, MAILS, ROOT_B64 } from './lib/webmail-mails.mjs';
 import fs from 'node:fs';
 
@@ -171,6 +171,24 @@ for (const name of BROWSERS) {
       assert.deepEqual(await openChecked(x, horde.message('17'), { ...where, what: 'horde refused' }), ['?', NOT_CHECKED('network')]);
       assert.deepEqual(horde.refused, [302]);
       assert.ok(horde.fetches.length === 3 && horde.fetches.every((f) => /^\/horde\/imp\/view\.php\?actionID=view_source&buid=1[78]&id=0&mailbox=SU5CT1g$/.test(f)), js(horde.fetches));
+      await x.ext.close();
+    });
+
+    test('Zimbra (HTML client): the message page; an ended session is refused', async () => {
+      const zimbra = await startZimbraReplica({ messages: mailbox(['257', '258']) });
+      servers.push(zimbra);
+      const x = await extPage(zimbra.origin, 'zimbra');
+      const where = { body: 'td.MsgBody', after: 'table' };
+      const [text, title] = await openChecked(x, zimbra.message('257'), { ...where, what: 'zimbra valid' });
+      assert.equal(text, VALID.badge, title);
+      assert.ok(title.includes(VALID.title), title);
+      const [text2, title2] = await openChecked(x, zimbra.message('258'), { ...where, what: 'zimbra tampered' });
+      assert.equal(text2, TAMPERED.badge, title2);
+      assert.ok(title2.includes(TAMPERED.title), title2);
+      zimbra.endSession();
+      assert.deepEqual(await openChecked(x, zimbra.message('257'), { ...where, what: 'zimbra refused' }), ['?', NOT_CHECKED('http')]);
+      assert.deepEqual(zimbra.refused, [401]);
+      assert.ok(zimbra.fetches.length === 3 && zimbra.fetches.every((f) => /^\/service\/home\/~\/\?auth=co&view=text&id=25[78]$/.test(f)), js(zimbra.fetches));
       await x.ext.close();
     });
   });

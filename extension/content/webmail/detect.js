@@ -34,6 +34,8 @@ const ADAPTERS = [
   { url: (loc) => /^\/owa\//i.test(loc.pathname), load: () => import(EXT_NS.runtime.getURL('content/wm-owa.js')) },
   // Horde IMP's dynamic view: `…/imp/dynamic.php`.
   { url: (loc) => /\/imp\/dynamic\.php$/.test(loc.pathname), load: () => import(EXT_NS.runtime.getURL('content/wm-horde.js')) },
+  // Zimbra's HTML client: `/h/…`.
+  { url: (loc) => /^\/h\//.test(loc.pathname), load: () => import(EXT_NS.runtime.getURL('content/wm-zimbra.js')) },
 ];
 
 /**

@@ -20,6 +20,13 @@
 //   GET  view.php?actionID=view_source&buid=<n>&id=0&mailbox=<name>   the stored message as
 //        text/plain; without the session cookie, or once the test ended the session
 //        (`endSession()`), a redirect to the login page, as Horde does
+//
+// Zimbra (the HTML client), one origin:
+//   GET  /h/search?action=view&id=<n>       the message page, made on the server as the HTML
+//        client does (displayMessage.tag): table.Msg, td.MsgHdr, a#OPSHOWORIG, td.MsgBody;
+//        sets the session cookie ZM_AUTH_TOKEN
+//   GET  /service/home/~/?auth=co&view=text&id=<n>   the stored message as text/plain; without
+//        the session cookie, or once the test ended the session, HTTP 401
 import crypto from 'node:crypto';
 import http from 'node:http';
 import { STRICT_CSP, cookies, ewsGetItem, listen, pageData, send } from './webmail-replicas.mjs';
@@ -162,6 +169,48 @@ export async function startHordeReplica({ messages }) {
   return Object.assign(s, {
     app: `${s.origin}/horde/imp/dynamic.php?page=mailbox`,
     message: (/** @type {string} */ buid) => `${s.origin}/horde/imp/dynamic.php?page=message&buid=${buid}&mailbox=SU5CT1g`,
+    endSession: () => { ended = true; },
+  });
+}
+
+// ------------------------------------------------------------------ Zimbra
+
+/** @param {string} t */
+const escapeHtml = (t) => t.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The HTML client's message page, made on the server. @param {ReplicaMessage} m */
+const zimbraMessage = (m) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Zimbra: ${escapeHtml(m.subject)}</title></head>
+<body><table width="100%" class="Msg"><tr><td class="MsgHdr"><table><tr><td class="MsgHdrName">From :</td><td class="MsgHdrValue">${escapeHtml(m.from)}</td></tr>
+<tr><td class="MsgHdrName">Subject :</td><td class="MsgHdrValue">${escapeHtml(m.subject)}</td></tr></table></td></tr>
+<tr><td class="MsgOps"><a id="OPREPLY" href="/h/compose?op=reply&amp;id=${m.id}">Reply</a> <a id="OPSHOWORIG" target="_blank" href="/service/home/~/?id=${m.id}&amp;auth=co">Show original</a></td></tr>
+<tr><td id="iframeBody1" class="MsgBody">${m.bodyHtml}</td></tr></table></body></html>`;
+
+/**
+ * @param {{ messages: ReplicaMessage[] }} opts `id` is the Zimbra item id
+ * @returns {Promise<Replica & { message: (id: string) => string, endSession: () => void }>}
+ */
+export async function startZimbraReplica({ messages }) {
+  const session = crypto.randomBytes(16).toString('hex');
+  let ended = false;
+  const s = await replica((req, res, url, r) => {
+    const m = messages.find((x) => x.id === url.searchParams.get('id'));
+    if (url.pathname === '/service/home/~/') {
+      r.fetches.push(url.pathname + url.search);
+      if (ended || cookies(req).ZM_AUTH_TOKEN !== session || url.searchParams.get('auth') !== 'co') {
+        r.refused.push(401);
+        send(res, 401, { 'content-type': 'text/html; charset=utf-8' }, '<html><body>must authenticate</body></html>');
+        return true;
+      }
+      if (!m) return false;
+      send(res, 200, { 'content-type': url.searchParams.get('view') === 'text' ? 'text/plain; charset=UTF-8' : 'message/rfc822' }, m.raw);
+      return true;
+    }
+    if (url.pathname !== '/h/search' || !m) return false;
+    html(res, zimbraMessage(m), { 'set-cookie': `ZM_AUTH_TOKEN=${session}; Path=/; HttpOnly; SameSite=Lax` });
+    return true;
+  }, {}, messages);
+  return Object.assign(s, {
+    message: (/** @type {string} */ id) => `${s.origin}/h/search?st=message&action=view&id=${id}`,
     endSession: () => { ended = true; },
   });
 }
