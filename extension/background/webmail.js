@@ -62,7 +62,7 @@ export const WEBMAIL_SITES_KEY = 'webmail.sites';
 /** Most webmail sites the user may add. */
 export const MAX_WEBMAIL_SITES = 100;
 /** The webmail adapters (`content/webmail/<name>.js`). */
-export const ADAPTERS = /** @type {const} */ (['roundcube', 'sogo', 'gmail', 'outlook', 'owa', 'horde', 'zimbra']);
+export const ADAPTERS = /** @type {const} */ (['roundcube', 'sogo', 'gmail', 'outlook', 'owa', 'horde', 'zimbra', 'nextcloud']);
 /**
  * Where an adapter runs without being turned on: the service's own origins. Anywhere else
  * (a self-hosted Roundcube or SOGo, a replica) the user turns it on for the origin, because an

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { BROWSERS, launchBrowser } from './lib/harness.mjs';
 import { js, msg, ready, ui, until, waitFor } from './lib/pages.mjs';
-import { startHordeReplica, startOwaReplica, startZimbraReplica } from './lib/webmail-adapters.mjs';
+import { startHordeReplica, startNextcloudReplica, startOwaReplica, startZimbraReplica } from './lib/webmail-adapters.mjs';
 import { FIX, MAILS, ROOT_B64 } from './lib/webmail-mails.mjs';
 import fs from 'node:fs';
 
@@ -189,6 +189,38 @@ for (const name of BROWSERS) {
       assert.deepEqual(await openChecked(x, zimbra.message('257'), { ...where, what: 'zimbra refused' }), ['?', NOT_CHECKED('http')]);
       assert.deepEqual(zimbra.refused, [401]);
       assert.ok(zimbra.fetches.length === 3 && zimbra.fetches.every((f) => /^\/service\/home\/~\/\?auth=co&view=text&id=25[78]$/.test(f)), js(zimbra.fetches));
+      await x.ext.close();
+    });
+
+    test('Nextcloud Mail: a thread by URL, another opened in the app, a spoilt request token refused', async () => {
+      assert.ok(browser);
+      const nc = await startNextcloudReplica({ messages: mailbox(['41', '42']) });
+      servers.push(nc);
+      const x = await extPage(nc.origin, 'nextcloud');
+      const where = { body: '.mail-message-body', after: '#mail-thread-header' };
+      const [text, title] = await openChecked(x, nc.thread('41'), { ...where, what: 'nextcloud valid' });
+      assert.equal(text, VALID.badge, title);
+      assert.ok(title.includes(VALID.title), title);
+      // In the app: another thread opened from the list (pushState): red.
+      await x.clear();
+      const page = await browser.open(nc.thread('41'));
+      const u = ui(browser, page);
+      await x.verdict('nextcloud valid again');
+      await x.clear();
+      await u.click('.list-item[data-id="42"]');
+      const [text2, title2] = await x.verdict('nextcloud tampered');
+      assert.equal(text2, TAMPERED.badge, title2);
+      assert.ok(title2.includes(TAMPERED.title), title2);
+      await badgePlaced(page, where.body, where.after, 'nextcloud tampered');
+      // The page's token spoilt: Nextcloud's CSRF check refuses (412), the badge says so.
+      await page.eval(`(document.head.dataset.requesttoken = 'spoilt-request-token', 1)`);
+      await x.clear();
+      await u.click('.list-item[data-id="41"]');
+      assert.deepEqual(await x.verdict('nextcloud refused'), ['?', NOT_CHECKED('request_check')]);
+      await badgePlaced(page, where.body, where.after, 'nextcloud refused');
+      assert.deepEqual(nc.refused, [412]);
+      assert.deepEqual(nc.fetches, ['41', '41', '42', '41'].map((id) => `/apps/mail/api/messages/${id}/source`));
+      await page.close();
       await x.ext.close();
     });
   });

@@ -36,6 +36,8 @@ const ADAPTERS = [
   { url: (loc) => /\/imp\/dynamic\.php$/.test(loc.pathname), load: () => import(EXT_NS.runtime.getURL('content/wm-horde.js')) },
   // Zimbra's HTML client: `/h/…`.
   { url: (loc) => /^\/h\//.test(loc.pathname), load: () => import(EXT_NS.runtime.getURL('content/wm-zimbra.js')) },
+  // Nextcloud Mail: `…/apps/mail/…`.
+  { url: (loc) => /\/apps\/mail\//.test(loc.pathname), load: () => import(EXT_NS.runtime.getURL('content/wm-nextcloud.js')) },
 ];
 
 /**

@@ -9,7 +9,7 @@
  * adapter bundles its own copy of this file (build.sh).
  */
 import { cookie } from '../dom.js';
-import { fetchFromWebmail, looksLikeMessage, maxJsonBytes } from './fetch.js';
+import { fetchFromWebmail, jsonFromResponse, looksLikeMessage } from './fetch.js';
 
 /** Longest ItemId accepted (characters, decoded; EWS ids are base64 of ~150 bytes). */
 export const MAX_ITEM_ID = 512;
@@ -68,19 +68,9 @@ export async function fetchMimeContent(doc, loc, id, maxBytes) {
     body: JSON.stringify(getItemRequest(id)),
   });
   if (!res) return { ok: false, problem: 'network' };
-  if (REFUSED.includes(res.status)) return { ok: false, problem: 'request_check' };
-  if (res.status !== 200) return { ok: false, problem: 'http' };
-  if (Number(res.headers.get('content-length') ?? '0') > maxJsonBytes(maxBytes)) return { ok: false, problem: 'too_large' };
-  const text = await res.text();
-  if (text.length > maxJsonBytes(maxBytes)) return { ok: false, problem: 'too_large' };
-  /** @type {any} */
-  let answer;
-  try {
-    answer = JSON.parse(text);
-  } catch {
-    return { ok: false, problem: 'not_a_message' };
-  }
-  const item = answer?.Body?.ResponseMessages?.Items?.[0];
+  const got = await jsonFromResponse(res, maxBytes, REFUSED);
+  if (!got.ok) return got;
+  const item = got.json?.Body?.ResponseMessages?.Items?.[0];
   if (item?.ResponseClass !== 'Success') return { ok: false, problem: 'http' };
   const b64 = item?.Items?.[0]?.MimeContent?.Value;
   if (typeof b64 !== 'string' || b64.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(b64)) return { ok: false, problem: 'not_a_message' };

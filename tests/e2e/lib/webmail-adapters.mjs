@@ -27,6 +27,12 @@
 //        sets the session cookie ZM_AUTH_TOKEN
 //   GET  /service/home/~/?auth=co&view=text&id=<n>   the stored message as text/plain; without
 //        the session cookie, or once the test ended the session, HTTP 401
+//
+// Nextcloud Mail, one origin:
+//   GET  /apps/mail/box/1/thread/<id>       the app (sets the session cookie nc_session_id; the
+//        CSRF token on <head data-requesttoken>); its list opens a thread with pushState
+//   GET  /apps/mail/api/messages/<id>/source   JSON {source}; needs the session cookie and the
+//        `requesttoken` header equal to the page's token, else HTTP 412 ("CSRF check failed")
 import crypto from 'node:crypto';
 import http from 'node:http';
 import { STRICT_CSP, cookies, ewsGetItem, listen, pageData, send } from './webmail-replicas.mjs';
@@ -213,4 +219,61 @@ export async function startZimbraReplica({ messages }) {
     message: (/** @type {string} */ id) => `${s.origin}/h/search?st=message&action=view&id=${id}`,
     endSession: () => { ended = true; },
   });
+}
+
+// ------------------------------------------------------------------ Nextcloud Mail
+
+// The list (div.list-item[data-id]) opens a thread with pushState; the thread: the header with
+// the subject (#mail-thread-header h2) and the envelope with its body (.mail-message-body).
+const NEXTCLOUD_JS = `
+const list = document.getElementById('list'); const pane = document.getElementById('thread');
+function render() {
+  const m = /\\/thread\\/([0-9]+)$/.exec(location.pathname);
+  const msg = m && data.find((x) => x.id === m[1]);
+  if (!msg) { pane.replaceChildren(); return; }
+  const header = el('div'); header.id = 'mail-thread-header';
+  const fields = el('div'); fields.id = 'mail-thread-header-fields'; fields.append(el('h2', '', msg.subject)); header.append(fields);
+  const env = el('div', 'envelope'); env.append(el('div', 'sender', msg.from));
+  const body = el('div', 'mail-message-body'); body.innerHTML = msg.bodyHtml; env.append(body);
+  pane.replaceChildren(header, env);
+}
+load(() => {
+  for (const m of data) {
+    const row = el('div', 'list-item', m.from + ' — ' + m.subject); row.dataset.id = m.id; row.tabIndex = 0;
+    row.addEventListener('click', () => { history.pushState({}, '', '/apps/mail/box/1/thread/' + m.id); render(); });
+    list.append(row);
+  }
+  window.addEventListener('popstate', render);
+  render();
+});
+`;
+
+/**
+ * @param {{ messages: ReplicaMessage[] }} opts `id` is the message's database id
+ * @returns {Promise<Replica & { thread: (id: string) => string }>}
+ */
+export async function startNextcloudReplica({ messages }) {
+  const session = crypto.randomBytes(16).toString('hex');
+  const token = crypto.randomBytes(24).toString('base64') + ':' + crypto.randomBytes(24).toString('base64');
+  const s = await replica((req, res, url, r) => {
+    const source = /^\/apps\/mail\/api\/messages\/([0-9]+)\/source$/.exec(url.pathname);
+    if (source) {
+      r.fetches.push(url.pathname);
+      if (cookies(req).nc_session_id !== session || req.headers.requesttoken !== token) {
+        r.refused.push(412);
+        send(res, 412, { 'content-type': 'application/json' }, JSON.stringify({ message: 'CSRF check failed' }));
+        return true;
+      }
+      const m = messages.find((x) => x.id === source[1]);
+      if (!m) return false;
+      send(res, 200, { 'content-type': 'application/json; charset=utf-8' }, JSON.stringify({ source: m.raw.toString('utf8') }));
+      return true;
+    }
+    if (!/^\/apps\/mail\/box\/1\/thread\/[0-9]+$/.test(url.pathname)) return false;
+    html(res, appPage('Mail - Nextcloud replica', 'nextcloud.js', '<div id="content" class="app-mail"><div id="list"></div><div id="thread"></div></div>')
+      .replace('<head>', `<head data-requesttoken="${token}">`),
+    { 'set-cookie': `nc_session_id=${session}; Path=/; HttpOnly; SameSite=Lax` });
+    return true;
+  }, { 'nextcloud.js': NEXTCLOUD_JS }, messages);
+  return Object.assign(s, { thread: (/** @type {string} */ id) => `${s.origin}/apps/mail/box/1/thread/${id}` });
 }
