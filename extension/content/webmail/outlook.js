@@ -7,15 +7,16 @@
  * Outlook is a single-page app whose reading pane shows the message named in the URL path
  * (`/mail/<folder>/id/<ItemId>`, the ItemId URL-encoded). Navigation uses the History API,
  * which fires no event a content script can hear, so a debounced MutationObserver re-reads
- * the URL when the page changes.
+ * the URL when the page changes (`single.js`).
  *
  * The exact bytes come from the Exchange Web Services JSON endpoint the page itself uses
  * (`ews.js`: `GetItem` with `IncludeMimeContent`). Nothing else is fetched.
  *
  * The badge goes right after the reading pane's subject heading, never inside the body.
  */
-import { body, contains, defaultView, documentElement, insertAdjacent, query } from '../dom.js';
+import { contains, insertAdjacent, query } from '../dom.js';
 import { fetchMimeContent, validItemId } from './ews.js';
+import { watchOne } from './single.js';
 
 /** Outlook's own hosts; anywhere else the adapter runs only where the user turned it on. */
 const OUTLOOK_HOSTS = ['outlook.live.com', 'outlook.office.com', 'outlook.office365.com'];
@@ -23,8 +24,6 @@ const OUTLOOK_HOSTS = ['outlook.live.com', 'outlook.office.com', 'outlook.office
 const ITEM_PATH_RE = /^\/mail\/(?:[0-9]{1,3}\/)?(?:[^/]+\/){0,4}id\/([^/?#]+)/;
 /** Outlook's mail app path. */
 const MAIL_PATH_RE = /^\/mail\//;
-/** How long DOM changes settle before the URL is read again (ms). */
-const SCAN_DEBOUNCE_MS = 150;
 /** The reading pane and its parts (Outlook's own ids and roles, reproduced by the replica). */
 const READING_PANE = '#ReadingPaneContainerId';
 const SUBJECT = `${READING_PANE} [role="heading"]`;
@@ -54,25 +53,11 @@ export const outlook = {
   },
 
   watch(doc, loc, onMessageShown, onMessageHidden) {
-    let last = '';
-    /** @type {ReturnType<typeof setTimeout> | undefined} */
-    let timer;
-    const scan = () => {
-      timer = undefined;
+    // Ready once the reading pane draws the subject of the message the URL names.
+    watchOne(doc, () => {
       const id = itemIdOf(loc);
-      const ready = !!id && !!query(doc, SUBJECT);
-      const key = ready ? /** @type {string} */ (id) : '';
-      if (key === last) return;
-      if (last && !key) onMessageHidden();
-      last = key;
-      if (key) onMessageShown({ key, id: key });
-    };
-    const later = () => {
-      if (timer === undefined) timer = setTimeout(scan, SCAN_DEBOUNCE_MS);
-    };
-    new MutationObserver(later).observe(body(doc) ?? documentElement(doc), { childList: true, subtree: true });
-    defaultView(doc)?.addEventListener('popstate', later);
-    scan();
+      return id && query(doc, SUBJECT) ? { key: id, id } : null;
+    }, onMessageShown, onMessageHidden);
   },
 
   messageId(_doc, loc) {
