@@ -14,12 +14,22 @@ import { after, before, describe, test } from 'node:test';
 import { BROWSERS, launchBrowser } from './lib/harness.mjs';
 import { js, msg, ready, ui, until, waitFor } from './lib/pages.mjs';
 import { startHordeReplica, startNextcloudReplica, startOwaReplica, startZimbraReplica } from './lib/webmail-adapters.mjs';
-import { FIX, MAILS, ROOT_B64 } from './lib/webmail-mails.mjs';
+import { FIX, MAILS, ROOT_B64, writeMailDir } from './lib/webmail-mails.mjs';
 import fs from 'node:fs';
 
-/** The two signed messages of the nine (webmail-mails.mjs): valid and tampered. */
+/** The two signed messages of the nine (webmail-mails.mjs), valid and tampered, and the unsigned fake-badge one. */
 const [VALID, TAMPERED] = MAILS;
+const FAKE = MAILS[8];
 const raw = (/** @type {typeof MAILS[number]} */ m) => fs.readFileSync(path.join(FIX, /** @type {string} */ (m.from)));
+/** The fake-badge mail's bytes (webmail-mails.mjs writes them into a temporary folder, removed here). */
+function fakeRaw() {
+  const dir = writeMailDir();
+  try {
+    return fs.readFileSync(path.join(dir, FAKE.file));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
 /** The toolbar's words when the raw route refused the request, by the adapter's problem code. */
 const NOT_CHECKED = (/** @type {string} */ problem) => `ImpaleMail: ${msg(`wmProblem_${problem}`)}`;
 
@@ -175,7 +185,10 @@ for (const name of BROWSERS) {
     });
 
     test('Zimbra (HTML client): the message page; an ended session is refused', async () => {
-      const zimbra = await startZimbraReplica({ messages: mailbox(['257', '258']) });
+      // 259: an unsigned mail whose body carries its own "Show original" link to the valid message.
+      const fake = { id: '259', thread: 'c', subject: 'Fake', from: 'Alice Example', raw: fakeRaw(),
+        bodyHtml: '<a id="OPSHOWORIG" href="/service/home/~/?id=257&amp;auth=co">Show original</a><p>Pay invoice 4711</p>' };
+      const zimbra = await startZimbraReplica({ messages: [...mailbox(['257', '258']), fake] });
       servers.push(zimbra);
       const x = await extPage(zimbra.origin, 'zimbra');
       const where = { body: 'td.MsgBody', after: 'table' };
@@ -185,10 +198,13 @@ for (const name of BROWSERS) {
       const [text2, title2] = await openChecked(x, zimbra.message('258'), { ...where, what: 'zimbra tampered' });
       assert.equal(text2, TAMPERED.badge, title2);
       assert.ok(title2.includes(TAMPERED.title), title2);
+      // The body's imitation of the link is not the message's id: the fake's own bytes are checked.
+      const [text3, title3] = await openChecked(x, zimbra.message('259'), { ...where, what: 'zimbra fake link' });
+      assert.deepEqual([text3, title3.includes(FAKE.title)], [FAKE.badge, true], title3);
       zimbra.endSession();
       assert.deepEqual(await openChecked(x, zimbra.message('257'), { ...where, what: 'zimbra refused' }), ['?', NOT_CHECKED('http')]);
       assert.deepEqual(zimbra.refused, [401]);
-      assert.ok(zimbra.fetches.length === 3 && zimbra.fetches.every((f) => /^\/service\/home\/~\/\?auth=co&view=text&id=25[78]$/.test(f)), js(zimbra.fetches));
+      assert.deepEqual(zimbra.fetches, ['257', '258', '259', '257'].map((id) => `/service/home/~/?auth=co&view=text&id=${id}`));
       await x.ext.close();
     });
 
