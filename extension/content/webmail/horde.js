@@ -14,7 +14,7 @@
  * answers the stored message as text/plain. The badge goes after the subject in the headers,
  * never inside `#messageBody`, which holds the sender's (sanitised) HTML.
  */
-import { first, placeOutsideBody, watchOne } from './single.js';
+import { first, noted, placeOutsideBody, watchOne } from './single.js';
 import { fetchFromWebmail, messageFromResponse } from './fetch.js';
 
 /** The dynamic view's page; group 1 is the app's path (`…/imp/`). */
@@ -41,6 +41,16 @@ function named(loc) {
   return q.get('page') === MESSAGE_PAGE && BUID_RE.test(buid) && MAILBOX_RE.test(mailbox) ? { buid, mailbox } : null;
 }
 
+/** The message shown now, or null. @param {Document} doc @param {Location} loc @returns {import('./index.js').MessageRef | null} */
+function shown(doc, loc) {
+  const m = named(loc);
+  if (!m || !first(doc, SUBJECTS)) return null;
+  return { key: `${m.mailbox}/${m.buid}`, uid: m.buid, mbox: m.mailbox };
+}
+
+/** The message last reported (single.js). @type {import('./single.js').Seen} */
+const seen = { last: '' };
+
 /** @type {import('./index.js').WebmailAdapter} */
 export const horde = {
   name: 'horde',
@@ -51,13 +61,11 @@ export const horde = {
   },
 
   watch(doc, loc, onMessageShown, onMessageHidden) {
-    watchOne(doc, () => horde.messageId(doc, loc), onMessageShown, onMessageHidden);
+    watchOne(doc, () => shown(doc, loc), onMessageShown, onMessageHidden, seen);
   },
 
   messageId(doc, loc) {
-    const m = named(loc);
-    if (!m || !first(doc, SUBJECTS)) return null;
-    return { key: `${m.mailbox}/${m.buid}`, uid: m.buid, mbox: m.mailbox };
+    return noted(seen, shown(doc, loc));
   },
 
   isShown(_doc, loc, ref) {

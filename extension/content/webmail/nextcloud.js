@@ -15,7 +15,7 @@
  */
 import { attr, query } from '../dom.js';
 import { fetchFromWebmail, jsonFromResponse, messageFromText } from './fetch.js';
-import { first, placeOutsideBody, watchOne } from './single.js';
+import { first, noted, placeOutsideBody, watchOne } from './single.js';
 
 /** A thread's path: group 1 the prefix of every route (with `/index.php` if there), group 2 the message id. */
 const THREAD_PATH_RE = /^((?:\/[^/?#]{1,100}){0,4}?)\/apps\/mail\/box\/[0-9]{1,12}\/thread\/([0-9]{1,12})$/;
@@ -35,6 +35,15 @@ const BADGE_PLACES = SUBJECTS.map((s) => [s, 'afterend']);
 /** Statuses with which Nextcloud refuses the session or the token (412: "CSRF check failed"). */
 const REFUSED = [401, 403, 412];
 
+/** The message shown now, or null. @param {Document} doc @param {Location} loc @returns {import('./index.js').MessageRef | null} */
+function shown(doc, loc) {
+  const id = THREAD_PATH_RE.exec(loc.pathname)?.[2];
+  return id && first(doc, SUBJECTS) ? { key: id, id } : null;
+}
+
+/** The message last reported (single.js). @type {import('./single.js').Seen} */
+const seen = { last: '' };
+
 /** @type {import('./index.js').WebmailAdapter} */
 export const nextcloud = {
   name: 'nextcloud',
@@ -44,12 +53,11 @@ export const nextcloud = {
   },
 
   watch(doc, loc, onMessageShown, onMessageHidden) {
-    watchOne(doc, () => nextcloud.messageId(doc, loc), onMessageShown, onMessageHidden);
+    watchOne(doc, () => shown(doc, loc), onMessageShown, onMessageHidden, seen);
   },
 
   messageId(doc, loc) {
-    const id = THREAD_PATH_RE.exec(loc.pathname)?.[2];
-    return id && first(doc, SUBJECTS) ? { key: id, id } : null;
+    return noted(seen, shown(doc, loc));
   },
 
   isShown(_doc, loc, ref) {

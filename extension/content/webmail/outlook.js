@@ -57,7 +57,7 @@ export const outlook = {
     watchOne(doc, () => {
       const id = itemIdOf(loc);
       return id && query(doc, SUBJECT) ? { key: id, id } : null;
-    }, onMessageShown, onMessageHidden);
+    }, onMessageShown, onMessageHidden, { last: '' });
   },
 
   messageId(_doc, loc) {

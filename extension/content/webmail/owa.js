@@ -18,7 +18,7 @@
  */
 import { contains, query } from '../dom.js';
 import { fetchMimeContent, validItemId } from './ews.js';
-import { first, placeOutsideBody, watchOne } from './single.js';
+import { first, noted, placeOutsideBody, watchOne } from './single.js';
 
 /** OWA's app paths: the app itself and the window of a message opened on its own. */
 const APP_PATH_RE = /^\/owa\/(?:projection\.aspx)?$/i;
@@ -47,6 +47,15 @@ function subjectShown(doc) {
   return !!subject && !(mailBody && contains(mailBody, subject));
 }
 
+/** The message shown now, or null. @param {Document} doc @param {Location} loc @returns {import('./index.js').MessageRef | null} */
+function shown(doc, loc) {
+  const id = itemIdOf(loc);
+  return id && subjectShown(doc) ? { key: id, id } : null;
+}
+
+/** The message last reported (single.js). @type {import('./single.js').Seen} */
+const seen = { last: '' };
+
 /** @type {import('./index.js').WebmailAdapter} */
 export const owa = {
   name: 'owa',
@@ -58,12 +67,11 @@ export const owa = {
   },
 
   watch(doc, loc, onMessageShown, onMessageHidden) {
-    watchOne(doc, () => owa.messageId(doc, loc), onMessageShown, onMessageHidden);
+    watchOne(doc, () => shown(doc, loc), onMessageShown, onMessageHidden, seen);
   },
 
   messageId(doc, loc) {
-    const id = itemIdOf(loc);
-    return id && subjectShown(doc) ? { key: id, id } : null;
+    return noted(seen, shown(doc, loc));
   },
 
   isShown(_doc, loc, ref) {

@@ -10,25 +10,38 @@ import { body, closest, defaultView, documentElement, insertAdjacent, parentElem
 const SCAN_DEBOUNCE_MS = 150;
 
 /**
+ * The key of the message last reported, shared by an adapter's `messageId` and its watcher:
+ * index.js reads `messageId` after every change that removed a badge and checks the message it
+ * gets itself, so the watcher must not report that message again (it would be fetched twice).
+ * @typedef {{ last: string }} Seen
+ */
+
+/** `ref`, noted as reported in `seen`. @param {Seen} seen @param {import('./index.js').MessageRef | null} ref */
+export function noted(seen, ref) {
+  if (ref) seen.last = ref.key;
+  return ref;
+}
+
+/**
  * Reports the message `read` finds whenever it changes: a debounced MutationObserver (a
  * single-page app may navigate with the History API, which fires no event a content script
- * hears), `popstate` and `hashchange`. A message is reported once per key.
+ * hears), `popstate` and `hashchange`. A message is reported once per key (`seen`).
  * @param {Document} doc
  * @param {() => import('./index.js').MessageRef | null} read the message shown now
  * @param {(ref: import('./index.js').MessageRef) => void} onMessageShown
  * @param {() => void} onMessageHidden
+ * @param {Seen} seen
  */
-export function watchOne(doc, read, onMessageShown, onMessageHidden) {
-  let last = '';
+export function watchOne(doc, read, onMessageShown, onMessageHidden, seen) {
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   let timer;
   const scan = () => {
     timer = undefined;
     const ref = read();
     const key = ref?.key ?? '';
-    if (key === last) return;
-    if (last && !key) onMessageHidden();
-    last = key;
+    if (key === seen.last) return;
+    if (seen.last && !key) onMessageHidden();
+    seen.last = key;
     if (ref) onMessageShown(ref);
   };
   const later = () => {

@@ -15,7 +15,7 @@
  * "Show original" opens. The badge goes at the end of the headers' cell, never inside the body.
  */
 import { attr, closest, parentElement, query } from '../dom.js';
-import { first, placeOutsideBody, watchOne } from './single.js';
+import { first, noted, placeOutsideBody, watchOne } from './single.js';
 import { fetchFromWebmail, messageFromResponse } from './fetch.js';
 
 /** The HTML client's paths. */
@@ -45,6 +45,15 @@ function shownId(doc) {
   return ITEM_ID_RE.test(id) ? id : null;
 }
 
+/** The message shown now, or null. @param {Document} doc @returns {import('./index.js').MessageRef | null} */
+function shown(doc) {
+  const id = shownId(doc);
+  return id ? { key: id, id } : null;
+}
+
+/** The message last reported (single.js). @type {import('./single.js').Seen} */
+const seen = { last: '' };
+
 /** @type {import('./index.js').WebmailAdapter} */
 export const zimbra = {
   name: 'zimbra',
@@ -53,13 +62,12 @@ export const zimbra = {
     return /^https?:$/.test(loc.protocol) && APP_PATH_RE.test(loc.pathname) && !!query(doc, 'table.Msg');
   },
 
-  watch(doc, loc, onMessageShown, onMessageHidden) {
-    watchOne(doc, () => zimbra.messageId(doc, loc), onMessageShown, onMessageHidden);
+  watch(doc, _loc, onMessageShown, onMessageHidden) {
+    watchOne(doc, () => shown(doc), onMessageShown, onMessageHidden, seen);
   },
 
   messageId(doc) {
-    const id = shownId(doc);
-    return id ? { key: id, id } : null;
+    return noted(seen, shown(doc));
   },
 
   isShown(doc, _loc, ref) {
