@@ -13,7 +13,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { BROWSERS, ROOT, launchBrowser } from './lib/harness.mjs';
 import { js, ready, reload, sendFrom, ui, until, waitFor } from './lib/pages.mjs';
-import { startGmailReplica, startOutlookReplica } from './lib/webmail-replicas.mjs';
+import { GMAIL_IK, startGmailReplica, startOutlookReplica } from './lib/webmail-replicas.mjs';
 
 const FIX = path.join(ROOT, 'tests/fixtures/smime');
 const ROOT_PEM = path.join(FIX, 'pki/root.pem');
@@ -138,7 +138,7 @@ for (const name of BROWSERS) {
       // and the raw source of the imitated id was never fetched for it.
       assert.equal(gmail.fetches.filter((f) => f.includes('th=18c0ffee00000001')).length, 1, js(gmail.fetches));
       assert.ok(gmail.fetches.some((f) => f.includes('permmsgid=msg-f%3A1790000000000000004')), js(gmail.fetches));
-      assert.ok(gmail.fetches.every((f) => f.startsWith('/mail/u/0/?view=att&')), 'only the download route was fetched');
+      assert.ok(gmail.fetches.every((f) => f.startsWith(`/mail/u/0/?ik=${GMAIL_IK}&view=att&`)), `only the download route was fetched, with the account key: ${js(gmail.fetches)}`);
 
       // The popup shows the tab's verdict, with the personal mark, in details.
       const popup = await browser.openExtensionPage(`ui/popup.html?tab=${tabId}`);

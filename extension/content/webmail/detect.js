@@ -30,6 +30,14 @@ const ADAPTERS = [
   { url: (loc) => /^\/mail\/u\/[0-9]/.test(loc.pathname), load: () => import(EXT_NS.runtime.getURL('content/wm-gmail.js')) },
   // Outlook on the web: `/mail/` (not Gmail's `/mail/u/`).
   { url: (loc) => /^\/mail\/(?!u\/)/.test(loc.pathname), load: () => import(EXT_NS.runtime.getURL('content/wm-outlook.js')) },
+  // Outlook on the web on premises (Exchange 2016/2019): `/owa/`, `/owa/projection.aspx`.
+  { url: (loc) => /^\/owa\//i.test(loc.pathname), load: () => import(EXT_NS.runtime.getURL('content/wm-owa.js')) },
+  // Horde IMP's dynamic view: `…/imp/dynamic.php`.
+  { url: (loc) => /\/imp\/dynamic\.php$/.test(loc.pathname), load: () => import(EXT_NS.runtime.getURL('content/wm-horde.js')) },
+  // Zimbra's HTML client: `/h/…`.
+  { url: (loc) => /^\/h\//.test(loc.pathname), load: () => import(EXT_NS.runtime.getURL('content/wm-zimbra.js')) },
+  // Nextcloud Mail: `…/apps/mail/…`.
+  { url: (loc) => /\/apps\/mail\//.test(loc.pathname), load: () => import(EXT_NS.runtime.getURL('content/wm-nextcloud.js')) },
 ];
 
 /**

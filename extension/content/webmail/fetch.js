@@ -69,3 +69,36 @@ export async function messageFromResponse(res, maxBytes) {
 
 /** The limit for a JSON answer that carries a message of `maxBytes` in base64. @param {number} maxBytes */
 export const maxJsonBytes = (maxBytes) => Math.ceil(maxBytes / 3) * 4 + JSON_OVERHEAD_BYTES;
+
+/**
+ * The JSON of an answer that carries a message (as base64 or text), at most
+ * `maxJsonBytes(maxBytes)` long; `sessionRefused` lists the statuses with which the webmail
+ * refuses the session or its token.
+ * @param {Response} res @param {number} maxBytes @param {number[]} sessionRefused
+ * @returns {Promise<{ ok: true, json: any } | FetchFailure>}
+ */
+export async function jsonFromResponse(res, maxBytes, sessionRefused) {
+  if (sessionRefused.includes(res.status)) return refused(res, 'request_check');
+  if (res.status !== 200) return refused(res);
+  const limit = maxJsonBytes(maxBytes);
+  if (Number(res.headers.get('content-length') ?? '0') > limit) return { ok: false, problem: 'too_large' };
+  const text = await res.text();
+  if (text.length > limit) return { ok: false, problem: 'too_large' };
+  try {
+    return { ok: true, json: JSON.parse(text) };
+  } catch {
+    return { ok: false, problem: 'not_a_message' };
+  }
+}
+
+/**
+ * The message out of a JSON answer's text field (Nextcloud's `source`, OX's `data`): a string,
+ * at most `maxBytes` once UTF-8 encoded, starting like a message.
+ * @param {unknown} text @param {number} maxBytes
+ * @returns {{ ok: true, blob: Blob } | FetchFailure}
+ */
+export function messageFromText(text, maxBytes) {
+  if (typeof text !== 'string' || !looksLikeMessage(text.slice(0, 1000))) return { ok: false, problem: 'not_a_message' };
+  const blob = new Blob([text]);
+  return blob.size > maxBytes ? { ok: false, problem: 'too_large' } : { ok: true, blob };
+}

@@ -6,9 +6,11 @@
 //
 // Gmail replica, one origin:
 //   GET  /mail/u/0/                         the app (sets the session cookie SID)
-//   GET  /mail/u/0/?view=att&th=<legacy>&attid=0&disp=comp&safe=1&zw      the message's bytes
-//   GET  /mail/u/0/?view=att&permmsgid=msg-f:<n>&attid=0&disp=comp&safe=1&zw
-//        (no session cookie: 302 to a sign-in page, as Gmail does)
+//   GET  /mail/u/0/?ik=<key>&view=att&th=<legacy>&attid=0&disp=comp&safe=1&zw   the message's bytes
+//   GET  /mail/u/0/?ik=<key>&view=att&permmsgid=msg-f:<n>&attid=0&disp=comp&safe=1&zw
+//        (no session cookie: 302 to a sign-in page, as Gmail does; no or another account key
+//        `ik`: an error page. The app page carries the key as Gmail does, the tenth element of
+//        `GLOBALS` in an inline script, here with a CSP nonce)
 //   GET  /replica/gmail.js, /replica/data.json
 //   GET  /replica/framed.html               the app in an iframe of its own origin, at #inbox/t1
 // Outlook replica, another origin:
@@ -27,18 +29,18 @@ export const STRICT_CSP = "default-src 'self'; script-src 'self'; object-src 'no
  */
 
 /** @param {http.ServerResponse} res @param {number} status @param {Record<string, string>} headers @param {string | Buffer} body */
-function send(res, status, headers, body) {
+export function send(res, status, headers, body) {
   res.writeHead(status, { 'cache-control': 'no-store', ...headers });
   res.end(body);
 }
 
 /** @param {http.IncomingMessage} req */
-function cookies(req) {
+export function cookies(req) {
   return Object.fromEntries((req.headers.cookie ?? '').split(';').map((c) => c.trim().split('=')).filter((kv) => kv.length === 2));
 }
 
 /** @param {http.Server} srv @returns {Promise<http.Server & { origin: string }>} */
-function listen(srv) {
+export function listen(srv) {
   return new Promise((resolve, reject) => {
     srv.on('error', reject);
     srv.listen(0, '127.0.0.1', () => {
@@ -49,12 +51,18 @@ function listen(srv) {
 }
 
 /** What the page scripts get: everything but the bytes. @param {ReplicaMessage[]} messages */
-const pageData = (messages) => JSON.stringify(messages.map((m) => ({ id: m.id, thread: m.thread, subject: m.subject, from: m.from, bodyHtml: m.bodyHtml })));
+export const pageData = (messages) => JSON.stringify(messages.map((m) => ({ id: m.id, thread: m.thread, subject: m.subject, from: m.from, bodyHtml: m.bodyHtml })));
 
 // ------------------------------------------------------------------ Gmail
 
+/** The replica account's key (`ik`): a few hex digits, as Gmail's. */
+export const GMAIL_IK = 'a1b2c3d4e5';
+/** The nonce of the app page's inline script. */
+const GMAIL_NONCE = crypto.randomBytes(16).toString('base64');
+
 const GMAIL_APP = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Inbox - replica@example.test - Gmail replica</title>
+<script nonce="${GMAIL_NONCE}">var GLOBALS=[null,null,4711,"replica@example.test",null,"mail",[],"",false,"${GMAIL_IK}","en",1];</script>
 <script src="/replica/gmail.js" defer></script></head>
 <body><div class="nH"><div role="navigation" class="aeN">Inbox</div>
 <div role="main" id="main"></div></div></body></html>`;
@@ -114,6 +122,7 @@ export async function startGmailReplica({ messages }) {
     if (url.pathname === '/mail/u/0/' && url.searchParams.get('view') === 'att') {
       fetches.push(url.pathname + url.search);
       if (cookies(req).SID !== 'replica-session') return send(res, 302, { location: '/accounts/signin' }, '');
+      if (url.searchParams.get('ik') !== GMAIL_IK) return send(res, 400, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': STRICT_CSP }, '<html><body>Error</body></html>');
       const want = url.searchParams.get('th') ?? url.searchParams.get('permmsgid');
       const m = messages.find((x) => x.id === want);
       if (!m || url.searchParams.get('disp') !== 'comp' || url.searchParams.get('attid') !== '0') {
@@ -122,7 +131,8 @@ export async function startGmailReplica({ messages }) {
       return send(res, 200, { 'content-type': 'text/plain; charset=us-ascii', 'content-disposition': 'attachment; filename="original_msg.eml"' }, m.raw);
     }
     if (url.pathname === '/mail/u/0/') {
-      return send(res, 200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': STRICT_CSP, 'set-cookie': 'SID=replica-session; Path=/; HttpOnly; SameSite=Lax' }, GMAIL_APP);
+      const csp = STRICT_CSP.replace("script-src 'self'", `script-src 'self' 'nonce-${GMAIL_NONCE}'`);
+      return send(res, 200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': csp, 'set-cookie': 'SID=replica-session; Path=/; HttpOnly; SameSite=Lax' }, GMAIL_APP);
     }
     // The app framed by a page of its own origin (as Roundcube's preview is): its verdict is the tab's.
     if (url.pathname === '/replica/framed.html') {
@@ -176,6 +186,34 @@ fetch('/replica/data.json').then((r) => r.json()).then((d) => {
 `;
 
 /**
+ * Exchange's `POST /owa/service.svc?action=GetItem` (EWS JSON) with `IncludeMimeContent`, as
+ * both Outlook replicas answer it: the canary header must equal the cookie (else HTTP 440,
+ * OWA's "login timeout").
+ * @param {http.IncomingMessage} req @param {http.ServerResponse} res @param {URL} url
+ * @param {{ canary: string, messages: ReplicaMessage[], fetches: string[] }} opts
+ */
+export function ewsGetItem(req, res, url, { canary, messages, fetches }) {
+  fetches.push(url.pathname + url.search);
+  let body = '';
+  req.on('data', (c) => { body += c; });
+  req.on('end', () => {
+    if (cookies(req)['X-OWA-CANARY'] !== canary || req.headers['x-owa-canary'] !== canary) return send(res, 440, { 'content-type': 'text/plain' }, 'Login Timeout');
+    if (url.searchParams.get('action') !== 'GetItem' || req.headers.action !== 'GetItem') return send(res, 400, { 'content-type': 'text/plain' }, 'bad action');
+    /** @type {any} */
+    let request;
+    try { request = JSON.parse(body); } catch { return send(res, 400, { 'content-type': 'text/plain' }, 'bad json'); }
+    const id = request?.Body?.ItemIds?.[0]?.Id;
+    const m = messages.find((x) => x.id === id);
+    const withMime = request?.Body?.ItemShape?.IncludeMimeContent === true;
+    const item = m && withMime
+      ? { __type: 'ItemInfoResponseMessage:#Exchange', ResponseClass: 'Success', ResponseCode: 'NoError',
+        Items: [{ __type: 'Message:#Exchange', ItemId: { Id: id }, MimeContent: { CharacterSet: 'UTF-8', Value: m.raw.toString('base64') } }] }
+      : { __type: 'ItemInfoResponseMessage:#Exchange', ResponseClass: 'Error', ResponseCode: 'ErrorItemNotFound', Items: [] };
+    send(res, 200, { 'content-type': 'application/json; charset=utf-8' }, JSON.stringify({ Header: {}, Body: { ResponseMessages: { Items: [item] } } }));
+  });
+}
+
+/**
  * @param {{ messages: ReplicaMessage[] }} opts
  * @returns {Promise<http.Server & { origin: string, app: string, fetches: string[] }>}
  */
@@ -187,27 +225,7 @@ export async function startOutlookReplica({ messages }) {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (url.pathname === '/replica/outlook.js') return send(res, 200, { 'content-type': 'text/javascript' }, OUTLOOK_JS);
     if (url.pathname === '/replica/data.json') return send(res, 200, { 'content-type': 'application/json' }, pageData(messages));
-    if (url.pathname === '/owa/service.svc' && req.method === 'POST') {
-      fetches.push(url.pathname + url.search);
-      let body = '';
-      req.on('data', (c) => { body += c; });
-      req.on('end', () => {
-        if (cookies(req)['X-OWA-CANARY'] !== canary || req.headers['x-owa-canary'] !== canary) return send(res, 440, { 'content-type': 'text/plain' }, 'Login Timeout');
-        if (url.searchParams.get('action') !== 'GetItem' || req.headers.action !== 'GetItem') return send(res, 400, { 'content-type': 'text/plain' }, 'bad action');
-        /** @type {any} */
-        let request;
-        try { request = JSON.parse(body); } catch { return send(res, 400, { 'content-type': 'text/plain' }, 'bad json'); }
-        const id = request?.Body?.ItemIds?.[0]?.Id;
-        const m = messages.find((x) => x.id === id);
-        const withMime = request?.Body?.ItemShape?.IncludeMimeContent === true;
-        const item = m && withMime
-          ? { __type: 'ItemInfoResponseMessage:#Exchange', ResponseClass: 'Success', ResponseCode: 'NoError',
-            Items: [{ __type: 'Message:#Exchange', ItemId: { Id: id }, MimeContent: { CharacterSet: 'UTF-8', Value: m.raw.toString('base64') } }] }
-          : { __type: 'ItemInfoResponseMessage:#Exchange', ResponseClass: 'Error', ResponseCode: 'ErrorItemNotFound', Items: [] };
-        send(res, 200, { 'content-type': 'application/json; charset=utf-8' }, JSON.stringify({ Header: {}, Body: { ResponseMessages: { Items: [item] } } }));
-      });
-      return;
-    }
+    if (url.pathname === '/owa/service.svc' && req.method === 'POST') return ewsGetItem(req, res, url, { canary, messages, fetches });
     if (url.pathname === '/mail/0/inbox' || url.pathname.startsWith('/mail/0/inbox/id/')) {
       return send(res, 200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': STRICT_CSP, 'set-cookie': `X-OWA-CANARY=${canary}; Path=/; SameSite=Lax` }, OUTLOOK_APP);
     }

@@ -1,0 +1,279 @@
+// Local replicas of more webmails, for the adapters beyond Roundcube, SOGo, Gmail and Outlook
+// (extension/content/webmail/<name>.js): just the DOM hooks and the routes each adapter relies
+// on, written by us from the services' public behaviour and documentation, never copied from
+// their pages. Each serves its app with a strict CSP, shows one message at a time like the
+// original, and refuses its raw-message route without the session cookie and the token the
+// original wants. Each records the raw-route requests it saw (`fetches`) and how it answered
+// (`refused`).
+//
+// Outlook on the web on premises (Exchange 2016/2019), one origin:
+//   GET  /owa/, /owa/projection.aspx      the app (sets X-OWA-CANARY); the item read is named
+//        by `ItemID` in the query (`?ItemID=<id>&exvsurl=1&viewmodel=ReadMessageItem`, the read
+//        form's URL) or after `#` (a message opened in its own window)
+//   POST /owa/service.svc?action=GetItem  EWS JSON GetItem with IncludeMimeContent, as in
+//        webmail-replicas.mjs (the canary header must equal the cookie, else HTTP 440)
+//
+// Horde IMP (Horde 5/6, dynamic view), one origin, under /horde/imp/:
+//   GET  dynamic.php?page=mailbox           the mailbox (sets the session cookie Horde)
+//   GET  dynamic.php?page=message&buid=<n>&mailbox=<base64url name>   the message window:
+//        #msgHeaders .subject and #messageBody, as templates/dynamic/message.html.php has them
+//   GET  view.php?actionID=view_source&buid=<n>&id=0&mailbox=<name>   the stored message as
+//        text/plain; without the session cookie, or once the test ended the session
+//        (`endSession()`), a redirect to the login page, as Horde does
+//
+// Zimbra (the HTML client), one origin:
+//   GET  /h/search?action=view&id=<n>       the message page, made on the server as the HTML
+//        client does (displayMessage.tag): table.Msg, td.MsgHdr, a#OPSHOWORIG, td.MsgBody;
+//        sets the session cookie ZM_AUTH_TOKEN
+//   GET  /service/home/~/?auth=co&view=text&id=<n>   the stored message as text/plain; without
+//        the session cookie, or once the test ended the session, HTTP 401
+//
+// Nextcloud Mail, one origin:
+//   GET  /apps/mail/box/1/thread/<id>       the app (sets the session cookie nc_session_id; the
+//        CSRF token on <head data-requesttoken>); its list opens a thread with pushState
+//   GET  /apps/mail/api/messages/<id>/source   JSON {source}; needs the session cookie and the
+//        `requesttoken` header equal to the page's token, else HTTP 412 ("CSRF check failed")
+import crypto from 'node:crypto';
+import http from 'node:http';
+import { STRICT_CSP, cookies, ewsGetItem, listen, pageData, send } from './webmail-replicas.mjs';
+
+/** @typedef {import('./webmail-replicas.mjs').ReplicaMessage} ReplicaMessage */
+/** @typedef {http.Server & { origin: string, fetches: string[], refused: number[] }} Replica */
+
+/** The page's shared script part: data, element helper. */
+const COMMON_JS = `
+let data = [];
+function el(tag, cls, text) { const e = document.createElement(tag); if (cls) e.className = cls; if (text !== undefined) e.textContent = text; return e; }
+function load(then) { fetch('/replica/data.json').then((r) => r.json()).then((d) => { data = d; then(); document.body.dataset.replica = 'ready'; }); }
+`;
+
+/** An app page: title, its script, and a static skeleton. @param {string} title @param {string} script @param {string} skeleton */
+const appPage = (title, script, skeleton) => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${title}</title>
+<script src="/replica/${script}" defer></script></head><body>${skeleton}</body></html>`;
+
+/**
+ * A server with the replica's routes, where `route` answers what is its own (true when it did).
+ * @param {(req: http.IncomingMessage, res: http.ServerResponse, url: URL, r: { fetches: string[], refused: number[] }) => boolean} route
+ * @param {Record<string, string>} scripts the page scripts by file name
+ * @param {ReplicaMessage[]} messages
+ * @returns {Promise<Replica>}
+ */
+async function replica(route, scripts, messages) {
+  /** @type {string[]} */ const fetches = [];
+  /** @type {number[]} */ const refused = [];
+  const srv = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const script = /^\/replica\/([a-z]+\.js)$/.exec(url.pathname)?.[1];
+    if (script && scripts[script]) return send(res, 200, { 'content-type': 'text/javascript' }, COMMON_JS + scripts[script]);
+    if (url.pathname === '/replica/data.json') return send(res, 200, { 'content-type': 'application/json' }, pageData(messages));
+    if (!route(req, res, url, { fetches, refused })) send(res, 404, { 'content-type': 'text/plain' }, 'not found');
+  });
+  const s = await listen(srv);
+  return Object.assign(s, { fetches, refused });
+}
+
+/** An HTML answer with the strict CSP and extra headers. @param {http.ServerResponse} res @param {string} html @param {Record<string, string>} [headers] */
+const html = (res, html, headers = {}) => send(res, 200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': STRICT_CSP, ...headers }, html);
+
+// ------------------------------------------------------------------ Exchange OWA on premises
+
+// The list (div[role=option]) opens a message as OWA's own window does (`#viewmodel=
+// ReadMessageItem&ItemID=<id>`); the read form: the subject (span.rpHighlightSubjectClass in a
+// role=heading) and the body (aria-label "Message body").
+const OWA_JS = `
+const list = document.getElementById('list'); const pane = document.getElementById('read');
+function itemId() {
+  const q = new URLSearchParams(location.search).get('ItemID') ?? new URLSearchParams(location.hash.slice(1)).get('ItemID');
+  return q === null ? null : q.replaceAll(' ', '+');
+}
+function render() {
+  const msg = data.find((m) => m.id === itemId());
+  if (!msg) { pane.replaceChildren(); return; }
+  const h = el('div', 'subjectLine'); h.setAttribute('role', 'heading'); h.setAttribute('aria-level', '2');
+  h.append(el('span', 'rpHighlightAllClass rpHighlightSubjectClass', msg.subject));
+  const body = el('div', 'bodyWrap'); body.setAttribute('aria-label', 'Message body'); body.innerHTML = msg.bodyHtml;
+  pane.replaceChildren(h, el('div', 'from', msg.from), body);
+}
+load(() => {
+  for (const m of data) {
+    const row = el('div', 'row', m.from + ' — ' + m.subject); row.setAttribute('role', 'option'); row.dataset.item = m.id; row.tabIndex = 0;
+    row.addEventListener('click', () => { location.hash = 'viewmodel=ReadMessageItem&ItemID=' + encodeURIComponent(m.id); });
+    list.append(row);
+  }
+  window.addEventListener('hashchange', render);
+  render();
+});
+`;
+
+/**
+ * @param {{ messages: ReplicaMessage[] }} opts
+ * @returns {Promise<Replica & { app: string }>}
+ */
+export async function startOwaReplica({ messages }) {
+  const canary = crypto.randomBytes(24).toString('base64url');
+  const s = await replica((req, res, url, r) => {
+    if (url.pathname === '/owa/service.svc' && req.method === 'POST') {
+      res.on('finish', () => { if (res.statusCode !== 200) r.refused.push(res.statusCode); });
+      ewsGetItem(req, res, url, { canary, messages, fetches: r.fetches });
+      return true;
+    }
+    if (url.pathname !== '/owa/' && url.pathname !== '/owa/projection.aspx') return false;
+    html(res, appPage('Mail - Outlook Web App replica', 'owa.js',
+      '<div id="owaApp"><div role="navigation">Inbox</div><div role="main"><div role="listbox" id="list" aria-label="Message list"></div><div id="read"></div></div></div>'),
+    { 'set-cookie': `X-OWA-CANARY=${canary}; Path=/; SameSite=Lax` });
+    return true;
+  }, { 'owa.js': OWA_JS }, messages);
+  return Object.assign(s, { app: `${s.origin}/owa/` });
+}
+
+// ------------------------------------------------------------------ Horde IMP
+
+// The message window: the headers' subject and the body (the sender's HTML), drawn from the data.
+const HORDE_JS = `
+load(() => {
+  const q = new URLSearchParams(location.search);
+  const msg = data.find((m) => m.id === q.get('buid'));
+  if (q.get('page') !== 'message' || !msg) return;
+  document.querySelector('#msgHeaders .subject').textContent = msg.subject;
+  document.getElementById('messageBody').innerHTML = msg.bodyHtml;
+  document.getElementById('msgData').style.display = '';
+});
+`;
+
+const HORDE_MESSAGE = '<div id="msgData" style="display:none"><div class="msgfullread"><div class="msgHeaders"><div id="msgHeaders">'
+  + '<div><div class="subject allowTextSelection"></div><table id="msgHeadersTable"></table></div></div></div>'
+  + '<div id="messageBody" class="messageBody allowTextSelection"></div></div></div>';
+
+/**
+ * @param {{ messages: ReplicaMessage[] }} opts `id` is the message's buid
+ * @returns {Promise<Replica & { app: string, message: (buid: string) => string, endSession: () => void }>}
+ */
+export async function startHordeReplica({ messages }) {
+  const session = crypto.randomBytes(16).toString('hex');
+  let ended = false;
+  const s = await replica((req, res, url, r) => {
+    if (url.pathname === '/horde/imp/view.php') {
+      r.fetches.push(url.pathname + url.search);
+      const q = url.searchParams;
+      if (ended || cookies(req).Horde !== session) {
+        r.refused.push(302);
+        send(res, 302, { location: '/horde/login.php' }, '');
+        return true;
+      }
+      const m = messages.find((x) => x.id === q.get('buid'));
+      if (q.get('actionID') !== 'view_source' || q.get('mailbox') !== 'SU5CT1g' || q.get('id') !== '0' || !m) return false;
+      send(res, 200, { 'content-type': 'text/plain; charset=UTF-8', 'content-disposition': 'inline; filename="Message Source"' }, m.raw);
+      return true;
+    }
+    if (url.pathname === '/horde/login.php') return (html(res, '<html><body>Log in</body></html>'), true);
+    if (url.pathname !== '/horde/imp/dynamic.php') return false;
+    const page = url.searchParams.get('page') === 'message' ? HORDE_MESSAGE : '<div id="horde-page"><div id="impbase"></div></div>';
+    html(res, appPage('Horde IMP replica', 'horde.js', page), { 'set-cookie': `Horde=${session}; Path=/horde; HttpOnly; SameSite=Lax` });
+    return true;
+  }, { 'horde.js': HORDE_JS }, messages);
+  return Object.assign(s, {
+    app: `${s.origin}/horde/imp/dynamic.php?page=mailbox`,
+    message: (/** @type {string} */ buid) => `${s.origin}/horde/imp/dynamic.php?page=message&buid=${buid}&mailbox=SU5CT1g`,
+    endSession: () => { ended = true; },
+  });
+}
+
+// ------------------------------------------------------------------ Zimbra
+
+/** @param {string} t */
+const escapeHtml = (t) => t.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The HTML client's message page, made on the server. @param {ReplicaMessage} m */
+const zimbraMessage = (m) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Zimbra: ${escapeHtml(m.subject)}</title></head>
+<body><table width="100%" class="Msg"><tr><td class="MsgHdr"><table><tr><td class="MsgHdrName">From :</td><td class="MsgHdrValue">${escapeHtml(m.from)}</td></tr>
+<tr><td class="MsgHdrName">Subject :</td><td class="MsgHdrValue">${escapeHtml(m.subject)}</td></tr></table></td></tr>
+<tr><td class="MsgOps"><a id="OPREPLY" href="/h/compose?op=reply&amp;id=${m.id}">Reply</a> <a id="OPSHOWORIG" target="_blank" href="/service/home/~/?id=${m.id}&amp;auth=co">Show original</a></td></tr>
+<tr><td id="iframeBody1" class="MsgBody">${m.bodyHtml}</td></tr></table></body></html>`;
+
+/**
+ * @param {{ messages: ReplicaMessage[] }} opts `id` is the Zimbra item id
+ * @returns {Promise<Replica & { message: (id: string) => string, endSession: () => void }>}
+ */
+export async function startZimbraReplica({ messages }) {
+  const session = crypto.randomBytes(16).toString('hex');
+  let ended = false;
+  const s = await replica((req, res, url, r) => {
+    const m = messages.find((x) => x.id === url.searchParams.get('id'));
+    if (url.pathname === '/service/home/~/') {
+      r.fetches.push(url.pathname + url.search);
+      if (ended || cookies(req).ZM_AUTH_TOKEN !== session || url.searchParams.get('auth') !== 'co') {
+        r.refused.push(401);
+        send(res, 401, { 'content-type': 'text/html; charset=utf-8' }, '<html><body>must authenticate</body></html>');
+        return true;
+      }
+      if (!m) return false;
+      send(res, 200, { 'content-type': url.searchParams.get('view') === 'text' ? 'text/plain; charset=UTF-8' : 'message/rfc822' }, m.raw);
+      return true;
+    }
+    if (url.pathname !== '/h/search' || !m) return false;
+    html(res, zimbraMessage(m), { 'set-cookie': `ZM_AUTH_TOKEN=${session}; Path=/; HttpOnly; SameSite=Lax` });
+    return true;
+  }, {}, messages);
+  return Object.assign(s, {
+    message: (/** @type {string} */ id) => `${s.origin}/h/search?st=message&action=view&id=${id}`,
+    endSession: () => { ended = true; },
+  });
+}
+
+// ------------------------------------------------------------------ Nextcloud Mail
+
+// The list (div.list-item[data-id]) opens a thread with pushState; the thread: the header with
+// the subject (#mail-thread-header h2) and the envelope with its body (.mail-message-body).
+const NEXTCLOUD_JS = `
+const list = document.getElementById('list'); const pane = document.getElementById('thread');
+function render() {
+  const m = /\\/thread\\/([0-9]+)$/.exec(location.pathname);
+  const msg = m && data.find((x) => x.id === m[1]);
+  if (!msg) { pane.replaceChildren(); return; }
+  const header = el('div'); header.id = 'mail-thread-header';
+  const fields = el('div'); fields.id = 'mail-thread-header-fields'; fields.append(el('h2', '', msg.subject)); header.append(fields);
+  const env = el('div', 'envelope'); env.append(el('div', 'sender', msg.from));
+  const body = el('div', 'mail-message-body'); body.innerHTML = msg.bodyHtml; env.append(body);
+  pane.replaceChildren(header, env);
+}
+load(() => {
+  for (const m of data) {
+    const row = el('div', 'list-item', m.from + ' — ' + m.subject); row.dataset.id = m.id; row.tabIndex = 0;
+    row.addEventListener('click', () => { history.pushState({}, '', '/apps/mail/box/1/thread/' + m.id); render(); });
+    list.append(row);
+  }
+  window.addEventListener('popstate', render);
+  render();
+});
+`;
+
+/**
+ * @param {{ messages: ReplicaMessage[] }} opts `id` is the message's database id
+ * @returns {Promise<Replica & { thread: (id: string) => string }>}
+ */
+export async function startNextcloudReplica({ messages }) {
+  const session = crypto.randomBytes(16).toString('hex');
+  const token = crypto.randomBytes(24).toString('base64') + ':' + crypto.randomBytes(24).toString('base64');
+  const s = await replica((req, res, url, r) => {
+    const source = /^\/apps\/mail\/api\/messages\/([0-9]+)\/source$/.exec(url.pathname);
+    if (source) {
+      r.fetches.push(url.pathname);
+      if (cookies(req).nc_session_id !== session || req.headers.requesttoken !== token) {
+        r.refused.push(412);
+        send(res, 412, { 'content-type': 'application/json' }, JSON.stringify({ message: 'CSRF check failed' }));
+        return true;
+      }
+      const m = messages.find((x) => x.id === source[1]);
+      if (!m) return false;
+      send(res, 200, { 'content-type': 'application/json; charset=utf-8' }, JSON.stringify({ source: m.raw.toString('utf8') }));
+      return true;
+    }
+    if (!/^\/apps\/mail\/box\/1\/thread\/[0-9]+$/.test(url.pathname)) return false;
+    html(res, appPage('Mail - Nextcloud replica', 'nextcloud.js', '<div id="content" class="app-mail"><div id="list"></div><div id="thread"></div></div>')
+      .replace('<head>', `<head data-requesttoken="${token}">`),
+    { 'set-cookie': `nc_session_id=${session}; Path=/; HttpOnly; SameSite=Lax` });
+    return true;
+  }, { 'nextcloud.js': NEXTCLOUD_JS }, messages);
+  return Object.assign(s, { thread: (/** @type {string} */ id) => `${s.origin}/apps/mail/box/1/thread/${id}` });
+}

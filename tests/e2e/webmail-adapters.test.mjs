@@ -1,0 +1,243 @@
+// S/MIME verdicts in the webmail adapters beyond Roundcube, SOGo, Gmail and Outlook, end to end
+// in each browser, against local replicas (tests/e2e/lib/webmail-adapters.mjs: each service's
+// DOM hooks and raw-message route; the real services cannot be reached from here). For each: a
+// valid signed message is green, a tampered one red, and when the raw route refuses the
+// request (its token spoilt in the page) the badge says the message could not be checked.
+// Every badge sits outside the message body, in a closed shadow root. One browser session per
+// browser.
+//
+// The verdict is read where no page can draw: the toolbar button's badge and tooltip (through
+// an extension page).
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { BROWSERS, launchBrowser } from './lib/harness.mjs';
+import { js, msg, ready, ui, until, waitFor } from './lib/pages.mjs';
+import { startHordeReplica, startNextcloudReplica, startOwaReplica, startZimbraReplica } from './lib/webmail-adapters.mjs';
+import { FIX, MAILS, ROOT_B64, writeMailDir } from './lib/webmail-mails.mjs';
+import fs from 'node:fs';
+
+/** The two signed messages of the nine (webmail-mails.mjs), valid and tampered, and the unsigned fake-badge one. */
+const [VALID, TAMPERED] = MAILS;
+const FAKE = MAILS[8];
+const raw = (/** @type {typeof MAILS[number]} */ m) => fs.readFileSync(path.join(FIX, /** @type {string} */ (m.from)));
+/** The fake-badge mail's bytes (webmail-mails.mjs writes them into a temporary folder, removed here). */
+function fakeRaw() {
+  const dir = writeMailDir();
+  try {
+    return fs.readFileSync(path.join(dir, FAKE.file));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+/** The toolbar's words when the raw route refused the request, by the adapter's problem code. */
+const NOT_CHECKED = (/** @type {string} */ problem) => `ImpaleMail: ${msg(`wmProblem_${problem}`)}`;
+
+/**
+ * A replica's mailbox: the valid and the tampered message under the service's own kind of id.
+ * @param {[string, string]} ids
+ */
+const mailbox = ([valid, tampered]) => [
+  { id: valid, thread: 'a', subject: 'Valid', from: 'Alice Example', bodyHtml: '<p>Hello Bob</p>', raw: raw(VALID) },
+  { id: tampered, thread: 'b', subject: 'Tampered', from: 'Alice Example', bodyHtml: '<p>Hello Rob</p>', raw: raw(TAMPERED) },
+];
+
+for (const name of BROWSERS) {
+  describe(`S/MIME in more webmail adapters' replicas, ${name}`, () => {
+    /** @type {Awaited<ReturnType<typeof launchBrowser>> | undefined} */ let browser;
+    /** @type {{ close(): void }[]} */ const servers = [];
+    const api = name === 'firefox' ? 'browser' : 'chrome';
+
+    before(async () => {
+      browser = await launchBrowser(name);
+    });
+    after(async () => {
+      await browser?.close();
+      for (const s of servers) s.close();
+    });
+
+    /**
+     * An extension page that trusts the test root, turns `adapter` on for `origin`, and reads
+     * the toolbar of the one tab with a webmail verdict.
+     * @param {string} origin @param {string} adapter
+     */
+    async function extPage(origin, adapter) {
+      assert.ok(browser);
+      const ext = await browser.openExtensionPage('ui/options.html');
+      await ready(ext);
+      await ext.eval(`${api}.storage.local.set({ 'trust.userRoots': [${js(ROOT_B64)}] })`);
+      const on = await ext.eval(`${api}.runtime.sendMessage(${js({ type: 'webmail.enableSite', origin, adapter })})`);
+      assert.equal(on.ok, true, js(on));
+      /** @param {number} tabId */
+      const badgeOf = (tabId) => ext.eval(`Promise.all([${api}.action.getBadgeText({ tabId: ${tabId} }), ${api}.action.getTitle({ tabId: ${tabId} })])`);
+      /** @type {number | undefined} */ let tab;
+      return {
+        ext,
+        /** Forgets the last verdict shown (and its tab, if it was closed), so that the next one is waited for. */
+        async clear() {
+          const open = tab !== undefined && await ext.eval(`${api}.tabs.get(${tab}).then(() => true, () => false)`);
+          if (open) await ext.eval(`${api}.action.setBadgeText({ tabId: ${tab}, text: '' })`);
+          else tab = undefined;
+        },
+        /** The next final toolbar state (not empty, not "checking"). @param {string} what */
+        async verdict(what) {
+          tab ??= await until(async () => {
+            for (const id of await ext.eval(`${api}.tabs.query({}).then((ts) => ts.map((t) => t.id))`)) if ((await badgeOf(id))[0] !== '') return id;
+            return undefined;
+          }, `${what}: the tab with a toolbar badge`);
+          const t = /** @type {number} */ (tab);
+          return until(async () => {
+            const b = await badgeOf(t);
+            return b[0] !== '' && b[0] !== '…' && !/^ImpaleMail(: checking|$)/i.test(b[1]) ? b : null;
+          }, `${what}: toolbar`);
+        },
+      };
+    }
+
+    /**
+     * Waits for one badge in `page` and checks where it is: outside every element `bodySel`
+     * matches, closed, and (when given) right after an element matching `afterSel`.
+     * @param {any} page @param {string} bodySel @param {string} afterSel @param {string} what
+     */
+    async function badgePlaced(page, bodySel, afterSel, what) {
+      await waitFor(page, `document.querySelectorAll('impalemail-verdict').length === 1`);
+      const place = await page.eval(`(() => { const host = document.querySelector('impalemail-verdict');
+        return { inBody: !!host.closest(${js(bodySel)}), after: !!host.previousElementSibling?.matches(${js(afterSel)}),
+          shadow: host.shadowRoot === null, text: host.textContent }; })()`);
+      assert.deepEqual(place, { inBody: false, after: true, shadow: true, text: '' }, `${what}: badge placement`);
+    }
+
+    /**
+     * Opens `url` in a new tab and waits for its toolbar verdict and its one badge.
+     * @param {Awaited<ReturnType<typeof extPage>>} x @param {string} url
+     * @param {{ body: string, after: string, what: string }} where
+     */
+    async function openChecked(x, url, { body, after, what }) {
+      assert.ok(browser);
+      await x.clear();
+      const page = await browser.open(url);
+      const verdict = await x.verdict(what);
+      await badgePlaced(page, body, after, what);
+      await page.screenshot(path.join(browser.outDir, `${what.replace(/\W+/g, '-')}.png`));
+      await page.close();
+      return verdict;
+    }
+
+    test('Outlook on the web on premises (Exchange OWA): read form by URL, own window, refused canary', async () => {
+      assert.ok(browser);
+      const ids = /** @type {[string, string]} */ (['AAMkADExch+2016/valid=', 'AAMkADExch/2019+tampered==']);
+      const owa = await startOwaReplica({ messages: mailbox(ids) });
+      servers.push(owa);
+      const x = await extPage(owa.origin, 'owa');
+      const BODY = '[aria-label="Message body"]';
+      const SUBJECT = '.rpHighlightSubjectClass';
+      // The read form's own URL (Exchange's WebClientReadFormQueryString): green.
+      const page = await browser.open(`${owa.app}?ItemID=${encodeURIComponent(ids[0])}&exvsurl=1&viewmodel=ReadMessageItem`);
+      await waitFor(page, `document.body.dataset.replica === 'ready'`);
+      const [text, title] = await x.verdict('valid');
+      assert.equal(text, VALID.badge, title);
+      assert.ok(title.includes(VALID.title), title);
+      await badgePlaced(page, BODY, SUBJECT, 'valid');
+      await page.screenshot(path.join(browser.outDir, 'owa-valid.png'));
+      await page.close();
+
+      // The mail app; a message opened in its own window's form (`#…&ItemID=`): red.
+      const app = await browser.open(`${owa.app}#path=/mail`);
+      const u = ui(browser, app);
+      await waitFor(app, `document.body.dataset.replica === 'ready'`);
+      await x.clear();
+      await u.click(`[role="option"][data-item=${js(ids[1])}]`);
+      const [text2, title2] = await x.verdict('tampered');
+      assert.equal(text2, TAMPERED.badge, title2);
+      assert.ok(title2.includes(TAMPERED.title), title2);
+      await badgePlaced(app, BODY, SUBJECT, 'tampered');
+
+      // The canary cookie spoilt: the route refuses (440) and the badge says it could not check.
+      await app.eval(`(document.cookie = 'X-OWA-CANARY=spoilt-canary-value; Path=/', 1)`);
+      await x.clear();
+      await u.click(`[role="option"][data-item=${js(ids[0])}]`);
+      const [text3, title3] = await x.verdict('refused');
+      assert.deepEqual([text3, title3], ['?', NOT_CHECKED('request_check')]);
+      await badgePlaced(app, BODY, SUBJECT, 'refused');
+      assert.deepEqual(owa.refused, [440]);
+      assert.ok(owa.fetches.length === 3 && owa.fetches.every((f) => f === '/owa/service.svc?action=GetItem&app=Mail'), js(owa.fetches));
+      await app.close();
+      await x.ext.close();
+    });
+
+    test('Horde IMP (dynamic view): the message window; an ended session is refused', async () => {
+      const horde = await startHordeReplica({ messages: mailbox(['17', '18']) });
+      servers.push(horde);
+      const x = await extPage(horde.origin, 'horde');
+      const where = { body: '#messageBody', after: '#msgHeaders .subject' };
+      const [text, title] = await openChecked(x, horde.message('17'), { ...where, what: 'horde valid' });
+      assert.equal(text, VALID.badge, title);
+      assert.ok(title.includes(VALID.title), title);
+      const [text2, title2] = await openChecked(x, horde.message('18'), { ...where, what: 'horde tampered' });
+      assert.equal(text2, TAMPERED.badge, title2);
+      assert.ok(title2.includes(TAMPERED.title), title2);
+      // The session ended: the route redirects to the login page, and the badge says so.
+      horde.endSession();
+      assert.deepEqual(await openChecked(x, horde.message('17'), { ...where, what: 'horde refused' }), ['?', NOT_CHECKED('network')]);
+      assert.deepEqual(horde.refused, [302]);
+      assert.ok(horde.fetches.length === 3 && horde.fetches.every((f) => /^\/horde\/imp\/view\.php\?actionID=view_source&buid=1[78]&id=0&mailbox=SU5CT1g$/.test(f)), js(horde.fetches));
+      await x.ext.close();
+    });
+
+    test('Zimbra (HTML client): the message page; an ended session is refused', async () => {
+      // 259: an unsigned mail whose body carries its own "Show original" link to the valid message.
+      const fake = { id: '259', thread: 'c', subject: 'Fake', from: 'Alice Example', raw: fakeRaw(),
+        bodyHtml: '<a id="OPSHOWORIG" href="/service/home/~/?id=257&amp;auth=co">Show original</a><p>Pay invoice 4711</p>' };
+      const zimbra = await startZimbraReplica({ messages: [...mailbox(['257', '258']), fake] });
+      servers.push(zimbra);
+      const x = await extPage(zimbra.origin, 'zimbra');
+      const where = { body: 'td.MsgBody', after: 'table' };
+      const [text, title] = await openChecked(x, zimbra.message('257'), { ...where, what: 'zimbra valid' });
+      assert.equal(text, VALID.badge, title);
+      assert.ok(title.includes(VALID.title), title);
+      const [text2, title2] = await openChecked(x, zimbra.message('258'), { ...where, what: 'zimbra tampered' });
+      assert.equal(text2, TAMPERED.badge, title2);
+      assert.ok(title2.includes(TAMPERED.title), title2);
+      // The body's imitation of the link is not the message's id: the fake's own bytes are checked.
+      const [text3, title3] = await openChecked(x, zimbra.message('259'), { ...where, what: 'zimbra fake link' });
+      assert.deepEqual([text3, title3.includes(FAKE.title)], [FAKE.badge, true], title3);
+      zimbra.endSession();
+      assert.deepEqual(await openChecked(x, zimbra.message('257'), { ...where, what: 'zimbra refused' }), ['?', NOT_CHECKED('http')]);
+      assert.deepEqual(zimbra.refused, [401]);
+      assert.deepEqual(zimbra.fetches, ['257', '258', '259', '257'].map((id) => `/service/home/~/?auth=co&view=text&id=${id}`));
+      await x.ext.close();
+    });
+
+    test('Nextcloud Mail: a thread by URL, another opened in the app, a spoilt request token refused', async () => {
+      assert.ok(browser);
+      const nc = await startNextcloudReplica({ messages: mailbox(['41', '42']) });
+      servers.push(nc);
+      const x = await extPage(nc.origin, 'nextcloud');
+      const where = { body: '.mail-message-body', after: '#mail-thread-header' };
+      const [text, title] = await openChecked(x, nc.thread('41'), { ...where, what: 'nextcloud valid' });
+      assert.equal(text, VALID.badge, title);
+      assert.ok(title.includes(VALID.title), title);
+      // In the app: another thread opened from the list (pushState): red.
+      await x.clear();
+      const page = await browser.open(nc.thread('41'));
+      const u = ui(browser, page);
+      await x.verdict('nextcloud valid again');
+      await x.clear();
+      await u.click('.list-item[data-id="42"]');
+      const [text2, title2] = await x.verdict('nextcloud tampered');
+      assert.equal(text2, TAMPERED.badge, title2);
+      assert.ok(title2.includes(TAMPERED.title), title2);
+      await badgePlaced(page, where.body, where.after, 'nextcloud tampered');
+      // The page's token spoilt: Nextcloud's CSRF check refuses (412), the badge says so.
+      await page.eval(`(document.head.dataset.requesttoken = 'spoilt-request-token', 1)`);
+      await x.clear();
+      await u.click('.list-item[data-id="41"]');
+      assert.deepEqual(await x.verdict('nextcloud refused'), ['?', NOT_CHECKED('request_check')]);
+      await badgePlaced(page, where.body, where.after, 'nextcloud refused');
+      assert.deepEqual(nc.refused, [412]);
+      assert.deepEqual(nc.fetches, ['41', '41', '42', '41'].map((id) => `/apps/mail/api/messages/${id}/source`));
+      await page.close();
+      await x.ext.close();
+    });
+  });
+}
