@@ -305,7 +305,7 @@ pub fn record_from_outcome(
 /// A settings view for the options page: everything but the credentials, which are
 /// replaced by whether they are set.
 pub fn settings_view(settings: &Settings) -> serde_json::Value {
-    let mut view = serde_json::to_value(settings).unwrap_or_default();
+    let mut view = crate::json::to_value(settings).unwrap_or_default();
     if let Some(obj) = view.as_object_mut() {
         obj.insert(
             "per_site_secret".into(),

@@ -266,7 +266,7 @@ impl Settings {
 
     /// The document to store (with credentials).
     pub fn to_json(&self) -> String {
-        let mut v = serde_json::to_value(self).unwrap_or(Value::Null);
+        let mut v = crate::json::to_value(self).unwrap_or(Value::Null);
         if let Value::Object(o) = &mut v {
             o.insert("format".into(), SETTINGS_FORMAT.into());
             o.insert("schema".into(), SETTINGS_SCHEMA.into());

@@ -1,0 +1,37 @@
+//! One way from a Rust value to a JSON tree.
+//!
+//! `serde_json::to_value` has a serializer of its own, and every type it is used on gets its
+//! own copy of that serializer's code in the wasm, next to the copy for the JSON text writer
+//! that `to_js` and the stored documents use. [`to_value`] writes the text and reads it back
+//! instead: the same tree (objects keep their keys sorted either way), with the writer alone.
+
+use serde::Serialize;
+use serde_json::Value;
+
+/// `value` as a JSON tree, through its JSON text (see the module doc).
+pub fn to_value<T: Serialize + ?Sized>(value: &T) -> Result<Value, serde_json::Error> {
+    serde_json::from_str(&serde_json::to_string(value)?)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    #[test]
+    fn same_tree_as_serde_json() {
+        #[derive(serde::Serialize)]
+        struct S {
+            z: u64,
+            a: Option<String>,
+            list: Vec<(String, bool)>,
+        }
+        let s = S {
+            z: u64::MAX,
+            a: None,
+            list: vec![("x\"\n".into(), true)],
+        };
+        assert_eq!(
+            super::to_value(&s).unwrap(),
+            serde_json::to_value(&s).unwrap()
+        );
+    }
+}
