@@ -4,6 +4,7 @@
 //! own copy of that serializer's code in the wasm, next to the copy for the JSON text writer
 //! that `to_js` and the stored documents use. [`to_value`] writes the text and reads it back
 //! instead: the same tree (objects keep their keys sorted either way), with the writer alone.
+//! [`text`] writes a tree with that same writer (a `Value`'s `Display` has another).
 
 use serde::Serialize;
 use serde_json::Value;
@@ -11,6 +12,12 @@ use serde_json::Value;
 /// `value` as a JSON tree, through its JSON text (see the module doc).
 pub fn to_value<T: Serialize + ?Sized>(value: &T) -> Result<Value, serde_json::Error> {
     serde_json::from_str(&serde_json::to_string(value)?)
+}
+
+/// A JSON tree as compact JSON text, as its `Display` writes it (see the module doc).
+pub fn text(value: &Value) -> String {
+    // Writing a `Value` cannot fail: its object keys are strings.
+    serde_json::to_string(value).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -29,9 +36,8 @@ mod tests {
             a: None,
             list: vec![("x\"\n".into(), true)],
         };
-        assert_eq!(
-            super::to_value(&s).unwrap(),
-            serde_json::to_value(&s).unwrap()
-        );
+        let tree = super::to_value(&s).unwrap();
+        assert_eq!(tree, serde_json::to_value(&s).unwrap());
+        assert_eq!(super::text(&tree), tree.to_string());
     }
 }

@@ -380,7 +380,7 @@ pub fn update_settings(
     // Field checks only: a default generator that is not set up yet (a fresh install's
     // catch-all without a domain) must not block saving a provider key; making an alias
     // with it says what is missing.
-    Settings::from_json(&doc.to_string())
+    Settings::from_json(&crate::json::text(&doc))
 }
 
 /// The configuration of the temporary-inbox provider (mail.tm): it needs no account, so

@@ -271,7 +271,7 @@ impl Settings {
             o.insert("format".into(), SETTINGS_FORMAT.into());
             o.insert("schema".into(), SETTINGS_SCHEMA.into());
         }
-        v.to_string()
+        crate::json::text(&v)
     }
 
     /// The document for export: every API key and the per-site secret blanked.
