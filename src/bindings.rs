@@ -128,10 +128,11 @@ pub fn alias_providers() -> Result<JsValue, JsValue> {
     let list: Vec<serde_json::Value> = Provider::ALL
         .iter()
         .map(|p| {
-            serde_json::json!({
-                "id": p.id(), "name": p.name(), "capabilities": p.capabilities(),
-                "default_base_url": p.default_base_url(),
-            })
+            let mut entry = serde_json::json!({
+                "id": p.id(), "name": p.name(), "default_base_url": p.default_base_url(),
+            });
+            entry["capabilities"] = crate::json::to_value(&p.capabilities()).unwrap_or_default();
+            entry
         })
         .collect();
     to_js(&list)
@@ -217,8 +218,28 @@ pub struct AliasFlow {
 
 fn step_to_js(step: Step) -> Result<JsValue, JsValue> {
     match step {
-        Step::Request(request) => to_js(&serde_json::json!({ "done": false, "request": request })),
-        Step::Done(Ok(outcome)) => to_js(&serde_json::json!({ "done": true, "ok": outcome })),
+        Step::Request(request) => {
+            #[derive(serde::Serialize)]
+            struct Out<'a> {
+                done: bool,
+                request: &'a crate::alias::HttpRequest,
+            }
+            to_js(&Out {
+                done: false,
+                request: &request,
+            })
+        }
+        Step::Done(Ok(outcome)) => {
+            #[derive(serde::Serialize)]
+            struct Out<'a> {
+                done: bool,
+                ok: &'a crate::alias::Outcome,
+            }
+            to_js(&Out {
+                done: true,
+                ok: &outcome,
+            })
+        }
         Step::Done(Err(e)) => {
             let out = js_sys::Object::new();
             let _ = js_sys::Reflect::set(&out, &"done".into(), &true.into());
@@ -1048,7 +1069,7 @@ pub fn inspect_roots(bytes: &[u8]) -> Result<JsValue, JsValue> {
         .map_err(|e| js_error("TrustError", &e.to_string()))?;
     let mut out = Vec::with_capacity(certs.len());
     for cert in &certs {
-        let mut info = serde_json::to_value(crate::smime::trust::AnchorInfo::from_cert(cert))
+        let mut info = crate::json::to_value(&crate::smime::trust::AnchorInfo::from_cert(cert))
             .map_err(|e| js_error("ConversionError", &e.to_string()))?;
         info["der"] = serde_json::Value::from(cert.der.clone());
         out.push(info);

@@ -15,6 +15,7 @@ pub mod alias;
 pub mod cli;
 pub mod dkim;
 pub mod forms;
+pub mod json;
 pub mod site;
 pub mod smime;
 pub mod sort;

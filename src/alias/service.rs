@@ -305,7 +305,7 @@ pub fn record_from_outcome(
 /// A settings view for the options page: everything but the credentials, which are
 /// replaced by whether they are set.
 pub fn settings_view(settings: &Settings) -> serde_json::Value {
-    let mut view = serde_json::to_value(settings).unwrap_or_default();
+    let mut view = crate::json::to_value(settings).unwrap_or_default();
     if let Some(obj) = view.as_object_mut() {
         obj.insert(
             "per_site_secret".into(),
@@ -380,7 +380,7 @@ pub fn update_settings(
     // Field checks only: a default generator that is not set up yet (a fresh install's
     // catch-all without a domain) must not block saving a provider key; making an alias
     // with it says what is missing.
-    Settings::from_json(&doc.to_string())
+    Settings::from_json(&crate::json::text(&doc))
 }
 
 /// The configuration of the temporary-inbox provider (mail.tm): it needs no account, so

@@ -266,12 +266,12 @@ impl Settings {
 
     /// The document to store (with credentials).
     pub fn to_json(&self) -> String {
-        let mut v = serde_json::to_value(self).unwrap_or(Value::Null);
+        let mut v = crate::json::to_value(self).unwrap_or(Value::Null);
         if let Value::Object(o) = &mut v {
             o.insert("format".into(), SETTINGS_FORMAT.into());
             o.insert("schema".into(), SETTINGS_SCHEMA.into());
         }
-        v.to_string()
+        crate::json::text(&v)
     }
 
     /// The document for export: every API key and the per-site secret blanked.

@@ -23,8 +23,10 @@
 //! The list of ordinary real-world patterns this is held to is test data:
 //! `tests/fixtures/smime/display-names.txt`.
 
+use crate::words::Words;
+
 /// Words in a display name that are not part of anyone's name: titles and fillers.
-const IGNORED_WORDS: &[&str] = &[
+const IGNORED_WORDS: Words = crate::words![
     "mr",
     "mrs",
     "ms",
@@ -163,7 +165,7 @@ fn words(s: &str) -> Vec<Word> {
                 None => key.push(c),
             }
         }
-        if !key.is_empty() && !IGNORED_WORDS.contains(&key.as_str()) {
+        if !key.is_empty() && !IGNORED_WORDS.contains(&key) {
             out.push(Word {
                 key,
                 transliterated,
@@ -180,91 +182,96 @@ fn is_latin(c: char) -> bool {
 /// A lower-case letter's plain Latin form: Latin diacritics dropped, Cyrillic (ISO 9 / common
 /// passport spellings) and Greek (ELOT 743) transliterated. `None`: keep the letter as it is.
 fn fold(c: char) -> Option<&'static str> {
-    const TABLE: &[(&str, &str)] = &[
-        ("àáâãäåāăą", "a"),
-        ("æ", "ae"),
-        ("çćĉċč", "c"),
-        ("ďđ", "d"),
-        ("èéêëēĕėęě", "e"),
-        ("ĝğġģ", "g"),
-        ("ĥħ", "h"),
-        ("ìíîïĩīĭįı", "i"),
-        ("ĵ", "j"),
-        ("ķ", "k"),
-        ("ĺļľŀł", "l"),
-        ("ñńņňŉ", "n"),
-        ("òóôõöøōŏő", "o"),
-        ("œ", "oe"),
-        ("ŕŗř", "r"),
-        ("śŝşš", "s"),
-        ("ß", "ss"),
-        ("ţťŧ", "t"),
-        ("ùúûüũūŭůűų", "u"),
-        ("ŵ", "w"),
-        ("ýÿŷ", "y"),
-        ("źżž", "z"),
-        ("þ", "th"),
+    // Pairs: the letters, then their plain Latin form (one text: [`mod@crate::words`]).
+    #[rustfmt::skip]
+    const TABLE: Words = crate::words![
+        "àáâãäåāăą", "a",
+        "æ", "ae",
+        "çćĉċč", "c",
+        "ďđ", "d",
+        "èéêëēĕėęě", "e",
+        "ĝğġģ", "g",
+        "ĥħ", "h",
+        "ìíîïĩīĭįı", "i",
+        "ĵ", "j",
+        "ķ", "k",
+        "ĺļľŀł", "l",
+        "ñńņňŉ", "n",
+        "òóôõöøōŏő", "o",
+        "œ", "oe",
+        "ŕŗř", "r",
+        "śŝşš", "s",
+        "ß", "ss",
+        "ţťŧ", "t",
+        "ùúûüũūŭůűų", "u",
+        "ŵ", "w",
+        "ýÿŷ", "y",
+        "źżž", "z",
+        "þ", "th",
         // Cyrillic.
-        ("а", "a"),
-        ("б", "b"),
-        ("в", "v"),
-        ("гґ", "g"),
-        ("д", "d"),
-        ("еёэє", "e"),
-        ("ж", "zh"),
-        ("з", "z"),
-        ("иіїй", "i"),
-        ("к", "k"),
-        ("л", "l"),
-        ("м", "m"),
-        ("н", "n"),
-        ("о", "o"),
-        ("п", "p"),
-        ("р", "r"),
-        ("с", "s"),
-        ("т", "t"),
-        ("у", "u"),
-        ("ф", "f"),
-        ("х", "kh"),
-        ("ц", "ts"),
-        ("ч", "ch"),
-        ("ш", "sh"),
-        ("щ", "shch"),
-        ("ъь", ""),
-        ("ы", "y"),
-        ("ю", "iu"),
-        ("я", "ia"),
+        "а", "a",
+        "б", "b",
+        "в", "v",
+        "гґ", "g",
+        "д", "d",
+        "еёэє", "e",
+        "ж", "zh",
+        "з", "z",
+        "иіїй", "i",
+        "к", "k",
+        "л", "l",
+        "м", "m",
+        "н", "n",
+        "о", "o",
+        "п", "p",
+        "р", "r",
+        "с", "s",
+        "т", "t",
+        "у", "u",
+        "ф", "f",
+        "х", "kh",
+        "ц", "ts",
+        "ч", "ch",
+        "ш", "sh",
+        "щ", "shch",
+        "ъь", "",
+        "ы", "y",
+        "ю", "iu",
+        "я", "ia",
         // Greek.
-        ("αά", "a"),
-        ("β", "v"),
-        ("γ", "g"),
-        ("δ", "d"),
-        ("εέ", "e"),
-        ("ζ", "z"),
-        ("ηήιίϊΐ", "i"),
-        ("θ", "th"),
-        ("κ", "k"),
-        ("λ", "l"),
-        ("μ", "m"),
-        ("ν", "n"),
-        ("ξ", "x"),
-        ("οόωώ", "o"),
-        ("π", "p"),
-        ("ρ", "r"),
-        ("σς", "s"),
-        ("τ", "t"),
-        ("υύϋΰ", "y"),
-        ("φ", "f"),
-        ("χ", "ch"),
-        ("ψ", "ps"),
+        "αά", "a",
+        "β", "v",
+        "γ", "g",
+        "δ", "d",
+        "εέ", "e",
+        "ζ", "z",
+        "ηήιίϊΐ", "i",
+        "θ", "th",
+        "κ", "k",
+        "λ", "l",
+        "μ", "m",
+        "ν", "n",
+        "ξ", "x",
+        "οόωώ", "o",
+        "π", "p",
+        "ρ", "r",
+        "σς", "s",
+        "τ", "t",
+        "υύϋΰ", "y",
+        "φ", "f",
+        "χ", "ch",
+        "ψ", "ps",
     ];
     if c.is_ascii() {
         return None;
     }
-    TABLE
-        .iter()
-        .find(|(from, _)| from.contains(c))
-        .map(|(_, to)| *to)
+    let mut pairs = TABLE.iter();
+    while let (Some(from), Some(to)) = (pairs.next(), pairs.next()) {
+        if from.contains(c) {
+            return Some(to);
+        }
+    }
+    None
 }
 
 /// Whether the local part's letters are the name's words, each written in full or as its

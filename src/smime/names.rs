@@ -11,6 +11,7 @@
 //!   dNSName, uniformResourceIdentifier (its host) and iPAddress. A constraint of any other
 //!   form that would apply to a name of the same form makes the path fail (unsupported).
 
+use crate::words::Words;
 use const_oid::ObjectIdentifier;
 
 use super::asn1::{tag, Any};
@@ -374,6 +375,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn attribute_names_are_dotted_oids_and_names() {
+        for entry in ATTRIBUTE_NAMES.iter() {
+            let (oid, name) = entry.split_once(' ').unwrap_or_else(|| panic!("{entry:?}"));
+            assert!(ObjectIdentifier::new(oid).is_ok(), "{entry:?}");
+            assert!(
+                !name.is_empty()
+                    && name
+                        .bytes()
+                        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-'),
+                "{entry:?}"
+            );
+        }
+        assert_eq!(ATTRIBUTE_NAMES.len(), 113);
+    }
+
+    #[test]
     fn email_forms() {
         assert!(email_within("example.com", "a@example.com"));
         assert!(!email_within("example.com", "a@sub.example.com"));
@@ -444,10 +461,10 @@ fn write_atv(out: &mut String, atv: &AttributeTypeAndValue) {
         }
         _ => None,
     };
+    let dotted = atv.oid.to_string();
     let key = ATTRIBUTE_NAMES
         .iter()
-        .find(|(oid, _)| *oid == atv.oid.as_bytes())
-        .map(|(_, n)| *n);
+        .find_map(|e| e.strip_prefix(dotted.as_str())?.strip_prefix(' '));
     if let (Some(key), Some(val)) = (key, val) {
         out.push_str(key);
         out.push('=');
@@ -474,183 +491,124 @@ fn write_atv(out: &mut String, atv: &AttributeTypeAndValue) {
     }
 }
 
-/// Attribute types by their DER OID body, with the shortest name const-oid 0.9.6's database
-/// gives them (X.520 2.5.4.*, RFC 4519/RFC 1274 0.9.2342.19200300.100.1.*, PKCS #9
-/// 1.2.840.113549.1.9.*, EV jurisdiction 1.3.6.1.4.1.311.60.2.1.*), upper-cased.
-pub const ATTRIBUTE_NAMES: &[(&[u8], &str)] = &[
-    (&[85, 4, 0], "OBJECTCLASS"),                         // 2.5.4.0
-    (&[85, 4, 1], "ALIASEDOBJECTNAME"),                   // 2.5.4.1
-    (&[85, 4, 2], "KNOWLEDGEINFORMATION"),                // 2.5.4.2
-    (&[85, 4, 3], "CN"),                                  // 2.5.4.3
-    (&[85, 4, 4], "SN"),                                  // 2.5.4.4
-    (&[85, 4, 5], "SERIALNUMBER"),                        // 2.5.4.5
-    (&[85, 4, 6], "C"),                                   // 2.5.4.6
-    (&[85, 4, 7], "L"),                                   // 2.5.4.7
-    (&[85, 4, 8], "ST"),                                  // 2.5.4.8
-    (&[85, 4, 9], "STREET"),                              // 2.5.4.9
-    (&[85, 4, 10], "O"),                                  // 2.5.4.10
-    (&[85, 4, 11], "OU"),                                 // 2.5.4.11
-    (&[85, 4, 12], "TITLE"),                              // 2.5.4.12
-    (&[85, 4, 13], "DESCRIPTION"),                        // 2.5.4.13
-    (&[85, 4, 14], "SEARCHGUIDE"),                        // 2.5.4.14
-    (&[85, 4, 15], "BUSINESSCATEGORY"),                   // 2.5.4.15
-    (&[85, 4, 16], "POSTALADDRESS"),                      // 2.5.4.16
-    (&[85, 4, 17], "POSTALCODE"),                         // 2.5.4.17
-    (&[85, 4, 18], "POSTOFFICEBOX"),                      // 2.5.4.18
-    (&[85, 4, 19], "PHYSICALDELIVERYOFFICENAME"),         // 2.5.4.19
-    (&[85, 4, 20], "TELEPHONENUMBER"),                    // 2.5.4.20
-    (&[85, 4, 21], "TELEXNUMBER"),                        // 2.5.4.21
-    (&[85, 4, 22], "TELETEXTERMINALIDENTIFIER"),          // 2.5.4.22
-    (&[85, 4, 23], "FACSIMILETELEPHONENUMBER"),           // 2.5.4.23
-    (&[85, 4, 24], "X121ADDRESS"),                        // 2.5.4.24
-    (&[85, 4, 25], "INTERNATIONALISDNNUMBER"),            // 2.5.4.25
-    (&[85, 4, 26], "REGISTEREDADDRESS"),                  // 2.5.4.26
-    (&[85, 4, 27], "DESTINATIONINDICATOR"),               // 2.5.4.27
-    (&[85, 4, 28], "PREFERREDDELIVERYMETHOD"),            // 2.5.4.28
-    (&[85, 4, 29], "PRESENTATIONADDRESS"),                // 2.5.4.29
-    (&[85, 4, 30], "SUPPORTEDAPPLICATIONCONTEXT"),        // 2.5.4.30
-    (&[85, 4, 31], "MEMBER"),                             // 2.5.4.31
-    (&[85, 4, 32], "OWNER"),                              // 2.5.4.32
-    (&[85, 4, 33], "ROLEOCCUPANT"),                       // 2.5.4.33
-    (&[85, 4, 34], "SEEALSO"),                            // 2.5.4.34
-    (&[85, 4, 35], "USERPASSWORD"),                       // 2.5.4.35
-    (&[85, 4, 36], "USERCERTIFICATE"),                    // 2.5.4.36
-    (&[85, 4, 37], "CACERTIFICATE"),                      // 2.5.4.37
-    (&[85, 4, 38], "AUTHORITYREVOCATIONLIST"),            // 2.5.4.38
-    (&[85, 4, 39], "CERTIFICATEREVOCATIONLIST"),          // 2.5.4.39
-    (&[85, 4, 40], "CROSSCERTIFICATEPAIR"),               // 2.5.4.40
-    (&[85, 4, 41], "NAME"),                               // 2.5.4.41
-    (&[85, 4, 42], "GIVENNAME"),                          // 2.5.4.42
-    (&[85, 4, 43], "INITIALS"),                           // 2.5.4.43
-    (&[85, 4, 44], "GENERATIONQUALIFIER"),                // 2.5.4.44
-    (&[85, 4, 45], "X500UNIQUEIDENTIFIER"),               // 2.5.4.45
-    (&[85, 4, 46], "DNQUALIFIER"),                        // 2.5.4.46
-    (&[85, 4, 47], "ENHANCEDSEARCHGUIDE"),                // 2.5.4.47
-    (&[85, 4, 48], "PROTOCOLINFORMATION"),                // 2.5.4.48
-    (&[85, 4, 49], "DISTINGUISHEDNAME"),                  // 2.5.4.49
-    (&[85, 4, 50], "UNIQUEMEMBER"),                       // 2.5.4.50
-    (&[85, 4, 51], "HOUSEIDENTIFIER"),                    // 2.5.4.51
-    (&[85, 4, 52], "SUPPORTEDALGORITHMS"),                // 2.5.4.52
-    (&[85, 4, 53], "DELTAREVOCATIONLIST"),                // 2.5.4.53
-    (&[85, 4, 54], "DMDNAME"),                            // 2.5.4.54
-    (&[85, 4, 65], "PSEUDONYM"),                          // 2.5.4.65
-    (&[85, 4, 72], "ID-AT-ROLE"),                         // 2.5.4.72
-    (&[9, 146, 38, 137, 147, 242, 44, 100, 1, 1], "UID"), // 0.9.2342.19200300.100.1.1
-    (
-        &[9, 146, 38, 137, 147, 242, 44, 100, 1, 2],
-        "TEXTENCODEDORADDRESS",
-    ), // 0.9.2342.19200300.100.1.2
-    (&[9, 146, 38, 137, 147, 242, 44, 100, 1, 3], "MAIL"), // 0.9.2342.19200300.100.1.3
-    (&[9, 146, 38, 137, 147, 242, 44, 100, 1, 4], "INFO"), // 0.9.2342.19200300.100.1.4
-    (&[9, 146, 38, 137, 147, 242, 44, 100, 1, 5], "DRINK"), // 0.9.2342.19200300.100.1.5
-    (&[9, 146, 38, 137, 147, 242, 44, 100, 1, 6], "ROOMNUMBER"), // 0.9.2342.19200300.100.1.6
-    (&[9, 146, 38, 137, 147, 242, 44, 100, 1, 7], "PHOTO"), // 0.9.2342.19200300.100.1.7
-    (&[9, 146, 38, 137, 147, 242, 44, 100, 1, 8], "USERCLASS"), // 0.9.2342.19200300.100.1.8
-    (&[9, 146, 38, 137, 147, 242, 44, 100, 1, 9], "HOST"), // 0.9.2342.19200300.100.1.9
-    (&[9, 146, 38, 137, 147, 242, 44, 100, 1, 10], "MANAGER"), // 0.9.2342.19200300.100.1.10
-    (
-        &[9, 146, 38, 137, 147, 242, 44, 100, 1, 11],
-        "DOCUMENTIDENTIFIER",
-    ), // 0.9.2342.19200300.100.1.11
-    (
-        &[9, 146, 38, 137, 147, 242, 44, 100, 1, 12],
-        "DOCUMENTTITLE",
-    ), // 0.9.2342.19200300.100.1.12
-    (
-        &[9, 146, 38, 137, 147, 242, 44, 100, 1, 13],
-        "DOCUMENTVERSION",
-    ), // 0.9.2342.19200300.100.1.13
-    (
-        &[9, 146, 38, 137, 147, 242, 44, 100, 1, 14],
-        "DOCUMENTAUTHOR",
-    ), // 0.9.2342.19200300.100.1.14
-    (
-        &[9, 146, 38, 137, 147, 242, 44, 100, 1, 15],
-        "DOCUMENTLOCATION",
-    ), // 0.9.2342.19200300.100.1.15
-    (&[9, 146, 38, 137, 147, 242, 44, 100, 1, 20], "HOMEPHONE"), // 0.9.2342.19200300.100.1.20
-    (&[9, 146, 38, 137, 147, 242, 44, 100, 1, 21], "SECRETARY"), // 0.9.2342.19200300.100.1.21
-    (&[9, 146, 38, 137, 147, 242, 44, 100, 1, 22], "OTHERMAILBOX"), // 0.9.2342.19200300.100.1.22
-    (
-        &[9, 146, 38, 137, 147, 242, 44, 100, 1, 23],
-        "LASTMODIFIEDTIME",
-    ), // 0.9.2342.19200300.100.1.23
-    (
-        &[9, 146, 38, 137, 147, 242, 44, 100, 1, 24],
-        "LASTMODIFIEDBY",
-    ), // 0.9.2342.19200300.100.1.24
-    (&[9, 146, 38, 137, 147, 242, 44, 100, 1, 25], "DC"), // 0.9.2342.19200300.100.1.25
-    (&[9, 146, 38, 137, 147, 242, 44, 100, 1, 26], "ARECORD"), // 0.9.2342.19200300.100.1.26
-    (&[9, 146, 38, 137, 147, 242, 44, 100, 1, 27], "MDRECORD"), // 0.9.2342.19200300.100.1.27
-    (&[9, 146, 38, 137, 147, 242, 44, 100, 1, 28], "MXRECORD"), // 0.9.2342.19200300.100.1.28
-    (&[9, 146, 38, 137, 147, 242, 44, 100, 1, 29], "NSRECORD"), // 0.9.2342.19200300.100.1.29
-    (&[9, 146, 38, 137, 147, 242, 44, 100, 1, 30], "SOARECORD"), // 0.9.2342.19200300.100.1.30
-    (&[9, 146, 38, 137, 147, 242, 44, 100, 1, 31], "CNAMERECORD"), // 0.9.2342.19200300.100.1.31
-    (
-        &[9, 146, 38, 137, 147, 242, 44, 100, 1, 37],
-        "ASSOCIATEDDOMAIN",
-    ), // 0.9.2342.19200300.100.1.37
-    (
-        &[9, 146, 38, 137, 147, 242, 44, 100, 1, 38],
-        "ASSOCIATEDNAME",
-    ), // 0.9.2342.19200300.100.1.38
-    (
-        &[9, 146, 38, 137, 147, 242, 44, 100, 1, 39],
-        "HOMEPOSTALADDRESS",
-    ), // 0.9.2342.19200300.100.1.39
-    (
-        &[9, 146, 38, 137, 147, 242, 44, 100, 1, 40],
-        "PERSONALTITLE",
-    ), // 0.9.2342.19200300.100.1.40
-    (&[9, 146, 38, 137, 147, 242, 44, 100, 1, 41], "MOBILE"), // 0.9.2342.19200300.100.1.41
-    (&[9, 146, 38, 137, 147, 242, 44, 100, 1, 42], "PAGER"), // 0.9.2342.19200300.100.1.42
-    (&[9, 146, 38, 137, 147, 242, 44, 100, 1, 43], "CO"), // 0.9.2342.19200300.100.1.43
-    (
-        &[9, 146, 38, 137, 147, 242, 44, 100, 1, 44],
-        "UNIQUEIDENTIFIER",
-    ), // 0.9.2342.19200300.100.1.44
-    (
-        &[9, 146, 38, 137, 147, 242, 44, 100, 1, 45],
-        "ORGANIZATIONALSTATUS",
-    ), // 0.9.2342.19200300.100.1.45
-    (&[9, 146, 38, 137, 147, 242, 44, 100, 1, 46], "JANETMAILBOX"), // 0.9.2342.19200300.100.1.46
-    (
-        &[9, 146, 38, 137, 147, 242, 44, 100, 1, 47],
-        "MAILPREFERENCEOPTION",
-    ), // 0.9.2342.19200300.100.1.47
-    (&[9, 146, 38, 137, 147, 242, 44, 100, 1, 48], "BUILDINGNAME"), // 0.9.2342.19200300.100.1.48
-    (&[9, 146, 38, 137, 147, 242, 44, 100, 1, 49], "DSAQUALITY"), // 0.9.2342.19200300.100.1.49
-    (
-        &[9, 146, 38, 137, 147, 242, 44, 100, 1, 50],
-        "SINGLELEVELQUALITY",
-    ), // 0.9.2342.19200300.100.1.50
-    (
-        &[9, 146, 38, 137, 147, 242, 44, 100, 1, 51],
-        "SUBTREEMINIMUMQUALITY",
-    ), // 0.9.2342.19200300.100.1.51
-    (
-        &[9, 146, 38, 137, 147, 242, 44, 100, 1, 52],
-        "SUBTREEMAXIMUMQUALITY",
-    ), // 0.9.2342.19200300.100.1.52
-    (
-        &[9, 146, 38, 137, 147, 242, 44, 100, 1, 53],
-        "PERSONALSIGNATURE",
-    ), // 0.9.2342.19200300.100.1.53
-    (&[9, 146, 38, 137, 147, 242, 44, 100, 1, 54], "DITREDIRECT"), // 0.9.2342.19200300.100.1.54
-    (&[9, 146, 38, 137, 147, 242, 44, 100, 1, 55], "AUDIO"), // 0.9.2342.19200300.100.1.55
-    (
-        &[9, 146, 38, 137, 147, 242, 44, 100, 1, 56],
-        "DOCUMENTPUBLISHER",
-    ), // 0.9.2342.19200300.100.1.56
-    (&[9, 146, 38, 137, 147, 242, 44, 100, 1, 60], "JPEGPHOTO"), // 0.9.2342.19200300.100.1.60
-    (&[42, 134, 72, 134, 247, 13, 1, 9, 1], "EMAIL"),     // 1.2.840.113549.1.9.1
-    (&[42, 134, 72, 134, 247, 13, 1, 9, 3], "ID-CONTENTTYPE"), // 1.2.840.113549.1.9.3
-    (&[42, 134, 72, 134, 247, 13, 1, 9, 4], "ID-MESSAGEDIGEST"), // 1.2.840.113549.1.9.4
-    (&[42, 134, 72, 134, 247, 13, 1, 9, 5], "ID-SIGNINGTIME"), // 1.2.840.113549.1.9.5
-    (&[42, 134, 72, 134, 247, 13, 1, 9, 6], "ID-COUNTERSIGNATURE"), // 1.2.840.113549.1.9.6
-    (&[42, 134, 72, 134, 247, 13, 1, 9, 14], "ID-EXTENSIONREQ"), // 1.2.840.113549.1.9.14
-    (&[42, 134, 72, 134, 247, 13, 1, 9, 15], "SMIMECAPABILITIES"), // 1.2.840.113549.1.9.15
-    (&[42, 134, 72, 134, 247, 13, 1, 9, 16], "ID-SMIME"), // 1.2.840.113549.1.9.16
+/// Attribute types, each `OID NAME`: the dotted OID and the shortest name const-oid 0.9.6's
+/// database gives it (X.520 2.5.4.*, RFC 4519/RFC 1274 0.9.2342.19200300.100.1.*, PKCS #9
+/// 1.2.840.113549.1.9.*, EV jurisdiction 1.3.6.1.4.1.311.60.2.1.*), upper-cased. One text
+/// ([`mod@crate::words`]), not a slice of pairs: 1.8 KB of pointers less in the wasm.
+pub const ATTRIBUTE_NAMES: Words = crate::words![
+    "2.5.4.0 OBJECTCLASS",
+    "2.5.4.1 ALIASEDOBJECTNAME",
+    "2.5.4.2 KNOWLEDGEINFORMATION",
+    "2.5.4.3 CN",
+    "2.5.4.4 SN",
+    "2.5.4.5 SERIALNUMBER",
+    "2.5.4.6 C",
+    "2.5.4.7 L",
+    "2.5.4.8 ST",
+    "2.5.4.9 STREET",
+    "2.5.4.10 O",
+    "2.5.4.11 OU",
+    "2.5.4.12 TITLE",
+    "2.5.4.13 DESCRIPTION",
+    "2.5.4.14 SEARCHGUIDE",
+    "2.5.4.15 BUSINESSCATEGORY",
+    "2.5.4.16 POSTALADDRESS",
+    "2.5.4.17 POSTALCODE",
+    "2.5.4.18 POSTOFFICEBOX",
+    "2.5.4.19 PHYSICALDELIVERYOFFICENAME",
+    "2.5.4.20 TELEPHONENUMBER",
+    "2.5.4.21 TELEXNUMBER",
+    "2.5.4.22 TELETEXTERMINALIDENTIFIER",
+    "2.5.4.23 FACSIMILETELEPHONENUMBER",
+    "2.5.4.24 X121ADDRESS",
+    "2.5.4.25 INTERNATIONALISDNNUMBER",
+    "2.5.4.26 REGISTEREDADDRESS",
+    "2.5.4.27 DESTINATIONINDICATOR",
+    "2.5.4.28 PREFERREDDELIVERYMETHOD",
+    "2.5.4.29 PRESENTATIONADDRESS",
+    "2.5.4.30 SUPPORTEDAPPLICATIONCONTEXT",
+    "2.5.4.31 MEMBER",
+    "2.5.4.32 OWNER",
+    "2.5.4.33 ROLEOCCUPANT",
+    "2.5.4.34 SEEALSO",
+    "2.5.4.35 USERPASSWORD",
+    "2.5.4.36 USERCERTIFICATE",
+    "2.5.4.37 CACERTIFICATE",
+    "2.5.4.38 AUTHORITYREVOCATIONLIST",
+    "2.5.4.39 CERTIFICATEREVOCATIONLIST",
+    "2.5.4.40 CROSSCERTIFICATEPAIR",
+    "2.5.4.41 NAME",
+    "2.5.4.42 GIVENNAME",
+    "2.5.4.43 INITIALS",
+    "2.5.4.44 GENERATIONQUALIFIER",
+    "2.5.4.45 X500UNIQUEIDENTIFIER",
+    "2.5.4.46 DNQUALIFIER",
+    "2.5.4.47 ENHANCEDSEARCHGUIDE",
+    "2.5.4.48 PROTOCOLINFORMATION",
+    "2.5.4.49 DISTINGUISHEDNAME",
+    "2.5.4.50 UNIQUEMEMBER",
+    "2.5.4.51 HOUSEIDENTIFIER",
+    "2.5.4.52 SUPPORTEDALGORITHMS",
+    "2.5.4.53 DELTAREVOCATIONLIST",
+    "2.5.4.54 DMDNAME",
+    "2.5.4.65 PSEUDONYM",
+    "2.5.4.72 ID-AT-ROLE",
+    "0.9.2342.19200300.100.1.1 UID",
+    "0.9.2342.19200300.100.1.2 TEXTENCODEDORADDRESS",
+    "0.9.2342.19200300.100.1.3 MAIL",
+    "0.9.2342.19200300.100.1.4 INFO",
+    "0.9.2342.19200300.100.1.5 DRINK",
+    "0.9.2342.19200300.100.1.6 ROOMNUMBER",
+    "0.9.2342.19200300.100.1.7 PHOTO",
+    "0.9.2342.19200300.100.1.8 USERCLASS",
+    "0.9.2342.19200300.100.1.9 HOST",
+    "0.9.2342.19200300.100.1.10 MANAGER",
+    "0.9.2342.19200300.100.1.11 DOCUMENTIDENTIFIER",
+    "0.9.2342.19200300.100.1.12 DOCUMENTTITLE",
+    "0.9.2342.19200300.100.1.13 DOCUMENTVERSION",
+    "0.9.2342.19200300.100.1.14 DOCUMENTAUTHOR",
+    "0.9.2342.19200300.100.1.15 DOCUMENTLOCATION",
+    "0.9.2342.19200300.100.1.20 HOMEPHONE",
+    "0.9.2342.19200300.100.1.21 SECRETARY",
+    "0.9.2342.19200300.100.1.22 OTHERMAILBOX",
+    "0.9.2342.19200300.100.1.23 LASTMODIFIEDTIME",
+    "0.9.2342.19200300.100.1.24 LASTMODIFIEDBY",
+    "0.9.2342.19200300.100.1.25 DC",
+    "0.9.2342.19200300.100.1.26 ARECORD",
+    "0.9.2342.19200300.100.1.27 MDRECORD",
+    "0.9.2342.19200300.100.1.28 MXRECORD",
+    "0.9.2342.19200300.100.1.29 NSRECORD",
+    "0.9.2342.19200300.100.1.30 SOARECORD",
+    "0.9.2342.19200300.100.1.31 CNAMERECORD",
+    "0.9.2342.19200300.100.1.37 ASSOCIATEDDOMAIN",
+    "0.9.2342.19200300.100.1.38 ASSOCIATEDNAME",
+    "0.9.2342.19200300.100.1.39 HOMEPOSTALADDRESS",
+    "0.9.2342.19200300.100.1.40 PERSONALTITLE",
+    "0.9.2342.19200300.100.1.41 MOBILE",
+    "0.9.2342.19200300.100.1.42 PAGER",
+    "0.9.2342.19200300.100.1.43 CO",
+    "0.9.2342.19200300.100.1.44 UNIQUEIDENTIFIER",
+    "0.9.2342.19200300.100.1.45 ORGANIZATIONALSTATUS",
+    "0.9.2342.19200300.100.1.46 JANETMAILBOX",
+    "0.9.2342.19200300.100.1.47 MAILPREFERENCEOPTION",
+    "0.9.2342.19200300.100.1.48 BUILDINGNAME",
+    "0.9.2342.19200300.100.1.49 DSAQUALITY",
+    "0.9.2342.19200300.100.1.50 SINGLELEVELQUALITY",
+    "0.9.2342.19200300.100.1.51 SUBTREEMINIMUMQUALITY",
+    "0.9.2342.19200300.100.1.52 SUBTREEMAXIMUMQUALITY",
+    "0.9.2342.19200300.100.1.53 PERSONALSIGNATURE",
+    "0.9.2342.19200300.100.1.54 DITREDIRECT",
+    "0.9.2342.19200300.100.1.55 AUDIO",
+    "0.9.2342.19200300.100.1.56 DOCUMENTPUBLISHER",
+    "0.9.2342.19200300.100.1.60 JPEGPHOTO",
+    "1.2.840.113549.1.9.1 EMAIL",
+    "1.2.840.113549.1.9.3 ID-CONTENTTYPE",
+    "1.2.840.113549.1.9.4 ID-MESSAGEDIGEST",
+    "1.2.840.113549.1.9.5 ID-SIGNINGTIME",
+    "1.2.840.113549.1.9.6 ID-COUNTERSIGNATURE",
+    "1.2.840.113549.1.9.14 ID-EXTENSIONREQ",
+    "1.2.840.113549.1.9.15 SMIMECAPABILITIES",
+    "1.2.840.113549.1.9.16 ID-SMIME",
 ];
 
 #[cfg(test)]

@@ -840,7 +840,7 @@ pub(crate) fn json_request(
         method,
         url,
         headers,
-        body: body.map(|b| b.to_string()),
+        body: body.map(|b| crate::json::text(&b)),
     }
 }
 
@@ -950,7 +950,7 @@ fn error_message(body: &str) -> Option<String> {
         }
     }
     if let Some(errors) = v.get("errors") {
-        return Some(errors.to_string());
+        return Some(crate::json::text(errors));
     }
     None
 }
