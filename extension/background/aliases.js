@@ -41,7 +41,8 @@ const localChangeListeners = [];
 
 /**
  * Calls `listener` after every local change of the vault, the temporary inboxes or the
- * settings (background/sync.js pushes them). Not after `syncAccess` writes: those came in.
+ * settings (background/sync.js pushes them; after its own `syncAccess` writes too, when the
+ * push then finds nothing new to write). Not after `syncAccess.replaceVault`.
  * @param {() => void} listener
  */
 export function onLocalChange(listener) {

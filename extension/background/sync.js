@@ -107,7 +107,8 @@ function plainError(e) {
   if (err.name === 'SyncError' && /** @type {{ variant?: string }} */ (err).variant === 'Full') {
     return { name: 'SyncFull', message: `${err.message} Nothing is lost: your aliases stay on this device.` };
   }
-  return { name: err.name === 'Error' ? 'SyncError' : err.name, message: err.message };
+  const variant = /** @type {{ variant?: unknown }} */ (err).variant;
+  return { name: typeof variant === 'string' ? variant : err.name === 'Error' ? 'SyncError' : err.name, message: err.message };
 }
 
 // ---------------------------------------------------------------- item x: beside the records
