@@ -591,6 +591,26 @@ export const syncAccess = {
     const view = /** @type {Record<string, unknown>} */ (loaded().settingsView(s));
     await settingsStore.write({ kind: 'update', patch: { ...view, per_site_secret: hex } });
   },
+  /** The settings view (no keys, no secret). @returns {Promise<Record<string, any>>} */
+  settingsView: async () => loaded().settingsView(await settings()),
+  /**
+   * Takes alias sources another device chose: `fields` (settings view fields) and
+   * `providers` (by id: `enabled`, `base_url`, `domain`; never a key). A provider that needs a
+   * key this device does not have is left out (it cannot be set up without one); a provider
+   * set up only here stays, with its key. Throws, changing nothing, if the result is refused.
+   * @param {Record<string, unknown>} fields @param {Record<string, Record<string, unknown>>} providers
+   */
+  async applySources(fields, providers) {
+    const c = await core();
+    const view = /** @type {Record<string, any>} */ (c.settingsView(await settings()));
+    const list = /** @type {Record<string, any>[]} */ ([...view.providers]);
+    for (const [id, p] of Object.entries(providers)) {
+      const i = list.findIndex((q) => q.provider === id);
+      if (i >= 0) list[i] = { ...list[i], ...p };
+      else if (!capabilities(c, id)?.needs_key) list.push({ provider: id, ...p });
+    }
+    await settingsStore.write({ kind: 'update', patch: { ...view, ...fields, providers: list } });
+  },
   /** @returns {Promise<Record<string, any>>} temporary inbox credentials by record id */
   inboxes: () => inboxStore.read(),
   /** @param {string} id @param {unknown} credentials */

@@ -8,8 +8,8 @@
  * - **push** after a local change (debounced, at most one burst per `MIN_PUSH_INTERVAL_MS`):
  *   `syncOutgoing` seals only the items whose records changed; they go in one `set` call (one
  *   `remove` when the records were spread over a new number of items), with the item beside
- *   the records (`x`: the per-site secret and the temporary inboxes' credentials) when it
- *   changed;
+ *   the records (`x`: the per-site secret, the temporary inboxes' credentials, the chosen alias
+ *   sources) when it changed;
  * - **pull** at start-up and on `storage.onChanged` (area `sync`): `syncIncoming` merges the
  *   area into the local vault, which is stored together with the sync state in one write
  *   (store.js `replace`), then a push offers what only this device had;
@@ -45,6 +45,10 @@ export const NEARLY_FULL_SHARE = 0.85;
 export const MAX_SYNCED_INBOXES = 40;
 /** When another device holds the claim on a provider action, look again after (seconds; the core's settle time). */
 export const CLAIM_RECHECK_SECS = 15 * 60;
+/** `storage.local` key of the alias sources as last agreed with the other devices (`AgreedField`s). */
+export const SYNC_SOURCES_KEY = 'sync.sources';
+/** The settings that travel as "the alias sources the user chose" (never keys or the secret's value). */
+const SOURCE_FIELDS = ['default_generator', 'default_lifetime', 'style', 'catch_all_domain', 'own_address', 'subdomain', 'site_in_tag'];
 /** The key of the item beside the records (the core's `seal::EXTRA_KEY`). */
 const EXTRA_KEY = 'x';
 /** The schema of item `x`'s JSON this build writes (and the newest it reads). */
@@ -114,7 +118,11 @@ function plainError(e) {
 // ---------------------------------------------------------------- item x: beside the records
 
 /**
- * @typedef {{ schema: number, secret?: string, inboxes?: Record<string, { password: string, account_id: string | null }> }} Extra
+ * @typedef {Record<string, { v: string, at: number }>} Sources the chosen alias sources, field
+ *   by field (`agreeSources`): each value as JSON text and when it was last changed (ms)
+ * @typedef {{ v: string, at: number, seen: string }} AgreedField a field as last agreed, and
+ *   what it was here right after
+ * @typedef {{ schema: number, secret?: string, inboxes?: Record<string, { password: string, account_id: string | null }>, sources?: Sources }} Extra
  */
 
 /**
@@ -145,10 +153,81 @@ function liveByAddress(vault) {
 }
 
 /**
+ * This device's alias sources, field by field, each as JSON text: `SOURCE_FIELDS`, and
+ * `provider:<id>` for each provider account (`enabled`, `base_url`, `domain`; never its key).
+ * @returns {Promise<Record<string, string>>}
+ */
+async function localSources() {
+  const view = await syncAccess.settingsView();
+  /** @type {Record<string, string>} */
+  const out = {};
+  for (const f of SOURCE_FIELDS) out[f] = JSON.stringify(view[f] ?? null);
+  for (const p of /** @type {Record<string, any>[]} */ (view.providers)) {
+    out[`provider:${p.provider}`] = JSON.stringify({ enabled: p.enabled, base_url: p.base_url ?? null, domain: p.domain ?? null });
+  }
+  return out;
+}
+
+/**
+ * Agrees on the alias sources with the area, field by field (last change wins, by its time;
+ * equal times by the text, so every device picks the same). A field changed here since the
+ * last agreement goes out with the time of now; a newer one from the area is applied here (on
+ * joining, the other devices' win). What could not be applied (a provider that needs a key
+ * this device lacks) stays as it is here, without fighting: a field counts as changed here
+ * only when it differs from what it was after the last agreement (`seen`).
+ * @param {Sources | undefined} area
+ * @returns {Promise<Sources>}
+ */
+async function agreeSources(area) {
+  const local = await localSources();
+  const stored = /** @type {Record<string, AgreedField>} */ ((await storageLocal.get(SYNC_SOURCES_KEY))[SYNC_SOURCES_KEY] ?? {});
+  const now = Date.now();
+  /** @type {Record<string, AgreedField>} */
+  const next = {};
+  /** @type {Record<string, unknown>} */
+  const fields = {};
+  /** @type {Record<string, Record<string, unknown>>} */
+  const providers = {};
+  const names = new Set([...Object.keys(local), ...Object.keys(stored), ...Object.keys(area ?? {})]);
+  for (const f of names) {
+    const mine = local[f] ?? 'null';
+    const st = stored[f];
+    const ar = area?.[f];
+    if (st && mine !== st.seen) {
+      // Later than anything seen for the field, even if this device's clock is behind.
+      next[f] = { v: mine, at: Math.max(now, st.at + 1, (typeof ar?.at === 'number' ? ar.at : 0) + 1), seen: mine };
+    } else if (ar && typeof ar.v === 'string' && typeof ar.at === 'number' && (!st || ar.at > st.at || (ar.at === st.at && ar.v > st.v))) {
+      next[f] = { v: ar.v, at: ar.at, seen: mine };
+      if (ar.v !== mine && ar.v !== 'null') {
+        if (f.startsWith('provider:')) providers[f.slice('provider:'.length)] = JSON.parse(ar.v);
+        else if (SOURCE_FIELDS.includes(f)) fields[f] = JSON.parse(ar.v);
+      }
+    } else {
+      next[f] = st ?? { v: mine, at: now, seen: mine };
+    }
+  }
+  if (Object.keys(fields).length > 0 || Object.keys(providers).length > 0) {
+    try {
+      await syncAccess.applySources(fields, providers);
+    } catch {
+      // Refused here (a value this build does not take): this device keeps its own.
+    }
+    const after = await localSources();
+    for (const f of Object.keys(next)) next[f].seen = after[f] ?? 'null';
+  }
+  if (JSON.stringify(next) !== JSON.stringify(stored)) await storageLocal.set({ [SYNC_SOURCES_KEY]: next });
+  /** @type {Sources} */
+  const out = {};
+  for (const f of [...Object.keys(next)].sort()) out[f] = { v: next[f].v, at: next[f].at };
+  return out;
+}
+
+/**
  * What item `x` should hold: the area's per-site secret if it has one (the first device's:
  * every device takes it), else ours; the temporary inboxes of live aliases, the area's
  * credentials first (a renewed token stays on the device that renewed it: tokens do not
- * travel, the password makes a new one). Keys sorted, so the same content is the same text.
+ * travel, the password makes a new one); the alias sources (`agreeSources`, which also
+ * applies the area's here). Keys sorted, so the same content is the same text.
  * @param {Extra | null} areaExtra @param {string | undefined} vault
  */
 async function extraToSend(areaExtra, vault) {
@@ -169,6 +248,7 @@ async function extraToSend(areaExtra, vault) {
   /** @type {Extra} */
   const extra = { schema: EXTRA_SCHEMA, secret: areaExtra?.secret || (await syncAccess.perSiteSecret()), inboxes: {} };
   for (const [address, c] of newest) /** @type {NonNullable<Extra['inboxes']>} */ (extra.inboxes)[address] = { password: c.password, account_id: c.account_id };
+  extra.sources = await agreeSources(areaExtra?.sources);
   return JSON.stringify(extra);
 }
 
@@ -362,7 +442,7 @@ export function turnOff() {
   return queued(async () => {
     if (pushTimer) clearTimeout(pushTimer);
     pushTimer = null;
-    await storageLocal.set({ [SYNC_STATE_KEY]: null, [SYNC_STATUS_KEY]: { on: false } });
+    await storageLocal.set({ [SYNC_STATE_KEY]: null, [SYNC_SOURCES_KEY]: null, [SYNC_STATUS_KEY]: { on: false } });
     return { on: false };
   });
 }

@@ -144,6 +144,26 @@ test('per-site aliases: the same address on both devices after joining', async (
   assert.deepEqual(again.forSite.map((r) => r.address), [made.address], 'offered on that site\'s login on B');
 });
 
+test('the chosen alias sources travel (never a key); the last change wins', async () => {
+  const viewA = await A.ask('settings.get');
+  await A.ask('settings.set', { settings: { ...viewA, default_generator: 'per-site', own_address: 'me@home.example' } });
+  const viewB0 = await B.ask('settings.get');
+  const withKey = { ...viewB0, providers: [...viewB0.providers, { provider: 'simplelogin', enabled: true, key: 'sl-key-on-b' }] };
+  await B.ask('settings.set', { settings: withKey });
+  await settle();
+  const viewB = await B.ask('settings.get');
+  assert.equal(viewB.default_generator, 'per-site');
+  assert.equal(viewB.own_address, 'me@home.example');
+  assert.equal(viewB.providers.find((p) => p.provider === 'simplelogin')?.has_key, true, 'B\'s key stays on B');
+  assert.equal((await A.ask('settings.get')).providers.some((p) => p.provider === 'simplelogin'), false, 'no key here: the account is not set up on A');
+  for (const value of cloud.items.values()) assert.ok(!String(value).includes('sl-key-on-b') && !String(value).includes('home.example'));
+  const viewB2 = await B.ask('settings.get');
+  await B.ask('settings.set', { settings: { ...viewB2, default_lifetime: { kind: 'one-day' } } });
+  await settle();
+  assert.deepEqual((await A.ask('settings.get')).default_lifetime, { kind: 'one-day' });
+  assert.equal((await A.ask('settings.get')).own_address, 'me@home.example');
+});
+
 test('a disable on B reaches A; a delete is a tombstone; concurrent edits converge', async () => {
   const [x] = (await B.records()).filter((r) => r.site === 'shop.example');
   await B.ask('alias.setEnabled', { id: x.id, enabled: false });
