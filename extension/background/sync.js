@@ -41,8 +41,15 @@ export const RETRY_AFTER_MS = 60_000;
 export const SYNC_QUOTA_BYTES = 102_400;
 /** From this share of the quota on, the options page says the area is nearly full. */
 export const NEARLY_FULL_SHARE = 0.85;
-/** Most temporary inboxes whose credentials travel (the newest; each about 170 bytes sealed, in the 8 KB the core keeps for item `x`). */
+/** Most temporary inboxes whose credentials travel (the newest; each about 170 bytes sealed). */
 export const MAX_SYNCED_INBOXES = 40;
+/**
+ * The most item `x` may take, key and JSON value (the core's `seal::RESERVED_BYTES`, which it
+ * refuses to exceed): fewer inboxes travel, the oldest left out first, until it fits.
+ */
+export const EXTRA_BUDGET_BYTES = 8192;
+/** What sealing adds to the plaintext: the 24-byte nonce and the 16-byte tag, then base64, a version, quotes. */
+const sealedSize = (/** @type {number} */ plainBytes) => EXTRA_KEY.length + 4 + Math.ceil(((24 + plainBytes + 16) * 4) / 3);
 /** When another device holds the claim on a provider action, look again after (seconds; the core's settle time). */
 export const CLAIM_RECHECK_SECS = 15 * 60;
 /** `storage.local` key of the alias sources as last agreed with the other devices (`AgreedField`s). */
@@ -243,13 +250,17 @@ async function extraToSend(areaExtra, vault) {
     const r = live.get(address);
     if (r && typeof c?.password === 'string') inboxes.set(address, { password: c.password, account_id: c.account_id ?? null, created: r.created });
   }
-  const newest = [...inboxes].sort((a, b) => b[1].created - a[1].created || (a[0] < b[0] ? -1 : 1)).slice(0, MAX_SYNCED_INBOXES);
-  newest.sort((a, b) => (a[0] < b[0] ? -1 : 1));
-  /** @type {Extra} */
-  const extra = { schema: EXTRA_SCHEMA, secret: areaExtra?.secret || (await syncAccess.perSiteSecret()), inboxes: {} };
-  for (const [address, c] of newest) /** @type {NonNullable<Extra['inboxes']>} */ (extra.inboxes)[address] = { password: c.password, account_id: c.account_id };
-  extra.sources = await agreeSources(areaExtra?.sources);
-  return JSON.stringify(extra);
+  const byAge = [...inboxes].sort((a, b) => b[1].created - a[1].created || (a[0] < b[0] ? -1 : 1));
+  const secret = areaExtra?.secret || (await syncAccess.perSiteSecret());
+  const sources = await agreeSources(areaExtra?.sources);
+  for (let n = Math.min(MAX_SYNCED_INBOXES, byAge.length); ; n--) {
+    const newest = byAge.slice(0, n).sort((a, b) => (a[0] < b[0] ? -1 : 1));
+    /** @type {NonNullable<Extra['inboxes']>} */
+    const travelling = {};
+    for (const [address, c] of newest) travelling[address] = { password: c.password, account_id: c.account_id };
+    const text = JSON.stringify({ schema: EXTRA_SCHEMA, secret, inboxes: travelling, sources });
+    if (n === 0 || sealedSize(new TextEncoder().encode(text).length) <= EXTRA_BUDGET_BYTES) return text;
+  }
 }
 
 /**

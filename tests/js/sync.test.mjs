@@ -204,6 +204,30 @@ test('a temporary inbox opens on the other device: its credentials travel, its t
   for (const value of cloud.items.values()) assert.ok(!String(value).includes('pw-1'));
 });
 
+test('many temporary inboxes: the newest travel within the 8 KB beside the records, the records all do', async () => {
+  const now = Math.floor(Date.now() / 1000);
+  const records = Array.from({ length: 60 }, (_, i) => ({
+    id: `box-${i}`, address: `wordy.mailbox${String(i).padStart(3, '0')}@somewhat-long-domain.example`, source: 'mailtm',
+    provider_id: `6570${String(i).padStart(20, '0')}`, site: `s${i}.example`, created: now - 1000 + i, expires: now + 30 * 86_400, state: 'active',
+  }));
+  await A.ask('vault.import', { text: JSON.stringify({ format: 'impalemail-vault', schema: 1, records }) });
+  const inboxes = { .../** @type {Record<string, unknown>} */ (A.local.get('inboxes') ?? {}) };
+  for (const r of records) inboxes[r.id] = { address: r.address, password: `${r.id}`.padEnd(32, '0'), account_id: r.provider_id, token: 't' };
+  A.local.set('inboxes', inboxes);
+  const status = await A.ask('sync.now');
+  assert.equal(status.error, null);
+  await settle();
+  const onB = await B.records();
+  assert.equal(records.filter((r) => onB.some((x) => x.address === r.address)).length, 60);
+  const credsB = /** @type {Record<string, any>} */ (B.local.get('inboxes'));
+  const withCreds = records.filter((r) => credsB[onB.find((x) => x.address === r.address).id]);
+  console.log(`# temporary inboxes whose passwords fit beside the records: ${withCreds.length} of 60 (at most ${40})`);
+  assert.ok(withCreds.length >= 30 && withCreds.length <= 40, String(withCreds.length));
+  assert.ok(withCreds.every((r) => r.created >= records[60 - withCreds.length].created), 'the newest');
+  const x = cloud.items.get('x');
+  assert.ok('x'.length + JSON.stringify(x).length <= 8192);
+});
+
 test('expiry at the provider happens once, on one device', async () => {
   const realNow = Date.now;
   let offset = 0;
