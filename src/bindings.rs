@@ -478,7 +478,7 @@ mod sync_exports {
     // and writers in the wasm (the sync core added 40 KB gzipped with serde maps, see
     // ARCHITECTURE.md "Sync").
 
-    use crate::alias::sync::seal::Items;
+    use crate::alias::sync::seal::{self, Items};
     use crate::alias::sync::{ProviderAction, SyncCode, SyncError, SyncState, Turn};
 
     fn sync_err(e: SyncError) -> JsValue {
@@ -603,6 +603,22 @@ mod sync_exports {
             ("changed", (got.changed as f64).into()),
             ("refused", refused.into()),
         ]))
+    }
+
+    /// Seals what travels beside the records (JSON text) into the value of item `x`; throws
+    /// `Full` when it would not fit the 8 KB the area keeps for it.
+    #[wasm_bindgen(js_name = syncSealExtra)]
+    pub fn sync_seal_extra(state: &str, text: &str) -> Result<String, JsValue> {
+        seal::seal_extra(text.as_bytes(), &sync_state(state)?.code.keys()).map_err(sync_err)
+    }
+
+    /// Opens item `x` (see `syncSealExtra`); throws for a changed item or another code's.
+    #[wasm_bindgen(js_name = syncOpenExtra)]
+    pub fn sync_open_extra(state: &str, value: &str) -> Result<String, JsValue> {
+        let plain = seal::open_item(seal::EXTRA_KEY, value, &sync_state(state)?.code.keys())
+            .map_err(sync_err)?;
+        String::from_utf8(plain)
+            .map_err(|_| js_error("SyncError", "The synced settings are not text."))
     }
 
     /// Claims a provider action (`disable`, `delete`) on the alias `address`, or with `finish`

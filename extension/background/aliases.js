@@ -36,9 +36,27 @@ function fail(name, message) {
   return e;
 }
 
+/** @type {(() => void)[]} */
+const localChangeListeners = [];
+
+/**
+ * Calls `listener` after every local change of the vault, the temporary inboxes or the
+ * settings (background/sync.js pushes them; after its own `syncAccess` writes too, when the
+ * push then finds nothing new to write). Not after `syncAccess.replaceVault`.
+ * @param {() => void} listener
+ */
+export function onLocalChange(listener) {
+  localChangeListeners.push(listener);
+}
+
+function localChanged() {
+  for (const listener of localChangeListeners) listener();
+}
+
 /** The settings document (JSON text): `init` once with fresh settings, then `update`s. */
 const settingsStore = createStore({
   storage: storageLocal,
+  onWrite: localChanged,
   key: 'settings',
   /** @returns {string | null} */
   empty: () => null,
@@ -53,6 +71,7 @@ const settingsStore = createStore({
 /** The vault document (JSON text); operations are the core's `VaultOp`s. */
 const vaultStore = createStore({
   storage: storageLocal,
+  onWrite: localChanged,
   key: 'vault',
   /** @returns {string | null} */
   empty: () => null,
@@ -62,6 +81,7 @@ const vaultStore = createStore({
 /** Temporary-inbox credentials by record id: kept apart so that a vault export never holds them. */
 const inboxStore = createStore({
   storage: storageLocal,
+  onWrite: localChanged,
   key: 'inboxes',
   /** @returns {Record<string, unknown>} */
   empty: () => ({}),
@@ -196,11 +216,28 @@ export function siteOf(c, url) {
   }
 }
 
-/** Schedules the expiry alarm at the next expiry (or clears it). */
-async function scheduleExpiry() {
+/**
+ * Schedules the expiry alarm at the next expiry (or clears it), not before `notBefore` (unix
+ * seconds: records another device is expiring stay due until then).
+ * @param {number} [notBefore]
+ */
+export async function scheduleExpiry(notBefore = 0) {
   const next = loaded().vaultNextExpiry(await vault(), nowSecs());
   await alarms.clear(EXPIRY_ALARM);
-  if (next !== undefined) await alarms.create(EXPIRY_ALARM, { when: Math.max(Date.now() + 1000, next * 1000) });
+  if (next !== undefined) await alarms.create(EXPIRY_ALARM, { when: Math.max(Date.now() + 1000, next * 1000, Number.isFinite(notBefore) ? notBefore * 1000 : 0) });
+}
+
+/**
+ * Whose turn a provider action on an expired alias is: `{ act }` here now, `{ done }` done by
+ * another device, or neither (wait until `until`, unix seconds). Without sync, always here.
+ * @typedef {(address: string, action: 'disable' | 'delete', finish: boolean) => Promise<{ act: boolean, done: boolean, until: number }>} ClaimGate
+ */
+/** @type {ClaimGate} */
+let claimGate = async () => ({ act: true, done: false, until: 0 });
+
+/** Sync installs its claims (background/sync.js). @param {ClaimGate} gate */
+export function setClaimGate(gate) {
+  claimGate = gate;
 }
 
 /**
@@ -211,9 +248,26 @@ async function scheduleExpiry() {
 export async function runExpiry() {
   const c = await core();
   const s = await settings();
-  const due = /** @type {{ id: string, source: string, provider_id?: string | null }[]} */ (c.vaultDue(await vault(), nowSecs()));
+  const due = /** @type {{ id: string, address: string, source: string, provider_id?: string | null }[]} */ (c.vaultDue(await vault(), nowSecs()));
   /** @type {{ id: string, error: string }[]} */
   const failed = [];
+  /** Records another device is expiring at the provider (or may still): left due here. */
+  const deferred = new Set();
+  /** When to look again at the deferred ones (unix seconds). */
+  let retryAt = Infinity;
+  /**
+   * Whether this device performs `action` at the provider for `r` now (with sync on, one
+   * device does: `claimGate`); `false` leaves the record due.
+   * @param {{ id: string, address: string }} r @param {'disable' | 'delete'} action
+   */
+  const mine = async (r, action) => {
+    const turn = await claimGate(r.address, action, false);
+    if (turn.act) return true;
+    if (turn.done) return 'done';
+    deferred.add(r.id);
+    retryAt = Math.min(retryAt, turn.until);
+    return false;
+  };
   const inboxes = await inboxStore.read();
   /** Temporary inboxes deleted at the service, whose credentials go with them. */
   const deletedInboxes = [];
@@ -224,6 +278,9 @@ export async function runExpiry() {
       // record stays, expired. An account the service no longer knows is already gone.
       const creds = inboxes[r.id];
       if (!creds) continue;
+      const turn = await mine(r, 'delete');
+      if (turn === 'done') deletedInboxes.push(r.id);
+      if (turn !== true) continue;
       try {
         await runFlow(c.inboxFlow(s, creds, 'delete', undefined, nowSecs()));
       } catch (e) {
@@ -233,24 +290,29 @@ export async function runExpiry() {
           continue;
         }
       }
+      await claimGate(r.address, 'delete', true);
       deletedInboxes.push(r.id);
       continue;
     }
     if (!provider || !r.provider_id) continue;
     const caps = capabilities(c, provider);
     if (!caps?.disable) continue;
+    const turn = await mine(r, 'disable');
+    if (turn !== true) continue;
     try {
       await runFlow(c.aliasFlowSetEnabled(s, provider, r.provider_id, false, nowSecs()));
+      await claimGate(r.address, 'disable', true);
     } catch (e) {
       failed.push({ id: r.id, error: e instanceof Error ? e.message : String(e) });
     }
   }
-  const failedIds = new Set(failed.map((f) => f.id));
-  // Only the records that were disabled (or need no provider call) become expired now.
-  for (const r of due) if (!failedIds.has(r.id)) await vaultStore.write({ op: 'set-state', id: r.id, state: 'expired' });
+  const left = new Set([...failed.map((f) => f.id), ...deferred]);
+  // Only the records that were disabled (or need no provider call, or another device
+  // disabled) become expired now.
+  for (const r of due) if (!left.has(r.id)) await vaultStore.write({ op: 'set-state', id: r.id, state: 'expired' });
   for (const id of deletedInboxes) await inboxStore.write({ kind: 'remove', id });
-  await scheduleExpiry();
-  return { expired: due.length - failed.length, failed };
+  await scheduleExpiry(retryAt);
+  return { expired: due.length - left.size, failed, deferred: deferred.size };
 }
 
 /**
@@ -507,6 +569,53 @@ export const aliasPageHandlers = {
     return verifyBytes(Uint8Array.from(outcome.source, (ch) => ch.charCodeAt(0)));
   },
   'alias.runExpiry': async () => runExpiry(),
+};
+
+/**
+ * What sync (background/sync.js) reads and merges: the vault through its write queue (the
+ * merged vault and the sync state in one write), the per-site secret, the temporary inboxes'
+ * credentials. Never offered to pages.
+ */
+export const syncAccess = {
+  vault,
+  /** @param {(doc: string | null) => Promise<{ doc: string | null, extra?: Record<string, unknown> } | null>} make */
+  replaceVault: (make) => vaultStore.replace(make),
+  /** The per-site secret (hex) of the stored settings. */
+  async perSiteSecret() {
+    const s = /** @type {{ per_site_secret?: unknown }} */ (JSON.parse(await settings()));
+    return typeof s.per_site_secret === 'string' ? s.per_site_secret : '';
+  },
+  /** Takes another device's per-site secret, so per-site aliases are the same on both. @param {string} hex */
+  async setPerSiteSecret(hex) {
+    const s = await settings();
+    const view = /** @type {Record<string, unknown>} */ (loaded().settingsView(s));
+    await settingsStore.write({ kind: 'update', patch: { ...view, per_site_secret: hex } });
+  },
+  /** The settings view (no keys, no secret). @returns {Promise<Record<string, any>>} */
+  settingsView: async () => loaded().settingsView(await settings()),
+  /**
+   * Takes alias sources another device chose: `fields` (settings view fields) and
+   * `providers` (by id: `enabled`, `base_url`, `domain`; never a key). A provider that needs a
+   * key this device does not have is left out (it cannot be set up without one); a provider
+   * set up only here stays, with its key. Throws, changing nothing, if the result is refused.
+   * @param {Record<string, unknown>} fields @param {Record<string, Record<string, unknown>>} providers
+   */
+  async applySources(fields, providers) {
+    const c = await core();
+    const view = /** @type {Record<string, any>} */ (c.settingsView(await settings()));
+    const list = /** @type {Record<string, any>[]} */ ([...view.providers]);
+    for (const [id, p] of Object.entries(providers)) {
+      const i = list.findIndex((q) => q.provider === id);
+      if (i >= 0) list[i] = { ...list[i], ...p };
+      else if (!capabilities(c, id)?.needs_key) list.push({ provider: id, ...p });
+    }
+    await settingsStore.write({ kind: 'update', patch: { ...view, ...fields, providers: list } });
+  },
+  /** @returns {Promise<Record<string, any>>} temporary inbox credentials by record id */
+  inboxes: () => inboxStore.read(),
+  /** @param {string} id @param {unknown} credentials */
+  setInbox: (id, credentials) => inboxStore.write({ kind: 'set', id, credentials }),
+  scheduleExpiry,
 };
 
 /** Called once when the background starts: finish interrupted writes, re-arm the alarm. */

@@ -9,12 +9,15 @@ import { onAlarm, startAliases } from './aliases.js';
 import { core } from './core.js';
 import { MENU_FILL_NEW, onFormsCommand, onFormsMenuClick } from './forms.js';
 import { route } from './router.js';
+import { listenForSync, startSync } from './sync.js';
 
 /** The page a fresh install opens; the popup links to it too. */
 const WELCOME_PAGE = 'ui/welcome.html';
 
 onMessage(route);
 alarms.onAlarm(onAlarm);
+// storage.sync changes (another device's aliases arriving, issue #25).
+listenForSync();
 // The forms' context-menu entry and keyboard command (user gestures in the browser's UI).
 contextMenu.createOnInstall(MENU_FILL_NEW, i18n('formsMenuFillNew'));
 contextMenu.onClick(onFormsMenuClick);
@@ -26,4 +29,7 @@ onFirstInstall(() => void openExtensionTab(WELCOME_PAGE).catch(() => {}));
 // reported by the first call that needs the core.
 core().catch(() => {});
 // Finish writes a stopped worker left in the journals, and re-arm the expiry alarm.
-startAliases().catch(() => {});
+// Then pull what other devices synced while the browser was closed.
+startAliases()
+  .then(startSync)
+  .catch(() => {});

@@ -18,6 +18,7 @@ import { call } from './core.js';
 import { dnsPageHandlers } from './dns.js';
 import { formsContentHandlers, formsPageHandlers, formsPrefsContentHandlers } from './forms.js';
 import { smimePageHandlers } from './smime.js';
+import { syncPageHandlers } from './sync.js';
 import { webmailContentHandlers, webmailPageHandlers } from './webmail.js';
 
 /** @typedef {import('../shared/ext.js').Reply} Reply */
@@ -61,6 +62,7 @@ const extensionPageHandlers = {
   .../** @type {Record<string, Handler>} */ (smimePageHandlers),
   .../** @type {Record<string, Handler>} */ (dnsPageHandlers),
   ...formsPageHandlers,
+  .../** @type {Record<string, Handler>} */ (syncPageHandlers),
   /** What the popup shows about the core. */
   'core.info': async () => call((c) => ({ version: c.coreVersion() })),
 };

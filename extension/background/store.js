@@ -43,9 +43,11 @@ export const MAX_JOURNAL_ENTRIES = 1000;
  *   empty: () => Doc,
  *   apply: (doc: Doc, op: unknown) => Doc,
  *   newId?: () => string,
- * }} opts
+ *   onWrite?: () => void,
+ * }} opts `onWrite` is told after each operation `write` stored (not after `replace`, whose
+ *   caller knows)
  */
-export function createStore({ storage, key, empty, apply, newId = () => crypto.randomUUID() }) {
+export function createStore({ storage, key, empty, apply, newId = () => crypto.randomUUID(), onWrite = () => {} }) {
   const journalKey = `${key}.journal`;
   /** @type {Promise<unknown>} */
   let tail = Promise.resolve();
@@ -132,6 +134,24 @@ export function createStore({ storage, key, empty, apply, newId = () => crypto.r
     },
 
     /**
+     * Replaces the document with what `make(doc)` makes of it (`doc` with the pending
+     * operations applied), in the queue, in ONE write that also empties the journal and stores
+     * `extra` beside it (sync: the merged vault and the sync state that saw it land together,
+     * or neither does). `make` returns null to leave everything as it is.
+     * @param {(doc: Doc) => Promise<{ doc: Doc, extra?: Record<string, unknown> } | null>} make
+     * @returns {Promise<boolean>} whether anything was written
+     */
+    replace(make) {
+      return serialise(async () => {
+        const { doc, journal } = await load();
+        const out = await make(replay(doc, journal).doc);
+        if (!out) return false;
+        await storage.set({ ...out.extra, [key]: out.doc, [journalKey]: [] });
+        return true;
+      });
+    },
+
+    /**
      * Queues one operation; resolves with the new document once it is durably stored.
      * An operation the core refuses rejects without changing anything.
      * @param {unknown} op
@@ -162,6 +182,7 @@ export function createStore({ storage, key, empty, apply, newId = () => crypto.r
           err.name = 'StorageFull';
           throw err;
         }
+        onWrite();
         return next;
       });
     },

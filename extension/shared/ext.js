@@ -98,6 +98,31 @@ export const storageLocal = {
   set: (items) => api.storage.local.set(items),
 };
 
+/**
+ * The extension's `storage.sync` area (issue #25): the browser's own sync engine carries it to
+ * the user's other devices (Chrome Sync, Firefox Sync). Only sealed items go there
+ * (background/sync.js). `getAll` reads the whole area; `set` and `remove` are one write each
+ * against Chrome's per-minute and per-hour write quotas.
+ * @type {{ getAll(): Promise<Record<string, unknown>>, set(items: Record<string, unknown>): Promise<void>, remove(keys: string[]): Promise<void> }}
+ */
+export const storageSync = {
+  getAll: () => api.storage.sync.get(null),
+  set: (items) => api.storage.sync.set(items),
+  remove: (keys) => api.storage.sync.remove(keys),
+};
+
+/**
+ * Calls `listener(keys)` when `storage.sync` changed: another device's items arrived, or our
+ * own write landed (both browsers report those too). Register it at the top level of the
+ * background, like `onMessage`.
+ * @param {(keys: string[]) => void} listener
+ */
+export function onSyncChanged(listener) {
+  api.storage.onChanged.addListener((changes, area) => {
+    if (area === 'sync') listener(Object.keys(changes));
+  });
+}
+
 /** Alarms (the expiry of aliases). */
 export const alarms = {
   /** @param {string} name @param {{ when: number }} info */

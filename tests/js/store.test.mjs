@@ -141,3 +141,30 @@ test('restart: in the queue, nothing changed when refused, pending operations ke
   assert.deepEqual((await mk(storage).read()).records.map((r) => r.id), ['pending', 'after']);
   assert.deepEqual(JSON.parse(storage.data.get('vault.journal')), []);
 });
+
+test('replace: sees the pending operations, stores the new document and its companion in one write, or nothing', async () => {
+  const storage = fakeStorage();
+  const store = mk(storage);
+  await store.write(add('a1'));
+  // An operation left in the journal by a stopped worker is part of what `make` sees.
+  storage.failAt(2, new Error('QUOTA_BYTES quota exceeded'));
+  await assert.rejects(store.write(add('a2')), (e) => e.name === 'StorageFull');
+  let seen = null;
+  assert.equal(await store.replace(async (doc) => { seen = doc.records.map((r) => r.id); return null; }), false);
+  assert.deepEqual(seen, ['a1', 'a2']);
+  assert.equal(JSON.parse(storage.data.get('vault.journal')).length, 1, 'null: nothing written');
+  let writes = 0;
+  const set = storage.set.bind(storage);
+  storage.set = async (items) => { writes++; return set(items); };
+  const ok = await store.replace(async (doc) => ({ doc: { ...doc, records: [...doc.records, { id: 'm1' }] }, extra: { 'sync.state': 'S1' } }));
+  assert.equal(ok, true);
+  assert.equal(writes, 1, 'one write');
+  assert.deepEqual(JSON.parse(storage.data.get('vault')).records.map((r) => r.id), ['a1', 'a2', 'm1']);
+  assert.deepEqual(JSON.parse(storage.data.get('vault.journal')), []);
+  assert.equal(JSON.parse(storage.data.get('sync.state')), 'S1');
+  // A failed write changes neither.
+  storage.failAt(1, new Error('QUOTA_BYTES quota exceeded'));
+  await assert.rejects(store.replace(async (doc) => ({ doc: { ...doc, records: [] }, extra: { 'sync.state': 'S2' } })));
+  assert.equal(JSON.parse(storage.data.get('sync.state')), 'S1');
+  assert.equal(JSON.parse(storage.data.get('vault')).records.length, 3);
+});

@@ -76,3 +76,14 @@ test('expiry at the provider: claim, wait, act, done', () => {
   assert.equal(done.turn, 'done');
   assert.throws(() => core.syncClaim(s, id, 'explode', NOW, false), (e) => e.name === 'BadArgument');
 });
+
+test('the item beside the records: sealed with the code, bound to its key, within the reserve', () => {
+  const code = core.syncCodeNew();
+  const a = core.syncStart(code);
+  const value = core.syncSealExtra(a, '{"secret":"ab12"}');
+  assert.match(value, /^1\./);
+  assert.ok(!value.includes('ab12'));
+  assert.equal(core.syncOpenExtra(core.syncStart(code), value), '{"secret":"ab12"}');
+  assert.throws(() => core.syncOpenExtra(core.syncStart(core.syncCodeNew()), value), (e) => e.name === 'SyncError' && /changed or cut short/.test(e.message));
+  assert.throws(() => core.syncSealExtra(a, 'x'.repeat(8192)), (e) => e.variant === 'Full');
+});

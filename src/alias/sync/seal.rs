@@ -46,6 +46,9 @@ pub const RESERVED_BYTES: usize = 8_192;
 pub const ITEM_FORMAT: u64 = 1;
 /// The key of the code check item.
 pub const CHECK_KEY: &str = "k";
+/// The key of the item that carries what travels beside the records (the per-site secret,
+/// temporary inbox credentials, the chosen alias sources), inside [`RESERVED_BYTES`].
+pub const EXTRA_KEY: &str = "x";
 /// Most id bits used to spread records over items (`2^9` = 512 items at most).
 const MAX_SPREAD_BITS: u32 = 9;
 /// XChaCha20's nonce, bytes.
@@ -168,6 +171,19 @@ pub fn open_item(key: &str, value: &str, keys: &SyncKeys) -> Result<Vec<u8>, Syn
             },
         )
         .map_err(|_| tampered())
+}
+
+/// Seals the item beside the records ([`EXTRA_KEY`]); refused with [`SyncError::Full`]
+/// when it would not fit [`RESERVED_BYTES`].
+pub fn seal_extra(plain: &[u8], keys: &SyncKeys) -> Result<String, SyncError> {
+    let needed = sealed_len(EXTRA_KEY, plain.len());
+    if needed > RESERVED_BYTES {
+        return Err(SyncError::Full {
+            needed,
+            budget: RESERVED_BYTES,
+        });
+    }
+    seal_item(EXTRA_KEY, plain, keys)
 }
 
 /// The value of the code check item.
@@ -329,6 +345,18 @@ mod tests {
         assert_eq!(spread("affff000000000000", 1), 1);
         assert_eq!(spread("a7fff000000000000", 1), 0);
         assert_eq!(spread("a8000000000000000", 9), 256);
+    }
+
+    #[test]
+    fn the_extra_item_fits_the_reserve_or_is_refused() {
+        let keys = SyncCode::from_random([5; 18]).keys();
+        let v = seal_extra(b"{}", &keys).unwrap();
+        assert_eq!(open_item(EXTRA_KEY, &v, &keys).unwrap(), b"{}");
+        assert!(open_item("v0.0", &v, &keys).is_err(), "bound to its key");
+        assert!(matches!(
+            seal_extra(&[0; RESERVED_BYTES], &keys),
+            Err(SyncError::Full { .. })
+        ));
     }
 
     #[test]
