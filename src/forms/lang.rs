@@ -410,6 +410,11 @@ pub static NEWSLETTER: &[&str] = &[
     "request an invite",
     "waitlist",
     "wait list",
+    // job and e-mail alerts are subscriptions too ("Create job alert", "Job-Agent anlegen")
+    "job alert*",
+    "email alert*",
+    "e mail alert*",
+    "job agent*",
     // de
     "abonnieren",
     "abonniere",
@@ -442,7 +447,7 @@ pub static NEWSLETTER: &[&str] = &[
     "boletim",
     "fique por dentro",
     // nl
-    "nieuwsbrief",
+    "nieuwsbrief*",
     "abonneren",
     "blijf op de hoogte",
     "aanbiedingen",
