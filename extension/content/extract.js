@@ -35,8 +35,14 @@ export const MAX_TEXT_LEN = 200;
 export const MAX_LIST_LEN = 12;
 /** How deep nested open shadow roots are followed. */
 export const MAX_SHADOW_DEPTH = 8;
-/** How many ancestors are walked from a form-less input to find its container. */
-export const MAX_CONTAINER_DEPTH = 6;
+/**
+ * How many ancestors are walked from a form-less input to find its container. Component
+ * libraries wrap each field in four to six elements (MUI: input, InputBase, FormControl, Grid
+ * item, Grid container, Box; Chakra and Ant Design alike) before the box that holds the
+ * submit; the walk also stops at an ancestor that holds a `<form>`, so going deep never merges
+ * a formless area with a real form beside it.
+ */
+export const MAX_CONTAINER_DEPTH = 10;
 /** How many previous siblings / ancestors are searched for a heading before a form. */
 export const MAX_HEADING_STEPS = 6;
 /** How many previous siblings are read for the text before a label-less field. */
@@ -58,6 +64,17 @@ const SKIP_TYPES = new Set([
 ]);
 const BUTTON_SELECTOR =
   'button, input[type=submit], input[type=button], input[type=image], [role=button]';
+/**
+ * Controls that act as a formless area's submit without being buttons: links and divs styled
+ * as buttons (`<a class="btn">`, `<a class="button">`, `<div onclick>`), common in SPAs.
+ */
+const BUTTON_LIKE = `${BUTTON_SELECTOR}, a[class*=btn i], a[class*=button i], [onclick]:not(input, select, textarea, form, body)`;
+/**
+ * Controls that submit a form (ASP.NET WebForms link buttons post back through `__doPostBack`):
+ * a `<form>` whose fields sit in two or more areas with a submit of their own is a page-wide
+ * form (WebForms, some CMSs) holding several forms, and each area is read as one.
+ */
+const SUBMIT_SELECTOR = 'button:not([type]), button[type=submit], input[type=submit], input[type=image], a[href*=__doPostBack]';
 const HEADING_SELECTOR = 'h1, h2, h3, h4, h5, h6, legend, [role=heading]';
 const FIELD_OR_HEADING = `input, select, textarea, button, ${HEADING_SELECTOR}`;
 /** Before a form, a title styled as one (`mat-card-title`, `.modal-title`) titles it too. */
@@ -251,7 +268,10 @@ function labelText(el) {
   if (fromLabels) return fromLabels;
   const byRef = idrefText(el, 'aria-labelledby');
   if (byRef) return byRef;
-  return textBefore(el);
+  // A floating label comes right after its input, often without `for` (Bootstrap's
+  // `.form-floating`, Material's outlined fields).
+  const next = nextElementSibling(el);
+  return textBefore(el) || (next && matches(next, 'label, [class*=label i]') ? textOf(next) : '');
 }
 
 /**
@@ -285,28 +305,43 @@ function buttonText(b) {
  * The form-like container of an input outside any <form> of its own tree (SPAs, web
  * components): walking up the composed tree (a shadow root's host included, so the input of a
  * custom element joins the fields around the element), the first <form>, else the nearest
- * ancestor holding a real (non-toggle) button, so that fields spread over several boxes are
- * grouped under their common ancestor with the submit-like control. Falls back to the
- * input's parent.
+ * ancestor holding a real (non-toggle) button-like control outside any form, so that fields
+ * spread over several boxes are grouped under their common ancestor with the submit-like
+ * control. Falls back to the input's parent.
  * @param {Element} el
  * @param {Map<Element, boolean>} cache
  * @returns {Element}
  */
 function findContainer(el, cache) {
+  return areaOf(el, null, cache) || composedParent(el) || el;
+}
+
+/**
+ * The nearest ancestor of a field, below `stop` (a form), that holds a real (non-toggle,
+ * non-check) submit of its own, or without `stop`, a button-like control; null when there is none within MAX_CONTAINER_DEPTH. Without `stop` (a
+ * formless field), a `<form>` on the way is the answer, and the buttons of a `<form>` inside an
+ * ancestor are not the formless area's submit.
+ * @param {Element} el
+ * @param {Element | null} stop
+ * @param {Map<Element, boolean>} cache
+ * @returns {Element | null}
+ */
+function areaOf(el, stop, cache) {
   let p = composedParent(el);
-  for (let i = 0; i < MAX_CONTAINER_DEPTH && p && tagName(p) !== 'BODY'; i++, p = composedParent(p)) {
-    if (tagName(p) === 'FORM') return p;
+  const sel = stop ? SUBMIT_SELECTOR : BUTTON_LIKE;
+  for (let i = 0; i < MAX_CONTAINER_DEPTH && p && p !== stop && tagName(p) !== 'BODY'; i++, p = composedParent(p)) {
+    if (!stop && tagName(p) === 'FORM') return p;
     let has = cache.get(p);
     if (has === undefined) {
-      has = queryAll(p, BUTTON_SELECTOR).some((b) => {
+      has = queryAll(p, sel).some((b) => {
         const t = buttonText(b);
-        return t.length > 1 && !TOGGLE_BUTTON.test(t) && !FIELD_ACTION_BUTTON.test(t);
+        return (stop || !closest(b, 'form')) && t.length > 1 && !TOGGLE_BUTTON.test(t) && !FIELD_ACTION_BUTTON.test(t);
       });
       cache.set(p, has);
     }
     if (has) return p;
   }
-  return composedParent(el) || el;
+  return null;
 }
 
 /**
@@ -391,7 +426,8 @@ function formFeatures(c, fields) {
   const submits = [];
   /** @type {string[]} */
   const others = [];
-  for (const b of queryAll(c, BUTTON_SELECTOR)) {
+  const isForm = tagName(c) === 'FORM';
+  for (const b of queryAll(c, isForm ? BUTTON_SELECTOR : BUTTON_LIKE)) {
     if (clientRects(b).length === 0) continue;
     const t = buttonText(b);
     if (!t || TOGGLE_BUTTON.test(t)) continue;
@@ -424,7 +460,6 @@ function formFeatures(c, fields) {
     visibleCheckboxes++;
   }
   const passwords = fields.filter((f) => f.type === 'password');
-  const isForm = tagName(c) === 'FORM';
   return {
     isForm,
     action: isForm ? actionPath(c) : '',
@@ -503,6 +538,17 @@ export function scan(root) {
   }
   /** @type {Map<Element, boolean>} */
   const cache = new Map();
+  /** @type {Map<Element, boolean>} */
+  const submitCache = new Map();
+  const found = candidates.map((el) => contained('a field', () => containerOf(el, cache)));
+  // A page-wide form: its fields go to the areas with a submit of their own (the rest stay
+  // with the form), when there are two such areas or more.
+  for (const form of new Set(found)) {
+    if (!(form instanceof HTMLFormElement)) continue;
+    const idx = found.flatMap((c, i) => (c === form ? [i] : []));
+    const areas = idx.map((i) => contained('a field', () => areaOf(candidates[i], form, submitCache)));
+    if (new Set(areas.filter(Boolean)).size > 1) idx.forEach((i, k) => { found[i] = areas[k] || form; });
+  }
   /** @type {Element[]} */
   const containers = [];
   /** @type {Map<Element, Field[]>} */
@@ -510,8 +556,8 @@ export function scan(root) {
   /** The container of each field; null past MAX_FORMS_PER_SCAN (the field is sent without one). */
   /** @type {Map<Field, Element | null>} */
   const owner = new Map();
-  for (const el of candidates) {
-    const c = contained('a field', () => containerOf(el, cache));
+  for (const [i, el] of candidates.entries()) {
+    const c = found[i];
     if (!c) continue;
     let list = members.get(c);
     if (!list && containers.length >= MAX_FORMS_PER_SCAN) {

@@ -115,6 +115,7 @@ fn field_fact(f: &FieldFeatures, fact: FieldFact) -> bool {
             let p = f.placeholder.trim();
             p.len() > 3 && p.contains('@') && !p.starts_with('@')
         }
+        FieldFact::LabelAt => f.label.trim() == "@",
     }
 }
 

@@ -413,6 +413,11 @@ pub static NEWSLETTER: Words = words![
     "request an invite",
     "waitlist",
     "wait list",
+    // job and e-mail alerts are subscriptions too ("Create job alert", "Job-Agent anlegen")
+    "job alert*",
+    "email alert*",
+    "e mail alert*",
+    "job agent*",
     // de
     "abonnieren",
     "abonniere",
@@ -445,7 +450,7 @@ pub static NEWSLETTER: Words = words![
     "boletim",
     "fique por dentro",
     // nl
-    "nieuwsbrief",
+    "nieuwsbrief*",
     "abonneren",
     "blijf op de hoogte",
     "aanbiedingen",

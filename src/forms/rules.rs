@@ -269,6 +269,15 @@ pub static RULES: &[Rule] = &[
         T(Ft::GuestCheckout),
         3,
     ),
+    // "Sign up for our newsletter", "Iscriviti alla newsletter": a heading that names the
+    // newsletter is about it, whatever sign-up verb it uses (cancels `heading.signup`).
+    r(
+        "heading.newsletter.not_signup",
+        S::FormHeading,
+        lang::NEWSLETTER,
+        T(Ft::Signup),
+        -4,
+    ),
     r(
         "heading.petition",
         S::FormHeading,
@@ -471,6 +480,15 @@ pub static RULES: &[Rule] = &[
         T(Ft::Newsletter),
         3,
     ), // placeholder "Join our newsletter"
+    // A box whose label names the newsletter is not a log-in, whatever its button says
+    // (Dutch "Aanmelden" is both "subscribe" and "log in").
+    r(
+        "field_text.newsletter.not_login",
+        S::FieldText,
+        lang::NEWSLETTER,
+        T(Ft::Login),
+        -3,
+    ),
     // "Email or phone number": one box for any identifier of an existing account (the
     // e-mail-first step of a login says nothing else); newsletters never take a phone number.
     r(
@@ -652,6 +670,8 @@ pub enum FieldFact {
     Textarea,
     /// The placeholder shows an address (`you@example.com`); a leading `@` is a handle.
     PlaceholderAt,
+    /// The text just before the field is a lone `@`: the domain half of a split address.
+    LabelAt,
 }
 
 /// One field-fact rule.
@@ -716,6 +736,14 @@ pub static FIELD_FACTS: &[FactRule] = &[
         fact: FieldFact::PlaceholderAt,
         cue: C::Email,
         weight: 4,
+    },
+    // `email1` "@" `email2` (Korean and Japanese signups): the box after the "@" holds the
+    // domain, not an address or its confirmation, whatever its name says.
+    FactRule {
+        id: "label.at",
+        fact: FieldFact::LabelAt,
+        cue: C::Email,
+        weight: -6,
     },
 ];
 

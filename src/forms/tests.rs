@@ -681,3 +681,45 @@ fn a_lone_email_marked_as_a_username_is_not_a_newsletter() {
     );
     assert!(c.fields[0].button);
 }
+
+#[test]
+fn the_box_after_a_lone_at_sign_is_the_domain_half_of_a_split_address() {
+    // `email1` "@" `email2` in a signup: the first box is the address, the second its domain
+    // (before `label.at`, the second read as a confirmation and was filled with the alias).
+    let mut local = field(0, 0, "text");
+    local.name = "email1".into();
+    local.placeholder = "이메일".into();
+    let mut domain = field(1, 0, "text");
+    domain.name = "email2".into();
+    domain.label = "@".into();
+    let c = run(
+        vec![local, domain, pw(2, 0)],
+        vec![form_pw(0, "가입하기", &[""])],
+    );
+    assert_eq!(c.fields[0].field_type, FieldType::EmailNewAccount);
+    assert_eq!(c.fields[0].fills, vec![0]);
+    assert_eq!(c.fields[1].field_type, FieldType::Other);
+}
+
+#[test]
+fn a_newsletter_heading_outweighs_its_sign_up_verb() {
+    // "Iscriviti alla newsletter" over a box with an "Iscriviti" button: the newsletter.
+    let c = run(
+        vec![email(0, 0, "Email")],
+        vec![FormFeatures {
+            heading: "Iscriviti alla newsletter".into(),
+            ..form(0, "Iscriviti")
+        }],
+    );
+    assert_eq!(c.forms[0].form_type, FormType::Newsletter);
+    // A field whose own text names the newsletter is not a log-in, though Dutch "Aanmelden"
+    // is also "log in", even in the footer of a login page.
+    let c = run_on_page(
+        vec![email(0, 0, "Aanmelden voor de nieuwsbrief")],
+        vec![form(0, "Aanmelden")],
+        "Inloggen | Winkel",
+        "/account/login",
+    );
+    assert_eq!(c.forms[0].form_type, FormType::Newsletter);
+    assert!(c.fields[0].button);
+}

@@ -13,7 +13,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { launchBrowser, ROOT } from '../../tests/e2e/lib/harness.mjs';
-import { HOST_SELECTOR, contentScriptReady, setCatchAll, waitFor } from '../../tests/e2e/lib/forms-pages.mjs';
+import { HOST_SELECTOR, HUMAN_PAUSE_MS, contentScriptReady, setCatchAll, waitFor } from '../../tests/e2e/lib/forms-pages.mjs';
 import { startServer } from '../../tests/e2e/lib/server.mjs';
 import { CHROMIUM } from '../../tests/e2e/lib/chrome.mjs';
 import { chromium } from 'playwright-core';
@@ -91,8 +91,14 @@ try {
     await p.click('#email');
     await waitFor(page, `[...document.querySelectorAll(${JSON.stringify(HOST_SELECTOR)})].some((h) => getComputedStyle(h).visibility === 'visible')`, 'the button');
     const rect = await page.eval(`[...document.querySelectorAll(${JSON.stringify(HOST_SELECTOR)})].find((h) => getComputedStyle(h).visibility === 'visible').getBoundingClientRect().toJSON()`);
+    // The button ignores a press that comes sooner after it appeared than a person could (#27).
+    await new Promise((r) => setTimeout(r, HUMAN_PAUSE_MS));
     await p.mouse.click(rect.x + rect.width / 2, rect.y + rect.height / 2);
-    await new Promise((r) => setTimeout(r, 200));
+    // The menu takes the focus itself and, like the button, ignores keys that come too soon;
+    // ArrowDown reaches "New alias" (the Enter rule of #27).
+    await new Promise((r) => setTimeout(r, HUMAN_PAUSE_MS));
+    await p.keyboard.press('ArrowDown');
+    await new Promise((r) => setTimeout(r, HUMAN_PAUSE_MS));
     await p.keyboard.press('Enter');
     await waitFor(page, `window.__cost.input > 0`, 'the fill');
     const c = await page.eval(`window.__cost`);
