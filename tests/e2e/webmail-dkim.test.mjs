@@ -12,17 +12,14 @@
 // WEBMAIL_E2E=0 skips it.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startDohServer } from './lib/doh-server.mjs';
-import { BROWSERS, ROOT, launchBrowser } from './lib/harness.mjs';
+import { BROWSERS, ROOT } from './lib/harness.mjs';
 import { js, waitFor } from './lib/pages.mjs';
-import { roundcubeInstalled, startRoundcube } from './lib/roundcube.mjs';
-import { driver, logIn, openMessage, prepareExtension } from './lib/roundcube-ui.mjs';
+import { checkEachMessage, prepareExtension, useRoundcube } from './lib/roundcube-ui.mjs';
 import { ROOT_B64 } from './lib/webmail-mails.mjs';
 
-const SKIP = process.env.WEBMAIL_E2E === '0';
 const FIX = path.join(ROOT, 'tests/fixtures/dkim');
 const SIGNED = fs.readFileSync(path.join(FIX, 'rsa2048-relaxed.eml'));
 const CHANGED = Buffer.from(SIGNED.toString('latin1').replace('Alice\r\n', 'Mallory\r\n'), 'latin1');
@@ -36,41 +33,17 @@ const MAILS = [
 
 for (const name of BROWSERS) {
   describe(`DKIM verdicts in Roundcube, ${name}`, () => {
-    /** @type {string} */ let mailDir;
-    /** @type {Awaited<ReturnType<typeof startRoundcube>> | undefined} */ let rc;
-    /** @type {Awaited<ReturnType<typeof launchBrowser>> | undefined} */ let browser;
+    const bed = useRoundcube(name, 'impalemail-dkim-mail-', (dir) => {
+      for (const m of MAILS) fs.writeFileSync(path.join(dir, m.file), m.bytes);
+    });
     /** @type {Awaited<ReturnType<typeof startDohServer>> | undefined} */ let doh;
-    /** @type {unknown} */ let setupError;
-
-    before(async () => {
-      if (SKIP) return;
-      try {
-        if (!roundcubeInstalled()) throw new Error('Roundcube/Dovecot/PHP are not installed: run tests/webmail/install.sh (as root)');
-        mailDir = fs.mkdtempSync(path.join(os.tmpdir(), 'impalemail-dkim-mail-'));
-        for (const m of MAILS) fs.writeFileSync(path.join(mailDir, m.file), m.bytes);
-        doh = await startDohServer({ zone: ZONE });
-        rc = await startRoundcube({ mailDir });
-        browser = await launchBrowser(name);
-      } catch (e) {
-        setupError = e;
-      }
-    });
-
-    after(async () => {
-      try {
-        await browser?.close();
-      } finally {
-        try { await rc?.stop(); } finally {
-          await doh?.close();
-          if (mailDir) fs.rmSync(mailDir, { recursive: true, force: true });
-        }
-      }
-    });
+    before(async () => { if (!bed.skip) doh = await startDohServer({ zone: ZONE }); });
+    after(async () => { await doh?.close(); });
 
     test('off by default with the privacy sentence; on, a DKIM-signed mail shows its domain, a changed one is red', async (t) => {
-      if (SKIP) return t.skip('WEBMAIL_E2E=0');
-      if (setupError) throw setupError;
-      assert.ok(rc && browser && doh);
+      if (bed.skip) return t.skip('WEBMAIL_E2E=0');
+      const { rc, browser } = bed.ready();
+      assert.ok(doh);
       const { ext, bar } = await prepareExtension(browser, { rootB64: ROOT_B64, origin: rc.origin, adapter: 'roundcube' });
       const api = name === 'firefox' ? 'browser' : 'chrome';
       await waitFor(ext, `document.body.dataset.smimeReady === '1'`);
@@ -79,23 +52,10 @@ for (const name of BROWSERS) {
       const set = await ext.eval(`${api}.runtime.sendMessage({ type: 'dkim.setDns', on: true, resolver: 'custom', custom: ${js(`${doh.url}/dns-query`)} })`);
       assert.equal(set.ok, true, JSON.stringify(set));
 
-      const page = await browser.open(`${rc.origin}/?_task=login`);
-      const d = driver(browser, page);
-      await d.setSize(1400, 900);
-      await logIn(d, page, rc);
-      /** @type {number | undefined} */ let tabId;
-      for (const m of MAILS) {
-        const stored = rc.messages.find((x) => path.basename(x.file) === m.file);
-        assert.ok(stored, `${m.file} is in the mailbox`);
-        if (tabId !== undefined) await bar.clear(tabId);
-        await openMessage(d, stored, m.file);
-        if (tabId === undefined) tabId = await bar.badgedTab();
-        const [text, title] = await bar.verdict(tabId, m.file);
-        assert.equal(text, m.badge, `${m.file}: toolbar badge (title: ${title})`);
-        assert.ok(title.includes(m.title), `${m.file}: toolbar title "${title}" should say "${m.title}"`);
+      const page = await checkEachMessage(browser, rc, bar, MAILS, async (d, shown, m) => {
         await d.clickBadge(); // the details, for the screenshot
-        await page.screenshot(path.join(browser.outDir, `webmail-${m.file.replace(/\.eml$/, '')}.png`));
-      }
+        await shown.screenshot(path.join(browser.outDir, `webmail-${m.file.replace(/\.eml$/, '')}.png`));
+      });
       assert.ok(doh.asked.includes('rsa2048._domainkey.example.com') && doh.asked.includes('_dmarc.example.com'), `asked: ${doh.asked}`);
       await ext.close();
       await page.close();

@@ -16,14 +16,12 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { BROWSERS, ROOT, launchBrowser } from './lib/harness.mjs';
+import { BROWSERS, ROOT } from './lib/harness.mjs';
 import { startOcspResponder } from './lib/ocsp-responder.mjs';
 import { js } from './lib/pages.mjs';
-import { roundcubeInstalled, startRoundcube } from './lib/roundcube.mjs';
-import { driver, logIn, openMessage, prepareExtension } from './lib/roundcube-ui.mjs';
+import { checkEachMessage, prepareExtension, useRoundcube } from './lib/roundcube-ui.mjs';
 
 const SKIP = process.env.WEBMAIL_E2E === '0';
 const OCSP = path.join(ROOT, 'tests/fixtures/ocsp');
@@ -68,57 +66,19 @@ after(async () => {
 
 for (const name of BROWSERS) {
   describe(`online revocation in Roundcube, ${name}`, () => {
-    /** @type {string} */ let mailDir;
-    /** @type {Awaited<ReturnType<typeof startRoundcube>> | undefined} */ let rc;
-    /** @type {Awaited<ReturnType<typeof launchBrowser>> | undefined} */ let browser;
-    /** @type {unknown} */ let setupError;
-
-    before(async () => {
-      if (SKIP) return;
-      try {
-        if (!roundcubeInstalled()) throw new Error('Roundcube/Dovecot/PHP are not installed: run tests/webmail/install.sh (as root)');
-        mailDir = fs.mkdtempSync(path.join(os.tmpdir(), 'impalemail-wm-revocation-'));
-        for (const m of MAILS) fs.copyFileSync(m.from, path.join(mailDir, m.file));
-        rc = await startRoundcube({ mailDir });
-        browser = await launchBrowser(name);
-      } catch (e) {
-        setupError = e;
-      }
-    });
-
-    after(async () => {
-      try {
-        await browser?.close();
-      } finally {
-        try { await rc?.stop(); } finally { if (mailDir) fs.rmSync(mailDir, { recursive: true, force: true }); }
-      }
+    const bed = useRoundcube(name, 'impalemail-wm-revocation-', (dir) => {
+      for (const m of MAILS) fs.copyFileSync(m.from, path.join(dir, m.file));
     });
 
     test('revoked is red, good is green, an unreachable responder gives the soft-fail wording', async (t) => {
-      if (SKIP) return t.skip('WEBMAIL_E2E=0');
-      if (setupError) throw setupError;
-      assert.ok(rc && browser);
+      if (bed.skip) return t.skip('WEBMAIL_E2E=0');
+      const { rc, browser } = bed.ready();
       const { ext, bar } = await prepareExtension(browser, { rootB64: rootOf(OCSP), origin: rc.origin, adapter: 'roundcube' });
       const api = browser.name === 'firefox' ? 'browser' : 'chrome';
       await ext.eval(`${api}.storage.local.set({ 'trust.userRoots': ${js([rootOf(OCSP), rootOf(AIA)])} })`);
       const set = await ext.eval(`${api}.runtime.sendMessage({ type: 'smime.setRevocation', mode: 'soft' })`);
       assert.deepEqual(set.value, { mode: 'soft' });
-
-      const page = await browser.open(`${rc.origin}/?_task=login`);
-      const d = driver(browser, page);
-      await d.setSize(1400, 900);
-      await logIn(d, page, rc);
-      /** @type {number | undefined} */ let tabId;
-      for (const m of MAILS) {
-        const stored = rc.messages.find((x) => path.basename(x.file) === m.file);
-        assert.ok(stored, `${m.file} is in the mailbox`);
-        if (tabId !== undefined) await bar.clear(tabId);
-        await openMessage(d, stored, m.file);
-        if (tabId === undefined) tabId = await bar.badgedTab();
-        const [text, title] = await bar.verdict(tabId, m.file);
-        assert.equal(text, m.badge, `${m.file}: toolbar badge (title: ${title})`);
-        assert.ok(title.includes(m.title), `${m.file}: toolbar title "${title}" should say "${m.title}"`);
-      }
+      await checkEachMessage(browser, rc, bar, MAILS);
       await ext.close();
     });
   });

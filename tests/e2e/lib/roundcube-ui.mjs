@@ -4,7 +4,16 @@
 // toolbar verdict of a tab from an extension page (where `action.getBadgeText` may be
 // called; a page cannot draw there, and headless browsers do not show the toolbar).
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before } from 'node:test';
+import { launchBrowser } from './harness.mjs';
 import { js, until } from './pages.mjs';
+import { roundcubeInstalled, startRoundcube } from './roundcube.mjs';
+
+/** WEBMAIL_E2E=0 skips the tests that need the Roundcube bed. */
+const SKIP_WEBMAIL = process.env.WEBMAIL_E2E === '0';
 
 /** How often, and how far apart, filling a field the page has not made usable yet is tried again. */
 const FILL_TRIES = 40;
@@ -176,4 +185,76 @@ export async function prepareExtension(browser, { rootB64, origin, adapter }) {
   await ext.eval(`${api}.runtime.sendMessage({ type: 'webmail.enableSite', origin: ${js(origin)}, adapter: ${js(adapter)} })`);
   assert.deepEqual(await ext.eval(`${api}.storage.local.get('trust.userRoots').then((g) => g['trust.userRoots'])`), [rootB64]);
   return { ext, bar: toolbar(ext, browser.name) };
+}
+
+/**
+ * The Roundcube bed and a browser for one `describe` block of a webmail e2e file: `before`
+ * writes the mailbox with `fill(dir)`, starts Roundcube (tests/webmail/) and launches the
+ * browser; `after` stops both and removes the mailbox. A setup failure is kept and thrown by
+ * `ready()` in the test, so each browser's block reports its own. WEBMAIL_E2E=0 skips.
+ * @param {string} name the browser @param {string} prefix the mailbox folder's name prefix
+ * @param {(dir: string) => void} fill
+ */
+export function useRoundcube(name, prefix, fill) {
+  /** @type {{ mailDir: string, rc?: Awaited<ReturnType<typeof startRoundcube>>, browser?: Awaited<ReturnType<typeof launchBrowser>>, error?: unknown }} */
+  const bed = { mailDir: '' };
+  before(async () => {
+    if (SKIP_WEBMAIL) return;
+    try {
+      if (!roundcubeInstalled()) throw new Error('Roundcube/Dovecot/PHP are not installed: run tests/webmail/install.sh (as root)');
+      bed.mailDir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+      fill(bed.mailDir);
+      bed.rc = await startRoundcube({ mailDir: bed.mailDir });
+      bed.browser = await launchBrowser(name);
+    } catch (e) {
+      bed.error = e;
+    }
+  });
+  after(async () => {
+    try {
+      await bed.browser?.close();
+    } finally {
+      try { await bed.rc?.stop(); } finally { if (bed.mailDir) fs.rmSync(bed.mailDir, { recursive: true, force: true }); }
+    }
+  });
+  return {
+    /** Whether WEBMAIL_E2E=0 asks to skip. */
+    skip: SKIP_WEBMAIL,
+    /** The started bed and browser, or the setup's error. */
+    ready() {
+      if (bed.error) throw bed.error;
+      assert.ok(bed.rc && bed.browser, 'the Roundcube bed did not start');
+      return { rc: bed.rc, browser: bed.browser };
+    },
+  };
+}
+
+/**
+ * Logs in and opens each of `mails` in turn by clicking its row; the toolbar must show its
+ * `badge` and a title that includes its `title`. `each` runs after each message's check (the
+ * details, a screenshot).
+ * @param {{ name: string, open: (url: string) => Promise<import('./chrome.mjs').PageHandle> }} browser
+ * @param {Awaited<ReturnType<typeof startRoundcube>>} rc
+ * @param {ReturnType<typeof toolbar>} bar
+ * @param {{ file: string, badge: string, title: string }[]} mails
+ * @param {(d: ReturnType<typeof driver>, page: import('./chrome.mjs').PageHandle, m: { file: string }) => Promise<void>} [each]
+ */
+export async function checkEachMessage(browser, rc, bar, mails, each) {
+  const page = await browser.open(`${rc.origin}/?_task=login`);
+  const d = driver(browser, page);
+  await d.setSize(1400, 900);
+  await logIn(d, page, rc);
+  /** @type {number | undefined} */ let tabId;
+  for (const m of mails) {
+    const stored = rc.messages.find((x) => path.basename(x.file) === m.file);
+    assert.ok(stored, `${m.file} is in the mailbox`);
+    if (tabId !== undefined) await bar.clear(tabId);
+    await openMessage(d, stored, m.file);
+    if (tabId === undefined) tabId = await bar.badgedTab();
+    const [text, title] = await bar.verdict(tabId, m.file);
+    assert.equal(text, m.badge, `${m.file}: toolbar badge (title: ${title})`);
+    assert.ok(title.includes(m.title), `${m.file}: toolbar title "${title}" should say "${m.title}"`);
+    if (each) await each(d, page, m);
+  }
+  return page;
 }
