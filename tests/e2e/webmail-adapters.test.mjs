@@ -30,8 +30,12 @@ function fakeRaw() {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
-/** The toolbar's words when the raw route refused the request, by the adapter's problem code. */
-const NOT_CHECKED = (/** @type {string} */ problem) => `ImpaleMail: ${msg(`wmProblem_${problem}`)}`;
+/**
+ * The toolbar's words when the raw route refused the request, by the adapter's problem code,
+ * with the HTTP status of the refusing answer when there was one (the diagnostics, issue #20).
+ */
+const NOT_CHECKED = (/** @type {string} */ problem, /** @type {number | undefined} */ status = undefined) =>
+  `ImpaleMail: ${msg(`wmProblem_${problem}`)}${status ? ` (HTTP ${status})` : ''}`;
 
 /**
  * A replica's mailbox: the valid and the tampered message under the service's own kind of id.
@@ -157,7 +161,7 @@ for (const name of BROWSERS) {
       await x.clear();
       await u.click(`[role="option"][data-item=${js(ids[0])}]`);
       const [text3, title3] = await x.verdict('refused');
-      assert.deepEqual([text3, title3], ['?', NOT_CHECKED('request_check')]);
+      assert.deepEqual([text3, title3], ['?', NOT_CHECKED('request_check', 440)]);
       await badgePlaced(app, BODY, SUBJECT, 'refused');
       assert.deepEqual(owa.refused, [440]);
       assert.ok(owa.fetches.length === 3 && owa.fetches.every((f) => f === '/owa/service.svc?action=GetItem&app=Mail'), js(owa.fetches));
@@ -202,7 +206,7 @@ for (const name of BROWSERS) {
       const [text3, title3] = await openChecked(x, zimbra.message('259'), { ...where, what: 'zimbra fake link' });
       assert.deepEqual([text3, title3.includes(FAKE.title)], [FAKE.badge, true], title3);
       zimbra.endSession();
-      assert.deepEqual(await openChecked(x, zimbra.message('257'), { ...where, what: 'zimbra refused' }), ['?', NOT_CHECKED('http')]);
+      assert.deepEqual(await openChecked(x, zimbra.message('257'), { ...where, what: 'zimbra refused' }), ['?', NOT_CHECKED('http', 401)]);
       assert.deepEqual(zimbra.refused, [401]);
       assert.deepEqual(zimbra.fetches, ['257', '258', '259', '257'].map((id) => `/service/home/~/?auth=co&view=text&id=${id}`));
       await x.ext.close();
@@ -232,7 +236,7 @@ for (const name of BROWSERS) {
       await page.eval(`(document.head.dataset.requesttoken = 'spoilt-request-token', 1)`);
       await x.clear();
       await u.click('.list-item[data-id="41"]');
-      assert.deepEqual(await x.verdict('nextcloud refused'), ['?', NOT_CHECKED('request_check')]);
+      assert.deepEqual(await x.verdict('nextcloud refused'), ['?', NOT_CHECKED('request_check', 412)]);
       await badgePlaced(page, where.body, where.after, 'nextcloud refused');
       assert.deepEqual(nc.refused, [412]);
       assert.deepEqual(nc.fetches, ['41', '41', '42', '41'].map((id) => `/apps/mail/api/messages/${id}/source`));
