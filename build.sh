@@ -282,10 +282,15 @@ cargo_tests() {
 node_tests() {
   local name="$1"; shift
   say "test: $name"
-  local log rc=0
-  log="$(mktemp)"
-  node --test --test-reporter=tap --test-concurrency=1 "$@" 2>&1 | tee "$log" | grep -E '^(not ok|ok|# (pass|fail|Subtest|axe ))|^\s+(not ok|ok)|error|Error' || true
+  local log times rc=0 t0=$SECONDS
+  log="$(mktemp)"; times="$(mktemp)"
+  node --test --test-reporter=tap --test-reporter-destination=stdout \
+    --test-reporter=./tools/test-file-times.mjs --test-reporter-destination="$times" \
+    --test-concurrency=1 "$@" 2>&1 | tee "$log" | grep -E '^(not ok|ok|# (pass|fail|Subtest|axe ))|^\s+(not ok|ok)|error|Error' || true
   rc="${PIPESTATUS[0]}"
+  # Each file's share of the suite, slowest first (CI's budget: 45 minutes on 2 cores).
+  head -16 "$times"; rm -f "$times"
+  say "test: $name took $((SECONDS - t0)) s"
   local p f
   p="$(awk '/^# pass / {print $3}' "$log" | tail -1)"
   f="$(awk '/^# fail / {print $3}' "$log" | tail -1)"
