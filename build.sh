@@ -7,7 +7,7 @@
 #                                   service and the Roundcube test bed; --headless clicks through and saves
 #                                   screenshots; --docs (headless, Firefox) also rewrites the README's docs/*.png
 #   ./build.sh test [SUITE...]      all tests (or the named suites); ends with "N passed, N failed"
-#                                   suites: unit fmt doc clippy js node lint webmail e2e (e2e-chrome, e2e-firefox)
+#                                   suites: unit fmt doc clippy js node lint webmail e2e (e2e-forms: the alias button files in both browsers at once; e2e-chrome, e2e-firefox)
 #   ./build.sh eval-forms [DIR] [--label-attr NAME] [--ledger FILE] [--quiet] [--show-holdout]
 #                                   what the real extension (dist/chrome) decides for every field of the
 #                                   .html files in DIR; without DIR both parts of the forms corpus
@@ -279,16 +279,21 @@ cargo_tests() {
 }
 
 # Runs node's test runner with the TAP reporter and counts its summary.
-node_tests() {
-  local name="$1"; shift
-  say "test: $name"
-  local log times rc=0 t0=$SECONDS
-  log="$(mktemp)"; times="$(mktemp)"
+# The TAP lines worth seeing live, from a suite's output.
+TAP_SHOWN='^(not ok|ok|# (pass|fail|Subtest|axe ))|^\s+(not ok|ok)|error|Error'
+
+# node --test over the files: the TAP report to stdout, each file's time into the file $1.
+node_test_run() {
+  local times="$1"; shift
   node --test --test-reporter=tap --test-reporter-destination=stdout \
     --test-reporter=./tools/test-file-times.mjs --test-reporter-destination="$times" \
-    --test-concurrency=1 "$@" 2>&1 | tee "$log" | grep -E '^(not ok|ok|# (pass|fail|Subtest|axe ))|^\s+(not ok|ok)|error|Error' || true
-  rc="${PIPESTATUS[0]}"
-  # Each file's share of the suite, slowest first (CI's budget: 45 minutes on 2 cores).
+    --test-concurrency=1 "$@"
+}
+
+# A finished node suite's figures: its files' times (slowest first: CI's budget is 45 minutes
+# on 2 cores), its time, and its counts from the TAP report in $log; `rc` is node's exit code.
+node_tests_report() {
+  local name="$1" log="$2" times="$3" rc="$4" t0="$5"
   head -16 "$times"; rm -f "$times"
   say "test: $name took $((SECONDS - t0)) s"
   local p f
@@ -302,6 +307,34 @@ node_tests() {
   fi
   count "$p" "$f"
   rm -f "$log"
+}
+
+node_tests() {
+  local name="$1"; shift
+  say "test: $name"
+  local log times rc=0 t0=$SECONDS
+  log="$(mktemp)"; times="$(mktemp)"
+  node_test_run "$times" "$@" 2>&1 | tee "$log" | grep -E "$TAP_SHOWN" || true
+  rc="${PIPESTATUS[0]}"
+  node_tests_report "$name" "$log" "$times" "$rc" "$t0"
+}
+
+# The same files in Chromium and in Firefox at once, each browser its own suite. Only for files
+# that share no test bed and no fixed port (each starts its own servers on free ports and its
+# own browser profile), and that spend most of their time waiting at a person's pace.
+node_tests_both_browsers() {
+  local name="$1"; shift
+  say "test: $name, Chromium and Firefox at once"
+  local t0=$SECONDS lc tc lf tf rc_c=0 rc_f=0 pc pf
+  lc="$(mktemp)"; tc="$(mktemp)"; lf="$(mktemp)"; tf="$(mktemp)"
+  E2E_BROWSERS=chrome node_test_run "$tc" "$@" >"$lc" 2>&1 & pc=$!
+  E2E_BROWSERS=firefox node_test_run "$tf" "$@" >"$lf" 2>&1 & pf=$!
+  wait "$pc" || rc_c=$?
+  wait "$pf" || rc_f=$?
+  grep -E "$TAP_SHOWN" "$lc" || true
+  node_tests_report "$name (chromium)" "$lc" "$tc" "$rc_c" "$t0"
+  grep -E "$TAP_SHOWN" "$lf" || true
+  node_tests_report "$name (firefox)" "$lf" "$tf" "$rc_f" "$t0"
 }
 
 suite_unit() {
@@ -335,6 +368,20 @@ suite_webmail() {
   ensure_sogo
   node_tests "webmail (Roundcube, SOGo, Dovecot)" tests/e2e/roundcube-infra.test.mjs tests/e2e/sogo-infra.test.mjs
 }
+# The alias button's files (tests/e2e/forms-*.test.mjs) start their own site servers on free
+# ports, and most of their time is a person's pace between clicks: `test e2e` runs them in both
+# browsers at once, then every other file in one browser after the other.
+e2e_forms_tests() { e2e_browser_tests | grep -E '/forms-'; }
+e2e_other_tests() { e2e_browser_tests | grep -vE '/forms-'; }
+# shellcheck disable=SC2046 # one test file per word
+suite_e2e_forms() { ensure_chromium; ensure_firefox; build_sync_dist; node_tests_both_browsers "e2e (alias button)" $(e2e_forms_tests); }
+# shellcheck disable=SC2046 # one test file per word
+suite_e2e() {
+  suite_e2e_forms
+  ensure_sogo
+  E2E_BROWSERS=chrome node_tests "e2e (chromium)" $(e2e_other_tests)
+  E2E_BROWSERS=firefox node_tests "e2e (firefox)" $(e2e_other_tests)
+}
 # shellcheck disable=SC2046 # one test file per word
 suite_e2e_chrome() { ensure_chromium; ensure_sogo; build_sync_dist; E2E_BROWSERS=chrome node_tests "e2e (chromium)" $(e2e_browser_tests); }
 # shellcheck disable=SC2046
@@ -355,10 +402,11 @@ run_tests() {
       node|wasm) suite_node ;;
       lint) suite_lint ;;
       webmail) suite_webmail ;;
-      e2e) suite_e2e_chrome; suite_e2e_firefox ;;
+      e2e) suite_e2e ;;
+      e2e-forms) suite_e2e_forms ;;
       e2e-chrome) suite_e2e_chrome ;;
       e2e-firefox) suite_e2e_firefox ;;
-      *) die "test: unknown suite $s (unit fmt doc clippy js node lint webmail e2e e2e-chrome e2e-firefox)" ;;
+      *) die "test: unknown suite $s (unit fmt doc clippy js node lint webmail e2e e2e-forms e2e-chrome e2e-firefox)" ;;
     esac
   done
   say "tests took $((SECONDS - t0)) s"

@@ -6,17 +6,13 @@
 // a link styled as a button, and whose e-mail field is labelled only by a floating label written
 // after it, gets its button too.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { BROWSERS, ROOT, launchBrowser } from './lib/harness.mjs';
-import { buttonRects, centre, contentScriptReady, input, menuItemNames, rectOf, setCatchAll, sleep, waitFor, visibleHosts } from './lib/forms-pages.mjs';
+import { describe, test } from 'node:test';
+import { BROWSERS } from './lib/harness.mjs';
+import { buttonRects, centre, contentScriptReady, FORMS_CATCH_ALL, input, menuItemNames, rectOf, sleep, useFormsBed, visibleHosts, waitFor } from './lib/forms-pages.mjs';
 import { msg } from './lib/pages.mjs';
-import { startServer } from './lib/server.mjs';
 
-const CATCH_ALL = 'aliases.example.test';
+const CATCH_ALL = FORMS_CATCH_ALL;
 const ADDRESS = new RegExp(`^[a-z0-9.]+@${CATCH_ALL.replace(/\./g, '\\.')}$`);
-const MESSAGES = JSON.parse(fs.readFileSync(path.join(ROOT, 'extension/_locales/en/messages.json'), 'utf8'));
 const js = (/** @type {unknown} */ v) => JSON.stringify(v);
 const LOGIN = '#ctl00_Main_Login_txtEmail';
 const REGISTER = '#ctl00_Main_Register_txtEmail';
@@ -24,17 +20,9 @@ const CLUB = '#club-email';
 
 for (const name of BROWSERS) {
   describe(`areas of a page-wide form and a formless box with a link button in ${name}`, () => {
-    /** @type {Awaited<ReturnType<typeof launchBrowser>>} */ let browser;
-    /** @type {Awaited<ReturnType<typeof startServer>>} */ let site;
-    before(async () => {
-      site = await startServer();
-      browser = await launchBrowser(name);
-      await setCatchAll(browser, CATCH_ALL, MESSAGES.optSaved.message);
-    });
-    after(async () => {
-      await browser?.close();
-      site?.close();
-    });
+    /** @type {import('./lib/forms-pages.mjs').Browser} */ let browser;
+    /** @type {import('./lib/forms-pages.mjs').Site} */ let site;
+    useFormsBed(name, {}, (b, s) => { browser = b; site = s; });
 
     test('the registration area and the link-button box make aliases; the sign-in area does not', async () => {
       const page = await browser.open(`${site.origin}/forms/page-wide.html`);

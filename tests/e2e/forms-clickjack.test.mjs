@@ -14,14 +14,12 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { BROWSERS, ROOT, launchBrowser } from './lib/harness.mjs';
-import { HOST_SELECTOR, HUMAN_PAUSE_MS, buttonRects, centre, contentScriptReady, input, popupAddresses, setCatchAll, sleep, waitFor } from './lib/forms-pages.mjs';
+import { describe, test } from 'node:test';
+import { BROWSERS } from './lib/harness.mjs';
+import { buttonRects, centre, contentScriptReady, HOST_SELECTOR, HUMAN_PAUSE_MS, input, popupAddresses, sleep, useFormsBed, waitFor } from './lib/forms-pages.mjs';
 import { until } from './lib/pages.mjs';
-import { SITE_DIR, STRICT_CSP, startServer } from './lib/server.mjs';
+import { SITE_DIR, STRICT_CSP } from './lib/server.mjs';
 
-const CATCH_ALL = 'aliases.example.test';
-const MESSAGES = JSON.parse(fs.readFileSync(path.join(ROOT, 'extension/_locales/en/messages.json'), 'utf8'));
 /** Where "New alias" is, from the button's bottom right corner (CSS px; lib/demo.mjs). */
 const NEW_ALIAS_ITEM = { dx: -100, dy: 50 };
 /**
@@ -121,27 +119,19 @@ return true;
 
 for (const name of BROWSERS) {
   describe(`clickjacking the alias button in ${name}`, () => {
-    /** @type {Awaited<ReturnType<typeof launchBrowser>>} */ let browser;
-    /** @type {Awaited<ReturnType<typeof startServer>>} */ let site;
-    before(async () => {
-      const html = (/** @type {string} */ body) => (/** @type {any} */ _req, /** @type {any} */ res) => {
-        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': STRICT_CSP, 'cache-control': 'no-store' });
-        res.end(body);
-      };
-      site = await startServer({
-        routes: {
-          '/cj.html': html(signup()),
-          '/defined.html': html(signup('<script src="/define.js"></script>')),
-          '/define.js': (_req, res) => { res.writeHead(200, { 'content-type': 'text/javascript' }); res.end(DEFINE); },
-        },
-      });
-      browser = await launchBrowser(name);
-      await setCatchAll(browser, CATCH_ALL, MESSAGES.optSaved.message);
-    });
-    after(async () => {
-      await browser?.close();
-      site?.close();
-    });
+    /** @type {import('./lib/forms-pages.mjs').Browser} */ let browser;
+    /** @type {import('./lib/forms-pages.mjs').Site} */ let site;
+    const html = (/** @type {string} */ body) => (/** @type {any} */ _req, /** @type {any} */ res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': STRICT_CSP, 'cache-control': 'no-store' });
+      res.end(body);
+    };
+    useFormsBed(name, {
+      routes: {
+        '/cj.html': html(signup()),
+        '/defined.html': html(signup('<script src="/define.js"></script>')),
+        '/define.js': (_req, res) => { res.writeHead(200, { 'content-type': 'text/javascript' }); res.end(DEFINE); },
+      },
+    }, (b, s) => { browser = b; site = s; });
 
     /**
      * Opens the page with the attacks' helpers, waits for the button; returns it, the user's

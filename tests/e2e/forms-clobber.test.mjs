@@ -26,14 +26,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { BROWSERS, ROOT, launchBrowser } from './lib/harness.mjs';
-import { HOST_SELECTOR, input, setCatchAll, sleep } from './lib/forms-pages.mjs';
+import { FORMS_CATCH_ALL, HOST_SELECTOR, input, sleep, useFormsBed } from './lib/forms-pages.mjs';
 import { js, ready, sendFrom, until } from './lib/pages.mjs';
 import { startServer } from './lib/server.mjs';
 import { startGmailReplica, startOutlookReplica } from './lib/webmail-replicas.mjs';
 
-const CATCH_ALL = 'aliases.example.test';
+const CATCH_ALL = FORMS_CATCH_ALL;
 const ADDRESS = new RegExp(`^[a-z0-9.]+@${CATCH_ALL.replace(/\./g, '\\.')}$`);
-const MESSAGES = JSON.parse(fs.readFileSync(path.join(ROOT, 'extension/_locales/en/messages.json'), 'utf8'));
 /** More forms per page than this would not all get a button (extension/content/forms/index.js). */
 const MAX_BUTTONS_PER_FRAME = Number(/export const MAX_BUTTONS_PER_FRAME = (\d+);/.exec(fs.readFileSync(path.join(ROOT, 'extension/content/forms/index.js'), 'utf8'))?.[1]);
 /** Forms per generated page: within MAX_BUTTONS_PER_FRAME, and fewer clicks per tab than the background's per-tab alias limit (10 a minute). */
@@ -185,31 +184,24 @@ async function clickFills(browser, page, i) {
 
 for (const name of BROWSERS) {
   describe(`DOM clobbering: alias button and fill in ${name}`, () => {
-    /** @type {Awaited<ReturnType<typeof launchBrowser>>} */ let browser;
-    /** @type {Awaited<ReturnType<typeof startServer>>} */ let site;
-    /** A tab kept open, so each page opens in a tab of its own (the alias limit counts per tab). */
-    /** @type {any} */ let holder;
-    before(async () => {
-      site = await startServer({
-        routes: {
-          '/clobber/page.html': (_req, res) => {
-            res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'" });
-            res.end(PAGE);
-          },
-          '/clobber/gen.js': (_req, res) => {
-            res.writeHead(200, { 'content-type': 'text/javascript' });
-            res.end(GEN_JS);
-          },
+    /** @type {import('./lib/forms-pages.mjs').Browser} */ let browser;
+    /** @type {import('./lib/forms-pages.mjs').Site} */ let site;
+    useFormsBed(name, {
+      routes: {
+        '/clobber/page.html': (_req, res) => {
+          res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'" });
+          res.end(PAGE);
         },
-      });
-      browser = await launchBrowser(name);
-      await setCatchAll(browser, CATCH_ALL, MESSAGES.optSaved.message);
-      holder = await browser.open(`${site.origin}/index.html`);
-    });
-    after(async () => {
-      await holder?.close();
-      await browser?.close();
-      site?.close();
+        '/clobber/gen.js': (_req, res) => {
+          res.writeHead(200, { 'content-type': 'text/javascript' });
+          res.end(GEN_JS);
+        },
+      },
+    }, async (b, s) => {
+      browser = b; site = s;
+      // A tab kept open (closed with the browser), so each page opens in a tab of its own (the
+      // alias limit counts per tab).
+      await b.open(`${s.origin}/index.html`);
     });
 
     /**
@@ -294,7 +286,7 @@ const OUTLOOK = [{ id: 'AAMkAGI2Q0xPQkJFUg==', thread: 'c', subject: 'Clobbering
 
 for (const name of BROWSERS) {
   describe(`DOM clobbering: webmail adapters' reads in ${name}`, () => {
-    /** @type {Awaited<ReturnType<typeof launchBrowser>>} */ let browser;
+    /** @type {import('./lib/forms-pages.mjs').Browser} */ let browser;
     /** @type {Awaited<ReturnType<typeof startGmailReplica>>} */ let gmail;
     /** @type {Awaited<ReturnType<typeof startOutlookReplica>>} */ let outlook;
     /** A Roundcube look-alike (the shared Roundcube test bed is not used here). */
@@ -421,8 +413,8 @@ const CONTAINED = `(async () => {
 
 for (const name of BROWSERS) {
   describe(`DOM clobbering: one form that throws in ${name}`, () => {
-    /** @type {Awaited<ReturnType<typeof launchBrowser>>} */ let browser;
-    /** @type {Awaited<ReturnType<typeof startServer>>} */ let site;
+    /** @type {import('./lib/forms-pages.mjs').Browser} */ let browser;
+    /** @type {import('./lib/forms-pages.mjs').Site} */ let site;
     before(async () => {
       /** @type {Record<string, (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void>} */
       const routes = {

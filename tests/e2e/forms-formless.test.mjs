@@ -6,34 +6,22 @@
 // alone would read as a newsletter box, is a login field: its button (drawn on every login field,
 // #27) offers no new alias (checked in Chromium's accessibility tree).
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { BROWSERS, ROOT, launchBrowser } from './lib/harness.mjs';
-import { buttonRects, centre, contentScriptReady, input, menuItemNames, setCatchAll, sleep, waitFor, visibleHosts } from './lib/forms-pages.mjs';
+import { describe, test } from 'node:test';
+import { BROWSERS } from './lib/harness.mjs';
+import { buttonRects, centre, contentScriptReady, FORMS_CATCH_ALL, input, menuItemNames, sleep, useFormsBed, visibleHosts, waitFor } from './lib/forms-pages.mjs';
 import { msg } from './lib/pages.mjs';
-import { startServer } from './lib/server.mjs';
 
-const CATCH_ALL = 'aliases.example.test';
+const CATCH_ALL = FORMS_CATCH_ALL;
 const ADDRESS = new RegExp(`^[a-z0-9.]+@${CATCH_ALL.replace(/\./g, '\\.')}$`);
-const MESSAGES = JSON.parse(fs.readFileSync(path.join(ROOT, 'extension/_locales/en/messages.json'), 'utf8'));
 const js = (/** @type {unknown} */ v) => JSON.stringify(v);
 /** The input of a <shop-field> component, by name. */
 const fieldOf = (/** @type {string} */ name) => `document.querySelector('shop-field[data-name=${name}]').shadowRoot.getElementById(${js(name)})`;
 
 for (const name of BROWSERS) {
   describe(`formless sign-in and registration in web components in ${name}`, () => {
-    /** @type {Awaited<ReturnType<typeof launchBrowser>>} */ let browser;
-    /** @type {Awaited<ReturnType<typeof startServer>>} */ let site;
-    before(async () => {
-      site = await startServer();
-      browser = await launchBrowser(name);
-      await setCatchAll(browser, CATCH_ALL, MESSAGES.optSaved.message);
-    });
-    after(async () => {
-      await browser?.close();
-      site?.close();
-    });
+    /** @type {import('./lib/forms-pages.mjs').Browser} */ let browser;
+    /** @type {import('./lib/forms-pages.mjs').Site} */ let site;
+    useFormsBed(name, {}, (b, s) => { browser = b; site = s; });
 
     test('only the registration e-mail gets the button, and a click fills it', async () => {
       const url = `${site.origin}/forms/formless.html`;

@@ -3,16 +3,13 @@
 // in a modal <dialog> that appears after load (the top layer). Pages under tests/site/forms/,
 // served with a strict CSP. Screenshots go to target/e2e/<browser>/.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { BROWSERS, ROOT, launchBrowser } from './lib/harness.mjs';
-import { HOST_SELECTOR, contentScriptReady, input, popupAddresses, setCatchAll, sleep, tabUrls, waitFor } from './lib/forms-pages.mjs';
-import { startServer } from './lib/server.mjs';
+import { describe, test } from 'node:test';
+import { BROWSERS } from './lib/harness.mjs';
+import { contentScriptReady, FORMS_CATCH_ALL, HOST_SELECTOR, input, popupAddresses, sleep, tabUrls, useFormsBed, waitFor } from './lib/forms-pages.mjs';
 
-const CATCH_ALL = 'aliases.example.test';
+const CATCH_ALL = FORMS_CATCH_ALL;
 const ADDRESS = new RegExp(`^[a-z0-9.]+@${CATCH_ALL.replace(/\./g, '\\.')}$`);
-const MESSAGES = JSON.parse(fs.readFileSync(path.join(ROOT, 'extension/_locales/en/messages.json'), 'utf8'));
 const js = (/** @type {unknown} */ v) => JSON.stringify(v);
 
 /** The visible hosts' rectangles, anywhere in the document (body or dialog). */
@@ -22,17 +19,9 @@ const centre = (r) => [r.left + r.width / 2, r.top + r.height / 2];
 
 for (const name of BROWSERS) {
   describe(`alias button in shadow roots and dialogs in ${name}`, () => {
-    /** @type {Awaited<ReturnType<typeof launchBrowser>>} */ let browser;
-    /** @type {Awaited<ReturnType<typeof startServer>>} */ let site;
-    before(async () => {
-      site = await startServer();
-      browser = await launchBrowser(name);
-      await setCatchAll(browser, CATCH_ALL, MESSAGES.optSaved.message);
-    });
-    after(async () => {
-      await browser?.close();
-      site?.close();
-    });
+    /** @type {import('./lib/forms-pages.mjs').Browser} */ let browser;
+    /** @type {import('./lib/forms-pages.mjs').Site} */ let site;
+    useFormsBed(name, {}, (b, s) => { browser = b; site = s; });
 
     test('a signup form in an open shadow root gets the button, left of the password manager icon', async () => {
       const url = `${site.origin}/forms/shadow.html`;

@@ -9,49 +9,22 @@
 //
 // Needs root and the packages of tests/webmail/install.sh. WEBMAIL_E2E=0 skips it.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { BROWSERS, launchBrowser } from './lib/harness.mjs';
+import { describe, test } from 'node:test';
+import { BROWSERS } from './lib/harness.mjs';
 import { until } from './lib/pages.mjs';
-import { roundcubeInstalled, startRoundcube } from './lib/roundcube.mjs';
-import { MAILS, ROOT_B64, writeMailDir } from './lib/webmail-mails.mjs';
-import { driver, logIn, openMessage, prepareExtension } from './lib/roundcube-ui.mjs';
+import { MAILS, ROOT_B64, writeMails } from './lib/webmail-mails.mjs';
+import { driver, logIn, openMessage, prepareExtension, useRoundcube } from './lib/roundcube-ui.mjs';
 
-const SKIP = process.env.WEBMAIL_E2E === '0';
 const sleep = (/** @type {number} */ ms) => new Promise((r) => setTimeout(r, ms));
 
 for (const name of BROWSERS) {
   describe(`S/MIME verdicts in Roundcube, ${name}`, () => {
-    /** @type {string} */ let mailDir;
-    /** @type {Awaited<ReturnType<typeof startRoundcube>> | undefined} */ let rc;
-    /** @type {Awaited<ReturnType<typeof launchBrowser>> | undefined} */ let browser;
-    /** @type {unknown} */ let setupError;
-
-    before(async () => {
-      if (SKIP) return;
-      try {
-        if (!roundcubeInstalled()) throw new Error('Roundcube/Dovecot/PHP are not installed: run tests/webmail/install.sh (as root)');
-        mailDir = writeMailDir();
-        rc = await startRoundcube({ mailDir });
-        browser = await launchBrowser(name);
-      } catch (e) {
-        setupError = e;
-      }
-    });
-
-    after(async () => {
-      try {
-        await browser?.close();
-      } finally {
-        try { await rc?.stop(); } finally { if (mailDir) fs.rmSync(mailDir, { recursive: true, force: true }); }
-      }
-    });
+    const bed = useRoundcube(name, 'impalemail-wm-mail-', writeMails);
 
     test('log in, open each message; the toolbar says the true verdict and the badge sits above the body', async (t) => {
-      if (SKIP) return t.skip('WEBMAIL_E2E=0');
-      if (setupError) throw setupError;
-      assert.ok(rc && browser);
+      if (bed.skip) return t.skip('WEBMAIL_E2E=0');
+      const { rc, browser } = bed.ready();
       const shots = browser.outDir;
 
       const { ext, bar } = await prepareExtension(browser, { rootB64: ROOT_B64, origin: rc.origin, adapter: 'roundcube' });

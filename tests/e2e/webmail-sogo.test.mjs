@@ -7,55 +7,31 @@
 //
 // Needs root and the packages of `tests/webmail/install.sh --sogo`. WEBMAIL_E2E=0 skips it.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { BROWSERS, launchBrowser } from './lib/harness.mjs';
+import { describe, test } from 'node:test';
+import { BROWSERS } from './lib/harness.mjs';
 import { js, until } from './lib/pages.mjs';
-import { driver, prepareExtension } from './lib/roundcube-ui.mjs';
+import { driver, prepareExtension, useRoundcube } from './lib/roundcube-ui.mjs';
 import { sogoInstalled, startSogo } from './lib/sogo.mjs';
-import { MAILS, ROOT_B64, writeMailDir } from './lib/webmail-mails.mjs';
+import { MAILS, ROOT_B64, writeMails } from './lib/webmail-mails.mjs';
 
-const SKIP = process.env.WEBMAIL_E2E === '0';
 /** A folder of SOGo's folder list (INBOX first, then Drafts). */
 const FOLDER = 'md-list-item.sg-mailbox-list-item';
 /** A message row of SOGo's message list. */
 const ROW = 'md-list-item.sg-message-list-item';
 
+/** SOGo on the Roundcube bed's Dovecot, for useRoundcube. @type {import('./lib/roundcube-ui.mjs').WebmailServer<import('./lib/sogo.mjs').Sogo>} */
+const SOGO = { what: 'SOGo is not installed: run tests/webmail/install.sh --sogo (as root)', installed: sogoInstalled, start: startSogo };
+
 const sleep = (/** @type {number} */ ms) => new Promise((r) => setTimeout(r, ms));
 
 for (const name of BROWSERS) {
   describe(`S/MIME verdicts in SOGo, ${name}`, () => {
-    /** @type {string} */ let mailDir;
-    /** @type {import('./lib/sogo.mjs').Sogo | undefined} */ let sogo;
-    /** @type {Awaited<ReturnType<typeof launchBrowser>> | undefined} */ let browser;
-    /** @type {unknown} */ let setupError;
-
-    before(async () => {
-      if (SKIP) return;
-      try {
-        if (!sogoInstalled()) throw new Error('SOGo is not installed: run tests/webmail/install.sh --sogo (as root)');
-        mailDir = writeMailDir();
-        sogo = await startSogo({ mailDir });
-        browser = await launchBrowser(name);
-      } catch (e) {
-        setupError = e;
-      }
-    });
-
-    after(async () => {
-      try {
-        await browser?.close();
-      } finally {
-        try { await sogo?.stop(); } finally { if (mailDir) fs.rmSync(mailDir, { recursive: true, force: true }); }
-      }
-    });
+    const bed = useRoundcube(name, 'impalemail-wm-mail-', writeMails, SOGO);
 
     test('log in, open each message; the toolbar says the true verdict and the badge sits above the body', async (t) => {
-      if (SKIP) return t.skip('WEBMAIL_E2E=0');
-      if (setupError) throw setupError;
-      assert.ok(sogo && browser);
-      const wm = sogo;
+      if (bed.skip) return t.skip('WEBMAIL_E2E=0');
+      const { rc: wm, browser } = bed.ready();
       const shots = browser.outDir;
       const { ext, bar } = await prepareExtension(browser, { rootB64: ROOT_B64, origin: wm.origin, adapter: 'sogo' });
 

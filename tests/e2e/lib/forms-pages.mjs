@@ -2,7 +2,10 @@
 // browser (Playwright's mouse and keyboard in Chromium, WebDriver actions in Firefox: both
 // produce events with isTrusted = true), waiting, the options and the popup's alias list.
 import fs from 'node:fs';
+import { after, before } from 'node:test';
+import { launchBrowser } from './harness.mjs';
 import { until } from './pages.mjs';
+import { startServer } from './server.mjs';
 
 /** Longest a condition is waited for (ms). */
 export const WAIT_MS = 15000;
@@ -297,4 +300,34 @@ export function frameInput(browser, page, sel) {
  */
 export async function waitInFrame(frame, expr, what = expr) {
   return waitFor(/** @type {any} */ ({ eval: (/** @type {string} */ e) => frame.eval(e) }), expr, what);
+}
+
+/** @typedef {Awaited<ReturnType<typeof launchBrowser>>} Browser a launched browser with the extension */
+/** @typedef {Awaited<ReturnType<typeof startServer>>} Site the test site's server */
+
+/** The catch-all domain the alias button tests make their aliases at (no network needed). */
+export const FORMS_CATCH_ALL = 'aliases.example.test';
+const EN_MESSAGES = JSON.parse(fs.readFileSync(new URL('../../../extension/_locales/en/messages.json', import.meta.url), 'utf8'));
+
+/**
+ * The test site (tests/site, with `server`'s extra routes) and a browser whose default alias
+ * source is catch-all at FORMS_CATCH_ALL, for one `describe` block of a forms e2e file:
+ * `before` starts both and hands them to `ready`; `after` closes them.
+ * @param {string} name the browser
+ * @param {Parameters<typeof startServer>[0]} server
+ * @param {(browser: Browser, site: Site) => void | Promise<void>} ready
+ */
+export function useFormsBed(name, server, ready) {
+  /** @type {Browser | undefined} */ let browser;
+  /** @type {Site | undefined} */ let site;
+  before(async () => {
+    site = await startServer(server);
+    browser = await launchBrowser(name);
+    await setCatchAll(browser, FORMS_CATCH_ALL, EN_MESSAGES.optSaved.message);
+    await ready(browser, site);
+  });
+  after(async () => {
+    await browser?.close();
+    site?.close();
+  });
 }

@@ -188,23 +188,41 @@ export async function prepareExtension(browser, { rootB64, origin, adapter }) {
 }
 
 /**
- * The Roundcube bed and a browser for one `describe` block of a webmail e2e file: `before`
- * writes the mailbox with `fill(dir)`, starts Roundcube (tests/webmail/) and launches the
- * browser; `after` stops both and removes the mailbox. A setup failure is kept and thrown by
- * `ready()` in the test, so each browser's block reports its own. WEBMAIL_E2E=0 skips.
+ * A webmail server the e2e files start on 127.0.0.1 with a mailbox folder: Roundcube + Dovecot
+ * (tests/webmail/), or SOGo on the same Dovecot (`tests/webmail/install.sh --sogo`).
+ * @template S
+ * @typedef {{ what: string, installed: () => boolean, start: (opts: { mailDir: string }) => Promise<S> }} WebmailServer
+ */
+
+/** @type {WebmailServer<Awaited<ReturnType<typeof startRoundcube>>>} */
+export const ROUNDCUBE = {
+  what: 'Roundcube/Dovecot/PHP are not installed: run tests/webmail/install.sh (as root)',
+  installed: roundcubeInstalled,
+  start: startRoundcube,
+};
+
+/**
+ * A webmail bed and a browser for one `describe` block of a webmail e2e file: `before`
+ * writes the mailbox with `fill(dir)`, starts the server (Roundcube unless `server` says
+ * otherwise) and launches the browser; `after` stops both and removes the mailbox. A setup
+ * failure is kept and thrown by `ready()` in the test, so each browser's block reports its
+ * own. WEBMAIL_E2E=0 skips.
+ * @template [S=Awaited<ReturnType<typeof startRoundcube>>]
  * @param {string} name the browser @param {string} prefix the mailbox folder's name prefix
  * @param {(dir: string) => void} fill
+ * @param {WebmailServer<S>} [server]
  */
-export function useRoundcube(name, prefix, fill) {
-  /** @type {{ mailDir: string, rc?: Awaited<ReturnType<typeof startRoundcube>>, browser?: Awaited<ReturnType<typeof launchBrowser>>, error?: unknown }} */
+export function useRoundcube(name, prefix, fill, server) {
+  const srv = /** @type {WebmailServer<S>} */ (server ?? ROUNDCUBE);
+  /** @type {{ mailDir: string, rc?: S & { stop: () => Promise<void> }, browser?: Awaited<ReturnType<typeof launchBrowser>>, error?: unknown }} */
   const bed = { mailDir: '' };
   before(async () => {
     if (SKIP_WEBMAIL) return;
     try {
-      if (!roundcubeInstalled()) throw new Error('Roundcube/Dovecot/PHP are not installed: run tests/webmail/install.sh (as root)');
+      if (!srv.installed()) throw new Error(srv.what);
       bed.mailDir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
       fill(bed.mailDir);
-      bed.rc = await startRoundcube({ mailDir: bed.mailDir });
+      bed.rc = /** @type {S & { stop: () => Promise<void> }} */ (await srv.start({ mailDir: bed.mailDir }));
       bed.browser = await launchBrowser(name);
     } catch (e) {
       bed.error = e;
@@ -223,7 +241,7 @@ export function useRoundcube(name, prefix, fill) {
     /** The started bed and browser, or the setup's error. */
     ready() {
       if (bed.error) throw bed.error;
-      assert.ok(bed.rc && bed.browser, 'the Roundcube bed did not start');
+      assert.ok(bed.rc && bed.browser, 'the webmail bed did not start');
       return { rc: bed.rc, browser: bed.browser };
     },
   };

@@ -56,11 +56,16 @@ export const MAILS = [
  */
 export function writeMailDir() {
   const mailDir = fs.mkdtempSync(path.join(os.tmpdir(), 'impalemail-wm-mail-'));
+  writeMails(mailDir);
+  return mailDir;
+}
+
+/** Writes MAILS into the folder `mailDir`, each under its file name. @param {string} mailDir */
+export function writeMails(mailDir) {
   for (const m of MAILS) {
     const bytes = m.bytes !== undefined ? Buffer.from(m.bytes) : fs.readFileSync(path.join(FIX, /** @type {string} */ (m.from)));
     // IMAP hands out CRLF (RFC 3501 §2.2): only CRLF files come back byte for byte.
     assert.ok(!/(?<!\r)\n/.test(bytes.toString('latin1')), `${m.file} must have CRLF line ends`);
     fs.writeFileSync(path.join(mailDir, m.file), bytes);
   }
-  return mailDir;
 }
