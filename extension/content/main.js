@@ -30,8 +30,8 @@ const GUARD = Symbol.for('impalemail.content');
  * decides.
  */
 const FIELDS = 'input:not([type]),input[type=email],input[type=text],input[type=search],input[type=url],textarea';
-/** Where a webmail adapter may recognise its page: Roundcube's `_task=mail`, Gmail's and Outlook's `/mail/`, SOGo's `/SOGo/so/<user>/Mail/`, Exchange's `/owa/`, Horde's `/imp/dynamic.php`, Zimbra's `/h/`, Nextcloud's `/apps/mail/`. */
-const WEBMAIL = /[?&]_task=mail(&|$)|^\/mail\/|^\/SOGo\/so\/[^/]+\/Mail\/|^\/owa\/|\/imp\/dynamic\.php$|^\/h\/|\/apps\/mail\//i;
+/** Where a webmail adapter may recognise its page: Roundcube's `_task=mail`, Gmail's and Outlook's `/mail/`, SOGo's `/SOGo/so/<user>/Mail/`, Exchange's `/owa/`, Horde's `/imp/dynamic.php`, Zimbra's `/h/`, Nextcloud's `/apps/mail/`, OX App Suite's `/appsuite/`. */
+const WEBMAIL = /[?&]_task=mail(&|$)|^\/mail\/|^\/SOGo\/so\/[^/]+\/Mail\/|^\/owa\/|\/imp\/dynamic\.php$|^\/h\/|\/apps\/mail\/|\/appsuite\//i;
 /** Hosts the self-test answers on (selftest.js). */
 const LOOPBACK = /^(127\.0\.0\.1|localhost|\[::1\])$/;
 /** Longest wait for an idle moment after the load event, or after a change (ms). */

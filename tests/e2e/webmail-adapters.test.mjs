@@ -13,7 +13,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { BROWSERS, launchBrowser } from './lib/harness.mjs';
 import { js, msg, ready, ui, until, waitFor } from './lib/pages.mjs';
-import { startHordeReplica, startNextcloudReplica, startOwaReplica, startZimbraReplica } from './lib/webmail-adapters.mjs';
+import { startHordeReplica, startNextcloudReplica, startOwaReplica, startOxReplica, startZimbraReplica } from './lib/webmail-adapters.mjs';
 import { FIX, MAILS, ROOT_B64, writeMailDir } from './lib/webmail-mails.mjs';
 import fs from 'node:fs';
 
@@ -241,6 +241,58 @@ for (const name of BROWSERS) {
       assert.deepEqual(nc.refused, [412]);
       assert.deepEqual(nc.fetches, ['41', '41', '42', '41'].map((id) => `/apps/mail/api/messages/${id}/source`));
       await page.close();
+      await x.ext.close();
+    });
+
+    test('OX App Suite: a mail by its hash, another selected in the list, the session missing and ended', async () => {
+      assert.ok(browser);
+      const ox = await startOxReplica({ messages: mailbox(['61', '62']) });
+      servers.push(ox);
+      const x = await extPage(ox.origin, 'ox');
+      const where = { body: '.mail-detail-content', after: 'h1.subject' };
+      const [text, title] = await openChecked(x, ox.mail('61'), { ...where, what: 'ox valid' });
+      assert.equal(text, VALID.badge, title);
+      assert.ok(title.includes(VALID.title), title);
+      // In the app: another mail selected in the list (the hash changes): red.
+      await x.clear();
+      const page = await browser.open(ox.app);
+      const u = ui(browser, page);
+      await waitFor(page, `document.body.dataset.replica === 'ready'`);
+      await u.click('.list-item[data-cid="default0/INBOX.62"]');
+      const [text2, title2] = await x.verdict('ox tampered');
+      assert.equal(text2, TAMPERED.badge, title2);
+      assert.ok(title2.includes(TAMPERED.title), title2);
+      await badgePlaced(page, where.body, where.after, 'ox tampered');
+      // The session ended: the middleware answers SES-0203, the badge says the webmail refused.
+      ox.endSession();
+      await x.clear();
+      await u.click('.list-item[data-cid="default0/INBOX.61"]');
+      assert.deepEqual(await x.verdict('ox ended'), ['?', NOT_CHECKED('request_check')]);
+      await badgePlaced(page, where.body, where.after, 'ox ended');
+      await page.close();
+      // Autologin turned off: no session id to be had, its own step in the report, which
+      // holds neither the session id nor the folder or the mail's id.
+      ox.disableAutologin();
+      await x.clear();
+      const page2 = await browser.open(ox.mail('62'));
+      assert.deepEqual(await x.verdict('ox no session'), ['?', NOT_CHECKED('no_token')]);
+      await badgePlaced(page2, where.body, where.after, 'ox no session');
+      const tabId = await x.ext.eval(`${api}.tabs.query({}).then(async (ts) => { for (const t of ts) if (await ${api}.action.getBadgeText({ tabId: t.id }) === '?') return t.id; })`);
+      const popup = await browser.openExtensionPage(`ui/popup.html?tab=${tabId}`);
+      const report = await popup.waitFor(`document.getElementById('mail-report')?.textContent`);
+      assert.match(report, /^Adapter: ox$/m);
+      assert.match(report, /^Problem code: no_token$/m);
+      assert.match(report, /^Page route: \/appsuite\/#…$/m);
+      assert.match(report, /^Page parts found: detail yes, subject yes, body yes$/m);
+      assert.ok(!report.includes(ox.session) && !/INBOX|62|alice/i.test(report), `no session, folder or id in: ${report}`);
+      await popup.close();
+      await page2.close();
+      assert.deepEqual(ox.refused, [200, 200]);
+      assert.deepEqual(ox.fetches, [
+        ...['61', '62'].flatMap((id) => ['/appsuite/api/login?action=autologin&client=open-xchange-appsuite', `/appsuite/api/mail?folder=default0/INBOX&id=${id}&session=S`]),
+        '/appsuite/api/login?action=autologin&client=open-xchange-appsuite', '/appsuite/api/mail?folder=default0/INBOX&id=61&session=S',
+        '/appsuite/api/login?action=autologin&client=open-xchange-appsuite',
+      ]);
       await x.ext.close();
     });
   });

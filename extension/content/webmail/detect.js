@@ -38,6 +38,8 @@ const ADAPTERS = [
   { url: (loc) => /^\/h\//.test(loc.pathname), load: () => import(EXT_NS.runtime.getURL('content/wm-zimbra.js')) },
   // Nextcloud Mail: `…/apps/mail/…`.
   { url: (loc) => /\/apps\/mail\//.test(loc.pathname), load: () => import(EXT_NS.runtime.getURL('content/wm-nextcloud.js')) },
+  // OX App Suite: `…/appsuite/`.
+  { url: (loc) => /\/appsuite\//.test(loc.pathname), load: () => import(EXT_NS.runtime.getURL('content/wm-ox.js')) },
 ];
 
 /**
