@@ -26,7 +26,7 @@
  */
 import { attr, queryAll } from '../dom.js';
 import { fetchFromWebmail, jsonFromResponse, messageFromText, refused } from './fetch.js';
-import { first, noted, placeOutsideBody, watchOne } from './single.js';
+import { first, oneShown, placeOutsideBody } from './single.js';
 
 /** The app's page; group 1 its path, under which its API lies (`…/appsuite/api/…`, `ox.apiRoot`). */
 const APP_PATH_RE = /^((?:\/[^/?#]{1,100}){0,4}?\/appsuite)\/(?:index\.html)?$/;
@@ -79,9 +79,6 @@ function shown(doc, loc) {
   return { key: cid, mbox: unescape(m[1]), uid: unescape(m[2]), element };
 }
 
-/** The message last reported (single.js). @type {import('./single.js').Seen} */
-const seen = { last: '' };
-
 /** @type {import('./index.js').WebmailAdapter} */
 export const ox = {
   name: 'ox',
@@ -91,17 +88,7 @@ export const ox = {
     return /^https?:$/.test(loc.protocol) && APP_PATH_RE.test(loc.pathname) && !!first(doc, ['#io-ox-core', '#io-ox-windowmanager']);
   },
 
-  watch(doc, loc, onMessageShown, onMessageHidden) {
-    watchOne(doc, () => shown(doc, loc), onMessageShown, onMessageHidden, seen);
-  },
-
-  messageId(doc, loc) {
-    return noted(seen, shown(doc, loc));
-  },
-
-  isShown(doc, loc, ref) {
-    return shown(doc, loc)?.key === ref.key;
-  },
+  ...oneShown(shown),
 
   async fetchRaw(_doc, loc, ref, maxBytes) {
     const app = APP_PATH_RE.exec(loc.pathname)?.[1];

@@ -46,6 +46,17 @@
 //   GET  /appsuite/api/mail?action=get&folder=<f>&id=<id>&src=1&session=<id>   JSON {data}
 //        with the message's source; the session parameter must belong to the secret cookie,
 //        else (also once the test ended the session, `endSession()`) an error `SES-0203`
+//
+// SnappyMail (2.x), one origin, under /snappymail/:
+//   GET  /snappymail/                        the app (#rl-app; sets the session cookie smsession);
+//        it asks `?/AppData/0/<n>/` for its data (JSON with accountHash, as boot.js does), and a
+//        row of its list (.messageListItem) shows the message without changing the hash; the
+//        view: the subject line (.messageItemHeader .subjectParent), the menu's "Download
+//        original" link (the raw route with the key Message.js requestHash makes) and the body
+//        (#messageItem .bodyText)
+//   GET  /snappymail/?/Raw/&q[]=/0/Download/&q[]=/<key>   the stored message as message/rfc822;
+//        with another account's hash in the key, without the session cookie, or once the test
+//        ended the session (`endSession()`), an empty HTTP 200 page, as ServiceRaw answers
 import crypto from 'node:crypto';
 import http from 'node:http';
 import { STRICT_CSP, cookies, ewsGetItem, listen, pageData, send } from './webmail-replicas.mjs';
@@ -368,4 +379,71 @@ export async function startOxReplica({ messages }) {
     disableAutologin: () => { autologin = false; },
     endSession: () => { ended = true; },
   });
+}
+
+// ------------------------------------------------------------------ SnappyMail
+
+// The list shows a message in the view (the hash stays); the view's menu carries the raw route
+// with the key the app makes (base64url JSON), the body the sender's HTML.
+const SNAPPYMAIL_JS = `
+const list = document.getElementById('list'); const view = document.getElementById('view');
+let accountHash = '';
+const b64url = (s) => btoa(unescape(encodeURIComponent(s))).replace(/\\+/g, '-').replace(/\\//g, '_').replace(/=+$/, '');
+function show(msg) {
+  const key = b64url(JSON.stringify({ folder: 'INBOX', uid: Number(msg.id), mimeType: 'message/rfc822', fileName: msg.subject + '.eml', accountHash }));
+  const b = el('div', 'b-message');
+  const tools = el('div', 'message-fixed-button-toolbar'); const menu = el('menu', 'dropdown-menu');
+  const a = el('a', '', 'Download original'); a.setAttribute('data-i18n', 'MESSAGE/MENU_DOWNLOAD_ORIGINAL'); a.target = '_blank';
+  a.href = location.pathname.replace(/\\/+$/, '') + '/?/Raw/&q[]=/0/Download/&q[]=/' + key;
+  menu.append(a); tools.append(menu);
+  const head = el('div', 'messageItemHeader'); const subj = el('div', 'subjectParent'); subj.append(el('span', 'subject', msg.subject)); head.append(subj);
+  const item = el('div'); item.id = 'messageItem'; const body = el('div', 'bodyText'); body.innerHTML = msg.bodyHtml; item.append(body);
+  b.append(tools, head, item);
+  view.replaceChildren(b);
+}
+fetch(location.pathname + '?/AppData/0/' + Math.random().toString().slice(2) + '/', { headers: { Accept: 'application/json' } })
+  .then((r) => r.json()).then((d) => { accountHash = d.accountHash; load(() => {
+    for (const m of data) {
+      const row = el('div', 'messageListItem', m.from + ' — ' + m.subject); row.dataset.uid = m.id; row.tabIndex = 0;
+      row.addEventListener('click', () => show(m));
+      list.append(row);
+    }
+  }); });
+`;
+
+/**
+ * @param {{ messages: ReplicaMessage[] }} opts `id` is the message's IMAP UID in INBOX
+ * @returns {Promise<Replica & { app: string, accountHash: string, endSession: () => void }>}
+ */
+export async function startSnappymailReplica({ messages }) {
+  const session = crypto.randomBytes(16).toString('hex');
+  const accountHash = crypto.createHash('sha1').update(session).digest('hex');
+  let ended = false;
+  const s = await replica((req, res, url, r) => {
+    if (url.pathname !== '/snappymail/') return false;
+    const q = decodeURIComponent(url.search);
+    if (q.startsWith('?/AppData/')) {
+      send(res, 200, { 'content-type': 'application/json; charset=utf-8' }, JSON.stringify({ Auth: true, accountHash, System: {} }));
+      return true;
+    }
+    const raw = /^\?\/Raw\/&q\[\]=\/0\/Download\/&q\[\]=\/([\w-]+)$/.exec(q);
+    if (raw) {
+      r.fetches.push(`/snappymail/?/Raw/&q[]=/0/Download/&q[]=/${raw[1].length > 8 ? 'key' : raw[1]}`);
+      /** @type {any} */ let key = null;
+      try { key = JSON.parse(Buffer.from(raw[1], 'base64url').toString('utf8')); } catch { /* not a key */ }
+      const m = messages.find((x) => key && key.folder === 'INBOX' && x.id === String(key.uid));
+      if (ended || cookies(req).smsession !== session || key?.accountHash !== accountHash || !m) {
+        r.refused.push(200);
+        send(res, 200, { 'content-type': 'text/html; charset=utf-8' }, '');
+        return true;
+      }
+      send(res, 200, { 'content-type': 'message/rfc822', 'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(key.fileName)}` }, m.raw);
+      return true;
+    }
+    if (url.search) return false;
+    html(res, appPage('SnappyMail replica', 'snappymail.js', '<div id="rl-app"><div id="list"></div><div id="view"></div></div>'),
+      { 'set-cookie': `smsession=${session}; Path=/; HttpOnly; SameSite=Lax` });
+    return true;
+  }, { 'snappymail.js': SNAPPYMAIL_JS }, messages);
+  return Object.assign(s, { app: `${s.origin}/snappymail/#/mailbox/INBOX`, accountHash, endSession: () => { ended = true; } });
 }
