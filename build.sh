@@ -14,7 +14,7 @@
 #                                   (tests/forms/corpus, tests/forms/holdout), figures for each
 #   ./build.sh bench [ARGS]         S/MIME verify side by side: native, wasm (Node, Chromium), OpenSSL, PKI.js; --quick (tools/bench/README.md)
 #   ./build.sh bench page-cost      the content script's cost on pages it does not help, against an empty control extension
-#   ./build.sh bench time-to-verdict  opening a message in the real Roundcube to its verdict (warm / stopped worker)
+#   ./build.sh bench time-to-verdict  opening a message in the real Roundcube and SOGo to its verdict (warm / stopped worker)
 #   ./build.sh bench dkim           a DKIM check's time beyond DNS (wasm in Node, WebCrypto), and a DoH lookup's
 #
 # Installs are idempotent and quiet when everything is present.
@@ -436,7 +436,8 @@ bench() {
   # it does not help (load event and blocking time against an empty control extension).
   if [ "${1:-}" = page-cost ]; then shift; node tools/bench/page-cost.mjs "$@"; return; fi
   # `./build.sh bench time-to-verdict [--rounds R]`: from opening a message in the real
-  # Roundcube to the verdict, warm and stopped worker, 2 KB / 100 KB / 5 MB (needs root).
+  # Roundcube (and SOGo, where tests/webmail/install.sh --sogo installed it) to the verdict,
+  # warm and stopped worker, 2 KB / 100 KB / 5 MB (needs root).
   if [ "${1:-}" = time-to-verdict ]; then
     shift
     ensure_webmail

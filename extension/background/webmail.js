@@ -70,7 +70,7 @@ export const MAX_SITE_RESULTS = 200;
 const MAX_REPORT_PROBES = 12;
 const MAX_REPORT_PAGE = 300;
 /** The webmail adapters (`content/webmail/<name>.js`). */
-export const ADAPTERS = /** @type {const} */ (['roundcube', 'sogo', 'gmail', 'outlook', 'owa', 'horde', 'zimbra', 'nextcloud']);
+export const ADAPTERS = /** @type {const} */ (['roundcube', 'sogo', 'gmail', 'outlook', 'owa', 'horde', 'zimbra', 'nextcloud', 'ox', 'snappymail']);
 /**
  * Where an adapter runs without being turned on: the service's own origins. Anywhere else
  * (a self-hosted Roundcube or SOGo, a replica) the user turns it on for the origin, because an

@@ -30,8 +30,8 @@ const GUARD = Symbol.for('impalemail.content');
  * decides.
  */
 const FIELDS = 'input:not([type]),input[type=email],input[type=text],input[type=search],input[type=url],textarea';
-/** Where a webmail adapter may recognise its page: Roundcube's `_task=mail`, Gmail's and Outlook's `/mail/`, SOGo's `/SOGo/so/<user>/Mail/`, Exchange's `/owa/`, Horde's `/imp/dynamic.php`, Zimbra's `/h/`, Nextcloud's `/apps/mail/`. */
-const WEBMAIL = /[?&]_task=mail(&|$)|^\/mail\/|^\/SOGo\/so\/[^/]+\/Mail\/|^\/owa\/|\/imp\/dynamic\.php$|^\/h\/|\/apps\/mail\//i;
+/** Where a webmail adapter may recognise its page: Roundcube's `_task=mail`, Gmail's and Outlook's `/mail/`, SOGo's `/SOGo/so/<user>/Mail/`, Exchange's `/owa/`, Horde's `/imp/dynamic.php`, Zimbra's `/h/`, Nextcloud's `/apps/mail/`, OX App Suite's `/appsuite/`, SnappyMail's `#/mailbox/` (the hash). */
+const WEBMAIL = /[?&]_task=mail(&|$)|^\/mail\/|^\/SOGo\/so\/[^/]+\/Mail\/|^\/owa\/|\/imp\/dynamic\.php$|^\/h\/|\/apps\/mail\/|\/appsuite\/|^#\/mailbox\//i;
 /** Hosts the self-test answers on (selftest.js). */
 const LOOPBACK = /^(127\.0\.0\.1|localhost|\[::1\])$/;
 /** Longest wait for an idle moment after the load event, or after a change (ms). */
@@ -60,6 +60,8 @@ function boot(doc, loc) {
   /** @type {MutationObserver | null} */
   let observer = null;
   let pending = false;
+  /** Whether the URL is one a webmail adapter may serve (its query, path or hash). */
+  const isWebmail = () => [loc.search, loc.pathname, loc.hash].some((x) => WEBMAIL.test(x));
 
   const load = () => {
     if (!full) {
@@ -74,7 +76,7 @@ function boot(doc, loc) {
   };
   /** Whether the frame has something for the working part. */
   const wanted = () =>
-    WEBMAIL.test(loc.search) || WEBMAIL.test(loc.pathname) ||
+    isWebmail() ||
     (LOOPBACK.test(loc.hostname) && Document.prototype.querySelector.call(doc, '[data-impalemail-selftest]') !== null) ||
     Document.prototype.querySelector.call(doc, FIELDS) !== null;
   const idle = (/** @type {() => void} */ fn) =>
@@ -86,7 +88,7 @@ function boot(doc, loc) {
   const afterLoad = () => {
     // A webmail page (by its URL) is a message the user opened to read: its check starts at the
     // load event, not at the next idle moment (up to IDLE_TIMEOUT_MS later on a busy page).
-    if (WEBMAIL.test(loc.search) || WEBMAIL.test(loc.pathname)) void load();
+    if (isWebmail()) void load();
     else idle(look);
     // Fields that arrive later (single-page apps): look again at the next idle moment.
     observer = new MutationObserver(() => {

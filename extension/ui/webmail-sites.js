@@ -45,7 +45,7 @@ function renderSites(sites) {
 }
 
 /** The adapters a user can pick for a site of their own, with their names. */
-const ADAPTER_NAMES = { roundcube: 'Roundcube', sogo: 'SOGo', gmail: 'Gmail', outlook: 'Outlook', owa: 'Exchange (OWA)', horde: 'Horde IMP', zimbra: 'Zimbra', nextcloud: 'Nextcloud Mail' };
+const ADAPTER_NAMES = { roundcube: 'Roundcube', sogo: 'SOGo', gmail: 'Gmail', outlook: 'Outlook', owa: 'Exchange (OWA)', horde: 'Horde IMP', zimbra: 'Zimbra', nextcloud: 'Nextcloud Mail', ox: 'OX App Suite', snappymail: 'SnappyMail' };
 
 /** Builds the list, the form and its error line into `#webmail-sites`. */
 function build() {

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { BROWSERS, launchBrowser } from './lib/harness.mjs';
 import { js, msg, ready, ui, until, waitFor } from './lib/pages.mjs';
-import { startHordeReplica, startNextcloudReplica, startOwaReplica, startZimbraReplica } from './lib/webmail-adapters.mjs';
+import { startHordeReplica, startNextcloudReplica, startOwaReplica, startOxReplica, startSnappymailReplica, startZimbraReplica } from './lib/webmail-adapters.mjs';
 import { FIX, MAILS, ROOT_B64, writeMailDir } from './lib/webmail-mails.mjs';
 import fs from 'node:fs';
 
@@ -125,6 +125,21 @@ for (const name of BROWSERS) {
       await page.screenshot(path.join(browser.outDir, `${what.replace(/\W+/g, '-')}.png`));
       await page.close();
       return verdict;
+    }
+
+    /**
+     * Clicks `sel` in `page` (an app page) and checks that the next verdict is `mail`'s and its
+     * badge is placed as `where` says.
+     * @param {Awaited<ReturnType<typeof extPage>>} x @param {any} page @param {ReturnType<typeof ui>} u @param {string} sel
+     * @param {{ badge: string, title: string }} mail @param {{ body: string, after: string }} where @param {string} what
+     */
+    async function clickChecked(x, page, u, sel, mail, where, what) {
+      await x.clear();
+      await u.click(sel);
+      const [text, title] = await x.verdict(what);
+      assert.equal(text, mail.badge, title);
+      assert.ok(title.includes(mail.title), title);
+      await badgePlaced(page, where.body, where.after, what);
     }
 
     test('Outlook on the web on premises (Exchange OWA): read form by URL, own window, refused canary', async () => {
@@ -240,6 +255,82 @@ for (const name of BROWSERS) {
       await badgePlaced(page, where.body, where.after, 'nextcloud refused');
       assert.deepEqual(nc.refused, [412]);
       assert.deepEqual(nc.fetches, ['41', '41', '42', '41'].map((id) => `/apps/mail/api/messages/${id}/source`));
+      await page.close();
+      await x.ext.close();
+    });
+
+    test('OX App Suite: a mail by its hash, another selected in the list, the session missing and ended', async () => {
+      assert.ok(browser);
+      const ox = await startOxReplica({ messages: mailbox(['61', '62']) });
+      servers.push(ox);
+      const x = await extPage(ox.origin, 'ox');
+      const where = { body: '.mail-detail-content', after: 'h1.subject' };
+      const [text, title] = await openChecked(x, ox.mail('61'), { ...where, what: 'ox valid' });
+      assert.equal(text, VALID.badge, title);
+      assert.ok(title.includes(VALID.title), title);
+      // In the app: another mail selected in the list (the hash changes): red.
+      const page = await browser.open(ox.app);
+      const u = ui(browser, page);
+      await waitFor(page, `document.body.dataset.replica === 'ready'`);
+      await clickChecked(x, page, u, '.list-item[data-cid="default0/INBOX.62"]', TAMPERED, where, 'ox tampered');
+      // The session ended: the middleware answers SES-0203, the badge says the webmail refused.
+      ox.endSession();
+      await x.clear();
+      await u.click('.list-item[data-cid="default0/INBOX.61"]');
+      assert.deepEqual(await x.verdict('ox ended'), ['?', NOT_CHECKED('request_check')]);
+      await badgePlaced(page, where.body, where.after, 'ox ended');
+      await page.close();
+      // Autologin turned off: no session id to be had, its own step in the report, which
+      // holds neither the session id nor the folder or the mail's id.
+      ox.disableAutologin();
+      await x.clear();
+      const page2 = await browser.open(ox.mail('62'));
+      assert.deepEqual(await x.verdict('ox no session'), ['?', NOT_CHECKED('no_token')]);
+      await badgePlaced(page2, where.body, where.after, 'ox no session');
+      const tabId = await x.ext.eval(`${api}.tabs.query({}).then(async (ts) => { for (const t of ts) if (await ${api}.action.getBadgeText({ tabId: t.id }) === '?') return t.id; })`);
+      const popup = await browser.openExtensionPage(`ui/popup.html?tab=${tabId}`);
+      const report = await popup.waitFor(`document.getElementById('mail-report')?.textContent`);
+      assert.match(report, /^Adapter: ox$/m);
+      assert.match(report, /^Problem code: no_token$/m);
+      assert.match(report, /^Page route: \/appsuite\/#…$/m);
+      assert.match(report, /^Page parts found: detail yes, subject yes, body yes$/m);
+      assert.ok(!report.includes(ox.session) && !/INBOX|\b62\b|alice/i.test(report), `no session, folder or id in: ${report}`);
+      await popup.close();
+      await page2.close();
+      assert.deepEqual(ox.refused, [200, 200]);
+      assert.deepEqual(ox.fetches, [
+        ...['61', '62'].flatMap((id) => ['/appsuite/api/login?action=autologin&client=open-xchange-appsuite', `/appsuite/api/mail?folder=default0/INBOX&id=${id}&session=S`]),
+        '/appsuite/api/login?action=autologin&client=open-xchange-appsuite', '/appsuite/api/mail?folder=default0/INBOX&id=61&session=S',
+        '/appsuite/api/login?action=autologin&client=open-xchange-appsuite',
+      ]);
+      await x.ext.close();
+    });
+
+    test('SnappyMail: messages shown from the list (the hash stays), a body imitating the link, an ended session', async () => {
+      assert.ok(browser);
+      // 83: an unsigned mail whose body imitates the view's menu with a link to the valid message's route.
+      const fake = { id: '83', thread: 'c', subject: 'Fake', from: 'Alice Example', raw: fakeRaw(), bodyHtml: '' };
+      const sm = await startSnappymailReplica({ messages: [...mailbox(['81', '82']), fake] });
+      servers.push(sm);
+      const key = Buffer.from(JSON.stringify({ folder: 'INBOX', uid: 81, mimeType: 'message/rfc822', fileName: 'Valid.eml', accountHash: sm.accountHash })).toString('base64url');
+      fake.bodyHtml = `<div class="b-message"><div class="message-fixed-button-toolbar"><a data-i18n="MESSAGE/MENU_DOWNLOAD_ORIGINAL" href="/snappymail/?/Raw/&amp;q[]=/0/Download/&amp;q[]=/${key}">Download original</a></div></div><p>Pay invoice 4711</p>`;
+      const x = await extPage(sm.origin, 'snappymail');
+      const where = { body: '.bodyText', after: '.subjectParent' };
+      const page = await browser.open(sm.app);
+      const u = ui(browser, page);
+      await waitFor(page, `document.body.dataset.replica === 'ready'`);
+      await clickChecked(x, page, u, '.messageListItem[data-uid="81"]', VALID, where, 'snappymail valid');
+      await clickChecked(x, page, u, '.messageListItem[data-uid="82"]', TAMPERED, where, 'snappymail tampered');
+      // The fake's body imitates the menu's link to the valid message: the fake's own bytes are checked.
+      await clickChecked(x, page, u, '.messageListItem[data-uid="83"]', FAKE, where, 'snappymail fake link');
+      // The session ended: SnappyMail answers an empty page, which is not a message.
+      sm.endSession();
+      await x.clear();
+      await u.click('.messageListItem[data-uid="81"]');
+      assert.deepEqual(await x.verdict('snappymail ended'), ['?', NOT_CHECKED('not_a_message')]);
+      await badgePlaced(page, where.body, where.after, 'snappymail ended');
+      assert.deepEqual(sm.refused, [200]);
+      assert.equal(sm.fetches.length, 4, js(sm.fetches));
       await page.close();
       await x.ext.close();
     });

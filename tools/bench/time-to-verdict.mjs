@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Time to verdict as a reader feels it (issue #20 part 5): in the real Roundcube of the test bed
-// (tests/webmail/, Dovecot on 127.0.0.1) with dist/chrome loaded in headless Chromium, from the
-// press on a message's row in the list to the verdict on the toolbar button, for signed messages
+// Time to verdict as a reader feels it (issue #20 part 5): in the real Roundcube and the real SOGo
+// of the test bed (tests/webmail/, one Dovecot on 127.0.0.1; SOGo when `tests/webmail/install.sh
+// --sogo` installed it) with dist/chrome loaded in headless Chromium, from opening a message to
+// the verdict on the toolbar button, for signed messages
 // of 2 KB, 100 KB and 5 MB (the bench corpus's RSA-2048 detached cases, trusted through the
 // bench root), each opened
 //   warm     with the background worker running (the usual case: it has just been used), and
@@ -12,6 +13,12 @@
 // webmail's own work (the preview page, the content script's start, the raw-source download)
 // shows apart from the check.
 //
+// Opening a message: in Roundcube the press on its row in the list (the preview frame then
+// loads: `open` from its navigation start, `load` from its load event); in SOGo the change to
+// the hash route a click on a row goes to (`#!/Mail/0/INBOX/<uid>`, as webmail-sogo.test.mjs
+// drives it: the app draws the message in the same document, `load` from the moment its view is
+// on the page).
+//
 // How it is timed, without any hook in the extension: the page records the `mousedown` of the
 // press (performance.timeOrigin + now, the same clock in every context of one browser); an
 // extension page asks `action.getBadgeText` for the tab in a tight loop from just before the
@@ -21,7 +28,8 @@
 //
 //   node tools/bench/time-to-verdict.mjs [--rounds R]     (default 5; `./build.sh bench time-to-verdict`)
 //
-// Needs root (the Roundcube bed), tools/bench/make-corpus.sh's corpus and a built dist/chrome.
+// Needs root (the Roundcube bed; SOGo's packages for its rows), tools/bench/make-corpus.sh's corpus
+// and a built dist/chrome. Run it under `flock /tmp/roundcube.lock` where others share the bed.
 // Prints medians; asserts nothing but the verdicts. Writes target/bench/time-to-verdict.json.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -29,7 +37,9 @@ import path from 'node:path';
 import { launchBrowser, ROOT } from '../../tests/e2e/lib/harness.mjs';
 import { roundcubeInstalled, startRoundcube } from '../../tests/e2e/lib/roundcube.mjs';
 import { driver, logIn, prepareExtension, rowId } from '../../tests/e2e/lib/roundcube-ui.mjs';
+import { sogoInstalled, startSogo } from '../../tests/e2e/lib/sogo.mjs';
 import { median } from './runner.mjs';
+import { until } from '../../tests/e2e/lib/pages.mjs';
 
 /** The corpus cases, one per size: RSA-2048 detached (the common real-world signature). */
 const CASES = ['rsa2048-2k-detached', 'rsa2048-100k-detached', 'rsa2048-5m-detached'];
@@ -58,17 +68,20 @@ for (const c of cases) {
 }
 const rootB64 = fs.readFileSync(path.join(CORPUS, manifest.root)).toString('base64');
 
-const rc = await startRoundcube({ mailDir });
+// One bed: SOGo's start also starts Roundcube on the same Dovecot and mailbox.
+const withSogo = sogoInstalled();
+if (!withSogo) process.stderr.write('time-to-verdict.mjs: SOGo is not installed (tests/webmail/install.sh --sogo): Roundcube only\n');
+const bed = withSogo ? await startSogo({ mailDir }) : await startRoundcube({ mailDir });
+const rcOrigin = withSogo ? /** @type {any} */ (bed).roundcubeOrigin : bed.origin;
+/** The UID of a case's message in the INBOX. @param {any} c */
+const uidOf = (c) => (bed.messages.find((m) => path.basename(m.file) === `${c.id}.eml`) ?? die(`${c.id} is not in the mailbox`)).uid;
 const browser = await launchBrowser('chrome');
+/** @typedef {{ press: number, open: number | null, load: number }} Times */
+/** @type {Record<string, any>} */
+const out = { chromium: browser.version, rounds: ROUNDS, webmails: {} };
 try {
-  const { ext, bar } = await prepareExtension(browser, { rootB64, origin: rc.origin, adapter: 'roundcube' });
-  const page = await browser.open(`${rc.origin}/?_task=login`);
-  const d = driver(browser, page);
-  await d.setSize(1400, 900);
-  await logIn(d, page, rc);
-  /** @type {import('playwright-core').Page} */
-  const p = page.raw;
-  await p.evaluate(`document.addEventListener('mousedown', () => { window.__pressAt = performance.timeOrigin + performance.now(); }, true)`);
+  const { ext, bar } = await prepareExtension(browser, { rootB64, origin: rcOrigin, adapter: 'roundcube' });
+  if (withSogo) await ext.eval(`chrome.runtime.sendMessage(${JSON.stringify({ type: 'webmail.enableSite', origin: bed.origin, adapter: 'sogo' })})`);
 
   // DevTools for stopping the worker (as tools/bench/wasm-chromium.mjs does).
   const cdp = await ext.raw.context().newCDPSession(ext.raw);
@@ -85,41 +98,6 @@ try {
     }
   };
 
-  /** @type {number | undefined} */
-  let tabId;
-  /** Opens one message; resolves with ms from the press to the toolbar's final verdict. @param {any} c */
-  const open = async (c) => {
-    const stored = rc.messages.find((m) => path.basename(m.file) === `${c.id}.eml`) ?? die(`${c.id} is not in the mailbox`);
-    if (tabId !== undefined) await bar.clear(tabId);
-    const api = 'chrome';
-    // The poller: started before the press, reads the badge until it is final.
-    const done = ext.eval(`(async () => {
-      const t0 = Date.now();
-      for (;;) {
-        const tabs = ${tabId === undefined ? `(await ${api}.tabs.query({})).map((t) => t.id)` : `[${tabId}]`};
-        for (const id of tabs) {
-          const text = await ${api}.action.getBadgeText({ tabId: id });
-          if (text !== '' && text !== '…') {
-            const at = performance.timeOrigin + performance.now();
-            return { id, text, title: await ${api}.action.getTitle({ tabId: id }), at };
-          }
-        }
-        if (Date.now() - t0 > ${VERDICT_TIMEOUT_MS}) return null;
-      }
-    })()`);
-    await p.bringToFront();
-    await p.click(`#${rowId(stored.uid)} td.subject`);
-    const r = await done;
-    if (!r) die(`${c.id}: no verdict within ${VERDICT_TIMEOUT_MS} ms`);
-    if (r.text !== '✓') die(`${c.id}: the verdict is "${r.text}" (${r.title}); the bench times green messages only`);
-    tabId = r.id;
-    const pressAt = await p.evaluate('window.__pressAt');
-    // The preview frame's document: when its navigation started and when its load event ended.
-    const frame = p.frames().find((f) => new URL(f.url()).searchParams.get('_uid') === String(stored.uid)) ?? die(`${c.id}: no preview frame`);
-    const nav = await frame.evaluate(`(() => { const n = performance.getEntriesByType('navigation')[0]; return { start: performance.timeOrigin, load: performance.timeOrigin + n.loadEventEnd }; })()`);
-    return { press: r.at - pressAt, open: r.at - nav.start, load: r.at - nav.load };
-  };
-
   /** The same bytes checked from an extension page (transfer + verification). @param {any} c */
   const checkOnly = async (c) => ext.eval(`(async () => {
     const raw = ${JSON.stringify(fs.readFileSync(path.join(mailDir, `${c.id}.eml`)).toString('base64'))};
@@ -129,45 +107,148 @@ try {
     return r?.ok && r.value.verdict.status === 'verified' ? ms : 'not verified: ' + JSON.stringify(r).slice(0, 200);
   })()`);
 
-  // One untimed pass: Roundcube's PHP caches, the content script and the core loaded once.
-  for (const c of cases) await open(c);
-  /** @typedef {{ press: number, open: number, load: number }} Times */
-  /** @type {Record<string, { warm: Times[], stopped: Times[], check: number[] }>} */
-  const figures = Object.fromEntries(cases.map((c) => [c.id, { warm: [], stopped: [], check: [] }]));
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const c of cases) {
-      figures[c.id].warm.push(await open(c));
-      await open(c === cases[0] ? cases[1] : cases[0]); // another message first: c is then opened afresh
-      await stopWorker();
-      figures[c.id].stopped.push(await open(c));
-      const ms = await checkOnly(c);
-      if (typeof ms !== 'number') die(`${c.id}: ${ms}`);
-      figures[c.id].check.push(ms);
-    }
-  }
-  const out = { chromium: browser.version, rounds: ROUNDS, cases: {} };
-  const m = (/** @type {Times[]} */ xs, /** @type {keyof Times} */ k) => median(xs.map((x) => x[k]));
-  console.log(`time to verdict in Roundcube, Chromium ${browser.version}, ${ROUNDS} rounds, median ms to the toolbar verdict from:`);
-  console.log('  press: the press on the row (Roundcube waits for a possible double-click before it loads the preview);');
-  console.log('  open: the preview page\'s navigation start; load: its load event (what the extension adds);');
-  console.log('  check: the same bytes checked from an extension page (transfer and verification only)');
-  const cols = ['press', 'open', 'load'];
-  console.log(`${'case'.padEnd(24)} ${cols.map((k) => `warm ${k}`.padStart(11)).join(' ')} ${cols.map((k) => `stopped ${k}`.padStart(13)).join(' ')} ${'check'.padStart(8)}`);
-  for (const c of cases) {
-    const f = figures[c.id];
-    const row = {
-      warm: Object.fromEntries(cols.map((k) => [`${k}_ms`, m(f.warm, /** @type {keyof Times} */ (k))])),
-      stopped: Object.fromEntries(cols.map((k) => [`${k}_ms`, m(f.stopped, /** @type {keyof Times} */ (k))])),
-      check_ms: median(f.check), samples: f,
+  /**
+   * Times one webmail: `opener(c)` opens case c's message and resolves with when the opening
+   * began and the webmail's own moments; the toolbar's verdict is read as described above.
+   * @param {string} name
+   * @param {(c: any) => Promise<{ begin: () => Promise<number>, open: () => Promise<number | null>, load: () => Promise<number> }>} opener
+   */
+  const measure = async (name, opener) => {
+    /** @type {number | undefined} */
+    let tabId;
+    /** @param {any} c @returns {Promise<Times>} */
+    const open = async (c) => {
+      if (tabId !== undefined) await bar.clear(tabId);
+      // The poller: started before the opening, reads the badge until it is final.
+      const done = ext.eval(`(async () => {
+        const t0 = Date.now();
+        for (;;) {
+          const tabs = ${tabId === undefined ? `(await chrome.tabs.query({})).map((t) => t.id)` : `[${tabId}]`};
+          for (const id of tabs) {
+            const text = await chrome.action.getBadgeText({ tabId: id });
+            if (text !== '' && text !== '…') {
+              const at = performance.timeOrigin + performance.now();
+              return { id, text, title: await chrome.action.getTitle({ tabId: id }), at };
+            }
+          }
+          if (Date.now() - t0 > ${VERDICT_TIMEOUT_MS}) return null;
+        }
+      })()`);
+      const moments = await opener(c);
+      const r = await done;
+      if (!r) die(`${name} ${c.id}: no verdict within ${VERDICT_TIMEOUT_MS} ms`);
+      if (r.text !== '✓') die(`${name} ${c.id}: the verdict is "${r.text}" (${r.title}); the bench times green messages only`);
+      tabId = r.id;
+      const openAt = await moments.open();
+      return { press: r.at - await moments.begin(), open: openAt === null ? null : r.at - openAt, load: r.at - await moments.load() };
     };
-    /** @type {any} */ (out.cases)[c.id] = row;
-    console.log(`${c.id.padEnd(24)} ${cols.map((k) => row.warm[`${k}_ms`].toFixed(1).padStart(11)).join(' ')} ${cols.map((k) => row.stopped[`${k}_ms`].toFixed(1).padStart(13)).join(' ')} ${row.check_ms.toFixed(1).padStart(8)}`);
+    // One untimed pass: the webmail's caches, the content script and the core loaded once.
+    for (const c of cases) await open(c);
+    /** @type {Record<string, { warm: Times[], stopped: Times[], check: number[] }>} */
+    const figures = Object.fromEntries(cases.map((c) => [c.id, { warm: [], stopped: [], check: [] }]));
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const c of cases) {
+        figures[c.id].warm.push(await open(c));
+        await open(c === cases[0] ? cases[1] : cases[0]); // another message first: c is then opened afresh
+        await stopWorker();
+        figures[c.id].stopped.push(await open(c));
+        const ms = await checkOnly(c);
+        if (typeof ms !== 'number') die(`${c.id}: ${ms}`);
+        figures[c.id].check.push(ms);
+      }
+    }
+    return figures;
+  };
+
+  /** A page of `origin` logged in and sized; `login` fills its form. @param {string} url @param {(d: any, page: any) => Promise<void>} login @param {boolean} [inTop] */
+  const loggedIn = async (url, login, inTop = false) => {
+    const page = await browser.open(url);
+    const d = driver(browser, page, inTop ? { inTop: true } : undefined);
+    await d.setSize(1400, 900);
+    await login(d, page);
+    /** @type {import('playwright-core').Page} */
+    const p = page.raw;
+    await p.evaluate(`document.addEventListener('mousedown', () => { window.__pressAt = performance.timeOrigin + performance.now(); }, true)`);
+    return { page, d, p };
+  };
+
+  // Roundcube: the press on the row; the preview frame's navigation start and load event.
+  {
+    const { p } = await loggedIn(`${rcOrigin}/?_task=login`, (d, page) => logIn(d, page, bed));
+    out.webmails.roundcube = await measure('roundcube', async (c) => {
+      const uid = uidOf(c);
+      await p.bringToFront();
+      await p.click(`#${rowId(uid)} td.subject`);
+      const nav = async () => {
+        const frame = p.frames().find((f) => new URL(f.url()).searchParams.get('_uid') === String(uid)) ?? die(`${c.id}: no preview frame`);
+        return frame.evaluate(`(() => { const n = performance.getEntriesByType('navigation')[0]; return { start: performance.timeOrigin, load: performance.timeOrigin + n.loadEventEnd }; })()`);
+      };
+      return { begin: () => p.evaluate('window.__pressAt'), open: async () => (await nav()).start, load: async () => (await nav()).load };
+    });
+    await p.close();
   }
-  fs.mkdirSync(path.join(ROOT, 'target/bench'), { recursive: true });
-  fs.writeFileSync(path.join(ROOT, 'target/bench/time-to-verdict.json'), JSON.stringify(out, null, 1));
+
+  // SOGo: the hash route a click on a row goes to; the moment the message's view is on the page.
+  if (withSogo) {
+    const ROW = 'md-list-item.sg-message-list-item';
+    const { p } = await loggedIn(`${bed.origin}/SOGo/`, async (d, page) => {
+      await d.fill('input[ng-model="app.creds.username"]', bed.user);
+      await d.fill('#passwordField', bed.password);
+      await d.click('button[type="submit"]');
+      await until(() => page.eval(`location.pathname.endsWith('/Mail/view') && document.querySelectorAll(${JSON.stringify(ROW)}).length === ${cases.length}`), 'the SOGo message list');
+    }, true);
+    out.webmails.sogo = await measure('sogo', async (c) => {
+      const uid = uidOf(c);
+      await p.bringToFront();
+      // The view's headline for this message: noted when it appears (a MutationObserver set before the change).
+      await p.evaluate(`(() => {
+        window.__shownAt = 0;
+        const seen = () => location.hash.endsWith('/INBOX/${uid}') && document.querySelector('#detailView h5.sg-md-headline');
+        const o = new MutationObserver(() => { if (!window.__shownAt && seen()) { window.__shownAt = performance.timeOrigin + performance.now(); o.disconnect(); } });
+        o.observe(document.documentElement, { childList: true, subtree: true, characterData: true });
+        window.__pressAt = performance.timeOrigin + performance.now();
+        location.hash = '#!/Mail/0/INBOX/${uid}';
+      })()`);
+      return {
+        begin: () => p.evaluate('window.__pressAt'),
+        open: async () => null,
+        load: () => until(() => p.evaluate('window.__shownAt || null'), `${c.id}: SOGo's message view`),
+      };
+    });
+    await p.close();
+  }
   await cdp.detach().catch(() => {});
 } finally {
   await browser.close();
-  await rc.stop();
+  await bed.stop();
   fs.rmSync(mailDir, { recursive: true, force: true });
 }
+
+/** @param {Times[]} xs @param {keyof Times} k */
+const m = (xs, k) => (xs.some((x) => x[k] === null) ? null : median(xs.map((x) => /** @type {number} */ (x[k]))));
+const cols = /** @type {(keyof Times)[]} */ (['press', 'open', 'load']);
+const fmt = (/** @type {number | null} */ v, /** @type {number} */ w) => (v === null ? '-' : v.toFixed(1)).padStart(w);
+console.log(`time to verdict, Chromium ${browser.version}, ${ROUNDS} rounds, median ms to the toolbar verdict from:`);
+console.log('  press: the opening (Roundcube: the press on the row, which waits for a possible double-click');
+console.log('         before it loads the preview; SOGo: the change to the message\'s hash route);');
+console.log('  open: Roundcube\'s preview page\'s navigation start; load: its load event, or SOGo\'s message');
+console.log('        view on the page (what the extension adds);');
+console.log('  check: the same bytes checked from an extension page (transfer and verification only)');
+console.log(`${'webmail case'.padEnd(34)} ${cols.map((k) => `warm ${k}`.padStart(11)).join(' ')} ${cols.map((k) => `stopped ${k}`.padStart(13)).join(' ')} ${'check'.padStart(8)}`);
+for (const [webmail, figures] of Object.entries(out.webmails)) {
+  /** @type {Record<string, any>} */
+  const rows = {};
+  for (const c of cases) {
+    const f = figures[c.id];
+    const row = {
+      warm: Object.fromEntries(cols.map((k) => [`${k}_ms`, m(f.warm, k)])),
+      stopped: Object.fromEntries(cols.map((k) => [`${k}_ms`, m(f.stopped, k)])),
+      check_ms: median(f.check), samples: f,
+    };
+    rows[c.id] = row;
+    console.log(`${`${webmail} ${c.id}`.padEnd(34)} ${cols.map((k) => fmt(row.warm[`${k}_ms`], 11)).join(' ')} ${cols.map((k) => fmt(row.stopped[`${k}_ms`], 13)).join(' ')} ${fmt(row.check_ms, 8)}`);
+  }
+  out.webmails[webmail] = rows;
+}
+fs.mkdirSync(path.join(ROOT, 'target/bench'), { recursive: true });
+fs.writeFileSync(path.join(ROOT, 'target/bench/time-to-verdict.json'), JSON.stringify(out, null, 1));

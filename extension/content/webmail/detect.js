@@ -38,6 +38,10 @@ const ADAPTERS = [
   { url: (loc) => /^\/h\//.test(loc.pathname), load: () => import(EXT_NS.runtime.getURL('content/wm-zimbra.js')) },
   // Nextcloud Mail: `…/apps/mail/…`.
   { url: (loc) => /\/apps\/mail\//.test(loc.pathname), load: () => import(EXT_NS.runtime.getURL('content/wm-nextcloud.js')) },
+  // OX App Suite: `…/appsuite/`.
+  { url: (loc) => /\/appsuite\//.test(loc.pathname), load: () => import(EXT_NS.runtime.getURL('content/wm-ox.js')) },
+  // SnappyMail: its mailbox route, `#/mailbox/…`.
+  { url: (loc) => /^#\/mailbox\//.test(loc.hash), load: () => import(EXT_NS.runtime.getURL('content/wm-snappymail.js')) },
 ];
 
 /**

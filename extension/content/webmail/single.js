@@ -83,3 +83,19 @@ export function placeOutsideBody(scope, host, places, bodies) {
   }
   return false;
 }
+
+/**
+ * The members of an adapter that shows one message at a time which follow from the function
+ * finding it (`shown`): `watch`, `messageId` and `isShown` (the message shown has the key).
+ * @param {(doc: Document, loc: Location) => import('./index.js').MessageRef | null} shown
+ * @returns {Pick<import('./index.js').WebmailAdapter, 'watch' | 'messageId' | 'isShown'>}
+ */
+export function oneShown(shown) {
+  /** @type {Seen} */
+  const seen = { last: '' };
+  return {
+    watch: (doc, loc, onMessageShown, onMessageHidden) => watchOne(doc, () => shown(doc, loc), onMessageShown, onMessageHidden, seen),
+    messageId: (doc, loc) => noted(seen, shown(doc, loc)),
+    isShown: (doc, loc, ref) => shown(doc, loc)?.key === ref.key,
+  };
+}

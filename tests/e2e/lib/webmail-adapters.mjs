@@ -33,6 +33,30 @@
 //        CSRF token on <head data-requesttoken>); its list opens a thread with pushState
 //   GET  /apps/mail/api/messages/<id>/source   JSON {source}; needs the session cookie and the
 //        `requesttoken` header equal to the page's token, else HTTP 412 ("CSRF check failed")
+//
+// OX App Suite (7.x), one origin, under /appsuite/:
+//   GET  /appsuite/                          the app (#io-ox-core; signed in: sets the HttpOnly
+//        cookies open-xchange-secret-<hash> and open-xchange-session-<hash>, the hash made from
+//        the User-Agent and the client name, as "Lifecycle of an OX Session" describes); its
+//        list (.list-item[data-cid]) selects a mail by writing the hash `#!!&app=io.ox/mail&
+//        folder=<folder>&id=<cid>`, and the detail view (article.mail-detail[data-cid]) follows
+//   GET  /appsuite/api/login?action=autologin&client=open-xchange-appsuite   JSON {session}
+//        from the session cookie of that User-Agent and client; an error object when there is
+//        none or the test turned autologin off (`disableAutologin()`)
+//   GET  /appsuite/api/mail?action=get&folder=<f>&id=<id>&src=1&session=<id>   JSON {data}
+//        with the message's source; the session parameter must belong to the secret cookie,
+//        else (also once the test ended the session, `endSession()`) an error `SES-0203`
+//
+// SnappyMail (2.x), one origin, under /snappymail/:
+//   GET  /snappymail/                        the app (#rl-app; sets the session cookie smsession);
+//        it asks `?/AppData/0/<n>/` for its data (JSON with accountHash, as boot.js does), and a
+//        row of its list (.messageListItem) shows the message without changing the hash; the
+//        view: the subject line (.messageItemHeader .subjectParent), the menu's "Download
+//        original" link (the raw route with the key Message.js requestHash makes) and the body
+//        (#messageItem .bodyText)
+//   GET  /snappymail/?/Raw/&q[]=/0/Download/&q[]=/<key>   the stored message as message/rfc822;
+//        with another account's hash in the key, without the session cookie, or once the test
+//        ended the session (`endSession()`), an empty HTTP 200 page, as ServiceRaw answers
 import crypto from 'node:crypto';
 import http from 'node:http';
 import { STRICT_CSP, cookies, ewsGetItem, listen, pageData, send } from './webmail-replicas.mjs';
@@ -276,4 +300,150 @@ export async function startNextcloudReplica({ messages }) {
     return true;
   }, { 'nextcloud.js': NEXTCLOUD_JS }, messages);
   return Object.assign(s, { thread: (/** @type {string} */ id) => `${s.origin}/apps/mail/box/1/thread/${id}` });
+}
+
+// ------------------------------------------------------------------ OX App Suite
+
+// The list selects a mail by writing the app's hash; the detail view: the header with the
+// subject (h1.subject) and the content (.mail-detail-content), named by the mail's cid.
+const OX_JS = `
+const list = document.getElementById('list'); const pane = document.getElementById('detail');
+const cid = (m) => 'default0/INBOX.' + m.id;
+function render() {
+  const h = new URLSearchParams(location.hash.slice(1));
+  const msg = h.get('app') === 'io.ox/mail' && data.find((m) => cid(m) === h.get('id'));
+  if (!msg) { pane.replaceChildren(); return; }
+  const art = el('article', 'mail-detail'); art.dataset.cid = cid(msg);
+  const header = el('header', 'detail-view-header'); header.append(el('div', 'from', msg.from), el('h1', 'subject', msg.subject));
+  const body = el('section', 'mail-detail-content'); body.innerHTML = msg.bodyHtml;
+  art.append(header, body);
+  pane.replaceChildren(art);
+}
+load(() => {
+  for (const m of data) {
+    const row = el('li', 'list-item', m.from + ' — ' + m.subject); row.dataset.cid = cid(m); row.tabIndex = 0;
+    row.addEventListener('click', () => { location.hash = '!!&app=io.ox/mail&folder=default0%2FINBOX&id=' + encodeURIComponent(cid(m)); });
+    list.append(row);
+  }
+  window.addEventListener('hashchange', render);
+  render();
+});
+`;
+
+/**
+ * @param {{ messages: ReplicaMessage[] }} opts `id` is the mail's IMAP UID in default0/INBOX
+ * @returns {Promise<Replica & { app: string, mail: (id: string) => string, session: string, disableAutologin: () => void, endSession: () => void }>}
+ */
+export async function startOxReplica({ messages }) {
+  const session = crypto.randomBytes(16).toString('hex');
+  const secret = crypto.randomBytes(16).toString('hex');
+  let autologin = true;
+  let ended = false;
+  /** The cookie hash: of the User-Agent and the client name. @param {http.IncomingMessage} req @param {string} client */
+  const hash = (req, client) => crypto.createHash('sha256').update(`${req.headers['user-agent']}\n${client}`).digest('base64url').slice(0, 22);
+  const json = (/** @type {http.ServerResponse} */ res, /** @type {unknown} */ body) => send(res, 200, { 'content-type': 'application/json; charset=utf-8' }, JSON.stringify(body));
+  const s = await replica((req, res, url, r) => {
+    const q = url.searchParams;
+    if (url.pathname === '/appsuite/api/login' && q.get('action') === 'autologin') {
+      r.fetches.push(`${url.pathname}?action=autologin&client=${q.get('client')}`);
+      const c = cookies(req)[`open-xchange-session-${hash(req, q.get('client') ?? '')}`];
+      if (!autologin || c !== session) {
+        r.refused.push(200);
+        json(res, { error: 'The session could not be restored.', code: 'LGI-0016' });
+      } else json(res, { session, user: 'alice', user_id: 3, context_id: 1, locale: 'en_US' });
+      return true;
+    }
+    if (url.pathname === '/appsuite/api/mail' && q.get('action') === 'get' && q.get('src') === '1') {
+      r.fetches.push(`${url.pathname}?folder=${q.get('folder')}&id=${q.get('id')}&session=${q.get('session') === session ? 'S' : 'other'}`);
+      if (ended || q.get('session') !== session || cookies(req)[`open-xchange-secret-${hash(req, 'open-xchange-appsuite')}`] !== secret) {
+        r.refused.push(200);
+        json(res, { error: 'Your session expired. Please login again.', code: 'SES-0203' });
+        return true;
+      }
+      const m = messages.find((x) => x.id === q.get('id'));
+      if (q.get('folder') !== 'default0/INBOX' || !m) return false;
+      json(res, { data: m.raw.toString('utf8') });
+      return true;
+    }
+    if (url.pathname !== '/appsuite/') return false;
+    const h = hash(req, 'open-xchange-appsuite');
+    html(res, appPage('OX App Suite replica', 'ox.js', '<div id="io-ox-core"><div id="io-ox-windowmanager"><ul id="list"></ul><div id="detail"></div></div></div>'), {
+      'set-cookie': /** @type {any} */ ([`open-xchange-secret-${h}=${secret}; Path=/; HttpOnly; SameSite=Lax`, `open-xchange-session-${h}=${session}; Path=/; HttpOnly; SameSite=Lax`]),
+    });
+    return true;
+  }, { 'ox.js': OX_JS }, messages);
+  return Object.assign(s, {
+    app: `${s.origin}/appsuite/#!!&app=io.ox/mail&folder=default0%2FINBOX`,
+    mail: (/** @type {string} */ id) => `${s.origin}/appsuite/#!!&app=io.ox/mail&folder=default0%2FINBOX&id=default0%2FINBOX.${id}`,
+    session,
+    disableAutologin: () => { autologin = false; },
+    endSession: () => { ended = true; },
+  });
+}
+
+// ------------------------------------------------------------------ SnappyMail
+
+// The list shows a message in the view (the hash stays); the view's menu carries the raw route
+// with the key the app makes (base64url JSON), the body the sender's HTML.
+const SNAPPYMAIL_JS = `
+const list = document.getElementById('list'); const view = document.getElementById('view');
+let accountHash = '';
+const b64url = (s) => btoa(unescape(encodeURIComponent(s))).replace(/\\+/g, '-').replace(/\\//g, '_').replace(/=+$/, '');
+function show(msg) {
+  const key = b64url(JSON.stringify({ folder: 'INBOX', uid: Number(msg.id), mimeType: 'message/rfc822', fileName: msg.subject + '.eml', accountHash }));
+  const b = el('div', 'b-message');
+  const tools = el('div', 'message-fixed-button-toolbar'); const menu = el('menu', 'dropdown-menu');
+  const a = el('a', '', 'Download original'); a.setAttribute('data-i18n', 'MESSAGE/MENU_DOWNLOAD_ORIGINAL'); a.target = '_blank';
+  a.href = location.pathname.replace(/\\/+$/, '') + '/?/Raw/&q[]=/0/Download/&q[]=/' + key;
+  menu.append(a); tools.append(menu);
+  const head = el('div', 'messageItemHeader'); const subj = el('div', 'subjectParent'); subj.append(el('span', 'subject', msg.subject)); head.append(subj);
+  const item = el('div'); item.id = 'messageItem'; const body = el('div', 'bodyText'); body.innerHTML = msg.bodyHtml; item.append(body);
+  b.append(tools, head, item);
+  view.replaceChildren(b);
+}
+fetch(location.pathname + '?/AppData/0/' + Math.random().toString().slice(2) + '/', { headers: { Accept: 'application/json' } })
+  .then((r) => r.json()).then((d) => { accountHash = d.accountHash; load(() => {
+    for (const m of data) {
+      const row = el('div', 'messageListItem', m.from + ' — ' + m.subject); row.dataset.uid = m.id; row.tabIndex = 0;
+      row.addEventListener('click', () => show(m));
+      list.append(row);
+    }
+  }); });
+`;
+
+/**
+ * @param {{ messages: ReplicaMessage[] }} opts `id` is the message's IMAP UID in INBOX
+ * @returns {Promise<Replica & { app: string, accountHash: string, endSession: () => void }>}
+ */
+export async function startSnappymailReplica({ messages }) {
+  const session = crypto.randomBytes(16).toString('hex');
+  const accountHash = crypto.createHash('sha1').update(session).digest('hex');
+  let ended = false;
+  const s = await replica((req, res, url, r) => {
+    if (url.pathname !== '/snappymail/') return false;
+    const q = decodeURIComponent(url.search);
+    if (q.startsWith('?/AppData/')) {
+      send(res, 200, { 'content-type': 'application/json; charset=utf-8' }, JSON.stringify({ Auth: true, accountHash, System: {} }));
+      return true;
+    }
+    const raw = /^\?\/Raw\/&q\[\]=\/0\/Download\/&q\[\]=\/([\w-]+)$/.exec(q);
+    if (raw) {
+      r.fetches.push(`/snappymail/?/Raw/&q[]=/0/Download/&q[]=/${raw[1].length > 8 ? 'key' : raw[1]}`);
+      /** @type {any} */ let key = null;
+      try { key = JSON.parse(Buffer.from(raw[1], 'base64url').toString('utf8')); } catch { /* not a key */ }
+      const m = messages.find((x) => key && key.folder === 'INBOX' && x.id === String(key.uid));
+      if (ended || cookies(req).smsession !== session || key?.accountHash !== accountHash || !m) {
+        r.refused.push(200);
+        send(res, 200, { 'content-type': 'text/html; charset=utf-8' }, '');
+        return true;
+      }
+      send(res, 200, { 'content-type': 'message/rfc822', 'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(key.fileName)}` }, m.raw);
+      return true;
+    }
+    if (url.search) return false;
+    html(res, appPage('SnappyMail replica', 'snappymail.js', '<div id="rl-app"><div id="list"></div><div id="view"></div></div>'),
+      { 'set-cookie': `smsession=${session}; Path=/; HttpOnly; SameSite=Lax` });
+    return true;
+  }, { 'snappymail.js': SNAPPYMAIL_JS }, messages);
+  return Object.assign(s, { app: `${s.origin}/snappymail/#/mailbox/INBOX`, accountHash, endSession: () => { ended = true; } });
 }
