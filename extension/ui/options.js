@@ -84,6 +84,10 @@ function providerCard(p) {
   const test = c.list
     ? h('button', { type: 'button', id: `${id}-test`, text: i18n('optTest'), on: { click: () => { testProvider(p); } } })
     : h('p', { className: 'help', text: i18n('optTestUnsupported', p.name) });
+  // A new device (or one that never synced) gets the account's aliases back.
+  const bringIn = c.list
+    ? h('button', { type: 'button', id: `${id}-bringin`, text: i18n('optBringIn'), on: { click: () => { bringInAliases(p); } } })
+    : null;
   return h('article', { className: 'card', id: `provider-${id}`, attrs: { 'aria-labelledby': `${id}-name` } }, [
     h('h3', { id: `${id}-name`, text: p.name }),
     h('p', { className: 'help', text: capabilityLine(p) }),
@@ -94,7 +98,7 @@ function providerCard(p) {
     key ? h('div', { className: 'field' }, [h('label', { htmlFor: key.id, text: i18n('optApiKey') }), key]) : null,
     domain ? h('div', { className: 'field' }, [h('label', { htmlFor: domain.id, text: i18n('optDomain') }), domain]) : null,
     error,
-    h('div', { className: 'inline' }, [test, result]),
+    h('div', { className: 'inline' }, [test, bringIn, result]),
   ]);
 }
 
@@ -300,24 +304,45 @@ function save() {
   })();
 }
 
-/** Tests a provider account, saving first what the form holds. @param {ProviderInfo} p */
-async function testProvider(p) {
+/**
+ * Runs one of a provider account's buttons (`type`: `provider.test`, `provider.bringIn`),
+ * saving first what the form holds; the account's result line says `busy` meanwhile, then
+ * what `said` makes of the answer, or the error in plain words.
+ * @param {ProviderInfo} p @param {string} type @param {string} buttonId @param {string} busy
+ * @param {(value: any) => string} said
+ */
+async function accountAction(p, type, buttonId, busy, said) {
   const result = byId(`${p.id}-result`);
-  const button = /** @type {HTMLButtonElement} */ (byId(`${p.id}-test`));
+  const button = /** @type {HTMLButtonElement} */ (byId(buttonId));
   if (state.dirty && !(await save())) return;
   result.className = 'test-result';
-  result.textContent = i18n('optTesting');
+  result.textContent = i18n(busy);
   button.disabled = true;
-  const reply = await send({ type: 'provider.test', provider: p.id });
+  const reply = await send({ type, provider: p.id });
   button.disabled = false;
   if (!reply.ok) {
     result.className = 'test-result error';
     result.textContent = errorText(reply.error);
     return;
   }
-  const { aliases, complete } = /** @type {{ aliases: number, complete: boolean }} */ (reply.value);
   result.className = 'test-result ok';
-  result.textContent = i18n(complete ? 'optTestOk' : 'optTestOkMore', String(aliases));
+  result.textContent = said(reply.value);
+}
+
+/** Tests a provider account. @param {ProviderInfo} p */
+function testProvider(p) {
+  return accountAction(p, 'provider.test', `${p.id}-test`, 'optTesting', (/** @type {{ aliases: number, complete: boolean }} */ v) =>
+    i18n(v.complete ? 'optTestOk' : 'optTestOkMore', String(v.aliases)));
+}
+
+/** Brings the account's aliases into the list ("Brought in N aliases, M were already here"). @param {ProviderInfo} p */
+function bringInAliases(p) {
+  return accountAction(p, 'provider.bringIn', `${p.id}-bringin`, 'optBringingIn', (/** @type {{ added: number, known: number, skipped: number, complete: boolean }} */ v) =>
+    [
+      i18n('optBroughtIn', [String(v.added), String(v.known)]),
+      v.skipped > 0 ? i18n('optBroughtInSkipped', String(v.skipped)) : '',
+      v.complete ? '' : i18n('optBroughtInMore'),
+    ].filter(Boolean).join(' '));
 }
 
 // ------------------------------------------------------------------ vault
