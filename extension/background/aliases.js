@@ -480,7 +480,12 @@ export async function bringInAliases(provider) {
     new Set(/** @type {{ address: string }[]} */ (loaded().vaultRecords(doc ?? undefined)).map((r) => r.address.toLowerCase()));
   const listed = new Set(outcome.aliases.map((a) => a.address.toLowerCase()));
   const before = addresses(await vault());
-  const after = addresses(await vaultStore.write({ op: 'bring-in', aliases: outcome.aliases, now: nowSecs() }));
+  // As the records the core's `bring-in` reads (its reader of records, not one more): `state`
+  // is the provider's on or off, `site` the provider's field as given.
+  const records = /** @type {{ address: string, provider: string, provider_id?: string | null, enabled: boolean, note?: string | null, site?: string | null }[]} */ (outcome.aliases).map((a) => ({
+    id: '', address: a.address, source: a.provider, provider_id: a.provider_id ?? null, site: a.site ?? null, note: a.note ?? null, created: 0, state: a.enabled ? 'active' : 'disabled',
+  }));
+  const after = addresses(await vaultStore.write({ op: 'bring-in', records, now: nowSecs() }));
   await scheduleExpiry();
   const known = [...listed].filter((a) => before.has(a)).length;
   const added = [...listed].filter((a) => !before.has(a) && after.has(a)).length;

@@ -61,8 +61,8 @@ pub enum VaultOp {
     },
     /// Bring in a provider account's listed aliases ([`Vault::bring_in`]).
     BringIn {
-        /// The list flow's aliases.
-        aliases: Vec<RemoteAlias>,
+        /// The list flow's aliases, as records.
+        records: Vec<AliasRecord>,
         /// Unix seconds: the new records' `created`.
         now: u64,
     },
@@ -98,7 +98,7 @@ impl<'de> Deserialize<'de> for VaultOp {
             note: Option<String>,
             now: Option<u64>,
             text: Option<String>,
-            aliases: Option<Vec<RemoteAlias>>,
+            records: Option<Vec<AliasRecord>>,
         }
         let f = Flat::deserialize(d)?;
         fn need<T, E: Error>(v: Option<T>, field: &'static str) -> Result<T, E> {
@@ -130,7 +130,7 @@ impl<'de> Deserialize<'de> for VaultOp {
                 text: need(f.text, "text")?,
             },
             "bring-in" => VaultOp::BringIn {
-                aliases: need(f.aliases, "aliases")?,
+                records: need(f.records, "records")?,
                 now: need(f.now, "now")?,
             },
             other => return Err(D::Error::unknown_variant(other, VAULT_OPS)),
@@ -161,7 +161,7 @@ pub fn apply_op(vault_json: Option<&str>, op: &VaultOp) -> Result<String, AliasE
             vault.apply_expiry(*now);
         }
         VaultOp::Import { text } => vault = vault.import(text)?,
-        VaultOp::BringIn { aliases, now } => vault.bring_in(aliases, *now)?,
+        VaultOp::BringIn { records, now } => vault.bring_in(records, *now)?,
     }
     Ok(vault.to_json())
 }
@@ -566,13 +566,17 @@ mod tests {
             VaultOp::ApplyExpiry { now: 5 },
             VaultOp::Import { text: "t".into() },
             VaultOp::BringIn {
-                aliases: vec![RemoteAlias {
-                    address: "x@sl.test".into(),
-                    provider: Provider::SimpleLogin,
+                records: vec![AliasRecord {
                     provider_id: Some("4".into()),
-                    enabled: false,
-                    note: None,
-                    site: Some("shop.example".into()),
+                    state: AliasState::Disabled,
+                    ..AliasRecord::new(
+                        "x@sl.test",
+                        Source::Provider(Provider::SimpleLogin),
+                        Some("shop.example"),
+                        0,
+                        Lifetime::Never,
+                    )
+                    .unwrap()
                 }],
                 now: 9,
             },
@@ -588,7 +592,7 @@ mod tests {
         for (text, says) in [
             (r#"{"op":"set-state","id":"a"}"#, "missing field `state`"),
             (r#"{"op":"add"}"#, "missing field `record`"),
-            (r#"{"op":"bring-in","now":1}"#, "missing field `aliases`"),
+            (r#"{"op":"bring-in","now":1}"#, "missing field `records`"),
             (r#"{"op":"frobnicate"}"#, "unknown variant `frobnicate`"),
             (r#"{"id":"a"}"#, "missing field `op`"),
             (r#"{"op":"remove","id":7}"#, "invalid type"),

@@ -787,21 +787,41 @@ impl Vault {
     /// provider) and the state the provider reports ([`state_from_provider`]). An address the
     /// vault cannot hold is left out; a vault that would grow past [`MAX_VAULT_RECORDS`] is
     /// refused and nothing changes. Idempotent, like every journalled operation.
-    pub fn bring_in(&mut self, aliases: &[RemoteAlias], now: u64) -> Result<(), AliasError> {
+    ///
+    /// `listed`: the list flow's [`RemoteAlias`]es as records (the reader the vault already
+    /// has, rather than one more in the wasm): `source` the provider, `state` `active` or
+    /// `disabled` as the provider reports, `site` the provider's site field as given, `note`
+    /// its note; `id`, `created` and the rest are not read.
+    pub fn bring_in(&mut self, listed: &[AliasRecord], now: u64) -> Result<(), AliasError> {
         let mut out = self.clone();
-        for remote in aliases {
-            let site = remote
+        for l in listed {
+            let site = l
                 .site
                 .as_deref()
                 .and_then(|s| crate::site::registrable_domain(s).ok())
-                .or_else(|| remote.note.as_deref().and_then(site_in_note));
-            let Some(i) = out.index_of_address(&remote.address) else {
-                // The site was read above: a provider's odd one must not cost the alias.
-                let bare = RemoteAlias {
-                    site: None,
-                    ..remote.clone()
+                .or_else(|| l.note.as_deref().and_then(site_in_note));
+            let note = l
+                .note
+                .as_ref()
+                .map(|n| n.chars().take(MAX_TEXT_CHARS).collect::<String>());
+            let enabled = l.state != AliasState::Disabled;
+            let Some(i) = out.index_of_address(&l.address) else {
+                let Ok(address) = generators::validate_address(&l.address) else {
+                    continue;
                 };
-                let Ok(r) = AliasRecord::from_remote(&bare, now, Lifetime::Never) else {
+                let Ok(r) = (AliasRecord {
+                    id: record_id(&address),
+                    address,
+                    site,
+                    note,
+                    origin: None,
+                    created: now,
+                    expires: None,
+                    state: state_from_provider(AliasState::Active, enabled),
+                    label: None,
+                    ..l.clone()
+                })
+                .checked() else {
                     continue;
                 };
                 if out.records.len() >= MAX_VAULT_RECORDS {
@@ -811,21 +831,21 @@ impl Vault {
                         max: MAX_VAULT_RECORDS,
                     });
                 }
-                out.insert_or_merge(AliasRecord { site, ..r }.normalized());
+                out.records.push(r);
                 continue;
             };
             let r = &mut out.records[i];
-            if r.source == Source::Provider(remote.provider) && remote.provider_id.is_some() {
-                r.provider_id.clone_from(&remote.provider_id);
+            if r.source == l.source && l.provider_id.is_some() {
+                r.provider_id.clone_from(&l.provider_id);
             }
-            let listed = AliasRecord {
+            let from_provider = AliasRecord {
                 site,
-                note: remote.note.clone(),
-                provider_id: remote.provider_id.clone(),
+                note,
+                provider_id: l.provider_id.clone(),
                 ..r.clone()
             };
-            r.absorb(&listed);
-            r.state = state_from_provider(r.state, remote.enabled);
+            r.absorb(&from_provider);
+            r.state = state_from_provider(r.state, enabled);
         }
         *self = out;
         Ok(())
@@ -1212,14 +1232,23 @@ mod tests {
         enabled: bool,
         note: Option<&str>,
         site: Option<&str>,
-    ) -> RemoteAlias {
-        RemoteAlias {
+    ) -> AliasRecord {
+        AliasRecord {
+            id: String::new(),
             address: address.into(),
-            provider: Provider::SimpleLogin,
+            source: Source::Provider(Provider::SimpleLogin),
             provider_id: Some(id.into()),
-            enabled,
-            note: note.map(Into::into),
             site: site.map(Into::into),
+            origin: None,
+            created: 0,
+            expires: None,
+            state: if enabled {
+                AliasState::Active
+            } else {
+                AliasState::Disabled
+            },
+            label: None,
+            note: note.map(Into::into),
         }
     }
 
