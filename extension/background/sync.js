@@ -194,6 +194,16 @@ async function keysTravel() {
   return (await storageLocal.get(SYNC_KEYS_KEY))[SYNC_KEYS_KEY] === true;
 }
 
+/** Whether a `provider:<id>` field's JSON text carries an API key. @param {string} text */
+function hasKey(text) {
+  try {
+    const p = JSON.parse(text);
+    return Boolean(p && typeof p === 'object' && typeof p.key === 'string' && p.key);
+  } catch {
+    return false;
+  }
+}
+
 /**
  * This device's alias sources, field by field, each as JSON text: `SOURCE_FIELDS`, and
  * `provider:<id>` for each provider account (`enabled`, `base_url`, `domain`; its `key` only
@@ -245,7 +255,8 @@ async function agreeSources(area) {
     if (st && mine !== st.seen) {
       // Later than anything seen for the field, even if this device's clock is behind.
       next[f] = { v: mine, at: Math.max(now, st.at + 1, (typeof ar?.at === 'number' ? ar.at : 0) + 1), seen: mine };
-    } else if (ar && typeof ar.v === 'string' && typeof ar.at === 'number' && (!st || ar.at > st.at || (ar.at === st.at && ar.v > st.v))) {
+    } else if (ar && typeof ar.v === 'string' && typeof ar.at === 'number' && (!st || ar.at > st.at || (ar.at === st.at && ar.v > st.v) || (keys && hasKey(ar.v) && !hasKey(mine)))) {
+      // (The last case: a key agreed on before the box was ticked here is taken now.)
       next[f] = { v: ar.v, at: ar.at, seen: mine };
       const provider = f.startsWith('provider:') ? f.slice('provider:'.length) : null;
       if (ar.v !== mine && ar.v !== 'null') {

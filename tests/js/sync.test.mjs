@@ -170,6 +170,57 @@ test('the chosen alias sources travel (never a key); the last change wins', asyn
   assert.equal((await A.ask('settings.get')).own_address, 'me@home.example');
 });
 
+/** The API key a device stores for `provider` (its settings document: the pages never see keys). @param {Awaited<ReturnType<typeof device>>} d @param {string} provider */
+const storedKey = (d, provider) => JSON.parse(/** @type {string} */ (d.local.get('settings'))).providers.find((/** @type {any} */ p) => p.provider === provider)?.key;
+/** Whether `provider` is set up on a device. @param {Awaited<ReturnType<typeof device>>} d @param {string} provider */
+const hasProvider = async (d, provider) => (await d.ask('settings.get')).providers.some((/** @type {any} */ p) => p.provider === provider);
+
+test('provider API keys travel only with the box ticked, on both devices; a removed account is removed on the others', async () => {
+  assert.equal((await A.ask('sync.status')).keys, false, 'off by default');
+  // Ticked on B only: B sends its key, A (not ticked) takes none.
+  assert.equal((await B.ask('sync.keys', { on: true })).keys, true);
+  await settle();
+  assert.equal(await hasProvider(A, 'simplelogin'), false, 'not ticked on A: no key taken');
+  // Ticked on A too: the account is set up on A with B's key.
+  await A.ask('sync.keys', { on: true });
+  await settle();
+  assert.equal(storedKey(A, 'simplelogin'), 'sl-key-on-b');
+  assert.equal((await A.ask('settings.get')).providers.find((/** @type {any} */ p) => p.provider === 'simplelogin').has_key, true);
+  for (const value of cloud.items.values()) assert.ok(!String(value).includes('sl-key-on-b'), 'sealed: the vendor never sees a key');
+  // A key changed on A reaches B.
+  const viewA = await A.ask('settings.get');
+  await A.ask('settings.set', { settings: { ...viewA, providers: viewA.providers.map((/** @type {any} */ p) => (p.provider === 'simplelogin' ? { ...p, key: 'sl-key-new' } : p)) } });
+  await settle();
+  assert.equal(storedKey(B, 'simplelogin'), 'sl-key-new');
+
+  // Removed on A: removed on B (a tombstone), and it stays removed.
+  const v = await A.ask('settings.get');
+  await A.ask('settings.set', { settings: { ...v, providers: v.providers.filter((/** @type {any} */ p) => p.provider !== 'simplelogin') } });
+  await settle();
+  assert.equal(await hasProvider(B, 'simplelogin'), false);
+  assert.equal(await hasProvider(A, 'simplelogin'), false);
+
+  // Without the box on B, a removal on A leaves B's account (and its key) alone.
+  const withKey = async (/** @type {Awaited<ReturnType<typeof device>>} */ d) => {
+    const w = await d.ask('settings.get');
+    await d.ask('settings.set', { settings: { ...w, providers: [...w.providers, { provider: 'addy', enabled: true, key: 'addy-key' }] } });
+  };
+  await withKey(A);
+  await settle();
+  assert.equal(storedKey(B, 'addy'), 'addy-key');
+  await B.ask('sync.keys', { on: false });
+  const w = await A.ask('settings.get');
+  await A.ask('settings.set', { settings: { ...w, providers: w.providers.filter((/** @type {any} */ p) => p.provider !== 'addy') } });
+  await settle();
+  assert.equal(await hasProvider(A, 'addy'), false);
+  assert.equal(storedKey(B, 'addy'), 'addy-key', 'not ticked on B: B keeps its account');
+  // Unticked on A as well: the keys leave what A writes; nobody loses theirs.
+  await A.ask('sync.keys', { on: false });
+  await settle();
+  assert.equal(storedKey(B, 'addy'), 'addy-key');
+  assert.equal((await A.ask('sync.status')).keys, false);
+});
+
 test('a disable on B reaches A; a delete is a tombstone; concurrent edits converge', async () => {
   const [x] = (await B.records()).filter((r) => r.site === 'shop.example');
   await B.ask('alias.setEnabled', { id: x.id, enabled: false });
