@@ -33,6 +33,8 @@ const state = {
   providers: /** @type {ProviderInfo[]} */ ([]),
   /** Whether the form holds edits that are not saved. */
   dirty: false,
+  /** Provider accounts the next save leaves out ("Remove this account"). @type {Set<string>} */
+  removing: new Set(),
 };
 
 /** @template {HTMLElement} T @param {string} id @returns {T} */
@@ -88,6 +90,8 @@ function providerCard(p) {
   const bringIn = c.list
     ? h('button', { type: 'button', id: `${id}-bringin`, text: i18n('optBringIn'), on: { click: () => { bringInAliases(p); } } })
     : null;
+  // Shown for a configured account; the first click asks, the second removes (with its key).
+  const remove = h('button', { type: 'button', id: `${id}-remove`, hidden: true, text: i18n('optRemoveAccount'), on: { click: () => { removeAccount(p); } } });
   return h('article', { className: 'card', id: `provider-${id}`, attrs: { 'aria-labelledby': `${id}-name` } }, [
     h('h3', { id: `${id}-name`, text: p.name }),
     h('p', { className: 'help', text: capabilityLine(p) }),
@@ -98,7 +102,7 @@ function providerCard(p) {
     key ? h('div', { className: 'field' }, [h('label', { htmlFor: key.id, text: i18n('optApiKey') }), key]) : null,
     domain ? h('div', { className: 'field' }, [h('label', { htmlFor: domain.id, text: i18n('optDomain') }), domain]) : null,
     error,
-    h('div', { className: 'inline' }, [test, bringIn, result]),
+    h('div', { className: 'inline' }, [test, bringIn, remove, result]),
   ]);
 }
 
@@ -136,6 +140,10 @@ function fill(v) {
     }
     const domain = document.getElementById(`${p.id}-domain`);
     if (domain instanceof HTMLInputElement) domain.value = pv?.domain ?? '';
+    const remove = byId(`${p.id}-remove`);
+    remove.hidden = !pv || p.id === TEMPORARY_INBOX;
+    remove.textContent = i18n('optRemoveAccount');
+    delete remove.dataset.confirm;
   }
   state.dirty = false;
 }
@@ -225,6 +233,7 @@ function collect() {
     const domainInput = document.getElementById(`${p.id}-domain`);
     const domain = domainInput instanceof HTMLInputElement ? domainInput.value.trim() || null : old?.domain ?? null;
     if (!old && !enabled && !baseUrl && !key && !domain) continue; // never configured: leave it out
+    if (state.removing.has(p.id)) continue;
     /** @type {ProviderView} */
     const entry = { ...(old ?? {}), provider: p.id, enabled, base_url: baseUrl, domain };
     if (key) entry.key = key;
@@ -327,6 +336,27 @@ async function accountAction(p, type, buttonId, busy, said) {
   }
   result.className = 'test-result ok';
   result.textContent = said(reply.value);
+}
+
+/**
+ * Removes a provider account from the settings, its key with it (with sync and the keys box,
+ * on the other devices too): the first click asks, the second saves without it. Aliases made
+ * with it stay in the list.
+ * @param {ProviderInfo} p
+ */
+async function removeAccount(p) {
+  const button = byId(`${p.id}-remove`);
+  if (!button.dataset.confirm) {
+    button.dataset.confirm = '1';
+    button.textContent = i18n('optRemoveAccountConfirm');
+    return;
+  }
+  state.removing.add(p.id);
+  const saved = await save();
+  state.removing.delete(p.id);
+  const result = byId(`${p.id}-result`);
+  result.className = saved ? 'test-result ok' : 'test-result error';
+  result.textContent = saved ? i18n('optAccountRemoved') : byId('save-status').textContent;
 }
 
 /** Tests a provider account. @param {ProviderInfo} p */

@@ -3,7 +3,8 @@
 // page sets the account up, its "Bring in my aliases" button lists them and merges them into
 // the vault, the result line says how many came in, and the popup then offers the one made for
 // the page's site and lists the others, with the state the provider reports. A second press
-// brings in nothing new; a refused key is said in plain words.
+// brings in nothing new; a refused key is said in plain words; removing the account (and its
+// key) keeps the aliases it brought.
 //
 // The popup is opened as a tab with `?for=<url>` (the documented seam in extension/ui/popup.js).
 import assert from 'node:assert/strict';
@@ -69,7 +70,22 @@ for (const name of BROWSERS) {
       await o.click('#simplelogin-bringin');
       const refused = await waitFor(options, `${line}.classList.contains('error') && ${line}.textContent`);
       assert.match(refused, /^SimpleLogin refused the API key \(HTTP 401\)/);
+
+      // Remove the account (asked once more first): its key goes, the aliases it brought stay.
+      assert.equal(await options.eval(`document.getElementById('simplelogin-remove').hidden`), false);
+      await o.click('#simplelogin-remove');
+      assert.equal(await options.eval(text('#simplelogin-remove')), msg('optRemoveAccountConfirm'));
+      await o.click('#simplelogin-remove');
+      await waitFor(options, `${text('#simplelogin-result')} === ${js(msg('optAccountRemoved'))}`);
+      assert.equal(await options.eval(`document.getElementById('simplelogin-enabled').checked`), false);
+      assert.equal(await options.eval(`document.getElementById('simplelogin-key').placeholder`), msg('optKeyNone'));
+      assert.equal(await options.eval(`document.getElementById('simplelogin-remove').hidden`), true);
       await options.close();
+      const after = await browser.openExtensionPage(POPUP);
+      await ready(after);
+      await popupReady(after);
+      await waitFor(after, `document.querySelectorAll('#site-list li.alias, #all-list li.alias').length === 3`);
+      await after.close();
     });
   });
 }
