@@ -76,3 +76,15 @@ test('a refused key is said in plain words and nothing changes', async () => {
 test('a provider that cannot list says so', async () => {
   await assert.rejects(h['provider.bringIn']({ provider: 'duckduckgo' }), (/** @type {any} */ e) => e.name === 'Unsupported' && /list your aliases/.test(e.message));
 });
+
+test('a list longer than the core reads at once: what was read comes in, and the answer says the list was cut', async () => {
+  const view = await h['settings.get']({});
+  const providers = view.providers.map((/** @type {any} */ p) => (p.provider === 'simplelogin' ? { ...p, key: sl.key } : p));
+  await h['settings.set']({ settings: { ...view, providers } });
+  // 1,010 at the provider: 50 pages of 20 (the core's MAX_LIST_PAGES) hold 1,000 of them.
+  for (let id = 26; id <= 1010; id++) sl.aliases.set(id, { id, email: `word${id}@sl.test`, enabled: true, note: null, hostname: '' });
+  const mark = sl.requests.length;
+  assert.deepEqual(await h['provider.bringIn']({ provider: 'simplelogin' }), { added: 975, known: 25, skipped: 0, complete: false });
+  assert.equal(sl.since(mark).length, 50);
+  assert.equal((await h['alias.list']({})).records.length, 1000);
+});
