@@ -5,6 +5,7 @@
 // `storage.sync` between the two profiles, as the browser's sync engine would
 // (tests/e2e/sync.test.mjs does the same for the records).
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { BROWSERS, launchBrowser } from './lib/harness.mjs';
 import { js, msg, ready, sendFrom, text, ui, waitFor } from './lib/pages.mjs';
@@ -81,6 +82,7 @@ for (const name of BROWSERS) {
       // Ticked on A: A sends it (sealed); B takes it once B ticks too.
       await ui(browserA, a).click('#sync-keys');
       await waitFor(a, `document.getElementById('sync-keys')?.checked === true`);
+      await ui(browserA, a).shot('#sync-section', path.join(browserA.outDir, 'options-sync-keys.png'));
       await syncNow(a);
       const area = await a.eval('(globalThis.browser ?? globalThis.chrome).storage.sync.get(null)');
       assert.ok(!JSON.stringify(area).includes(KEY), 'the browser vendor never sees the key');
