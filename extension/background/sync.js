@@ -354,18 +354,25 @@ function strings(area) {
 /**
  * Merges the area into the local vault (one write: the vault and the state together) and
  * takes item `x` in. A wrong code or a newer format throws and changes nothing.
- * @param {string} state
+ *
+ * `joining`: the first pull on a device that joins. The area's records are taken as the other
+ * devices hold them, and the aliases this device already had (made here, or brought in from a
+ * provider, which knows no label or origin) only fill their gaps (the vault's import merge,
+ * which keeps everything): recorded first, with this moment's stamps, they would win over
+ * the others' labels and dates.
+ * @param {string} state @param {boolean} [joining]
  * @returns {Promise<{ changed: number, refused: number }>}
  */
-async function pull(state) {
+async function pull(state, joining = false) {
   const c = await syncCore();
   const area = strings(await storageSync.getAll());
   let changed = 0;
   let refused = 0;
   await syncAccess.replaceVault(async (doc) => {
-    const got = c.syncIncoming(state, doc ?? undefined, area, nowSecs());
+    const got = c.syncIncoming(state, joining ? undefined : doc ?? undefined, area, nowSecs());
     changed = got.changed;
     refused = got.refused.length;
+    if (joining && doc) return { doc: c.vaultApply(got.vault ?? undefined, { op: 'import', text: doc }), extra: { [SYNC_STATE_KEY]: got.state } };
     if (got.changed === 0) return null;
     return { doc: got.vault, extra: { [SYNC_STATE_KEY]: got.state } };
   });
@@ -493,7 +500,7 @@ export function turnOn({ code, replace = false }) {
       c.syncIncoming(state, (await syncAccess.vault()) ?? undefined, area, nowSecs());
     }
     await storageLocal.set({ [SYNC_STATE_KEY]: state, [SYNC_STATUS_KEY]: { on: true, writes: 0, error: null } });
-    await pull(state);
+    await pull(state, code !== undefined);
     lastPushAt = Date.now();
     try {
       await push((await readState()) ?? state);
