@@ -441,17 +441,55 @@ export async function readInbox(id, what, messageId, opts) {
 }
 
 /**
- * Checks a provider account: lists its aliases where the provider can.
- * @param {string} provider
+ * The aliases a provider account lists (every page, up to the core's `MAX_LIST_PAGES`;
+ * `complete: false` when that stopped it). `unsupported` says, in plain words, why a
+ * provider that cannot list is refused.
+ * @param {string} provider @param {string} unsupported
+ * @returns {Promise<{ aliases: { address: string }[], complete: boolean }>}
  */
-export async function testProvider(provider) {
+async function listAliases(provider, unsupported) {
   const c = await core();
   const s = await settings();
   const caps = capabilities(c, provider);
   if (!caps) throw fail('BadMessage', `unknown provider ${provider}`);
-  if (!caps.list) throw fail('Unsupported', 'This provider offers no way to check the key without creating an alias.');
-  const outcome = await runFlow(c.aliasFlowList(s, provider, nowSecs()));
+  if (!caps.list) throw fail('Unsupported', unsupported);
+  return runFlow(c.aliasFlowList(s, provider, nowSecs()));
+}
+
+/**
+ * Checks a provider account: lists its aliases where the provider can.
+ * @param {string} provider
+ */
+export async function testProvider(provider) {
+  const outcome = await listAliases(provider, 'This provider offers no way to check the key without creating an alias.');
   return { ok: true, aliases: outcome.aliases.length, complete: outcome.complete };
+}
+
+/**
+ * "Bring in my aliases": lists the account's aliases through the provider's API and merges
+ * them into the vault (the core's `bring-in`: a new address becomes a record with the
+ * provider's id and the site its note or field names; a known one keeps its label and note
+ * and takes the provider's state). Answers how many are `added`, how many were `known`
+ * already, how many the vault could not hold (`skipped`: not an address) and whether the
+ * list was `complete`.
+ * @param {string} provider
+ */
+export async function bringInAliases(provider) {
+  const outcome = await listAliases(provider, 'This provider offers no way to list your aliases.');
+  const addresses = (/** @type {string | null | undefined} */ doc) =>
+    new Set(/** @type {{ address: string }[]} */ (loaded().vaultRecords(doc ?? undefined)).map((r) => r.address.toLowerCase()));
+  const listed = new Set(outcome.aliases.map((a) => a.address.toLowerCase()));
+  const before = addresses(await vault());
+  // As the records the core's `bring-in` reads (its reader of records, not one more): `state`
+  // is the provider's on or off, `site` the provider's field as given.
+  const records = /** @type {{ address: string, provider: string, provider_id?: string | null, enabled: boolean, note?: string | null, site?: string | null }[]} */ (outcome.aliases).map((a) => ({
+    id: '', address: a.address, source: a.provider, provider_id: a.provider_id ?? null, site: a.site ?? null, note: a.note ?? null, created: 0, state: a.enabled ? 'active' : 'disabled',
+  }));
+  const after = addresses(await vaultStore.write({ op: 'bring-in', records, now: nowSecs() }));
+  await scheduleExpiry();
+  const known = [...listed].filter((a) => before.has(a)).length;
+  const added = [...listed].filter((a) => !before.has(a) && after.has(a)).length;
+  return { added, known, skipped: listed.size - known - added, complete: outcome.complete };
 }
 
 /** Handlers for the extension's own pages (popup, options). */
@@ -554,6 +592,8 @@ export const aliasPageHandlers = {
   /** @param {Record<string, unknown>} m */
   'provider.test': async (m) => testProvider(String(m.provider)),
   /** @param {Record<string, unknown>} m */
+  'provider.bringIn': async (m) => bringInAliases(String(m.provider)),
+  /** @param {Record<string, unknown>} m */
   'inbox.read': async (m) => {
     const what = m.what === 'message' || m.what === 'raw-source' ? m.what : 'messages';
     return readInbox(String(m.id), what, typeof m.messageId === 'string' ? m.messageId : undefined);
@@ -594,22 +634,34 @@ export const syncAccess = {
   /** The settings view (no keys, no secret). @returns {Promise<Record<string, any>>} */
   settingsView: async () => loaded().settingsView(await settings()),
   /**
-   * Takes alias sources another device chose: `fields` (settings view fields) and
-   * `providers` (by id: `enabled`, `base_url`, `domain`; never a key). A provider that needs a
-   * key this device does not have is left out (it cannot be set up without one); a provider
-   * set up only here stays, with its key. Throws, changing nothing, if the result is refused.
+   * Takes alias sources another device chose: `fields` (settings view fields), `providers`
+   * (by id: `enabled`, `base_url`, `domain`, and `key` only when the user let keys travel) and
+   * `removed` (provider accounts removed on another device, only when keys travel). A provider
+   * that needs a key this device does not have and did not get is left out (it cannot be set up
+   * without one); a provider set up only here stays, with its key. Throws, changing nothing,
+   * if the result is refused.
    * @param {Record<string, unknown>} fields @param {Record<string, Record<string, unknown>>} providers
+   * @param {string[]} [removed]
    */
-  async applySources(fields, providers) {
+  async applySources(fields, providers, removed = []) {
     const c = await core();
     const view = /** @type {Record<string, any>} */ (c.settingsView(await settings()));
-    const list = /** @type {Record<string, any>[]} */ ([...view.providers]);
+    const list = /** @type {Record<string, any>[]} */ (view.providers.filter((/** @type {{ provider: string }} */ q) => !removed.includes(q.provider)));
     for (const [id, p] of Object.entries(providers)) {
       const i = list.findIndex((q) => q.provider === id);
       if (i >= 0) list[i] = { ...list[i], ...p };
-      else if (!capabilities(c, id)?.needs_key) list.push({ provider: id, ...p });
+      else if (!capabilities(c, id)?.needs_key || (typeof p.key === 'string' && p.key)) list.push({ provider: id, ...p });
     }
     await settingsStore.write({ kind: 'update', patch: { ...view, ...fields, providers: list } });
+  },
+  /**
+   * The provider accounts' API keys by provider id (sync sends them only when the user ticked
+   * the box for it). Never offered to pages.
+   * @returns {Promise<Record<string, string>>}
+   */
+  async providerKeys() {
+    const s = /** @type {{ providers?: { provider: string, key?: unknown }[] }} */ (JSON.parse(await settings()));
+    return Object.fromEntries((s.providers ?? []).filter((p) => typeof p.key === 'string' && p.key).map((p) => [p.provider, String(p.key)]));
   },
   /** @returns {Promise<Record<string, any>>} temporary inbox credentials by record id */
   inboxes: () => inboxStore.read(),

@@ -78,7 +78,13 @@ const sealedSize = (/** @type {number} */ plainBytes) => EXTRA_KEY.length + 4 + 
 export const CLAIM_RECHECK_SECS = 15 * 60;
 /** `storage.local` key of the alias sources as last agreed with the other devices (`AgreedField`s). */
 export const SYNC_SOURCES_KEY = 'sync.sources';
-/** The settings that travel as "the alias sources the user chose" (never keys or the secret's value). */
+/**
+ * `storage.local` key of this device's choice that provider API keys travel (off unless the
+ * user ticks the box): a device with it on sends its keys with the alias sources, takes the
+ * keys other devices sent, and removes a provider account another device removed.
+ */
+export const SYNC_KEYS_KEY = 'sync.keys';
+/** The settings that travel as "the alias sources the user chose" (keys only with `SYNC_KEYS_KEY`; never the secret's value). */
 const SOURCE_FIELDS = ['default_generator', 'default_lifetime', 'style', 'catch_all_domain', 'own_address', 'subdomain', 'site_in_tag'];
 /** The key of the item beside the records (the core's `seal::EXTRA_KEY`). */
 const EXTRA_KEY = 'x';
@@ -183,18 +189,37 @@ function liveByAddress(vault) {
   return new Map(records.filter((r) => r.state !== 'expired').map((r) => [r.address.toLowerCase(), r]));
 }
 
+/** Whether the user let provider API keys travel from and to this device. */
+async function keysTravel() {
+  return (await storageLocal.get(SYNC_KEYS_KEY))[SYNC_KEYS_KEY] === true;
+}
+
+/** Whether a `provider:<id>` field's JSON text carries an API key. @param {string} text */
+function hasKey(text) {
+  try {
+    const p = JSON.parse(text);
+    return Boolean(p && typeof p === 'object' && typeof p.key === 'string' && p.key);
+  } catch {
+    return false;
+  }
+}
+
 /**
  * This device's alias sources, field by field, each as JSON text: `SOURCE_FIELDS`, and
- * `provider:<id>` for each provider account (`enabled`, `base_url`, `domain`; never its key).
+ * `provider:<id>` for each provider account (`enabled`, `base_url`, `domain`; its `key` only
+ * when `keys`).
+ * @param {boolean} keys
  * @returns {Promise<Record<string, string>>}
  */
-async function localSources() {
+async function localSources(keys) {
   const view = await syncAccess.settingsView();
+  const secrets = keys ? await syncAccess.providerKeys() : {};
   /** @type {Record<string, string>} */
   const out = {};
   for (const f of SOURCE_FIELDS) out[f] = JSON.stringify(view[f] ?? null);
   for (const p of /** @type {Record<string, any>[]} */ (view.providers)) {
-    out[`provider:${p.provider}`] = JSON.stringify({ enabled: p.enabled, base_url: p.base_url ?? null, domain: p.domain ?? null });
+    const key = secrets[p.provider];
+    out[`provider:${p.provider}`] = JSON.stringify({ enabled: p.enabled, base_url: p.base_url ?? null, domain: p.domain ?? null, ...(key ? { key } : {}) });
   }
   return out;
 }
@@ -210,7 +235,8 @@ async function localSources() {
  * @returns {Promise<Sources>}
  */
 async function agreeSources(area) {
-  const local = await localSources();
+  const keys = await keysTravel();
+  const local = await localSources(keys);
   const stored = /** @type {Record<string, AgreedField>} */ ((await storageLocal.get(SYNC_SOURCES_KEY))[SYNC_SOURCES_KEY] ?? {});
   const now = Date.now();
   /** @type {Record<string, AgreedField>} */
@@ -219,6 +245,8 @@ async function agreeSources(area) {
   const fields = {};
   /** @type {Record<string, Record<string, unknown>>} */
   const providers = {};
+  /** Provider accounts removed on another device (applied here only when keys travel). */
+  const removed = [];
   const names = new Set([...Object.keys(local), ...Object.keys(stored), ...Object.keys(area ?? {})]);
   for (const f of names) {
     const mine = local[f] ?? 'null';
@@ -227,23 +255,33 @@ async function agreeSources(area) {
     if (st && mine !== st.seen) {
       // Later than anything seen for the field, even if this device's clock is behind.
       next[f] = { v: mine, at: Math.max(now, st.at + 1, (typeof ar?.at === 'number' ? ar.at : 0) + 1), seen: mine };
-    } else if (ar && typeof ar.v === 'string' && typeof ar.at === 'number' && (!st || ar.at > st.at || (ar.at === st.at && ar.v > st.v))) {
+    } else if (ar && typeof ar.v === 'string' && typeof ar.at === 'number' && (!st || ar.at > st.at || (ar.at === st.at && ar.v > st.v) || (keys && hasKey(ar.v) && !hasKey(mine)))) {
+      // (The last case: a key agreed on before the box was ticked here is taken now.)
       next[f] = { v: ar.v, at: ar.at, seen: mine };
+      const provider = f.startsWith('provider:') ? f.slice('provider:'.length) : null;
       if (ar.v !== mine && ar.v !== 'null') {
-        if (f.startsWith('provider:')) providers[f.slice('provider:'.length)] = JSON.parse(ar.v);
-        else if (SOURCE_FIELDS.includes(f)) fields[f] = JSON.parse(ar.v);
+        if (provider) {
+          const p = JSON.parse(ar.v);
+          // Keys are taken only where the user let them travel.
+          if (!keys) delete p.key;
+          providers[provider] = p;
+        } else if (SOURCE_FIELDS.includes(f)) fields[f] = JSON.parse(ar.v);
+      } else if (ar.v === 'null' && provider && keys && mine !== 'null' && st && st.v !== 'null') {
+        // A tombstone: the account was removed on another device after this one agreed on
+        // it. (Without an earlier agreement, on joining, the account set up here stays.)
+        removed.push(provider);
       }
     } else {
       next[f] = st ?? { v: mine, at: now, seen: mine };
     }
   }
-  if (Object.keys(fields).length > 0 || Object.keys(providers).length > 0) {
+  if (Object.keys(fields).length > 0 || Object.keys(providers).length > 0 || removed.length > 0) {
     try {
-      await syncAccess.applySources(fields, providers);
+      await syncAccess.applySources(fields, providers, removed);
     } catch {
       // Refused here (a value this build does not take): this device keeps its own.
     }
-    const after = await localSources();
+    const after = await localSources(keys);
     for (const f of Object.keys(next)) next[f].seen = after[f] ?? 'null';
   }
   if (JSON.stringify(next) !== JSON.stringify(stored)) await storageLocal.set({ [SYNC_SOURCES_KEY]: next });
@@ -316,18 +354,25 @@ function strings(area) {
 /**
  * Merges the area into the local vault (one write: the vault and the state together) and
  * takes item `x` in. A wrong code or a newer format throws and changes nothing.
- * @param {string} state
+ *
+ * `joining`: the first pull on a device that joins. The area's records are taken as the other
+ * devices hold them, and the aliases this device already had (made here, or brought in from a
+ * provider, which knows no label or origin) only fill their gaps (the vault's import merge,
+ * which keeps everything): recorded first, with this moment's stamps, they would win over
+ * the others' labels and dates.
+ * @param {string} state @param {boolean} [joining]
  * @returns {Promise<{ changed: number, refused: number }>}
  */
-async function pull(state) {
+async function pull(state, joining = false) {
   const c = await syncCore();
   const area = strings(await storageSync.getAll());
   let changed = 0;
   let refused = 0;
   await syncAccess.replaceVault(async (doc) => {
-    const got = c.syncIncoming(state, doc ?? undefined, area, nowSecs());
+    const got = c.syncIncoming(state, joining ? undefined : doc ?? undefined, area, nowSecs());
     changed = got.changed;
     refused = got.refused.length;
+    if (joining && doc) return { doc: c.vaultApply(got.vault ?? undefined, { op: 'import', text: doc }), extra: { [SYNC_STATE_KEY]: got.state } };
     if (got.changed === 0) return null;
     return { doc: got.vault, extra: { [SYNC_STATE_KEY]: got.state } };
   });
@@ -455,7 +500,7 @@ export function turnOn({ code, replace = false }) {
       c.syncIncoming(state, (await syncAccess.vault()) ?? undefined, area, nowSecs());
     }
     await storageLocal.set({ [SYNC_STATE_KEY]: state, [SYNC_STATUS_KEY]: { on: true, writes: 0, error: null } });
-    await pull(state);
+    await pull(state, code !== undefined);
     lastPushAt = Date.now();
     try {
       await push((await readState()) ?? state);
@@ -478,7 +523,7 @@ export function turnOff() {
   return queued(async () => {
     if (pushTimer) clearTimeout(pushTimer);
     pushTimer = null;
-    await storageLocal.set({ [SYNC_STATE_KEY]: null, [SYNC_SOURCES_KEY]: null, [SYNC_STATUS_KEY]: { on: false } });
+    await storageLocal.set({ [SYNC_STATE_KEY]: null, [SYNC_SOURCES_KEY]: null, [SYNC_KEYS_KEY]: null, [SYNC_STATUS_KEY]: { on: false } });
     return { on: false };
   });
 }
@@ -494,6 +539,7 @@ export async function syncStatus() {
   return {
     ...status,
     on: true,
+    keys: await keysTravel(),
     code: c.syncCode(state),
     quota: SYNC_QUOTA_BYTES,
     nearlyFull: bytes >= SYNC_QUOTA_BYTES * NEARLY_FULL_SHARE || status.error?.name === 'SyncFull' || status.error?.name === 'SyncStorageFull',
@@ -557,6 +603,16 @@ export const syncPageHandlers = {
     return turnOn({ code: typeof m.code === 'string' ? m.code : undefined, replace: m.replace === true });
   },
   'sync.off': async () => turnOff(),
+  /**
+   * Ticks or unticks "provider API keys travel" on this device; the next push sends (or
+   * stops sending) them.
+   * @param {Record<string, unknown>} m
+   */
+  'sync.keys': async (m) => {
+    if (typeof m.on !== 'boolean') throw fail('BadMessage', 'sync.keys takes "on": true or false');
+    await queued(() => storageLocal.set({ [SYNC_KEYS_KEY]: m.on }));
+    return pushNow().then(async () => syncStatus());
+  },
   /** Pull, then push, now (the options page's "Sync now"). */
   'sync.now': async () => {
     await pullNow();

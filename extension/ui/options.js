@@ -33,6 +33,8 @@ const state = {
   providers: /** @type {ProviderInfo[]} */ ([]),
   /** Whether the form holds edits that are not saved. */
   dirty: false,
+  /** Provider accounts the next save leaves out ("Remove this account"). @type {Set<string>} */
+  removing: new Set(),
 };
 
 /** @template {HTMLElement} T @param {string} id @returns {T} */
@@ -84,6 +86,12 @@ function providerCard(p) {
   const test = c.list
     ? h('button', { type: 'button', id: `${id}-test`, text: i18n('optTest'), on: { click: () => { testProvider(p); } } })
     : h('p', { className: 'help', text: i18n('optTestUnsupported', p.name) });
+  // A new device (or one that never synced) gets the account's aliases back.
+  const bringIn = c.list
+    ? h('button', { type: 'button', id: `${id}-bringin`, text: i18n('optBringIn'), on: { click: () => { bringInAliases(p); } } })
+    : null;
+  // Shown for a configured account; the first click asks, the second removes (with its key).
+  const remove = h('button', { type: 'button', id: `${id}-remove`, hidden: true, text: i18n('optRemoveAccount'), on: { click: () => { removeAccount(p); } } });
   return h('article', { className: 'card', id: `provider-${id}`, attrs: { 'aria-labelledby': `${id}-name` } }, [
     h('h3', { id: `${id}-name`, text: p.name }),
     h('p', { className: 'help', text: capabilityLine(p) }),
@@ -94,7 +102,7 @@ function providerCard(p) {
     key ? h('div', { className: 'field' }, [h('label', { htmlFor: key.id, text: i18n('optApiKey') }), key]) : null,
     domain ? h('div', { className: 'field' }, [h('label', { htmlFor: domain.id, text: i18n('optDomain') }), domain]) : null,
     error,
-    h('div', { className: 'inline' }, [test, result]),
+    h('div', { className: 'inline' }, [test, bringIn, remove, result]),
   ]);
 }
 
@@ -132,6 +140,10 @@ function fill(v) {
     }
     const domain = document.getElementById(`${p.id}-domain`);
     if (domain instanceof HTMLInputElement) domain.value = pv?.domain ?? '';
+    const remove = byId(`${p.id}-remove`);
+    remove.hidden = !pv || p.id === TEMPORARY_INBOX;
+    remove.textContent = i18n('optRemoveAccount');
+    delete remove.dataset.confirm;
   }
   state.dirty = false;
 }
@@ -221,6 +233,7 @@ function collect() {
     const domainInput = document.getElementById(`${p.id}-domain`);
     const domain = domainInput instanceof HTMLInputElement ? domainInput.value.trim() || null : old?.domain ?? null;
     if (!old && !enabled && !baseUrl && !key && !domain) continue; // never configured: leave it out
+    if (state.removing.has(p.id)) continue;
     /** @type {ProviderView} */
     const entry = { ...(old ?? {}), provider: p.id, enabled, base_url: baseUrl, domain };
     if (key) entry.key = key;
@@ -300,24 +313,66 @@ function save() {
   })();
 }
 
-/** Tests a provider account, saving first what the form holds. @param {ProviderInfo} p */
-async function testProvider(p) {
+/**
+ * Runs one of a provider account's buttons (`type`: `provider.test`, `provider.bringIn`),
+ * saving first what the form holds; the account's result line says `busy` meanwhile, then
+ * what `said` makes of the answer, or the error in plain words.
+ * @param {ProviderInfo} p @param {string} type @param {string} buttonId @param {string} busy
+ * @param {(value: any) => string} said
+ */
+async function accountAction(p, type, buttonId, busy, said) {
   const result = byId(`${p.id}-result`);
-  const button = /** @type {HTMLButtonElement} */ (byId(`${p.id}-test`));
+  const button = /** @type {HTMLButtonElement} */ (byId(buttonId));
   if (state.dirty && !(await save())) return;
   result.className = 'test-result';
-  result.textContent = i18n('optTesting');
+  result.textContent = i18n(busy);
   button.disabled = true;
-  const reply = await send({ type: 'provider.test', provider: p.id });
+  const reply = await send({ type, provider: p.id });
   button.disabled = false;
   if (!reply.ok) {
     result.className = 'test-result error';
     result.textContent = errorText(reply.error);
     return;
   }
-  const { aliases, complete } = /** @type {{ aliases: number, complete: boolean }} */ (reply.value);
   result.className = 'test-result ok';
-  result.textContent = i18n(complete ? 'optTestOk' : 'optTestOkMore', String(aliases));
+  result.textContent = said(reply.value);
+}
+
+/**
+ * Removes a provider account from the settings, its key with it (with sync and the keys box,
+ * on the other devices too): the first click asks, the second saves without it. Aliases made
+ * with it stay in the list.
+ * @param {ProviderInfo} p
+ */
+async function removeAccount(p) {
+  const button = byId(`${p.id}-remove`);
+  if (!button.dataset.confirm) {
+    button.dataset.confirm = '1';
+    button.textContent = i18n('optRemoveAccountConfirm');
+    return;
+  }
+  state.removing.add(p.id);
+  const saved = await save();
+  state.removing.delete(p.id);
+  const result = byId(`${p.id}-result`);
+  result.className = saved ? 'test-result ok' : 'test-result error';
+  result.textContent = saved ? i18n('optAccountRemoved') : byId('save-status').textContent;
+}
+
+/** Tests a provider account. @param {ProviderInfo} p */
+function testProvider(p) {
+  return accountAction(p, 'provider.test', `${p.id}-test`, 'optTesting', (/** @type {{ aliases: number, complete: boolean }} */ v) =>
+    i18n(v.complete ? 'optTestOk' : 'optTestOkMore', String(v.aliases)));
+}
+
+/** Brings the account's aliases into the list ("Brought in N aliases, M were already here"). @param {ProviderInfo} p */
+function bringInAliases(p) {
+  return accountAction(p, 'provider.bringIn', `${p.id}-bringin`, 'optBringingIn', (/** @type {{ added: number, known: number, skipped: number, complete: boolean }} */ v) =>
+    [
+      i18n('optBroughtIn', [String(v.added), String(v.known)]),
+      v.skipped > 0 ? i18n('optBroughtInSkipped', String(v.skipped)) : '',
+      v.complete ? '' : i18n('optBroughtInMore'),
+    ].filter(Boolean).join(' '));
 }
 
 // ------------------------------------------------------------------ vault

@@ -3,7 +3,8 @@
  * "Sync across your devices" (issue #25), a section of its own on the options page and the
  * welcome page (`<section id="sync-section" data-page="options|welcome">`): off until the user
  * turns it on; then the sync code in groups of four and as a QR code, the last result, how
- * much of the browser's sync space is used, "Sync now" and the off switch. Joining takes a
+ * much of the browser's sync space is used, whether provider API keys travel (a box of its own,
+ * off by default, `sync.keys`), "Sync now" and the off switch. Joining takes a
  * typed code. Every change goes through the background (`sync.on`, `sync.off`, `sync.now`,
  * `sync.status`, background/sync.js); the privacy note says in plain words what the browser
  * vendor sees.
@@ -13,7 +14,7 @@ import { errorText, formatDate, h } from './components.js';
 import { qrSvg } from './qr.js';
 
 /**
- * @typedef {{ available?: boolean, on: boolean, code: string | null, quota: number, bytes?: number, at?: number,
+ * @typedef {{ available?: boolean, on: boolean, keys?: boolean, code: string | null, quota: number, bytes?: number, at?: number,
  *   nearlyFull?: boolean, error?: { name: string, message: string, variant?: string } | null }} Status
  */
 
@@ -98,6 +99,15 @@ async function render(section, error = null) {
     privacy,
     h('p', { className: 'help', id: 'sync-last', text: s.at ? i18n('syncLastAt', [formatDate(Math.floor(s.at / 1000)), String(used)]) : '' }),
     s.nearlyFull ? h('p', { className: 'error', id: 'sync-nearly-full', role: 'status', text: i18n('syncNearlyFull') }) : null,
+    // Off by default: the keys travel only when the user says so, on this device.
+    h('div', { className: 'field check' }, [
+      h('input', {
+        type: 'checkbox', id: 'sync-keys', checked: s.keys === true, attrs: { 'aria-describedby': 'sync-keys-help' },
+        on: { change: (/** @type {Event} */ e) => void act({ type: 'sync.keys', on: /** @type {HTMLInputElement} */ (e.target).checked }) },
+      }),
+      h('label', { htmlFor: 'sync-keys', text: i18n('syncKeys') }),
+    ]),
+    h('p', { className: 'help', id: 'sync-keys-help', text: i18n('syncKeysHelp') }),
     errorBox,
     h('div', { className: 'inline' }, [
       h('button', { type: 'button', id: 'sync-now', text: i18n('syncNow'), on: { click: () => void act({ type: 'sync.now' }) } }),

@@ -59,6 +59,13 @@ pub enum VaultOp {
         /// The file's text.
         text: String,
     },
+    /// Bring in a provider account's listed aliases ([`Vault::bring_in`]).
+    BringIn {
+        /// The list flow's aliases, as records.
+        records: Vec<AliasRecord>,
+        /// Unix seconds: the new records' `created`.
+        now: u64,
+    },
 }
 
 /// The operation names, as `Serialize` writes them.
@@ -70,6 +77,7 @@ const VAULT_OPS: &[&str] = &[
     "remove",
     "apply-expiry",
     "import",
+    "bring-in",
 ];
 
 /// Reads the internally tagged form through one flat record of every operation's fields, then
@@ -90,6 +98,7 @@ impl<'de> Deserialize<'de> for VaultOp {
             note: Option<String>,
             now: Option<u64>,
             text: Option<String>,
+            records: Option<Vec<AliasRecord>>,
         }
         let f = Flat::deserialize(d)?;
         fn need<T, E: Error>(v: Option<T>, field: &'static str) -> Result<T, E> {
@@ -120,6 +129,10 @@ impl<'de> Deserialize<'de> for VaultOp {
             "import" => VaultOp::Import {
                 text: need(f.text, "text")?,
             },
+            "bring-in" => VaultOp::BringIn {
+                records: need(f.records, "records")?,
+                now: need(f.now, "now")?,
+            },
             other => return Err(D::Error::unknown_variant(other, VAULT_OPS)),
         })
     }
@@ -148,6 +161,7 @@ pub fn apply_op(vault_json: Option<&str>, op: &VaultOp) -> Result<String, AliasE
             vault.apply_expiry(*now);
         }
         VaultOp::Import { text } => vault = vault.import(text)?,
+        VaultOp::BringIn { records, now } => vault.bring_in(records, *now)?,
     }
     Ok(vault.to_json())
 }
@@ -551,6 +565,21 @@ mod tests {
             VaultOp::Remove { id: "a".into() },
             VaultOp::ApplyExpiry { now: 5 },
             VaultOp::Import { text: "t".into() },
+            VaultOp::BringIn {
+                records: vec![AliasRecord {
+                    provider_id: Some("4".into()),
+                    state: AliasState::Disabled,
+                    ..AliasRecord::new(
+                        "x@sl.test",
+                        Source::Provider(Provider::SimpleLogin),
+                        Some("shop.example"),
+                        0,
+                        Lifetime::Never,
+                    )
+                    .unwrap()
+                }],
+                now: 9,
+            },
         ];
         for op in ops {
             let text = serde_json::to_string(&op).unwrap();
@@ -563,6 +592,7 @@ mod tests {
         for (text, says) in [
             (r#"{"op":"set-state","id":"a"}"#, "missing field `state`"),
             (r#"{"op":"add"}"#, "missing field `record`"),
+            (r#"{"op":"bring-in","now":1}"#, "missing field `records`"),
             (r#"{"op":"frobnicate"}"#, "unknown variant `frobnicate`"),
             (r#"{"id":"a"}"#, "missing field `op`"),
             (r#"{"op":"remove","id":7}"#, "invalid type"),

@@ -51,7 +51,7 @@ test('a content script gets the content-script group only', async () => {
   const pageOnly = ['alias.list', 'alias.create', 'alias.delete', 'vault.export', 'vault.import', 'settings.get', 'settings.set',
     'trust.addRoots', 'trust.removeRoot', 'trust.roots', 'webmail.tabVerdict', 'webmail.tabDetected', 'webmail.enableSite',
     'webmail.setPersonalMark', 'webmail.personalMark', 'smime.checkFile', 'inbox.read', 'core.info',
-    'sync.status', 'sync.on', 'sync.off', 'sync.now'];
+    'sync.status', 'sync.on', 'sync.off', 'sync.now', 'sync.keys', 'provider.test', 'provider.bringIn'];
   for (const type of pageOnly) {
     const r = await route({ type, tabId: 1 }, content(2));
     assert.equal(r.ok === false && r.error.name, 'UnknownMessage', type);

@@ -27,9 +27,10 @@ const devices = [];
  * A device: a copy of the extension (so that its modules are its own), its fake browser, and
  * `ask(type, fields)`, which sends a message as the options page does and throws the reply's
  * error.
- * @param {string} name @param {ConstructorParameters<typeof FakeSyncArea>[0]} [limits] @param {{ pkg?: string }} [opts] which core (a folder below the repository)
+ * @param {string} name @param {ConstructorParameters<typeof FakeSyncArea>[0]} [limits]
+ * @param {{ pkg?: string, via?: FakeSyncCloud }} [opts] which core (a folder below the repository), which vendor service
  */
-async function device(name, limits, { pkg = 'target/pkg-sync' } = {}) {
+async function device(name, limits, { pkg = 'target/pkg-sync', via = cloud } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `impalemail-sync-${name}-`));
   fs.cpSync(path.join(ROOT, 'extension'), path.join(dir, 'extension'), { recursive: true, dereference: true });
   const root = path.join(dir, 'extension');
@@ -58,7 +59,7 @@ async function device(name, limits, { pkg = 'target/pkg-sync' } = {}) {
     /** The vendor's sync service carries this device's items up and everyone's down; then the device syncs. */
     carry: async () => {
       await ask('sync.now'); // what is still waiting for the debounce goes now
-      cloud.carry(fake.sync);
+      via.carry(fake.sync);
       await new Promise((r) => setTimeout(r, 5)); // the onChanged events
       return ask('sync.now');
     },
@@ -71,10 +72,10 @@ async function device(name, limits, { pkg = 'target/pkg-sync' } = {}) {
 /**
  * The vendor's service keeps carrying until no device has anything new to write (each device
  * pushes again what an item written over by another device lacked). Returns the rounds.
- * @param {Awaited<ReturnType<typeof device>>[]} among
+ * @param {Awaited<ReturnType<typeof device>>[]} among @param {FakeSyncCloud} [via] their vendor service
  */
-async function settle(among = [A, B]) {
-  const activity = () => among.reduce((n, d) => n + d.sync.writes, cloud.changes);
+async function settle(among = [A, B], via = cloud) {
+  const activity = () => among.reduce((n, d) => n + d.sync.writes, via.changes);
   for (let round = 1; round <= 6; round++) {
     const before = activity();
     for (const d of among) await d.carry();
@@ -168,6 +169,57 @@ test('the chosen alias sources travel (never a key); the last change wins', asyn
   await settle();
   assert.deepEqual((await A.ask('settings.get')).default_lifetime, { kind: 'one-day' });
   assert.equal((await A.ask('settings.get')).own_address, 'me@home.example');
+});
+
+/** The API key a device stores for `provider` (its settings document: the pages never see keys). @param {Awaited<ReturnType<typeof device>>} d @param {string} provider */
+const storedKey = (d, provider) => JSON.parse(/** @type {string} */ (d.local.get('settings'))).providers.find((/** @type {any} */ p) => p.provider === provider)?.key;
+/** Whether `provider` is set up on a device. @param {Awaited<ReturnType<typeof device>>} d @param {string} provider */
+const hasProvider = async (d, provider) => (await d.ask('settings.get')).providers.some((/** @type {any} */ p) => p.provider === provider);
+
+test('provider API keys travel only with the box ticked, on both devices; a removed account is removed on the others', async () => {
+  assert.equal((await A.ask('sync.status')).keys, false, 'off by default');
+  // Ticked on B only: B sends its key, A (not ticked) takes none.
+  assert.equal((await B.ask('sync.keys', { on: true })).keys, true);
+  await settle();
+  assert.equal(await hasProvider(A, 'simplelogin'), false, 'not ticked on A: no key taken');
+  // Ticked on A too: the account is set up on A with B's key.
+  await A.ask('sync.keys', { on: true });
+  await settle();
+  assert.equal(storedKey(A, 'simplelogin'), 'sl-key-on-b');
+  assert.equal((await A.ask('settings.get')).providers.find((/** @type {any} */ p) => p.provider === 'simplelogin').has_key, true);
+  for (const value of cloud.items.values()) assert.ok(!String(value).includes('sl-key-on-b'), 'sealed: the vendor never sees a key');
+  // A key changed on A reaches B.
+  const viewA = await A.ask('settings.get');
+  await A.ask('settings.set', { settings: { ...viewA, providers: viewA.providers.map((/** @type {any} */ p) => (p.provider === 'simplelogin' ? { ...p, key: 'sl-key-new' } : p)) } });
+  await settle();
+  assert.equal(storedKey(B, 'simplelogin'), 'sl-key-new');
+
+  // Removed on A: removed on B (a tombstone), and it stays removed.
+  const v = await A.ask('settings.get');
+  await A.ask('settings.set', { settings: { ...v, providers: v.providers.filter((/** @type {any} */ p) => p.provider !== 'simplelogin') } });
+  await settle();
+  assert.equal(await hasProvider(B, 'simplelogin'), false);
+  assert.equal(await hasProvider(A, 'simplelogin'), false);
+
+  // Without the box on B, a removal on A leaves B's account (and its key) alone.
+  const withKey = async (/** @type {Awaited<ReturnType<typeof device>>} */ d) => {
+    const w = await d.ask('settings.get');
+    await d.ask('settings.set', { settings: { ...w, providers: [...w.providers, { provider: 'addy', enabled: true, key: 'addy-key' }] } });
+  };
+  await withKey(A);
+  await settle();
+  assert.equal(storedKey(B, 'addy'), 'addy-key');
+  await B.ask('sync.keys', { on: false });
+  const w = await A.ask('settings.get');
+  await A.ask('settings.set', { settings: { ...w, providers: w.providers.filter((/** @type {any} */ p) => p.provider !== 'addy') } });
+  await settle();
+  assert.equal(await hasProvider(A, 'addy'), false);
+  assert.equal(storedKey(B, 'addy'), 'addy-key', 'not ticked on B: B keeps its account');
+  // Unticked on A as well: the keys leave what A writes; nobody loses theirs.
+  await A.ask('sync.keys', { on: false });
+  await settle();
+  assert.equal(storedKey(B, 'addy'), 'addy-key');
+  assert.equal((await A.ask('sync.status')).keys, false);
 });
 
 test('a disable on B reaches A; a delete is a tombstone; concurrent edits converge', async () => {
@@ -332,6 +384,31 @@ test('turning sync off on one device: its aliases stay, the synced items stay fo
   await B.ask('sync.now');
   assert.equal(B.sync.writes, writes, 'nothing is written once off');
   assert.equal((await B.ask('sync.status')).on, false);
+});
+
+test('a device that had the aliases already (brought in from a provider) joins: what the others hold wins, its own fills only the gaps', async () => {
+  // Apart from the other tests: a vendor service of their own.
+  const other = new FakeSyncCloud();
+  const E = await device('e', undefined, { via: other });
+  const F = await device('f', undefined, { via: other });
+  await useCatchAll(E, 'mine.example');
+  const made = await E.ask('alias.create', { url: 'https://club.example/join', source: 'catch-all' });
+  await E.ask('alias.label', { id: made.id, label: 'club' });
+  const { code } = await E.ask('sync.on');
+  await E.carry();
+  // F has the same address with less (as "Bring in my aliases" makes it: no label, no origin,
+  // created now), and a note E lacks.
+  const csv = 'id,address,source,provider_id,site,origin,created,expires,state,label,note\r\n'
+    + `${made.id},${made.address},catch-all,,club.example,,${made.created + 500},,active,,from the provider\r\n`;
+  await useCatchAll(F, 'mine.example');
+  await F.ask('vault.import', { text: csv });
+  other.carry(F.sync);
+  await F.ask('sync.on', { code });
+  await settle([E, F], other);
+  for (const d of [E, F]) {
+    const r = (await d.records()).find((x) => x.address === made.address);
+    assert.deepEqual([r.label, r.origin, r.created, r.note], ['club', made.origin, made.created, 'from the provider'], d.name);
+  }
 });
 
 test('the shipped build, whose core has no sync exports yet: the status says so, turning on is refused in plain words, nothing is written', async () => {
