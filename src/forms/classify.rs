@@ -234,7 +234,7 @@ impl FormScore {
     }
 
     /// The winning type and a confidence from the margin to the runner-up.
-    fn decide(&self) -> (FormType, f32) {
+    fn decide(&self) -> (FormType, f64) {
         let mut best = FormType::Other;
         let mut best_score = i32::MIN;
         for t in TIE_ORDER {
@@ -255,7 +255,7 @@ impl FormScore {
             .unwrap_or(0)
             .max(0);
         let margin = (best_score - second).clamp(0, FORM_FULL_MARGIN);
-        (best, 0.5 + 0.5 * margin as f32 / FORM_FULL_MARGIN as f32)
+        (best, 0.5 + 0.5 * margin as f64 / FORM_FULL_MARGIN as f64)
     }
 }
 
@@ -469,7 +469,7 @@ pub(super) fn classify(batch: &Batch) -> Result<Classification, FormsError> {
     };
 
     let mut form_results = Vec::with_capacity(batch.forms.len());
-    let mut form_of_field: Vec<(FormType, f32, usize)> =
+    let mut form_of_field: Vec<(FormType, f64, usize)> =
         vec![(FormType::Other, 0.5, usize::MAX); batch.fields.len()];
     let mut form_rules: Vec<Vec<String>> = Vec::new();
     for (fi, form) in batch.forms.iter().enumerate() {
@@ -501,7 +501,7 @@ pub(super) fn classify(batch: &Batch) -> Result<Classification, FormsError> {
     }
 
     // Field types.
-    let mut types: Vec<(FieldType, f32)> = Vec::with_capacity(batch.fields.len());
+    let mut types: Vec<(FieldType, f64)> = Vec::with_capacity(batch.fields.len());
     for (i, f) in batch.fields.iter().enumerate() {
         let s = &scores[i];
         let (form_type, form_conf, fi) = form_of_field[i];
@@ -518,7 +518,7 @@ pub(super) fn classify(batch: &Batch) -> Result<Classification, FormsError> {
             && form_rules[fi].iter().any(|r| {
                 r.starts_with("heading.other_person") || r.starts_with("submit.other_person")
             });
-        let email_conf = (s.cue(Cue::Email) as f32 / EMAIL_FULL_SCORE as f32).min(1.0) * form_conf;
+        let email_conf = (s.cue(Cue::Email) as f64 / EMAIL_FULL_SCORE as f64).min(1.0) * form_conf;
         let t = if s.is_email() {
             if (s.has(Cue::OtherPerson) || form_other_person) && !s.has(Cue::Own) {
                 (FieldType::EmailOtherPerson, email_conf)

@@ -161,7 +161,7 @@ pub struct FieldResult {
     /// What the field is for.
     pub field_type: FieldType,
     /// How sure the classifier is, 0.0 to 1.0 (a heuristic, not a probability).
-    pub confidence: f32,
+    pub confidence: f64,
     /// Show the alias button on this field.
     pub button: bool,
     /// Offer only the alias already used on this site (login, reset).
@@ -181,7 +181,7 @@ pub struct FormResult {
     /// What the form is for.
     pub form_type: FormType,
     /// How sure the classifier is, 0.0 to 1.0.
-    pub confidence: f32,
+    pub confidence: f64,
     /// Ids of the rules that matched, with their weights (`"btn.signup:+4"`).
     pub rules: Vec<String>,
 }

@@ -457,7 +457,7 @@ if sizes.get("wasm_shipped_bytes"):
     if sizes.get("wasm_shipped_has_name_or_producers_section"):
         print("  NOTE: the shipped wasm still has a name/producers section: it did not go through build.sh's wasm-opt step")
     if "wasm_O3_bytes" in sizes:
-        print(f"  from the cargo artifact: wasm-opt -O3 + strip {kb(sizes['wasm_O3_bytes'])} ({kb(sizes['wasm_O3_gzip9_bytes'])} gz), "
+        print(f"  from the cargo artifact: wasm-opt -O3 -fimfs 0 --converge + strip {kb(sizes['wasm_O3_bytes'])} ({kb(sizes['wasm_O3_gzip9_bytes'])} gz), "
               f"-Oz + strip {kb(sizes['wasm_Oz_bytes'])} ({kb(sizes['wasm_Oz_gzip9_bytes'])} gz)")
     secs_ = ", ".join(f"{s['section']} {kb(s['bytes'])} ({kb(s['gzip9'])} gz)" for s in sizes["wasm_sections"][:4])
     print(f"  largest sections: {secs_}")

@@ -5,10 +5,10 @@ content script, as JSON on stdout.
     tools/bench/wasm-size.py PKG_WASM CONTENT_JS [CARGO_WASM]
 
 - PKG_WASM: the wasm as shipped (pkg/impalemail_bg.wasm: wasm-bindgen output after
-  build.sh's `wasm-opt -O3 --strip-debug --strip-producers`);
+  build.sh's `wasm-opt -O3 -fimfs 0 --converge --strip-debug --strip-producers`);
 - CARGO_WASM (optional): rustc's output (target/wasm32-unknown-unknown/release/impalemail.wasm);
   when `wasm-bindgen` is on PATH it is run on a copy (as build.sh does) to get the size
-  *before* wasm-opt, and then build.sh's `wasm-opt -O3 --strip-debug --strip-producers`
+  *before* wasm-opt, and then build.sh's `wasm-opt -O3 -fimfs 0 --converge --strip-debug --strip-producers`
   and, for comparison, `-Oz` with the same strip flags. That artifact may be newer than pkg/
   (another build); `raw_newer_than_pkg` says so.
 - gzip sizes are `gzip -9` (Python's zlib at level 9, the same deflate).
@@ -68,7 +68,7 @@ def main():
             c in ("custom:name", "custom:producers") for c in custom),
         "wasm_shipped_bytes": len(shipped),
         "wasm_shipped_gzip9_bytes": gz(shipped),
-        "wasm_opt_flags_in_build_sh": "-O3 --strip-debug --strip-producers",
+        "wasm_opt_flags_in_build_sh": "-O3 -fimfs 0 --converge --strip-debug --strip-producers",
         "wasm_sections": sections(shipped),
         "content_script_file": content_js,
         "content_script_bytes": len(content),
@@ -88,9 +88,9 @@ def main():
                 "raw_newer_than_pkg": os.path.getmtime(cargo_wasm) > os.path.getmtime(pkg_wasm),
             })
             if wasm_opt:
-                for key, level in (("O3", "-O3"), ("Oz", "-Oz")):
+                for key, level in (("O3", ["-O3", "-fimfs", "0", "--converge"]), ("Oz", ["-Oz"])):
                     o = os.path.join(tmp, f"{key}.wasm")
-                    subprocess.run([wasm_opt, level, "--strip-debug", "--strip-producers",
+                    subprocess.run([wasm_opt, *level, "--strip-debug", "--strip-producers",
                                     os.path.join(tmp, "impalemail_bg.wasm"), "-o", o], check=True)
                     ob = open(o, "rb").read()
                     doc.update({f"wasm_{key}_bytes": len(ob), f"wasm_{key}_gzip9_bytes": gz(ob)})
