@@ -2,11 +2,12 @@
 /**
  * The background: Chrome runs it as a module service worker, Firefox as a module background
  * script. It registers the one message listener synchronously (a message that wakes a stopped
- * service worker must find it), and starts loading the core right away.
+ * service worker must find it), and starts loading the core before anything else
+ * (`start.js`, its first import).
  */
+import './start.js';
 import { alarms, contextMenu, i18n, onCommand, onFirstInstall, onMessage, openExtensionTab } from '../shared/ext.js';
 import { onAlarm, startAliases } from './aliases.js';
-import { core } from './core.js';
 import { MENU_FILL_NEW, onFormsCommand, onFormsMenuClick } from './forms.js';
 import { route } from './router.js';
 import { listenForSync, startSync } from './sync.js';
@@ -25,9 +26,6 @@ onCommand(onFormsCommand);
 // A fresh install opens the welcome page (not an update: the user has seen it).
 onFirstInstall(() => void openExtensionTab(WELCOME_PAGE).catch(() => {}));
 
-// Warm the core so that the first verdict does not pay for compilation. A failure here is
-// reported by the first call that needs the core.
-core().catch(() => {});
 // Finish writes a stopped worker left in the journals, and re-arm the expiry alarm.
 // Then pull what other devices synced while the browser was closed.
 startAliases()

@@ -3,6 +3,7 @@
 //
 //   node tools/bench/wasm-chromium.mjs [FILTER] [--iters N] [--corpus DIR] [--cold K]
 //   node tools/bench/wasm-chromium.mjs --serve [--cold K] [--cold-out FILE]   (run.sh)
+//   node tools/bench/wasm-chromium.mjs --cold K --cold-only [--cold-out FILE]   (the cold start alone)
 //
 // The extension: a copy of dist/chrome (BENCH_DIST to use another build) in
 // target/bench/chrome-ext/ (with its wasm replaced by $IMPALEMAIL_PKG's when run.sh sets it, so
@@ -55,7 +56,11 @@ function die(message) {
   process.exit(1);
 }
 
-const args = { cold: 0, coldOut: null, ...parseArgs(process.argv.slice(2), die, { '--cold': 'int:cold', '--cold-out': 'str:coldOut' }) };
+const argv = process.argv.slice(2);
+// --cold-only: the cold starts and restarts, then exit (no timed browser), e.g. to compare two
+// builds launch by launch: BENCH_DIST=A ... --cold 1 --cold-only, BENCH_DIST=B ..., in turn.
+const coldOnly = argv.includes('--cold-only');
+const args = { cold: 0, coldOut: null, ...parseArgs(argv.filter((a) => a !== '--cold-only'), die, { '--cold': 'int:cold', '--cold-out': 'str:coldOut' }) };
 
 let chromeLib;
 try {
@@ -237,6 +242,7 @@ if (cold.length) {
   if (args.coldOut) fs.writeFileSync(args.coldOut, JSON.stringify(summary, null, 1));
   else console.log(`cold start: ${JSON.stringify(summary)}`);
 }
+if (coldOnly) process.exit(0);
 
 const { browser, sw, stop, checkSame } = await keptAliveWorker(chromeLib, EXT, die);
 await sw.evaluate('globalThis.__benchCold'); // the startup verdict, then the tier-up warm-up:
