@@ -8,25 +8,10 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { BROWSERS, launchBrowser } from './lib/harness.mjs';
-import { js, msg, ready, sendFrom, text, ui, waitFor } from './lib/pages.mjs';
+import { msg, ready, sendFrom, text, ui, waitFor } from './lib/pages.mjs';
+import { carry } from './lib/sync-engine.mjs';
 
 const KEY = 'sl-key-only-on-a';
-
-/**
- * The sync engine's part: profile `from`'s storage.sync becomes profile `to`'s.
- * @param {import('./lib/chrome.mjs').PageHandle} from @param {import('./lib/chrome.mjs').PageHandle} to
- */
-async function carry(from, to) {
-  const items = await from.eval('(globalThis.browser ?? globalThis.chrome).storage.sync.get(null)');
-  await to.eval(`(async () => {
-    const api = globalThis.browser ?? globalThis.chrome;
-    const items = ${js(items)};
-    const gone = Object.keys(await api.storage.sync.get(null)).filter((k) => !(k in items));
-    if (gone.length) await api.storage.sync.remove(gone);
-    await api.storage.sync.set(items);
-    return true;
-  })()`);
-}
 
 /** "Sync now" through the background, then what the page shows. @param {import('./lib/chrome.mjs').PageHandle} page */
 async function syncNow(page) {

@@ -15,6 +15,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { BROWSERS, ROOT, launchBrowser } from './lib/harness.mjs';
 import { js, msg, ready, sendFrom, text, ui, until, visible, waitFor } from './lib/pages.mjs';
+import { carry } from './lib/sync-engine.mjs';
 
 const CATCH_ALL = 'mine.example.test';
 // The core with the sync exports in Node, only to make a valid code that is not A's (a wrong code).
@@ -26,22 +27,6 @@ async function records(page) {
   const r = await sendFrom(page, { type: 'alias.list' });
   assert.equal(r.ok, true, JSON.stringify(r));
   return /** @type {{ id: string, address: string, state: string, label?: string | null, site?: string | null }[]} */ (r.value.records);
-}
-
-/**
- * The sync engine's part: profile `from`'s storage.sync becomes profile `to`'s.
- * @param {import('./lib/chrome.mjs').PageHandle} from @param {import('./lib/chrome.mjs').PageHandle} to
- */
-async function carry(from, to) {
-  const items = await from.eval('(globalThis.browser ?? globalThis.chrome).storage.sync.get(null)');
-  await to.eval(`(async () => {
-    const api = globalThis.browser ?? globalThis.chrome;
-    const items = ${js(items)};
-    const gone = Object.keys(await api.storage.sync.get(null)).filter((k) => !(k in items));
-    if (gone.length) await api.storage.sync.remove(gone);
-    await api.storage.sync.set(items);
-    return true;
-  })()`);
 }
 
 /** Pushes what is waiting for the debounce now (the options page's "Sync now"). @param {import('./lib/chrome.mjs').PageHandle} page */
