@@ -3,10 +3,12 @@
 //! newer format with the local state unchanged; how many aliases fit the sync area.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::{ChaCha20Poly1305, Nonce};
+use impalemail::alias::sync::code::{CHECK_INFO, ITEM_KEY_INFO};
 use impalemail::alias::sync::hlc::MAX_CLOCK_SKEW_SECS;
 use impalemail::alias::sync::pack::{pack, pack_replica, unpack, PACK_SCHEMA};
 use impalemail::alias::sync::replica::{CLAIM_SETTLE_SECS, CLAIM_TIMEOUT_SECS};
-use impalemail::alias::sync::code::{CHECK_INFO, ITEM_KEY_INFO};
 use impalemail::alias::sync::seal::{
     item_bytes, item_value, open_items, seal_replica, to_open, Sealed, ToSeal, CHECK_BYTES,
     CHECK_KEY, NONCE_BYTES, QUOTA_BYTES, RESERVED_BYTES,
@@ -18,8 +20,6 @@ use impalemail::alias::vault::record_id;
 use impalemail::alias::{
     AliasRecord, AliasState, GeneratorKind, Lifetime, Provider, Source, Vault,
 };
-use chacha20poly1305::aead::{Aead, KeyInit, Payload};
-use chacha20poly1305::{ChaCha20Poly1305, Nonce};
 use proptest::prelude::*;
 
 /// Fixed clock: 2023-11-14T22:13:20Z.
@@ -627,7 +627,9 @@ fn put(area: &mut Vec<(String, String)>, key: &str, value: String) {
 
 fn area_of(n: usize, code_n: u8) -> Vec<(String, String)> {
     let mut a = SyncState::with_device(code(code_n), 1);
-    outgoing(&mut a, &vault_of(n), &Vec::new(), NOW).unwrap().set
+    outgoing(&mut a, &vault_of(n), &Vec::new(), NOW)
+        .unwrap()
+        .set
 }
 
 #[test]
@@ -716,8 +718,14 @@ fn an_item_of_the_earlier_format_is_refused_in_plain_words() {
     let bg = Background::of(&code(1));
     let opened = open_items(&a, &bg.open(&a), &bg.check).unwrap();
     let e = &opened.refused[0].1;
-    assert!(matches!(e, SyncError::OtherVersion { found: 1, .. }), "{e:?}");
-    assert!(e.to_string().contains("another version of ImpaleMail"), "{e}");
+    assert!(
+        matches!(e, SyncError::OtherVersion { found: 1, .. }),
+        "{e:?}"
+    );
+    assert!(
+        e.to_string().contains("another version of ImpaleMail"),
+        "{e}"
+    );
     // An area wholly of format 1 (its check item too) is refused as a whole, and the next
     // write replaces every item.
     let old: Vec<(String, String)> = area
@@ -725,7 +733,10 @@ fn an_item_of_the_earlier_format_is_refused_in_plain_words() {
         .map(|(k, v)| (k.clone(), format!("1{}", &v[1..])))
         .collect();
     let e = refused_unchanged(&old).unwrap_err();
-    assert!(matches!(e, SyncError::OtherVersion { found: 1, .. }), "{e:?}");
+    assert!(
+        matches!(e, SyncError::OtherVersion { found: 1, .. }),
+        "{e:?}"
+    );
     let mut s = SyncState::with_device(code(1), 9);
     let w = outgoing(&mut s, &vault_of(10), &old, NOW).unwrap();
     assert_eq!(w.set.len(), area.len(), "{:?}", w.set);

@@ -395,7 +395,10 @@ mod tests {
     #[test]
     fn the_extra_item_fits_the_reserve_or_is_refused() {
         let s = seal_extra(b"{}").unwrap();
-        assert_eq!((s.key.as_str(), s.plain.as_slice()), (EXTRA_KEY, &b"{}"[..]));
+        assert_eq!(
+            (s.key.as_str(), s.plain.as_slice()),
+            (EXTRA_KEY, &b"{}"[..])
+        );
         assert_eq!(s.ad, aad(EXTRA_KEY));
         assert_ne!(aad(EXTRA_KEY), aad("v0.0"), "bound to its key");
         assert!(matches!(
@@ -420,7 +423,10 @@ mod tests {
         assert_eq!(got[0].sealed, raw[NONCE_BYTES..]);
         assert_eq!(got[0].ad, aad("v0.0"));
         let e = opened_item(&items, &[], "v0.2").unwrap_err();
-        assert!(matches!(e, SyncError::OtherVersion { found: 1, .. }), "{e:?}");
+        assert!(
+            matches!(e, SyncError::OtherVersion { found: 1, .. }),
+            "{e:?}"
+        );
         assert!(e.to_string().contains("another version"), "{e}");
         let e = opened_item(&items, &[], "v0.1").unwrap_err();
         assert!(matches!(e, SyncError::Tampered { .. }), "{e:?}");
