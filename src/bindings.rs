@@ -467,9 +467,9 @@ pub fn vault_next_expiry(vault_json: Option<String>, now: f64) -> Result<Option<
 }
 
 // ------------------------------------------------------------------ sync
-// Behind the `sync` feature until the background's storage.sync glue lands: the exports cost
-// 26 KB of gzipped wasm, which the 420 KB budget does not have room for yet (ARCHITECTURE.md,
-// "Sync"). `build.sh test node` builds them for `tests/wasm/sync.test.mjs`.
+// Behind the `sync` feature until the wasm has room: the exports cost about 21 KB of gzipped
+// wasm (432,689 bytes with them, 411,921 without, 2026-12-07, the cipher already in WebCrypto),
+// which the 420 KB budget does not have yet (ARCHITECTURE.md, "Sync", "Size"). `build.sh test node` builds them for `tests/wasm/sync.test.mjs`.
 #[cfg(feature = "sync")]
 mod sync_exports {
     use super::*;
@@ -478,8 +478,13 @@ mod sync_exports {
     // and writers in the wasm (the sync core added 40 KB gzipped with serde maps, see
     // ARCHITECTURE.md "Sync").
 
-    use crate::alias::sync::seal::{self, Items};
+    use crate::alias::sync::seal::{self, Items, ToSeal};
     use crate::alias::sync::{ProviderAction, SyncCode, SyncError, SyncState, Turn};
+
+    // The core holds no cipher (ARCHITECTURE.md, "Sync"): the background derives the keys
+    // (`syncKeyMaterial`), opens what `syncToOpen` lists and hands the plaintexts back as
+    // `{ key: Uint8Array }` with the code check (16 bytes), and seals what `syncOutgoing` and
+    // `syncSealExtra` list (`{ key, plain, ad }`) into `syncItemValue(nonce ‖ ciphertext)`.
 
     fn sync_err(e: SyncError) -> JsValue {
         let err = js_sys::Error::new(&e.to_string());
@@ -505,6 +510,39 @@ mod sync_exports {
                 Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
             })
             .collect()
+    }
+
+    /// The plaintexts the background opened: `{ key: Uint8Array }`.
+    fn plaintexts(opened: &JsValue) -> Vec<(String, Vec<u8>)> {
+        if !opened.is_object() {
+            return Vec::new();
+        }
+        js_sys::Object::entries(&js_sys::Object::from(opened.clone()))
+            .iter()
+            .filter_map(|e| {
+                let pair = js_sys::Array::from(&e);
+                let bytes = pair.get(1).dyn_into::<js_sys::Uint8Array>().ok()?;
+                Some((pair.get(0).as_string()?, bytes.to_vec()))
+            })
+            .collect()
+    }
+
+    fn bytes(b: &[u8]) -> JsValue {
+        js_sys::Uint8Array::from(b).into()
+    }
+
+    /// `[{ key, plain, ad }]` for the background to seal.
+    fn to_seal(list: &[ToSeal]) -> JsValue {
+        list.iter()
+            .map(|t| {
+                object(&[
+                    ("key", t.key.as_str().into()),
+                    ("plain", bytes(&t.plain)),
+                    ("ad", bytes(&t.ad)),
+                ])
+            })
+            .collect::<js_sys::Array>()
+            .into()
     }
 
     /// A plain object from key-value pairs.
@@ -549,20 +587,66 @@ mod sync_exports {
         Ok(sync_state(state)?.code.to_text())
     }
 
-    /// After a local vault change: `{ state, set: {key: value}, remove: [keys], bytes, items }`
-    /// (`previous`: the `storage.sync` area as it is; `set` and `remove` go to it in one call
-    /// each, then `state` to `storage.local`).
+    /// What the background derives with HKDF-SHA-256 (RFC 5869), no salt:
+    /// `{ ikm, itemInfo, checkInfo }` (the AES-256-GCM item key and the 16-byte code check).
+    #[wasm_bindgen(js_name = syncKeyMaterial)]
+    pub fn sync_key_material(state: &str) -> Result<JsValue, JsValue> {
+        use crate::alias::sync::code::{CHECK_INFO, ITEM_KEY_INFO};
+        Ok(object(&[
+            ("ikm", bytes(sync_state(state)?.code.key_material())),
+            ("itemInfo", bytes(ITEM_KEY_INFO)),
+            ("checkInfo", bytes(CHECK_INFO)),
+        ]))
+    }
+
+    /// The items of a `storage.sync` area to open: `[{ key, nonce, sealed, ad }]`
+    /// (AES-256-GCM: `sealed` is ciphertext ‖ tag).
+    #[wasm_bindgen(js_name = syncToOpen)]
+    pub fn sync_to_open(area: JsValue) -> JsValue {
+        seal::to_open(&sync_items(&area))
+            .iter()
+            .map(|t| {
+                object(&[
+                    ("key", t.key.as_str().into()),
+                    ("nonce", bytes(&t.nonce)),
+                    ("sealed", bytes(&t.sealed)),
+                    ("ad", bytes(&t.ad)),
+                ])
+            })
+            .collect::<js_sys::Array>()
+            .into()
+    }
+
+    /// The `storage.sync` value of a sealed item (`raw`: nonce ‖ ciphertext ‖ tag).
+    #[wasm_bindgen(js_name = syncItemValue)]
+    pub fn sync_item_value(raw: &[u8]) -> String {
+        seal::item_value(raw)
+    }
+
+    /// After a local vault change:
+    /// `{ state, set: {key: value}, seal: [{ key, plain, ad }], remove: [keys], bytes, items }`
+    /// (`previous`: the `storage.sync` area as it is, `opened` what the background opened
+    /// of it, `check` the code check; the sealed items and `set` go to it in one call,
+    /// `remove` in another, then `state` to `storage.local`).
     #[wasm_bindgen(js_name = syncOutgoing)]
     pub fn sync_outgoing(
         state: &str,
         vault_json: Option<String>,
         previous: JsValue,
+        opened: JsValue,
+        check: &[u8],
         now: f64,
     ) -> Result<JsValue, JsValue> {
         let mut st = sync_state(state)?;
         let vault = vault_from(vault_json)?;
         let sealed = st
-            .outgoing(&vault, &sync_items(&previous), secs(now))
+            .outgoing(
+                &vault,
+                &sync_items(&previous),
+                &plaintexts(&opened),
+                check,
+                secs(now),
+            )
             .map_err(sync_err)?;
         let set = js_sys::Object::new();
         for (k, v) in &sealed.set {
@@ -572,6 +656,7 @@ mod sync_exports {
         Ok(object(&[
             ("state", st.to_text().into()),
             ("set", set.into()),
+            ("seal", to_seal(&sealed.seal)),
             ("remove", remove.into()),
             ("bytes", (sealed.bytes as f64).into()),
             ("items", (sealed.items as f64).into()),
@@ -579,18 +664,27 @@ mod sync_exports {
     }
 
     /// When `storage.sync` changed: `{ state, vault, changed, refused: [[key, reason]] }`
-    /// (`items`: the whole area). A wrong code or a newer format throws and changes nothing.
+    /// (`items`: the whole area; `opened` and `check` as for `syncOutgoing`). A wrong code or
+    /// a newer format throws and changes nothing.
     #[wasm_bindgen(js_name = syncIncoming)]
     pub fn sync_incoming(
         state: &str,
         vault_json: Option<String>,
         items: JsValue,
+        opened: JsValue,
+        check: &[u8],
         now: f64,
     ) -> Result<JsValue, JsValue> {
         let mut st = sync_state(state)?;
         let vault = vault_from(vault_json)?;
         let got = st
-            .incoming(&vault, &sync_items(&items), secs(now))
+            .incoming(
+                &vault,
+                &sync_items(&items),
+                &plaintexts(&opened),
+                check,
+                secs(now),
+            )
             .map_err(sync_err)?;
         let refused: js_sys::Array = got
             .refused
@@ -605,19 +699,22 @@ mod sync_exports {
         ]))
     }
 
-    /// Seals what travels beside the records (JSON text) into the value of item `x`; throws
-    /// `Full` when it would not fit the 8 KB the area keeps for it.
+    /// What travels beside the records (JSON text) as item `x` to seal: `{ key, plain, ad }`;
+    /// throws `Full` when it would not fit the 8 KB the area keeps for it.
     #[wasm_bindgen(js_name = syncSealExtra)]
-    pub fn sync_seal_extra(state: &str, text: &str) -> Result<String, JsValue> {
-        seal::seal_extra(text.as_bytes(), &sync_state(state)?.code.keys()).map_err(sync_err)
+    pub fn sync_seal_extra(text: &str) -> Result<JsValue, JsValue> {
+        let t = seal::seal_extra(text.as_bytes()).map_err(sync_err)?;
+        Ok(to_seal(&[t]).dyn_into::<js_sys::Array>()?.get(0))
     }
 
-    /// Opens item `x` (see `syncSealExtra`); throws for a changed item or another code's.
+    /// The text of item `x` (`value`) from what the background opened (`opened`, as for
+    /// `syncIncoming`); throws for a changed item, another code's or another format's.
     #[wasm_bindgen(js_name = syncOpenExtra)]
-    pub fn sync_open_extra(state: &str, value: &str) -> Result<String, JsValue> {
-        let plain = seal::open_item(seal::EXTRA_KEY, value, &sync_state(state)?.code.keys())
-            .map_err(sync_err)?;
-        String::from_utf8(plain)
+    pub fn sync_open_extra(value: &str, opened: JsValue) -> Result<String, JsValue> {
+        let items = [(seal::EXTRA_KEY.to_string(), value.to_string())];
+        let opened = plaintexts(&opened);
+        let plain = seal::opened_item(&items, &opened, seal::EXTRA_KEY).map_err(sync_err)?;
+        String::from_utf8(plain.to_vec())
             .map_err(|_| js_error("SyncError", "The synced settings are not text."))
     }
 

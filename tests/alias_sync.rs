@@ -3,11 +3,15 @@
 //! newer format with the local state unchanged; how many aliases fit the sync area.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::{ChaCha20Poly1305, Nonce};
+use impalemail::alias::sync::code::{CHECK_INFO, ITEM_KEY_INFO};
 use impalemail::alias::sync::hlc::MAX_CLOCK_SKEW_SECS;
 use impalemail::alias::sync::pack::{pack, pack_replica, unpack, PACK_SCHEMA};
 use impalemail::alias::sync::replica::{CLAIM_SETTLE_SECS, CLAIM_TIMEOUT_SECS};
 use impalemail::alias::sync::seal::{
-    item_bytes, open_items, seal_item, seal_replica, CHECK_KEY, QUOTA_BYTES, RESERVED_BYTES,
+    item_bytes, item_value, open_items, seal_replica, to_open, Sealed, ToSeal, CHECK_BYTES,
+    CHECK_KEY, NONCE_BYTES, QUOTA_BYTES, RESERVED_BYTES,
 };
 use impalemail::alias::sync::{
     Change, Clock, ProviderAction, Replica, SyncCode, SyncError, SyncState, Turn,
@@ -394,6 +398,95 @@ fn expiry_at_the_provider_is_claimed_by_one_device() {
 
 // ------------------------------------------------------------------ sealed items
 
+/// The background's part (`background/sync.js`), standing in for WebCrypto: the keys from
+/// HKDF-SHA-256 with the core's `info` strings, ChaCha20-Poly1305 (RFC 8439: a 96-bit nonce
+/// and a 128-bit tag, as AES-256-GCM's, so every size is exact) in place of AES-256-GCM.
+/// The real cipher is tested against the core in tests/js/sync.test.mjs.
+struct Background {
+    key: [u8; 32],
+    check: [u8; CHECK_BYTES],
+}
+
+impl Background {
+    fn of(code: &SyncCode) -> Background {
+        let hk = hkdf::Hkdf::<sha2::Sha256>::new(None, code.key_material());
+        let mut key = [0u8; 32];
+        let mut check = [0u8; CHECK_BYTES];
+        hk.expand(ITEM_KEY_INFO, &mut key).unwrap();
+        hk.expand(CHECK_INFO, &mut check).unwrap();
+        Background { key, check }
+    }
+
+    fn cipher(&self) -> ChaCha20Poly1305 {
+        ChaCha20Poly1305::new((&self.key).into())
+    }
+
+    /// What the background opens of an area: the items that authenticate.
+    fn open(&self, area: &[(String, String)]) -> Vec<(String, Vec<u8>)> {
+        to_open(area)
+            .into_iter()
+            .filter_map(|t| {
+                let plain = self
+                    .cipher()
+                    .decrypt(
+                        &Nonce::from(<[u8; NONCE_BYTES]>::try_from(t.nonce.as_slice()).ok()?),
+                        Payload {
+                            msg: &t.sealed,
+                            aad: &t.ad,
+                        },
+                    )
+                    .ok()?;
+                Some((t.key, plain))
+            })
+            .collect()
+    }
+
+    fn seal(&self, t: &ToSeal) -> String {
+        let mut nonce = [0u8; NONCE_BYTES];
+        getrandom::getrandom(&mut nonce).unwrap();
+        let mut raw = nonce.to_vec();
+        raw.extend(
+            self.cipher()
+                .encrypt(
+                    &Nonce::from(nonce),
+                    Payload {
+                        msg: &t.plain,
+                        aad: &t.ad,
+                    },
+                )
+                .unwrap(),
+        );
+        item_value(&raw)
+    }
+}
+
+/// `SyncState::outgoing` as the background runs it: open the area, ask the core, seal what
+/// it lists; `set` then holds every value to write.
+fn outgoing(
+    s: &mut SyncState,
+    vault: &Vault,
+    area: &[(String, String)],
+    now: u64,
+) -> Result<Sealed, SyncError> {
+    let bg = Background::of(&s.code);
+    let mut out = s.outgoing(vault, area, &bg.open(area), &bg.check, now)?;
+    for t in std::mem::take(&mut out.seal) {
+        out.set.push((t.key.clone(), bg.seal(&t)));
+    }
+    Ok(out)
+}
+
+/// `SyncState::incoming` as the background runs it.
+fn incoming(
+    s: &mut SyncState,
+    vault: &Vault,
+    area: &[(String, String)],
+    now: u64,
+) -> Result<impalemail::alias::sync::Incoming, SyncError> {
+    let bg = Background::of(&s.code);
+    s.incoming(vault, area, &bg.open(area), &bg.check, now)
+}
+
 fn code(n: u8) -> SyncCode {
     SyncCode::from_random([n; 18])
 }
@@ -476,27 +569,27 @@ fn two_devices_share_through_sealed_items() {
     let mut a = SyncState::with_device(code(1), 1);
     let mut b = SyncState::with_device(code(1), 2);
     let va = vault_of(30);
-    let out = a.outgoing(&va, &Vec::new(), NOW + 1).unwrap();
+    let out = outgoing(&mut a, &va, &Vec::new(), NOW + 1).unwrap();
     assert!(out.set.iter().any(|(k, _)| k == CHECK_KEY));
     let area = out.set.clone();
-    let got = b.incoming(&Vault::new(), &area, NOW + 2).unwrap();
+    let got = incoming(&mut b, &Vault::new(), &area, NOW + 2).unwrap();
     assert_eq!(got.vault.records.len(), 30);
     assert!(got.refused.is_empty());
     let mut sorted_a = va.records.clone();
     sorted_a.sort_by_key(|r| r.created);
     assert_eq!(got.vault.records, sorted_a);
     // Writing the same records again writes nothing; one change rewrites one item.
-    let again = a.outgoing(&va, &area, NOW + 3).unwrap();
+    let again = outgoing(&mut a, &va, &area, NOW + 3).unwrap();
     assert!(again.set.is_empty() && again.remove.is_empty(), "{again:?}");
     let mut va2 = va.clone();
     va2.set_label(&va.records[3].id, Some("changed")).unwrap();
-    let one = a.outgoing(&va2, &area, NOW + 4).unwrap();
+    let one = outgoing(&mut a, &va2, &area, NOW + 4).unwrap();
     assert_eq!(one.set.len(), 1, "{:?}", one.set);
     // A record keeps the id the local vault gave it (an import's id need not be derived).
     let mut custom = vault_of(1);
     custom.records[0].id = "imported-7".into();
     let mut c = SyncState::with_device(code(1), 3);
-    let back = c.incoming(&custom, &area, NOW + 5).unwrap();
+    let back = incoming(&mut c, &custom, &area, NOW + 5).unwrap();
     let kept = back.vault.find_address(&custom.records[0].address).unwrap();
     assert_eq!(kept.id, "imported-7");
     // The stored state reads back.
@@ -509,9 +602,9 @@ fn two_devices_share_through_sealed_items() {
 fn refused_unchanged(area: &[(String, String)]) -> Result<usize, SyncError> {
     let mut b = SyncState::with_device(code(1), 2);
     let vb = vault_of(3);
-    b.outgoing(&vb, &Vec::new(), NOW).unwrap();
+    outgoing(&mut b, &vb, &Vec::new(), NOW).unwrap();
     let before = b.to_text();
-    let got = b.incoming(&vb, area, NOW + 5);
+    let got = incoming(&mut b, &vb, area, NOW + 5);
     match got {
         Err(e) => {
             assert_eq!(b.to_text(), before, "state changed on {e}");
@@ -534,7 +627,9 @@ fn put(area: &mut Vec<(String, String)>, key: &str, value: String) {
 
 fn area_of(n: usize, code_n: u8) -> Vec<(String, String)> {
     let mut a = SyncState::with_device(code(code_n), 1);
-    a.outgoing(&vault_of(n), &Vec::new(), NOW).unwrap().set
+    outgoing(&mut a, &vault_of(n), &Vec::new(), NOW)
+        .unwrap()
+        .set
 }
 
 #[test]
@@ -558,7 +653,7 @@ fn changed_cut_or_moved_items_are_refused_and_change_nothing() {
     let flipped = String::from_utf8(bytes).unwrap();
     let cut = value[..value.len() - 8].to_string();
     let short = value[..20].to_string();
-    for bad in [flipped, cut, short, "1.".to_string(), "1.!!".to_string()] {
+    for bad in [flipped, cut, short, "2.".to_string(), "2.!!".to_string()] {
         let mut a = area.clone();
         put(&mut a, key, bad);
         assert_eq!(refused_unchanged(&a).unwrap(), 1);
@@ -574,10 +669,10 @@ fn changed_cut_or_moved_items_are_refused_and_change_nothing() {
 #[test]
 fn an_item_from_a_newer_format_is_refused_and_changes_nothing() {
     let area = area_of(10, 1);
-    let keys = code(1).keys();
+    let bg = Background::of(&code(1));
     let (key, value) = area.iter().find(|(k, _)| k.starts_with('v')).unwrap();
     // A newer item version (outside the ciphertext).
-    let newer = format!("2{}", &value[1..]);
+    let newer = format!("3{}", &value[1..]);
     let mut a = area.clone();
     put(&mut a, key, newer);
     assert_eq!(refused_unchanged(&a).unwrap(), 1);
@@ -585,9 +680,14 @@ fn an_item_from_a_newer_format_is_refused_and_changes_nothing() {
     let mut plain = pack_replica(&Replica::new());
     plain[0] = PACK_SCHEMA + 1;
     let mut a = Vec::new();
-    put(&mut a, "v0.0", seal_item("v0.0", &plain, &keys).unwrap());
+    let t = ToSeal {
+        key: "v0.0".into(),
+        ad: impalemail::alias::sync::seal::aad("v0.0"),
+        plain,
+    };
+    put(&mut a, "v0.0", bg.seal(&t));
     assert_eq!(refused_unchanged(&a).unwrap(), 1);
-    let opened = open_items(&a, &keys).unwrap();
+    let opened = open_items(&a, &bg.open(&a), &bg.check).unwrap();
     assert!(matches!(
         opened.refused[0].1,
         SyncError::FutureSchema { found: 2, .. }
@@ -596,14 +696,50 @@ fn an_item_from_a_newer_format_is_refused_and_changes_nothing() {
     assert!(e.to_string().contains("newer version"), "{e}");
     // A newer check item: the whole area is refused.
     let mut a = area.clone();
-    put(&mut a, CHECK_KEY, "2.AAAA".into());
+    put(&mut a, CHECK_KEY, "3.AAAA".into());
     assert!(matches!(
         refused_unchanged(&a).unwrap_err(),
         SyncError::FutureSchema {
-            found: 2,
-            supported: 1
+            found: 3,
+            supported: 2
         }
     ));
+}
+
+/// Format 1 (XChaCha20-Poly1305 in the core, never shipped): its items read as from another
+/// version, in plain words, and change nothing; the next write replaces them.
+#[test]
+fn an_item_of_the_earlier_format_is_refused_in_plain_words() {
+    let area = area_of(10, 1);
+    let (key, value) = area.iter().find(|(k, _)| k.starts_with('v')).unwrap();
+    let mut a = area.clone();
+    put(&mut a, key, format!("1{}", &value[1..]));
+    assert_eq!(refused_unchanged(&a).unwrap(), 1);
+    let bg = Background::of(&code(1));
+    let opened = open_items(&a, &bg.open(&a), &bg.check).unwrap();
+    let e = &opened.refused[0].1;
+    assert!(
+        matches!(e, SyncError::OtherVersion { found: 1, .. }),
+        "{e:?}"
+    );
+    assert!(
+        e.to_string().contains("another version of ImpaleMail"),
+        "{e}"
+    );
+    // An area wholly of format 1 (its check item too) is refused as a whole, and the next
+    // write replaces every item.
+    let old: Vec<(String, String)> = area
+        .iter()
+        .map(|(k, v)| (k.clone(), format!("1{}", &v[1..])))
+        .collect();
+    let e = refused_unchanged(&old).unwrap_err();
+    assert!(
+        matches!(e, SyncError::OtherVersion { found: 1, .. }),
+        "{e:?}"
+    );
+    let mut s = SyncState::with_device(code(1), 9);
+    let w = outgoing(&mut s, &vault_of(10), &old, NOW).unwrap();
+    assert_eq!(w.set.len(), area.len(), "{:?}", w.set);
 }
 
 #[test]
@@ -612,7 +748,7 @@ fn how_many_aliases_fit_the_sync_area() {
     let n = 1_000;
     let mut s = SyncState::with_device(code(1), 0x5eed);
     let v = vault_of(n);
-    let sealed = s.outgoing(&v, &Vec::new(), NOW + 400 * 86_400).unwrap();
+    let sealed = outgoing(&mut s, &v, &Vec::new(), NOW + 400 * 86_400).unwrap();
     let json = v.to_json().len();
     let packed = pack_replica(&s.replica).len();
     println!(
@@ -634,7 +770,7 @@ fn how_many_aliases_fit_the_sync_area() {
     while lo + 1 < hi {
         let mid = (lo + hi) / 2;
         let mut s = SyncState::with_device(code(1), 0x5eed);
-        match s.outgoing(&vault_of(mid), &Vec::new(), NOW) {
+        match outgoing(&mut s, &vault_of(mid), &Vec::new(), NOW) {
             Ok(_) => lo = mid,
             Err(SyncError::Full { needed, budget: b }) => {
                 assert!(needed > b);
@@ -646,7 +782,7 @@ fn how_many_aliases_fit_the_sync_area() {
     println!("sync: at most {lo} such aliases fit the {budget} bytes");
     assert!(lo >= 1_000);
     let mut s = SyncState::with_device(code(1), 0x5eed);
-    let e = s.outgoing(&vault_of(hi), &Vec::new(), NOW).unwrap_err();
+    let e = outgoing(&mut s, &vault_of(hi), &Vec::new(), NOW).unwrap_err();
     assert!(e.to_string().contains("still kept on this device"), "{e}");
     // Tombstones of deleted aliases.
     let mut r = s.replica.clone();
@@ -666,7 +802,7 @@ fn how_many_aliases_fit_the_sync_area() {
         (after as f64 - (before as f64 - packed as f64 / n as f64 * 1_000.0)) / 1_000.0,
         packed as f64 / n as f64,
     );
-    let _ = seal_replica(&r, &code(1).keys(), &Vec::new()).unwrap();
+    let _ = seal_replica(&r, &Background::of(&code(1)).check, &Vec::new(), &[]).unwrap();
 }
 
 /// Applies a device's writes to the shared area, as `storage.sync.set` and `remove` would.
@@ -693,8 +829,8 @@ fn devices_that_overwrite_each_others_items_still_converge() {
     }
     let mut area = Vec::new();
     // A and B both write against the empty area; B's items land last and replace A's.
-    let wa = devices[0].outgoing(&vaults[0], &area, NOW).unwrap();
-    let wb = devices[1].outgoing(&vaults[1], &area, NOW + 1).unwrap();
+    let wa = outgoing(&mut devices[0], &vaults[0], &area, NOW).unwrap();
+    let wb = outgoing(&mut devices[1], &vaults[1], &area, NOW + 1).unwrap();
     write(&mut area, &wa);
     write(&mut area, &wb);
     // Every device hears of the change, merges, and publishes what the area lacks, until
@@ -706,10 +842,10 @@ fn devices_that_overwrite_each_others_items_still_converge() {
         let mut wrote = false;
         for d in 0..3 {
             let now = NOW + 10 * rounds + d as u64;
-            let got = devices[d].incoming(&vaults[d], &area, now).unwrap();
+            let got = incoming(&mut devices[d], &vaults[d], &area, now).unwrap();
             assert!(got.refused.is_empty());
             vaults[d] = got.vault;
-            let w = devices[d].outgoing(&vaults[d], &area, now).unwrap();
+            let w = outgoing(&mut devices[d], &vaults[d], &area, now).unwrap();
             wrote |= !w.set.is_empty() || !w.remove.is_empty();
             write(&mut area, &w);
         }

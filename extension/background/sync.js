@@ -2,8 +2,10 @@
 /**
  * Sync (issue #25): the vault on every device through the browser's own `storage.sync`
  * (Chrome Sync, Firefox Sync), sealed with a key only the sync code gives. The Rust core does
- * everything but the moving (`alias::sync`: the merge, the clock, the packing, the sealing);
- * this file moves items between `storage.local` and `storage.sync`:
+ * everything but the moving and the cipher (`alias::sync`: the merge, the clock, the packing,
+ * which items to seal and open); this file moves items between `storage.local` and
+ * `storage.sync`, and seals and opens them with WebCrypto (**the seal** below: AES-256-GCM,
+ * the key from HKDF-SHA-256 of the code):
  *
  * - **push** after a local change (debounced, at most one burst per `MIN_PUSH_INTERVAL_MS`):
  *   `syncOutgoing` seals only the items whose records changed; they go in one `set` call (one
@@ -29,11 +31,17 @@ import { core, loaded } from './core.js';
  * wasm over its 420 KB budget (ARCHITECTURE.md, "Sync"); the tests build a core with them.
  * @typedef {{
  *   syncCodeNew(): string, syncStart(code: string): string, syncCode(state: string): string,
- *   syncIncoming(state: string, vault: any, area: Record<string, unknown>, now: number): any,
- *   syncOutgoing(state: string, vault: any, area: Record<string, unknown>, now: number): any,
+ *   syncIncoming(state: string, vault: any, area: Record<string, unknown>, opened: Opened, check: Uint8Array, now: number): any,
+ *   syncOutgoing(state: string, vault: any, area: Record<string, unknown>, opened: Opened, check: Uint8Array, now: number): any,
  *   syncClaim(state: string, address: string, action: string, now: number, finish: boolean): any,
- *   syncSealExtra(state: string, extra: string): string, syncOpenExtra(state: string, sealed: string): string,
+ *   syncSealExtra(extra: string): ToSeal, syncOpenExtra(sealed: string, opened: Opened): string,
+ *   syncKeyMaterial(state: string): { ikm: Bytes, itemInfo: Bytes, checkInfo: Bytes },
+ *   syncToOpen(area: Record<string, unknown>): { key: string, nonce: Bytes, sealed: Bytes, ad: Bytes }[],
+ *   syncItemValue(raw: Uint8Array): string,
  * }} SyncExports
+ * @typedef {Record<string, Uint8Array>} Opened plaintexts of the items that opened, by key
+ * @typedef {Uint8Array<ArrayBuffer>} Bytes bytes from the core (each a copy out of the wasm's memory)
+ * @typedef {{ key: string, plain: Bytes, ad: Bytes }} ToSeal an item the core asks to seal
  * @typedef {import('./core.js').Core & SyncExports} SyncCore
  */
 
@@ -72,8 +80,12 @@ export const MAX_SYNCED_INBOXES = 40;
  * refuses to exceed): fewer inboxes travel, the oldest left out first, until it fits.
  */
 export const EXTRA_BUDGET_BYTES = 8192;
-/** What sealing adds to the plaintext: the 24-byte nonce and the 16-byte tag, then base64, a version, quotes. */
-const sealedSize = (/** @type {number} */ plainBytes) => EXTRA_KEY.length + 4 + Math.ceil(((24 + plainBytes + 16) * 4) / 3);
+/** AES-GCM's nonce, bytes: 96 bits (NIST SP 800-38D §5.2.1.1; the core's `seal::NONCE_BYTES`). */
+const NONCE_BYTES = 12;
+/** AES-GCM's tag, bits: the full 128 (SP 800-38D §5.2.1.2; the core's `seal::TAG_BYTES`). */
+const TAG_BITS = 128;
+/** What sealing adds to the plaintext: the nonce and the tag, then base64, a version, quotes. */
+const sealedSize = (/** @type {number} */ plainBytes) => EXTRA_KEY.length + 4 + Math.ceil(((NONCE_BYTES + plainBytes + TAG_BITS / 8) * 4) / 3);
 /** When another device holds the claim on a provider action, look again after (seconds; the core's settle time). */
 export const CLAIM_RECHECK_SECS = 15 * 60;
 /** `storage.local` key of the alias sources as last agreed with the other devices (`AgreedField`s). */
@@ -162,17 +174,73 @@ function plainError(e) {
  * @typedef {{ schema: number, secret?: string, inboxes?: Record<string, { password: string, account_id: string | null }>, sources?: Sources }} Extra
  */
 
+// ---------------------------------------------------------------- the seal
+
+/**
+ * The keys of a code (src/alias/sync/code.rs): HKDF-SHA-256 (RFC 5869) of the code's random
+ * bytes, no salt, the core's `info` strings: the AES-256-GCM item key (non-extractable: it
+ * never leaves WebCrypto, never enters the wasm) and the 16-byte code check of item `k`.
+ * @param {SyncCore} c @param {string} state
+ * @returns {Promise<{ key: CryptoKey, check: Uint8Array }>}
+ */
+async function keysOf(c, state) {
+  const m = c.syncKeyMaterial(state);
+  const ikm = await crypto.subtle.importKey('raw', m.ikm, 'HKDF', false, ['deriveKey', 'deriveBits']);
+  const hkdf = (/** @type {Bytes} */ info) => ({ name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info });
+  const key = await crypto.subtle.deriveKey(hkdf(m.itemInfo), ikm, { name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+  const check = new Uint8Array(await crypto.subtle.deriveBits(hkdf(m.checkInfo), ikm, 128));
+  return { key, check };
+}
+
+/**
+ * Opens the items the core lists (`syncToOpen`: nonce, ciphertext ‖ tag, associated data).
+ * One that fails authentication (changed, cut short, another code's) is left out: the core
+ * then refuses it in plain words.
+ * @param {SyncCore} c @param {CryptoKey} key @param {Record<string, unknown>} area
+ * @returns {Promise<Opened>}
+ */
+async function openArea(c, key, area) {
+  /** @type {Opened} */
+  const opened = {};
+  for (const t of c.syncToOpen(area)) {
+    try {
+      const params = { name: 'AES-GCM', iv: t.nonce, additionalData: t.ad, tagLength: TAG_BITS };
+      opened[t.key] = new Uint8Array(await crypto.subtle.decrypt(params, key, t.sealed));
+    } catch {
+      // Left out; the core says why.
+    }
+  }
+  return opened;
+}
+
+/**
+ * Seals an item the core lists: a fresh random 96-bit nonce from `crypto.getRandomValues`
+ * (SP 800-38D §8.2.2; why that is safe at sync's write rates: src/alias/sync/seal.rs), then
+ * the core writes `nonce ‖ ciphertext ‖ tag` as the item's value.
+ * @param {SyncCore} c @param {CryptoKey} key @param {ToSeal} t
+ * @returns {Promise<string>}
+ */
+async function sealItem(c, key, t) {
+  const nonce = crypto.getRandomValues(new Uint8Array(NONCE_BYTES));
+  const params = { name: 'AES-GCM', iv: nonce, additionalData: t.ad, tagLength: TAG_BITS };
+  const sealed = new Uint8Array(await crypto.subtle.encrypt(params, key, t.plain));
+  const raw = new Uint8Array(NONCE_BYTES + sealed.length);
+  raw.set(nonce);
+  raw.set(sealed, NONCE_BYTES);
+  return c.syncItemValue(raw);
+}
+
 /**
  * Item `x` of the area, opened (`null` when there is none or it does not open: then this
  * device's own values are written over it).
- * @param {string} state @param {Record<string, unknown>} area
+ * @param {Record<string, unknown>} area @param {Opened} opened what `openArea` opened of it
  * @returns {Extra | null}
  */
-function openExtra(state, area) {
+function openExtra(area, opened) {
   const value = area[EXTRA_KEY];
   if (typeof value !== 'string') return null;
   try {
-    const extra = /** @type {Extra} */ (JSON.parse(/** @type {SyncCore} */ (loaded()).syncOpenExtra(state, value)));
+    const extra = /** @type {Extra} */ (JSON.parse(/** @type {SyncCore} */ (loaded()).syncOpenExtra(value, opened)));
     return extra && typeof extra === 'object' && extra.schema <= EXTRA_SCHEMA ? extra : null;
   } catch {
     return null;
@@ -366,10 +434,12 @@ function strings(area) {
 async function pull(state, joining = false) {
   const c = await syncCore();
   const area = strings(await storageSync.getAll());
+  const keys = await keysOf(c, state);
+  const opened = await openArea(c, keys.key, area);
   let changed = 0;
   let refused = 0;
   await syncAccess.replaceVault(async (doc) => {
-    const got = c.syncIncoming(state, joining ? undefined : doc ?? undefined, area, nowSecs());
+    const got = c.syncIncoming(state, joining ? undefined : doc ?? undefined, area, opened, keys.check, nowSecs());
     changed = got.changed;
     refused = got.refused.length;
     if (joining && doc) return { doc: c.vaultApply(got.vault ?? undefined, { op: 'import', text: doc }), extra: { [SYNC_STATE_KEY]: got.state } };
@@ -377,8 +447,7 @@ async function pull(state, joining = false) {
     return { doc: got.vault, extra: { [SYNC_STATE_KEY]: got.state } };
   });
   const vault = await syncAccess.vault();
-  const now = (await readState()) ?? state;
-  await takeExtra(openExtra(now, area), vault);
+  await takeExtra(openExtra(area, opened), vault);
   if (changed > 0) await syncAccess.scheduleExpiry();
   await updateStatus({ pulledAt: Date.now(), refused });
   return { changed, refused };
@@ -393,11 +462,16 @@ async function push(state) {
   const c = await syncCore();
   const area = strings(await storageSync.getAll());
   const vault = await syncAccess.vault();
-  const out = c.syncOutgoing(state, vault, area, nowSecs());
+  const keys = await keysOf(c, state);
+  const opened = await openArea(c, keys.key, area);
+  const out = c.syncOutgoing(state, vault, area, opened, keys.check, nowSecs());
   const set = /** @type {Record<string, string>} */ (out.set);
-  const areaExtra = openExtra(state, area);
+  const areaExtra = openExtra(area, opened);
   const extra = await extraToSend(areaExtra, vault);
-  if (!areaExtra || JSON.stringify(areaExtra) !== extra) set[EXTRA_KEY] = c.syncSealExtra(out.state, extra);
+  /** @type {ToSeal[]} */
+  const toSeal = out.seal;
+  if (!areaExtra || JSON.stringify(areaExtra) !== extra) toSeal.push(c.syncSealExtra(extra));
+  for (const t of toSeal) set[t.key] = await sealItem(c, keys.key, t);
   let writes = 0;
   // The previous spread's items go first: both at once may not fit the quota. Another device
   // reading in between merges fewer records, never loses any (the merge only adds).
@@ -497,7 +571,8 @@ export function turnOn({ code, replace = false }) {
     } else {
       state = c.syncStart(code); // a typo throws here
       // A wrong code throws here, before anything is stored.
-      c.syncIncoming(state, (await syncAccess.vault()) ?? undefined, area, nowSecs());
+      const keys = await keysOf(c, state);
+      c.syncIncoming(state, (await syncAccess.vault()) ?? undefined, area, await openArea(c, keys.key, area), keys.check, nowSecs());
     }
     await storageLocal.set({ [SYNC_STATE_KEY]: state, [SYNC_STATUS_KEY]: { on: true, writes: 0, error: null } });
     await pull(state, code !== undefined);

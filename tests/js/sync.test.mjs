@@ -135,6 +135,26 @@ test('turning on, joining, a wrong or mistyped code, a second first device', asy
   assert.deepEqual((await A.records()).map((r) => r.address).sort(), addresses, 'B\'s alias reached A');
 });
 
+test('a changed, cut short or earlier-format item is left out, changes nothing, and is written again', async () => {
+  await settle();
+  const before = JSON.stringify(await B.records());
+  const key = [...B.sync.items.keys()].find((k) => /^v\d+\.[0-9a-f]+$/.test(k));
+  assert.ok(key);
+  const value = String(B.sync.items.get(key));
+  assert.match(value, /^2\./, 'format 2: AES-256-GCM through WebCrypto');
+  const flipped = value.slice(0, -6) + (value.endsWith('AAAAAA') ? 'BBBBBB' : 'AAAAAA');
+  for (const bad of [flipped, value.slice(0, 30), `1${value.slice(1)}`]) {
+    B.sync.apply({ [key]: bad }, { dirty: false });
+    const status = await B.ask('sync.now');
+    assert.equal(status.refused, 1, bad.slice(0, 12));
+    assert.equal(JSON.stringify(await B.records()), before, 'nothing on B changed');
+    const healed = String(B.sync.items.get(key));
+    assert.notEqual(healed, bad, 'the next push writes it again');
+    assert.match(healed, /^2\./);
+  }
+  await settle();
+});
+
 test('per-site aliases: the same address on both devices after joining', async () => {
   const a = await A.ask('alias.create', { url: 'https://post.example/signup', source: 'per-site' });
   const b = await B.ask('alias.create', { url: 'https://www.post.example/register', source: 'per-site' });

@@ -7,15 +7,19 @@
 //! two bytes of SHA-256 over the random bytes) catch a mistyped character with a plain-words
 //! error, all but 1 in 65,536 times.
 //!
-//! Keys come from HKDF-SHA-256 (RFC 5869) with no salt and a fixed `info` per use
-//! (§3.1: a salt adds nothing to input keying material that is already uniformly random;
-//! §3.2: `info` separates the keys). No slow password hash (PBKDF2, Argon2): those make a
+//! Keys come from HKDF-SHA-256 (RFC 5869) with the code's 144 random bits as input keying
+//! material, no salt (an empty one: §2.2 then uses a string of zeros) and a fixed `info`
+//! per use (§3.1: a salt adds nothing to input keying material that is already uniformly
+//! random; §3.2: `info` separates the keys): [`ITEM_KEY_INFO`] gives the 256-bit
+//! AES-256-GCM key of every item, [`CHECK_INFO`] the 128-bit code check stored in item `k`.
+//! The core names them ([`SyncCode::key_material`]) and the background derives them with
+//! WebCrypto (`HKDF` in `crypto.subtle.deriveKey`/`deriveBits`), so the item key is a
+//! non-extractable `CryptoKey` that never enters the wasm. No slow password hash (PBKDF2, Argon2): those make a
 //! guessable password costly to guess, and 144 random bits cannot be guessed in the first
 //! place (2^143 tries on average), so a slow hash would add seconds on a phone and no
 //! safety.
 
 use super::error::SyncError;
-use hkdf::Hkdf;
 use sha2::{Digest, Sha256};
 use std::fmt;
 
@@ -30,10 +34,13 @@ pub const CODE_GROUP: usize = 4;
 
 /// Crockford's base32 alphabet.
 const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-/// HKDF `info` of the item encryption key.
-const ITEM_KEY_INFO: &[u8] = b"impalemail sync v1: item key";
-/// HKDF `info` of the code check stored next to the items.
-const CHECK_INFO: &[u8] = b"impalemail sync v1: code check";
+/// HKDF `info` of the item encryption key (AES-256-GCM, 32 bytes). `v2`: the item format
+/// ([`super::seal::ITEM_FORMAT`]); format 1's XChaCha20-Poly1305 key used `v1`.
+pub const ITEM_KEY_INFO: &[u8] = b"impalemail sync v2: item key";
+/// HKDF `info` of the code check stored next to the items (16 bytes). One-way, so it
+/// reveals nothing of the code or the item key; it tells a wrong code apart from a changed
+/// item.
+pub const CHECK_INFO: &[u8] = b"impalemail sync v2: code check";
 
 /// A sync code. Its `Debug` never shows it.
 #[derive(Clone, PartialEq, Eq)]
@@ -45,15 +52,6 @@ impl fmt::Debug for SyncCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("SyncCode(..)")
     }
-}
-
-/// What a code unlocks.
-pub struct SyncKeys {
-    /// The XChaCha20-Poly1305 key of every item.
-    pub(crate) item: [u8; 32],
-    /// A value stored next to the items so that a wrong code is told apart from a changed
-    /// item. One-way (HKDF), so it reveals nothing of the code or the item key.
-    pub check: [u8; 16],
 }
 
 fn check_bytes(random: &[u8]) -> [u8; CODE_CHECK_BYTES] {
@@ -145,15 +143,11 @@ impl SyncCode {
         Ok(SyncCode { random: r })
     }
 
-    /// The keys this code unlocks.
-    pub fn keys(&self) -> SyncKeys {
-        let hk = Hkdf::<Sha256>::new(None, &self.random);
-        let mut item = [0u8; 32];
-        let mut check = [0u8; 16];
-        // Both lengths are far below HKDF-SHA-256's limit of 255 × 32 bytes (RFC 5869 §2.3).
-        let _ = hk.expand(ITEM_KEY_INFO, &mut item);
-        let _ = hk.expand(CHECK_INFO, &mut check);
-        SyncKeys { item, check }
+    /// The input keying material of HKDF (RFC 5869 §2.2): the code's random bytes, for the
+    /// background to derive the item key ([`ITEM_KEY_INFO`]) and the code check
+    /// ([`CHECK_INFO`]).
+    pub fn key_material(&self) -> &[u8; CODE_RANDOM_BYTES] {
+        &self.random
     }
 }
 
@@ -212,14 +206,5 @@ mod tests {
         );
         let msg = SyncError::CodeTypo.to_string();
         assert!(msg.contains("typo"), "{msg}");
-    }
-
-    #[test]
-    fn keys_differ_by_code_and_purpose() {
-        let a = SyncCode::from_random([1; CODE_RANDOM_BYTES]).keys();
-        let b = SyncCode::from_random([2; CODE_RANDOM_BYTES]).keys();
-        assert_ne!(a.item, b.item);
-        assert_ne!(a.check, b.check);
-        assert_ne!(a.item[..16], a.check[..]);
     }
 }

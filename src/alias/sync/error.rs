@@ -42,6 +42,13 @@ pub enum SyncError {
         /// The newest this build reads.
         supported: u64,
     },
+    /// An item of an earlier, unreleased format (another cipher) that this build does not read.
+    OtherVersion {
+        /// The item's key.
+        item: String,
+        /// The format found.
+        found: u64,
+    },
     /// The records do not fit the sync area.
     Full {
         /// Bytes they need.
@@ -82,6 +89,7 @@ impl SyncError {
             SyncError::Tampered { .. } => "Tampered",
             SyncError::Malformed { .. } => "Malformed",
             SyncError::FutureSchema { .. } => "FutureSchema",
+            SyncError::OtherVersion { .. } => "OtherVersion",
             SyncError::Full { .. } => "Full",
             SyncError::UnknownRecord { .. } => "UnknownRecord",
             SyncError::InvalidChange { .. } => "InvalidChange",
@@ -127,6 +135,12 @@ impl fmt::Display for SyncError {
                 "Synced data was written by a newer version of ImpaleMail (format {found}; this \
                  version reads up to {supported}). Update the extension on this device; nothing \
                  here was changed."
+            ),
+            SyncError::OtherVersion { item, found } => write!(
+                f,
+                "Synced data ({item}) was written by another version of ImpaleMail (format \
+                 {found}), which this version cannot read, and was left out. It is replaced the \
+                 next time this device syncs; nothing here was changed."
             ),
             SyncError::Full { needed, budget } => write!(
                 f,

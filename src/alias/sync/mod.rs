@@ -6,9 +6,10 @@
 //! - [`replica`]: the replicated vault, its per-field merge (a join: any order, any number of
 //!   times, same result), tombstones, and the rule for who acts at a provider.
 //! - [`pack`]: the compact binary form of records (what is encrypted).
-//! - [`code`]: the sync code (the only key) and the keys derived from it.
-//! - [`seal`]: records chunked into `storage.sync` items, each sealed with
-//!   XChaCha20-Poly1305; opening refuses a wrong code, a changed item and a newer format.
+//! - [`code`]: the sync code (the only key) and what the keys are derived with (HKDF).
+//! - [`seal`]: records chunked into `storage.sync` items, each sealed with AES-256-GCM by
+//!   the background (WebCrypto); reading refuses a wrong code, a changed item and another
+//!   format.
 //!
 //! See ARCHITECTURE.md, "Sync", for what travels and what the browser vendor sees.
 
@@ -24,4 +25,4 @@ pub use code::SyncCode;
 pub use error::SyncError;
 pub use hlc::{Clock, DeviceId, Hlc};
 pub use replica::{Change, ProviderAction, Replica, SyncRecord, Turn};
-pub use state::{Incoming, SyncState};
+pub use state::{Incoming, Plain, SyncState};

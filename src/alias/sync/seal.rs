@@ -8,30 +8,40 @@
 //! self-contained set of whole records, so items from different writers, or a set of items
 //! only partly delivered, still merge into a correct replica (the merge is a join).
 //!
-//! **Item value**: `"1." + base64(nonce ‖ ciphertext ‖ tag)`, version `1` outside the
-//! ciphertext so that a newer format is told apart before decryption; XChaCha20-Poly1305
-//! (draft-irtf-cfrg-xchacha, RFC 8439's AEAD with a 192-bit nonce) with a random nonce per
-//! write, and as associated data `"impalemail-sync" ‖ version ‖ item key`, so an item
-//! moved to another key or relabelled with another version fails authentication.
+//! **Item value**: `"2." + base64(nonce ‖ ciphertext ‖ tag)`, version `2` outside the
+//! ciphertext so that another format is told apart before decryption; AES-256-GCM
+//! (NIST SP 800-38D) with a random 96-bit nonce per write (§8.2.2, the RBG-based
+//! construction) and a 128-bit tag, and as associated data `"impalemail-sync" ‖ version ‖
+//! item key`, so an item moved to another key or relabelled with another version fails
+//! authentication. Format 1 (XChaCha20-Poly1305 in the core, never shipped) reads as "from
+//! another version".
 //!
-//! **Why XChaCha20-Poly1305 in the core** rather than AES-256-GCM through WebCrypto:
-//! sealing stays one synchronous call into the core (WebCrypto is asynchronous, so every
-//! seal and open would be a round trip through the background, as S/MIME's offload is), the
-//! native tests exercise exactly what the extension runs, and a random 192-bit nonce never
-//! repeats in practice, where GCM's 96-bit random nonces must stay below 2^32 messages per
-//! key. Cost: the wasm grows by the figure in ARCHITECTURE.md, "Sync".
+//! **Who seals.** The core is sans-IO and holds no cipher: it packs the records, says which
+//! items to seal (key, plaintext, associated data: [`ToSeal`]) and which to open
+//! ([`to_open`]), and reads what the background's `background/sync.js` got back from
+//! WebCrypto (`crypto.subtle.encrypt`/`decrypt` with `AES-GCM`, the key from `HKDF`, see
+//! [`super::code`]). AES-256-GCM through WebCrypto rather than XChaCha20-Poly1305 in the
+//! core: it takes 4.6 KB of gzipped wasm off the core (ARCHITECTURE.md, "Sync"), runs in the
+//! browser's native code, and the item key never enters the wasm's memory (a
+//! non-extractable `CryptoKey`).
 //!
-//! **Check item** `k`: `"1." + base64(check)` (from [`SyncKeys`]), so that a wrong code is
-//! reported as such rather than as every item being damaged.
+//! **Why a random 96-bit nonce is safe here**: SP 800-38D §8.3 caps the RBG construction at
+//! 2^32 sealings per key (two nonces then repeat with a chance below 2^-32). Chrome lets an
+//! extension write `storage.sync` at most 1,800 times an hour; a write seals only the items
+//! that changed (usually one: a change rewrites the item that holds the record). One device
+//! writing one item at that cap without pause would need 2^32 / 1,800 hours (272 years) to
+//! reach the bound; even every write resealing all 513 items (far past what the debounced
+//! writer does) would take 2^32 / (1,800 × 513) hours, about six months of writing at the
+//! quota day and night.
+//!
+//! **Check item** `k`: `"2." + base64(check)` (the code check, from HKDF), so that a wrong
+//! code is reported as such rather than as every item being damaged.
 
-use super::code::SyncKeys;
 use super::error::SyncError;
 use super::pack::{pack, unpack};
 use super::replica::{Replica, SyncRecord};
 use base64::engine::general_purpose::STANDARD_NO_PAD as B64;
 use base64::Engine as _;
-use chacha20poly1305::aead::{Aead, KeyInit, Payload};
-use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 
 /// `storage.sync`'s total quota, bytes (Chrome `QUOTA_BYTES`; Firefox the same).
 pub const QUOTA_BYTES: usize = 102_400;
@@ -43,7 +53,7 @@ pub const MAX_ITEMS: usize = 512;
 /// alias sources, optionally provider keys), so the vault's records may use the rest.
 pub const RESERVED_BYTES: usize = 8_192;
 /// The item format this build writes (and the newest it reads).
-pub const ITEM_FORMAT: u64 = 1;
+pub const ITEM_FORMAT: u64 = 2;
 /// The key of the code check item.
 pub const CHECK_KEY: &str = "k";
 /// The key of the item that carries what travels beside the records (the per-site secret,
@@ -51,10 +61,12 @@ pub const CHECK_KEY: &str = "k";
 pub const EXTRA_KEY: &str = "x";
 /// Most id bits used to spread records over items (`2^9` = 512 items at most).
 const MAX_SPREAD_BITS: u32 = 9;
-/// XChaCha20's nonce, bytes.
-const NONCE_BYTES: usize = 24;
-/// Poly1305's tag, bytes.
-const TAG_BYTES: usize = 16;
+/// AES-GCM's nonce (IV), bytes: 96 bits, SP 800-38D §5.2.1.1's recommended length.
+pub const NONCE_BYTES: usize = 12;
+/// AES-GCM's tag, bytes: the full 128 bits (SP 800-38D §5.2.1.2).
+pub const TAG_BYTES: usize = 16;
+/// Bytes of the code check (item `k`).
+pub const CHECK_BYTES: usize = 16;
 
 /// `storage.sync` items: key and value, in key order as the browser lists them or not.
 pub type Items = Vec<(String, String)>;
@@ -81,7 +93,8 @@ pub fn is_record_key(key: &str) -> bool {
         })
 }
 
-fn aad(key: &str) -> Vec<u8> {
+/// The associated data of the item at `key`: `"impalemail-sync" ‖ version ‖ key`.
+pub fn aad(key: &str) -> Vec<u8> {
     let mut a = b"impalemail-sync".to_vec();
     a.push(ITEM_FORMAT as u8);
     a.extend_from_slice(key.as_bytes());
@@ -93,38 +106,31 @@ fn sealed_len(key: &str, plain: usize) -> usize {
     key.len() + 2 + 2 + (raw * 4).div_ceil(3)
 }
 
-/// Seals one item.
-pub fn seal_item(key: &str, plain: &[u8], keys: &SyncKeys) -> Result<String, SyncError> {
-    let mut nonce = [0u8; NONCE_BYTES];
-    getrandom::getrandom(&mut nonce).map_err(|e| SyncError::Randomness {
-        message: e.to_string(),
-    })?;
-    seal_item_with_nonce(key, plain, keys, nonce)
+/// One item for the background to seal: `nonce ‖ AES-256-GCM(plain, ad)` goes through
+/// [`item_value`] into `storage.sync` at `key`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ToSeal {
+    /// The item's key in `storage.sync`.
+    pub key: String,
+    /// The packed plaintext.
+    pub plain: Vec<u8>,
+    /// The associated data ([`aad`] of the key).
+    pub ad: Vec<u8>,
 }
 
-fn seal_item_with_nonce(
-    key: &str,
-    plain: &[u8],
-    keys: &SyncKeys,
-    nonce: [u8; NONCE_BYTES],
-) -> Result<String, SyncError> {
-    let cipher = XChaCha20Poly1305::new((&keys.item).into());
-    let aad = aad(key);
-    let ct = cipher
-        .encrypt(
-            &XNonce::from(nonce),
-            Payload {
-                msg: plain,
-                aad: &aad,
-            },
-        )
-        .map_err(|_| SyncError::Full {
-            needed: plain.len(),
-            budget: QUOTA_BYTES_PER_ITEM,
-        })?;
-    let mut raw = nonce.to_vec();
-    raw.extend_from_slice(&ct);
-    Ok(format!("{ITEM_FORMAT}.{}", B64.encode(raw)))
+impl ToSeal {
+    fn new(key: &str, plain: Vec<u8>) -> ToSeal {
+        ToSeal {
+            key: key.to_string(),
+            plain,
+            ad: aad(key),
+        }
+    }
+}
+
+/// The `storage.sync` value of a sealed item: `raw` is `nonce ‖ ciphertext ‖ tag`.
+pub fn item_value(raw: &[u8]) -> String {
+    format!("{ITEM_FORMAT}.{}", B64.encode(raw))
 }
 
 /// The version and base64 payload of an item value.
@@ -142,40 +148,73 @@ fn split_value<'a>(key: &str, value: &'a str) -> Result<&'a str, SyncError> {
         });
     }
     if version != ITEM_FORMAT {
-        return Err(bad("unknown version"));
+        return Err(SyncError::OtherVersion {
+            item: key.to_string(),
+            found: version,
+        });
     }
     Ok(payload)
 }
 
-/// Opens one item to its packed plaintext.
-pub fn open_item(key: &str, value: &str, keys: &SyncKeys) -> Result<Vec<u8>, SyncError> {
-    let tampered = || SyncError::Tampered {
-        item: key.to_string(),
-    };
-    let raw = B64
-        .decode(split_value(key, value)?)
-        .map_err(|_| tampered())?;
-    if raw.len() < NONCE_BYTES + TAG_BYTES {
-        return Err(tampered());
-    }
-    let (nonce, ct) = raw.split_at(NONCE_BYTES);
-    let mut n = [0u8; NONCE_BYTES];
-    n.copy_from_slice(nonce);
-    let cipher = XChaCha20Poly1305::new((&keys.item).into());
-    cipher
-        .decrypt(
-            &XNonce::from(n),
-            Payload {
-                msg: ct,
-                aad: &aad(key),
-            },
-        )
-        .map_err(|_| tampered())
+/// One item for the background to open: `raw` is `nonce ‖ ciphertext ‖ tag`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ToOpen {
+    /// The item's key.
+    pub key: String,
+    /// The nonce (the first [`NONCE_BYTES`] of the item).
+    pub nonce: Vec<u8>,
+    /// Ciphertext and tag.
+    pub sealed: Vec<u8>,
+    /// The associated data ([`aad`] of the key).
+    pub ad: Vec<u8>,
 }
 
-/// Seals the item beside the records ([`EXTRA_KEY`]); refused with [`SyncError::Full`]
+/// The items of an area the background should try to open: the record items and
+/// [`EXTRA_KEY`] whose value is of this format and long enough to hold a nonce and a tag.
+/// What the background could not open (or was not asked to) is missing from the plaintexts
+/// it hands back, and [`open_items`] refuses it in plain words.
+pub fn to_open(items: &[(String, String)]) -> Vec<ToOpen> {
+    items
+        .iter()
+        .filter(|(k, _)| is_record_key(k) || k == EXTRA_KEY)
+        .filter_map(|(key, value)| {
+            let raw = B64.decode(split_value(key, value).ok()?).ok()?;
+            if raw.len() < NONCE_BYTES + TAG_BYTES {
+                return None;
+            }
+            let (nonce, sealed) = raw.split_at(NONCE_BYTES);
+            Some(ToOpen {
+                key: key.clone(),
+                nonce: nonce.to_vec(),
+                sealed: sealed.to_vec(),
+                ad: aad(key),
+            })
+        })
+        .collect()
+}
+
+/// The plaintext the background opened for the item `key` of `items`, checking the item's
+/// format first (another or a newer version is told apart from a changed item).
+pub fn opened_item<'a>(
+    items: &[(String, String)],
+    opened: &'a [(String, Vec<u8>)],
+    key: &str,
+) -> Result<&'a [u8], SyncError> {
+    if let Some(v) = item(items, key) {
+        split_value(key, v)?;
+    }
+    opened
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, p)| p.as_slice())
+        .ok_or_else(|| SyncError::Tampered {
+            item: key.to_string(),
+        })
+}
+
+/// The item beside the records ([`EXTRA_KEY`]) to seal; refused with [`SyncError::Full`]
 /// when it would not fit [`RESERVED_BYTES`].
-pub fn seal_extra(plain: &[u8], keys: &SyncKeys) -> Result<String, SyncError> {
+pub fn seal_extra(plain: &[u8]) -> Result<ToSeal, SyncError> {
     let needed = sealed_len(EXTRA_KEY, plain.len());
     if needed > RESERVED_BYTES {
         return Err(SyncError::Full {
@@ -183,19 +222,22 @@ pub fn seal_extra(plain: &[u8], keys: &SyncKeys) -> Result<String, SyncError> {
             budget: RESERVED_BYTES,
         });
     }
-    seal_item(EXTRA_KEY, plain, keys)
+    Ok(ToSeal::new(EXTRA_KEY, plain.to_vec()))
 }
 
 /// The value of the code check item.
-pub fn check_value(keys: &SyncKeys) -> String {
-    format!("{ITEM_FORMAT}.{}", B64.encode(keys.check))
+pub fn check_value(check: &[u8]) -> String {
+    item_value(check)
 }
 
 /// What to write to `storage.sync`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Sealed {
-    /// Items to set (new or changed), key and value, in one `storage.sync.set` call.
+    /// Items to set as they are (the check item), key and value.
     pub set: Items,
+    /// Items to seal (new or changed) and then set, in one `storage.sync.set` call with
+    /// [`Sealed::set`].
+    pub seal: Vec<ToSeal>,
     /// Record items to remove (a previous spread's keys), in one `remove` call.
     pub remove: Vec<String>,
     /// Bytes all record items and the check item take, against [`QUOTA_BYTES`].
@@ -214,17 +256,19 @@ fn spread(id: &str, k: u32) -> usize {
 }
 
 /// Packs the replica into items for `storage.sync`. `previous` is what the area holds
-/// now (its record items and check item; other keys are ignored): an item whose records
-/// are unchanged keeps its value (no write), and record items of an earlier spread are
+/// now (its record items and check item; other keys are ignored) and `opened` the
+/// plaintexts the background opened of it ([`to_open`]): an item whose records are
+/// unchanged keeps its value (no write), and record items of an earlier spread are
 /// removed. Refused with [`SyncError::Full`] when the records need more than the area
 /// offers them: nothing is written then, and the local vault is unaffected.
 pub fn seal_replica(
     replica: &Replica,
-    keys: &SyncKeys,
+    check: &[u8],
     previous: &[(String, String)],
+    opened: &[(String, Vec<u8>)],
 ) -> Result<Sealed, SyncError> {
     let budget = QUOTA_BYTES - RESERVED_BYTES;
-    let check = check_value(keys);
+    let check = check_value(check);
     let mut chosen = None;
     for k in 0..=MAX_SPREAD_BITS {
         let mut buckets: Vec<Vec<(&String, &SyncRecord)>> = vec![Vec::new(); 1 << k];
@@ -268,12 +312,10 @@ pub fn seal_replica(
     if item(previous, CHECK_KEY) != Some(&check) {
         out.set.push((CHECK_KEY.to_string(), check));
     }
-    for (key, plain) in &items {
-        let same = item(previous, key)
-            .and_then(|v| open_item(key, v, keys).ok())
-            .is_some_and(|p| p == *plain);
+    for (key, plain) in items.iter() {
+        let same = opened_item(previous, opened, key).is_ok_and(|p| p == plain.as_slice());
         if !same {
-            out.set.push((key.clone(), seal_item(key, plain, keys)?));
+            out.seal.push(ToSeal::new(key, plain.clone()));
         }
     }
     out.remove = previous
@@ -294,19 +336,24 @@ pub struct Opened {
     pub refused: Vec<(String, SyncError)>,
 }
 
-/// Opens every record item of `items` (the whole `storage.sync` area; other keys are
-/// ignored). A wrong code is refused as a whole ([`SyncError::WrongCode`]); an item that
+/// Reads every record item of `items` (the whole `storage.sync` area; other keys are
+/// ignored) from the plaintexts the background opened ([`to_open`]), `check` being the
+/// code check the background derived from the code. A wrong code is refused as a whole ([`SyncError::WrongCode`]); an item that
 /// fails on its own is left out and listed, the others still count (each is whole).
-pub fn open_items(items: &[(String, String)], keys: &SyncKeys) -> Result<Opened, SyncError> {
+pub fn open_items(
+    items: &[(String, String)],
+    opened: &[(String, Vec<u8>)],
+    check: &[u8],
+) -> Result<Opened, SyncError> {
     if let Some(v) = item(items, CHECK_KEY) {
         let payload = split_value(CHECK_KEY, v)?;
-        if B64.decode(payload).ok().as_deref() != Some(&keys.check[..]) {
+        if B64.decode(payload).ok().as_deref() != Some(check) {
             return Err(SyncError::WrongCode);
         }
     }
     let mut out = Opened::default();
-    for (key, value) in items.iter().filter(|(k, _)| is_record_key(k)) {
-        match open_item(key, value, keys).and_then(|p| unpack(&p, key)) {
+    for (key, _) in items.iter().filter(|(k, _)| is_record_key(k)) {
+        match opened_item(items, opened, key).and_then(|p| unpack(p, key)) {
             Ok(r) => {
                 out.replica.merge(&r);
             }
@@ -320,7 +367,6 @@ pub fn open_items(items: &[(String, String)], keys: &SyncKeys) -> Result<Opened,
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-    use crate::alias::sync::SyncCode;
 
     #[test]
     fn record_keys() {
@@ -332,9 +378,8 @@ mod tests {
 
     #[test]
     fn sealed_length_is_exact() {
-        let keys = SyncCode::from_random([3; 18]).keys();
         for n in [0, 1, 2, 3, 100, 5000] {
-            let v = seal_item("v2.3", &vec![7; n], &keys).unwrap();
+            let v = item_value(&vec![7; NONCE_BYTES + n + TAG_BYTES]);
             assert_eq!(item_bytes("v2.3", &v), sealed_len("v2.3", n), "{n}");
         }
     }
@@ -349,22 +394,41 @@ mod tests {
 
     #[test]
     fn the_extra_item_fits_the_reserve_or_is_refused() {
-        let keys = SyncCode::from_random([5; 18]).keys();
-        let v = seal_extra(b"{}", &keys).unwrap();
-        assert_eq!(open_item(EXTRA_KEY, &v, &keys).unwrap(), b"{}");
-        assert!(open_item("v0.0", &v, &keys).is_err(), "bound to its key");
+        let s = seal_extra(b"{}").unwrap();
+        assert_eq!(
+            (s.key.as_str(), s.plain.as_slice()),
+            (EXTRA_KEY, &b"{}"[..])
+        );
+        assert_eq!(s.ad, aad(EXTRA_KEY));
+        assert_ne!(aad(EXTRA_KEY), aad("v0.0"), "bound to its key");
         assert!(matches!(
-            seal_extra(&[0; RESERVED_BYTES], &keys),
+            seal_extra(&[0; RESERVED_BYTES]),
             Err(SyncError::Full { .. })
         ));
     }
 
     #[test]
-    fn a_fixed_nonce_gives_the_same_item() {
-        let keys = SyncCode::from_random([4; 18]).keys();
-        let a = seal_item_with_nonce("v0.0", b"x", &keys, [1; 24]).unwrap();
-        let b = seal_item_with_nonce("v0.0", b"x", &keys, [1; 24]).unwrap();
-        assert_eq!(a, b);
-        assert_eq!(open_item("v0.0", &a, &keys).unwrap(), b"x");
+    fn what_to_open_splits_nonce_and_skips_other_formats() {
+        let raw: Vec<u8> = (0..40).collect();
+        let items = vec![
+            ("v0.0".to_string(), item_value(&raw)),
+            ("v0.1".to_string(), item_value(&raw[..27])),
+            ("v0.2".to_string(), format!("1.{}", B64.encode(&raw))),
+            ("x".to_string(), item_value(&raw)),
+            ("inbox".to_string(), item_value(&raw)),
+        ];
+        let got = to_open(&items);
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert_eq!(got[0].nonce, raw[..NONCE_BYTES]);
+        assert_eq!(got[0].sealed, raw[NONCE_BYTES..]);
+        assert_eq!(got[0].ad, aad("v0.0"));
+        let e = opened_item(&items, &[], "v0.2").unwrap_err();
+        assert!(
+            matches!(e, SyncError::OtherVersion { found: 1, .. }),
+            "{e:?}"
+        );
+        assert!(e.to_string().contains("another version"), "{e}");
+        let e = opened_item(&items, &[], "v0.1").unwrap_err();
+        assert!(matches!(e, SyncError::Tampered { .. }), "{e:?}");
     }
 }

@@ -8,6 +8,9 @@ use super::hlc::{Clock, DeviceId, Hlc};
 use super::pack::{pack_replica, unpack};
 use super::replica::Replica;
 use super::seal::{open_items, seal_replica, Sealed};
+
+/// What the background opened of the area: item key and plaintext.
+pub type Plain = [(String, Vec<u8>)];
 use crate::alias::vault::{record_id, Vault};
 use base64::engine::general_purpose::STANDARD_NO_PAD as B64;
 use base64::Engine as _;
@@ -110,28 +113,34 @@ impl SyncState {
         })
     }
 
-    /// Records the local vault's changes and seals the items to write (see
-    /// [`seal_replica`]; `previous` is the `storage.sync` area as it is now).
+    /// Records the local vault's changes and says which items to write (see
+    /// [`seal_replica`]; `previous` is the `storage.sync` area as it is now, `opened` what
+    /// the background opened of it, `check` the code check it derived).
     pub fn outgoing(
         &mut self,
         vault: &Vault,
         previous: &[(String, String)],
+        opened: &Plain,
+        check: &[u8],
         now: u64,
     ) -> Result<Sealed, SyncError> {
         self.replica.record_vault(vault, &mut self.clock, now);
-        seal_replica(&self.replica, &self.code.keys(), previous)
+        seal_replica(&self.replica, check, previous, opened)
     }
 
-    /// Merges the `storage.sync` area into the replica, after recording the local vault's
+    /// Merges the `storage.sync` area (`items`; `opened` and `check` as for
+    /// [`SyncState::outgoing`]) into the replica, after recording the local vault's
     /// own changes, and returns the vault to store. A wrong code or a newer format is
     /// refused and nothing changes; a damaged item is left out (listed in `refused`).
     pub fn incoming(
         &mut self,
         vault: &Vault,
         items: &[(String, String)],
+        opened: &Plain,
+        check: &[u8],
         now: u64,
     ) -> Result<Incoming, SyncError> {
-        let opened = open_items(items, &self.code.keys())?;
+        let opened = open_items(items, opened, check)?;
         self.replica.record_vault(vault, &mut self.clock, now);
         for h in opened.replica.stamps() {
             self.clock.observe(h, now);
