@@ -795,8 +795,8 @@ fn user_anchors(
 /// core, which may grow the memory and detach it, so the caller hands it to WebCrypto (whose
 /// `digest` copies its input at once) before calling the core again, and answers `null` when
 /// its `byteLength` is not `length` any more (see background/verify-job.js). A
-/// signature request `{ scheme: "RSASSA-PKCS1-v1_5" | "RSA-PSS" | "ECDSA", hash, namedCurve?,
-/// saltLength?, spki, data, signature }` (WebCrypto's names and formats). `answer(digests,
+/// signature request `{ scheme: "RSASSA-PKCS1-v1_5" | "RSA-PSS" | "ECDSA" | "Ed25519", hash?,
+/// namedCurve?, saltLength?, spki, data, signature }` (WebCrypto's names and formats). `answer(digests,
 /// signatures)` takes, in the same order, each digest (`Uint8Array`, or `null`: not computed)
 /// and each result (`true`, `false`, or `null`: could not check; the core does it).
 #[wasm_bindgen(js_name = VerifyJob)]
@@ -1018,24 +1018,28 @@ impl VerifyJobJs {
     }
 }
 
-/// A signature check for WebCrypto: `{ scheme, hash, namedCurve?, saltLength?, spki, data,
-/// signature }` (WebCrypto's names and formats), shared by S/MIME and DKIM.
+/// A signature check for WebCrypto: `{ scheme, hash?, namedCurve?, saltLength?, spki, data,
+/// signature }` (WebCrypto's names and formats; no `hash` for Ed25519), shared by S/MIME and
+/// DKIM.
 fn signature_request_js(r: &crate::smime::offload::SignatureRequest) -> Result<JsValue, JsValue> {
     use crate::smime::offload::SignatureScheme;
     let o = js_sys::Object::new();
-    let (scheme, hash) = match r.scheme {
-        SignatureScheme::RsaPkcs1 { hash } => ("RSASSA-PKCS1-v1_5", hash),
-        SignatureScheme::RsaPss { hash, salt_len } => {
+    let scheme = match r.scheme {
+        SignatureScheme::RsaPkcs1 { .. } => "RSASSA-PKCS1-v1_5",
+        SignatureScheme::RsaPss { salt_len, .. } => {
             set_field(&o, "saltLength", (salt_len as f64).into())?;
-            ("RSA-PSS", hash)
+            "RSA-PSS"
         }
-        SignatureScheme::Ecdsa { curve, hash } => {
+        SignatureScheme::Ecdsa { curve, .. } => {
             set_field(&o, "namedCurve", curve.name().into())?;
-            ("ECDSA", hash)
+            "ECDSA"
         }
+        SignatureScheme::Ed25519 => "Ed25519",
     };
     set_field(&o, "scheme", scheme.into())?;
-    set_field(&o, "hash", hash.name().into())?;
+    if let Some(hash) = r.scheme.hash() {
+        set_field(&o, "hash", hash.name().into())?;
+    }
     set_field(
         &o,
         "spki",

@@ -1,8 +1,8 @@
 //! DKIM (RFC 6376, RFC 8463) and DMARC alignment (RFC 7489) on mails signed by an independent
 //! signer (dkimpy, `tests/fixtures/dkim/gen.py`, which says how each was made), one test for
 //! each edge of issue #21. The DNS answers come from `tests/fixtures/dkim/dns.json`, given for
-//! exactly the names the core asks for; RSA checks are answered through the offload, as the
-//! extension's WebCrypto does, with the core's RustCrypto (`answer_locally`).
+//! exactly the names the core asks for; RSA and Ed25519 checks are answered through the
+//! offload, as the extension's WebCrypto does, with the core's own maths (`answer_locally`).
 #![allow(clippy::unwrap_used)]
 
 use std::collections::BTreeMap;
@@ -452,11 +452,113 @@ fn rsa_goes_to_the_offload_and_its_answer_is_used() {
         panic!("done");
     };
     assert_green(&v, "example.com");
-    // Ed25519 is checked in the core: nothing is asked.
-    let mut job = DkimJob::new(&fixture("ed25519.eml"), NOW);
+}
+
+/// The signature requests of the job's first step (none when it is done at once).
+fn asked(raw: &[u8], zone: &BTreeMap<String, Vec<String>>) -> usize {
+    let mut job = DkimJob::new(raw, NOW);
+    let a = answers(&job, zone);
+    job.set_dns(a);
+    match job.step() {
+        DkimStep::Need(r) => r.len(),
+        DkimStep::Done(_) => 0,
+    }
+}
+
+#[test]
+fn ed25519_goes_to_the_offload_and_its_answer_is_used() {
+    let raw = fixture("ed25519.eml");
+    let mut job = DkimJob::new(&raw, NOW);
     let a = answers(&job, &zone());
     job.set_dns(a);
-    assert!(matches!(job.step(), DkimStep::Done(v) if v.status == Status::Verified));
+    let DkimStep::Need(requests) = job.step() else {
+        panic!("Ed25519 is asked for");
+    };
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0].scheme, SignatureScheme::Ed25519);
+    // RFC 8410 §4's SubjectPublicKeyInfo, the SHA-256 of the hash input (RFC 8463 §3).
+    assert_eq!(requests[0].spki.len(), 44);
+    assert_eq!(requests[0].message.len(), 32);
+    assert_eq!(answer_locally(&requests[0]), SignatureAnswer::Valid);
+    job.answer(vec![SignatureAnswer::Invalid]).unwrap();
+    let DkimStep::Done(v) = job.step() else {
+        panic!("done");
+    };
+    assert_reason(&v, Status::Invalid, DkimReason::HeaderChanged);
+    // "Unavailable": the core checks it itself (natively; the wasm says it could not).
+    let mut job = DkimJob::new(&raw, NOW);
+    let a = answers(&job, &zone());
+    job.set_dns(a);
+    assert!(matches!(job.step(), DkimStep::Need(_)));
+    job.answer(vec![SignatureAnswer::Unavailable]).unwrap();
+    let DkimStep::Done(v) = job.step() else {
+        panic!("done");
+    };
+    assert_green(&v, "example.com");
+}
+
+/// ed25519.eml with its signature (b=) changed by `change`.
+fn with_ed25519_signature(change: impl FnOnce(&mut [u8; 64])) -> Vec<u8> {
+    use base64::Engine;
+    let raw = fixture("ed25519.eml");
+    let text = String::from_utf8(raw).unwrap();
+    let start = text.find("\r\n b=").unwrap() + 5;
+    let end = start + text[start..].find("\r\nFrom:").unwrap();
+    let b64: String = text[start..end].split_whitespace().collect();
+    let engine = base64::engine::general_purpose::STANDARD;
+    let mut sig: [u8; 64] = engine.decode(b64).unwrap().try_into().unwrap();
+    change(&mut sig);
+    format!("{}{}{}", &text[..start], engine.encode(sig), &text[end..]).into_bytes()
+}
+
+#[test]
+fn ed25519_keys_and_signatures_the_strict_rules_refuse_are_never_asked() {
+    use base64::Engine;
+    let engine = base64::engine::general_purpose::STANDARD;
+    let key = |k: [u8; 32]| {
+        let mut zone = zone();
+        let record = format!("v=DKIM1; k=ed25519; p={}", engine.encode(k));
+        zone.insert("ed._domainkey.example.com".into(), vec![record]);
+        zone
+    };
+    let outcome = |v: &DkimVerdict| v.signatures[0].outcome.clone();
+    let raw = fixture("ed25519.eml");
+    // y = 2 is on no point of the curve: a malformed key.
+    let mut not_a_point = [0u8; 32];
+    not_a_point[0] = 2;
+    let v = check_with(&raw, &key(not_a_point), NOW);
+    assert_eq!(
+        outcome(&v),
+        Some(DkimReason::Malformed {
+            what: "its Ed25519 key is not a valid point".into()
+        })
+    );
+    assert_eq!(asked(&raw, &key(not_a_point)), 0);
+    // The identity is a point, of small order: the signature cannot be valid.
+    let mut identity = [0u8; 32];
+    identity[0] = 1;
+    let v = check_with(&raw, &key(identity), NOW);
+    assert_eq!(outcome(&v), Some(DkimReason::HeaderChanged));
+    assert_eq!(asked(&raw, &key(identity)), 0);
+    // S + L (RFC 8032 §5.1.7: S must be below L), and a small-order R.
+    let big_s = with_ed25519_signature(|sig| {
+        let mut carry = 0u16;
+        for (s, l) in sig[32..].iter_mut().zip(impalemail::smime::ed25519::ORDER) {
+            let t = u16::from(*s) + u16::from(l) + carry;
+            *s = t as u8;
+            carry = t >> 8;
+        }
+    });
+    let small_r = with_ed25519_signature(|sig| sig[..32].copy_from_slice(&identity));
+    for raw in [big_s, small_r] {
+        let v = check(&raw);
+        assert_reason(&v, Status::Invalid, DkimReason::HeaderChanged);
+        assert_eq!(asked(&raw, &zone()), 0);
+    }
+    // The unchanged signature, re-encoded, is still asked and good.
+    let same = with_ed25519_signature(|_| ());
+    assert_green(&check(&same), "example.com");
+    assert_eq!(asked(&same, &zone()), 1);
 }
 
 #[test]

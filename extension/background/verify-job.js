@@ -2,7 +2,7 @@
 /**
  * A message's check in rounds (the core's `smime::offload`): the core parses, builds the path
  * and decides; the browser's WebCrypto does what it does natively and several times faster than
- * wasm: the RSA and ECDSA signature maths and the SHA-2 digest of a large content. Each round
+ * wasm: the RSA, ECDSA and Ed25519 signature maths and the SHA-2 digest of a large content. Each round
  * the core asks, this answers every request at once, in the request's order; the core uses an
  * answer only for the request it made, checks itself what WebCrypto could not (`null`), and the
  * verdict is the one it gives with no help at all.
@@ -12,7 +12,7 @@
 
 /**
  * @typedef {{ algorithm: string, kind: string, start: number, end: number, bytes?: Uint8Array, length?: number }} DigestRequest
- * @typedef {{ scheme: string, hash: string, namedCurve?: string, saltLength?: number,
+ * @typedef {{ scheme: string, hash?: string, namedCurve?: string, saltLength?: number,
  *   spki: Uint8Array, data: Uint8Array, signature: Uint8Array }} SignatureRequest
  * @typedef {{ verdict?: unknown, digests?: DigestRequest[], signatures?: SignatureRequest[] }} StepResult
  * @typedef {{ step(): unknown, answer(digests: unknown[], signatures: unknown[]): void, free(): void }} Job
@@ -47,14 +47,15 @@ async function digest(subtle, raw, r) {
  */
 async function signature(subtle, r) {
   try {
-    /** @type {RsaHashedImportParams | EcKeyImportParams} */
+    // Ed25519 names no hash (and the core judged its key and R already: only the equation).
+    /** @type {RsaHashedImportParams | EcKeyImportParams | Algorithm} */
     const importAs = r.scheme === 'ECDSA'
       ? { name: 'ECDSA', namedCurve: /** @type {string} */ (r.namedCurve) }
-      : { name: r.scheme, hash: r.hash };
+      : r.hash ? { name: r.scheme, hash: r.hash } : { name: r.scheme };
     const key = await subtle.importKey('spki', buf(r.spki), importAs, false, ['verify']);
     /** @type {AlgorithmIdentifier | RsaPssParams | EcdsaParams} */
     const params = r.scheme === 'ECDSA'
-      ? { name: 'ECDSA', hash: r.hash }
+      ? { name: 'ECDSA', hash: /** @type {string} */ (r.hash) }
       : r.scheme === 'RSA-PSS' ? { name: 'RSA-PSS', saltLength: /** @type {number} */ (r.saltLength) } : { name: r.scheme };
     return await subtle.verify(params, key, buf(r.signature), buf(r.data));
   } catch {

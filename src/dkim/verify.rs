@@ -3,7 +3,7 @@
 //!
 //! 1. [`DkimJob::new`] reads the message and [`DkimJob::dns_queries`] names the TXT records it
 //!    needs; the caller looks them up and brings them ([`DkimJob::set_dns`]).
-//! 2. [`DkimJob::step`] checks everything it can. RSA signatures go to the caller's WebCrypto
+//! 2. [`DkimJob::step`] checks everything it can. RSA and Ed25519 signatures go to the caller's WebCrypto
 //!    as [`SignatureRequest`]s, the very type S/MIME's offload uses
 //!    ([`crate::smime::offload`]), so the background answers both with one function:
 //!    [`DkimStep::Need`]; the caller answers ([`DkimJob::answer`]) and steps again. An answer
@@ -26,6 +26,7 @@ use super::{
     MAX_RECORDS_PER_NAME, MAX_RECORD_LEN, MAX_SIGNATURES, MAX_SIGNATURE_FIELD_LEN, MIN_RSA_BITS,
 };
 use crate::smime::algs::{AlgError, HashAlg};
+use crate::smime::ed25519;
 use crate::smime::offload::{AnswerError, SignatureAnswer, SignatureRequest, SignatureScheme};
 
 /// What a DNS TXT query the core needs is for.
@@ -236,8 +237,8 @@ impl DkimJob {
         }
     }
 
-    /// One pass; `rsa` gives the answer for an RSA check (`None`: do it in the core).
-    fn evaluate(&self, rsa: &dyn Fn(SignatureRequest) -> Option<bool>) -> DkimVerdict {
+    /// One pass; `ask` gives the answer for a signature check (`None`: do it in the core).
+    fn evaluate(&self, ask: &dyn Fn(SignatureRequest) -> Option<bool>) -> DkimVerdict {
         let split = header::split(&self.msg);
         let from = from_domain(&split.fields);
         let (dmarc, policy) = match &from {
@@ -249,7 +250,7 @@ impl DkimJob {
             .map_or(Alignment::Relaxed, |r| r.dkim_alignment);
         let mut results = Vec::new();
         for f in signature_fields(&split.fields).take(MAX_SIGNATURES) {
-            let (sig, outcome) = match self.check(f, &split, rsa) {
+            let (sig, outcome) = match self.check(f, &split, ask) {
                 Ok((sig, outcome)) => (Some(sig), outcome),
                 Err(reason) => (None, Err(reason)),
             };
@@ -326,7 +327,7 @@ impl DkimJob {
         &self,
         field: &Field<'_>,
         split: &header::Split<'_>,
-        rsa: &dyn Fn(SignatureRequest) -> Option<bool>,
+        ask: &dyn Fn(SignatureRequest) -> Option<bool>,
     ) -> Result<(Read, Checked), DkimReason> {
         if field.raw.len() > MAX_SIGNATURE_FIELD_LEN {
             return Err(DkimReason::Malformed {
@@ -338,7 +339,7 @@ impl DkimJob {
             SignatureError::Unsupported(what) => DkimReason::Unsupported { what },
         })?;
         let mut described = sig.algorithm.name().to_string();
-        let outcome = self.check_signature(&sig, field, split, rsa, &mut described);
+        let outcome = self.check_signature(&sig, field, split, ask, &mut described);
         Ok(((sig, described), outcome))
     }
 
@@ -347,7 +348,7 @@ impl DkimJob {
         sig: &DkimSignature,
         field: &Field<'_>,
         split: &header::Split<'_>,
-        rsa: &dyn Fn(SignatureRequest) -> Option<bool>,
+        ask: &dyn Fn(SignatureRequest) -> Option<bool>,
         described: &mut String,
     ) -> Checked {
         if !sig
@@ -399,25 +400,31 @@ impl DkimJob {
         // §3.7 step 2: the header hash input, and the signature over it.
         let input =
             canon::header_input(&split.fields, &sig.signed_headers, field, sig.header_canon);
-        match key.key_type {
+        let (scheme, spki, message) = match key.key_type {
             KeyType::Ed25519 => {
-                let k: [u8; 32] =
+                let k: [u8; ed25519::KEY_LEN] =
                     key.public_key
                         .as_slice()
                         .try_into()
                         .map_err(|_| DkimReason::Malformed {
                             what: "its Ed25519 key is not 32 bytes".into(),
                         })?;
-                let k = ed25519_dalek::VerifyingKey::from_bytes(&k).map_err(|_| {
-                    DkimReason::Malformed {
+                if !ed25519::is_point(&k) {
+                    return Err(DkimReason::Malformed {
                         what: "its Ed25519 key is not a valid point".into(),
-                    }
-                })?;
-                let s = ed25519_dalek::Signature::from_slice(&sig.signature)
+                    });
+                }
+                let s: &[u8; ed25519::SIGNATURE_LEN] = sig
+                    .signature
+                    .as_slice()
+                    .try_into()
                     .map_err(|_| DkimReason::HeaderChanged)?;
+                if !ed25519::passes_strict_checks(&k, s) {
+                    return Err(DkimReason::HeaderChanged);
+                }
                 // RFC 8463 §3: Ed25519 signs the SHA-256 of the hash input.
-                k.verify_strict(&sig.algorithm.digest(&input), &s)
-                    .map_err(|_| DkimReason::HeaderChanged)?;
+                let message = sig.algorithm.digest(&input);
+                (SignatureScheme::Ed25519, ed25519::spki(&k), message)
             }
             KeyType::Rsa => {
                 let (spki, bits) = key::rsa_key(&key.public_key).map_err(key_error)?;
@@ -435,35 +442,36 @@ impl DkimJob {
                 let scheme = SignatureScheme::RsaPkcs1 {
                     hash: HashAlg::Sha256,
                 };
-                let request = SignatureRequest {
+                (scheme, spki, input)
+            }
+        };
+        let request = SignatureRequest {
+            scheme,
+            spki: spki.to_der(),
+            message,
+            signature: sig.signature.clone(),
+        };
+        let valid = match ask(request.clone()) {
+            Some(v) => v,
+            None => {
+                match crate::smime::algs::local::verify(
                     scheme,
-                    spki: spki.to_der(),
-                    message: input,
-                    signature: sig.signature.clone(),
-                };
-                let valid = match rsa(request.clone()) {
-                    Some(v) => v,
-                    None => {
-                        match crate::smime::algs::local::verify(
-                            scheme,
-                            &spki,
-                            &request.message,
-                            &request.signature,
-                        ) {
-                            Ok(()) => true,
-                            Err(AlgError::BadSignature | AlgError::MalformedSignature) => false,
-                            Err(e) => {
-                                return Err(DkimReason::Unsupported {
-                                    what: e.to_string(),
-                                })
-                            }
-                        }
+                    &spki,
+                    &request.message,
+                    &request.signature,
+                ) {
+                    Ok(()) => true,
+                    Err(AlgError::BadSignature | AlgError::MalformedSignature) => false,
+                    Err(e) => {
+                        return Err(DkimReason::Unsupported {
+                            what: e.to_string(),
+                        })
                     }
-                };
-                if !valid {
-                    return Err(DkimReason::HeaderChanged);
                 }
             }
+        };
+        if !valid {
+            return Err(DkimReason::HeaderChanged);
         }
         // It verifies: now what it does not cover.
         if let Some(l) = sig.body_length {

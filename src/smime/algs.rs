@@ -18,6 +18,7 @@
 //! anything unknown are [`AlgError::Unsupported`], naming the algorithm.
 
 use super::asn1::{self, tag, Any, Der, DerResult};
+use super::ed25519;
 use super::offload::{Curve, Offload, SignatureRequest, SignatureScheme};
 use super::x509::{AlgorithmIdentifier, SubjectPublicKeyInfo};
 use const_oid::ObjectIdentifier;
@@ -547,7 +548,8 @@ enum Key {
     Rsa(usize),
     /// An EC key on a named curve.
     Ec(Curve),
-    Ed25519(ed25519_dalek::VerifyingKey),
+    /// An Ed25519 key that is a point ([`super::ed25519::is_point`]).
+    Ed25519([u8; ed25519::KEY_LEN]),
     /// DSA, the bit length of p.
     Dsa(usize),
 }
@@ -635,13 +637,13 @@ fn decode_key(spki: &SubjectPublicKeyInfo) -> Result<Key, AlgError> {
             Ok(Key::Ec(curve))
         }
         oids::ED25519 => {
-            let bytes: [u8; 32] = key_bytes
+            let bytes: [u8; ed25519::KEY_LEN] = key_bytes
                 .try_into()
                 .map_err(|_| malformed("Ed25519 key is not 32 bytes"))?;
-            Ok(Key::Ed25519(
-                ed25519_dalek::VerifyingKey::from_bytes(&bytes)
-                    .map_err(|_| malformed("invalid Ed25519 point"))?,
-            ))
+            if !ed25519::is_point(&bytes) {
+                return Err(malformed("invalid Ed25519 point"));
+            }
+            Ok(Key::Ed25519(bytes))
         }
         oids::DSA => Ok(Key::Dsa(local::dsa_bits(spki, key_bytes)?)),
         other => Err(AlgError::Unsupported {
@@ -767,13 +769,8 @@ fn offered(
     signature: &[u8],
 ) -> Option<Result<(), AlgError>> {
     let off = off?;
-    let hash = match scheme {
-        SignatureScheme::RsaPkcs1 { hash }
-        | SignatureScheme::RsaPss { hash, .. }
-        | SignatureScheme::Ecdsa { hash, .. } => hash,
-    };
     // WebCrypto has no SHA-224.
-    if hash == HashAlg::Sha224 {
+    if scheme.hash() == Some(HashAlg::Sha224) {
         return None;
     }
     let request = SignatureRequest {
@@ -855,10 +852,18 @@ pub(crate) fn verify_signature_with(
             (hash == HashAlg::Sha1).then_some(WeakReason::Sha1)
         }
         (Scheme::Ed25519, Key::Ed25519(k)) => {
-            let sig = ed25519_dalek::Signature::from_slice(signature)
+            let sig: &[u8; ed25519::SIGNATURE_LEN] = signature
+                .try_into()
                 .map_err(|_| AlgError::MalformedSignature)?;
-            k.verify_strict(message, &sig)
-                .map_err(|_| AlgError::BadSignature)?;
+            if !ed25519::passes_strict_checks(&k, sig) {
+                return Err(AlgError::BadSignature);
+            }
+            let asked = SignatureScheme::Ed25519;
+            let import = ed25519::spki(&k);
+            match offered(off, asked, &import, message, signature) {
+                Some(r) => r?,
+                None => local::verify(asked, &import, message, signature)?,
+            }
             None
         }
         (Scheme::Dsa(implied), Key::Dsa(_bits)) => {
@@ -979,6 +984,17 @@ pub(crate) mod local {
                     }
                 }
             }
+            SignatureScheme::Ed25519 => {
+                let k = key_bytes(spki)?
+                    .try_into()
+                    .ok()
+                    .and_then(|k| ed25519_dalek::VerifyingKey::from_bytes(k).ok())
+                    .ok_or_else(|| super::malformed("invalid Ed25519 point"))?;
+                let s = ed25519_dalek::Signature::from_slice(signature)
+                    .map_err(|_| AlgError::MalformedSignature)?;
+                k.verify_strict(message, &s)
+                    .map_err(|_| AlgError::BadSignature)
+            }
         }
     }
 
@@ -1026,7 +1042,7 @@ pub(crate) mod local {
     }
 }
 
-/// Without the `local-signatures` feature (the extension's wasm): RSA, ECDSA and DSA maths is
+/// Without the `local-signatures` feature (the extension's wasm): RSA, ECDSA, Ed25519 and DSA maths is
 /// the browser's (WebCrypto), and a check it could not make is reported unsupported.
 #[cfg(not(feature = "local-signatures"))]
 pub(crate) mod local {
@@ -1062,6 +1078,7 @@ pub(crate) mod local {
                 curve.name(),
                 hash.name()
             )),
+            SignatureScheme::Ed25519 => without("an Ed25519 signature"),
         })
     }
 

@@ -14,6 +14,7 @@ pub mod crl;
 pub mod date;
 pub mod digest_offload;
 pub mod display_name;
+pub mod ed25519;
 pub mod mime;
 pub mod names;
 pub mod ocsp;

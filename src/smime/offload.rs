@@ -22,12 +22,13 @@
 //! nothing and does every unanswered check in the core.
 //!
 //! What is offered: RSASSA-PKCS1-v1_5 and RSASSA-PSS (RFC 8017) and ECDSA on P-256, P-384,
-//! P-521 (FIPS 186-5) with SHA-1/256/384/512, for the signer, the chain and CRLs; content
-//! digests of at least `min_digest_bytes` with SHA-256/384/512. Ed25519, DSA and SHA-224 stay
-//! in the core (WebCrypto's Ed25519 is not RFC 8032's strict verification that the core applies).
-//! The signature's weakness (SHA-1, small RSA key), the key's validity (point on the curve, RSA
-//! size limits) and the ECDSA signature's DER encoding are judged by the core before anything
-//! is asked, so an answer can only say "valid" or "invalid".
+//! P-521 (FIPS 186-5) with SHA-1/256/384/512, and Ed25519 (RFC 8032), for the signer, the chain
+//! and CRLs; content digests of at least `min_digest_bytes` with SHA-256/384/512. DSA and
+//! SHA-224 stay in the core. The signature's weakness (SHA-1, small RSA key), the key's
+//! validity (point on the curve, RSA size limits), the ECDSA signature's DER encoding and
+//! Ed25519's strict rules beyond the equation (S < L, no small-order key or R:
+//! [`super::ed25519`]) are judged by the core before anything is asked, so an answer can only
+//! say "valid" or "invalid".
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -92,6 +93,21 @@ pub enum SignatureScheme {
         /// The hash.
         hash: HashAlg,
     },
+    /// `Ed25519` (RFC 8032 §5.1.7, no hash named): the key and R were judged by the core
+    /// ([`super::ed25519`]), so only the equation is asked.
+    Ed25519,
+}
+
+impl SignatureScheme {
+    /// The hash WebCrypto is told to use (`None` for Ed25519, which names none).
+    pub fn hash(self) -> Option<HashAlg> {
+        match self {
+            SignatureScheme::RsaPkcs1 { hash }
+            | SignatureScheme::RsaPss { hash, .. }
+            | SignatureScheme::Ecdsa { hash, .. } => Some(hash),
+            SignatureScheme::Ed25519 => None,
+        }
+    }
 }
 
 /// One signature the caller is asked to check.

@@ -7,6 +7,8 @@
 // DMARC record. The options page shows the switch off, with its privacy sentence, before the
 // test turns it on through the background (the permission prompt of a real click cannot be
 // clicked through; the stand-in sends the CORS headers a host permission would make unneeded).
+// A third mail is signed with Ed25519 (ed25519.eml): green too, its equation checked by the
+// browser's WebCrypto (Chromium 137+, Firefox 129+).
 //
 // Needs root and the packages of tests/webmail/install.sh; run under `flock /tmp/roundcube.lock`.
 // WEBMAIL_E2E=0 skips it.
@@ -23,12 +25,15 @@ import { ROOT_B64 } from './lib/webmail-mails.mjs';
 const FIX = path.join(ROOT, 'tests/fixtures/dkim');
 const SIGNED = fs.readFileSync(path.join(FIX, 'rsa2048-relaxed.eml'));
 const CHANGED = Buffer.from(SIGNED.toString('latin1').replace('Alice\r\n', 'Mallory\r\n'), 'latin1');
+/** Signed with Ed25519 (RFC 8463): the browser's own WebCrypto checks the equation. */
+const ED25519 = fs.readFileSync(path.join(FIX, 'ed25519.eml'));
 const ZONE = JSON.parse(fs.readFileSync(path.join(FIX, 'dns.json'), 'utf8'));
 
 /** The mailbox, in UID order, and what the toolbar must say for each message. */
 const MAILS = [
   { file: '01-dkim.eml', bytes: SIGNED, badge: '@', title: "Sent through example.com's mail servers; the text is unchanged." },
   { file: '02-dkim-changed.eml', bytes: CHANGED, badge: '!', title: "The text was changed after the sender's domain signed it." },
+  { file: '03-dkim-ed25519.eml', bytes: ED25519, badge: '@', title: "Sent through example.com's mail servers; the text is unchanged." },
 ];
 
 for (const name of BROWSERS) {
@@ -57,6 +62,7 @@ for (const name of BROWSERS) {
         await shown.screenshot(path.join(browser.outDir, `webmail-${m.file.replace(/\.eml$/, '')}.png`));
       });
       assert.ok(doh.asked.includes('rsa2048._domainkey.example.com') && doh.asked.includes('_dmarc.example.com'), `asked: ${doh.asked}`);
+      assert.ok(doh.asked.includes('ed._domainkey.example.com'), `asked: ${doh.asked}`);
       await ext.close();
       await page.close();
     });

@@ -1,6 +1,6 @@
 // The DKIM exports of the wasm core, in Node: the names it asks for, the DNS answers it takes,
-// RSA through WebCrypto with the same driver as S/MIME (background/verify-job.js), and the
-// verdicts tests/dkim.rs expects natively.
+// RSA and Ed25519 through WebCrypto with the same driver as S/MIME (background/verify-job.js),
+// and the verdicts tests/dkim.rs expects natively.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -20,7 +20,7 @@ const mail = (/** @type {string} */ name) => fs.readFileSync(path.join(FIX, name
 
 /**
  * The extension's check as the background would run it: the names the core asks for answered
- * from `zone`, RSA answered by Node's WebCrypto.
+ * from `zone`, RSA and Ed25519 answered by Node's WebCrypto.
  * @param {Uint8Array} raw @param {Record<string, string[]>} zone
  */
 async function check(raw, zone = ZONE) {
@@ -65,10 +65,30 @@ test('RSA goes to WebCrypto and a good mail is green, the domain named', async (
   assert.equal(verdict.dmarc_policy, 'reject');
 });
 
-test('Ed25519 is checked in the core, nothing asked', async () => {
+test('Ed25519 goes to WebCrypto too: a good mail is green, a changed header red', async () => {
   const { verdict, asked } = await check(mail('ed25519.eml'));
-  assert.equal(asked, 0);
+  assert.equal(asked, 1);
   assert.equal(verdict.status, 'verified');
+  const header = await check(replace(mail('ed25519.eml'), 'Quarterly report', 'Quarterly rePort'));
+  assert.equal(header.asked, 1);
+  assert.equal(header.verdict.status, 'invalid');
+  assert.equal(header.verdict.reason.kind, 'header_changed');
+});
+
+test('an Ed25519 key that is no point, or of small order, is judged by the core, nothing asked', async () => {
+  const withKey = (/** @type {number} */ first) => {
+    const key = new Uint8Array(32);
+    key[0] = first;
+    return { ...ZONE, 'ed._domainkey.example.com': [`v=DKIM1; k=ed25519; p=${Buffer.from(key).toString('base64')}`] };
+  };
+  // y = 2 is on no point of the curve.
+  const bad = await check(mail('ed25519.eml'), withKey(2));
+  assert.equal(bad.asked, 0);
+  assert.deepEqual(bad.verdict.signatures[0].outcome, { kind: 'malformed', what: 'its Ed25519 key is not a valid point' });
+  // The identity (y = 1) is a point of small order: refused by the strict rules.
+  const small = await check(mail('ed25519.eml'), withKey(1));
+  assert.equal(small.asked, 0);
+  assert.equal(small.verdict.signatures[0].outcome.kind, 'header_changed');
 });
 
 test('a changed body is red under the domain\'s reject policy; a changed header fails in WebCrypto', async () => {

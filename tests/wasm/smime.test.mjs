@@ -59,6 +59,7 @@ test('with every content digest asked of WebCrypto (the core\'s memory views), t
   const root = rootDer();
   const files = fs.readdirSync(path.join(FIX, 'generated')).filter((f) => f.endsWith('.eml')).sort();
   const kinds = new Set();
+  const schemes = new Set();
   for (const f of files) {
     const raw = fs.readFileSync(path.join(FIX, 'generated', f));
     const job = VerifyJob.withDigestThreshold(raw, NOW, [root], 0);
@@ -72,6 +73,7 @@ test('with every content digest asked of WebCrypto (the core\'s memory views), t
             assert.ok(r.bytes instanceof Uint8Array && r.bytes.byteLength === r.length, `${f}: a whole view`);
           }
         }
+        for (const r of s.signatures ?? []) schemes.add(`${r.scheme} ${r.hash ?? '-'}`);
         return s;
       },
       answer: (d, s) => job.answer(d, s),
@@ -84,6 +86,8 @@ test('with every content digest asked of WebCrypto (the core\'s memory views), t
   // Opaque contents (views of the decoded eContent) and detached ones hashed from the
   // caller's buffer were both asked for.
   assert.ok(kinds.has('econtent') && kinds.has('message'), [...kinds].join());
+  // Ed25519 (007.eml's signer) went to WebCrypto as well, naming no hash.
+  assert.ok(schemes.has('Ed25519 -') && schemes.has('RSASSA-PKCS1-v1_5 SHA-256'), [...schemes].join());
 });
 
 test('a view the memory outgrew is not hashed: answered null, the core hashes the content itself', async () => {
