@@ -119,5 +119,30 @@ for (const name of BROWSERS) {
       await waitFor(page, aligned, 'the button to come back');
       await page.close();
     });
+
+    test('a field a scan left out while the page hid it, shown again by a style sheet alone, gets its button when the user goes to it', async () => {
+      const page = await browser.open(`${site.origin}/signup.html`);
+      const u = input(browser, page);
+      await contentScriptReady(page);
+      await waitFor(page, VISIBLE_HOSTS, 'the button');
+      // Hidden by an adopted style sheet, with a DOM change the scan sees while it is hidden:
+      // the scan leaves the field out and its button goes.
+      await page.eval(`(() => {
+        const sheet = new CSSStyleSheet();
+        sheet.replaceSync('#signup { visibility: hidden !important; }');
+        document.adoptedStyleSheets = [sheet];
+        document.body.classList.add('busy');
+        return true;
+      })()`);
+      await waitFor(page, `document.querySelectorAll(${js(HOST_SELECTOR)}).length === 0`, 'the button to go with the hidden form');
+      // Shown again by the style sheet alone: no DOM change wakes the observer.
+      await page.eval(`(document.adoptedStyleSheets = [], true)`);
+      await sleep(1000);
+      assert.equal(await page.eval(`document.querySelectorAll(${js(HOST_SELECTOR)}).length`), 0, 'no scan without a change or a gesture');
+      // The user goes to the field: a scan, and its button.
+      await u.click('#email');
+      await waitFor(page, VISIBLE_HOSTS, 'the button after the user went to the field');
+      await page.close();
+    });
   });
 }

@@ -303,6 +303,15 @@ export function startForms(doc, send, { contextTarget: rightClicked = null } = {
   // pressing on one that already has the focus, where no focusin comes).
   for (const type of ['focusin', 'pointerdown', 'transitionend', 'animationend']) view.addEventListener(type, reposition, { capture: true, passive: true });
 
+  // A field a scan left out while the page hid it, shown again by a style sheet alone (no DOM
+  // change to wake the observer): the user going to it scans again.
+  for (const type of ['focusin', 'pointerdown']) {
+    listen(doc, type, (e) => {
+      const el = e.composedPath()[0];
+      if (e.isTrusted && !paused && isGestureField(el) && !buttons.has(/** @type {TextField} */ (el))) schedule();
+    }, true);
+  }
+
   // The field of the last trusted right-click, for the context menu's entry.
   listen(doc, 'contextmenu', (e) => {
     if (!e.isTrusted) return;
