@@ -95,9 +95,13 @@ for (const name of BROWSERS) {
       // Back to the INBOX, and a click on a row: the message it opens gets its true verdict.
       await d.click(`${FOLDER}:nth-child(1)`); // INBOX
       await until(() => page.eval(`document.querySelectorAll(${js(ROW)}).length === ${MAILS.length}`), 'the message list again');
-      // (Retried: while the list animates in, Firefox may find another element over the row.)
-      await until(async () => { await d.click(`${ROW} button.md-no-style`); return true; }, 'a click on the first row');
-      const uid = Number(await until(() => page.eval(`/\\/INBOX\\/(\\d+)$/.exec(location.hash)?.[1]`), 'a message opened by a click'));
+      // (Retried until a message opens: while the list animates in, Firefox may find another
+      // element over the row, or the click may land before the row takes clicks.)
+      const uid = Number(await until(async () => {
+        try { await d.click(`${ROW} button.md-no-style`); } catch { return null; }
+        await sleep(500);
+        return page.eval(`/\\/INBOX\\/(\\d+)$/.exec(location.hash)?.[1]`);
+      }, 'a message opened by a click on its row'));
       const m = MAILS.find((x) => uidOf(x.file) === uid);
       assert.ok(m, `UID ${uid} is one of the nine`);
       await shown(uid, `${m.file} (clicked)`);
