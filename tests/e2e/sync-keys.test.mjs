@@ -6,10 +6,10 @@
 // (tests/e2e/sync.test.mjs does the same for the records).
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { BROWSERS, launchBrowser } from './lib/harness.mjs';
-import { msg, ready, sendFrom, text, ui, waitFor } from './lib/pages.mjs';
-import { carry } from './lib/sync-engine.mjs';
+import { describe, test } from 'node:test';
+import { BROWSERS } from './lib/harness.mjs';
+import { msg, sendFrom, text, ui, waitFor } from './lib/pages.mjs';
+import { carry, useTwoProfiles } from './lib/sync-engine.mjs';
 
 const KEY = 'sl-key-only-on-a';
 
@@ -27,21 +27,12 @@ async function hasSimpleLoginKey(page) {
 
 for (const name of BROWSERS) {
   describe(`provider keys and sync in ${name}`, () => {
-    /** @type {Awaited<ReturnType<typeof launchBrowser>>} */ let browserA;
-    /** @type {Awaited<ReturnType<typeof launchBrowser>>} */ let browserB;
+    /** @type {import('./lib/sync-engine.mjs').TwoProfiles['browserA']} */ let browserA;
+    /** @type {import('./lib/sync-engine.mjs').TwoProfiles['browserB']} */ let browserB;
     /** @type {import('./lib/chrome.mjs').PageHandle} */ let a;
     /** @type {import('./lib/chrome.mjs').PageHandle} */ let b;
-    before(async () => {
-      browserA = await launchBrowser(name, { dist: 'target/dist-sync' });
-      browserB = await launchBrowser(name, { dist: 'target/dist-sync' });
-      a = await browserA.openExtensionPage('ui/options.html');
-      b = await browserB.openExtensionPage('ui/options.html');
-      await ready(a);
-      await ready(b);
-    });
-    after(async () => {
-      await browserA?.close();
-      await browserB?.close();
+    useTwoProfiles(name, async (p) => {
+      ({ browserA, browserB, a, b } = p);
     });
 
     test('the box is off by default; the key travels only once it is ticked on both profiles', async () => {

@@ -12,10 +12,10 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { BROWSERS, ROOT, launchBrowser } from './lib/harness.mjs';
-import { js, msg, ready, sendFrom, text, ui, until, visible, waitFor } from './lib/pages.mjs';
-import { carry } from './lib/sync-engine.mjs';
+import { describe, test } from 'node:test';
+import { BROWSERS, ROOT } from './lib/harness.mjs';
+import { js, msg, sendFrom, text, ui, until, visible, waitFor } from './lib/pages.mjs';
+import { carry, useTwoProfiles } from './lib/sync-engine.mjs';
 
 const CATCH_ALL = 'mine.example.test';
 // The core with the sync exports in Node, only to make a valid code that is not A's (a wrong code).
@@ -45,26 +45,17 @@ async function useCatchAll(page) {
 
 for (const name of BROWSERS) {
   describe(`sync between two profiles in ${name}`, () => {
-    /** @type {Awaited<ReturnType<typeof launchBrowser>>} */ let browserA;
-    /** @type {Awaited<ReturnType<typeof launchBrowser>>} */ let browserB;
+    /** @type {import('./lib/sync-engine.mjs').TwoProfiles['browserA']} */ let browserA;
+    /** @type {import('./lib/sync-engine.mjs').TwoProfiles['browserB']} */ let browserB;
     /** @type {import('./lib/chrome.mjs').PageHandle} */ let a;
     /** @type {import('./lib/chrome.mjs').PageHandle} */ let b;
     let code = '';
     let shop = '';
 
-    before(async () => {
-      browserA = await launchBrowser(name, { dist: 'target/dist-sync' });
-      browserB = await launchBrowser(name, { dist: 'target/dist-sync' });
-      a = await browserA.openExtensionPage('ui/options.html');
-      b = await browserB.openExtensionPage('ui/options.html');
-      await ready(a);
-      await ready(b);
+    useTwoProfiles(name, async (p) => {
+      ({ browserA, browserB, a, b } = p);
       await useCatchAll(a);
       await useCatchAll(b);
-    });
-    after(async () => {
-      await browserA?.close();
-      await browserB?.close();
     });
 
     test('A turns sync on: the code in groups and as a QR code, the privacy note', async () => {
