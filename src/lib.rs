@@ -12,6 +12,7 @@
 //! The only module that knows about JavaScript is `bindings`, compiled for wasm32 only.
 
 pub mod alias;
+pub mod case;
 pub mod cli;
 pub mod dkim;
 pub mod forms;

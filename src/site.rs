@@ -206,6 +206,7 @@ const PSL: &str = include_str!("site/psl.txt");
 
 /// The rule `r` written with its labels reversed (`uk.co`, `ck.*`, `ck.www!`) in the list's
 /// own form (`co.uk`, `*.ck`, `!www.ck`).
+#[cfg(test)]
 fn rule_from_reversed(r: &str) -> String {
     let (body, bang) = match r.strip_suffix('!') {
         Some(b) => (b, "!"),
@@ -216,9 +217,9 @@ fn rule_from_reversed(r: &str) -> String {
     format!("{bang}{}", labels.join("."))
 }
 
-/// Decodes the front-coded list into its rules.
-fn decode_psl(text: &str) -> std::collections::HashSet<String> {
-    let mut rules = std::collections::HashSet::new();
+/// Decodes the front-coded list into its rules, labels reversed, in the list's (sorted) order.
+fn decode_psl(text: &str) -> Vec<String> {
+    let mut rules = Vec::with_capacity(10_000);
     let mut prev = String::new();
     for line in text
         .lines()
@@ -230,15 +231,15 @@ fn decode_psl(text: &str) -> std::collections::HashSet<String> {
         let shared = usize::from(first.saturating_sub(b'0')).min(prev.len());
         prev.truncate(shared);
         prev.push_str(line.get(1..).unwrap_or_default());
-        rules.insert(rule_from_reversed(&prev));
+        rules.push(prev.clone());
     }
     rules
 }
 
-/// The list's rules, decoded once (about 10,000).
-fn psl_rules() -> &'static std::collections::HashSet<String> {
-    static RULES: std::sync::OnceLock<std::collections::HashSet<String>> =
-        std::sync::OnceLock::new();
+/// The list's rules with their labels reversed, decoded once (about 10,000), sorted (a test
+/// checks it) for binary search: no hash table in the wasm.
+fn psl_rules() -> &'static [String] {
+    static RULES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
     RULES.get_or_init(|| decode_psl(PSL))
 }
 
@@ -247,17 +248,21 @@ fn psl_rules() -> &'static std::collections::HashSet<String> {
 /// rule with the most labels, a wildcard (`*.`) matching any one label; no rule: `*`, one label.
 fn public_suffix_labels(labels: &[&str]) -> usize {
     let rules = psl_rules();
+    let has = |rule: &str| rules.binary_search_by(|r| r.as_str().cmp(rule)).is_ok();
     let n = labels.len();
     for i in 0..n {
-        let suffix = labels[i..].join(".");
-        if rules.contains(format!("!{suffix}").as_str()) {
+        // The suffix with its labels reversed, as the rules are kept: `co.uk` is `uk.co`.
+        let mut rev: Vec<&str> = labels[i..].to_vec();
+        rev.reverse();
+        let rev = rev.join(".");
+        if has(&format!("{rev}!")) {
             return n - i - 1;
         }
         // `*.suffix` covers one more label than `suffix`, so it is tried first.
-        if i > 0 && rules.contains(format!("*.{suffix}").as_str()) {
+        if i > 0 && has(&format!("{rev}.*")) {
             return n - i + 1;
         }
-        if rules.contains(suffix.as_str()) {
+        if has(&rev) {
             return n - i;
         }
     }
@@ -289,7 +294,7 @@ fn ascii_label(label: &str) -> Result<String, SiteError> {
             label: String::new(),
         });
     }
-    let lower = label.to_lowercase();
+    let lower = crate::case::lowercase(label);
     for ch in lower.chars() {
         let ok = ch.is_ascii_lowercase()
             || ch.is_ascii_digit()
@@ -423,7 +428,11 @@ mod psl_tests {
                 .collect();
             expected.push(format!("{bang}{}", labels.join(".")));
         }
-        let mut embedded: Vec<String> = psl_rules().iter().cloned().collect();
+        assert!(
+            psl_rules().windows(2).all(|w| w[0] < w[1]),
+            "the list must be sorted"
+        );
+        let mut embedded: Vec<String> = psl_rules().iter().map(|r| rule_from_reversed(r)).collect();
         embedded.sort();
         expected.sort();
         expected.dedup();

@@ -261,7 +261,7 @@ pub struct AliasRecord {
 /// The stable id of an address: `a` + the first 16 hex digits of SHA-256 of the
 /// lowercased address.
 pub fn record_id(address: &str) -> String {
-    let digest = Sha256::digest(address.trim().to_lowercase().as_bytes());
+    let digest = Sha256::digest(crate::case::lowercase(address.trim()).as_bytes());
     format!("a{}", generators::hex(&digest[..8]))
 }
 
@@ -380,7 +380,7 @@ impl AliasRecord {
     }
 
     fn key(&self) -> String {
-        self.address.to_lowercase()
+        crate::case::lowercase(&self.address)
     }
 
     /// Fills this record's empty fields from `other` (same address).
@@ -601,7 +601,7 @@ impl Vault {
     }
 
     fn index_of_address(&self, address: &str) -> Option<usize> {
-        let key = address.to_lowercase();
+        let key = crate::case::lowercase(address);
         self.records.iter().position(|r| r.key() == key)
     }
 
@@ -711,7 +711,7 @@ impl Vault {
     /// Records whose address, site, label or note contains `query` (case-insensitive),
     /// newest first. An empty query matches all.
     pub fn search(&self, query: &str) -> Vec<&AliasRecord> {
-        let q = query.trim().to_lowercase();
+        let q = crate::case::lowercase(query.trim());
         let mut out: Vec<&AliasRecord> = self
             .records
             .iter()
@@ -725,7 +725,7 @@ impl Vault {
                     ]
                     .into_iter()
                     .flatten()
-                    .any(|f| f.to_lowercase().contains(&q))
+                    .any(|f| crate::case::lowercase(f).contains(&q))
             })
             .collect();
         crate::sort::sort_by_key(&mut out, |r| std::cmp::Reverse(r.created));

@@ -23,7 +23,8 @@ pub fn normalize(s: &str) -> String {
             }
         }
         prev = Some(c);
-        for l in c.to_lowercase() {
+        let (a, b) = crate::case::lower(c);
+        for l in std::iter::once(a).chain(b) {
             match fold(l) {
                 Folded::Char(f) => push_char(&mut out, f),
                 Folded::Two(a, b) => {

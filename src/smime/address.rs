@@ -39,7 +39,7 @@ impl Mailbox {
 /// Whether two addresses are the same mailbox: whole address compared case-insensitively
 /// (Unicode lowercase, so SMTPUTF8 addresses compare too), surrounding whitespace ignored.
 pub fn same_address(a: &str, b: &str) -> bool {
-    a.trim().to_lowercase() == b.trim().to_lowercase()
+    crate::case::lowercase(a.trim()) == crate::case::lowercase(b.trim())
 }
 
 /// Parses an address list (a `From`, `Sender`, `To` value, unfolded). Groups are flattened.

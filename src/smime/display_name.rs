@@ -59,9 +59,9 @@ const MAX_WORDS_PERMUTED: usize = 4;
 /// addresses `addresses`. `display` is the decoded display name of the `From` mailbox.
 pub fn fits(display: &str, cert_names: &[String], addresses: &[String]) -> bool {
     // The signer's own address written into the name says nothing new: take it out.
-    let mut rest = display.to_lowercase();
+    let mut rest = crate::case::lowercase(display);
     for a in addresses {
-        rest = rest.replace(&a.to_lowercase(), " ");
+        rest = rest.replace(&crate::case::lowercase(a), " ");
     }
     let shown = words(&rest);
     if shown.is_empty() {
@@ -156,7 +156,10 @@ fn words(s: &str) -> Vec<Word> {
         }
         let mut key = String::new();
         let mut transliterated = false;
-        for c in raw.chars().flat_map(char::to_lowercase) {
+        for c in raw.chars().flat_map(|c| {
+            let (a, b) = crate::case::lower(c);
+            std::iter::once(a).chain(b)
+        }) {
             match fold(c) {
                 Some(f) => {
                     transliterated |= !c.is_ascii() && !is_latin(c);

@@ -45,7 +45,7 @@ fn norm_value(v: &Any) -> Vec<u8> {
     match text {
         Some(t) => {
             let mut out = vec![0u8];
-            let folded: Vec<String> = t.split_whitespace().map(|w| w.to_lowercase()).collect();
+            let folded: Vec<String> = t.split_whitespace().map(crate::case::lowercase).collect();
             out.extend_from_slice(folded.join(" ").as_bytes());
             out
         }

@@ -31,7 +31,6 @@
 //! say "valid" or "invalid".
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use super::algs::HashAlg;
@@ -163,7 +162,7 @@ pub struct Offload {
     expected: RefCell<Vec<(usize, Vec<u8>)>>,
     /// Decoded bodies (base64 of the signed data), by part index: the job's message does not
     /// change between steps, so neither do they.
-    decoded: RefCell<HashMap<usize, Rc<Vec<u8>>>>,
+    decoded: RefCell<Vec<(usize, Rc<Vec<u8>>)>>,
 }
 
 /// How the content digest of a signer is obtained in this pass.
@@ -179,11 +178,11 @@ pub(crate) enum DigestSource<'o> {
 impl Offload {
     /// The decoded body of `part`, from the cache when this job decoded it before.
     pub(crate) fn decoded_body(&self, msg: &Message, part: usize) -> Rc<Vec<u8>> {
-        if let Some(b) = self.decoded.borrow().get(&part) {
+        if let Some((_, b)) = self.decoded.borrow().iter().find(|(p, _)| *p == part) {
             return b.clone();
         }
         let b = Rc::new(msg.decoded_body(part));
-        self.decoded.borrow_mut().insert(part, b.clone());
+        self.decoded.borrow_mut().push((part, b.clone()));
         b
     }
 

@@ -21,8 +21,6 @@
 //! as rustls-webpki does. Work is bounded by a [`Budget`] and named limits; time is an
 //! argument (unix seconds).
 
-use std::collections::HashMap;
-
 use const_oid::ObjectIdentifier;
 use sha2::Digest;
 
@@ -987,7 +985,8 @@ struct Search<'a, 'c> {
     anchor_keys: Vec<NameKey>,
     budget: Budget,
     /// Cache of signature results: (child, issuer) where issuer >= infos.len() is an anchor.
-    sig_cache: HashMap<(usize, usize), Result<Strength, algs::AlgError>>,
+    /// Signature results by (child, issuer): a list, as short as the signature budget.
+    sig_cache: Vec<((usize, usize), Result<Strength, algs::AlgError>)>,
     best: Option<PathError>,
     /// How deep we are in CRL-signer validation (0 = the caller's certificate).
     crl_depth: u32,
@@ -1136,7 +1135,11 @@ where
     ) -> Result<Strength, PathError> {
         let info = &self.infos[child];
         let subject = info.subject_str();
-        let res = if let Some(r) = self.sig_cache.get(&(child, issuer_id)) {
+        let cached = self
+            .sig_cache
+            .iter()
+            .find(|(k, _)| *k == (child, issuer_id));
+        let res = if let Some((_, r)) = cached {
             r.clone()
         } else {
             self.take_sig()?;
@@ -1153,7 +1156,7 @@ where
                 ),
                 None => Err(algs::AlgError::MalformedSignature),
             };
-            self.sig_cache.insert((child, issuer_id), r.clone());
+            self.sig_cache.push(((child, issuer_id), r.clone()));
             r
         };
         res.map_err(|e| alg_to_path(e, subject))
@@ -1869,7 +1872,7 @@ fn validate_inner(
             .map(|a| names::name_key(&a.subject))
             .collect(),
         budget: opts.budget,
-        sig_cache: HashMap::new(),
+        sig_cache: Vec::new(),
         best: None,
         crl_depth,
         pending,

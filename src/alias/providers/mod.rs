@@ -973,7 +973,7 @@ pub(crate) fn classify(c: &Ctx, resp: &HttpResponse) -> AliasError {
     let status = resp.status;
     let message = error_message(&resp.body).map(|m| shorten(&scrub(&m, c)));
     let plan_words = message.as_deref().is_some_and(|m| {
-        let lower = m.to_lowercase();
+        let lower = crate::case::lowercase(m);
         PLAN_WORDS.iter().any(|w| lower.contains(w))
     });
     match status {
