@@ -129,34 +129,6 @@ build_wasm() {
   ln -sfn ../pkg extension/pkg
 }
 
-# The sync exports (issue #25) are not in the shipped wasm yet (the `sync` feature, see
-# src/bindings.rs: they would put it over its 420 KB budget); the tests build them apart, into
-# target/pkg-sync, for tests/wasm/sync.test.mjs and tests/js/sync.test.mjs. Only the core itself
-# recompiles (about a minute); built once per run.
-build_wasm_sync() {
-  [ -n "${SYNC_WASM_BUILT:-}" ] && return 0
-  say "building the wasm core with the sync exports (tests only)"
-  cargo build -q --release --lib --target "$WASM_TARGET" --no-default-features --features sync
-  rm -rf target/pkg-sync
-  wasm-bindgen --target web --experimental-reset-state-function --out-dir target/pkg-sync "target/$WASM_TARGET/release/impalemail.wasm"
-  SYNC_WASM_BUILT=1
-}
-
-# The extension around that core, for the two-profile sync e2e (tests/e2e/sync.test.mjs):
-# target/dist-sync/<browser>, a copy of dist/<browser> with the sync core and a background
-# bundled with its glue. Never shipped.
-build_sync_dist() {
-  build_wasm_sync
-  local b
-  for b in chrome firefox; do
-    rm -rf "target/dist-sync/$b"
-    mkdir -p target/dist-sync
-    cp -r "dist/$b" "target/dist-sync/$b"
-    cp target/pkg-sync/impalemail_bg.wasm "target/dist-sync/$b/pkg/impalemail_bg.wasm"
-    node tools/bundle-background.mjs "target/dist-sync/$b/background/background.js" target/pkg-sync
-  done
-}
-
 assemble() {
   local browser="$1" out="dist/$1"
   rm -rf "$out"
@@ -349,7 +321,7 @@ suite_fmt() { check "fmt (cargo fmt --check)" cargo fmt --all --check; }
 suite_doc() { check "cargo doc (-D warnings)" env RUSTDOCFLAGS="-D warnings" cargo doc -q --no-deps --lib; }
 suite_clippy() {
   check "clippy (native, -D warnings)" cargo clippy -q --all-targets -- -D warnings
-  check "clippy (wasm32, -D warnings)" cargo clippy -q --lib --target "$WASM_TARGET" --no-default-features --features sync -- -D warnings
+  check "clippy (wasm32, -D warnings)" cargo clippy -q --lib --target "$WASM_TARGET" --no-default-features -- -D warnings
   # The hot loops compiled for speed (crates/scan), natively and with its SIMD module.
   check "clippy (impalemail-scan, -D warnings)" cargo clippy -q -p impalemail-scan --all-targets -- -D warnings
   check "clippy (impalemail-scan, wasm32, -D warnings)" cargo clippy -q -p impalemail-scan --target "$WASM_TARGET" -- -D warnings
@@ -358,7 +330,7 @@ suite_js() {
   check "tsc --checkJs --strict" tsc -p tsconfig.json
   check "eslint" eslint --max-warnings 0 .
 }
-suite_node() { build_wasm_sync; node_tests "node (wasm boundary, background logic)" tests/wasm/*.test.mjs tests/js/*.test.mjs; }
+suite_node() { node_tests "node (wasm boundary, background logic)" tests/wasm/*.test.mjs tests/js/*.test.mjs; }
 suite_lint() {
   # Zero errors and zero warnings; a warning that must stay would be listed here by code.
   check "web-ext lint (firefox)" web-ext lint --source-dir dist/firefox --warnings-as-errors --output text
@@ -377,7 +349,7 @@ suite_webmail() {
 e2e_forms_tests() { e2e_browser_tests | grep -E '/forms-'; }
 e2e_other_tests() { e2e_browser_tests | grep -vE '/forms-'; }
 # shellcheck disable=SC2046 # one test file per word
-suite_e2e_forms() { ensure_chromium; ensure_firefox; build_sync_dist; node_tests_both_browsers "e2e (alias button)" $(e2e_forms_tests); }
+suite_e2e_forms() { ensure_chromium; ensure_firefox; node_tests_both_browsers "e2e (alias button)" $(e2e_forms_tests); }
 # shellcheck disable=SC2046 # one test file per word
 suite_e2e() {
   suite_e2e_forms
@@ -386,9 +358,9 @@ suite_e2e() {
   E2E_BROWSERS=firefox node_tests "e2e (firefox)" $(e2e_other_tests)
 }
 # shellcheck disable=SC2046 # one test file per word
-suite_e2e_chrome() { ensure_chromium; ensure_sogo; build_sync_dist; E2E_BROWSERS=chrome node_tests "e2e (chromium)" $(e2e_browser_tests); }
+suite_e2e_chrome() { ensure_chromium; ensure_sogo; E2E_BROWSERS=chrome node_tests "e2e (chromium)" $(e2e_browser_tests); }
 # shellcheck disable=SC2046
-suite_e2e_firefox() { ensure_firefox; ensure_sogo; build_sync_dist; E2E_BROWSERS=firefox node_tests "e2e (firefox)" $(e2e_browser_tests); }
+suite_e2e_firefox() { ensure_firefox; ensure_sogo; E2E_BROWSERS=firefox node_tests "e2e (firefox)" $(e2e_browser_tests); }
 
 run_tests() {
   local suites=("$@")

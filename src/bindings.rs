@@ -467,10 +467,7 @@ pub fn vault_next_expiry(vault_json: Option<String>, now: f64) -> Result<Option<
 }
 
 // ------------------------------------------------------------------ sync
-// Behind the `sync` feature until the wasm has room: the exports cost about 21 KB of gzipped
-// wasm (432,689 bytes with them, 411,921 without, 2026-12-07, the cipher already in WebCrypto),
-// which the 420 KB budget does not have yet (ARCHITECTURE.md, "Sync", "Size"). `build.sh test node` builds them for `tests/wasm/sync.test.mjs`.
-#[cfg(feature = "sync")]
+// The exports cost about 21 KB of gzipped wasm (ARCHITECTURE.md, "Size").
 mod sync_exports {
     use super::*;
 

@@ -2,10 +2,7 @@
 // (ESM, not minified). build.sh ships it; the bench entries (tools/bench/runner.mjs
 // bundleEntry) are bundled with the same options, so that they time what ships.
 //
-//   node tools/bundle-background.mjs OUTFILE [PKG_DIR]     (build.sh)
-//
-// PKG_DIR: another wasm-bindgen output to bundle instead of pkg/ (build.sh's test-only
-// extension with the sync exports, target/dist-sync).
+//   node tools/bundle-background.mjs OUTFILE     (build.sh)
 import path from 'node:path';
 import * as esbuild from 'esbuild';
 
@@ -19,13 +16,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     process.exit(2);
   }
   const root = path.resolve(import.meta.dirname, '..');
-  const pkg = process.argv[3] ? path.resolve(process.argv[3]) : null;
-  /** @type {import('esbuild').Plugin[]} */
-  const plugins = pkg ? [{
-    name: 'pkg-dir',
-    setup(b) {
-      b.onResolve({ filter: /\/pkg\/impalemail\.js$/ }, () => ({ path: path.join(pkg, 'impalemail.js') }));
-    },
-  }] : [];
-  await esbuild.build({ ...BACKGROUND_BUNDLE, entryPoints: [path.join(root, 'extension/background/background.js')], outfile, plugins });
+  await esbuild.build({ ...BACKGROUND_BUNDLE, entryPoints: [path.join(root, 'extension/background/background.js')], outfile });
 }

@@ -26,9 +26,8 @@ import { nowSecs, onLocalChange, setClaimGate, syncAccess } from './aliases.js';
 import { core, loaded } from './core.js';
 
 /**
- * The core's sync exports (src/bindings.rs, cargo feature `sync`; tests/wasm/sync.test.mjs
- * shows their shapes). The shipped build's core does not have them yet: they would put the
- * wasm over its 420 KB budget (ARCHITECTURE.md, "Sync"); the tests build a core with them.
+ * The core's sync exports (src/bindings.rs `sync_exports`; tests/wasm/sync.test.mjs shows their
+ * shapes), with the byte types wasm-bindgen's declarations leave open.
  * @typedef {{
  *   syncCodeNew(): string, syncStart(code: string): string, syncCode(state: string): string,
  *   syncIncoming(state: string, vault: any, area: Record<string, unknown>, opened: Opened, check: Uint8Array, now: number): any,
@@ -45,14 +44,9 @@ import { core, loaded } from './core.js';
  * @typedef {import('./core.js').Core & SyncExports} SyncCore
  */
 
-/** Whether this build's core has the sync exports. @param {import('./core.js').Core} c @returns {c is SyncCore} */
-const hasSync = (c) => typeof (/** @type {any} */ (c)).syncStart === 'function';
-
-/** The core with its sync exports, or a plain error when this build has none. @returns {Promise<SyncCore>} */
+/** The core, typed with its sync exports. @returns {Promise<SyncCore>} */
 async function syncCore() {
-  const c = await core();
-  if (!hasSync(c)) throw fail('SyncUnavailable', 'Sync across devices is not part of this version of ImpaleMail yet.');
-  return c;
+  return /** @type {SyncCore} */ (await core());
 }
 
 /** `storage.local` key of this device's sync state (the core's text: code, clock, replica). */
@@ -605,8 +599,7 @@ export function turnOff() {
 
 /** What the options page shows: whether sync is on, the code, the last result, the area's use. */
 export async function syncStatus() {
-  const c = await core();
-  if (!hasSync(c)) return { available: false, on: false, code: null, quota: SYNC_QUOTA_BYTES };
+  const c = await syncCore();
   const state = await readState();
   const status = await readStatus();
   if (!state) return { on: false, code: null, quota: SYNC_QUOTA_BYTES };
@@ -624,12 +617,11 @@ export async function syncStatus() {
 // ---------------------------------------------------------------- claims
 
 setClaimGate(async (address, action, finish) => {
-  const core_ = await core();
+  const c = await syncCore();
   return queued(async () => {
     const state = await readState();
     const mine = { act: true, done: false, until: 0 };
-    if (!state || !hasSync(core_)) return mine;
-    const c = core_;
+    if (!state) return mine;
     let t;
     try {
       t = c.syncClaim(state, address, action, nowSecs(), finish);
@@ -666,7 +658,7 @@ export function listenForSync() {
 
 /** At start-up: pull what arrived while the browser was closed, then push what is new here. */
 export async function startSync() {
-  if (hasSync(await core()) && (await readState())) await pullNow();
+  if (await readState()) await pullNow();
 }
 
 /** Handlers for the extension's own pages (options, welcome). */

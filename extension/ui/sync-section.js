@@ -14,7 +14,7 @@ import { errorText, formatDate, h } from './components.js';
 import { qrSvg } from './qr.js';
 
 /**
- * @typedef {{ available?: boolean, on: boolean, keys?: boolean, code: string | null, quota: number, bytes?: number, at?: number,
+ * @typedef {{ on: boolean, keys?: boolean, code: string | null, quota: number, bytes?: number, at?: number,
  *   nearlyFull?: boolean, error?: { name: string, message: string, variant?: string } | null }} Status
  */
 
@@ -57,12 +57,6 @@ async function render(section, error = null) {
     return;
   }
   const s = /** @type {Status} */ (reply.value);
-  // A build whose core has no sync (the shipped one, until the wasm budget has room): no section.
-  if (s.available === false) {
-    section.hidden = true;
-    section.replaceChildren();
-    return;
-  }
   if (!s.on || !s.code) {
     const code = h('input', { type: 'text', id: 'sync-join-code', autocomplete: 'off', spellcheck: false, attrs: { 'aria-describedby': 'sync-error', inputmode: 'text' } });
     /** @type {(Node | null)[]} */

@@ -1,6 +1,5 @@
 // The sync section's "Also sync the API keys of my alias services" box (issue #25 part 2), end
-// to end in each browser, in the build with the sync core (target/dist-sync, build.sh
-// `build_sync_dist`): off by default; A's SimpleLogin key does not reach B until the box is
+// to end in each browser: off by default; A's SimpleLogin key does not reach B until the box is
 // ticked on both; then it does, sealed (the area never holds it in the clear). The test carries
 // `storage.sync` between the two profiles, as the browser's sync engine would
 // (tests/e2e/sync.test.mjs does the same for the records).

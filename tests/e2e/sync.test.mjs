@@ -6,9 +6,7 @@
 // A does not), and back, as Chrome Sync or Firefox Sync would deliver the items (a whole
 // area, last writer per key). Everything else is the real extension: the options page's
 // switch, code, QR code and join field, the background's push on a change and its pull on
-// `storage.onChanged`. The extension is the test build with the sync exports
-// (target/dist-sync, build.sh `build_sync_dist`): the shipped build's core has none yet (the
-// wasm budget), and its options page leaves the section out (tests/js/sync.test.mjs).
+// `storage.onChanged`. The extension is the shipped build (dist/).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,9 +16,9 @@ import { js, msg, sendFrom, text, ui, until, visible, waitFor } from './lib/page
 import { carry, useTwoProfiles } from './lib/sync-engine.mjs';
 
 const CATCH_ALL = 'mine.example.test';
-// The core with the sync exports in Node, only to make a valid code that is not A's (a wrong code).
-const core = await import(path.join(ROOT, 'target/pkg-sync/impalemail.js'));
-core.initSync({ module: fs.readFileSync(path.join(ROOT, 'target/pkg-sync/impalemail_bg.wasm')) });
+// The core in Node, only to make a valid code that is not A's (a wrong code).
+const core = await import(path.join(ROOT, 'pkg/impalemail.js'));
+core.initSync({ module: fs.readFileSync(path.join(ROOT, 'pkg/impalemail_bg.wasm')) });
 
 /** @param {import('./lib/chrome.mjs').PageHandle} page */
 async function records(page) {

@@ -5,9 +5,8 @@
 // carries each device's changed items up and the others' down, when it chooses, so devices
 // can change things while apart. What the cloud holds is what the vendor sees.
 //
-// Each device's core is the one with the sync exports (target/pkg-sync, build.sh
-// `build_wasm_sync`): the shipped build's has none yet (the wasm budget); the last test checks
-// that the shipped build says so and offers nothing.
+// Each device's core is the shipped one (pkg/); the last test checks that sync stays off, and
+// writes nothing to the area, until the user turns it on.
 //
 // Not covered here: the real browsers' sync engines (they need an account; the two-profile
 // e2e, tests/e2e/sync.test.mjs, plays the engine between two real profiles).
@@ -28,14 +27,12 @@ const devices = [];
  * `ask(type, fields)`, which sends a message as the options page does and throws the reply's
  * error.
  * @param {string} name @param {ConstructorParameters<typeof FakeSyncArea>[0]} [limits]
- * @param {{ pkg?: string, via?: FakeSyncCloud }} [opts] which core (a folder below the repository), which vendor service
+ * @param {{ via?: FakeSyncCloud }} [opts] which vendor service
  */
-async function device(name, limits, { pkg = 'target/pkg-sync', via = cloud } = {}) {
+async function device(name, limits, { via = cloud } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `impalemail-sync-${name}-`));
   fs.cpSync(path.join(ROOT, 'extension'), path.join(dir, 'extension'), { recursive: true, dereference: true });
   const root = path.join(dir, 'extension');
-  fs.rmSync(path.join(root, 'pkg'), { recursive: true, force: true });
-  fs.cpSync(path.join(ROOT, pkg), path.join(root, 'pkg'), { recursive: true });
   const fake = installFakeBrowser({ root, sync: new FakeSyncArea(limits) });
   const url = (/** @type {string} */ p) => pathToFileURL(path.join(root, p)).href;
   const { route } = await import(url('background/router.js'));
@@ -431,11 +428,11 @@ test('a device that had the aliases already (brought in from a provider) joins: 
   }
 });
 
-test('the shipped build, whose core has no sync exports yet: the status says so, turning on is refused in plain words, nothing is written', async () => {
-  const S = await device('shipped', undefined, { pkg: 'pkg' });
-  assert.equal(typeof S.core.syncStart, 'undefined', 'the shipped core has no sync exports (the wasm budget)');
-  assert.deepEqual(await S.ask('sync.status'), { available: false, on: false, code: null, quota: 102_400 });
-  await assert.rejects(S.ask('sync.on'), (e) => e.name === 'SyncUnavailable' && /not part of this version/.test(e.message));
+test('sync is off until the user turns it on: a new device says so and writes nothing to storage.sync', async () => {
+  const S = await device('fresh');
+  assert.equal(typeof S.core.syncStart, 'function', 'the shipped core has the sync exports');
+  assert.deepEqual(await S.ask('sync.status'), { on: false, code: null, quota: 102_400 });
   await S.ask('alias.create', { url: 'https://shop.example/', source: 'catch-all' }).catch(() => {});
+  await new Promise((r) => setTimeout(r, 50));
   assert.equal(S.sync.writes, 0, 'nothing reaches storage.sync');
 });

@@ -1,15 +1,13 @@
 // The sync exports of the wasm core, in Node (issue #25): a code, two devices sharing a vault
 // through sealed storage.sync items, a wrong code, a changed item, and the claim on expiry.
-// They are not in the shipped wasm yet (the `sync` feature): build.sh's node suite builds them
-// into target/pkg-sync first.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import * as core from '../../target/pkg-sync/impalemail.js';
+import * as core from '../../pkg/impalemail.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-core.initSync({ module: fs.readFileSync(path.join(ROOT, 'target/pkg-sync/impalemail_bg.wasm')) });
+core.initSync({ module: fs.readFileSync(path.join(ROOT, 'pkg/impalemail_bg.wasm')) });
 const NOW = 1_800_000_000;
 
 /**

@@ -20,12 +20,11 @@ export const WELCOME_PATH = '/ui/welcome.html';
 
 /**
  * @param {'chrome' | 'firefox' | string} name
- * @param {{ headless?: boolean, keepWelcome?: boolean, lang?: string, colorScheme?: 'light' | 'dark', dist?: string }} [opts]
- * `lang` and `colorScheme`: Chromium only (chrome.mjs). `dist`: another build folder below the
- * repository (the sync e2e's `target/dist-sync`, build.sh `build_sync_dist`).
+ * @param {{ headless?: boolean, keepWelcome?: boolean, lang?: string, colorScheme?: 'light' | 'dark' }} [opts]
+ * `lang` and `colorScheme`: Chromium only (chrome.mjs).
  */
-export async function launchBrowser(name, { headless = true, keepWelcome = false, lang, colorScheme, dist = 'dist' } = {}) {
-  const extDir = path.join(ROOT, dist, name);
+export async function launchBrowser(name, { headless = true, keepWelcome = false, lang, colorScheme } = {}) {
+  const extDir = path.join(ROOT, 'dist', name);
   if (!fs.existsSync(path.join(extDir, 'manifest.json'))) throw new Error(`${extDir} is not built: run ./build.sh first`);
   const outDir = path.join(ARTEFACTS, name);
   fs.mkdirSync(outDir, { recursive: true });

@@ -28,7 +28,7 @@ export async function carry(from, to) {
  */
 
 /**
- * Two browsers of `name` with the sync build (target/dist-sync), each with its options page
+ * Two browsers of `name`, each with its options page
  * open and ready, for one `describe` block: `before` launches them and hands them to `ready`;
  * `after` closes them.
  * @param {string} name @param {(p: TwoProfiles) => void | Promise<void>} ready
@@ -37,8 +37,8 @@ export function useTwoProfiles(name, ready) {
   /** @type {Partial<TwoProfiles>} */
   const p = {};
   before(async () => {
-    p.browserA = await launchBrowser(name, { dist: 'target/dist-sync' });
-    p.browserB = await launchBrowser(name, { dist: 'target/dist-sync' });
+    p.browserA = await launchBrowser(name);
+    p.browserB = await launchBrowser(name);
     p.a = await p.browserA.openExtensionPage('ui/options.html');
     p.b = await p.browserB.openExtensionPage('ui/options.html');
     await pageReady(p.a);
