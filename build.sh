@@ -16,6 +16,7 @@
 #   ./build.sh bench page-cost      the content script's cost on pages it does not help, against an empty control extension
 #   ./build.sh bench time-to-verdict  opening a message in the real Roundcube and SOGo to its verdict (warm / stopped worker)
 #   ./build.sh bench dkim           a DKIM check's time beyond DNS (wasm in Node, WebCrypto), and a DoH lookup's
+#   ./build.sh bench sync           storage.sync bytes per alias (1,000 aliases, sealed as shipped) and the most that fit
 #
 # Installs are idempotent and quiet when everything is present.
 set -euo pipefail
@@ -422,6 +423,8 @@ bench() {
   fi
   # `./build.sh bench dkim [--iters N]`: a DKIM check's time beyond DNS (also at the end of the full run).
   if [ "${1:-}" = dkim ]; then shift; node tools/bench/dkim.mjs "$@"; return; fi
+  # `./build.sh bench sync [--aliases N]`: the vault's bytes in storage.sync (also at the end of the full run).
+  if [ "${1:-}" = sync ]; then shift; node tools/bench/sync-size.mjs "$@"; return; fi
   tools/bench/run.sh "$@"
 }
 

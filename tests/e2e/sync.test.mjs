@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { BROWSERS, ROOT } from './lib/harness.mjs';
-import { js, msg, sendFrom, text, ui, until, visible, waitFor } from './lib/pages.mjs';
+import { js, msg, reload, sendFrom, text, ui, until, visible, waitFor } from './lib/pages.mjs';
 import { carry, useTwoProfiles } from './lib/sync-engine.mjs';
 
 const CATCH_ALL = 'mine.example.test';
@@ -133,6 +133,25 @@ for (const name of BROWSERS) {
       assert.equal((await records(b)).length, before);
       const area = await b.eval('(globalThis.browser ?? globalThis.chrome).storage.sync.get(null)');
       assert.ok(Object.keys(area).includes('k'), 'the synced items stay for the other devices');
+    });
+
+    test('A fills its sync area: the options page says it is nearly full in plain words, and every alias stays on A', async () => {
+      const now = Math.floor(Date.now() / 1000);
+      // About 80 bytes of area an alias (tools/bench/sync-size.mjs): 1,600 more pass the 102,400 bytes.
+      const many = Array.from({ length: 1600 }, (_, i) => ({
+        id: `f${i}`, address: `filler.${i}.${(i * 7919) % 10007}@${CATCH_ALL}`, source: 'catch-all', site: `site${i}.example`, created: now - i, state: 'active',
+      }));
+      const before = (await records(a)).length;
+      const imported = await sendFrom(a, { type: 'vault.import', text: JSON.stringify({ format: 'impalemail-vault', schema: 1, records: many }) });
+      assert.equal(imported.ok, true, JSON.stringify(imported));
+      const pushed = await sendFrom(a, { type: 'sync.now' });
+      assert.equal(pushed.ok, true, JSON.stringify(pushed));
+      assert.equal(pushed.value.error?.name, 'SyncFull', JSON.stringify(pushed.value.error));
+      await reload(a);
+      await waitFor(a, `!!document.querySelector('#sync-nearly-full')`);
+      assert.equal(await a.eval(text('#sync-nearly-full')), msg('syncNearlyFull'));
+      assert.equal(await a.eval(visible('#sync-nearly-full')), true);
+      assert.equal((await records(a)).length, before + many.length, 'nothing local is dropped');
     });
   });
 }

@@ -495,3 +495,8 @@ PY
 # lookup against the local stand-in for comparison (tools/bench/dkim.mjs; a few seconds).
 say "DKIM: a check's time beyond DNS"
 node tools/bench/dkim.mjs --iters "$([ "$QUICK" = 1 ] && echo 5 || echo 30)" || say "WARNING: the DKIM bench failed"
+
+# Sync (issue #25): the bytes of storage.sync per alias for 1,000 aliases, and the most that fit
+# the 102,400-byte area (tools/bench/sync-size.mjs; a few seconds).
+say "sync: storage.sync bytes per alias"
+node tools/bench/sync-size.mjs || say "WARNING: the sync bench failed"
