@@ -621,7 +621,8 @@ mod sync_exports {
     }
 
     /// After a local vault change:
-    /// `{ state, set: {key: value}, seal: [{ key, plain, ad }], remove: [keys], bytes, items }`
+    /// `{ state, set: {key: value}, seal: [{ key, plain, ad }], remove: [keys], bytes, items,
+    /// leftOut }` (`leftOut`: expired or deleted aliases left out to make room)
     /// (`previous`: the `storage.sync` area as it is, `opened` what the background opened
     /// of it, `check` the code check; the sealed items and `set` go to it in one call,
     /// `remove` in another, then `state` to `storage.local`).
@@ -657,6 +658,7 @@ mod sync_exports {
             ("remove", remove.into()),
             ("bytes", (sealed.bytes as f64).into()),
             ("items", (sealed.items as f64).into()),
+            ("leftOut", (sealed.left_out as f64).into()),
         ]))
     }
 

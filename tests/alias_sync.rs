@@ -10,8 +10,8 @@ use impalemail::alias::sync::hlc::MAX_CLOCK_SKEW_SECS;
 use impalemail::alias::sync::pack::{pack, pack_replica, unpack, PACK_SCHEMA};
 use impalemail::alias::sync::replica::{CLAIM_SETTLE_SECS, CLAIM_TIMEOUT_SECS};
 use impalemail::alias::sync::seal::{
-    item_bytes, item_value, open_items, seal_replica, to_open, Sealed, ToSeal, CHECK_BYTES,
-    CHECK_KEY, NONCE_BYTES, QUOTA_BYTES, RESERVED_BYTES,
+    item_bytes, item_value, leave_order, open_items, seal_replica, to_open, Sealed, ToSeal,
+    CHECK_BYTES, CHECK_KEY, NONCE_BYTES, QUOTA_BYTES, RESERVED_BYTES,
 };
 use impalemail::alias::sync::{
     Change, Clock, ProviderAction, Replica, SyncCode, SyncError, SyncState, Turn,
@@ -803,6 +803,87 @@ fn how_many_aliases_fit_the_sync_area() {
         packed as f64 / n as f64,
     );
     let _ = seal_replica(&r, &Background::of(&code(1)).check, &Vec::new(), &[]).unwrap();
+}
+
+/// Issue #25 part 4: when the vault outgrows the area, tombstones and then expired aliases
+/// leave the area first, as few as make the rest fit; every other alias travels, and every
+/// alias stays in the vault. Past what leaving them out can free, `Full` as before.
+#[test]
+fn a_full_area_leaves_tombstones_then_expired_aliases_out_first() {
+    let budget = QUOTA_BYTES - RESERVED_BYTES;
+    let n = 1_400;
+    // All live: more than the area holds, and nothing may leave.
+    let mut s = SyncState::with_device(code(1), 0x5eed);
+    let e = outgoing(&mut s, &vault_of(n), &Vec::new(), NOW).unwrap_err();
+    assert!(
+        matches!(e, SyncError::Full { needed, budget: b } if needed > b),
+        "{e:?}"
+    );
+
+    // The first 300 expired (some of them at their provider): the fewest of them leave.
+    let mut v = vault_of(n);
+    for (i, r) in v.records.iter_mut().take(300).enumerate() {
+        r.state = if i % 7 == 0 {
+            AliasState::DeletedAtProvider
+        } else {
+            AliasState::Expired
+        };
+    }
+    let mut s = SyncState::with_device(code(1), 0x5eed);
+    let mut area = Vec::new();
+    let sealed = outgoing(&mut s, &v, &area, NOW).unwrap();
+    write(&mut area, &sealed);
+    println!(
+        "sync: {n} aliases of which 300 expired: {} left out, {} bytes of {budget}",
+        sealed.left_out, sealed.bytes
+    );
+    assert!(
+        sealed.left_out > 0 && sealed.left_out < 300,
+        "{}",
+        sealed.left_out
+    );
+    assert!(sealed.bytes <= budget);
+    assert!(
+        budget - sealed.bytes < 300,
+        "as few as make the rest fit: {}",
+        sealed.bytes
+    );
+    assert_eq!(v.records.len(), n, "the vault keeps every alias");
+    // The ones that left: the longest expired (expiry, or creation when none).
+    let mut expired: Vec<&AliasRecord> = v.records.iter().take(300).collect();
+    expired.sort_by_key(|r| r.expires.unwrap_or(r.created));
+    let left: Vec<String> = expired[..sealed.left_out]
+        .iter()
+        .map(|r| r.address.clone())
+        .collect();
+    // A device that joins gets every other alias, and none of those.
+    let mut b = SyncState::with_device(code(1), 7);
+    let got = incoming(&mut b, &Vault::new(), &area, NOW).unwrap();
+    assert_eq!(got.vault.records.len(), n - sealed.left_out);
+    for r in &v.records {
+        let there = got.vault.records.iter().any(|x| x.address == r.address);
+        assert_eq!(there, !left.contains(&r.address), "{}", r.address);
+    }
+
+    // Tombstones leave before expired aliases: delete 100 live aliases.
+    let gone: Vec<String> = v.records[300..400].iter().map(|r| r.id.clone()).collect();
+    for id in &gone {
+        v.remove(id).unwrap();
+    }
+    let again = outgoing(&mut s, &v, &area, NOW + 60).unwrap();
+    let order = leave_order(&s.replica);
+    let records: Vec<_> = s.replica.records.iter().collect();
+    assert!(order[..100].iter().all(|&i| records[i].1.deleted.value));
+    assert!(order[100..].iter().all(|&i| !records[i].1.deleted.value));
+    assert!(again.left_out >= 100, "{}", again.left_out);
+    assert!(
+        again.left_out < sealed.left_out + 100,
+        "the room the deletions made is used"
+    );
+    write(&mut area, &again);
+    let mut c = SyncState::with_device(code(1), 8);
+    let got = incoming(&mut c, &Vault::new(), &area, NOW + 60).unwrap();
+    assert_eq!(got.vault.records.len(), n - 100 - (again.left_out - 100));
 }
 
 /// Applies a device's writes to the shared area, as `storage.sync.set` and `remove` would.

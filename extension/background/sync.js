@@ -98,7 +98,7 @@ const EXTRA_KEY = 'x';
 const EXTRA_SCHEMA = 1;
 
 /**
- * @typedef {{ on: boolean, at?: number, pulledAt?: number, bytes?: number, items?: number,
+ * @typedef {{ on: boolean, at?: number, pulledAt?: number, bytes?: number, items?: number, leftOut?: number,
  *   writes?: number, refused?: number, error?: { name: string, message: string } | null }} SyncStatus
  */
 
@@ -481,7 +481,7 @@ async function push(state) {
   const xValue = set[EXTRA_KEY] ?? area[EXTRA_KEY];
   const bytes = out.bytes + (typeof xValue === 'string' ? EXTRA_KEY.length + JSON.stringify(xValue).length : 0);
   const before = await readStatus();
-  await updateStatus({ at: Date.now(), bytes, items: out.items, writes: (before.writes ?? 0) + writes, error: null });
+  await updateStatus({ at: Date.now(), bytes, items: out.items, leftOut: out.leftOut ?? 0, writes: (before.writes ?? 0) + writes, error: null });
   return { writes, bytes };
 }
 

@@ -15,7 +15,7 @@ import { qrSvg } from './qr.js';
 
 /**
  * @typedef {{ on: boolean, keys?: boolean, code: string | null, quota: number, bytes?: number, at?: number,
- *   nearlyFull?: boolean, error?: { name: string, message: string, variant?: string } | null }} Status
+ *   nearlyFull?: boolean, leftOut?: number, error?: { name: string, message: string, variant?: string } | null }} Status
  */
 
 /** The locale key of each sync error the user can meet, by error name or core variant. */
@@ -93,6 +93,7 @@ async function render(section, error = null) {
     privacy,
     h('p', { className: 'help', id: 'sync-last', text: s.at ? i18n('syncLastAt', [formatDate(Math.floor(s.at / 1000)), String(used)]) : '' }),
     s.nearlyFull ? h('p', { className: 'error', id: 'sync-nearly-full', role: 'status', text: i18n('syncNearlyFull') }) : null,
+    s.leftOut ? h('p', { className: 'help', id: 'sync-left-out', text: i18n('syncLeftOut', [String(s.leftOut)]) }) : null,
     // Off by default: the keys travel only when the user says so, on this device.
     h('div', { className: 'field check' }, [
       h('input', {

@@ -428,6 +428,36 @@ test('a device that had the aliases already (brought in from a provider) joins: 
   }
 });
 
+test('expired aliases leave a full area first: the rest travel, the status says how many, every alias stays', async () => {
+  // Apart from the other tests: a vendor service of their own.
+  const other = new FakeSyncCloud();
+  const G = await device('g', undefined, { via: other });
+  const H = await device('h', undefined, { via: other });
+  await useCatchAll(G, 'mine.example');
+  await useCatchAll(H, 'mine.example');
+  const now = Math.floor(Date.now() / 1000);
+  const records = Array.from({ length: 2100 }, (_, i) => ({
+    id: `g${i}`, address: `shopper.${i}.${(i * 7919) % 10007}@mine.example`, source: 'catch-all', site: `site${i % 400}.example`,
+    created: now - 10 * 86_400 - i, ...(i % 3 === 0 ? { expires: now - 86_400 - i, state: 'expired' } : { state: 'active' }),
+  }));
+  await G.ask('vault.import', { text: JSON.stringify({ format: 'impalemail-vault', schema: 1, records }) });
+  const { code } = await G.ask('sync.on');
+  const s = await G.ask('sync.now');
+  assert.equal(s.error, null, 'no longer refused: expired aliases made room');
+  assert.ok(s.leftOut > 0 && s.leftOut <= 700, `left out ${s.leftOut}`);
+  assert.equal(s.nearlyFull, true);
+  assert.ok(s.bytes <= 102_400);
+  await G.carry();
+  await H.ask('sync.on', { code });
+  await settle([G, H], other);
+  assert.equal((await G.records()).length, 2100, 'every alias stays on the device');
+  const got = await H.records();
+  assert.equal(got.length, 2100 - s.leftOut);
+  const expired = new Set(records.filter((r) => r.state === 'expired').map((r) => r.address));
+  const missing = records.filter((r) => !got.some((x) => x.address === r.address));
+  assert.ok(missing.every((r) => expired.has(r.address)), 'only expired aliases stay behind');
+});
+
 test('sync is off until the user turns it on: a new device says so and writes nothing to storage.sync', async () => {
   const S = await device('fresh');
   assert.equal(typeof S.core.syncStart, 'function', 'the shipped core has the sync exports');

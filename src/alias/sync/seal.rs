@@ -1,4 +1,5 @@
-//! Records into `storage.sync` items and back, each item sealed with XChaCha20-Poly1305.
+//! Records into `storage.sync` items and back, each item sealed with AES-256-GCM by the
+//! background (**Who seals** below).
 //!
 //! **Quotas** (Chrome's `storage.sync` and Firefox's alike): 102,400 bytes in all,
 //! 8,192 per item (key length plus the JSON text of the value), 512 items. The vault's
@@ -34,12 +35,21 @@
 //! writer does) would take 2^32 / (1,800 × 513) hours, about six months of writing at the
 //! quota day and night.
 //!
+//! **When the area is full** (issue #25 part 4), records that matter least leave the area
+//! first ([`leave_order`]): tombstones, oldest deletion first, then expired aliases (expired,
+//! or deleted at their provider) with no provider action still to do, longest expired first,
+//! as few as make the rest fit. They stay in every device's vault and replica; the area just
+//! stops carrying them ([`Sealed::left_out`] says how many), so a device that joins later does
+//! not get them, and a deletion left out does not reach a device that had not seen it yet.
+//! Nothing else is ever left out: past that, sealing is refused with [`SyncError::Full`].
+//!
 //! **Check item** `k`: `"2." + base64(check)` (the code check, from HKDF), so that a wrong
 //! code is reported as such rather than as every item being damaged.
 
 use super::error::SyncError;
 use super::pack::{pack, unpack};
 use super::replica::{Replica, SyncRecord};
+use crate::alias::vault::AliasState;
 use base64::engine::general_purpose::STANDARD_NO_PAD as B64;
 use base64::Engine as _;
 
@@ -244,6 +254,8 @@ pub struct Sealed {
     pub bytes: usize,
     /// Record items written in all (changed or not).
     pub items: usize,
+    /// Records left out of the area to make room ([`leave_order`]); 0 when all fit.
+    pub left_out: usize,
 }
 
 fn spread(id: &str, k: u32) -> usize {
@@ -255,24 +267,46 @@ fn spread(id: &str, k: u32) -> usize {
     (top >> (16 - k)) as usize
 }
 
-/// Packs the replica into items for `storage.sync`. `previous` is what the area holds
-/// now (its record items and check item; other keys are ignored) and `opened` the
-/// plaintexts the background opened of it ([`to_open`]): an item whose records are
-/// unchanged keeps its value (no write), and record items of an earlier spread are
-/// removed. Refused with [`SyncError::Full`] when the records need more than the area
-/// offers them: nothing is written then, and the local vault is unaffected.
-pub fn seal_replica(
-    replica: &Replica,
-    check: &[u8],
-    previous: &[(String, String)],
-    opened: &[(String, Vec<u8>)],
-) -> Result<Sealed, SyncError> {
+/// The records that may leave the area when it is full, as positions in the replica's
+/// records, in the order they leave: tombstones by the time of the deletion, then expired
+/// aliases (expired, or deleted at the provider) whose provider actions are all done, by
+/// expiry (creation when none), oldest first.
+pub fn leave_order(replica: &Replica) -> Vec<usize> {
+    let mut out: Vec<(u8, u64, usize)> = replica
+        .records
+        .iter()
+        .enumerate()
+        .filter_map(|(i, (_, r))| {
+            if r.deleted.value {
+                return Some((0, r.deleted.at.wall, i));
+            }
+            let body = r.body.value.as_ref()?;
+            let expired = matches!(
+                r.state.value,
+                AliasState::Expired | AliasState::DeletedAtProvider
+            );
+            let open_claim = r.claims.iter().flatten().any(|c| !c.done);
+            (expired && !open_claim).then(|| (1, body.expires.unwrap_or(body.created), i))
+        })
+        .collect();
+    crate::sort::sort_by_key(&mut out, |&key| key);
+    out.into_iter().map(|(_, _, i)| i).collect()
+}
+
+/// Record items, key and packed plaintext.
+type PackedItems = Vec<(String, Vec<u8>)>;
+
+/// The records spread over the fewest items that each fit, packed: `(items, bytes)` (bytes
+/// with the check item), or the bytes they need when that is more than the area offers them.
+fn spread_items(
+    records: &[(&String, &SyncRecord)],
+    check: &str,
+) -> Result<(PackedItems, usize), usize> {
     let budget = QUOTA_BYTES - RESERVED_BYTES;
-    let check = check_value(check);
-    let mut chosen = None;
+    let mut needed = 0;
     for k in 0..=MAX_SPREAD_BITS {
         let mut buckets: Vec<Vec<(&String, &SyncRecord)>> = vec![Vec::new(); 1 << k];
-        for (id, r) in &replica.records {
+        for &(id, r) in records {
             buckets[spread(id, k)].push((id, r));
         }
         let items: Vec<(String, Vec<u8>)> = buckets
@@ -281,32 +315,80 @@ pub fn seal_replica(
             .filter(|(_, b)| !b.is_empty())
             .map(|(n, b)| (format!("v{k}.{n:x}"), pack(b)))
             .collect();
+        needed = items
+            .iter()
+            .map(|(key, p)| sealed_len(key, p.len()))
+            .sum::<usize>()
+            + item_bytes(CHECK_KEY, check);
         if items
             .iter()
             .all(|(key, p)| sealed_len(key, p.len()) <= QUOTA_BYTES_PER_ITEM)
         {
-            chosen = Some(items);
+            if needed <= budget && items.len() < MAX_ITEMS {
+                return Ok((items, needed));
+            }
             break;
         }
     }
-    let items = chosen.ok_or(SyncError::Full {
-        needed: QUOTA_BYTES_PER_ITEM + 1,
-        budget: QUOTA_BYTES_PER_ITEM,
-    })?;
-    let bytes = items
-        .iter()
-        .map(|(key, p)| sealed_len(key, p.len()))
-        .sum::<usize>()
-        + item_bytes(CHECK_KEY, &check);
-    if bytes > budget || items.len() + 1 > MAX_ITEMS {
-        return Err(SyncError::Full {
-            needed: bytes,
-            budget,
-        });
-    }
+    Err(needed.max(budget + 1))
+}
+
+/// Packs the replica into items for `storage.sync`. `previous` is what the area holds
+/// now (its record items and check item; other keys are ignored) and `opened` the
+/// plaintexts the background opened of it ([`to_open`]): an item whose records are
+/// unchanged keeps its value (no write), and record items of an earlier spread are
+/// removed. When the records do not all fit, the fewest records of [`leave_order`] are left
+/// out; refused with [`SyncError::Full`] when even that is not enough: nothing is written
+/// then, and the local vault is unaffected.
+pub fn seal_replica(
+    replica: &Replica,
+    check: &[u8],
+    previous: &[(String, String)],
+    opened: &[(String, Vec<u8>)],
+) -> Result<Sealed, SyncError> {
+    let check = check_value(check);
+    let all: Vec<(&String, &SyncRecord)> = replica.records.iter().collect();
+    let without = |n: usize, order: &[usize]| {
+        let mut gone = vec![false; all.len()];
+        for &i in &order[..n] {
+            gone[i] = true;
+        }
+        let kept: Vec<(&String, &SyncRecord)> = all
+            .iter()
+            .zip(&gone)
+            .filter(|(_, &g)| !g)
+            .map(|(&r, _)| r)
+            .collect();
+        spread_items(&kept, &check)
+    };
+    let (items, bytes, left_out) = match spread_items(&all, &check) {
+        Ok((items, bytes)) => (items, bytes, 0),
+        Err(_) => {
+            // The fewest of the leave order that make the rest fit: a binary search on how
+            // many leave (fewer records never need more room).
+            let order = leave_order(replica);
+            let mut best = without(order.len(), &order).map_err(|needed| SyncError::Full {
+                needed,
+                budget: QUOTA_BYTES - RESERVED_BYTES,
+            })?;
+            let (mut lo, mut hi) = (1, order.len());
+            while lo < hi {
+                let mid = lo + (hi - lo) / 2;
+                match without(mid, &order) {
+                    Ok(found) => {
+                        hi = mid;
+                        best = found;
+                    }
+                    Err(_) => lo = mid + 1,
+                }
+            }
+            (best.0, best.1, hi)
+        }
+    };
     let mut out = Sealed {
         bytes,
         items: items.len(),
+        left_out,
         ..Sealed::default()
     };
     if item(previous, CHECK_KEY) != Some(&check) {
