@@ -13,6 +13,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { BROWSERS, ROOT } from './lib/harness.mjs';
 import { js, msg, reload, sendFrom, text, ui, until, visible, waitFor } from './lib/pages.mjs';
+import { startMailTmMock } from './lib/mock-providers.mjs';
 import { carry, useTwoProfiles } from './lib/sync-engine.mjs';
 
 const CATCH_ALL = 'mine.example.test';
@@ -123,6 +124,35 @@ for (const name of BROWSERS) {
       for (const page of [a, b]) {
         const r = (await records(page)).find((x) => x.address === news.address);
         assert.deepEqual([r?.state, r?.label], ['disabled', 'newsletter']);
+      }
+    });
+
+    test('a temporary inbox made on A opens on B: its password travelled, B signs in with it', async () => {
+      const tm = await startMailTmMock();
+      try {
+        // A's choice of the temporary-inbox service (here the local stand-in) travels with
+        // the alias sources, so B asks the same service.
+        const view = await sendFrom(a, { type: 'settings.get' });
+        const providers = view.value.providers.map((/** @type {any} */ p) => (p.provider === 'mailtm' ? { ...p, base_url: tm.origin } : p));
+        assert.equal((await sendFrom(a, { type: 'settings.set', settings: { ...view.value, providers } })).ok, true);
+        const made = await sendFrom(a, { type: 'alias.create', url: 'https://forum.example/join', source: 'mailtm' });
+        assert.equal(made.ok, true, JSON.stringify(made));
+        const address = made.value.address;
+        tm.deliver(address, Buffer.from(`From: forum@forum.example\r\nTo: ${address}\r\nSubject: Welcome to the forum\r\n\r\nYour code is 4711.\r\n`));
+        const before = tm.requests.length;
+        await syncNow(a);
+        await carry(a, b);
+        const onB = await until(async () => (await records(b)).find((r) => r.address === address), 'the inbox alias reached B');
+        const read = await until(async () => {
+          const r = await sendFrom(b, { type: 'inbox.read', id: onB.id });
+          return r.ok ? r.value : null;
+        }, 'B read the inbox');
+        assert.match(JSON.stringify(read), /Welcome to the forum/);
+        const signIn = tm.requests.slice(before).find((r) => r.path === '/token');
+        assert.ok(signIn, 'B signed in at the service (the token does not travel)');
+        assert.equal(/** @type {{ address: string }} */ (signIn.body).address, address);
+      } finally {
+        await tm.close();
       }
     });
 
