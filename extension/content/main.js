@@ -6,7 +6,8 @@
  * before the page's load event:
  *
  * - After the load event, when the browser is idle, it looks once for something to do: a field
- *   that could take an e-mail address, a webmail page, or the loopback self-test. Only then it
+ *   that could take an e-mail address, a webmail page, or the loopback self-test (a field that
+ *   says it takes one, and a webmail page, at the load event itself). Only then it
  *   imports the working part (`content/full.js`, an extension resource: a dynamic import from
  *   the isolated world, which the page's CSP does not govern; Chromium gives it a per-session
  *   URL, `use_dynamic_url`, so pages cannot probe for it).
@@ -34,6 +35,12 @@ const GUARD = Symbol.for('impalemail.content');
  * decides.
  */
 const FIELDS = 'input:not([type]),input[type=email],input[type=text],input[type=search],input[type=url],textarea';
+/**
+ * Fields that say they take an e-mail address (their type, autocomplete, name or id): a page
+ * with one loads the working part at its load event rather than at the next idle moment, so a
+ * signup form's button comes as soon as the page is loaded; other fields wait for idle time.
+ */
+const EMAIL_FIELDS = 'input[type=email],input[autocomplete~=email i],input[name*=mail i],input[id*=mail i]';
 /** Where a webmail adapter may recognise its page: Roundcube's `_task=mail`, Gmail's and Outlook's `/mail/`, SOGo's `/SOGo/so/<user>/Mail/`, Exchange's `/owa/`, Horde's `/imp/dynamic.php`, Zimbra's `/h/`, Nextcloud's `/apps/mail/`, OX App Suite's `/appsuite/`, SnappyMail's `#/mailbox/` (the hash). */
 const WEBMAIL = /[?&]_task=mail(&|$)|^\/mail\/|^\/SOGo\/so\/[^/]+\/Mail\/|^\/owa\/|\/imp\/dynamic\.php$|^\/h\/|\/apps\/mail\/|\/appsuite\/|^#\/mailbox\//i;
 /** Hosts the self-test answers on (selftest.js). */
@@ -96,9 +103,10 @@ function boot(doc, loc) {
   const afterLoad = () => {
     if (!isHtml()) return;
     listen();
-    // A webmail page (by its URL) is a message the user opened to read: its check starts at the
-    // load event, not at the next idle moment (up to IDLE_TIMEOUT_MS later on a busy page).
-    if (isWebmail()) void load();
+    // A webmail page (by its URL) is a message the user opened to read, and a field that says it
+    // takes an e-mail address is most likely where a button belongs: both start at the load
+    // event, not at the next idle moment (up to IDLE_TIMEOUT_MS later on a busy page).
+    if (isWebmail() || Document.prototype.querySelector.call(doc, EMAIL_FIELDS) !== null) void load();
     else idle(look);
     // Fields that arrive later (single-page apps): look again at the next idle moment.
     observer = new MutationObserver(() => {

@@ -7,8 +7,15 @@
  * a difference between the browsers is handled once, here.
  */
 
-/** @type {typeof chrome} */
-const api = /** @type {any} */ (globalThis).browser ?? globalThis.chrome;
+/** @type {typeof chrome | null} */
+let cachedApi = null;
+/**
+ * The API, looked up at its first use: in a Firefox content script the first read of
+ * `browser` builds the whole API object (a few milliseconds of main-thread time), which a
+ * frame that never needs it must not pay before its load event (issue #26).
+ * @returns {typeof chrome}
+ */
+const api = () => (cachedApi ??= /** @type {any} */ (globalThis).browser ?? globalThis.chrome);
 
 /**
  * A reply on the message channel: one shape for every handler.
@@ -23,12 +30,12 @@ const api = /** @type {any} */ (globalThis).browser ?? globalThis.chrome;
 
 /** The extension's own id. */
 export function runtimeId() {
-  return api.runtime.id;
+  return api().runtime.id;
 }
 
 /** The extension's version (its manifest's). */
 export function extensionVersion() {
-  return api.runtime.getManifest().version;
+  return api().runtime.getManifest().version;
 }
 
 /**
@@ -36,7 +43,7 @@ export function extensionVersion() {
  * @param {string} path
  */
 export function getURL(path) {
-  return api.runtime.getURL(path);
+  return api().runtime.getURL(path);
 }
 
 /**
@@ -45,7 +52,7 @@ export function getURL(path) {
  * @param {string | string[]} [substitutions]
  */
 export function i18n(key, substitutions) {
-  return api.i18n.getMessage(key, substitutions) || key;
+  return api().i18n.getMessage(key, substitutions) || key;
 }
 
 /**
@@ -56,7 +63,7 @@ export function i18n(key, substitutions) {
  */
 export async function send(message) {
   try {
-    const reply = await api.runtime.sendMessage(message);
+    const reply = await api().runtime.sendMessage(message);
     if (reply && typeof reply === 'object' && 'ok' in reply) return /** @type {Reply} */ (reply);
     return { ok: false, error: { name: 'NoReply', message: 'The background did not answer.' } };
   } catch (e) {
@@ -71,7 +78,7 @@ export async function send(message) {
  * @param {(message: unknown, sender: SenderInfo) => Promise<Reply>} handler
  */
 export function onMessage(handler) {
-  api.runtime.onMessage.addListener((message, sender, sendResponse) => {
+  api().runtime.onMessage.addListener((message, sender, sendResponse) => {
     /** @type {SenderInfo} */
     const info = {
       id: sender.id,
@@ -94,8 +101,8 @@ export function onMessage(handler) {
  * @type {{ get(key: string): Promise<Record<string, unknown>>, set(items: Record<string, unknown>): Promise<void> }}
  */
 export const storageLocal = {
-  get: (key) => api.storage.local.get(key),
-  set: (items) => api.storage.local.set(items),
+  get: (key) => api().storage.local.get(key),
+  set: (items) => api().storage.local.set(items),
 };
 
 /**
@@ -106,9 +113,9 @@ export const storageLocal = {
  * @type {{ getAll(): Promise<Record<string, unknown>>, set(items: Record<string, unknown>): Promise<void>, remove(keys: string[]): Promise<void> }}
  */
 export const storageSync = {
-  getAll: () => api.storage.sync.get(null),
-  set: (items) => api.storage.sync.set(items),
-  remove: (keys) => api.storage.sync.remove(keys),
+  getAll: () => api().storage.sync.get(null),
+  set: (items) => api().storage.sync.set(items),
+  remove: (keys) => api().storage.sync.remove(keys),
 };
 
 /**
@@ -118,7 +125,7 @@ export const storageSync = {
  * @param {(keys: string[]) => void} listener
  */
 export function onSyncChanged(listener) {
-  api.storage.onChanged.addListener((changes, area) => {
+  api().storage.onChanged.addListener((changes, area) => {
     if (area === 'sync') listener(Object.keys(changes));
   });
 }
@@ -126,16 +133,16 @@ export function onSyncChanged(listener) {
 /** Alarms (the expiry of aliases). */
 export const alarms = {
   /** @param {string} name @param {{ when: number }} info */
-  create: (name, info) => api.alarms.create(name, info),
+  create: (name, info) => api().alarms.create(name, info),
   /** @param {string} name */
-  clear: (name) => api.alarms.clear(name),
+  clear: (name) => api().alarms.clear(name),
   /** @param {(alarm: { name: string }) => void} listener */
-  onAlarm: (listener) => api.alarms.onAlarm.addListener(listener),
+  onAlarm: (listener) => api().alarms.onAlarm.addListener(listener),
 };
 
 /** The URL of the active tab of the current window (the popup's page), if the extension may see it. */
 export async function activeTabUrl() {
-  const [tab] = await api.tabs.query({ active: true, currentWindow: true });
+  const [tab] = await api().tabs.query({ active: true, currentWindow: true });
   return tab?.url ?? null;
 }
 
@@ -145,13 +152,13 @@ export async function activeTabUrl() {
  * @returns {Promise<{ id: number, url: string | null } | null>}
  */
 export async function activeTab() {
-  const [tab] = await api.tabs.query({ active: true, currentWindow: true });
+  const [tab] = await api().tabs.query({ active: true, currentWindow: true });
   return typeof tab?.id === 'number' ? { id: tab.id, url: tab.url ?? null } : null;
 }
 
 /** Reloads a tab (after the user turned signature checks on for its site). @param {number} tabId */
 export async function reloadTab(tabId) {
-  await api.tabs.reload(tabId);
+  await api().tabs.reload(tabId);
 }
 
 /**
@@ -161,7 +168,7 @@ export async function reloadTab(tabId) {
  */
 export async function runsInTab() {
   try {
-    return Boolean(await api.tabs.getCurrent());
+    return Boolean(await api().tabs.getCurrent());
   } catch {
     return false;
   }
@@ -173,8 +180,8 @@ export async function runsInTab() {
  * @param {string} [section]
  */
 export async function openOptionsPage(section) {
-  if (!section) return api.runtime.openOptionsPage();
-  await api.tabs.create({ url: api.runtime.getURL(`ui/options.html#${encodeURIComponent(section)}`) });
+  if (!section) return api().runtime.openOptionsPage();
+  await api().tabs.create({ url: api().runtime.getURL(`ui/options.html#${encodeURIComponent(section)}`) });
 }
 
 /**
@@ -182,7 +189,7 @@ export async function openOptionsPage(section) {
  * @param {string} path
  */
 export async function openExtensionTab(path) {
-  await api.tabs.create({ url: api.runtime.getURL(path) });
+  await api().tabs.create({ url: api().runtime.getURL(path) });
 }
 
 /**
@@ -191,7 +198,7 @@ export async function openExtensionTab(path) {
  * @param {() => void} listener
  */
 export function onFirstInstall(listener) {
-  api.runtime.onInstalled.addListener((details) => {
+  api().runtime.onInstalled.addListener((details) => {
     if (details.reason === 'install') listener();
   });
 }
@@ -206,7 +213,7 @@ export function onFirstInstall(listener) {
  */
 export async function requestHostPermissions(origins) {
   try {
-    return await api.permissions.request({ origins });
+    return await api().permissions.request({ origins });
   } catch {
     return false;
   }
@@ -221,8 +228,8 @@ export async function requestHostPermissions(origins) {
 export async function hasHostPermission(url) {
   try {
     const u = new URL(url);
-    if (!api.permissions?.contains) return true;
-    return await api.permissions.contains({ origins: [`${u.protocol}//${u.hostname}/*`] });
+    if (!api().permissions?.contains) return true;
+    return await api().permissions.contains({ origins: [`${u.protocol}//${u.hostname}/*`] });
   } catch {
     return false;
   }
@@ -230,7 +237,7 @@ export async function hasHostPermission(url) {
 
 /** The session storage area, or an error where the browser lacks it. */
 const sessionArea = () => {
-  const area = api.storage?.session;
+  const area = api().storage?.session;
   if (!area) throw new Error('this browser has no session storage');
   return area;
 };
@@ -259,12 +266,12 @@ export const storageSession = {
 export async function setTabBadge(tabId, { text, color, title }) {
   try {
     await Promise.all([
-      api.action.setBadgeText({ tabId, text }),
-      api.action.setBadgeBackgroundColor({ tabId, color }),
-      api.action.setTitle({ tabId, title }),
+      api().action.setBadgeText({ tabId, text }),
+      api().action.setBadgeBackgroundColor({ tabId, color }),
+      api().action.setTitle({ tabId, title }),
     ]);
     // White text on every background colour (Firefox picks black on amber otherwise).
-    await api.action.setBadgeTextColor?.({ tabId, color: '#ffffff' });
+    await api().action.setBadgeTextColor?.({ tabId, color: '#ffffff' });
   } catch {
     /* the tab is gone */
   }
@@ -275,7 +282,7 @@ export async function setTabBadge(tabId, { text, color, title }) {
  * @param {(tabId: number) => void} listener
  */
 export function onTabRemoved(listener) {
-  api.tabs?.onRemoved?.addListener((tabId) => listener(tabId));
+  api().tabs?.onRemoved?.addListener((tabId) => listener(tabId));
 }
 
 /**
@@ -285,7 +292,7 @@ export function onTabRemoved(listener) {
  * @param {(tabId: number) => void} listener
  */
 export function onTabLoading(listener) {
-  api.tabs?.onUpdated?.addListener((tabId, info) => {
+  api().tabs?.onUpdated?.addListener((tabId, info) => {
     if (info.status === 'loading') listener(tabId);
   });
 }
@@ -300,8 +307,8 @@ export function onTabLoading(listener) {
  * @param {(message: unknown) => Promise<unknown> | undefined} handler
  */
 export function onExtensionMessage(handler) {
-  api.runtime.onMessage.addListener((message, sender, sendResponse) => {
-    if (sender.id !== api.runtime.id) return false;
+  api().runtime.onMessage.addListener((message, sender, sendResponse) => {
+    if (sender.id !== api().runtime.id) return false;
     const p = handler(message);
     if (!p) return false;
     p.then(
@@ -314,7 +321,7 @@ export function onExtensionMessage(handler) {
 
 /** The ids of every open tab (no URLs: the extension has no "tabs" permission). */
 export async function allTabIds() {
-  const tabs = await api.tabs.query({});
+  const tabs = await api().tabs.query({});
   return tabs.map((t) => t.id).filter((id) => typeof id === 'number');
 }
 
@@ -327,7 +334,7 @@ export async function allTabIds() {
  */
 export async function sendToTab(tabId, message, frameId) {
   try {
-    const reply = await api.tabs.sendMessage(tabId, message, frameId === undefined ? {} : { frameId });
+    const reply = await api().tabs.sendMessage(tabId, message, frameId === undefined ? {} : { frameId });
     return reply && typeof reply === 'object' && 'ok' in reply ? /** @type {Reply} */ (reply) : null;
   } catch {
     return null;
@@ -343,14 +350,14 @@ export async function sendToTab(tabId, message, frameId) {
 export const contextMenu = {
   /** @param {string} id @param {string} title */
   createOnInstall(id, title) {
-    api.runtime.onInstalled.addListener(() => {
+    api().runtime.onInstalled.addListener(() => {
       // After an update the entry may still exist: the duplicate-id error is expected.
-      api.contextMenus.create({ id, title, contexts: ['editable'] }, () => void api.runtime.lastError);
+      api().contextMenus.create({ id, title, contexts: ['editable'] }, () => void api().runtime.lastError);
     });
   },
   /** @param {(menuItemId: string, tabId: number, frameId: number) => void} listener */
   onClick(listener) {
-    api.contextMenus?.onClicked.addListener((info, tab) => {
+    api().contextMenus?.onClicked.addListener((info, tab) => {
       if (typeof tab?.id === 'number') listener(String(info.menuItemId), tab.id, info.frameId ?? 0);
     });
   },
@@ -361,7 +368,7 @@ export const contextMenu = {
  * @param {(command: string, tabId: number) => void} listener
  */
 export function onCommand(listener) {
-  api.commands?.onCommand.addListener((command, tab) => {
+  api().commands?.onCommand.addListener((command, tab) => {
     if (typeof tab?.id === 'number') listener(command, tab.id);
   });
 }
