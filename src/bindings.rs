@@ -495,33 +495,30 @@ mod sync_exports {
         SyncState::from_text(text).map_err(sync_err)
     }
 
-    /// The string-valued entries of a `storage.sync` area (other values are not the vault's).
-    fn sync_items(items: &JsValue) -> Items {
-        if !items.is_object() {
-            return Items::new();
+    /// The entries of a plain object, those whose value `f` takes (none when it is not one).
+    fn entries<T>(value: &JsValue, f: impl Fn(JsValue) -> Option<T>) -> Vec<(String, T)> {
+        if !value.is_object() {
+            return Vec::new();
         }
-        js_sys::Object::entries(&js_sys::Object::from(items.clone()))
+        js_sys::Object::entries(&js_sys::Object::from(value.clone()))
             .iter()
             .filter_map(|e| {
                 let pair = js_sys::Array::from(&e);
-                Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
+                Some((pair.get(0).as_string()?, f(pair.get(1))?))
             })
             .collect()
     }
 
+    /// The string-valued entries of a `storage.sync` area (other values are not the vault's).
+    fn sync_items(items: &JsValue) -> Items {
+        entries(items, |v| v.as_string())
+    }
+
     /// The plaintexts the background opened: `{ key: Uint8Array }`.
     fn plaintexts(opened: &JsValue) -> Vec<(String, Vec<u8>)> {
-        if !opened.is_object() {
-            return Vec::new();
-        }
-        js_sys::Object::entries(&js_sys::Object::from(opened.clone()))
-            .iter()
-            .filter_map(|e| {
-                let pair = js_sys::Array::from(&e);
-                let bytes = pair.get(1).dyn_into::<js_sys::Uint8Array>().ok()?;
-                Some((pair.get(0).as_string()?, bytes.to_vec()))
-            })
-            .collect()
+        entries(opened, |v| {
+            v.dyn_into::<js_sys::Uint8Array>().ok().map(|b| b.to_vec())
+        })
     }
 
     fn bytes(b: &[u8]) -> JsValue {

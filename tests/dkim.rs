@@ -42,11 +42,16 @@ fn answers(job: &DkimJob, zone: &BTreeMap<String, Vec<String>>) -> Vec<DnsAnswer
         .collect()
 }
 
-fn check_with(raw: &[u8], zone: &BTreeMap<String, Vec<String>>, now: i64) -> DkimVerdict {
+/// A job for `raw` at `now` whose DNS questions `zone` has answered.
+fn answered(raw: &[u8], zone: &BTreeMap<String, Vec<String>>, now: i64) -> DkimJob {
     let mut job = DkimJob::new(raw, now);
     let a = answers(&job, zone);
     job.set_dns(a);
-    job.run(answer_locally)
+    job
+}
+
+fn check_with(raw: &[u8], zone: &BTreeMap<String, Vec<String>>, now: i64) -> DkimVerdict {
+    answered(raw, zone, now).run(answer_locally)
 }
 
 fn check(raw: &[u8]) -> DkimVerdict {
@@ -418,9 +423,7 @@ fn of_several_signatures_the_aligned_valid_one_counts() {
 #[test]
 fn rsa_goes_to_the_offload_and_its_answer_is_used() {
     let raw = fixture("rsa2048-relaxed.eml");
-    let mut job = DkimJob::new(&raw, NOW);
-    let a = answers(&job, &zone());
-    job.set_dns(a);
+    let mut job = answered(&raw, &zone(), NOW);
     let DkimStep::Need(requests) = job.step() else {
         panic!("RSA is asked for");
     };
@@ -439,9 +442,7 @@ fn rsa_goes_to_the_offload_and_its_answer_is_used() {
     };
     assert_reason(&v, Status::Invalid, DkimReason::HeaderChanged);
     // "Unavailable": the core checks it itself.
-    let mut job = DkimJob::new(&raw, NOW);
-    let a = answers(&job, &zone());
-    job.set_dns(a);
+    let mut job = answered(&raw, &zone(), NOW);
     assert!(matches!(job.step(), DkimStep::Need(_)));
     assert!(
         job.answer(vec![]).is_err(),
@@ -456,9 +457,7 @@ fn rsa_goes_to_the_offload_and_its_answer_is_used() {
 
 /// The signature requests of the job's first step (none when it is done at once).
 fn asked(raw: &[u8], zone: &BTreeMap<String, Vec<String>>) -> usize {
-    let mut job = DkimJob::new(raw, NOW);
-    let a = answers(&job, zone);
-    job.set_dns(a);
+    let mut job = answered(raw, zone, NOW);
     match job.step() {
         DkimStep::Need(r) => r.len(),
         DkimStep::Done(_) => 0,
@@ -468,9 +467,7 @@ fn asked(raw: &[u8], zone: &BTreeMap<String, Vec<String>>) -> usize {
 #[test]
 fn ed25519_goes_to_the_offload_and_its_answer_is_used() {
     let raw = fixture("ed25519.eml");
-    let mut job = DkimJob::new(&raw, NOW);
-    let a = answers(&job, &zone());
-    job.set_dns(a);
+    let mut job = answered(&raw, &zone(), NOW);
     let DkimStep::Need(requests) = job.step() else {
         panic!("Ed25519 is asked for");
     };
@@ -486,9 +483,7 @@ fn ed25519_goes_to_the_offload_and_its_answer_is_used() {
     };
     assert_reason(&v, Status::Invalid, DkimReason::HeaderChanged);
     // "Unavailable": the core checks it itself (natively; the wasm says it could not).
-    let mut job = DkimJob::new(&raw, NOW);
-    let a = answers(&job, &zone());
-    job.set_dns(a);
+    let mut job = answered(&raw, &zone(), NOW);
     assert!(matches!(job.step(), DkimStep::Need(_)));
     job.answer(vec![SignatureAnswer::Unavailable]).unwrap();
     let DkimStep::Done(v) = job.step() else {

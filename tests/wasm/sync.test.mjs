@@ -5,26 +5,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import * as core from '../../pkg/impalemail.js';
+import * as seal from './sync-seal.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 core.initSync({ module: fs.readFileSync(path.join(ROOT, 'pkg/impalemail_bg.wasm')) });
 const NOW = 1_800_000_000;
 
-/**
- * The background's part, written here from the format's description (src/alias/sync/seal.rs,
- * code.rs) with Node's WebCrypto rather than taken from background/sync.js, so that the two
- * agree through the format: HKDF-SHA-256 of the code (no salt, the core's `info`), AES-256-GCM
- * with a random 96-bit nonce and the core's associated data.
- */
-async function keysOf(state) {
-  const m = core.syncKeyMaterial(state);
-  const ikm = await crypto.subtle.importKey('raw', m.ikm, 'HKDF', false, ['deriveKey', 'deriveBits']);
-  const hkdf = (info) => ({ name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info });
-  return {
-    key: await crypto.subtle.deriveKey(hkdf(m.itemInfo), ikm, { name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']),
-    check: new Uint8Array(await crypto.subtle.deriveBits(hkdf(m.checkInfo), ikm, 128)),
-  };
-}
+/** The background's part (sync-seal.mjs), with this core. @param {string} state */
+const keysOf = (state) => seal.keysOf(core, state);
 
 async function openAll(keys, area) {
   const opened = {};
@@ -39,11 +27,7 @@ async function openAll(keys, area) {
   return opened;
 }
 
-async function sealOne(keys, t) {
-  const nonce = crypto.getRandomValues(new Uint8Array(12));
-  const sealed = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv: nonce, additionalData: t.ad }, keys.key, t.plain));
-  return core.syncItemValue(new Uint8Array([...nonce, ...sealed]));
-}
+const sealOne = (keys, t) => seal.sealOne(core, keys, t);
 
 /** `syncOutgoing` as the background runs it: `set` then holds every value to write. */
 async function outgoing(state, vault, area, now) {

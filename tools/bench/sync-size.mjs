@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // What the vault takes in `storage.sync` (issue #25 part 4): the shipped core (pkg/) packs a
 // vault of N aliases as the background would push it, sealed the way the background seals
-// (AES-256-GCM through WebCrypto, the key from HKDF-SHA-256 of the code), and the bench prints
+// (AES-256-GCM through WebCrypto, the key from HKDF-SHA-256 of the code; tests/wasm/sync-seal.mjs),
+// and the bench prints
 // the bytes of the area, its items and the bytes per alias, then the most aliases that fit the
 // browsers' 102,400-byte area (the core refuses more with `Full`, keeping every alias local).
 //
@@ -14,6 +15,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as core from '../../pkg/impalemail.js';
+import { keysOf, sealOne } from '../../tests/wasm/sync-seal.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 core.initSync({ module: fs.readFileSync(path.join(ROOT, 'pkg/impalemail_bg.wasm')) });
@@ -48,29 +50,14 @@ function record(k) {
 }
 const vault = (/** @type {number} */ n) => JSON.stringify({ format: 'impalemail-vault', schema: 1, records: Array.from({ length: n }, (_, k) => record(k)) });
 
-/** @param {string} state */
-async function keysOf(state) {
-  const m = core.syncKeyMaterial(state);
-  const ikm = await crypto.subtle.importKey('raw', m.ikm, 'HKDF', false, ['deriveKey', 'deriveBits']);
-  const hkdf = (/** @type {Uint8Array} */ info) => ({ name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info });
-  return {
-    key: await crypto.subtle.deriveKey(hkdf(m.itemInfo), ikm, { name: 'AES-GCM', length: 256 }, false, ['encrypt']),
-    check: new Uint8Array(await crypto.subtle.deriveBits(hkdf(m.checkInfo), ikm, 128)),
-  };
-}
-
 /** A first push of `n` aliases into an empty area: `{ bytes, items, full }`. @param {number} n */
 async function push(n) {
   const state = core.syncStart(core.syncCodeNew());
-  const keys = await keysOf(state);
+  const keys = await keysOf(core, state);
   const t0 = performance.now();
   try {
     const out = core.syncOutgoing(state, vault(n), {}, {}, keys.check, NOW);
-    for (const t of out.seal) {
-      const nonce = crypto.getRandomValues(new Uint8Array(12));
-      const sealed = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv: nonce, additionalData: t.ad }, keys.key, t.plain));
-      out.set[t.key] = core.syncItemValue(new Uint8Array([...nonce, ...sealed]));
-    }
+    for (const t of out.seal) out.set[t.key] = await sealOne(core, keys, t);
     const bytes = Object.entries(out.set).reduce((s, [k, v]) => s + k.length + JSON.stringify(v).length, 0);
     return { bytes, items: Object.keys(out.set).length, coreBytes: out.bytes, ms: performance.now() - t0, full: false };
   } catch (e) {
