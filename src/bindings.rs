@@ -965,6 +965,7 @@ impl VerifyJobJs {
             set_field(&o, "start", (start as f64).into())?;
             set_field(&o, "end", (end as f64).into())?;
             if let Some(b) = &r.bytes {
+                let b = b.as_slice();
                 set_field(&o, "length", (b.len() as f64).into())?;
                 views.push((o.clone(), b));
             }

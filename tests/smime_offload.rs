@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use der::Decode;
 use impalemail::smime::algs::HashAlg;
-use impalemail::smime::digest_offload::{ContentSource, DigestRequest, OFFLOAD_MIN_BYTES};
+use impalemail::smime::digest_offload::{ContentSource, DigestRequest, Offered, OFFLOAD_MIN_BYTES};
 use impalemail::smime::offload::{
     Curve, SignatureAnswer, SignatureRequest, SignatureScheme, Step, VerifyJob,
 };
@@ -208,10 +208,14 @@ fn answered_by_webcrypto_every_verdict_is_the_cores_own() {
                 n.digests.len() <= layers,
                 "{name}: one signer per layer, one digest"
             );
-            kinds.extend(n.digests.iter().map(|r| match r.source {
-                ContentSource::Message(_) => "message",
-                ContentSource::Canonical(_) => "canonical",
-                ContentSource::EContent { .. } => "econtent",
+            kinds.extend(n.digests.iter().map(|r| match (&r.source, &r.bytes) {
+                (ContentSource::Message(_), None) => "message",
+                (ContentSource::Canonical(_), Some(Offered::Owned(_))) => "canonical",
+                // An eContent in one OCTET STRING is named within the decoded body it lies in;
+                // one in BER chunks is put together.
+                (ContentSource::EContent { .. }, Some(Offered::Shared(..))) => "econtent",
+                (ContentSource::EContent { .. }, Some(Offered::Owned(_))) => "econtent chunks",
+                other => panic!("{name}: unexpected request {other:?}"),
             }));
         }
         let (v, passes, asked) = run(&raw, 0, digest, webcrypto);
@@ -229,7 +233,7 @@ fn answered_by_webcrypto_every_verdict_is_the_cores_own() {
     assert!(offloaded >= 30, "{offloaded} fixtures asked for signatures");
     assert_eq!(
         kinds.into_iter().collect::<Vec<_>>(),
-        ["canonical", "econtent", "message"]
+        ["canonical", "econtent", "econtent chunks", "message"]
     );
 }
 
@@ -427,4 +431,34 @@ fn crl_signatures_are_asked_for_and_a_revoked_signer_stays_revoked() {
         }
     });
     assert_ne!(json(&v)["reason"]["kind"], "revoked");
+}
+
+/// An opaque message's eContent in BER chunks (a constructed OCTET STRING, as OpenSSL's
+/// `-stream` writes it: generated/010.eml) is put together for the digest request; one in a
+/// single OCTET STRING (generated/009.eml) is named within the decoded body, not copied.
+/// Either way the caller hashes exactly the eContent octets, and both messages come out green.
+#[test]
+fn econtent_is_named_in_its_body_or_put_together_from_chunks() {
+    let anchors = anchors();
+    for (file, chunked) in [("generated/010.eml", true), ("generated/009.eml", false)] {
+        let raw = std::fs::read(smime().join(file)).unwrap();
+        let mut job = VerifyJob::new(raw.clone(), 0);
+        let Step::Need(n) = job.step(&opts(&anchors)) else {
+            panic!("{file}: its eContent is asked for");
+        };
+        let r = &n.digests[0];
+        let ContentSource::EContent { len } = r.source else {
+            panic!("{file}: {:?}", r.source);
+        };
+        match &r.bytes {
+            Some(Offered::Owned(b)) if chunked => assert_eq!(b.len(), len),
+            Some(Offered::Shared(body, range)) if !chunked => {
+                assert_eq!(range.len(), len);
+                assert!(range.end <= body.len());
+            }
+            other => panic!("{file}: {other:?}"),
+        }
+        let (v, _, _) = run(&raw, 0, digest, webcrypto);
+        assert_eq!(v.status, Status::Verified, "{file}");
+    }
 }

@@ -30,7 +30,7 @@ const buf = (b) => /** @type {Uint8Array<ArrayBuffer>} */ (b);
  * @param {SubtleCrypto} subtle @param {Uint8Array} raw @param {DigestRequest} r
  * @returns {Promise<Uint8Array | null>}
  */
-async function digest(subtle, raw, r) {
+export async function digest(subtle, raw, r) {
   if (r.bytes && r.bytes.byteLength !== r.length) return null;
   try {
     return new Uint8Array(await subtle.digest(r.algorithm, buf(r.bytes ?? raw.subarray(r.start, r.end))));
@@ -45,7 +45,7 @@ async function digest(subtle, raw, r) {
  * @param {SubtleCrypto} subtle @param {SignatureRequest} r
  * @returns {Promise<boolean | null>}
  */
-async function signature(subtle, r) {
+export async function signature(subtle, r) {
   try {
     // Ed25519 names no hash (and the core judged its key and R already: only the equation).
     /** @type {RsaHashedImportParams | EcKeyImportParams | Algorithm} */

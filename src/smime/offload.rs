@@ -193,7 +193,7 @@ impl Offload {
         key: &(HashAlg, ContentSource),
         len: usize,
         expected: &[u8],
-        bytes: impl FnOnce() -> Option<Vec<u8>>,
+        bytes: impl FnOnce() -> Option<super::digest_offload::Offered>,
     ) -> DigestSource<'_> {
         if let Some(d) = super::digest_offload::answer_for(key, &self.digests) {
             return DigestSource::Answered(d);

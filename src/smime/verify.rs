@@ -559,15 +559,16 @@ enum Content<'m> {
     /// Detached: raw bytes of the first body part (and where they lie in the message),
     /// canonicalised to CRLF while hashing.
     Canonicalise(&'m [u8], std::ops::Range<usize>),
-    /// Opaque: the eContent octets as they are.
-    Exact(&'m [u8]),
+    /// Opaque: the eContent octets as they are, and the decoded body they were read from (a
+    /// digest request names them within it rather than copying them).
+    Exact(&'m [u8], &'m std::rc::Rc<Vec<u8>>),
 }
 
 impl Content<'_> {
     fn feed(&self, sink: &mut dyn digest::DynDigest) {
         match self {
             Content::Canonicalise(b, _) => mime::for_each_canonical_chunk(b, |c| sink.update(c)),
-            Content::Exact(b) => sink.update(b),
+            Content::Exact(b, _) => sink.update(b),
         }
     }
     /// What a digest request for this content names (see `digest_offload`).
@@ -575,27 +576,32 @@ impl Content<'_> {
         use super::digest_offload::ContentSource;
         match self {
             Content::Canonicalise(b, r) => ContentSource::detached(b, r.clone()),
-            Content::Exact(b) => ContentSource::EContent { len: b.len() },
+            Content::Exact(b, _) => ContentSource::EContent { len: b.len() },
         }
     }
     fn to_bytes(&self) -> Vec<u8> {
         match self {
             Content::Canonicalise(b, _) => mime::canonical(b),
-            Content::Exact(b) => b.to_vec(),
+            Content::Exact(b, _) => b.to_vec(),
         }
     }
     /// Its length (before canonicalisation).
     fn len(&self) -> usize {
         match self {
-            Content::Canonicalise(b, _) | Content::Exact(b) => b.len(),
+            Content::Canonicalise(b, _) | Content::Exact(b, _) => b.len(),
         }
     }
     /// The bytes a digest request for it (named `source`, from [`Content::source`]) carries:
     /// none when the caller hashes its own buffer.
-    fn to_offer(&self, source: &super::digest_offload::ContentSource) -> Option<Vec<u8>> {
-        match source {
-            super::digest_offload::ContentSource::Message(_) => None,
-            _ => Some(self.to_bytes()),
+    fn to_offer(
+        &self,
+        source: &super::digest_offload::ContentSource,
+    ) -> Option<super::digest_offload::Offered> {
+        use super::digest_offload::{ContentSource, Offered};
+        match (source, self) {
+            (ContentSource::Message(_), _) => None,
+            (_, Content::Exact(b, body)) => Some(Offered::within(body, b)),
+            _ => Some(Offered::Owned(self.to_bytes())),
         }
     }
 }
@@ -693,7 +699,7 @@ fn check_entity(
         (SignedKind::Detached, None) => {
             Content::Canonicalise(msg.bytes(&content_range), content_range.clone())
         }
-        (_, Some(e)) => Content::Exact(e),
+        (_, Some(e)) => Content::Exact(e, &cms_bytes),
         (_, None) => {
             return Some(Reason::Malformed {
                 what: "opaque signed data without content".into(),
@@ -702,7 +708,7 @@ fn check_entity(
     };
     *inner = match &content {
         Content::Canonicalise(..) => signed_content_part(msg, idx).map(Inner::Part),
-        Content::Exact(e) => Message::parse(e, &opts.limits.mime)
+        Content::Exact(e, _) => Message::parse(e, &opts.limits.mime)
             .ok()
             .filter(|m| matches!(m.parts[0].signed, SignedKind::Detached | SignedKind::Opaque))
             .map(|_| Inner::Entity(e.to_vec())),
@@ -764,7 +770,7 @@ fn check_entity(
     details.warnings.extend(profile);
     // A good signature over encrypted content vouches for ciphertext only.
     let over_encrypted = match &content {
-        Content::Exact(e) => {
+        Content::Exact(e, _) => {
             [cms::ID_ENVELOPED_DATA, cms::ID_AUTH_ENVELOPED_DATA].contains(&sd.econtent_type)
                 || mime_is_encrypted(e, opts)
         }

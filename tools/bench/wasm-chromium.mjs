@@ -4,6 +4,7 @@
 //   node tools/bench/wasm-chromium.mjs [FILTER] [--iters N] [--corpus DIR] [--cold K]
 //   node tools/bench/wasm-chromium.mjs --serve [--cold K] [--cold-out FILE]   (run.sh)
 //   node tools/bench/wasm-chromium.mjs --cold K --cold-only [--cold-out FILE]   (the cold start alone)
+//   node tools/bench/wasm-chromium.mjs [FILTER] --phases [--iters N]   (where each check's time goes)
 //
 // The extension: a copy of dist/chrome (BENCH_DIST to use another build) in
 // target/bench/chrome-ext/ (with its wasm replaced by $IMPALEMAIL_PKG's when run.sh sets it, so
@@ -60,7 +61,9 @@ const argv = process.argv.slice(2);
 // --cold-only: the cold starts and restarts, then exit (no timed browser), e.g. to compare two
 // builds launch by launch: BENCH_DIST=A ... --cold 1 --cold-only, BENCH_DIST=B ..., in turn.
 const coldOnly = argv.includes('--cold-only');
-const args = { cold: 0, coldOut: null, ...parseArgs(argv.filter((a) => a !== '--cold-only'), die, { '--cold': 'int:cold', '--cold-out': 'str:coldOut' }) };
+// --phases: instead of the timings, where each case's time goes (inWorkerPhases).
+const phasesOnly = argv.includes('--phases');
+const args = { cold: 0, coldOut: null, phases: phasesOnly, ...parseArgs(argv.filter((a) => a !== '--cold-only' && a !== '--phases'), die, { '--cold': 'int:cold', '--cold-out': 'str:coldOut' }) };
 
 let chromeLib;
 try {
@@ -95,6 +98,7 @@ import ${JSON.stringify(path.join(EXT, 'background/bench-t0.js'))};
 import './background.js';
 import { call, core } from './core.js';
 import { verifyAt } from './smime.js';
+import { digest, signature } from './verify-job.js';
 import { MAIL_B64, NOW, ROOT_B64 } from ${JSON.stringify(path.join(EXT, 'background/bench-input.js'))};
 
 const bytes = (b64) => Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
@@ -105,7 +109,7 @@ globalThis.__benchCold = verifyAt(bytes(MAIL_B64), NOW, [root]).then(
   async (v) => ({ t0: globalThis.__benchT0, verdict: performance.now(), core: await coreAt, status: v.status, chain: v.details?.chain?.length ?? 0 }),
   (e) => ({ error: String(e) }),
 );
-globalThis.__impalemailBench = { call, verifyAt };
+globalThis.__impalemailBench = { call, verifyAt, digest, signature };
 // For the restart measurement: a worker woken again is not reachable through Playwright.
 globalThis.__benchCold.then((r) => chrome.storage.local.set({ benchCold: { ...r, at: Date.now() } }));
 `, path.join(EXT, 'background/bench.js'));
@@ -149,6 +153,41 @@ async function inWorker({ file, rootFile, now, iters, warmup, mode, rootCn, time
     }
   }
   return { samples, floor };
+}
+
+// --phases: where one check's time goes, round by round, in the worker (medians over the
+// iterations, after the same warm-up): `copy` the message into the core (new VerifyJob), `step`
+// the core's first step (MIME, base64, CMS, the path; it names the digest and the signatures
+// WebCrypto is to make), `digest` the call to crypto.subtle.digest and `wait` for its answer
+// (Chromium hashes in the call itself: `wait` is about 0), `sigs` the signatures, `last` the
+// answer and the step to the verdict. The same calls as background/verify-job.js `runJob`.
+async function inWorkerPhases({ file, rootFile, now, iters }) {
+  const bench = globalThis.__impalemailBench;
+  const load = async (f) => new Uint8Array(await (await fetch(globalThis.chrome.runtime.getURL(`bench-corpus/${f}`))).arrayBuffer());
+  const raw = await load(file);
+  const root = await load(rootFile);
+  const c = await bench.call((x) => x);
+  const rows = [];
+  for (let i = 0; i < iters; i++) {
+    const t = [performance.now()];
+    const job = new c.VerifyJob(raw, now, [root]);
+    t.push(performance.now());
+    const s = job.step();
+    t.push(performance.now());
+    const hashing = Promise.all(s.digests.map((r) => bench.digest(crypto.subtle, raw, r)));
+    t.push(performance.now());
+    const digests = await hashing;
+    t.push(performance.now());
+    const signatures = await Promise.all(s.signatures.map((r) => bench.signature(crypto.subtle, r)));
+    t.push(performance.now());
+    job.answer(digests, signatures);
+    const v = job.step();
+    t.push(performance.now());
+    job.free();
+    if (v.verdict?.status !== 'verified') return { error: `verdict is ${v.verdict?.status}` };
+    rows.push(t.slice(1).map((x, k) => x - t[k]));
+  }
+  return { rows };
 }
 
 async function runCase(sw, c, iters, timed = true, warmup = warmupFor(iters)) {
@@ -255,7 +294,17 @@ async function measure(c, iters) {
   return runCase(sw, c, iters);
 }
 
-if (args.serve) {
+if (args.phases) {
+  console.log(`where the time goes in Chromium ${browser.version} (medians, ms): copy, step, digest, wait, sigs, last`);
+  for (const c of manifest.cases.filter((x) => !args.filter || x.id.includes(args.filter))) {
+    const iters = args.iters ?? c.iters;
+    await runCase(sw, c, 0, false); // the case's warm-up
+    const r = await sw.evaluate(inWorkerPhases, { file: c.file, rootFile: manifest.root, now: manifest.now, iters });
+    if (r.error) die(`case ${c.id}: ${r.error}`);
+    const med = r.rows[0].map((_, k) => median(r.rows.map((row) => row[k])).toFixed(1).padStart(7));
+    console.log(`${c.id.padEnd(24)} ${med.join('')}`);
+  }
+} else if (args.serve) {
   await serve(manifest, async (c, iters) => measure(c, iters), { chromium: browser.version }, die);
 } else {
   console.log(`wasm in Chromium ${browser.version} (the extension's service worker), corpus ${args.corpus}`);
