@@ -5,6 +5,7 @@
 //   node tools/bench/wasm-chromium.mjs --serve [--cold K] [--cold-out FILE]   (run.sh)
 //   node tools/bench/wasm-chromium.mjs --cold K --cold-only [--cold-out FILE]   (the cold start alone)
 //   node tools/bench/wasm-chromium.mjs [FILTER] --phases [--iters N]   (where each check's time goes)
+//   node tools/bench/wasm-chromium.mjs --begin K   (restarts woken as by webmail.begin, then exit)
 //
 // The extension: a copy of dist/chrome (BENCH_DIST to use another build) in
 // target/bench/chrome-ext/ (with its wasm replaced by $IMPALEMAIL_PKG's when run.sh sets it, so
@@ -48,6 +49,8 @@ import { bundleEntry, copyExtension, floorDigest, keptAliveWorker, linkCorpus, m
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const DIST = process.env.BENCH_DIST ?? path.join(ROOT, 'dist/chrome');
 const EXT = path.join(ROOT, 'target/bench/chrome-ext');
+/** The same extension with the entry of `--begin` (beginRestarts). */
+const EXT_BEGIN = path.join(ROOT, 'target/bench/chrome-ext-begin');
 const ROOT_CN = 'ImpaleMail Test Root CA';
 const COLD_CASE = 'rsa2048-2k-detached';
 const WARMUP_ROUNDS = 30;
@@ -63,7 +66,7 @@ const argv = process.argv.slice(2);
 const coldOnly = argv.includes('--cold-only');
 // --phases: instead of the timings, where each case's time goes (inWorkerPhases).
 const phasesOnly = argv.includes('--phases');
-const args = { cold: 0, coldOut: null, phases: phasesOnly, ...parseArgs(argv.filter((a) => a !== '--cold-only' && a !== '--phases'), die, { '--cold': 'int:cold', '--cold-out': 'str:coldOut' }) };
+const args = { cold: 0, coldOut: null, begin: 0, phases: phasesOnly, ...parseArgs(argv.filter((a) => a !== '--cold-only' && a !== '--phases'), die, { '--cold': 'int:cold', '--cold-out': 'str:coldOut', '--begin': 'int:begin' }) };
 
 let chromeLib;
 try {
@@ -114,6 +117,33 @@ globalThis.__impalemailBench = { call, verifyAt, digest, signature };
 globalThis.__benchCold.then((r) => chrome.storage.local.set({ benchCold: { ...r, at: Date.now() } }));
 `, path.join(EXT, 'background/bench.js'));
   linkCorpus(args.corpus, manifest, path.join(EXT, 'bench-corpus'));
+  if (args.begin) {
+    // --begin: the worker is woken by a message as a webmail page's `webmail.begin` wakes it,
+    // and the check of the cold-start mail starts `fetchMs` later, when the page would have
+    // fetched the message. With `warm`, the message does what webmail.begin does (warmUp after
+    // its answer). Times from the worker's start, in storage.local `benchBegin`.
+    fs.rmSync(EXT_BEGIN, { recursive: true, force: true });
+    fs.cpSync(EXT, EXT_BEGIN, { recursive: true });
+    await bundleEntry(`// Bench only (tools/bench/wasm-chromium.mjs --begin).
+import ${JSON.stringify(path.join(EXT, 'background/bench-t0.js'))};
+import './background.js';
+import { verifyAt, warmUp } from './smime.js';
+import { MAIL_B64, NOW, ROOT_B64 } from ${JSON.stringify(path.join(EXT, 'background/bench-input.js'))};
+
+const bytes = (b64) => Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
+chrome.runtime.onMessage.addListener((m) => {
+  if (m?.type !== 'bench.begin') return;
+  const begin = performance.now();
+  if (m.warm) setTimeout(() => void warmUp(), 0);
+  setTimeout(async () => {
+    const check = performance.now();
+    const v = await verifyAt(bytes(MAIL_B64), NOW, [bytes(ROOT_B64)]);
+    const verdict = performance.now();
+    await chrome.storage.local.set({ benchBegin: { t0: globalThis.__benchT0, begin, check, verdict, status: v.status, at: Date.now() } });
+  }, m.fetchMs);
+});
+`, path.join(EXT_BEGIN, 'background/bench.js'));
+  }
 }
 
 // ---------------------------------------------------------------- in the worker
@@ -240,10 +270,12 @@ async function until(probe, ms, what) {
  * it with a message from an extension page; each time the bench entry's startup verdict is read
  * back from storage.local.
  */
-async function restarts(k) {
-  const b = await chromeLib.launch({ extDir: EXT });
+async function restarts(k, ext = EXT, wake = (/** @type {any} */ page, /** @type {number} */ since) => page.eval("chrome.runtime.sendMessage({ type: 'bench.wake' }).catch(() => null)")
+  .then(() => page.waitFor(`chrome.storage.local.get('benchCold').then((s) => s.benchCold?.at >= ${since} && s.benchCold)`, 20000))
+  .then((r) => startFigures(r, 'restart'))) {
+  const b = await chromeLib.launch({ extDir: ext });
   try {
-    await b.serviceWorker.evaluate('globalThis.__benchCold');
+    if (ext === EXT) await b.serviceWorker.evaluate('globalThis.__benchCold');
     const page = await b.openExtensionPage('ui/options.html');
     const cdp = await page.raw.context().newCDPSession(page.raw);
     /** @type {Map<string, any>} */
@@ -257,10 +289,7 @@ async function restarts(k) {
       await new Promise((r) => setTimeout(r, 1000)); // let the previous start settle
       for (const v of ours()) if (v.runningStatus === 'running') await cdp.send('ServiceWorker.stopWorker', { versionId: v.versionId });
       await until(() => ours().every((v) => v.runningStatus === 'stopped'), 10000, 'the worker to stop');
-      const since = Date.now();
-      await page.eval("chrome.runtime.sendMessage({ type: 'bench.wake' }).catch(() => null)");
-      const r = await page.waitFor(`chrome.storage.local.get('benchCold').then((s) => s.benchCold?.at >= ${since} && s.benchCold)`, 20000);
-      out.push(startFigures(r, 'restart'));
+      out.push(await wake(page, Date.now(), i));
     }
     return out;
   } finally {
@@ -281,7 +310,27 @@ if (cold.length) {
   if (args.coldOut) fs.writeFileSync(args.coldOut, JSON.stringify(summary, null, 1));
   else console.log(`cold start: ${JSON.stringify(summary)}`);
 }
-if (coldOnly) process.exit(0);
+if (args.begin) {
+  // Alternating with and without the warm-up, for a page whose fetch takes 0 and 30 ms.
+  const rows = [];
+  for (const fetchMs of [0, 30]) {
+    const got = await restarts(2 * args.begin, EXT_BEGIN, async (page, since, i) => {
+      const warm = i % 2 === 0;
+      await page.eval(`chrome.runtime.sendMessage({ type: 'bench.begin', warm: ${warm}, fetchMs: ${fetchMs} }).catch(() => null)`);
+      const r = await page.waitFor(`chrome.storage.local.get('benchBegin').then((s) => s.benchBegin?.at >= ${since} && s.benchBegin)`, 20000);
+      if (r.status !== 'verified') die(`--begin: the verdict is ${r.status}`);
+      return { warm, fetchMs, begin_ms: r.verdict - r.begin, check_ms: r.verdict - r.check, total_ms: r.verdict };
+    });
+    for (const warm of [false, true]) {
+      const runs = got.filter((r) => r.warm === warm);
+      rows.push({ fetch_ms: fetchMs, warm_up: warm, restarts: runs.length, median_begin_ms: median(runs.map((r) => r.begin_ms)), median_check_ms: median(runs.map((r) => r.check_ms)), median_total_ms: median(runs.map((r) => r.total_ms)), runs });
+    }
+  }
+  console.log('restarts woken as by webmail.begin (medians, ms): to the verdict from the message (begin), from the check\'s start (check), from the worker\'s start (total)');
+  for (const r of rows) console.log(`  page fetch ${String(r.fetch_ms).padStart(2)} ms, ${r.warm_up ? 'warm-up   ' : 'no warm-up'}: begin ${r.median_begin_ms.toFixed(1)}, check ${r.median_check_ms.toFixed(1)}, total ${r.median_total_ms.toFixed(1)} (${r.restarts} restarts)`);
+  if (args.coldOut) fs.writeFileSync(args.coldOut, JSON.stringify(rows, null, 1));
+}
+if (coldOnly || args.begin) process.exit(0);
 
 const { browser, sw, stop, checkSame } = await keptAliveWorker(chromeLib, EXT, die);
 await sw.evaluate('globalThis.__benchCold'); // the startup verdict, then the tier-up warm-up:
