@@ -707,6 +707,14 @@ export const webmailPageHandlers = {
    * `kind` is `eml` (a whole message) or `p7m` (a bare signed-data object). Answers
    * `{ verdict, aliases }`. Nothing is stored: not the bytes, not the signer.
    */
+  /**
+   * The popup's user is about to choose or drop a file (a drag with files over it, the file
+   * check opened): the check gets ready meanwhile (`warmUp`, once per worker, after this answer).
+   */
+  'smime.ready': async () => {
+    setTimeout(() => void warmUp(), 0);
+    return {};
+  },
   'smime.checkFile': async (message) => {
     const kind = message.kind ?? 'eml';
     if (kind !== 'eml' && kind !== 'p7m') throw fail('BadMessage', '"kind" must be eml or p7m');

@@ -178,9 +178,21 @@ async function checkFile(file) {
   status.textContent = i18n('fileChecked', [file.name]);
 }
 
+/** Asks the background to ready the check, once per popup: a file is probably coming. */
+let readied = false;
+function ready() {
+  if (readied) return;
+  readied = true;
+  send({ type: 'smime.ready' }).catch(() => {});
+}
+
 /** Wires the file chooser and drag-and-drop onto the whole popup. */
 function wireFileCheck() {
   const input = /** @type {HTMLInputElement} */ (byId('file-input'));
+  byId('file-check').addEventListener('toggle', () => {
+    if (/** @type {HTMLDetailsElement} */ (byId('file-check')).open) ready();
+  });
+  input.addEventListener('click', ready);
   input.addEventListener('change', () => {
     const file = input.files?.[0];
     if (file) checkFile(file);
@@ -189,6 +201,7 @@ function wireFileCheck() {
   const zone = byId('file-drop');
   document.addEventListener('dragover', (e) => {
     if (!e.dataTransfer?.types.includes('Files')) return;
+    ready();
     e.preventDefault();
     e.dataTransfer.dropEffect = 'copy';
     zone.classList.add('dragging');

@@ -154,3 +154,24 @@ export function installFakeBrowser({ root = ROOT, sync = new FakeSyncArea() } = 
   };
   return { local, session, badges, listeners, sync };
 }
+
+/**
+ * Records what WebCrypto's `verify` answers from now on (the signatures the core asks for);
+ * `restore()` puts the real one back.
+ */
+export function spyVerify() {
+  const real = crypto.subtle.verify.bind(crypto.subtle);
+  /** @type {boolean[]} */
+  const results = [];
+  crypto.subtle.verify = async (...a) => {
+    const ok = await real(...a);
+    results.push(ok);
+    return ok;
+  };
+  return { results, restore: () => { crypto.subtle.verify = real; } };
+}
+
+/** Waits (up to 5 s) until `done()` holds. @param {() => boolean} done */
+export async function waitUntil(done) {
+  for (let i = 0; i < 500 && !done(); i++) await new Promise((r) => setTimeout(r, 10));
+}

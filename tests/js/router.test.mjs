@@ -50,7 +50,7 @@ test('a content script gets the content-script group only', async () => {
   // trust a root, read another tab's verdict, check files, turn webmail sites on.
   const pageOnly = ['alias.list', 'alias.create', 'alias.delete', 'vault.export', 'vault.import', 'settings.get', 'settings.set',
     'trust.addRoots', 'trust.removeRoot', 'trust.roots', 'webmail.tabVerdict', 'webmail.tabDetected', 'webmail.enableSite',
-    'webmail.setPersonalMark', 'webmail.personalMark', 'smime.checkFile', 'inbox.read', 'core.info',
+    'webmail.setPersonalMark', 'webmail.personalMark', 'smime.checkFile', 'smime.ready', 'inbox.read', 'core.info',
     'sync.status', 'sync.on', 'sync.off', 'sync.now', 'sync.keys', 'provider.test', 'provider.bringIn'];
   for (const type of pageOnly) {
     const r = await route({ type, tabId: 1 }, content(2));

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 
-import { installFakeBrowser, ROOT } from './fake-browser.mjs';
+import { installFakeBrowser, ROOT, spyVerify, waitUntil } from './fake-browser.mjs';
 import { fixtures, warmUpModule } from '../../tools/warm-up-input.mjs';
 
 const { local, session } = installFakeBrowser();
@@ -24,21 +24,14 @@ test('the warm-up message is the fixture it is made of (node tools/warm-up-input
 test('webmail.begin readies the check once per worker, after its answer, green and storing nothing', async () => {
   local.set(wm.WEBMAIL_SITES_KEY, [{ origin: 'http://127.0.0.1:8080', adapter: 'roundcube' }]);
   const tab = { id: 'test', url: 'http://127.0.0.1:8080/?_task=mail', tabUrl: 'http://127.0.0.1:8080/?_task=mail', tabId: 7, frameId: 1 };
-  const real = crypto.subtle.verify.bind(crypto.subtle);
-  /** @type {boolean[]} */
-  const verified = [];
-  crypto.subtle.verify = async (...a) => {
-    const ok = await real(...a);
-    verified.push(ok);
-    return ok;
-  };
+  const { results: verified, restore } = spyVerify();
   try {
     const before = JSON.stringify([...local.entries()]);
     const { ticket } = await wm.webmailContentHandlers['webmail.begin']({}, tab);
     assert.match(ticket, /^[0-9a-f]+$/);
     assert.deepEqual(verified, [], 'nothing is checked before the answer');
     // Begun by webmail.begin itself (not by the call below, which only waits for it).
-    for (let i = 0; i < 500 && verified.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    await waitUntil(() => verified.length >= 2);
     assert.ok(verified.length >= 2, 'webmail.begin began the warm-up');
     await smime.warmUp();
     // The signer's and the intermediate's signatures, both good: the green path ran.
@@ -51,7 +44,7 @@ test('webmail.begin readies the check once per worker, after its answer, green a
     await smime.warmUp();
     assert.equal(verified.length, count, 'once per worker');
   } finally {
-    crypto.subtle.verify = real;
+    restore();
   }
   // Its verdict, which warmUp drops: verified, through the built-in root given to it alone.
   const v = /** @type {any} */ (await smime.verifyAt(
