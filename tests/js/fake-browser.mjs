@@ -117,7 +117,7 @@ export function installFakeBrowser({ root = ROOT, sync = new FakeSyncArea() } = 
   const local = new Map();
   const session = new Map();
   const badges = new Map();
-  const listeners = { removed: [], updated: [] };
+  const listeners = { removed: [], updated: [], updatedFilters: [] };
   const area = (/** @type {Map<string, unknown>} */ m) => ({
     get: async (k) => (m.has(k) ? { [k]: structuredClone(m.get(k)) } : {}),
     set: async (items) => { for (const [k, v] of Object.entries(items)) m.set(k, structuredClone(v)); },
@@ -141,7 +141,8 @@ export function installFakeBrowser({ root = ROOT, sync = new FakeSyncArea() } = 
     },
     tabs: {
       onRemoved: { addListener: (f) => listeners.removed.push(f) },
-      onUpdated: { addListener: (f) => listeners.updated.push(f) },
+      // Firefox's event, which takes a filter (Chrome's throws if given one: tab-loading.test.mjs).
+      onUpdated: { addListener: (f, filter) => { listeners.updated.push(f); listeners.updatedFilters.push(filter); } },
       query: async () => [],
       sendMessage: async () => undefined,
     },

@@ -169,6 +169,8 @@ test('a verified signer is kept with its certificate for saving; the options pag
 });
 
 test('navigation and closing the tab clear what was kept', async () => {
+  // Only status changes are sent to the background where the browser can filter (Firefox).
+  assert.deepEqual(listeners.updatedFilters, [{ properties: ['status'] }]);
   await open(6, 'generated/001.eml');
   for (const f of listeners.updated) f(6, { status: 'loading' });
   await new Promise((r) => setTimeout(r, 20));

@@ -22,7 +22,7 @@
 // targets (#26): at most 2 ms median and 10 ms at the 90th percentile over the control, no
 // added blocking time, a signup form's button within 100 ms of the load event.
 //
-//   node tools/bench/page-cost.mjs [--pages N] [--rounds R] [--browser chromium|firefox|both]
+//   node tools/bench/page-cost.mjs [--pages N] [--rounds R] [--browser chromium|firefox|both] [--control-script FILE]
 //
 // Writes target/bench/page-cost.json. Run it on an otherwise idle machine.
 import fs from 'node:fs';
@@ -80,10 +80,17 @@ const READ = `(() => {
 })()`;
 
 /** An unpacked extension with an empty content script declared exactly like ours. */
+/**
+ * The control's content script: empty, as the issue defines it; `--control-script FILE` puts
+ * FILE's text there instead (e.g. our own dist/firefox/content/content.js, so that ours minus the
+ * control is what the rest of our extension costs a page: its background's listeners).
+ */
+const CONTROL_SCRIPT = process.argv.includes('--control-script') ? fs.readFileSync(process.argv[process.argv.indexOf('--control-script') + 1], 'utf8') : '';
+
 function controlExtension(/** @type {string} */ dist) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'impalemail-control-'));
   const ours = JSON.parse(fs.readFileSync(path.join(dist, 'manifest.json'), 'utf8'));
-  fs.writeFileSync(path.join(dir, 'empty.js'), '');
+  fs.writeFileSync(path.join(dir, 'empty.js'), CONTROL_SCRIPT);
   fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({
     manifest_version: 3, name: 'control', version: '1.0',
     content_scripts: ours.content_scripts.map((/** @type {any} */ cs) => ({ ...cs, js: ['empty.js'] })),
