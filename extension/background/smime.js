@@ -71,13 +71,15 @@ export async function verifyAt(raw, now, roots, mode = 'off') {
   });
 }
 
-/** The warm-up, once this worker has begun one or a real check (the first pays for compiling). */
-/** @type {Promise<void> | null} */
+/**
+ * The warm-up, once this worker has begun one or a real check (the first pays for compiling).
+ * @type {Promise<void> | null}
+ */
 let warming = null;
 
 /**
  * Readies the check while a webmail page fetches the message it is about to send
- * (`webmail.begin`): once per worker, a check of a small built-in signed message
+ * (`webmail.begin`), or while the popup's user picks a file (`smime.ready`): once per worker, a check of a small built-in signed message
  * (`warm-up-input.js`) whose verdict is dropped. The first check in a worker pays for V8
  * compiling the core's functions it calls (wasm is compiled lazily, on first call) and for the
  * first WebCrypto calls: 20 ms of a restarted worker's 56 to its first verdict on this machine
