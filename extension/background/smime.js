@@ -79,8 +79,8 @@ let warming = null;
 
 /**
  * Readies the check while a webmail page fetches the message it is about to send
- * (`webmail.begin`), or while the popup's user picks a file (`smime.ready`): once per worker, a check of a small built-in signed message
- * (`warm-up-input.js`) whose verdict is dropped. The first check in a worker pays for V8
+ * (`webmail.begin`), or while the popup's user picks a file (`smime.ready`): once per worker,
+ * a check of a small built-in signed message (`warm-up-input.js`) whose verdict is dropped. The first check in a worker pays for V8
  * compiling the core's functions it calls (wasm is compiled lazily, on first call) and for the
  * first WebCrypto calls: 20 ms of a restarted worker's 56 to its first verdict on this machine
  * (tools/bench, "cold start"). Done here, beside the page's fetch, that is off the time to the
@@ -94,6 +94,14 @@ export function warmUp() {
     () => {}, // readying only: a real check reports its own errors
   );
   return warming;
+}
+
+/**
+ * `warmUp` in a later task than the current one, so that the answer a handler is about to give
+ * (which the page waits for before it fetches the message) is not held up by it.
+ */
+export function warmUpSoon() {
+  setTimeout(() => void warmUp(), 0);
 }
 
 /**

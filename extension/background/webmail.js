@@ -25,7 +25,7 @@ import { aliasUseText, badgeWords, continuityText, localised, noticeTexts, verdi
 import { vault } from './aliases.js';
 import { call } from './core.js';
 import { dkimFor, provenDomain, strongest } from './dkim.js';
-import { verifyBytes, verifyP7mBytes, warmUp } from './smime.js';
+import { verifyBytes, verifyP7mBytes, warmUpSoon } from './smime.js';
 
 /**
  * Largest message a content script may send, in bytes (before base64). 25 MiB is the common
@@ -563,8 +563,8 @@ export const webmailContentHandlers = {
 
   /**
    * A message is being shown: the toolbar says "checking" until its verdict arrives, so the
-   * previous message's verdict never stays on screen, and the check gets ready (`warmUp`). Returns the ticket later calls carry;
-   * only the newest ticket of a tab may set its badge.
+   * previous message's verdict never stays on screen, and the check gets ready (`warmUp`).
+   * Returns the ticket later calls carry; only the newest ticket of a tab may set its badge.
    */
   'webmail.begin': async (_message, sender) => {
     const tabId = senderTab(sender);
@@ -573,9 +573,8 @@ export const webmailContentHandlers = {
     crypto.getRandomValues(bytes);
     const ticket = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
     await show(tabId, ticket, { state: 'pending' }, true);
-    // The page fetches the message once it has its ticket: the check gets ready meanwhile (once
-    // per worker), in a later task than this answer, which it must not hold up.
-    setTimeout(() => void warmUp(), 0);
+    // The page fetches the message once it has its ticket: the check gets ready meanwhile.
+    warmUpSoon();
     return { ticket };
   },
 
@@ -712,7 +711,7 @@ export const webmailPageHandlers = {
    * check opened): the check gets ready meanwhile (`warmUp`, once per worker, after this answer).
    */
   'smime.ready': async () => {
-    setTimeout(() => void warmUp(), 0);
+    warmUpSoon();
     return {};
   },
   'smime.checkFile': async (message) => {

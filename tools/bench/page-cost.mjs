@@ -18,9 +18,10 @@
 // It prints the median and the 90th percentile of each, and of ours minus control per page
 // (paired: the same page in the same round), with the noise floor beside it (control minus none,
 // paired the same way: no code of ours in either, so its spread is the machine's) and the
-// quantiles of each page's median over the rounds (and of the floor's, the same way). Figures only: it asserts nothing. The issue's
-// targets (#26): at most 2 ms median and 10 ms at the 90th percentile over the control, no
-// added blocking time, a signup form's button within 100 ms of the load event.
+// quantiles of each page's median over the rounds (and of the floor's, the same way). Figures
+// only: it asserts nothing. The targets (#26): at most 2 ms median and 10 ms at the
+// 90th percentile over the control, no added blocking time, a signup form's button within
+// 100 ms of the load event.
 //
 //   node tools/bench/page-cost.mjs [--pages N] [--rounds R] [--browser chromium|firefox|both] [--control-script FILE]
 //
